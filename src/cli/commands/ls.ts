@@ -1,0 +1,36 @@
+import type { CommandModule } from 'yargs';
+import { existingNamespaces } from '../../lab/lifecycle.js';
+import { allLabs } from '../../lab/registry.js';
+import { listInstanceNames, readManifest } from '../../lab/state.js';
+import { NS_PREFIX, parseNsName } from '../../model/names.js';
+import { table } from '../../verify/report.js';
+import type { Action, GlobalArgs } from '../context.js';
+import { printJson } from '../context.js';
+
+export function lsCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs> {
+  return {
+    command: 'ls',
+    describe: 'List the labs, the running ones, and stray nslab namespaces',
+    handler: action<GlobalArgs>({ kernel: false }, async (ctx) => {
+      const labs = allLabs().map((l) => ({ id: l.id, title: l.title, summary: l.summary }));
+      const running = listInstanceNames().map((name) => {
+        try {
+          const m = readManifest(name);
+          return { name, lab: m.id, since: m.createdAt };
+        } catch {
+          return { name, lab: '?', since: 'unreadable record' };
+        }
+      });
+      const namespaces = [...(await existingNamespaces(ctx.runner))].filter((n) => n.startsWith(NS_PREFIX));
+      const stray = namespaces.filter((n) => !running.some((r) => parseNsName(n)?.lab === r.name)).sort();
+      if (ctx.json) {
+        printJson(ctx.io, { labs, running, stray });
+        return 0;
+      }
+      ctx.io.out(`Labs:\n${table(['id', 'summary'], labs.map((l) => [l.id, l.summary]))}\n\n`);
+      ctx.io.out(running.length ? `Running:\n${table(['name', 'lab', 'since'], running.map((r) => [r.name, r.lab, r.since]))}\n` : 'Running: none\n');
+      if (stray.length) ctx.io.out(`\nNamespaces no lab record owns (remove with \`nslab clean\`): ${stray.join(', ')}\n`);
+      return 0;
+    }),
+  };
+}

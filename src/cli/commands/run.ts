@@ -1,0 +1,39 @@
+import type { Argv, CommandModule } from 'yargs';
+import { labDown, labUp } from '../../lab/lifecycle.js';
+import type { Outcome } from '../../verify/expectation.js';
+import type { Action, GlobalArgs } from '../context.js';
+import { printJson } from '../context.js';
+import { labPositional, outcomeExit, printDryRun, printOutcomes, resolveLab, topologyPicture, verifyModel, type LabArgs } from '../shared.js';
+
+export function runCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs & LabArgs> {
+  return {
+    command: 'run <lab>',
+    describe: 'Build a lab, verify it by sending packets, show the topology, and tear it down',
+    builder: (y: Argv<GlobalArgs>) => labPositional(y) as Argv<GlobalArgs & LabArgs>,
+    handler: action<GlobalArgs & LabArgs>({ kernel: true }, async (ctx, args) => {
+      const { model, env } = resolveLab(args);
+      if (ctx.dryRun) {
+        printDryRun(ctx, model, `nslab run ${args.lab}`);
+        return 0;
+      }
+      const started = performance.now();
+      await labUp(model, env, {}, ctx.runner);
+      let outcomes: Outcome[] = [];
+      let picture = '';
+      try {
+        outcomes = await verifyModel(ctx, model);
+        picture = await topologyPicture(ctx, model);
+      } finally {
+        await labDown(model.name, ctx.runner);
+      }
+      const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      if (ctx.json) {
+        printJson(ctx.io, { lab: model.id, name: model.name, pass: outcomeExit(outcomes) === 0, outcomes, seconds: Number(seconds) });
+      } else {
+        ctx.io.out(`${model.title}: built ${model.steps.length} steps, verified, torn down in ${seconds} s\n\n${picture}`);
+        printOutcomes(ctx, model, outcomes);
+      }
+      return outcomeExit(outcomes);
+    }),
+  };
+}

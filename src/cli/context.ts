@@ -1,0 +1,61 @@
+import type { Logger } from 'pino';
+import { formatError, NslabError } from '../errors.js';
+import { RealRunner } from '../exec/real-runner.js';
+import { RecordingRunner } from '../exec/recording-runner.js';
+import type { Runner } from '../exec/runner.js';
+import { preflight } from '../kernel/preflight.js';
+import { createLogger } from '../log.js';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processIo: Io = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+};
+
+export interface GlobalArgs {
+  readonly dryRun: boolean;
+  readonly json: boolean;
+  readonly verbose: boolean;
+}
+
+export interface Context extends GlobalArgs {
+  readonly io: Io;
+  readonly runner: Runner;
+  readonly logger: Logger;
+}
+
+export interface ActionOptions {
+  /** Changes or reads the kernel: needs root, namespaces and tools, except in dry-run. */
+  readonly kernel: boolean;
+}
+
+/**
+ * Wraps a command handler: preflight, a context, and one place that turns errors into a
+ * one-line message and an exit code. Handlers return their exit code; none calls exit().
+ */
+export function makeAction(io: Io, setExit: (code: number) => void) {
+  return <A extends GlobalArgs>(options: ActionOptions, handler: (ctx: Context, args: A) => Promise<number>) =>
+    async (args: A): Promise<void> => {
+      try {
+        if (options.kernel && !args.dryRun) preflight();
+        const logger = createLogger();
+        const runner: Runner = args.dryRun
+          ? new RecordingRunner({ dryRun: true })
+          : new RealRunner({ logger, echo: args.verbose ? (line) => io.err(`${line}\n`) : undefined });
+        setExit(await handler({ io, runner, logger, dryRun: args.dryRun, json: args.json, verbose: args.verbose }, args));
+      } catch (err) {
+        io.err(`${formatError(err)}\n`);
+        setExit(err instanceof NslabError ? err.exitCode : 1);
+      }
+    };
+}
+
+export type Action = ReturnType<typeof makeAction>;
+
+export function printJson(io: Io, value: unknown): void {
+  io.out(`${JSON.stringify(value, null, 2)}\n`);
+}

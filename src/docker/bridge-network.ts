@@ -1,0 +1,75 @@
+import { macFromIp, type Ipam } from '../model/ipam.js';
+import { vethName } from '../model/names.js';
+import { addrAdd, bridgeAdd, linkSetMaster, linkUp, netnsAdd, routeAdd, vethAdd } from '../ops/ip.js';
+import type { Op } from '../ops/op.js';
+
+export interface BridgeNetwork {
+  /** The docker network name: "bridge" for docker0, else the user's. */
+  readonly name: string;
+  readonly bridge: string;
+  readonly ipam: Ipam;
+  /** Namespace of the docker host the bridge lives in. */
+  readonly hostNs: string | undefined;
+}
+
+export interface Endpoint {
+  readonly network: string;
+  readonly container: string;
+  readonly ns: string;
+  /** Interface inside the container: eth0, eth1, ... */
+  readonly ifname: string;
+  /** Host end of the veth pair, on the bridge. */
+  readonly hostIf: string;
+  readonly address: string;
+  readonly mac: string;
+}
+
+export interface Tools {
+  readonly brctl: boolean;
+}
+
+/** What dockerd does for a bridge network: the bridge, the gateway address on it, link up. */
+export function createBridgeNetwork(net: BridgeNetwork, tools: Tools): Op[] {
+  return [
+    bridgeAdd(net.hostNs, net.bridge, tools),
+    addrAdd(net.hostNs, net.bridge, net.ipam.withPrefix(net.ipam.gateway)),
+    linkUp(net.hostNs, net.bridge),
+  ];
+}
+
+/** A container's own network namespace, with loopback up. */
+export function createContainerNamespace(ns: string): Op[] {
+  return [netnsAdd(ns), linkUp(ns, 'lo')];
+}
+
+/**
+ * What `docker run --network <net>` (or `docker network connect`) does: a veth pair whose
+ * host end joins the bridge and whose other end is the container's ethN, the next free
+ * address, and (for the first network) a default route via the gateway.
+ */
+export function attachContainer(
+  net: BridgeNetwork,
+  container: { name: string; ns: string },
+  options: Tools & { ifname?: string; defaultRoute?: boolean },
+): { endpoint: Endpoint; ops: Op[] } {
+  const ifname = options.ifname ?? 'eth0';
+  const address = net.ipam.allocate();
+  const endpoint: Endpoint = {
+    network: net.name,
+    container: container.name,
+    ns: container.ns,
+    ifname,
+    hostIf: vethName(net.hostNs ?? '', net.name, container.name, ifname),
+    address,
+    mac: macFromIp(address),
+  };
+  const ops = [
+    vethAdd({ ns: net.hostNs, name: endpoint.hostIf, peerNs: container.ns, peerName: ifname, peerMac: endpoint.mac }),
+    linkSetMaster(net.hostNs, endpoint.hostIf, net.bridge, options),
+    linkUp(net.hostNs, endpoint.hostIf),
+    addrAdd(container.ns, ifname, net.ipam.withPrefix(address)),
+    linkUp(container.ns, ifname),
+  ];
+  if (options.defaultRoute ?? true) ops.push(routeAdd(container.ns, { to: 'default', via: net.ipam.gateway }));
+  return { endpoint, ops };
+}

@@ -1,0 +1,51 @@
+import { renderCmd, type Cmd } from './command.js';
+import { CommandError, type Background, type CmdResult, type RunOptions, type Runner } from './runner.js';
+
+export type Reply = Partial<Pick<CmdResult, 'exitCode' | 'stdout' | 'stderr'>>;
+export type Responder = (c: Cmd) => Reply | undefined;
+
+/**
+ * Runs nothing. Records every command in order; answers from `responder` (unit tests
+ * script failures and outputs with it) or with success and empty output (dry-run).
+ */
+export class RecordingRunner implements Runner {
+  readonly dryRun: boolean;
+  readonly commands: Cmd[] = [];
+  readonly #responder: Responder;
+
+  constructor(options: { dryRun?: boolean; responder?: Responder } = {}) {
+    this.dryRun = options.dryRun ?? true;
+    this.#responder = options.responder ?? (() => undefined);
+  }
+
+  async run(c: Cmd, options: RunOptions = {}): Promise<CmdResult> {
+    this.commands.push(c);
+    const reply = this.#responder(c) ?? {};
+    const result: CmdResult = {
+      cmd: c,
+      argv: [],
+      exitCode: reply.exitCode ?? 0,
+      stdout: reply.stdout ?? '',
+      stderr: reply.stderr ?? '',
+      durationMs: 0,
+      timedOut: false,
+    };
+    if (result.exitCode !== 0 && !options.allowFail) throw new CommandError(result);
+    return result;
+  }
+
+  async start(c: Cmd): Promise<Background> {
+    this.commands.push(c);
+    return { pid: undefined, readyLine: undefined, output: () => '', stop: async () => {} };
+  }
+
+  async attach(c: Cmd): Promise<number> {
+    this.commands.push(c);
+    return this.#responder(c)?.exitCode ?? 0;
+  }
+
+  /** The recorded commands as shell lines, for assertions. */
+  lines(): string[] {
+    return this.commands.map(renderCmd);
+  }
+}

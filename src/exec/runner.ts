@@ -1,0 +1,60 @@
+import type { Cmd } from './command.js';
+import { renderCmd } from './command.js';
+
+export interface CmdResult {
+  readonly cmd: Cmd;
+  readonly argv: readonly string[];
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly durationMs: number;
+  readonly timedOut: boolean;
+}
+
+export interface RunOptions {
+  /** Return a failed result instead of throwing. */
+  readonly allowFail?: boolean;
+  readonly input?: string;
+  readonly timeoutMs?: number;
+}
+
+export interface StartOptions {
+  /** Resolve once a line of stdout matches; reject if the process exits first. */
+  readonly ready?: RegExp;
+  readonly timeoutMs?: number;
+}
+
+/** A process left running in the background (a server a probe talks to). */
+export interface Background {
+  readonly pid: number | undefined;
+  /** The stdout line that matched `ready`, if one was asked for. */
+  readonly readyLine: string | undefined;
+  /** Everything printed on stdout so far. */
+  output(): string;
+  /** Kill it and wait for it to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The only door to process execution. The real runner spawns; the recording runner
+ * (dry-run, unit tests) writes down what would run and answers from a script.
+ */
+export interface Runner {
+  readonly dryRun: boolean;
+  run(cmd: Cmd, options?: RunOptions): Promise<CmdResult>;
+  start(cmd: Cmd, options?: StartOptions): Promise<Background>;
+  /** Runs with the terminal attached (`nslab exec`); resolves to the exit code. */
+  attach(cmd: Cmd): Promise<number>;
+}
+
+export class CommandError extends Error {
+  readonly result: CmdResult;
+
+  constructor(result: CmdResult) {
+    const why = result.timedOut ? 'timed out' : `exit ${result.exitCode}`;
+    const stderr = result.stderr.trim().split('\n').filter(Boolean).pop() ?? '';
+    super(`\`${renderCmd(result.cmd)}\` failed (${why})${stderr ? `: ${stderr}` : ''}`);
+    this.name = 'CommandError';
+    this.result = result;
+  }
+}

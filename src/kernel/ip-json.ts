@@ -1,0 +1,58 @@
+/** The parts of `ip -j -d addr show` nslab reads. */
+export interface IpLink {
+  readonly ifindex: number;
+  readonly ifname: string;
+  readonly flags: readonly string[];
+  readonly operstate: string;
+  readonly address?: string;
+  readonly master?: string;
+  /** The peer's ifindex for veth/macvlan/vxlan (iflink). */
+  readonly link_index?: number;
+  /** Set when the peer lives in another namespace. */
+  readonly link_netnsid?: number;
+  readonly linkinfo?: { readonly info_kind?: string; readonly info_slave_kind?: string };
+  readonly addr_info?: readonly { readonly family: string; readonly local: string; readonly prefixlen: number }[];
+}
+
+export interface Interface {
+  readonly index: number;
+  readonly name: string;
+  readonly kind: string;
+  readonly up: boolean;
+  readonly mac: string | undefined;
+  readonly master: string | undefined;
+  readonly peerIndex: number | undefined;
+  readonly peerInOtherNs: boolean;
+  /** IPv4 addresses with prefix, e.g. 172.17.0.1/16. */
+  readonly addresses: readonly string[];
+}
+
+/** Parses `ip -j -d addr show` (or `link show`) output into interfaces. */
+export function parseIpAddr(json: string): Interface[] {
+  const links = JSON.parse(json || '[]') as IpLink[];
+  return links.map((l) => ({
+    index: l.ifindex,
+    name: l.ifname,
+    kind: l.linkinfo?.info_kind ?? (l.ifname === 'lo' ? 'loopback' : 'device'),
+    // Administrative state: operstate lags behind (the kernel's linkwatch updates veth
+    // carrier asynchronously) and reads DOWN on a veth that is already passing traffic.
+    up: l.flags.includes('UP'),
+    mac: l.address,
+    master: l.master,
+    peerIndex: l.link_index,
+    peerInOtherNs: l.link_netnsid !== undefined,
+    addresses: (l.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
+  }));
+}
+
+export interface Route {
+  readonly dst: string;
+  readonly gateway?: string;
+  readonly dev?: string;
+  readonly prefsrc?: string;
+}
+
+/** Parses `ip -j route show`. */
+export function parseIpRoute(json: string): Route[] {
+  return JSON.parse(json || '[]') as Route[];
+}

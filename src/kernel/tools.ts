@@ -1,0 +1,34 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { NslabError } from '../errors.js';
+
+/** The Debian package that provides each tool nslab runs. */
+export const PACKAGES: Readonly<Record<string, string>> = {
+  ip: 'iproute2',
+  bridge: 'iproute2',
+  iptables: 'iptables',
+  'iptables-save': 'iptables',
+  ping: 'iputils-ping',
+  sysctl: 'procps',
+  brctl: 'bridge-utils',
+};
+
+export function findTool(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+export function requireTools(names: readonly string[]): void {
+  const missing = names.filter((n) => findTool(n) === undefined);
+  if (missing.length === 0) return;
+  const pkgs = [...new Set(missing.map((n) => PACKAGES[n] ?? n))];
+  throw new NslabError(`${missing.join(', ')} not found`, { hint: `install it: apt-get install -y ${pkgs.join(' ')}` });
+}

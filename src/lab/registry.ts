@@ -1,0 +1,15 @@
+import { LABS } from '../../labs/index.js';
+import { NslabError } from '../errors.js';
+import type { LabDefinition } from './definition.js';
+
+export function allLabs(): readonly LabDefinition[] {
+  return LABS;
+}
+
+export function findLab(id: string): LabDefinition {
+  const lab = LABS.find((l) => l.id === id);
+  if (!lab) {
+    throw new NslabError(`unknown lab ${JSON.stringify(id)}`, { hint: `known labs: ${LABS.map((l) => l.id).join(', ')} (see \`nslab ls\`)` });
+  }
+  return lab;
+}

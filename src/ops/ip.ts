@@ -1,0 +1,99 @@
+import { cmd, type Cmd } from '../exec/command.js';
+import { validateIfName } from '../model/names.js';
+import { linkKey, netnsKey, type Op } from './op.js';
+
+// Builders for the iproute2 and bridge-utils operations a lab is made of. `ns` is the
+// network namespace the object lives in (undefined: the namespace nslab runs in).
+
+const ip = (ns: string | undefined, ...args: string[]): Cmd => cmd('ip', args, ns);
+const inNs = (ns: string | undefined): string[] => (ns === undefined ? [] : [netnsKey(ns)]);
+const where = (ns: string | undefined): string => ns ?? 'the root namespace';
+
+export function netnsAdd(ns: string): Op {
+  return {
+    summary: `create network namespace ${ns}`,
+    cmd: ip(undefined, 'netns', 'add', ns),
+    undo: ip(undefined, 'netns', 'del', ns),
+    creates: netnsKey(ns),
+    within: [],
+  };
+}
+
+export function linkUp(ns: string | undefined, dev: string): Op {
+  return {
+    summary: `bring ${dev} up in ${where(ns)}`,
+    cmd: ip(ns, 'link', 'set', 'dev', dev, 'up'),
+    undo: ip(ns, 'link', 'set', 'dev', dev, 'down'),
+    within: [linkKey(ns, dev), ...inNs(ns)],
+  };
+}
+
+export function bridgeAdd(ns: string | undefined, name: string, options: { brctl: boolean }): Op {
+  validateIfName(name);
+  return {
+    summary: `create bridge ${name} in ${where(ns)}`,
+    cmd: options.brctl ? cmd('brctl', ['addbr', name], ns) : ip(ns, 'link', 'add', 'name', name, 'type', 'bridge'),
+    undo: ip(ns, 'link', 'del', 'dev', name),
+    creates: linkKey(ns, name),
+    within: inNs(ns),
+  };
+}
+
+export interface VethSpec {
+  readonly ns: string | undefined;
+  readonly name: string;
+  readonly peerNs: string | undefined;
+  readonly peerName: string;
+  readonly peerMac?: string | undefined;
+}
+
+/** A veth pair, the peer created directly in its namespace (as Docker does). */
+export function vethAdd(v: VethSpec): Op {
+  validateIfName(v.name);
+  validateIfName(v.peerName);
+  const peer = ['peer', 'name', v.peerName, ...(v.peerMac ? ['address', v.peerMac] : []), ...(v.peerNs !== v.ns && v.peerNs !== undefined ? ['netns', v.peerNs] : [])];
+  return {
+    summary: `create veth pair ${v.name} (${where(v.ns)}) <-> ${v.peerName} (${where(v.peerNs)})`,
+    cmd: ip(v.ns, 'link', 'add', v.name, 'type', 'veth', ...peer),
+    undo: ip(v.ns, 'link', 'del', 'dev', v.name),
+    creates: linkKey(v.ns, v.name),
+    // A veth pair dies with either end's namespace.
+    within: [...inNs(v.ns), ...(v.peerNs !== v.ns ? inNs(v.peerNs) : [])],
+  };
+}
+
+export function linkSetMaster(ns: string | undefined, dev: string, bridge: string, options: { brctl: boolean }): Op {
+  return {
+    summary: `attach ${dev} to bridge ${bridge}`,
+    cmd: options.brctl ? cmd('brctl', ['addif', bridge, dev], ns) : ip(ns, 'link', 'set', 'dev', dev, 'master', bridge),
+    undo: options.brctl ? cmd('brctl', ['delif', bridge, dev], ns) : ip(ns, 'link', 'set', 'dev', dev, 'nomaster'),
+    within: [linkKey(ns, dev), linkKey(ns, bridge), ...inNs(ns)],
+  };
+}
+
+/** `address` carries its prefix: 172.17.0.1/16. */
+export function addrAdd(ns: string | undefined, dev: string, address: string): Op {
+  return {
+    summary: `assign ${address} to ${dev} in ${where(ns)}`,
+    cmd: ip(ns, 'addr', 'add', address, 'dev', dev),
+    undo: ip(ns, 'addr', 'del', address, 'dev', dev),
+    within: [linkKey(ns, dev), ...inNs(ns)],
+  };
+}
+
+export interface RouteSpec {
+  /** `default` or a CIDR. */
+  readonly to: string;
+  readonly via?: string | undefined;
+  readonly dev?: string | undefined;
+}
+
+export function routeAdd(ns: string | undefined, r: RouteSpec): Op {
+  const spec = [r.to, ...(r.via ? ['via', r.via] : []), ...(r.dev ? ['dev', r.dev] : [])];
+  return {
+    summary: `route ${r.to}${r.via ? ` via ${r.via}` : ''}${r.dev ? ` dev ${r.dev}` : ''} in ${where(ns)}`,
+    cmd: ip(ns, 'route', 'add', ...spec),
+    undo: ip(ns, 'route', 'del', ...spec),
+    within: [...(r.dev ? [linkKey(ns, r.dev)] : []), ...inNs(ns)],
+  };
+}

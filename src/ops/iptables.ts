@@ -1,0 +1,38 @@
+import { cmd } from '../exec/command.js';
+import { netnsKey, type Op } from './op.js';
+
+export type Table = 'filter' | 'nat' | 'raw' | 'mangle';
+
+export interface Rule {
+  readonly table: Table;
+  readonly chain: string;
+  /** Match arguments, e.g. ['-s', '172.17.0.0/16', '!', '-o', 'docker0']. */
+  readonly match: readonly string[];
+  /** Target arguments, e.g. ['-j', 'MASQUERADE']. */
+  readonly target: readonly string[];
+  /** iptables comment marking the owner (see ruleTag). */
+  readonly tag: string;
+}
+
+/** The rule specification, comment placed where iptables-save prints it. */
+export function ruleSpec(r: Rule): string[] {
+  return [...r.match, '-m', 'comment', '--comment', r.tag, ...r.target];
+}
+
+// -w waits for the xtables lock instead of failing when another lab edits rules at the same time.
+function iptables(ns: string | undefined, r: Rule, action: '-A' | '-I' | '-D') {
+  return cmd('iptables', ['-w', '-t', r.table, action, r.chain, ...ruleSpec(r)], ns);
+}
+
+export function ruleAppend(ns: string | undefined, r: Rule): Op {
+  return {
+    summary: `add ${r.table}/${r.chain} rule: ${[...r.match, ...r.target].join(' ')}`,
+    cmd: iptables(ns, r, '-A'),
+    undo: iptables(ns, r, '-D'),
+    within: ns === undefined ? [] : [netnsKey(ns)],
+  };
+}
+
+export function ruleInsert(ns: string | undefined, r: Rule): Op {
+  return { ...ruleAppend(ns, r), cmd: iptables(ns, r, '-I') };
+}

@@ -1,0 +1,28 @@
+import type { Cmd } from '../exec/command.js';
+
+/**
+ * Keys of kernel objects an op creates or lives inside:
+ *   netns:<name>            a network namespace
+ *   link:<netns>/<ifname>   an interface (netns is "" for the namespace nslab runs in)
+ * Teardown uses them to skip undoing what a later deletion removes anyway.
+ */
+export type ObjectKey = string;
+
+export const netnsKey = (ns: string): ObjectKey => `netns:${ns}`;
+export const linkKey = (ns: string | undefined, dev: string): ObjectKey => `link:${ns ?? ''}/${dev}`;
+
+/** One change to the kernel, with what undoes it. */
+export interface Op {
+  readonly summary: string;
+  readonly cmd: Cmd;
+  /** The inverse. Absent when nothing needs undoing (e.g. a change that only reads). */
+  readonly undo?: Cmd | undefined;
+  /**
+   * For ops whose inverse depends on the state they overwrite (a sysctl): run `read`
+   * before applying and build the inverse from its output.
+   */
+  readonly capture?: { readonly read: Cmd; readonly undo: (previous: string) => Cmd } | undefined;
+  readonly creates?: ObjectKey | undefined;
+  /** Removing any of these objects removes this op's effect as well. */
+  readonly within: readonly ObjectKey[];
+}

@@ -1,0 +1,39 @@
+import { renderCmd } from '../exec/command.js';
+import { undoCommands } from '../apply/teardown.js';
+import type { Step } from './plan.js';
+import { planOps } from './plan.js';
+
+function comment(text: string): string[] {
+  return text.split('\n').map((l) => (l ? `# ${l}` : '#'));
+}
+
+/**
+ * The plan as a script a learner can paste into a root shell: the same argv nslab runs,
+ * step by step, and at the end the teardown it would run.
+ */
+export function renderShell(title: string, steps: readonly Step[]): string {
+  const lines = ['#!/usr/bin/env bash', ...comment(title), 'set -euo pipefail', ''];
+  for (const [i, step] of steps.entries()) {
+    lines.push(`# --- Step ${i + 1}: ${step.title} ---`);
+    lines.push(...comment(step.why));
+    for (const d of step.docker ?? []) lines.push(`# docker: ${d}`);
+    for (const op of step.ops) lines.push(renderCmd(op.cmd));
+    lines.push('');
+  }
+  lines.push(...renderTeardown(steps));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Teardown derived from the ops, as comments (it is not run by the script). */
+export function renderTeardown(steps: readonly Step[]): string[] {
+  const entries = planOps(steps).map((op, i) => ({
+    seq: i + 1,
+    summary: op.summary,
+    cmd: op.cmd,
+    undo: op.undo ?? (op.capture ? op.capture.undo('<previous value>') : undefined),
+    creates: op.creates,
+    within: op.within,
+    status: 'done' as const,
+  }));
+  return ['# --- Teardown (what `nslab down` runs) ---', ...undoCommands(entries).map((u) => `# ${renderCmd(u.cmd)}`)];
+}

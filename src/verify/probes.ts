@@ -1,0 +1,47 @@
+import { agentCmd } from '../agent/agent.js';
+import { cmd } from '../exec/command.js';
+import type { Runner } from '../exec/runner.js';
+import { parsePing } from './parse-ping.js';
+
+export interface ProbeResult {
+  readonly reached: boolean;
+  readonly rttMs?: number | undefined;
+  readonly detail: string;
+}
+
+export const PING_TIMEOUT_S = 1;
+
+/** One ICMP echo, with a one-second deadline, from inside `ns`. */
+export async function ping(runner: Runner, ns: string | undefined, to: string): Promise<ProbeResult> {
+  const r = await runner.run(cmd('ping', ['-n', '-c', '1', '-W', String(PING_TIMEOUT_S), to], ns), { allowFail: true, timeoutMs: 5000 });
+  const p = parsePing(r.stdout, r.stderr);
+  if (r.exitCode === 0 && p.received > 0) return { reached: true, rttMs: p.rttMs, detail: `${p.rttMs ?? '?'} ms` };
+  return { reached: false, detail: p.error ?? `no reply within ${PING_TIMEOUT_S} s` };
+}
+
+/**
+ * Starts a whoami server in `serverNs` on to:port, connects from `fromNs`, and returns
+ * what the server saw as the source address (in `detail`).
+ */
+export async function tcpWhoami(
+  runner: Runner,
+  fromNs: string | undefined,
+  serverNs: string | undefined,
+  to: string,
+  port: number,
+): Promise<ProbeResult> {
+  const server = await runner.start(agentCmd(serverNs, 'whoami-server', to, String(port)), { ready: /^listening /, timeoutMs: 5000 });
+  try {
+    const r = await runner.run(agentCmd(fromNs, 'tcp-client', to, String(port), '1000'), { allowFail: true, timeoutMs: 5000 });
+    let reply: { ok?: boolean; data?: string; error?: string; ms?: number } = {};
+    try {
+      reply = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as typeof reply;
+    } catch {
+      reply = { ok: false, error: r.stderr.trim() || `exit ${r.exitCode}` };
+    }
+    if (reply.ok) return { reached: true, rttMs: reply.ms, detail: reply.data ?? '' };
+    return { reached: false, detail: reply.error ?? 'no answer' };
+  } finally {
+    await server.stop();
+  }
+}

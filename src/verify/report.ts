@@ -1,0 +1,21 @@
+import type { Outcome } from './expectation.js';
+
+/** A fixed-width text table with a header and a rule. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function renderOutcomes(outcomes: readonly Outcome[]): string {
+  const rows = outcomes.map((o) => [
+    o.pass ? 'PASS' : 'FAIL',
+    o.title,
+    o.expect === 'reach' ? 'reaches' : 'must not reach',
+    o.reached ? 'reached' : 'did not reach',
+    o.detail,
+  ]);
+  const passed = outcomes.filter((o) => o.pass).length;
+  const verdict = passed === outcomes.length ? 'all expectations met' : `${outcomes.length - passed} NOT met`;
+  return `${table(['', 'expectation', 'expected', 'outcome', 'rtt / reason'], rows)}\n\n${passed}/${outcomes.length} expectations met: ${verdict}\n`;
+}

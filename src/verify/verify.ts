@@ -1,0 +1,55 @@
+import { NslabError } from '../errors.js';
+import type { Runner } from '../exec/runner.js';
+import type { Expectation, Outcome, Probe } from './expectation.js';
+import { ping, tcpWhoami, type ProbeResult } from './probes.js';
+
+/** Maps a lab's node names to namespaces (undefined: the namespace nslab runs in). */
+export type NodeResolver = (node: string) => string | undefined;
+
+// Ports for probe servers: one per probe so parallel probes never share a listener.
+let nextPort = 40000 + (process.pid % 10000);
+const probePort = (): number => (nextPort = nextPort >= 60000 ? 40000 : nextPort + 1);
+
+async function runProbe(runner: Runner, probe: Probe, ns: NodeResolver): Promise<ProbeResult> {
+  switch (probe.kind) {
+    case 'ping':
+      return ping(runner, ns(probe.from), probe.to);
+    case 'tcp':
+    case 'source':
+      return tcpWhoami(runner, ns(probe.from), ns(probe.server), probe.to, probe.port || probePort());
+  }
+}
+
+function judge(e: Expectation, r: ProbeResult): Outcome {
+  let pass = e.expect === 'reach' ? r.reached : !r.reached;
+  let detail = r.detail;
+  if (e.probe.kind === 'source' && r.reached) {
+    pass = e.expect === 'reach' && r.detail === e.probe.source;
+    detail = `server saw ${r.detail}${pass ? '' : `, expected ${e.probe.source}`}`;
+  }
+  return { title: e.title, expect: e.expect, reached: r.reached, pass, rttMs: r.rttMs, detail };
+}
+
+/** Runs every expectation, `concurrency` at a time; results keep the expectations' order. */
+export async function verify(
+  runner: Runner,
+  expectations: readonly Expectation[],
+  ns: NodeResolver,
+  options: { concurrency?: number } = {},
+): Promise<Outcome[]> {
+  if (runner.dryRun) throw new NslabError('verification sends real packets and cannot run in dry-run mode');
+  const outcomes: Outcome[] = new Array(expectations.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < expectations.length) {
+      const i = next++;
+      const e = expectations[i]!;
+      let r = await runProbe(runner, e.probe, ns);
+      // One retry for probes that should reach: a lost first packet is not a broken network.
+      if (!r.reached && e.expect === 'reach') r = await runProbe(runner, e.probe, ns);
+      outcomes[i] = judge(e, r);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, expectations.length) }, worker));
+  return outcomes;
+}
