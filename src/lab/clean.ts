@@ -14,11 +14,13 @@ export interface CleanReport {
 
 /**
  * Removes every lab: first by journal where one survives, then whatever is still named
- * like nslab's (a lost or corrupt journal, a crash before the first write).
+ * like nslab's (a lost or corrupt journal, a crash before the first write). With `only`,
+ * just that lab: other labs running at the same time are left alone.
  */
-export async function cleanAll(runner: Runner): Promise<CleanReport> {
+export async function cleanAll(runner: Runner, only?: string): Promise<CleanReport> {
   const report: CleanReport = { labs: [], namespaces: [], errors: [] };
-  for (const name of listInstanceNames()) {
+  const prefix = only === undefined ? NS_PREFIX : `${NS_PREFIX}${only}-`;
+  for (const name of listInstanceNames().filter((n) => only === undefined || n === only)) {
     try {
       await teardown(readJournal(journalPath(name), { missingOk: true }), runner);
     } catch (err) {
@@ -27,7 +29,7 @@ export async function cleanAll(runner: Runner): Promise<CleanReport> {
     releaseInstance(name);
     report.labs.push(name);
   }
-  for (const ns of [...(await existingNamespaces(runner))].filter((n) => n.startsWith(NS_PREFIX)).sort()) {
+  for (const ns of [...(await existingNamespaces(runner))].filter((n) => n.startsWith(prefix)).sort()) {
     await killNamespaceProcesses(ns, runner);
     const r = await runner.run(cmd('ip', ['netns', 'del', ns]), { allowFail: true });
     if (r.exitCode === 0) report.namespaces.push(ns);

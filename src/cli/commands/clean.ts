@@ -1,14 +1,18 @@
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
+import { validateLabName } from '../../model/names.js';
 import { cleanAll } from '../../lab/clean.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 
-export function cleanCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs> {
+type Args = GlobalArgs & { name?: string };
+
+export function cleanCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
-    command: 'clean',
-    describe: 'Remove every lab and every leftover nslab- namespace, even without a journal',
-    handler: action<GlobalArgs>({ kernel: true }, async (ctx) => {
-      const report = await cleanAll(ctx.runner);
+    command: 'clean [name]',
+    describe: 'Remove every lab (or only lab <name>) and leftover nslab- namespaces, even without a journal',
+    builder: (y: Argv<GlobalArgs>) => y.positional('name', { type: 'string', describe: 'only this lab instance' }) as Argv<Args>,
+    handler: action<Args>({ kernel: true }, async (ctx, args) => {
+      const report = await cleanAll(ctx.runner, args.name === undefined ? undefined : validateLabName(args.name));
       if (ctx.json) printJson(ctx.io, report);
       else {
         ctx.io.out(`removed labs: ${report.labs.join(', ') || 'none'}\nremoved leftover namespaces: ${report.namespaces.join(', ') || 'none'}\n`);
