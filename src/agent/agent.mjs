@@ -1,43 +1,24 @@
 // @ts-check
-// Runs inside a lab namespace (`ip netns exec NS node agent.mjs ...`). Plain JavaScript so
-// it starts in tens of milliseconds without a TypeScript loader. Only connects to or
-// listens on addresses it is given; nslab gives it addresses inside lab namespaces only.
-import net from 'node:net';
+// Runs inside a lab namespace (`ip netns exec NS node agent.mjs <command> ...`). Plain
+// JavaScript so it starts in tens of milliseconds without a TypeScript loader. It only
+// listens on or connects to addresses it is given, and nslab gives it lab addresses only.
+// Servers print one ready line on stdout once listening (the runner and `daemon` wait for it).
+import { daemon, stop } from './commands/daemon.mjs';
+import { tcpClient } from './commands/tcp-client.mjs';
+import { whoamiServer } from './commands/whoami.mjs';
+
+/** @type {Record<string, (...args: string[]) => void>} */
+const COMMANDS = {
+  'whoami-server': whoamiServer,
+  'tcp-client': tcpClient,
+  daemon,
+  stop,
+};
 
 const [command, ...args] = process.argv.slice(2);
-
-function whoamiServer(host, port) {
-  // Replies with the source address it sees, so NAT becomes observable from the far side.
-  const server = net.createServer((socket) => {
-    socket.end(`${socket.remoteAddress?.replace(/^::ffff:/, '')}\n`);
-  });
-  server.listen(Number(port), host, () => console.log(`listening ${host}:${port}`));
-  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+const run = command === undefined ? undefined : COMMANDS[command];
+if (!run) {
+  console.error(`agent: unknown command ${command ?? '(none)'}; known: ${Object.keys(COMMANDS).join(', ')}`);
+  process.exit(2);
 }
-
-function tcpClient(host, port, timeoutMs) {
-  const started = performance.now();
-  const socket = net.connect({ host, port: Number(port) });
-  let data = '';
-  const finish = (result) => {
-    console.log(JSON.stringify({ ...result, ms: Math.round((performance.now() - started) * 1000) / 1000 }));
-    socket.destroy();
-    process.exit(result.ok ? 0 : 1);
-  };
-  socket.setTimeout(Number(timeoutMs), () => finish({ ok: false, error: `no answer within ${timeoutMs} ms` }));
-  socket.on('data', (chunk) => (data += chunk));
-  socket.on('end', () => finish({ ok: true, data: data.trim() }));
-  socket.on('error', (err) => finish({ ok: false, error: err.message }));
-}
-
-switch (command) {
-  case 'whoami-server':
-    whoamiServer(args[0], args[1]);
-    break;
-  case 'tcp-client':
-    tcpClient(args[0], args[1], args[2] ?? '1000');
-    break;
-  default:
-    console.error(`agent: unknown command ${command}`);
-    process.exit(2);
-}
+run(...args);

@@ -1,0 +1,55 @@
+// @ts-check
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const AGENT = fileURLToPath(new URL('../agent.mjs', import.meta.url));
+
+/**
+ * Starts another agent command detached (it outlives nslab, for `nslab up`), waits until
+ * it prints its ready line, writes its pid to `pidfile`, and exits 0. Exits 1 if the
+ * child dies or stays silent first.
+ */
+export function daemon(pidfile, ...command) {
+  mkdirSync(dirname(pidfile), { recursive: true });
+  const child = spawn(process.execPath, [AGENT, ...command], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const timer = setTimeout(() => fail(`not ready after 5 s: ${err.trim()}`), 5000);
+  const fail = (why) => {
+    child.kill('SIGKILL');
+    console.error(`agent daemon ${command.join(' ')}: ${why}`);
+    process.exit(1);
+  };
+  child.stderr.on('data', (c) => (err += c));
+  child.on('exit', (code) => fail(`exited (${code}) before it was ready: ${err.trim()}`));
+  child.stdout.on('data', (c) => {
+    out += c;
+    if (!out.includes('\n')) return;
+    clearTimeout(timer);
+    writeFileSync(pidfile, `${child.pid}\n`);
+    console.log(`${out.split('\n')[0]} pid ${child.pid}`);
+    child.removeAllListeners('exit');
+    child.stdout.destroy();
+    child.stderr.destroy();
+    child.unref();
+    process.exit(0);
+  });
+}
+
+/** Stops a daemon by pidfile; a missing pidfile or process counts as stopped. */
+export function stop(pidfile) {
+  let pid;
+  try {
+    pid = Number(readFileSync(pidfile, 'utf8').trim());
+  } catch {
+    return;
+  }
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+  rmSync(pidfile, { force: true });
+}

@@ -1,0 +1,11 @@
+// @ts-check
+import net from 'node:net';
+
+/** TCP server that replies with the source address it sees: NAT made observable. */
+export function whoamiServer(host, port) {
+  const server = net.createServer((socket) => {
+    socket.end(`${socket.remoteAddress?.replace(/^::ffff:/, '')}\n`);
+  });
+  server.listen(Number(port), host, () => console.log(`listening ${host}:${port}`));
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+}

@@ -1,0 +1,18 @@
+import { join } from 'node:path';
+import { agentCmd } from '../agent/agent.js';
+import { netnsKey, type Op } from './op.js';
+
+/**
+ * A server left running inside a namespace (a web server for `-p 8080:80`, a DNS server
+ * for a user-defined network). `pidDir` is the lab's state directory. Deleting the
+ * namespace kills it too (teardown kills a namespace's processes first).
+ */
+export function daemonStart(ns: string, pidDir: string, name: string, command: readonly string[]): Op {
+  const pidfile = join(pidDir, `${name}.pid`);
+  return {
+    summary: `start ${name} (${command.join(' ')}) in ${ns}`,
+    cmd: agentCmd(ns, 'daemon', pidfile, ...command),
+    undo: agentCmd(undefined, 'stop', pidfile),
+    within: [netnsKey(ns)],
+  };
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { docker0Lab } from '../../labs/docker0.js';
+import { undoCommands } from '../../src/apply/teardown.js';
+import { renderCmd } from '../../src/exec/command.js';
+import { planOps } from '../../src/plan/plan.js';
+import { renderShell } from '../../src/plan/render-shell.js';
+
+const model = docker0Lab.build({ name: 'p1', env: { brctl: true }, options: {} });
+
+describe('docker0 plan', () => {
+  const lines = planOps(model.steps).map((op) => renderCmd(op.cmd));
+
+  it('builds the objects Docker builds, in the sandbox host namespace', () => {
+    expect(lines).toContain('ip netns exec nslab-p1-host brctl addbr docker0');
+    expect(lines).toContain('ip -n nslab-p1-host addr add 172.17.0.1/16 dev docker0');
+    expect(lines).toContain('ip netns exec nslab-p1-host sysctl -w net.ipv4.ip_forward=1');
+    expect(lines).toContain("ip netns exec nslab-p1-host iptables -w -t nat -A POSTROUTING -s 172.17.0.0/16 '!' -o docker0 -m comment --comment nslab:p1 -j MASQUERADE");
+    expect(lines).toContain('ip -n nslab-p1-c1 addr add 172.17.0.2/16 dev eth0');
+    expect(lines).toContain('ip -n nslab-p1-c2 addr add 172.17.0.3/16 dev eth0');
+    expect(lines).toContain('ip -n nslab-p1-c1 route add default via 172.17.0.1');
+    expect(lines.filter((l) => / link add veth[0-9a-f]{7} type veth peer name eth0 /.test(l))).toHaveLength(2);
+  });
+
+  it('touches nothing outside its nslab- namespaces', () => {
+    for (const op of planOps(model.steps)) {
+      const inLab = op.cmd.netns?.startsWith('nslab-p1-') ?? false;
+      const createsLabNs = op.cmd.args[0] === 'netns' && op.cmd.args[2]?.startsWith('nslab-p1-');
+      expect(inLab || createsLabNs, renderCmd(op.cmd)).toBe(true);
+    }
+  });
+
+  it('falls back to ip link when bridge-utils is absent', () => {
+    const plain = docker0Lab.build({ name: 'p1', env: { brctl: false }, options: {} });
+    expect(planOps(plain.steps).map((op) => renderCmd(op.cmd))).toContain('ip -n nslab-p1-host link add name docker0 type bridge');
+  });
+
+  it('derives teardown from the ops: deleting the namespaces undoes everything inside them', () => {
+    const entries = planOps(model.steps).map((op, i) => ({ ...op, seq: i, status: 'done' as const, undo: op.undo ?? op.capture?.undo('0') }));
+    expect(undoCommands(entries).map((u) => renderCmd(u.cmd))).toEqual([
+      'ip netns del nslab-p1-c2',
+      'ip netns del nslab-p1-c1',
+      'ip netns del nslab-p1-wan',
+      'ip netns del nslab-p1-host',
+    ]);
+  });
+
+  it('renders a shell script with steps, docker equivalents and the teardown', () => {
+    const script = renderShell('docker0', model.steps);
+    expect(script.startsWith('#!/usr/bin/env bash\n')).toBe(true);
+    expect(script).toContain('set -euo pipefail');
+    expect(script).toContain('# --- Step 5: Start container c1 ---');
+    expect(script).toContain('# docker: docker run -d --name c1 busybox sleep infinity');
+    expect(script).toContain('# ip netns del nslab-p1-host');
+  });
+
+  it('expects reachability and NAT, and an unreachable container from the wan', () => {
+    expect(model.expectations.map((e) => [e.probe.kind, e.expect])).toEqual([
+      ['ping', 'reach'],
+      ['ping', 'reach'],
+      ['ping', 'reach'],
+      ['ping', 'reach'],
+      ['source', 'reach'],
+      ['ping', 'fail'],
+    ]);
+  });
+});
