@@ -5,7 +5,7 @@ import { findLab } from '../lab/registry.js';
 import { readNamespaces } from '../kernel/snapshot.js';
 import { renderShell } from '../plan/render-shell.js';
 import { renderTopology } from '../view/diagram-text.js';
-import type { Outcome } from '../verify/expectation.js';
+import type { Expectation, Outcome } from '../verify/expectation.js';
 import { renderOutcomes } from '../verify/report.js';
 import { verify } from '../verify/verify.js';
 import type { Context } from './context.js';
@@ -32,8 +32,8 @@ export function printDryRun(ctx: Context, model: LabModel, command: string): voi
   else ctx.io.out(script);
 }
 
-export async function verifyModel(ctx: Context, model: LabModel): Promise<Outcome[]> {
-  return verify(ctx.runner, model.expectations, (node) => {
+export async function verifyModel(ctx: Context, model: LabModel, expectations: readonly Expectation[] = model.expectations): Promise<Outcome[]> {
+  return verify(ctx.runner, expectations, (node) => {
     const n = model.nodes[node];
     if (!n) throw new Error(`lab ${model.id} has no node ${node}`);
     return n.ns;

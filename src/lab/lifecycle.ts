@@ -5,7 +5,7 @@ import { NslabError } from '../errors.js';
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
 import { findTool } from '../kernel/tools.js';
-import { planOps } from '../plan/plan.js';
+import type { Step } from '../plan/plan.js';
 import type { LabDefinition, LabEnv, LabModel, LabOptions } from './definition.js';
 import { findLab } from './registry.js';
 import { assertNotUp, claimInstance, journalPath, readManifest, releaseInstance, type Manifest } from './state.js';
@@ -35,7 +35,12 @@ export async function existingNamespaces(runner: Runner): Promise<Set<string>> {
  * Brings a lab up. Nothing is touched unless every namespace name is free; if any op
  * fails, what was applied is undone from the journal and the original error rethrown.
  */
-export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, runner: Runner): Promise<void> {
+export interface UpHooks {
+  /** Called after each step is applied (guided mode pauses here; `run` runs step checks). */
+  readonly afterStep?: (step: Step, index: number) => Promise<void>;
+}
+
+export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, runner: Runner, hooks: UpHooks = {}): Promise<void> {
   assertNotUp(model.name);
   const taken = await existingNamespaces(runner);
   const clash = Object.values(model.nodes).find((n) => n.ns !== undefined && taken.has(n.ns));
@@ -47,7 +52,10 @@ export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, r
   claimInstance({ id: model.id, name: model.name, options, env, createdAt: new Date().toISOString(), pid: process.pid });
   const journal = new FileJournal(journalPath(model.name));
   try {
-    await applyOps(planOps(model.steps), runner, journal);
+    for (const [i, step] of model.steps.entries()) {
+      await applyOps(step.ops, runner, journal);
+      await hooks.afterStep?.(step, i);
+    }
   } catch (err) {
     try {
       await teardown(journal.entries(), runner);

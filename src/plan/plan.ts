@@ -1,4 +1,5 @@
 import type { Op } from '../ops/op.js';
+import type { Expectation } from '../verify/expectation.js';
 
 /** A step a learner can read: what it does, why, the docker command it stands for, and its ops. */
 export interface Step {
@@ -7,6 +8,12 @@ export interface Step {
   /** The docker command(s) or daemon behaviour this step stands for. */
   readonly docker?: readonly string[] | undefined;
   readonly ops: readonly Op[];
+  /**
+   * Checks that hold right after this step (shown in guided mode, reported by `run`).
+   * They may be contradicted by later steps (e.g. before and after `network disconnect`);
+   * the lab's `expectations` are what holds at the end.
+   */
+  readonly checks?: readonly Expectation[] | undefined;
 }
 
 export function planOps(steps: readonly Step[]): Op[] {

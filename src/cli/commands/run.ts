@@ -17,11 +17,19 @@ export function runCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs
         return 0;
       }
       const started = performance.now();
-      await labUp(model, env, {}, ctx.runner);
+      // Step checks are labelled with their step: they describe the lab mid-way, not at the end.
+      const stepOutcomes: Outcome[] = [];
+      await labUp(model, env, {}, ctx.runner, {
+        afterStep: async (step, i) => {
+          if (!step.checks?.length) return;
+          const got = await verifyModel(ctx, model, step.checks);
+          stepOutcomes.push(...got.map((o) => ({ ...o, title: `[step ${i + 1}] ${o.title}` })));
+        },
+      });
       let outcomes: Outcome[] = [];
       let picture = '';
       try {
-        outcomes = await verifyModel(ctx, model);
+        outcomes = [...stepOutcomes, ...(await verifyModel(ctx, model))];
         picture = await topologyPicture(ctx, model);
       } finally {
         await labDown(model.name, ctx.runner);
