@@ -4,7 +4,7 @@ export type NodeName = string;
 export type Probe =
   /** ICMP echo from a node to an address. */
   | { readonly kind: 'ping'; readonly from: NodeName; readonly to: string }
-  /** A TCP connection to a server nslab starts on `server` for the duration of the probe. */
+  /** A TCP connection to a server nslab starts on `server` for the duration of the probe (port 0: any free port). */
   | { readonly kind: 'tcp'; readonly from: NodeName; readonly server: NodeName; readonly to: string; readonly port: number }
   /**
    * The address the server side sees as the connection's source (NAT made visible):

@@ -20,8 +20,9 @@ export async function ping(runner: Runner, ns: string | undefined, to: string): 
 }
 
 /**
- * Starts a whoami server in `serverNs` on to:port, connects from `fromNs`, and returns
- * what the server saw as the source address (in `detail`).
+ * Starts a whoami server in `serverNs` on to:port (0: any free port, so parallel probes
+ * never share a listener), connects from `fromNs`, and returns what the server saw as
+ * the source address (in `detail`).
  */
 export async function tcpWhoami(
   runner: Runner,
@@ -31,8 +32,9 @@ export async function tcpWhoami(
   port: number,
 ): Promise<ProbeResult> {
   const server = await runner.start(agentCmd(serverNs, 'whoami-server', to, String(port)), { ready: /^listening /, timeoutMs: 5000 });
+  const bound = Number(/:(\d+)$/.exec(server.readyLine ?? '')?.[1] ?? port);
   try {
-    const r = await runner.run(agentCmd(fromNs, 'tcp-client', to, String(port), '1000'), { allowFail: true, timeoutMs: 5000 });
+    const r = await runner.run(agentCmd(fromNs, 'tcp-client', to, String(bound), '1000'), { allowFail: true, timeoutMs: 5000 });
     let reply: { ok?: boolean; data?: string; error?: string; ms?: number } = {};
     try {
       reply = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as typeof reply;

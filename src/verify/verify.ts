@@ -6,17 +6,13 @@ import { ping, tcpWhoami, type ProbeResult } from './probes.js';
 /** Maps a lab's node names to namespaces (undefined: the namespace nslab runs in). */
 export type NodeResolver = (node: string) => string | undefined;
 
-// Ports for probe servers: one per probe so parallel probes never share a listener.
-let nextPort = 40000 + (process.pid % 10000);
-const probePort = (): number => (nextPort = nextPort >= 60000 ? 40000 : nextPort + 1);
-
 async function runProbe(runner: Runner, probe: Probe, ns: NodeResolver): Promise<ProbeResult> {
   switch (probe.kind) {
     case 'ping':
       return ping(runner, ns(probe.from), probe.to);
     case 'tcp':
     case 'source':
-      return tcpWhoami(runner, ns(probe.from), ns(probe.server), probe.to, probe.port || probePort());
+      return tcpWhoami(runner, ns(probe.from), ns(probe.server), probe.to, probe.port);
   }
 }
 
