@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireKernel, rootSnapshot } from './support.js';
+
+// scripts/provision.sh is what the Vagrant VM runs as root. Here it runs for real on this
+// machine, against a copy of the checkout (npm ci must not wipe the node_modules this test
+// runner is loaded from) and with its symlink in a scratch directory instead of /usr/local/bin.
+// Node 20.19+ is installed here, so the Node step must find it and skip; the NodeSource branch
+// needs the internet and is not exercised.
+
+const repo = resolve(import.meta.dirname, '../..');
+const script = join(repo, 'scripts/provision.sh');
+const STEPS = ['Debian packages nslab drives', 'Node.js 20.19 or later', 'npm dependencies', 'nslab on PATH'];
+
+function run(file: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
+  const r = spawnSync(file, args, { cwd: opts.cwd, encoding: 'utf8', env: { ...process.env, LANG: 'C', ...opts.env } });
+  if (r.error) throw r.error;
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** What each `==> step` of the script's output said, by step title. */
+function stepsOf(out: string): Map<string, string> {
+  const steps = new Map<string, string>();
+  for (const block of out.split(/^==> /m).slice(1)) {
+    const [title, ...body] = block.split('\n');
+    steps.set(title!, body.join('\n'));
+  }
+  return steps;
+}
+
+describe('scripts/provision.sh', () => {
+  let scratch: string;
+  let project: string;
+  let binDir: string;
+  let before: Record<string, string>;
+
+  beforeAll(() => {
+    requireKernel();
+    before = rootSnapshot();
+    scratch = mkdtempSync(join(tmpdir(), 'nslab-provision-'));
+    project = join(scratch, 'nslab');
+    binDir = join(scratch, 'bin');
+    mkdirSync(project);
+    for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'bin', 'src', 'labs', 'scripts']) {
+      cpSync(join(repo, entry), join(project, entry), { recursive: true });
+    }
+  });
+
+  afterAll(() => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('parses, and shellcheck finds nothing in it or in the bin shim', () => {
+    const syntax = run('bash', ['-n', script]);
+    expect(syntax.err).toBe('');
+    expect(syntax.code).toBe(0);
+    const lint = spawnSync('shellcheck', [script, join(repo, 'bin/nslab')], { encoding: 'utf8' });
+    if ((lint.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+      throw new Error('shellcheck not found (install it: apt-get install -y shellcheck)');
+    }
+    expect(lint.stdout).toBe('');
+    expect(lint.status).toBe(0);
+  });
+
+  it('runs twice: the second run has nothing to do, and nslab works from PATH', () => {
+    const env = { NSLAB_BIN_DIR: binDir };
+    const first = run(script, [project], { env });
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    const firstSteps = stepsOf(first.out);
+    expect([...firstSteps.keys()]).toEqual(STEPS);
+    expect(firstSteps.get('Node.js 20.19 or later')).toContain(`nothing to do: node ${process.version}`);
+    expect(firstSteps.get('npm dependencies')).toContain(`done: npm ci in ${project}`);
+    expect(firstSteps.get('nslab on PATH')).toContain('done: ');
+    expect(readlinkSync(join(binDir, 'nslab'))).toBe(join(project, 'bin/nslab'));
+
+    const second = run(script, [project], { env });
+    expect(second.err).toBe('');
+    expect(second.code).toBe(0);
+    const secondSteps = stepsOf(second.out);
+    expect([...secondSteps.keys()]).toEqual(STEPS);
+    for (const [title, body] of secondSteps) {
+      expect(body, title).toMatch(/^ {4}nothing to do: /m);
+      expect(body, title).not.toMatch(/^ {4}done: /m);
+    }
+
+    // Called through the symlink from a directory that is not the checkout, as a user would.
+    const help = run(join(binDir, 'nslab'), ['--help'], { cwd: scratch });
+    expect(help.err).toBe('');
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('nslab run');
+
+    expect(rootSnapshot()).toEqual(before);
+  });
+
+  it('refuses a directory that is not an nslab checkout, changing nothing', () => {
+    const r = run(script, [scratch], { env: { NSLAB_BIN_DIR: binDir } });
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`provision: ${scratch} has no package-lock.json: pass the nslab checkout as the first argument\n`);
+    expect(r.out).toBe('');
+  });
+});
