@@ -2,6 +2,7 @@ import { appendFileSync, closeSync, fsyncSync, openSync, readFileSync } from 'no
 import { NslabError } from '../errors.js';
 import type { Cmd } from '../exec/command.js';
 import type { ObjectKey } from '../ops/op.js';
+import { FaultCounter, faultPlanFromEnv } from './fault.js';
 
 /** What the journal keeps of an op: enough to undo it from another process. */
 export interface JournalEntry {
@@ -64,6 +65,7 @@ export class MemoryJournal implements Journal {
 export class FileJournal implements Journal {
   readonly path: string;
   #seq: number;
+  readonly #fault = new FaultCounter(faultPlanFromEnv());
 
   constructor(path: string) {
     this.path = path;
@@ -78,6 +80,7 @@ export class FileJournal implements Journal {
 
   mark(seq: number, status: 'done' | 'failed'): void {
     this.#append({ t: 'status', seq, status });
+    if (status === 'done') this.#fault.opDone();
   }
 
   entries(): JournalEntry[] {

@@ -4,6 +4,7 @@ import { RealRunner } from '../exec/real-runner.js';
 import { RecordingRunner } from '../exec/recording-runner.js';
 import type { Runner } from '../exec/runner.js';
 import { preflight } from '../kernel/preflight.js';
+import { withInterrupts } from '../lab/interrupt.js';
 import { createLogger } from '../log.js';
 
 export interface Io {
@@ -26,11 +27,15 @@ export interface Context extends GlobalArgs {
   readonly io: Io;
   readonly runner: Runner;
   readonly logger: Logger;
+  /** Aborted by Ctrl-C (SIGINT), SIGTERM or SIGHUP in commands that build a lab. */
+  readonly signal: AbortSignal | undefined;
 }
 
 export interface ActionOptions {
   /** Changes or reads the kernel: needs root, namespaces and tools, except in dry-run. */
   readonly kernel: boolean;
+  /** Builds a lab: a stop signal tears it down instead of killing nslab (see withInterrupts). */
+  readonly interruptible?: boolean;
 }
 
 /**
@@ -46,7 +51,9 @@ export function makeAction(io: Io, setExit: (code: number) => void) {
         const runner: Runner = args.dryRun
           ? new RecordingRunner({ dryRun: true })
           : new RealRunner({ logger, echo: args.verbose ? (line) => io.err(`${line}\n`) : undefined });
-        setExit(await handler({ io, runner, logger, dryRun: args.dryRun, json: args.json, verbose: args.verbose }, args));
+        const run = (signal: AbortSignal | undefined) =>
+          handler({ io, runner, logger, signal, dryRun: args.dryRun, json: args.json, verbose: args.verbose }, args);
+        setExit(options.interruptible && !args.dryRun ? await withInterrupts((line) => io.err(`\n${line}\n`), run) : await run(undefined));
       } catch (err) {
         io.err(`${formatError(err)}\n`);
         setExit(err instanceof NslabError ? err.exitCode : 1);

@@ -1,6 +1,8 @@
 import type { Argv } from 'yargs';
 import { buildLab, detectEnv } from '../lab/lifecycle.js';
-import type { LabEnv, LabModel } from '../lab/definition.js';
+import type { LabEnv, LabModel, LabOptions } from '../lab/definition.js';
+import { requireTools } from '../kernel/tools.js';
+import { labOptions, labOptionValues, type LabOptionArgs } from './lab-options.js';
 import { findLab } from '../lab/registry.js';
 import { readNamespaces } from '../kernel/snapshot.js';
 import { renderShell } from '../plan/render-shell.js';
@@ -10,20 +12,32 @@ import { renderOutcomes } from '../verify/report.js';
 import { verify } from '../verify/verify.js';
 import type { Context } from './context.js';
 
-export interface LabArgs {
+export interface LabArgs extends LabOptionArgs {
   readonly lab: string;
   readonly name?: string | undefined;
+  readonly brctl?: boolean | undefined;
 }
 
 export function labPositional<T>(y: Argv<T>) {
-  return y
-    .positional('lab', { type: 'string', demandOption: true, describe: 'lab id (see `nslab ls`)' })
-    .option('name', { type: 'string', describe: 'instance name: namespaces become nslab-<name>-<node> (default: the lab id)' });
+  return labOptions(
+    y
+      .positional('lab', { type: 'string', demandOption: true, describe: 'lab id (see `nslab ls`)' })
+      .option('name', { type: 'string', describe: 'instance name: namespaces become nslab-<name>-<node> (default: the lab id)' })
+      .option('brctl', { type: 'boolean', describe: 'make bridges with brctl (--no-brctl: with ip link; default: brctl if installed)' }),
+  );
 }
 
-export function resolveLab(args: LabArgs): { model: LabModel; env: LabEnv } {
-  const env = detectEnv();
-  return { model: buildLab(findLab(args.lab), args.name ?? args.lab, {}, env), env };
+/** The machine facts a lab adapts to; --brctl insists on bridge-utils, --no-brctl avoids it. */
+function labEnv(args: LabArgs): LabEnv {
+  if (args.brctl === true) requireTools(['brctl']);
+  return args.brctl === false ? { ...detectEnv(), brctl: false } : detectEnv();
+}
+
+export function resolveLab(args: LabArgs): { model: LabModel; env: LabEnv; options: LabOptions } {
+  const def = findLab(args.lab);
+  const options = labOptionValues(def, args);
+  const env = labEnv(args);
+  return { model: buildLab(def, args.name ?? args.lab, options, env), env, options };
 }
 
 export function printDryRun(ctx: Context, model: LabModel, command: string): void {

@@ -1,6 +1,6 @@
 import type { Subnet } from '../model/ipam.js';
 import { ruleTag } from '../model/names.js';
-import { ruleAppend } from '../ops/iptables.js';
+import { ruleAppend, ruleInsert } from '../ops/iptables.js';
 import type { Op } from '../ops/op.js';
 import { sysctlSet } from '../ops/sysctl.js';
 
@@ -18,4 +18,14 @@ export function masquerade(hostNs: string | undefined, lab: string, subnet: Subn
     target: ['-j', 'MASQUERADE'],
     tag: ruleTag(lab),
   });
+}
+
+/**
+ * What dockerd adds to FORWARD so a DROP policy (Docker's own, on a real host) does not
+ * silently break the bridge: traffic from it, and replies to it. Only needed where the
+ * host's FORWARD chain is not the lab's own, i.e. in root-namespace mode.
+ */
+export function forwardAccept(hostNs: string | undefined, lab: string, bridge: string): Op[] {
+  const rule = (match: string[]) => ruleInsert(hostNs, { table: 'filter', chain: 'FORWARD', match, target: ['-j', 'ACCEPT'], tag: ruleTag(lab) });
+  return [rule(['-i', bridge]), rule(['-o', bridge, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED'])];
 }

@@ -37,5 +37,10 @@ export interface LabDefinition {
   readonly title: string;
   /** One line for `nslab ls`. */
   readonly summary: string;
+  /**
+   * The lab options it accepts (`--subnet`, `--containers`, ...), each with a line of help.
+   * An option a lab does not list is refused rather than silently ignored.
+   */
+  readonly options?: Readonly<Record<string, string>> | undefined;
   build(ctx: LabContext): LabModel;
 }

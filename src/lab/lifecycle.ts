@@ -1,15 +1,18 @@
 import { applyOps } from '../apply/apply.js';
-import { FileJournal, readJournal } from '../apply/journal.js';
+import { FileJournal, readJournal, type JournalEntry } from '../apply/journal.js';
 import { teardown } from '../apply/teardown.js';
 import { NslabError } from '../errors.js';
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
+import { assertRootFree } from '../kernel/root-conflicts.js';
 import { findTool } from '../kernel/tools.js';
-import type { Step } from '../plan/plan.js';
-import type { LabDefinition, LabEnv, LabModel, LabOptions } from './definition.js';
-import { findLab } from './registry.js';
-import { assertNotUp, claimInstance, journalPath, readManifest, releaseInstance, type Manifest } from './state.js';
 import { validateLabName } from '../model/names.js';
+import { planOps, type Step } from '../plan/plan.js';
+import type { LabDefinition, LabEnv, LabModel, LabOptions } from './definition.js';
+import { InterruptedError, interruptibleJournal, stopSignalOf } from './interrupt.js';
+import { findLab } from './registry.js';
+import { forgetRootSettings, recordingRootSettings } from './root-settings.js';
+import { assertNotUp, claimInstance, journalPath, markUp, readManifest, releaseInstance, staleClaim, takeStaleClaim, type Manifest } from './state.js';
 
 export function detectEnv(): LabEnv {
   return { brctl: findTool('brctl') !== undefined };
@@ -31,48 +34,87 @@ export async function existingNamespaces(runner: Runner): Promise<Set<string>> {
   return new Set((JSON.parse(r.stdout) as { name: string }[]).map((n) => n.name));
 }
 
-/**
- * Brings a lab up. Nothing is touched unless every namespace name is free; if any op
- * fails, what was applied is undone from the journal and the original error rethrown.
- */
 export interface UpHooks {
   /** Called after each step is applied (guided mode pauses here; `run` runs step checks). */
   readonly afterStep?: (step: Step, index: number) => Promise<void>;
+  /** Aborted by Ctrl-C (see withInterrupts): building stops and is rolled back. */
+  readonly signal?: AbortSignal | undefined;
 }
 
+/**
+ * Undoes what a crashed nslab left half-built under `name`, from its journal, so the name
+ * can be claimed again. A live claim, or none, is left alone.
+ */
+export async function recoverStaleClaim(name: string, runner: Runner): Promise<boolean> {
+  if (staleClaim(name) === undefined) return false;
+  const aside = takeStaleClaim(name);
+  if (aside === undefined) return false;
+  let entries: JournalEntry[] = [];
+  try {
+    entries = readJournal(`${aside}/journal.jsonl`, { missingOk: true });
+  } catch {
+    // A torn record from the crash: the names and tags clean-up in `nslab clean` covers it.
+  }
+  await teardown(entries, runner);
+  releaseInstance(aside.slice(aside.lastIndexOf('/') + 1));
+  return true;
+}
+
+/**
+ * Brings a lab up. Nothing is touched unless every name is free; if any op fails or a stop
+ * signal arrives, what was applied is undone from the journal and the error rethrown.
+ */
 export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, runner: Runner, hooks: UpHooks = {}): Promise<void> {
+  await recoverStaleClaim(model.name, runner);
   assertNotUp(model.name);
   const taken = await existingNamespaces(runner);
   const clash = Object.values(model.nodes).find((n) => n.ns !== undefined && taken.has(n.ns));
   if (clash) {
     throw new NslabError(`network namespace ${clash.ns} already exists and nslab has no record of creating it`, {
-      hint: `remove it (\`ip netns del ${clash.ns}\`, or \`nslab clean\` if a crashed lab left it) or choose another --name`,
+      hint: `remove it (\`ip netns del ${clash.ns}\`, or \`nslab clean ${model.name}\` if a crashed lab left it) or choose another --name`,
     });
   }
+  await assertRootFree(runner, planOps(model.steps));
   claimInstance({ id: model.id, name: model.name, options, env, createdAt: new Date().toISOString(), pid: process.pid });
-  const journal = new FileJournal(journalPath(model.name));
+  const file = new FileJournal(journalPath(model.name));
+  const journal = interruptibleJournal(recordingRootSettings(file, model.name), hooks.signal);
   try {
     for (const [i, step] of model.steps.entries()) {
       await applyOps(step.ops, runner, journal);
       await hooks.afterStep?.(step, i);
     }
+    if (hooks.signal?.aborted) throw new Error('stopped after the last step');
   } catch (err) {
+    const applied = journal.entries().filter((e) => e.status !== 'failed').length;
     try {
       await teardown(journal.entries(), runner);
+      forgetRootSettings(model.name);
       releaseInstance(model.name);
     } catch (rollbackErr) {
       throw new NslabError(`${(err as Error).message}; rollback also failed: ${(rollbackErr as Error).message}`, {
-        hint: `run \`nslab clean\``,
+        hint: `run \`nslab clean ${model.name}\``,
         cause: err,
       });
     }
+    const sig = stopSignalOf(hooks.signal);
+    if (sig) throw new InterruptedError(sig, `lab ${model.name} was being built (${applied} of ${planOps(model.steps).length} operations applied); all of them were undone`);
     throw err;
   }
+  markUp(model.name);
 }
 
 /** Undoes exactly what the journal says was applied, then forgets the lab. */
 export async function labDown(name: string, runner: Runner): Promise<void> {
   readManifest(validateLabName(name));
-  await teardown(readJournal(journalPath(name), { missingOk: true }), runner);
+  let entries: JournalEntry[];
+  try {
+    entries = readJournal(journalPath(name), { missingOk: true });
+  } catch (err) {
+    throw new NslabError(`${(err as Error).message}: cannot tell what lab ${name} applied`, {
+      hint: `run \`nslab clean ${name}\` to remove it by its names and tags instead`,
+    });
+  }
+  await teardown(entries, runner);
+  forgetRootSettings(name);
   releaseInstance(name);
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NslabError } from '../errors.js';
 import type { LabEnv, LabOptions } from './definition.js';
@@ -26,7 +26,16 @@ export interface Manifest {
   readonly options: LabOptions;
   readonly env: LabEnv;
   readonly createdAt: string;
+  /** The process that brings it up; while `state` is `building`, a dead pid means a crash. */
   readonly pid: number;
+  /** Absent in records written before states existed: those labs were up. */
+  readonly state?: 'building' | 'up' | undefined;
+}
+
+const manifestPath = (name: string): string => join(instanceDir(name), 'manifest.json');
+
+function writeManifest(manifest: Manifest): void {
+  writeFileSync(manifestPath(manifest.name), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /**
@@ -45,7 +54,54 @@ export function claimInstance(manifest: Manifest): void {
     }
     throw err;
   }
-  writeFileSync(join(instanceDir(manifest.name), 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeManifest({ ...manifest, state: 'building' });
+}
+
+/** Records that the lab finished building: from now on its lock no longer depends on a pid. */
+export function markUp(name: string): void {
+  writeManifest({ ...readManifest(name), state: 'up' });
+}
+
+function pidAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A claim left by an nslab that died while building (SIGKILL, power cut between mkdir and
+ * manifest): the lock directory exists, but no live process holds it and the lab never
+ * came up. Returns why it is stale, or undefined when the claim is live or absent.
+ */
+export function staleClaim(name: string): string | undefined {
+  if (!existsSync(instanceDir(name))) return undefined;
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath(name), 'utf8')) as Manifest;
+  } catch {
+    return 'its record was never completely written';
+  }
+  if (manifest.state === 'building' && !pidAlive(manifest.pid)) return `nslab process ${manifest.pid} died while building it`;
+  return undefined;
+}
+
+/**
+ * Moves a stale claim aside (rename is atomic: of two processes recovering at once, one
+ * gets it) and returns the journal path to undo, or undefined if another process took it.
+ */
+export function takeStaleClaim(name: string): string | undefined {
+  const aside = `${instanceDir(name)}.stale-${process.pid}-${Date.now()}`;
+  try {
+    renameSync(instanceDir(name), aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  return aside;
 }
 
 export function assertNotUp(name: string): void {
@@ -56,12 +112,12 @@ export function assertNotUp(name: string): void {
 
 export function readManifest(name: string): Manifest {
   try {
-    return JSON.parse(readFileSync(join(instanceDir(name), 'manifest.json'), 'utf8')) as Manifest;
+    return JSON.parse(readFileSync(manifestPath(name), 'utf8')) as Manifest;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new NslabError(`lab ${name} is not up`, { hint: 'see `nslab ls` for what is running' });
     }
-    throw new NslabError(`the record of lab ${name} is unreadable`, { hint: 'run `nslab clean` to remove it by name' });
+    throw new NslabError(`the record of lab ${name} is unreadable`, { hint: `run \`nslab clean ${name}\` to remove the lab by its names and tags` });
   }
 }
 
@@ -72,7 +128,9 @@ export function releaseInstance(name: string): void {
 /** Names of every recorded instance, readable or not. */
 export function listInstanceNames(): string[] {
   try {
-    return readdirSync(join(stateDir(), 'labs')).sort();
+    return readdirSync(join(stateDir(), 'labs'))
+      .filter((n) => !n.includes('.stale-'))
+      .sort();
   } catch {
     return [];
   }

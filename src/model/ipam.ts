@@ -30,6 +30,13 @@ export function parseSubnet(cidr: string): Subnet {
   return { cidr: `${network}/${prefix}`, prefix, first: toInt(network), last: toInt(range.end<string>()) };
 }
 
+/** The subnet an address with its prefix lies in: 172.17.0.1/16 gives 172.17.0.0/16. */
+export function subnetOf(addressWithPrefix: string): Subnet {
+  const [address = '', len = '32'] = addressWithPrefix.split('/');
+  const size = 2 ** (32 - Number(len));
+  return parseSubnet(`${intToAddress(Math.floor(toInt(address) / size) * size)}/${len}`);
+}
+
 export function subnetContains(subnet: Subnet, address: string): boolean {
   const n = toInt(address);
   return n >= subnet.first && n <= subnet.last;

@@ -97,3 +97,15 @@ export function routeAdd(ns: string | undefined, r: RouteSpec): Op {
     within: [...(r.dev ? [linkKey(ns, r.dev)] : []), ...inNs(ns)],
   };
 }
+
+/**
+ * Marks a link as nslab's (`ip link set ... alias nslab:<lab>`), so `nslab clean` finds it
+ * in the root namespace even without a journal. The mark goes with the link: no undo.
+ */
+export function linkTag(ns: string | undefined, dev: string, tag: string): Op {
+  return {
+    summary: `tag ${dev} in ${where(ns)} as ${tag}`,
+    cmd: ip(ns, 'link', 'set', 'dev', dev, 'alias', tag),
+    within: [linkKey(ns, dev), ...inNs(ns)],
+  };
+}

@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { InterruptedError, stopSignalOf, untilAborted } from '../../lab/interrupt.js';
 import { labDown, labUp } from '../../lab/lifecycle.js';
 import type { Outcome } from '../../verify/expectation.js';
 import type { Action, GlobalArgs } from '../context.js';
@@ -10,8 +11,8 @@ export function runCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs
     command: 'run <lab>',
     describe: 'Build a lab, verify it by sending packets, show the topology, and tear it down',
     builder: (y: Argv<GlobalArgs>) => labPositional(y) as Argv<GlobalArgs & LabArgs>,
-    handler: action<GlobalArgs & LabArgs>({ kernel: true }, async (ctx, args) => {
-      const { model, env } = resolveLab(args);
+    handler: action<GlobalArgs & LabArgs>({ kernel: true, interruptible: true }, async (ctx, args) => {
+      const { model, env, options } = resolveLab(args);
       if (ctx.dryRun) {
         printDryRun(ctx, model, `nslab run ${args.lab}`);
         return 0;
@@ -19,7 +20,8 @@ export function runCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs
       const started = performance.now();
       // Step checks are labelled with their step: they describe the lab mid-way, not at the end.
       const stepOutcomes: Outcome[] = [];
-      await labUp(model, env, {}, ctx.runner, {
+      await labUp(model, env, options, ctx.runner, {
+        signal: ctx.signal,
         afterStep: async (step, i) => {
           if (!step.checks?.length) return;
           const got = await verifyModel(ctx, model, step.checks);
@@ -29,11 +31,16 @@ export function runCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs
       let outcomes: Outcome[] = [];
       let picture = '';
       try {
-        outcomes = [...stepOutcomes, ...(await verifyModel(ctx, model))];
-        picture = await topologyPicture(ctx, model);
+        // Ctrl-C stops waiting for probes at once; the lab is torn down below either way.
+        outcomes = [...stepOutcomes, ...(await untilAborted(verifyModel(ctx, model), ctx.signal))];
+        picture = await untilAborted(topologyPicture(ctx, model), ctx.signal);
+      } catch (err) {
+        if (!ctx.signal?.aborted) throw err;
       } finally {
         await labDown(model.name, ctx.runner);
       }
+      const sig = stopSignalOf(ctx.signal);
+      if (sig) throw new InterruptedError(sig, `lab ${model.name} was built and is now torn down; verification did not finish`);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       if (ctx.json) {
         printJson(ctx.io, { lab: model.id, name: model.name, pass: outcomeExit(outcomes) === 0, outcomes, seconds: Number(seconds) });

@@ -9,13 +9,13 @@ export function upCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs 
     command: 'up <lab>',
     describe: 'Build a lab and leave it running',
     builder: (y: Argv<GlobalArgs>) => labPositional(y) as Argv<GlobalArgs & LabArgs>,
-    handler: action<GlobalArgs & LabArgs>({ kernel: true }, async (ctx, args) => {
-      const { model, env } = resolveLab(args);
+    handler: action<GlobalArgs & LabArgs>({ kernel: true, interruptible: true }, async (ctx, args) => {
+      const { model, env, options } = resolveLab(args);
       if (ctx.dryRun) {
         printDryRun(ctx, model, `nslab up ${args.lab}`);
         return 0;
       }
-      await labUp(model, env, {}, ctx.runner);
+      await labUp(model, env, options, ctx.runner, { signal: ctx.signal });
       const nodes = Object.fromEntries(Object.entries(model.nodes).map(([k, v]) => [k, v.ns ?? null]));
       if (ctx.json) printJson(ctx.io, { lab: model.id, name: model.name, nodes });
       else {

@@ -1,0 +1,55 @@
+import type { Argv } from 'yargs';
+import { NslabError } from '../errors.js';
+import type { LabDefinition, LabOptions } from '../lab/definition.js';
+import { validateContainerCount } from '../model/lab-options.js';
+import { parsePublished } from '../model/ports.js';
+
+/** Options a lab may accept; each lab lists the ones it understands (LabDefinition.options). */
+export interface LabOptionArgs {
+  readonly subnet?: string | undefined;
+  readonly containers?: number | undefined;
+  readonly bridge?: string | undefined;
+  readonly rootNs?: boolean | undefined;
+  readonly publish?: readonly string[] | undefined;
+}
+
+export function labOptions<T>(y: Argv<T>) {
+  return y
+    .option('subnet', { type: 'string', describe: 'container subnet, e.g. 172.30.0.0/16 (docker network create --subnet)' })
+    .option('containers', { type: 'number', describe: 'how many containers to start (c1, c2, ...)' })
+    .option('bridge', { type: 'string', describe: 'bridge interface name (com.docker.network.bridge.name)' })
+    .option('root-ns', { type: 'boolean', describe: 'make the namespace nslab runs in the docker host (for a throwaway VM; refuses if docker0 exists)' })
+    .option('publish', { alias: 'p', type: 'string', array: true, describe: 'publish a port, hostPort:containerPort[/udp] (docker run -p)' });
+}
+
+const FLAGS: Readonly<Record<keyof LabOptionArgs, string>> = {
+  subnet: '--subnet',
+  containers: '--containers',
+  bridge: '--bridge',
+  rootNs: '--root-ns',
+  publish: '--publish',
+};
+
+/**
+ * The lab options the user gave, checked: values well-formed, and each one accepted by the
+ * lab (an option silently ignored would build something other than what was asked).
+ */
+export function labOptionValues(def: LabDefinition, args: LabOptionArgs): LabOptions {
+  const given: Record<string, string | number | boolean> = {};
+  if (args.subnet !== undefined) given.subnet = String(args.subnet);
+  if (args.containers !== undefined) given.containers = validateContainerCount(args.containers);
+  if (args.bridge !== undefined) given.bridge = String(args.bridge);
+  if (args.rootNs) given.rootNs = true;
+  // Published ports travel as one string: manifests hold flat values.
+  if (args.publish?.length) given.publish = parsePublished(args.publish.map(String)).map((p) => `${p.hostPort}:${p.containerPort}/${p.protocol}`).join(',');
+  const accepted = def.options ?? {};
+  for (const key of Object.keys(given)) {
+    if (!(key in accepted)) {
+      const known = Object.keys(accepted).map((k) => FLAGS[k as keyof LabOptionArgs] ?? `--${k}`);
+      throw new NslabError(`lab ${def.id} has no option ${FLAGS[key as keyof LabOptionArgs]}`, {
+        hint: known.length ? `its options: ${known.join(', ')}` : `lab ${def.id} takes no options`,
+      });
+    }
+  }
+  return given;
+}
