@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
 
 /** Kernel tests need root and namespaces; they fail (never skip) without them. */
@@ -29,7 +30,7 @@ export async function cli(...argv: string[]): Promise<{ code: number; out: strin
   return { code, out, err };
 }
 
-const sh = (file: string, ...args: string[]) => execFileSync(file, args, { encoding: 'utf8', env: { ...process.env, LANG: 'C' } });
+const sh = (file: string, ...args: string[]) => execFileSync(file, args, { encoding: 'utf8', env: { ...process.env, LANG: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
 
 export function namespacesOf(lab: string): string[] {
   return sh('ip', 'netns', 'list')
@@ -38,6 +39,16 @@ export function namespacesOf(lab: string): string[] {
     .filter((n) => n.startsWith(`nslab-${lab}-`))
     .sort();
 }
+
+// Host settings a Docker-like lab could plausibly touch.
+const SYSCTLS = [
+  'net.ipv4.conf.all.forwarding',
+  'net.ipv4.conf.default.forwarding',
+  'net.ipv4.conf.all.rp_filter',
+  'net.ipv4.conf.all.route_localnet',
+  'net.bridge.bridge-nf-call-iptables',
+  'net.ipv4.neigh.default.gc_thresh3',
+];
 
 /**
  * What a sandbox lab must never change in the namespace the tests run in: links,
@@ -56,5 +67,34 @@ export function rootSnapshot(): Record<string, string> {
     .map((l) => l.replace(/\[\d+:\d+\]/, ''))
     .join('\n');
   const forward = sh('sysctl', '-n', 'net.ipv4.ip_forward');
-  return { links, addrs, routes, rules, forward };
+  const sysctls = SYSCTLS.map((k) => `${k}=${sh('sysctl', '-n', k).trim()}`).join('\n');
+  return { links, addrs, routes, rules, forward, sysctls };
+}
+
+/** Spawns the real CLI (a separate process, as a user would), with the tests' state dir. */
+export function spawnNslab(argv: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(BIN, [...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code, signal) => resolve({ code, signal, out, err }));
+  });
+}
+
+const BIN = fileURLToPath(new URL('../../bin/nslab', import.meta.url));
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+export async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

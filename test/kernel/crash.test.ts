@@ -1,0 +1,73 @@
+import { rmSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LABS } from '../../labs/index.js';
+import { buildLab } from '../../src/lab/lifecycle.js';
+import { instanceDir } from '../../src/lab/state.js';
+import { planOps } from '../../src/plan/plan.js';
+import { cli, isolateState, namespacesOf, pool, requireKernel, rootSnapshot, spawnNslab, uniqueName } from './support.js';
+
+// Kill nslab right after operation k (for every k) while it builds a lab, from a separate
+// process, then undo from a new process: nothing may be left. Each kill point uses its own
+// lab name, so they run a few at a time.
+const CONCURRENCY = 4;
+
+function opCount(id: string): number {
+  return planOps(buildLab(LABS.find((l) => l.id === id)!, 'k', {}, { brctl: true }).steps).length;
+}
+
+/** Picked when the test runs: labs are added all the time, and the largest is the hardest. */
+const largest = [...LABS].sort((a, b) => opCount(b.id) - opCount(a.id))[0]!.id;
+const labs = [...new Set(['docker0', largest])];
+
+type Recovery = 'down' | 'clean' | 'clean without journal';
+
+describe.each(labs)('kill at every step: %s', (lab) => {
+  const total = opCount(lab);
+  let before: Record<string, string>;
+
+  beforeAll(() => {
+    requireKernel();
+    isolateState();
+    before = rootSnapshot();
+  });
+
+  it(`SIGKILL after each of its ${total} operations, then down or clean, leaves nothing`, async () => {
+    const ks = Array.from({ length: total }, (_, i) => i + 1);
+    const failures = (
+      await pool(ks, CONCURRENCY, async (k) => {
+        const name = uniqueName(`k${k}x`);
+        const recovery: Recovery = (['down', 'clean', 'clean without journal'] as const)[k % 3]!;
+        const r = await spawnNslab(['up', lab, '--name', name], { NSLAB_FAULT_AFTER: String(k), NSLAB_FAULT_SIGNAL: 'KILL' });
+        const problems: string[] = [];
+        if (r.signal !== 'SIGKILL') problems.push(`not killed (code ${r.code}, ${r.err.trim()})`);
+        if (namespacesOf(name).length === 0) problems.push('the kill left nothing to recover: the test would prove nothing');
+        if (recovery === 'clean without journal') rmSync(instanceDir(name), { recursive: true, force: true });
+        const undo = recovery === 'down' ? await cli('down', name) : await cli('clean', name);
+        if (undo.code !== 0) problems.push(`${recovery}: exit ${undo.code}: ${undo.err.trim()}`);
+        if (namespacesOf(name).length > 0) problems.push(`${recovery} left ${namespacesOf(name).join(', ')}`);
+        return problems.length ? `k=${k} (${recovery}): ${problems.join('; ')}` : undefined;
+      })
+    ).filter(Boolean);
+    expect(failures).toEqual([]);
+    expect(rootSnapshot()).toEqual(before);
+  });
+
+  it(`SIGINT (Ctrl-C) during \`run\` after each of its ${total} operations tears down and says so`, async () => {
+    const ks = Array.from({ length: total }, (_, i) => i + 1);
+    const failures = (
+      await pool(ks, CONCURRENCY, async (k) => {
+        const name = uniqueName(`i${k}x`);
+        const r = await spawnNslab(['run', lab, '--name', name], { NSLAB_FAULT_AFTER: String(k), NSLAB_FAULT_SIGNAL: 'INT' });
+        const problems: string[] = [];
+        if (r.code !== 130) problems.push(`exit ${r.code ?? r.signal}, expected 130`);
+        if (!/^nslab: interrupted by SIGINT: lab \S+ .*(undone|torn down).*\(nothing is left behind/m.test(r.err)) problems.push(`said: ${r.err.trim()}`);
+        if (namespacesOf(name).length > 0) problems.push(`left ${namespacesOf(name).join(', ')}`);
+        const down = await cli('down', name);
+        if (down.code !== 2 || !down.err.includes(`lab ${name} is not up`)) problems.push(`a record was left: ${down.err.trim()}`);
+        return problems.length ? `k=${k}: ${problems.join('; ')}` : undefined;
+      })
+    ).filter(Boolean);
+    expect(failures).toEqual([]);
+    expect(rootSnapshot()).toEqual(before);
+  });
+});
