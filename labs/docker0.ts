@@ -7,6 +7,7 @@ import { assertNoOverlap, Ipam, parseSubnet } from '../src/model/ipam.js';
 import { assertRoomFor, validateContainerCount } from '../src/model/lab-options.js';
 import { nsName, ruleTag } from '../src/model/names.js';
 import { linkTag, linkUp, netnsAdd } from '../src/ops/ip.js';
+import { tableAdopt } from '../src/ops/iptables.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
 
@@ -54,7 +55,12 @@ function build(ctx: LabContext): LabModel {
       title: 'Turn on forwarding and MASQUERADE',
       why: `The host must route between ${net.bridge} and its uplink (ip_forward), and rewrite the private\nsource address of outgoing container traffic to its own (MASQUERADE) so replies find their way back.`,
       docker: ['dockerd (on start)'],
-      ops: [enableForwarding(host), masquerade(host, ctx.name, net.ipam.subnet, net.bridge), ...(rootNs ? forwardAccept(host, ctx.name, net.bridge) : [])],
+      ops: [
+        enableForwarding(host),
+        ...(rootNs ? [tableAdopt(host, 'nat'), tableAdopt(host, 'filter')] : []),
+        masquerade(host, ctx.name, net.ipam.subnet, net.bridge),
+        ...(rootNs ? forwardAccept(host, ctx.name, net.bridge) : []),
+      ],
     },
   ];
 

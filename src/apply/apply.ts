@@ -13,7 +13,7 @@ export async function applyOps(ops: readonly Op[], runner: Runner, journal: Jour
       const previous = await runner.run(op.capture.read);
       undo = op.capture.undo(previous.stdout);
     }
-    const seq = journal.intend({ summary: op.summary, cmd: op.cmd, undo, creates: op.creates, within: op.within });
+    const seq = journal.intend({ summary: op.summary, cmd: op.cmd, undo, guard: op.guard, creates: op.creates, within: op.within });
     try {
       await runner.run(op.cmd);
     } catch (err) {

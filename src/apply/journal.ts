@@ -1,7 +1,7 @@
 import { appendFileSync, closeSync, fsyncSync, openSync, readFileSync } from 'node:fs';
 import { NslabError } from '../errors.js';
 import type { Cmd } from '../exec/command.js';
-import type { ObjectKey } from '../ops/op.js';
+import type { ObjectKey, UndoGuard } from '../ops/op.js';
 import { FaultCounter, faultPlanFromEnv } from './fault.js';
 
 /** What the journal keeps of an op: enough to undo it from another process. */
@@ -10,6 +10,7 @@ export interface JournalEntry {
   readonly summary: string;
   readonly cmd: Cmd;
   readonly undo?: Cmd | undefined;
+  readonly guard?: UndoGuard | undefined;
   readonly creates?: ObjectKey | undefined;
   readonly within: readonly ObjectKey[];
   /** intent: written before the command ran, so it may or may not have taken effect. */

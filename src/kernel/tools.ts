@@ -11,6 +11,7 @@ export const PACKAGES: Readonly<Record<string, string>> = {
   ping: 'iputils-ping',
   sysctl: 'procps',
   brctl: 'bridge-utils',
+  nft: 'nftables',
 };
 
 export function findTool(name: string): string | undefined {

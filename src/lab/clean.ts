@@ -1,39 +1,62 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { readJournal } from '../apply/journal.js';
-import { killNamespaceProcesses, teardown } from '../apply/teardown.js';
+import { isGone, killNamespaceProcesses, teardown } from '../apply/teardown.js';
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
 import { NS_PREFIX } from '../model/names.js';
+import { taggedLinks, taggedRules } from './leftovers.js';
 import { existingNamespaces } from './lifecycle.js';
-import { journalPath, listInstanceNames, releaseInstance } from './state.js';
+import { labsWithRootJournal, undoRootJournal } from './root-journal.js';
+import { listInstanceDirs } from './state.js';
 
 export interface CleanReport {
   readonly labs: string[];
   readonly namespaces: string[];
+  /** Tagged iptables rules and links removed from the root namespace, and settings restored. */
+  readonly root: string[];
   readonly errors: string[];
 }
 
 /**
- * Removes every lab: first by journal where one survives, then whatever is still named
- * like nslab's (a lost or corrupt journal, a crash before the first write). With `only`,
- * just that lab: other labs running at the same time are left alone.
+ * Removes every lab: first by journal where one survives, then by what is named or tagged
+ * like nslab's (a lost or corrupt journal, a crash before the first write): namespaces
+ * `nslab-*`, the root-namespace journal kept outside the lab's record, and as a last resort
+ * root-namespace rules and links tagged `nslab:<lab>`. With `only`, just that lab: others are left alone.
  */
 export async function cleanAll(runner: Runner, only?: string): Promise<CleanReport> {
-  const report: CleanReport = { labs: [], namespaces: [], errors: [] };
-  const prefix = only === undefined ? NS_PREFIX : `${NS_PREFIX}${only}-`;
-  for (const name of listInstanceNames().filter((n) => only === undefined || n === only)) {
+  const report: CleanReport = { labs: [], namespaces: [], root: [], errors: [] };
+  for (const { name, dir } of listInstanceDirs().filter((d) => only === undefined || d.name === only)) {
     try {
-      await teardown(readJournal(journalPath(name), { missingOk: true }), runner);
+      await teardown(readJournal(join(dir, 'journal.jsonl'), { missingOk: true }), runner);
     } catch (err) {
-      report.errors.push(`${name}: ${(err as Error).message}`);
+      // A corrupt journal is no error here: the names and tags below find what it described.
+      if (!/is corrupt/.test((err as Error).message)) report.errors.push(`${name}: ${(err as Error).message}`);
     }
-    releaseInstance(name);
-    report.labs.push(name);
+    rmSync(dir, { recursive: true, force: true });
+    if (!report.labs.includes(name)) report.labs.push(name);
   }
+  const prefix = only === undefined ? NS_PREFIX : `${NS_PREFIX}${only}-`;
   for (const ns of [...(await existingNamespaces(runner))].filter((n) => n.startsWith(prefix)).sort()) {
     await killNamespaceProcesses(ns, runner);
     const r = await runner.run(cmd('ip', ['netns', 'del', ns]), { allowFail: true });
     if (r.exitCode === 0) report.namespaces.push(ns);
     else report.errors.push(`${ns}: ${r.stderr.trim()}`);
+  }
+  for (const lab of labsWithRootJournal(only)) {
+    try {
+      await undoRootJournal(runner, lab);
+      report.root.push(`root-namespace changes of ${lab} undone`);
+    } catch (err) {
+      report.errors.push(`${lab}: ${(err as Error).message}`);
+    }
+  }
+  // Last resort, when even the root journal is gone: whatever still carries a tag.
+  for (const leftover of [...(await taggedRules(runner, only)), ...(await taggedLinks(runner, only))]) {
+    const r = await runner.run(leftover.remove, { allowFail: true });
+    // A veth whose peer's namespace was just deleted disappears on its own, a moment later.
+    if (r.exitCode === 0) report.root.push(leftover.what);
+    else if (!isGone(r.stderr)) report.errors.push(`${leftover.what}: ${r.stderr.trim()}`);
   }
   return report;
 }

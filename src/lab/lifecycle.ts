@@ -11,7 +11,7 @@ import { planOps, type Step } from '../plan/plan.js';
 import type { LabDefinition, LabEnv, LabModel, LabOptions } from './definition.js';
 import { InterruptedError, interruptibleJournal, stopSignalOf } from './interrupt.js';
 import { findLab } from './registry.js';
-import { forgetRootSettings, recordingRootSettings } from './root-settings.js';
+import { forgetRootJournal, mirroringRootOps } from './root-journal.js';
 import { assertNotUp, claimInstance, journalPath, markUp, readManifest, releaseInstance, staleClaim, takeStaleClaim, type Manifest } from './state.js';
 
 export function detectEnv(): LabEnv {
@@ -77,7 +77,7 @@ export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, r
   await assertRootFree(runner, planOps(model.steps));
   claimInstance({ id: model.id, name: model.name, options, env, createdAt: new Date().toISOString(), pid: process.pid });
   const file = new FileJournal(journalPath(model.name));
-  const journal = interruptibleJournal(recordingRootSettings(file, model.name), hooks.signal);
+  const journal = interruptibleJournal(mirroringRootOps(file, model.name), hooks.signal);
   try {
     for (const [i, step] of model.steps.entries()) {
       await applyOps(step.ops, runner, journal);
@@ -88,7 +88,7 @@ export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, r
     const applied = journal.entries().filter((e) => e.status !== 'failed').length;
     try {
       await teardown(journal.entries(), runner);
-      forgetRootSettings(model.name);
+      forgetRootJournal(model.name);
       releaseInstance(model.name);
     } catch (rollbackErr) {
       throw new NslabError(`${(err as Error).message}; rollback also failed: ${(rollbackErr as Error).message}`, {
@@ -115,6 +115,6 @@ export async function labDown(name: string, runner: Runner): Promise<void> {
     });
   }
   await teardown(entries, runner);
-  forgetRootSettings(name);
+  forgetRootJournal(name);
   releaseInstance(name);
 }

@@ -135,3 +135,14 @@ export function listInstanceNames(): string[] {
     return [];
   }
 }
+
+/** Every record directory, stale ones set aside included, with the lab name each belongs to. */
+export function listInstanceDirs(): { name: string; dir: string }[] {
+  try {
+    return readdirSync(join(stateDir(), 'labs'))
+      .sort()
+      .map((entry) => ({ name: entry.split('.stale-')[0]!, dir: join(stateDir(), 'labs', entry) }));
+  } catch {
+    return [];
+  }
+}

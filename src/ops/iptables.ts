@@ -36,3 +36,21 @@ export function ruleAppend(ns: string | undefined, r: Rule): Op {
 export function ruleInsert(ns: string | undefined, r: Rule): Op {
   return { ...ruleAppend(ns, r), cmd: iptables(ns, r, '-I') };
 }
+
+/**
+ * Before a root-namespace lab's first rule in `table`: with the nf_tables backend the rule
+ * brings the table itself into existence, and iptables cannot remove a table. If it was
+ * absent, teardown deletes it with nft, unless someone else's rules are in it by then.
+ */
+export function tableAdopt(ns: string | undefined, table: Table): Op {
+  return {
+    summary: `note whether iptables table ${table} exists`,
+    cmd: cmd('iptables-save', ['-t', table], ns),
+    capture: {
+      read: cmd('iptables-save', [], ns),
+      undo: (previous) => (previous.split('\n').includes(`*${table}`) ? undefined : cmd('nft', ['delete', 'table', 'ip', table], ns)),
+    },
+    guard: { cmd: cmd('iptables-save', ['-t', table], ns), keepIf: '^-A ', why: `table ${table} holds rules nslab did not add` },
+    within: ns === undefined ? [] : [netnsKey(ns)],
+  };
+}

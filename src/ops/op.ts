@@ -11,6 +11,18 @@ export type ObjectKey = string;
 export const netnsKey = (ns: string): ObjectKey => `netns:${ns}`;
 export const linkKey = (ns: string | undefined, dev: string): ObjectKey => `link:${ns ?? ''}/${dev}`;
 
+/**
+ * A check run just before an undo that would remove more than nslab added (a whole
+ * iptables table): the undo is skipped when the check's output matches `keepIf`. Plain data,
+ * so it survives in the journal.
+ */
+export interface UndoGuard {
+  readonly cmd: Cmd;
+  /** A regular expression source, matched multiline. */
+  readonly keepIf: string;
+  readonly why: string;
+}
+
 /** One change to the kernel, with what undoes it. */
 export interface Op {
   readonly summary: string;
@@ -21,7 +33,9 @@ export interface Op {
    * For ops whose inverse depends on the state they overwrite (a sysctl): run `read`
    * before applying and build the inverse from its output.
    */
-  readonly capture?: { readonly read: Cmd; readonly undo: (previous: string) => Cmd } | undefined;
+  readonly capture?: { readonly read: Cmd; readonly undo: (previous: string) => Cmd | undefined } | undefined;
+  /** Teardown skips `undo` when this finds something nslab did not add (see UndoGuard). */
+  readonly guard?: UndoGuard | undefined;
   readonly creates?: ObjectKey | undefined;
   /** Removing any of these objects removes this op's effect as well. */
   readonly within: readonly ObjectKey[];

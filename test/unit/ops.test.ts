@@ -42,7 +42,7 @@ describe('ops: argv and inverse', () => {
     const op = sysctlSet('h', 'net.ipv4.ip_forward', '1');
     expect(renderCmd(op.cmd)).toBe('ip netns exec h sysctl -w net.ipv4.ip_forward=1');
     expect(renderCmd(op.capture!.read)).toBe('ip netns exec h sysctl -n net.ipv4.ip_forward');
-    expect(renderCmd(op.capture!.undo('0\n'))).toBe('ip netns exec h sysctl -w net.ipv4.ip_forward=0');
+    expect(renderCmd(op.capture!.undo('0\n')!)).toBe('ip netns exec h sysctl -w net.ipv4.ip_forward=0');
   });
 
   it('refuses interface names Linux cannot hold', () => {

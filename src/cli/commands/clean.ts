@@ -16,6 +16,7 @@ export function cleanCommand(action: Action): CommandModule<GlobalArgs, Args> {
       if (ctx.json) printJson(ctx.io, report);
       else {
         ctx.io.out(`removed labs: ${report.labs.join(', ') || 'none'}\nremoved leftover namespaces: ${report.namespaces.join(', ') || 'none'}\n`);
+        if (report.root.length) ctx.io.out(`removed from the root namespace: ${report.root.join('; ')}\n`);
         for (const e of report.errors) ctx.io.err(`nslab: clean: ${e}\n`);
       }
       return report.errors.length === 0 ? 0 : 1;

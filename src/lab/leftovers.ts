@@ -1,0 +1,36 @@
+import { cmd, type Cmd } from '../exec/command.js';
+import type { Runner } from '../exec/runner.js';
+import { parseIptablesSave } from '../kernel/iptables-save.js';
+import { ruleTag } from '../model/names.js';
+
+/**
+ * What nslab marked as its own in the namespace it runs in, found from live state alone
+ * (no journal): iptables rules commented `nslab:<lab>` and links aliased `nslab:<lab>`.
+ * Namespaced labs have none; root-namespace labs tag everything that outlives its namespaces.
+ */
+export interface Leftover {
+  readonly what: string;
+  readonly remove: Cmd;
+}
+
+const owned = (tag: string | undefined, only: string | undefined): boolean =>
+  tag !== undefined && (only === undefined ? tag.startsWith(ruleTag('')) : tag === ruleTag(only));
+
+export async function taggedRules(runner: Runner, only?: string): Promise<Leftover[]> {
+  const r = await runner.run(cmd('iptables-save', []), { allowFail: true });
+  if (r.exitCode !== 0) return [];
+  return parseIptablesSave(r.stdout)
+    .filter((rule) => owned(rule.comment, only))
+    .map((rule) => ({
+      what: `iptables -t ${rule.table} ${rule.chain} rule ${rule.spec.join(' ')}`,
+      remove: cmd('iptables', ['-w', '-t', rule.table, '-D', rule.chain, ...rule.spec]),
+    }));
+}
+
+export async function taggedLinks(runner: Runner, only?: string): Promise<Leftover[]> {
+  const r = await runner.run(cmd('ip', ['-j', 'link', 'show']), { allowFail: true });
+  if (r.exitCode !== 0) return [];
+  return (JSON.parse(r.stdout || '[]') as { ifname: string; ifalias?: string }[])
+    .filter((l) => owned(l.ifalias, only))
+    .map((l) => ({ what: `link ${l.ifname}`, remove: cmd('ip', ['link', 'del', 'dev', l.ifname]) }));
+}
