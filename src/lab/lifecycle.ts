@@ -4,6 +4,7 @@ import { teardown } from '../apply/teardown.js';
 import { NslabError } from '../errors.js';
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
+import { linkKindsOf, requireLinkKinds } from '../kernel/link-kinds.js';
 import { assertRootFree } from '../kernel/root-conflicts.js';
 import { findTool } from '../kernel/tools.js';
 import { validateLabName } from '../model/names.js';
@@ -75,6 +76,7 @@ export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, r
     });
   }
   await assertRootFree(runner, planOps(model.steps));
+  await requireLinkKinds(runner, linkKindsOf(planOps(model.steps)));
   claimInstance({ id: model.id, name: model.name, options, env, createdAt: new Date().toISOString(), pid: process.pid });
   const file = new FileJournal(journalPath(model.name));
   const journal = interruptibleJournal(mirroringRootOps(file, model.name), hooks.signal);
