@@ -13,7 +13,7 @@ import type { LabDefinition, LabEnv, LabModel, LabOptions } from './definition.j
 import { InterruptedError, interruptibleJournal, stopSignalOf } from './interrupt.js';
 import { findLab } from './registry.js';
 import { forgetRootJournal, mirroringRootOps } from './root-journal.js';
-import { assertNotUp, claimInstance, journalPath, markUp, readManifest, releaseInstance, staleClaim, takeStaleClaim, type Manifest } from './state.js';
+import { claimInstance, journalPath, markUp, readManifest, releaseInstance, staleClaim, takeStaleClaim, type Manifest } from './state.js';
 
 export function detectEnv(): LabEnv {
   return { brctl: findTool('brctl') !== undefined };
@@ -61,13 +61,8 @@ export async function recoverStaleClaim(name: string, runner: Runner): Promise<b
   return true;
 }
 
-/**
- * Brings a lab up. Nothing is touched unless every name is free; if any op fails or a stop
- * signal arrives, what was applied is undone from the journal and the error rethrown.
- */
-export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, runner: Runner, hooks: UpHooks = {}): Promise<void> {
-  await recoverStaleClaim(model.name, runner);
-  assertNotUp(model.name);
+/** Nothing of the lab's may exist yet, and the kernel must be able to build it. */
+async function assertFree(model: LabModel, runner: Runner): Promise<void> {
   const taken = await existingNamespaces(runner);
   const clash = Object.values(model.nodes).find((n) => n.ns !== undefined && taken.has(n.ns));
   if (clash) {
@@ -77,7 +72,22 @@ export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, r
   }
   await assertRootFree(runner, planOps(model.steps));
   await requireLinkKinds(runner, linkKindsOf(planOps(model.steps)));
+}
+
+/**
+ * Brings a lab up. Nothing is touched unless every name is free; if any op fails or a stop
+ * signal arrives, what was applied is undone from the journal and the error rethrown.
+ */
+export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, runner: Runner, hooks: UpHooks = {}): Promise<void> {
+  await recoverStaleClaim(model.name, runner);
+  // Claim first: of two processes racing for one name, the loser hears "already up".
   claimInstance({ id: model.id, name: model.name, options, env, createdAt: new Date().toISOString(), pid: process.pid });
+  try {
+    await assertFree(model, runner);
+  } catch (err) {
+    releaseInstance(model.name);
+    throw err;
+  }
   const file = new FileJournal(journalPath(model.name));
   const journal = interruptibleJournal(mirroringRootOps(file, model.name), hooks.signal);
   try {

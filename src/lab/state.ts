@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NslabError } from '../errors.js';
 import type { LabEnv, LabOptions } from './definition.js';
@@ -34,27 +34,44 @@ export interface Manifest {
 
 const manifestPath = (name: string): string => join(instanceDir(name), 'manifest.json');
 
+/** Replaced whole (write aside, rename), so a crash never leaves a truncated record. */
 function writeManifest(manifest: Manifest): void {
-  writeFileSync(manifestPath(manifest.name), `${JSON.stringify(manifest, null, 2)}\n`);
+  const next = `${manifestPath(manifest.name)}.${process.pid}`;
+  writeFileSync(next, `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(next, manifestPath(manifest.name));
 }
 
 /**
- * Claims a lab name. mkdir is atomic, so of two processes bringing up the same name at
- * once exactly one wins; the other is told the lab is already up.
+ * Claims a lab name. The record is written in a private directory first, then renamed
+ * into place: rename is atomic and fails when the name holds a record, so of two processes
+ * bringing up the same name at once exactly one wins, and no claim is ever seen half-written.
  */
 export function claimInstance(manifest: Manifest): void {
-  mkdirSync(join(stateDir(), 'labs'), { recursive: true });
+  const labs = join(stateDir(), 'labs');
+  mkdirSync(labs, { recursive: true });
+  const draft = mkdtempSync(join(labs, '.claim-'));
+  writeFileSync(join(draft, 'manifest.json'), `${JSON.stringify({ ...manifest, state: 'building' }, null, 2)}\n`);
   try {
-    mkdirSync(instanceDir(manifest.name));
+    renameSync(draft, instanceDir(manifest.name));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new NslabError(`lab ${manifest.name} is already up`, {
+    rmSync(draft, { recursive: true, force: true });
+    if (['EEXIST', 'ENOTEMPTY', 'EISDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) {
+      const other = readManifestIfAny(manifest.name);
+      const building = other?.state === 'building' ? `: nslab process ${other.pid} is building it` : '';
+      throw new NslabError(`lab ${manifest.name} is already up${building}`, {
         hint: `run \`nslab down ${manifest.name}\` first, or pick another name with --name`,
       });
     }
     throw err;
   }
-  writeManifest({ ...manifest, state: 'building' });
+}
+
+function readManifestIfAny(name: string): Manifest | undefined {
+  try {
+    return JSON.parse(readFileSync(manifestPath(name), 'utf8')) as Manifest;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Records that the lab finished building: from now on its lock no longer depends on a pid. */
@@ -73,18 +90,16 @@ function pidAlive(pid: number): boolean {
 }
 
 /**
- * A claim left by an nslab that died while building (SIGKILL, power cut between mkdir and
- * manifest): the lock directory exists, but no live process holds it and the lab never
+ * A claim left by an nslab that died while building (SIGKILL, power cut): the lock
+ * directory exists, but no live process holds it and the lab never
  * came up. Returns why it is stale, or undefined when the claim is live or absent.
  */
 export function staleClaim(name: string): string | undefined {
   if (!existsSync(instanceDir(name))) return undefined;
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(readFileSync(manifestPath(name), 'utf8')) as Manifest;
-  } catch {
-    return 'its record was never completely written';
-  }
+  const manifest = readManifestIfAny(name);
+  // Claims appear whole (see claimInstance): an unreadable record was damaged, and guessing
+  // from it could tear down a running lab. `nslab clean <name>` is the way out of that.
+  if (manifest === undefined) return undefined;
   if (manifest.state === 'building' && !pidAlive(manifest.pid)) return `nslab process ${manifest.pid} died while building it`;
   return undefined;
 }
@@ -102,12 +117,6 @@ export function takeStaleClaim(name: string): string | undefined {
     throw err;
   }
   return aside;
-}
-
-export function assertNotUp(name: string): void {
-  if (existsSync(instanceDir(name))) {
-    throw new NslabError(`lab ${name} is already up`, { hint: `run \`nslab down ${name}\` first, or pick another name with --name` });
-  }
 }
 
 export function readManifest(name: string): Manifest {
@@ -129,7 +138,7 @@ export function releaseInstance(name: string): void {
 export function listInstanceNames(): string[] {
   try {
     return readdirSync(join(stateDir(), 'labs'))
-      .filter((n) => !n.includes('.stale-'))
+      .filter((n) => !n.startsWith('.') && !n.includes('.stale-'))
       .sort();
   } catch {
     return [];
@@ -140,6 +149,7 @@ export function listInstanceNames(): string[] {
 export function listInstanceDirs(): { name: string; dir: string }[] {
   try {
     return readdirSync(join(stateDir(), 'labs'))
+      .filter((entry) => !entry.startsWith('.'))
       .sort()
       .map((entry) => ({ name: entry.split('.stale-')[0]!, dir: join(stateDir(), 'labs', entry) }));
   } catch {
