@@ -1,20 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: pure unit tests, and kernel tests that build real namespaces.
-// Kernel test files run in parallel; each uses unique lab names so they never collide.
+// Three projects: pure unit tests; kernel tests that build real namespaces (files run in
+// parallel, each with unique lab names, and assert the root namespace never changes); and
+// root-namespace-mode tests, which do change it and so run on their own, after the others
+// (`npm test` runs them in a second vitest invocation).
+const kernelLike = { testTimeout: 300_000, hookTimeout: 120_000, maxConcurrency: 1 };
+
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
-      {
-        test: {
-          name: 'kernel',
-          include: ['test/kernel/**/*.test.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-          maxConcurrency: 1,
-        },
-      },
+      { test: { name: 'kernel', include: ['test/kernel/**/*.test.ts'], ...kernelLike } },
+      { test: { name: 'root', include: ['test/root/**/*.test.ts'], ...kernelLike, fileParallelism: false } },
     ],
   },
 });

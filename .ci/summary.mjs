@@ -2,9 +2,19 @@
 // run if a kernel test was skipped: under CI they must run.
 import { readFileSync } from 'node:fs';
 
-const r = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+// One results file per vitest run (npm test runs the root-namespace project separately).
+const runs = process.argv.slice(2).map((file) => JSON.parse(readFileSync(file, 'utf8')));
+const sum = (key) => runs.reduce((n, run) => n + run[key], 0);
+const r = {
+  testResults: runs.flatMap((run) => run.testResults),
+  numPassedTests: sum('numPassedTests'),
+  numFailedTests: sum('numFailedTests'),
+  numPendingTests: sum('numPendingTests'),
+  numTodoTests: sum('numTodoTests'),
+  success: runs.length > 0 && runs.every((run) => run.success),
+};
 const skippedKernel = r.testResults
-  .filter((f) => f.name.includes('/test/kernel/'))
+  .filter((f) => f.name.includes('/test/kernel/') || f.name.includes('/test/root/'))
   .flatMap((f) => f.assertionResults.filter((a) => a.status === 'skipped' || a.status === 'pending').map((a) => `${f.name}: ${a.fullName}`));
 console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
 if (skippedKernel.length > 0) {

@@ -6,7 +6,6 @@ import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
 import { NS_PREFIX } from '../model/names.js';
 import { taggedLinks, taggedRules } from './leftovers.js';
-import { existingNamespaces } from './lifecycle.js';
 import { labsWithRootJournal, undoRootJournal } from './root-journal.js';
 import { listInstanceDirs } from './state.js';
 
@@ -24,6 +23,27 @@ export interface CleanReport {
  * `nslab-*`, the root-namespace journal kept outside the lab's record, and as a last resort
  * root-namespace rules and links tagged `nslab:<lab>`. With `only`, just that lab: others are left alone.
  */
+async function namespaceIds(runner: Runner): Promise<{ name: string; id: number | undefined }[]> {
+  const r = await runner.run(cmd('ip', ['-j', 'netns', 'list']), { allowFail: true });
+  if (r.exitCode !== 0 || r.stdout.trim() === '') return [];
+  return (JSON.parse(r.stdout) as { name: string; id?: number }[]).map((n) => ({ name: n.name, id: n.id }));
+}
+
+/**
+ * The kernel removes a deleted namespace's links in the background, and with them the
+ * root-namespace ends of their veth pairs. Waits (briefly) until those are gone, so clean
+ * returns with the root namespace already as it was.
+ */
+async function peersGone(runner: Runner, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0 || runner.dryRun) return;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const r = await runner.run(cmd('ip', ['-j', 'link', 'show']), { allowFail: true });
+    const links = JSON.parse(r.stdout || '[]') as { link_netnsid?: number }[];
+    if (!links.some((l) => l.link_netnsid !== undefined && ids.includes(l.link_netnsid))) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export async function cleanAll(runner: Runner, only?: string): Promise<CleanReport> {
   const report: CleanReport = { labs: [], namespaces: [], root: [], errors: [] };
   for (const { name, dir } of listInstanceDirs().filter((d) => only === undefined || d.name === only)) {
@@ -37,12 +57,14 @@ export async function cleanAll(runner: Runner, only?: string): Promise<CleanRepo
     if (!report.labs.includes(name)) report.labs.push(name);
   }
   const prefix = only === undefined ? NS_PREFIX : `${NS_PREFIX}${only}-`;
-  for (const ns of [...(await existingNamespaces(runner))].filter((n) => n.startsWith(prefix)).sort()) {
+  const doomed = (await namespaceIds(runner)).filter((n) => n.name.startsWith(prefix)).sort((a, b) => a.name.localeCompare(b.name));
+  for (const { name: ns } of doomed) {
     await killNamespaceProcesses(ns, runner);
     const r = await runner.run(cmd('ip', ['netns', 'del', ns]), { allowFail: true });
     if (r.exitCode === 0) report.namespaces.push(ns);
     else report.errors.push(`${ns}: ${r.stderr.trim()}`);
   }
+  await peersGone(runner, doomed.flatMap((n) => (n.id === undefined ? [] : [n.id])));
   for (const lab of labsWithRootJournal(only)) {
     try {
       await undoRootJournal(runner, lab);

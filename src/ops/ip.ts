@@ -57,8 +57,10 @@ export function vethAdd(v: VethSpec): Op {
     cmd: ip(v.ns, 'link', 'add', v.name, 'type', 'veth', ...peer),
     undo: ip(v.ns, 'link', 'del', 'dev', v.name),
     creates: linkKey(v.ns, v.name),
-    // A veth pair dies with either end's namespace.
-    within: [...inNs(v.ns), ...(v.peerNs !== v.ns ? inNs(v.peerNs) : [])],
+    // A veth pair dies with either end's namespace, but in its own time: the kernel removes
+    // a deleted namespace's links asynchronously. An end in the root namespace is therefore
+    // deleted explicitly, so teardown leaves nothing there even for a moment.
+    within: v.ns === undefined ? [] : [...inNs(v.ns), ...(v.peerNs !== v.ns ? inNs(v.peerNs) : [])],
   };
 }
 
