@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { docker0Lab } from '../../labs/docker0.js';
+import { faultPlanFromEnv } from '../../src/apply/fault.js';
+import { applyOps } from '../../src/apply/apply.js';
+import { MemoryJournal } from '../../src/apply/journal.js';
+import { teardown } from '../../src/apply/teardown.js';
+import { renderCmd } from '../../src/exec/command.js';
+import { RecordingRunner } from '../../src/exec/recording-runner.js';
+import { parseIptablesSave } from '../../src/kernel/iptables-save.js';
+import { linkKindsOf } from '../../src/kernel/link-kinds.js';
+import { assertRootFree, rootOps } from '../../src/kernel/root-conflicts.js';
+import { interruptibleJournal } from '../../src/lab/interrupt.js';
+import { assertRoomFor, validateContainerCount } from '../../src/model/lab-options.js';
+import { Ipam } from '../../src/model/ipam.js';
+import { parsePortMapping, parsePublished } from '../../src/model/ports.js';
+import { netnsAdd, linkUp } from '../../src/ops/ip.js';
+import { tableAdopt } from '../../src/ops/iptables.js';
+import { planOps } from '../../src/plan/plan.js';
+
+const env = { brctl: false };
+
+describe('fault injection', () => {
+  it('is off unless asked, and reads the op count and signal', () => {
+    expect(faultPlanFromEnv({})).toBeUndefined();
+    expect(faultPlanFromEnv({ NSLAB_FAULT_AFTER: '3' })).toEqual({ after: 3, signal: 'SIGKILL' });
+    expect(faultPlanFromEnv({ NSLAB_FAULT_AFTER: '3', NSLAB_FAULT_SIGNAL: 'int' })).toEqual({ after: 3, signal: 'SIGINT' });
+    expect(() => faultPlanFromEnv({ NSLAB_FAULT_AFTER: '0' })).toThrow(/invalid fault injection/);
+    expect(() => faultPlanFromEnv({ NSLAB_FAULT_AFTER: '2', NSLAB_FAULT_SIGNAL: 'HUP' })).toThrow(/invalid fault injection NSLAB_FAULT_AFTER=2 NSLAB_FAULT_SIGNAL=HUP/);
+  });
+});
+
+describe('interruption', () => {
+  it('stops at the next op once the signal aborts, and the rollback undoes only what ran', async () => {
+    const controller = new AbortController();
+    const runner = new RecordingRunner({ dryRun: false, responder: (c) => (c.args[1] === 'add' ? (controller.abort('SIGINT'), undefined) : undefined) });
+    const journal = interruptibleJournal(new MemoryJournal(), controller.signal);
+    await expect(applyOps([netnsAdd('nslab-i-a'), linkUp('nslab-i-a', 'lo'), netnsAdd('nslab-i-b')], runner, journal)).rejects.toThrow(/aborted by SIGINT before: bring lo up/);
+    const undo = new RecordingRunner({ dryRun: false });
+    await teardown(journal.entries(), undo);
+    expect(undo.lines()).toEqual(['ip netns pids nslab-i-a', 'ip netns del nslab-i-a']);
+  });
+});
+
+describe('root-namespace mode of docker0', () => {
+  const sandbox = planOps(docker0Lab.build({ name: 'u', env, options: {} }).steps);
+  const root = planOps(docker0Lab.build({ name: 'u', env, options: { rootNs: true } }).steps);
+
+  it('the sandbox touches nothing in the root namespace', () => {
+    expect(rootOps(sandbox)).toEqual([]);
+  });
+
+  it('tags every root link, never names the uplink eth0, adds no default route, and accepts FORWARD for the bridge', () => {
+    const lines = rootOps(root).map((op) => renderCmd(op.cmd));
+    expect(lines).toContain('ip link set dev docker0 alias nslab:u');
+    expect(lines.filter((l) => / link add wan-[0-9a-f]{7} type veth/.test(l))).toHaveLength(1);
+    expect(lines.some((l) => /alias nslab:u$/.test(l) && l.includes('wan-'))).toBe(true);
+    // eth0 exists only as the peer's name inside the wan namespace.
+    expect(lines.some((l) => /(dev|link add) eth0( |$)/.test(l))).toBe(false);
+    expect(lines.some((l) => l.includes('route add default'))).toBe(false);
+    expect(lines).toContain('ip route add 203.0.113.10/32 via 198.51.100.1');
+    expect(lines).toContain('iptables -w -t filter -I FORWARD -i docker0 -m comment --comment nslab:u -j ACCEPT');
+  });
+
+  it('refuses when the root namespace has the bridge or an overlapping route, reading only', async () => {
+    const withDocker = new RecordingRunner({
+      dryRun: false,
+      responder: (c) => (c.args.includes('link') ? { stdout: '[{"ifindex":3,"ifname":"docker0","flags":[]}]' } : { stdout: '[]' }),
+    });
+    await expect(assertRootFree(withDocker, root)).rejects.toThrow(/link docker0 already exists in the root namespace/);
+    const withRoute = new RecordingRunner({
+      dryRun: false,
+      responder: (c) => (c.args.includes('route') ? { stdout: '[{"dst":"default"},{"dst":"172.16.0.0/12","dev":"eth1"}]' } : { stdout: '[]' }),
+    });
+    await expect(assertRootFree(withRoute, root)).rejects.toThrow(/subnet 172.17.0.0\/16 overlaps the route 172.16.0.0\/12 dev eth1/);
+    expect([...withDocker.lines(), ...withRoute.lines()].every((l) => / -j (link|route) show$/.test(l))).toBe(true);
+  });
+
+  it('removes an iptables table it brought into existence, unless someone else has rules in it by then', async () => {
+    const op = tableAdopt(undefined, 'nat');
+    expect(op.capture!.undo('*filter\n:INPUT ACCEPT\nCOMMIT\n')).toEqual({ file: 'nft', args: ['delete', 'table', 'ip', 'nat'] });
+    expect(op.capture!.undo('*nat\n:PREROUTING ACCEPT\nCOMMIT\n')).toBeUndefined();
+    const entries = [{ seq: 1, summary: 's', cmd: op.cmd, undo: op.capture!.undo(''), guard: op.guard, within: [], status: 'done' as const }];
+    const foreign = new RecordingRunner({ dryRun: false, responder: (c) => (c.file === 'iptables-save' ? { stdout: '*nat\n-A POSTROUTING -j MASQUERADE\n' } : undefined) });
+    await teardown(entries, foreign);
+    expect(foreign.lines()).toEqual(['iptables-save -t nat']);
+    const empty = new RecordingRunner({ dryRun: false, responder: (c) => (c.file === 'iptables-save' ? { stdout: '*nat\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n' } : undefined) });
+    await teardown(entries, empty);
+    expect(empty.lines()).toEqual(['iptables-save -t nat', 'nft delete table ip nat']);
+  });
+});
+
+describe('live-state parsers', () => {
+  it('reads iptables-save rules back into argv, quoted comments included', () => {
+    const rules = parseIptablesSave('*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -m comment --comment "nslab:a" -j MASQUERADE\nCOMMIT\n*filter\n-A FORWARD -m comment --comment "two words" -j ACCEPT\n');
+    expect(rules).toEqual([
+      { table: 'nat', chain: 'POSTROUTING', spec: ['-s', '172.17.0.0/16', '!', '-o', 'docker0', '-m', 'comment', '--comment', 'nslab:a', '-j', 'MASQUERADE'], comment: 'nslab:a' },
+      { table: 'filter', chain: 'FORWARD', spec: ['-m', 'comment', '--comment', 'two words', '-j', 'ACCEPT'], comment: 'two words' },
+    ]);
+  });
+
+  it('knows which link kinds a lab needs', () => {
+    expect(linkKindsOf(planOps(docker0Lab.build({ name: 'u', env: { brctl: true }, options: {} }).steps))).toEqual(['bridge', 'veth']);
+  });
+});
+
+describe('input rules in src/model', () => {
+  it('ports: range, form, duplicates per protocol', () => {
+    expect(parsePortMapping('8080:80')).toEqual({ hostPort: 8080, containerPort: 80, protocol: 'tcp' });
+    expect(parsePortMapping('53/udp')).toEqual({ hostPort: 53, containerPort: 53, protocol: 'udp' });
+    expect(() => parsePortMapping('65536:80')).toThrow(/host port "65536" is out of range/);
+    expect(() => parsePortMapping('8080:-1')).toThrow(/invalid port mapping|out of range/);
+    expect(parsePublished(['53:53/udp', '53:53/tcp'])).toHaveLength(2);
+    expect(() => parsePublished(['80:80'], [{ hostPort: 80, containerPort: 8080, protocol: 'tcp' }])).toThrow(/host port 80\/tcp is already published/);
+  });
+
+  it('container counts and subnet room', () => {
+    expect(validateContainerCount('3')).toBe(3);
+    expect(() => validateContainerCount(2.5)).toThrow(/invalid container count/);
+    expect(() => assertRoomFor(new Ipam('10.0.0.0/29'), 6)).toThrow(/has room for 5 containers besides the gateway, 6 asked/);
+    expect(() => assertRoomFor(new Ipam('10.0.0.0/29'), 5)).not.toThrow();
+  });
+});
