@@ -47,7 +47,6 @@ const SYSCTLS = [
   'net.ipv4.conf.all.rp_filter',
   'net.ipv4.conf.all.route_localnet',
   'net.bridge.bridge-nf-call-iptables',
-  'net.ipv4.neigh.default.gc_thresh3',
 ];
 
 /**

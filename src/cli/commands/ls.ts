@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { existingNamespaces } from '../../lab/lifecycle.js';
 import { allLabs } from '../../lab/registry.js';
-import { listInstanceNames, readManifest } from '../../lab/state.js';
+import { listInstanceNames, readManifest, staleClaim } from '../../lab/state.js';
 import { NS_PREFIX, parseNsName } from '../../model/names.js';
 import { table } from '../../verify/report.js';
 import type { Action, GlobalArgs } from '../context.js';
@@ -16,9 +16,10 @@ export function lsCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs>
       const running = listInstanceNames().map((name) => {
         try {
           const m = readManifest(name);
-          return { name, lab: m.id, since: m.createdAt };
+          const state = staleClaim(name) ? 'crashed while building (`nslab down` undoes it)' : (m.state ?? 'up');
+          return { name, lab: m.id, since: m.createdAt, state };
         } catch {
-          return { name, lab: '?', since: 'unreadable record' };
+          return { name, lab: '?', since: 'unreadable record', state: 'unknown (`nslab clean <name>` removes it)' };
         }
       });
       const namespaces = [...(await existingNamespaces(ctx.runner))].filter((n) => n.startsWith(NS_PREFIX));
@@ -28,7 +29,7 @@ export function lsCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs>
         return 0;
       }
       ctx.io.out(`Labs:\n${table(['id', 'summary'], labs.map((l) => [l.id, l.summary]))}\n\n`);
-      ctx.io.out(running.length ? `Running:\n${table(['name', 'lab', 'since'], running.map((r) => [r.name, r.lab, r.since]))}\n` : 'Running: none\n');
+      ctx.io.out(running.length ? `Running:\n${table(['name', 'lab', 'since', 'state'], running.map((r) => [r.name, r.lab, r.since, r.state]))}\n` : 'Running: none\n');
       if (stray.length) ctx.io.out(`\nNamespaces no lab record owns (remove with \`nslab clean\`): ${stray.join(', ')}\n`);
       return 0;
     }),
