@@ -11,7 +11,7 @@
 # firewall): nslab builds everything inside its own namespaces.
 set -euo pipefail
 
-PACKAGES=(iproute2 bridge-utils iptables iputils-ping procps kmod tcpdump fping)
+PACKAGES=(iproute2 bridge-utils iptables nftables iputils-ping procps kmod tcpdump fping)
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=19
 NODE_MAJOR="${NSLAB_NODE_MAJOR:-20}"
