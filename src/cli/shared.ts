@@ -37,6 +37,8 @@ export function resolveLab(args: LabArgs): { model: LabModel; env: LabEnv; optio
   const def = findLab(args.lab);
   const options = labOptionValues(def, args);
   const env = labEnv(args);
+  // Root-namespace mode removes an iptables table it brought into existence with nft.
+  if (options.rootNs) requireTools(['nft']);
   return { model: buildLab(def, args.name ?? args.lab, options, env), env, options };
 }
 
