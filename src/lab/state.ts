@@ -119,6 +119,13 @@ export function takeStaleClaim(name: string): string | undefined {
   return aside;
 }
 
+/** An early, friendly check (before a prompt, say); claimInstance is what actually decides. */
+export function assertNotUp(name: string): void {
+  if (existsSync(instanceDir(name)) && staleClaim(name) === undefined) {
+    throw new NslabError(`lab ${name} is already up`, { hint: `run \`nslab down ${name}\` first, or pick another name with --name` });
+  }
+}
+
 export function readManifest(name: string): Manifest {
   try {
     return JSON.parse(readFileSync(manifestPath(name), 'utf8')) as Manifest;
