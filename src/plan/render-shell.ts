@@ -31,9 +31,10 @@ export function renderTeardown(steps: readonly Step[]): string[] {
     summary: op.summary,
     cmd: op.cmd,
     undo: op.undo ?? (op.capture ? op.capture.undo('<previous value>') : undefined),
+    guard: op.guard,
     creates: op.creates,
     within: op.within,
     status: 'done' as const,
   }));
-  return ['# --- Teardown (what `nslab down` runs) ---', ...undoCommands(entries).map((u) => `# ${renderCmd(u.cmd)}`)];
+  return ['# --- Teardown (what `nslab down` runs) ---', ...undoCommands(entries).map((u) => `# ${renderCmd(u.cmd)}${u.guard ? `   (if nslab created it, and not if ${u.guard.why})` : ''}`)];
 }

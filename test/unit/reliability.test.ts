@@ -7,7 +7,7 @@ import { teardown } from '../../src/apply/teardown.js';
 import { renderCmd } from '../../src/exec/command.js';
 import { RecordingRunner } from '../../src/exec/recording-runner.js';
 import { parseIptablesSave } from '../../src/kernel/iptables-save.js';
-import { linkKindsOf } from '../../src/kernel/link-kinds.js';
+import { linkKindsOf, requireLinkKinds } from '../../src/kernel/link-kinds.js';
 import { assertRootFree, rootOps } from '../../src/kernel/root-conflicts.js';
 import { interruptibleJournal } from '../../src/lab/interrupt.js';
 import { assertRoomFor, validateContainerCount } from '../../src/model/lab-options.js';
@@ -96,6 +96,15 @@ describe('live-state parsers', () => {
       { table: 'nat', chain: 'POSTROUTING', spec: ['-s', '172.17.0.0/16', '!', '-o', 'docker0', '-m', 'comment', '--comment', 'nslab:a', '-j', 'MASQUERADE'], comment: 'nslab:a' },
       { table: 'filter', chain: 'FORWARD', spec: ['-m', 'comment', '--comment', 'two words', '-j', 'ACCEPT'], comment: 'two words' },
     ]);
+  });
+
+  it('a kernel that cannot make a link kind is reported before anything is built, and the probe namespace is removed', async () => {
+    // Simulated at the runner: this kernel has veth, bridge and vxlan, so their absence can only be faked here.
+    const runner = new RecordingRunner({ dryRun: false, responder: (c) => (c.args.includes('vxlan') ? { exitCode: 2, stderr: 'Error: Unknown device type.' } : undefined) });
+    await expect(requireLinkKinds(runner, ['bridge', 'veth', 'vxlan'])).rejects.toThrow(/^this kernel cannot create vxlan links, which this lab needs$/);
+    const lines = runner.lines();
+    expect(lines[0]).toMatch(/^ip netns add nslab-probe\w+-kinds$/);
+    expect(lines.at(-1)).toMatch(/^ip netns del nslab-probe\w+-kinds$/);
   });
 
   it('knows which link kinds a lab needs', () => {
