@@ -75,3 +75,11 @@ export function interruptibleJournal(journal: Journal, signal: AbortSignal | und
     entries: () => journal.entries(),
   };
 }
+
+/**
+ * A terminal in readline's raw mode turns Ctrl-C into a keypress, not a signal: prompts
+ * (guided mode) pass their interface here so Ctrl-C still reaches withInterrupts.
+ */
+export function relayTerminalInterrupt(rl: { on(event: 'SIGINT', listener: () => void): unknown }): void {
+  rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+}
