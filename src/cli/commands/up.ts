@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { labUp } from '../../lab/lifecycle.js';
+import { InterruptedError, stopSignalOf } from '../../lab/interrupt.js';
+import { labDown, labUp } from '../../lab/lifecycle.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 import { labPositional, printDryRun, resolveLab, type LabArgs } from '../shared.js';
@@ -16,6 +17,12 @@ export function upCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs 
         return 0;
       }
       await labUp(model, env, options, ctx.runner, { signal: ctx.signal });
+      // Ctrl-C a moment after the last op was promised a teardown: keep the promise.
+      const sig = stopSignalOf(ctx.signal);
+      if (sig) {
+        await labDown(model.name, ctx.runner);
+        throw new InterruptedError(sig, `lab ${model.name} was built and is now torn down`);
+      }
       const nodes = Object.fromEntries(Object.entries(model.nodes).map(([k, v]) => [k, v.ns ?? null]));
       if (ctx.json) printJson(ctx.io, { lab: model.id, name: model.name, nodes });
       else {
