@@ -1,84 +1,90 @@
-import { DOCKER0, WAN } from '../src/docker/defaults.js';
-import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork, type Endpoint } from '../src/docker/bridge-network.js';
-import { connectInternet } from '../src/docker/internet.js';
-import { enableForwarding, masquerade } from '../src/docker/nat.js';
-import type { LabContext, LabDefinition, LabModel, LabNode } from '../src/lab/definition.js';
-import { Ipam } from '../src/model/ipam.js';
-import { nsName } from '../src/model/names.js';
-import { linkUp, netnsAdd } from '../src/ops/ip.js';
+import { WAN } from '../src/docker/defaults.js';
+import type { Endpoint } from '../src/docker/bridge-network.js';
+import { cmd } from '../src/exec/command.js';
+import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
+import { bridgeShow, bridgeStep, containerStep, dockerHost, forwardingOp, holds, hostStep, internetStep, masqueradeOp, ping } from './parts.js';
 
 const CONTAINERS = ['c1', 'c2'] as const;
 
 function build(ctx: LabContext): LabModel {
-  const host = nsName(ctx.name, 'host');
-  const wan = nsName(ctx.name, 'wan');
-  const net: BridgeNetwork = { name: 'bridge', bridge: DOCKER0.bridge, ipam: new Ipam(DOCKER0.subnet), hostNs: host };
-  const tools = { brctl: ctx.env.brctl };
+  const h = dockerHost(ctx);
+  const show = bridgeShow(h);
+  const showArgv = [show.file, ...show.args];
 
   const steps: Step[] = [
-    {
-      title: 'Create the docker host',
-      why: 'The "docker host" is itself a network namespace, so its docker0 bridge, routes and\niptables rules are its own and the machine\'s real network is never touched.',
-      docker: ['(a machine running dockerd)'],
-      ops: [netnsAdd(host), linkUp(host, 'lo')],
-    },
-    {
-      title: 'Connect the host to "the internet"',
-      why: `The host's eth0 is a veth to a namespace playing the internet (${WAN.subnet}), which also\nholds an "internet server" at ${WAN.server}. It has no route back to 172.17.0.0/16, like a real ISP.`,
-      docker: ["(the host's uplink; Docker does not create it)"],
-      ops: connectInternet(host, wan),
-    },
-    {
-      title: 'Create the docker0 bridge',
-      why: `dockerd creates the bridge docker0 with gateway ${net.ipam.gateway} on ${DOCKER0.subnet}: a virtual\nswitch that every container on the default network plugs into.`,
-      docker: ['dockerd (on start)', 'docker network inspect bridge'],
-      ops: createBridgeNetwork(net, tools),
-    },
+    hostStep(h),
+    internetStep(h),
+    bridgeStep(h, {
+      checks: [holds('docker0 is up with the gateway address', 'host', ['ip', '-o', '-4', 'addr', 'show', 'dev', 'docker0'], `inet ${h.net.ipam.gateway}/16`)],
+      show: [show],
+    }),
     {
       title: 'Turn on forwarding and MASQUERADE',
       why: 'The host must route between docker0 and eth0 (ip_forward), and rewrite the private\nsource address of outgoing container traffic to its own (MASQUERADE) so replies find their way back.',
       docker: ['dockerd (on start)'],
-      ops: [enableForwarding(host), masquerade(host, ctx.name, net.ipam.subnet, net.bridge)],
+      ops: [forwardingOp(h), masqueradeOp(h)],
     },
   ];
 
   const endpoints: Endpoint[] = [];
-  const nodes: Record<string, LabNode> = { host: { ns: host, role: 'host' }, wan: { ns: wan, role: 'wan' } };
   for (const name of CONTAINERS) {
-    const ns = nsName(ctx.name, name);
-    const { endpoint, ops } = attachContainer(net, { name, ns }, tools);
+    const { step, endpoint } = containerStep(h, name, (ep) => ({
+      // The articles' `docker exec c1 ifconfig eth0` and `route`: a sequential address, Docker's
+      // MAC derived from it, and the default route via docker0's address.
+      checks: [
+        holds(`${name} eth0 has ${ep.address}/16`, name, ['ip', '-o', 'addr', 'show', 'dev', 'eth0'], `inet ${ep.address}/16`),
+        holds(`${name} eth0 has MAC ${ep.mac}`, name, ['ip', '-o', 'link', 'show', 'dev', 'eth0'], `link/ether ${ep.mac}`),
+        holds(`${name} routes default via ${h.net.ipam.gateway}`, name, ['ip', 'route', 'show'], `^default via ${h.net.ipam.gateway} dev eth0`),
+        holds(`${ep.hostIf} is a port of docker0`, 'host', showArgv, `\\b${ep.hostIf}\\b`),
+      ],
+      show: [cmd('ip', ['addr', 'show', 'dev', 'eth0'], ep.ns), cmd('ip', ['route'], ep.ns), show],
+    }));
     endpoints.push(endpoint);
-    nodes[name] = { ns, role: 'container' };
-    steps.push({
-      title: `Start container ${name}`,
-      why: `A container is a network namespace. Its eth0 is one end of a veth pair; the other end,\n${endpoint.hostIf}, is plugged into docker0. It gets the next free address (${endpoint.address}) and a\ndefault route via the gateway.`,
-      docker: [`docker run -d --name ${name} busybox sleep infinity`],
-      ops: [...createContainerNamespace(ns), ...ops],
-    });
+    steps.push(step);
   }
 
   const [c1, c2] = endpoints as [Endpoint, Endpoint];
+  // A bridge learns which port each MAC is behind from the frames it forwards. (IPv6
+  // neighbour discovery on the new links may have taught it already; a ping refreshes it.)
+  const macTable = h.tools.brctl ? ['brctl', 'showmacs', 'docker0'] : ['bridge', 'fdb', 'show', 'br', 'docker0'];
+  const learned = (ep: Endpoint) => (h.tools.brctl ? `^\\s*\\d+\\s+${ep.mac}\\s+no\\b` : `^${ep.mac} dev ${ep.hostIf} master docker0`);
+  steps.push({
+    title: 'Watch docker0 learn MAC addresses',
+    why: 'c1 pings c2. docker0 is a switch: it learns which port each source MAC arrived on\n(`brctl showmacs docker0`, "is local? no") and from then on forwards frames only to that port.',
+    docker: ['docker exec c1 ping -c 1 172.17.0.3'],
+    ops: [],
+    checks: [
+      ping(`c1 -> c2 (${c2.address})`, 'c1', c2.address),
+      holds(`docker0 learned c1's MAC ${c1.mac}`, 'host', macTable, learned(c1), { from: 'c1', to: c2.address }),
+      holds(`docker0 learned c2's MAC ${c2.mac}`, 'host', macTable, learned(c2), { from: 'c1', to: c2.address }),
+    ],
+    show: [cmd(macTable[0]!, macTable.slice(1), h.host)],
+  });
+
   const expectations: Expectation[] = [
-    { title: `c1 -> gateway ${net.ipam.gateway}`, probe: { kind: 'ping', from: 'c1', to: net.ipam.gateway }, expect: 'reach' },
-    { title: `c1 -> c2 (${c2.address})`, probe: { kind: 'ping', from: 'c1', to: c2.address }, expect: 'reach' },
-    { title: `c2 -> c1 (${c1.address})`, probe: { kind: 'ping', from: 'c2', to: c1.address }, expect: 'reach' },
-    { title: `c1 -> internet server ${WAN.server}`, probe: { kind: 'ping', from: 'c1', to: WAN.server }, expect: 'reach' },
+    ping(`c1 -> gateway ${h.net.ipam.gateway}`, 'c1', h.net.ipam.gateway),
+    ping(`c1 -> c2 (${c2.address})`, 'c1', c2.address),
+    ping(`c2 -> c1 (${c1.address})`, 'c2', c1.address),
+    ping(`c1 -> internet server ${WAN.server}`, 'c1', WAN.server),
     {
       title: `wan sees c1 as ${WAN.hostAddress} (MASQUERADE)`,
       probe: { kind: 'source', from: 'c1', server: 'wan', to: WAN.server, port: 0, source: WAN.hostAddress },
       expect: 'reach',
     },
-    { title: `wan -> c1 (${c1.address})`, probe: { kind: 'ping', from: 'wan', to: c1.address }, expect: 'fail' },
+    ping(`wan -> c1 (${c1.address})`, 'wan', c1.address, 'fail'),
   ];
 
-  return { id: 'docker0', name: ctx.name, title: "Docker's default bridge, docker0, by hand", nodes, steps, expectations };
+  return { id: 'docker0', name: ctx.name, title: "Docker's default bridge, docker0, by hand", nodes: h.nodes, steps, expectations };
 }
 
 export const docker0Lab: LabDefinition = {
   id: 'docker0',
+  number: 3,
   title: "Docker's default bridge, docker0, by hand",
   summary: 'docker0 bridge, two containers on veth pairs, ip_forward + MASQUERADE to a sandbox internet',
+  article:
+    '"Docker network 구조" (the docker.drawio picture: docker0 172.17.0.1 with containers 172.17.0.2 and\n172.17.0.3 on veth pairs) and "도커 네트워크 구조" (host eth0, veth, docker0)',
   build,
 };

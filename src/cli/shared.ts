@@ -23,7 +23,9 @@ export function labPositional<T>(y: Argv<T>) {
 
 export function resolveLab(args: LabArgs): { model: LabModel; env: LabEnv } {
   const env = detectEnv();
-  return { model: buildLab(findLab(args.lab), args.name ?? args.lab, {}, env), env };
+  // By def.id, not args.lab: `nslab lab 3` names its instance after the lab, not "3".
+  const def = findLab(args.lab);
+  return { model: buildLab(def, args.name ?? def.id, {}, env), env };
 }
 
 export function printDryRun(ctx: Context, model: LabModel, command: string): void {

@@ -37,5 +37,9 @@ export interface LabDefinition {
   readonly title: string;
   /** One line for `nslab ls`. */
   readonly summary: string;
+  /** Place in the curriculum: `nslab lab 3` finds the lab numbered 3. */
+  readonly number?: number | undefined;
+  /** Which article (shared/seeds) and which of its pictures the lab rebuilds, for guided mode. */
+  readonly article?: string | undefined;
   build(ctx: LabContext): LabModel;
 }

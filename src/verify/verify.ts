@@ -1,6 +1,9 @@
 import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import type { Expectation, Outcome, Probe } from './expectation.js';
+import { httpGet } from './probe-http.js';
+import { outputMatches } from './probe-output.js';
+import { vethPeer } from './probe-veth-peer.js';
 import { ping, tcpWhoami, type ProbeResult } from './probes.js';
 
 /** Maps a lab's node names to namespaces (undefined: the namespace nslab runs in). */
@@ -13,6 +16,13 @@ async function runProbe(runner: Runner, probe: Probe, ns: NodeResolver): Promise
     case 'tcp':
     case 'source':
       return tcpWhoami(runner, ns(probe.from), ns(probe.server), probe.to, probe.port);
+    case 'output':
+      if (probe.after) await ping(runner, ns(probe.after.from), probe.after.to);
+      return outputMatches(runner, ns(probe.node), probe.argv, probe.match);
+    case 'veth-peer':
+      return vethPeer(runner, ns(probe.node), probe.dev, ns(probe.peerNode), probe.peerDev);
+    case 'http':
+      return httpGet(runner, ns(probe.from), probe.to, probe.port, probe.body);
   }
 }
 
@@ -23,7 +33,7 @@ function judge(e: Expectation, r: ProbeResult): Outcome {
     pass = e.expect === 'reach' && r.detail === e.probe.source;
     detail = `server saw ${r.detail}${pass ? '' : `, expected ${e.probe.source}`}`;
   }
-  return { title: e.title, expect: e.expect, reached: r.reached, pass, rttMs: r.rttMs, detail };
+  return { title: e.title, expect: e.expect, reached: r.reached, pass, rttMs: r.rttMs, detail, kind: e.probe.kind };
 }
 
 /** Runs every expectation, `concurrency` at a time; results keep the expectations' order. */
