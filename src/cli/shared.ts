@@ -35,11 +35,12 @@ export function printDryRun(ctx: Context, model: LabModel, command: string): voi
 }
 
 export async function verifyModel(ctx: Context, model: LabModel, expectations: readonly Expectation[] = model.expectations): Promise<Outcome[]> {
-  return verify(ctx.runner, expectations, (node) => {
+  const resolve = (node: string) => {
     const n = model.nodes[node];
     if (!n) throw new Error(`lab ${model.id} has no node ${node}`);
     return n.ns;
-  });
+  };
+  return verify(ctx.runner, expectations, resolve, { namespaces: Object.values(model.nodes).map((n) => n.ns) });
 }
 
 export function printOutcomes(ctx: Context, model: LabModel, outcomes: readonly Outcome[]): void {

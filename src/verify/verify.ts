@@ -1,5 +1,6 @@
 import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
+import { waitForLinks } from '../kernel/settle.js';
 import type { Expectation, Outcome, Probe } from './expectation.js';
 import { httpGet } from './probe-http.js';
 import { outputMatches } from './probe-output.js';
@@ -26,6 +27,22 @@ async function runProbe(runner: Runner, probe: Probe, ns: NodeResolver): Promise
   }
 }
 
+/** The nodes a probe runs in or talks to. */
+function probeNodes(p: Probe): string[] {
+  switch (p.kind) {
+    case 'ping':
+    case 'http':
+      return [p.from];
+    case 'tcp':
+    case 'source':
+      return [p.from, p.server];
+    case 'output':
+      return p.after ? [p.node, p.after.from] : [p.node];
+    case 'veth-peer':
+      return [p.node, p.peerNode];
+  }
+}
+
 function judge(e: Expectation, r: ProbeResult): Outcome {
   let pass = e.expect === 'reach' ? r.reached : !r.reached;
   let detail = r.detail;
@@ -41,9 +58,15 @@ export async function verify(
   runner: Runner,
   expectations: readonly Expectation[],
   ns: NodeResolver,
-  options: { concurrency?: number } = {},
+  options: {
+    concurrency?: number;
+    /** Every namespace of the lab, whose links must be settled first (default: the probes' own). */
+    namespaces?: readonly (string | undefined)[];
+  } = {},
 ): Promise<Outcome[]> {
   if (runner.dryRun) throw new NslabError('verification sends real packets and cannot run in dry-run mode');
+  // Packets sent before the kernel has activated a new link are dropped: wait for it first.
+  await waitForLinks(runner, options.namespaces ?? expectations.flatMap((e) => probeNodes(e.probe).map(ns)));
   const outcomes: Outcome[] = new Array(expectations.length);
   let next = 0;
   const worker = async () => {
