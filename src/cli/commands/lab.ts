@@ -3,6 +3,7 @@ import { runGuided } from '../../guide/guided.js';
 import { linePrompter } from '../../guide/prompt.js';
 import { preflight } from '../../kernel/preflight.js';
 import { labUp } from '../../lab/lifecycle.js';
+import { assertNotUp } from '../../lab/state.js';
 import { allLabs, findLab } from '../../lab/registry.js';
 import { table } from '../../verify/report.js';
 import type { Action, Context, GlobalArgs } from '../context.js';
@@ -34,6 +35,8 @@ export function labCommand(action: Action): CommandModule<GlobalArgs, Args> {
         return 0;
       }
       preflight();
+      // Before the first prompt, not after the learner has read step 1.
+      assertNotUp(model.name);
       const input = ctx.io.input;
       const interactive = !args.yes && !ctx.json && input?.isTTY === true;
       const result = await runGuided(def, model, {
