@@ -66,7 +66,9 @@ export async function verify(
 ): Promise<Outcome[]> {
   if (runner.dryRun) throw new NslabError('verification sends real packets and cannot run in dry-run mode');
   // Packets sent before the kernel has activated a new link are dropped: wait for it first.
-  await waitForLinks(runner, options.namespaces ?? expectations.flatMap((e) => probeNodes(e.probe).map(ns)));
+  // Lab namespaces only: links in the root namespace are not the lab's to wait for.
+  const settle = options.namespaces ?? expectations.flatMap((e) => probeNodes(e.probe).map(ns));
+  await waitForLinks(runner, settle.filter((n): n is string => n !== undefined));
   const outcomes: Outcome[] = new Array(expectations.length);
   let next = 0;
   const worker = async () => {

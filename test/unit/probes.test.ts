@@ -3,6 +3,7 @@ import { RecordingRunner } from '../../src/exec/recording-runner.js';
 import { renderOutcomes } from '../../src/verify/report.js';
 import { outputMatches } from '../../src/verify/probe-output.js';
 import { vethPeer } from '../../src/verify/probe-veth-peer.js';
+import { httpGet } from '../../src/verify/probe-http.js';
 
 describe('output probe', () => {
   it('holds when the output matches, and shows what matched', async () => {
@@ -48,5 +49,20 @@ describe('report', () => {
     ]);
     expect(text).toMatch(/PASS  lo only +holds +held/);
     expect(text).toMatch(/PASS  a -> b +must not reach +did not reach/);
+  });
+});
+
+describe('http probe', () => {
+  it('reaches with the first line of the page, and checks the body when asked', async () => {
+    const page = { stdout: `${JSON.stringify({ ok: true, status: 200, body: 'hello from web; you are 198.51.100.1\n', ms: 1.5 })}\n` };
+    const runner = new RecordingRunner({ dryRun: false, responder: () => page });
+    expect(await httpGet(runner, 'nslab-x-wan', '198.51.100.2', 8080)).toEqual({ reached: true, rttMs: 1.5, detail: 'HTTP 200: hello from web; you are 198.51.100.1' });
+    expect(runner.lines()[0]).toMatch(/^ip netns exec nslab-x-wan \S+node \S+agent\.mjs http-get 198\.51\.100\.2 8080 1000$/);
+    expect((await httpGet(runner, undefined, '198.51.100.2', 8080, 'you are 172.17.0.1')).reached).toBe(false);
+  });
+
+  it('does not reach when the connection fails, and says why', async () => {
+    const refused = new RecordingRunner({ dryRun: false, responder: () => ({ exitCode: 1, stdout: '{"ok":false,"error":"connect ECONNREFUSED 198.51.100.2:80"}\n' }) });
+    expect(await httpGet(refused, undefined, '198.51.100.2', 80)).toEqual({ reached: false, detail: 'connect ECONNREFUSED 198.51.100.2:80' });
   });
 });
