@@ -50,7 +50,7 @@ function build(ctx: LabContext): LabModel {
       },
       {
         title: 'Publish it: -p 8080:80',
-        why: `-p ${PORT.hostPort}:${PORT.containerPort} adds a DNAT rule to the nat chain DOCKER: a TCP packet for port ${PORT.hostPort} of any\nhost address, not coming from docker0, gets destination ${web.address}:${PORT.containerPort}. A filter rule lets it\nthrough FORWARD, and (as Docker up to 27.x does) a hairpin MASQUERADE covers the container reaching\nitself through the published port. The host's own connections take the nat OUTPUT jump\n(127.0.0.0/8 excluded: real Docker serves localhost:${PORT.hostPort} with its userland docker-proxy).`,
+        why: `-p ${PORT.hostPort}:${PORT.containerPort} adds a DNAT rule to the nat chain DOCKER: a TCP packet for port ${PORT.hostPort} of any\nhost address, not coming from docker0, gets destination ${web.address}:${PORT.containerPort}. A filter rule lets it\nthrough FORWARD. Docker up to 27.x also adds a hairpin MASQUERADE (it matters only with the userland\nproxy off, when a container reaches itself through the published port). The host's own connections take the nat OUTPUT jump\n(127.0.0.0/8 excluded: real Docker serves localhost:${PORT.hostPort} with its userland docker-proxy).`,
         docker: [`docker run -d -p ${PORT.hostPort}:${PORT.containerPort} --name web nginx`],
         ops: publishPort(h.host, ctx.name, h.net.bridge, web, PORT),
         checks: [fromWan],
