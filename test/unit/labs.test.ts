@@ -33,8 +33,10 @@ describe.each(LABS.map((l) => [l.id, l] as const))('lab %s', (id) => {
     expect(model.expectations.some((e) => e.expect === 'reach')).toBe(true);
     const nodes = new Set(Object.keys(model.nodes));
     for (const e of [...model.expectations, ...model.steps.flatMap((s) => s.checks ?? [])]) {
-      const p = e.probe;
-      const used = 'from' in p ? [p.from] : [p.node, ...('peerNode' in p ? [p.peerNode] : [])];
+      // By field name, so probe kinds added later are covered too.
+      const p = e.probe as Partial<Record<'from' | 'server' | 'node' | 'peerNode', string>>;
+      const used = [p.from, p.server, p.node, p.peerNode].filter((n): n is string => n !== undefined);
+      expect(used.length, e.title).toBeGreaterThan(0);
       for (const n of used) expect(nodes.has(n), `${e.title}: ${n}`).toBe(true);
     }
   });
