@@ -1,108 +1,96 @@
-import { DOCKER0, WAN } from '../src/docker/defaults.js';
-import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork, type Endpoint } from '../src/docker/bridge-network.js';
-import { connectInternet } from '../src/docker/internet.js';
-import { enableForwarding, forwardAccept, masquerade } from '../src/docker/nat.js';
-import type { LabContext, LabDefinition, LabModel, LabNode } from '../src/lab/definition.js';
-import { assertNoOverlap, Ipam, parseSubnet } from '../src/model/ipam.js';
-import { assertRoomFor, validateContainerCount } from '../src/model/lab-options.js';
-import { nsName, ruleTag } from '../src/model/names.js';
-import { linkTag, linkUp, netnsAdd } from '../src/ops/ip.js';
-import { tableAdopt } from '../src/ops/iptables.js';
+import { WAN } from '../src/docker/defaults.js';
+import type { Endpoint } from '../src/docker/bridge-network.js';
+import { cmd } from '../src/exec/command.js';
+import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
+import { DOCKER0 } from '../src/docker/defaults.js';
+import { assertRoomFor, validateContainerCount } from '../src/model/lab-options.js';
+import { bridgeShow, bridgeStep, containerStep, dockerHost, holds, hostStep, internetStep, natOps, ping } from './parts.js';
 
 function build(ctx: LabContext): LabModel {
-  const rootNs = ctx.options.rootNs === true;
-  // In root-namespace mode (a throwaway VM) the machine itself is the docker host.
-  const host = rootNs ? undefined : nsName(ctx.name, 'host');
-  const wan = nsName(ctx.name, 'wan');
-  const subnet = String(ctx.options.subnet ?? DOCKER0.subnet);
+  const h = dockerHost(ctx);
   const count = validateContainerCount(ctx.options.containers ?? 2);
-  const net: BridgeNetwork = { name: 'bridge', bridge: String(ctx.options.bridge ?? DOCKER0.bridge), ipam: new Ipam(subnet), hostNs: host };
-  assertNoOverlap([
-    { name: 'the sandbox internet', subnet: parseSubnet(WAN.subnet) },
-    { name: 'the internet server', subnet: parseSubnet(`${WAN.server}/32`) },
-    { name: `bridge ${net.bridge}`, subnet: net.ipam.subnet },
-  ]);
-  assertRoomFor(net.ipam, count);
-  const tools = { brctl: ctx.env.brctl };
-  const tag = ruleTag(ctx.name);
-  const hostName = host ?? 'the root namespace';
-  const [bridgeAdd, ...bridgeConfig] = createBridgeNetwork(net, tools);
+  assertRoomFor(h.net.ipam, count);
+  const show = bridgeShow(h);
+  const showArgv = [show.file, ...show.args];
+  const br = h.net.bridge;
+  const prefix = h.net.ipam.prefix;
 
   const steps: Step[] = [
-    {
-      title: 'Create the docker host',
-      why: rootNs
-        ? 'Root-namespace mode: the machine nslab runs on is the docker host, as on a real\nDocker machine. Everything nslab adds to it is tagged and removed on teardown.'
-        : 'The "docker host" is itself a network namespace, so its docker0 bridge, routes and\niptables rules are its own and the machine\'s real network is never touched.',
-      docker: ['(a machine running dockerd)'],
-      ops: host === undefined ? [] : [netnsAdd(host), linkUp(host, 'lo')],
-    },
-    {
-      title: 'Connect the host to "the internet"',
-      why: `The host's uplink is a veth to a namespace playing the internet (${WAN.subnet}), which also\nholds an "internet server" at ${WAN.server}. It has no route back to ${net.ipam.subnet.cidr}, like a real ISP.`,
-      docker: ["(the host's uplink; Docker does not create it)"],
-      ops: connectInternet(host, wan, ctx.name),
-    },
-    {
-      title: `Create the ${net.bridge} bridge`,
-      why: `dockerd creates the bridge ${net.bridge} with gateway ${net.ipam.gateway} on ${net.ipam.subnet.cidr}: a virtual\nswitch that every container on the default network plugs into.`,
-      docker: ['dockerd (on start)', 'docker network inspect bridge'],
-      ops: [bridgeAdd!, ...(rootNs ? [linkTag(host, net.bridge, tag)] : []), ...bridgeConfig],
-    },
+    hostStep(h),
+    internetStep(h),
+    bridgeStep(h, {
+      checks: [holds(`${br} is up with the gateway address`, 'host', ['ip', '-o', '-4', 'addr', 'show', 'dev', br], `inet ${h.net.ipam.gateway}/${prefix}`)],
+      show: [show],
+    }),
     {
       title: 'Turn on forwarding and MASQUERADE',
-      why: `The host must route between ${net.bridge} and its uplink (ip_forward), and rewrite the private\nsource address of outgoing container traffic to its own (MASQUERADE) so replies find their way back.`,
+      why: `The host must route between ${br} and its uplink (ip_forward), and rewrite the private\nsource address of outgoing container traffic to its own (MASQUERADE) so replies find their way back.`,
       docker: ['dockerd (on start)'],
-      ops: [
-        enableForwarding(host),
-        ...(rootNs ? [tableAdopt(host, 'nat'), tableAdopt(host, 'filter')] : []),
-        masquerade(host, ctx.name, net.ipam.subnet, net.bridge),
-        ...(rootNs ? forwardAccept(host, ctx.name, net.bridge) : []),
-      ],
+      ops: natOps(h),
     },
   ];
 
   const endpoints: Endpoint[] = [];
-  const nodes: Record<string, LabNode> = { host: { ns: host, role: 'host' }, wan: { ns: wan, role: 'wan' } };
-  for (let i = 1; i <= count; i++) {
-    const name = `c${i}`;
-    const ns = nsName(ctx.name, name);
-    const { endpoint, ops } = attachContainer(net, { name, ns }, tools);
+  for (const name of Array.from({ length: count }, (_, i) => `c${i + 1}`)) {
+    const { step, endpoint } = containerStep(h, name, (ep) => ({
+      // The articles' `docker exec c1 ifconfig eth0` and `route`: a sequential address, Docker's
+      // MAC derived from it, and the default route via docker0's address.
+      checks: [
+        holds(`${name} eth0 has ${ep.address}/${prefix}`, name, ['ip', '-o', 'addr', 'show', 'dev', 'eth0'], `inet ${ep.address}/${prefix}`),
+        holds(`${name} eth0 has MAC ${ep.mac}`, name, ['ip', '-o', 'link', 'show', 'dev', 'eth0'], `link/ether ${ep.mac}`),
+        holds(`${name} routes default via ${h.net.ipam.gateway}`, name, ['ip', 'route', 'show'], `^default via ${h.net.ipam.gateway} dev eth0`),
+        holds(`${ep.hostIf} is a port of ${br}`, 'host', showArgv, `\\b${ep.hostIf}\\b`),
+      ],
+      show: [cmd('ip', ['addr', 'show', 'dev', 'eth0'], ep.ns), cmd('ip', ['route'], ep.ns), show],
+    }));
     endpoints.push(endpoint);
-    nodes[name] = { ns, role: 'container' };
-    steps.push({
-      title: `Start container ${name}`,
-      why: `A container is a network namespace. Its eth0 is one end of a veth pair; the other end,\n${endpoint.hostIf}, is plugged into ${net.bridge} (in ${hostName}). It gets the next free address (${endpoint.address}) and a\ndefault route via the gateway.`,
-      docker: [`docker run -d --name ${name} busybox sleep infinity`],
-      ops: [...createContainerNamespace(ns), ...ops],
-    });
+    steps.push(step);
   }
 
   const [c1, c2] = endpoints as [Endpoint, Endpoint | undefined];
+  if (c2 !== undefined) steps.push(macLearningStep(h.tools.brctl, h.host, br, c1, c2));
+
   const expectations: Expectation[] = [
-    { title: `c1 -> gateway ${net.ipam.gateway}`, probe: { kind: 'ping', from: 'c1', to: net.ipam.gateway }, expect: 'reach' },
-    ...(c2 === undefined
-      ? []
-      : ([
-          { title: `c1 -> c2 (${c2.address})`, probe: { kind: 'ping', from: 'c1', to: c2.address }, expect: 'reach' },
-          { title: `c2 -> c1 (${c1.address})`, probe: { kind: 'ping', from: 'c2', to: c1.address }, expect: 'reach' },
-        ] satisfies Expectation[])),
-    { title: `c1 -> internet server ${WAN.server}`, probe: { kind: 'ping', from: 'c1', to: WAN.server }, expect: 'reach' },
+    ping(`c1 -> gateway ${h.net.ipam.gateway}`, 'c1', h.net.ipam.gateway),
+    ...(c2 === undefined ? [] : [ping(`c1 -> c2 (${c2.address})`, 'c1', c2.address), ping(`c2 -> c1 (${c1.address})`, 'c2', c1.address)]),
+    ping(`c1 -> internet server ${WAN.server}`, 'c1', WAN.server),
     {
       title: `wan sees c1 as ${WAN.hostAddress} (MASQUERADE)`,
       probe: { kind: 'source', from: 'c1', server: 'wan', to: WAN.server, port: 0, source: WAN.hostAddress },
       expect: 'reach',
     },
-    { title: `wan -> c1 (${c1.address})`, probe: { kind: 'ping', from: 'wan', to: c1.address }, expect: 'fail' },
+    ping(`wan -> c1 (${c1.address})`, 'wan', c1.address, 'fail'),
   ];
 
-  return { id: 'docker0', name: ctx.name, title: docker0Lab.title, nodes, steps, expectations };
+  return { id: 'docker0', name: ctx.name, title: "Docker's default bridge, docker0, by hand", nodes: h.nodes, steps, expectations };
+}
+
+/**
+ * A bridge learns which port each MAC is behind from the frames it forwards. (IPv6
+ * neighbour discovery on the new links may have taught it already; a ping refreshes it.)
+ */
+function macLearningStep(brctl: boolean, host: string | undefined, br: string, c1: Endpoint, c2: Endpoint): Step {
+  const macTable = brctl ? ['brctl', 'showmacs', br] : ['bridge', 'fdb', 'show', 'br', br];
+  const learned = (ep: Endpoint) => (brctl ? `^\\s*\\d+\\s+${ep.mac}\\s+no\\b` : `^${ep.mac} dev ${ep.hostIf} master ${br}`);
+  return {
+    title: `Watch ${br} learn MAC addresses`,
+    why: `c1 pings c2. ${br} is a switch: it learns which port each source MAC arrived on\n(\`brctl showmacs ${br}\`, "is local? no") and from then on forwards frames only to that port.`,
+    docker: [`docker exec c1 ping -c 1 ${c2.address}`],
+    ops: [],
+    checks: [
+      ping(`c1 -> c2 (${c2.address})`, 'c1', c2.address),
+      holds(`${br} learned c1's MAC ${c1.mac}`, 'host', macTable, learned(c1), { from: 'c1', to: c2.address }),
+      holds(`${br} learned c2's MAC ${c2.mac}`, 'host', macTable, learned(c2), { from: 'c1', to: c2.address }),
+    ],
+    show: [cmd(macTable[0]!, macTable.slice(1), host)],
+  };
 }
 
 export const docker0Lab: LabDefinition = {
   id: 'docker0',
+  number: 3,
   title: "Docker's default bridge, docker0, by hand",
   summary: 'docker0 bridge, two containers on veth pairs, ip_forward + MASQUERADE to a sandbox internet',
   options: {
@@ -111,5 +99,7 @@ export const docker0Lab: LabDefinition = {
     bridge: `bridge name (default ${DOCKER0.bridge})`,
     rootNs: 'build in the root namespace (a throwaway VM only)',
   },
+  article:
+    '"Docker network 구조" (the docker.drawio picture: docker0 172.17.0.1 with containers 172.17.0.2 and\n172.17.0.3 on veth pairs) and "도커 네트워크 구조" (host eth0, veth, docker0)',
   build,
 };

@@ -4,6 +4,7 @@
 // listens on or connects to addresses it is given, and nslab gives it lab addresses only.
 // Servers print one ready line on stdout once listening (the runner and `daemon` wait for it).
 import { daemon, stop } from './commands/daemon.mjs';
+import { httpGet, httpServer } from './commands/http.mjs';
 import { tcpClient } from './commands/tcp-client.mjs';
 import { whoamiServer } from './commands/whoami.mjs';
 
@@ -13,6 +14,8 @@ const COMMANDS = {
   'tcp-client': tcpClient,
   daemon,
   stop,
+  'http-server': httpServer,
+  'http-get': httpGet,
 };
 
 const [command, ...args] = process.argv.slice(2);

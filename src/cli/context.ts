@@ -10,11 +10,14 @@ import { createLogger } from '../log.js';
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Where guided mode reads Enter/q; only a TTY makes it wait. */
+  readonly input?: (NodeJS.ReadableStream & { readonly isTTY?: boolean }) | undefined;
 }
 
 export const processIo: Io = {
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),
+  input: process.stdin,
 };
 
 export interface GlobalArgs {

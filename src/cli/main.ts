@@ -2,6 +2,7 @@ import yargs, { type Argv } from 'yargs';
 import { cleanCommand } from './commands/clean.js';
 import { downCommand } from './commands/down.js';
 import { execCommand } from './commands/exec.js';
+import { labCommand } from './commands/lab.js';
 import { lsCommand } from './commands/ls.js';
 import { runCommand } from './commands/run.js';
 import { upCommand } from './commands/up.js';
@@ -25,6 +26,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command(downCommand(action))
     .command(verifyCommand(action))
     .command(execCommand(action))
+    .command(labCommand(action))
     .command(lsCommand(action))
     .command(cleanCommand(action))
     .demandCommand(1, 'name a command, e.g. `nslab run docker0`')

@@ -39,7 +39,8 @@ export function resolveLab(args: LabArgs): { model: LabModel; env: LabEnv; optio
   const env = labEnv(args);
   // Root-namespace mode removes an iptables table it brought into existence with nft.
   if (options.rootNs) requireTools(['nft']);
-  return { model: buildLab(def, args.name ?? args.lab, options, env), env, options };
+  // By def.id, not args.lab: `nslab lab 3` names its instance after the lab, not "3".
+  return { model: buildLab(def, args.name ?? def.id, options, env), env, options };
 }
 
 export function printDryRun(ctx: Context, model: LabModel, command: string): void {
@@ -49,11 +50,12 @@ export function printDryRun(ctx: Context, model: LabModel, command: string): voi
 }
 
 export async function verifyModel(ctx: Context, model: LabModel, expectations: readonly Expectation[] = model.expectations): Promise<Outcome[]> {
-  return verify(ctx.runner, expectations, (node) => {
+  const resolve = (node: string) => {
     const n = model.nodes[node];
     if (!n) throw new Error(`lab ${model.id} has no node ${node}`);
     return n.ns;
-  });
+  };
+  return verify(ctx.runner, expectations, resolve, { namespaces: Object.values(model.nodes).map((n) => n.ns) });
 }
 
 export function printOutcomes(ctx: Context, model: LabModel, outcomes: readonly Outcome[]): void {

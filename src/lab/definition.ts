@@ -42,5 +42,9 @@ export interface LabDefinition {
    * An option a lab does not list is refused rather than silently ignored.
    */
   readonly options?: Readonly<Record<string, string>> | undefined;
+  /** Place in the curriculum: `nslab lab 3` finds the lab numbered 3. */
+  readonly number?: number | undefined;
+  /** Which article (shared/seeds) and which of its pictures the lab rebuilds, for guided mode. */
+  readonly article?: string | undefined;
   build(ctx: LabContext): LabModel;
 }

@@ -6,8 +6,9 @@ export function allLabs(): readonly LabDefinition[] {
   return LABS;
 }
 
+/** A lab by id, or by its curriculum number (`nslab lab 3`). */
 export function findLab(id: string): LabDefinition {
-  const lab = LABS.find((l) => l.id === id);
+  const lab = LABS.find((l) => l.id === id || (/^\d+$/.test(id) && l.number === Number(id)));
   if (!lab) {
     throw new NslabError(`unknown lab ${JSON.stringify(id)}`, { hint: `known labs: ${LABS.map((l) => l.id).join(', ')} (see \`nslab ls\`)` });
   }

@@ -111,3 +111,8 @@ export function linkTag(ns: string | undefined, dev: string, tag: string): Op {
     within: [linkKey(ns, dev), ...inNs(ns)],
   };
 }
+
+/** Takes a link down (a lab breaking something on purpose); the inverse brings it back up. */
+export function linkDown(ns: string | undefined, dev: string): Op {
+  return { ...linkUp(ns, dev), summary: `take ${dev} down in ${where(ns)}`, cmd: ip(ns, 'link', 'set', 'dev', dev, 'down'), undo: ip(ns, 'link', 'set', 'dev', dev, 'up') };
+}

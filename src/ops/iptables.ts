@@ -54,3 +54,27 @@ export function tableAdopt(ns: string | undefined, table: Table): Op {
     within: ns === undefined ? [] : [netnsKey(ns)],
   };
 }
+
+/** A user chain (Docker's DOCKER chains); the inverse deletes it once its rules are gone. */
+export function chainNew(ns: string | undefined, table: Table, chain: string): Op {
+  return {
+    summary: `create ${table} chain ${chain}`,
+    cmd: cmd('iptables', ['-w', '-t', table, '-N', chain], ns),
+    undo: cmd('iptables', ['-w', '-t', table, '-X', chain], ns),
+    within: ns === undefined ? [] : [netnsKey(ns)],
+  };
+}
+
+/** A built-in chain's policy; the inverse restores the policy that was there before. */
+export function policySet(ns: string | undefined, table: Table, chain: string, policy: 'ACCEPT' | 'DROP'): Op {
+  return {
+    summary: `set ${table}/${chain} policy ${policy}`,
+    cmd: cmd('iptables', ['-w', '-t', table, '-P', chain, policy], ns),
+    capture: {
+      // `iptables -S FORWARD` starts with `-P FORWARD ACCEPT`.
+      read: cmd('iptables', ['-w', '-t', table, '-S', chain], ns),
+      undo: (previous) => cmd('iptables', ['-w', '-t', table, '-P', chain, /^-P \S+ (\S+)/m.exec(previous)?.[1] ?? 'ACCEPT'], ns),
+    },
+    within: ns === undefined ? [] : [netnsKey(ns)],
+  };
+}

@@ -1,3 +1,4 @@
+import type { Cmd } from '../exec/command.js';
 import type { Op } from '../ops/op.js';
 import type { Expectation } from '../verify/expectation.js';
 
@@ -14,6 +15,8 @@ export interface Step {
    * the lab's `expectations` are what holds at the end.
    */
   readonly checks?: readonly Expectation[] | undefined;
+  /** Read-only commands whose output guided mode prints after the step: what a learner would type to look. */
+  readonly show?: readonly Cmd[] | undefined;
 }
 
 export function planOps(steps: readonly Step[]): Op[] {

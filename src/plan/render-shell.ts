@@ -18,6 +18,7 @@ export function renderShell(title: string, steps: readonly Step[]): string {
     lines.push(...comment(step.why));
     for (const d of step.docker ?? []) lines.push(`# docker: ${d}`);
     for (const op of step.ops) lines.push(renderCmd(op.cmd));
+    for (const c of step.show ?? []) lines.push(`# look: ${renderCmd(c)}`);
     lines.push('');
   }
   lines.push(...renderTeardown(steps));

@@ -17,7 +17,23 @@ export type Probe =
       readonly to: string;
       readonly port: number;
       readonly source: string;
-    };
+    }
+  /**
+   * State, not packets: runs `argv` inside `node` and passes when its stdout matches `match`
+   * (a regular expression source, multiline). `after` sends one ping first, for state that
+   * traffic creates (a bridge learning MAC addresses).
+   */
+  | {
+      readonly kind: 'output';
+      readonly node: NodeName;
+      readonly argv: readonly string[];
+      readonly match: string;
+      readonly after?: { readonly from: NodeName; readonly to: string } | undefined;
+    }
+  /** `dev` in `node` and `peerDev` in `peerNode` are the two ends of one veth pair (ifindex = the other's iflink). */
+  | { readonly kind: 'veth-peer'; readonly node: NodeName; readonly dev: string; readonly peerNode: NodeName; readonly peerDev: string }
+  /** An HTTP GET of http://to:port/ from a node; passes when an answer arrives (containing `body`, if given). */
+  | { readonly kind: 'http'; readonly from: NodeName; readonly to: string; readonly port: number; readonly body?: string | undefined };
 
 export interface Expectation {
   /** What a learner reads in the results table, e.g. "c1 -> c2 (172.17.0.3)". */
@@ -34,4 +50,6 @@ export interface Outcome {
   readonly rttMs?: number | undefined;
   /** Why it failed to reach, or what it observed (e.g. the source address seen). */
   readonly detail: string;
+  /** The probe kind, so a report can say "holds" for state checks instead of "reaches". */
+  readonly kind?: Probe['kind'] | undefined;
 }

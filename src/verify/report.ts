@@ -8,13 +8,17 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 export function renderOutcomes(outcomes: readonly Outcome[]): string {
-  const rows = outcomes.map((o) => [
-    o.pass ? 'PASS' : 'FAIL',
-    o.title,
-    o.expect === 'reach' ? 'reaches' : 'must not reach',
-    o.reached ? 'reached' : 'did not reach',
-    o.detail,
-  ]);
+  const rows = outcomes.map((o) => {
+    // State checks (command output, veth peers) hold or not; packets reach or not.
+    const state = o.kind === 'output' || o.kind === 'veth-peer';
+    return [
+      o.pass ? 'PASS' : 'FAIL',
+      o.title,
+      state ? (o.expect === 'reach' ? 'holds' : 'must not hold') : o.expect === 'reach' ? 'reaches' : 'must not reach',
+      state ? (o.reached ? 'held' : 'did not hold') : o.reached ? 'reached' : 'did not reach',
+      o.detail,
+    ];
+  });
   const passed = outcomes.filter((o) => o.pass).length;
   const verdict = passed === outcomes.length ? 'all expectations met' : `${outcomes.length - passed} NOT met`;
   return `${table(['', 'expectation', 'expected', 'outcome', 'rtt / reason'], rows)}\n\n${passed}/${outcomes.length} expectations met: ${verdict}\n`;

@@ -1,6 +1,10 @@
 import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
+import { waitForLinks } from '../kernel/settle.js';
 import type { Expectation, Outcome, Probe } from './expectation.js';
+import { httpGet } from './probe-http.js';
+import { outputMatches } from './probe-output.js';
+import { vethPeer } from './probe-veth-peer.js';
 import { ping, tcpWhoami, type ProbeResult } from './probes.js';
 
 /** Maps a lab's node names to namespaces (undefined: the namespace nslab runs in). */
@@ -13,7 +17,20 @@ async function runProbe(runner: Runner, probe: Probe, ns: NodeResolver): Promise
     case 'tcp':
     case 'source':
       return tcpWhoami(runner, ns(probe.from), ns(probe.server), probe.to, probe.port);
+    case 'output':
+      if (probe.after) await ping(runner, ns(probe.after.from), probe.after.to);
+      return outputMatches(runner, ns(probe.node), probe.argv, probe.match);
+    case 'veth-peer':
+      return vethPeer(runner, ns(probe.node), probe.dev, ns(probe.peerNode), probe.peerDev);
+    case 'http':
+      return httpGet(runner, ns(probe.from), probe.to, probe.port, probe.body);
   }
+}
+
+/** The nodes a probe runs in or talks to, by the field names probes use (so new kinds need no change here). */
+function probeNodes(p: Probe): string[] {
+  const q = p as Partial<Record<'from' | 'server' | 'node' | 'peerNode', string>> & { after?: { from?: string } };
+  return [q.from, q.server, q.node, q.peerNode, q.after?.from].filter((n): n is string => typeof n === 'string');
 }
 
 function judge(e: Expectation, r: ProbeResult): Outcome {
@@ -23,7 +40,7 @@ function judge(e: Expectation, r: ProbeResult): Outcome {
     pass = e.expect === 'reach' && r.detail === e.probe.source;
     detail = `server saw ${r.detail}${pass ? '' : `, expected ${e.probe.source}`}`;
   }
-  return { title: e.title, expect: e.expect, reached: r.reached, pass, rttMs: r.rttMs, detail };
+  return { title: e.title, expect: e.expect, reached: r.reached, pass, rttMs: r.rttMs, detail, kind: e.probe.kind };
 }
 
 /** Runs every expectation, `concurrency` at a time; results keep the expectations' order. */
@@ -31,9 +48,17 @@ export async function verify(
   runner: Runner,
   expectations: readonly Expectation[],
   ns: NodeResolver,
-  options: { concurrency?: number } = {},
+  options: {
+    concurrency?: number;
+    /** Every namespace of the lab, whose links must be settled first (default: the probes' own). */
+    namespaces?: readonly (string | undefined)[];
+  } = {},
 ): Promise<Outcome[]> {
   if (runner.dryRun) throw new NslabError('verification sends real packets and cannot run in dry-run mode');
+  // Packets sent before the kernel has activated a new link are dropped: wait for it first.
+  // Lab namespaces only: links in the root namespace are not the lab's to wait for.
+  const settle = options.namespaces ?? expectations.flatMap((e) => probeNodes(e.probe).map(ns));
+  await waitForLinks(runner, settle.filter((n): n is string => n !== undefined));
   const outcomes: Outcome[] = new Array(expectations.length);
   let next = 0;
   const worker = async () => {

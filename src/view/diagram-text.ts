@@ -33,10 +33,13 @@ export function renderTopology(states: readonly NamespaceState[], roles: Readonl
   const containers = states.filter((s) => roles[s.node] === 'container');
   const others = states.filter((s) => s !== host && roles[s.node] !== 'container');
   const out: string[] = [];
-  const visible = (s: NamespaceState) =>
-    s.interfaces
+  const visible = (s: NamespaceState) => {
+    const shown = s.interfaces
       .map((i) => ({ ...i, addresses: i.addresses.filter((a) => !a.startsWith('127.')) }))
       .filter((i) => i.name !== 'lo' || i.addresses.length > 0);
+    // A namespace with nothing but loopback is drawn with it, so the box is not empty.
+    return shown.length > 0 ? shown : s.interfaces.map((i) => ({ ...i, addresses: i.addresses.filter((a) => a.includes('.')) }));
+  };
   const title = (s: NamespaceState) => `${s.node} (${s.ns ?? 'root namespace'})`;
 
   // Containers side by side: each column is its box, a wire, and the host end of its veth.
@@ -67,6 +70,8 @@ export function renderTopology(states: readonly NamespaceState[], roles: Readonl
     }
   } else {
     for (const o of others) out.push(...box(title(o), visible(o).map(ifaceLine), width));
+    // No host: the veth pairs between containers are the whole picture.
+    for (const [a, b] of pairs) out.push(`  ${a.node} ${a.iface.name} <-> ${b.iface.name} ${b.node}`);
   }
   return `${out.join('\n')}\n`;
 }

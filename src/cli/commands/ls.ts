@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { NslabError } from '../../errors.js';
 import { existingNamespaces } from '../../lab/lifecycle.js';
 import { allLabs } from '../../lab/registry.js';
 import { listInstanceNames, readManifest, staleClaim } from '../../lab/state.js';
@@ -18,8 +19,10 @@ export function lsCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs>
           const m = readManifest(name);
           const state = staleClaim(name) ? 'crashed while building (`nslab down` undoes it)' : (m.state ?? 'up');
           return { name, lab: m.id, since: m.createdAt, state };
-        } catch {
-          return { name, lab: '?', since: 'unreadable record', state: 'unknown (`nslab clean <name>` removes it)' };
+        } catch (err) {
+          // A directory without a manifest: a server's pid file from a lab's dry-run script run by hand.
+          const missing = err instanceof NslabError && err.message.endsWith('is not up');
+          return { name, lab: '?', since: missing ? `no record (built outside nslab? \`nslab clean ${name}\`)` : 'unreadable record', state: 'unknown (`nslab clean <name>` removes it)' };
         }
       });
       const namespaces = [...(await existingNamespaces(ctx.runner))].filter((n) => n.startsWith(NS_PREFIX));

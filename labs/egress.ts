@@ -1,0 +1,78 @@
+import { WAN } from '../src/docker/defaults.js';
+import { cmd } from '../src/exec/command.js';
+import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { ruleTag } from '../src/model/names.js';
+import type { Expectation } from '../src/verify/expectation.js';
+import { bridgeStep, containerStep, dockerHost, forwardingOp, holds, hostStep, internetStep, masqueradeOp, ping } from './parts.js';
+
+function build(ctx: LabContext): LabModel {
+  const h = dockerHost(ctx);
+  const { step: c1Step, endpoint: c1 } = containerStep(h, 'c1');
+  const forwarding = (value: string) => holds(`host: net.ipv4.ip_forward = ${value}`, 'host', ['sysctl', '-n', 'net.ipv4.ip_forward'], `^${value}$`);
+  const seenAs: Expectation = {
+    title: `the internet server sees c1 as ${WAN.hostAddress}`,
+    probe: { kind: 'source', from: 'c1', server: 'wan', to: WAN.server, port: 0, source: WAN.hostAddress },
+    expect: 'reach',
+  };
+  const natRule = holds(
+    'host: nat POSTROUTING has the MASQUERADE rule',
+    'host',
+    ['iptables', '-t', 'nat', '-S', 'POSTROUTING'],
+    `^-A POSTROUTING -s ${h.net.ipam.subnet.cidr} ! -o ${h.net.bridge} -m comment --comment "?${ruleTag(ctx.name)}"? -j MASQUERADE$`,
+  );
+  const server = `internet server ${WAN.server}`;
+
+  return {
+    id: 'egress',
+    name: ctx.name,
+    title: 'How a container reaches the internet: ip_forward and MASQUERADE',
+    nodes: h.nodes,
+    steps: [
+      hostStep(h),
+      internetStep(h),
+      bridgeStep(h),
+      {
+        ...c1Step,
+        checks: [
+          ping(`c1 -> gateway ${h.net.ipam.gateway}`, 'c1', h.net.ipam.gateway),
+          // Addresses of the host itself are delivered locally: no forwarding involved.
+          ping(`c1 -> the host's own uplink address ${WAN.hostAddress}`, 'c1', WAN.hostAddress),
+          forwarding('0'),
+          ping(`c1 -> ${server} (the host does not forward)`, 'c1', WAN.server, 'fail'),
+        ],
+      },
+      {
+        title: 'Turn on ip_forward',
+        why: `Now the host routes c1's packets out of eth0. They arrive with source ${c1.address}, a private\naddress the internet has no route back to, so the replies are lost: still no answer.`,
+        docker: ['dockerd (on start): sysctl net.ipv4.ip_forward=1'],
+        ops: [forwardingOp(h)],
+        checks: [forwarding('1'), ping(`c1 -> ${server} (replies have no way back)`, 'c1', WAN.server, 'fail')],
+        show: [cmd('sysctl', ['net.ipv4.ip_forward'], h.host)],
+      },
+      {
+        title: 'Add the MASQUERADE rule',
+        why: `Docker's rule \`-t nat -A POSTROUTING -s ${h.net.ipam.subnet.cidr} ! -o docker0 -j MASQUERADE\` rewrites the\nsource of packets leaving the subnet to the host's own address, ${WAN.hostAddress}. The server answers\nthe host, and conntrack turns the answer back into one for c1.`,
+        docker: ['dockerd (on start), for every network with enable_ip_masquerade=true'],
+        ops: [masqueradeOp(h)],
+        checks: [ping(`c1 -> ${server}`, 'c1', WAN.server), seenAs],
+        show: [cmd('iptables', ['-t', 'nat', '-S', 'POSTROUTING'], h.host)],
+      },
+    ],
+    expectations: [
+      ping(`c1 -> ${server}`, 'c1', WAN.server),
+      seenAs,
+      forwarding('1'),
+      natRule,
+      ping(`wan -> c1 (${c1.address})`, 'wan', c1.address, 'fail'),
+    ],
+  };
+}
+
+export const egressLab: LabDefinition = {
+  id: 'egress',
+  number: 4,
+  title: 'How a container reaches the internet: ip_forward and MASQUERADE',
+  summary: 'without ip_forward and MASQUERADE a container cannot reach 203.0.113.10; with them it can, seen as the host',
+  article: '"Docker Netowrk" (the picture: container eth0 172.17.0.x -> veth -> docker0 -> host eth0 -> outside)\nand chapter 4\'s "container <-> www works without any setup": this is the setup Docker does for you',
+  build,
+};

@@ -1,0 +1,136 @@
+import { DOCKER0, WAN } from '../src/docker/defaults.js';
+import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork, type Endpoint, type Tools } from '../src/docker/bridge-network.js';
+import { connectInternet } from '../src/docker/internet.js';
+import { enableForwarding, forwardAccept, masquerade } from '../src/docker/nat.js';
+import { cmd, type Cmd } from '../src/exec/command.js';
+import type { LabContext, LabNode } from '../src/lab/definition.js';
+import { assertNoOverlap, Ipam, parseSubnet } from '../src/model/ipam.js';
+import { nsName, ruleTag } from '../src/model/names.js';
+import { linkTag, linkUp, netnsAdd } from '../src/ops/ip.js';
+import { tableAdopt } from '../src/ops/iptables.js';
+import type { Op } from '../src/ops/op.js';
+import type { Step } from '../src/plan/plan.js';
+import type { Expectation } from '../src/verify/expectation.js';
+
+// The pieces the docker0-based labs (docker0, egress, ports) share: a docker host in a
+// namespace, its uplink to the sandbox internet, the docker0 bridge, NAT, and containers.
+
+export interface DockerHost {
+  readonly lab: string;
+  /** The docker host's namespace; undefined in root-namespace mode (the machine itself). */
+  readonly host: string | undefined;
+  readonly wan: string;
+  readonly net: BridgeNetwork;
+  readonly tools: Tools;
+  readonly nodes: Record<string, LabNode>;
+}
+
+/** The docker host a lab's options describe: --subnet, --bridge and --root-ns where the lab takes them. */
+export function dockerHost(ctx: LabContext): DockerHost {
+  // In root-namespace mode (a throwaway VM) the machine itself is the docker host.
+  const host = ctx.options.rootNs === true ? undefined : nsName(ctx.name, 'host');
+  const wan = nsName(ctx.name, 'wan');
+  const net: BridgeNetwork = {
+    name: 'bridge',
+    bridge: String(ctx.options.bridge ?? DOCKER0.bridge),
+    ipam: new Ipam(String(ctx.options.subnet ?? DOCKER0.subnet)),
+    hostNs: host,
+  };
+  assertNoOverlap([
+    { name: 'the sandbox internet', subnet: parseSubnet(WAN.subnet) },
+    { name: 'the internet server', subnet: parseSubnet(`${WAN.server}/32`) },
+    { name: `bridge ${net.bridge}`, subnet: net.ipam.subnet },
+  ]);
+  return {
+    lab: ctx.name,
+    host,
+    wan,
+    net,
+    tools: { brctl: ctx.env.brctl },
+    nodes: { host: { ns: host, role: 'host' }, wan: { ns: wan, role: 'wan' } },
+  };
+}
+
+export function hostStep(h: DockerHost): Step {
+  return {
+    title: 'Create the docker host',
+    why:
+      h.host === undefined
+        ? 'Root-namespace mode: the machine nslab runs on is the docker host, as on a real\nDocker machine. Everything nslab adds to it is tagged and removed on teardown.'
+        : 'The "docker host" is itself a network namespace, so its docker0 bridge, routes and\niptables rules are its own and the machine\'s real network is never touched.',
+    docker: ['(a machine running dockerd)'],
+    ops: h.host === undefined ? [] : [netnsAdd(h.host), linkUp(h.host, 'lo')],
+  };
+}
+
+export function internetStep(h: DockerHost): Step {
+  return {
+    title: 'Connect the host to "the internet"',
+    why: `The host's uplink is a veth to a namespace playing the internet (${WAN.subnet}), which also\nholds an "internet server" at ${WAN.server}. It has no route back to ${h.net.ipam.subnet.cidr}, like a real ISP.`,
+    docker: ["(the host's uplink; Docker does not create it)"],
+    ops: connectInternet(h.host, h.wan, h.lab),
+  };
+}
+
+/** `brctl show <bridge>` where bridge-utils is installed (as the articles use), else iproute2's view. */
+export function bridgeShow(h: DockerHost): Cmd {
+  return h.tools.brctl ? cmd('brctl', ['show', h.net.bridge], h.host) : cmd('ip', ['-o', 'link', 'show', 'master', h.net.bridge], h.host);
+}
+
+export function bridgeStep(h: DockerHost, extra: Pick<Step, 'checks' | 'show'> = {}): Step {
+  const [bridgeAdd, ...bridgeConfig] = createBridgeNetwork(h.net, h.tools);
+  return {
+    title: `Create the ${h.net.bridge} bridge`,
+    why: `dockerd creates the bridge ${h.net.bridge} with gateway ${h.net.ipam.gateway} on ${h.net.ipam.subnet.cidr}: a virtual\nswitch that every container on the default network plugs into.`,
+    docker: ['dockerd (on start)', 'docker network inspect bridge'],
+    // In the root namespace the bridge is tagged so `nslab clean` finds it without a journal.
+    ops: [bridgeAdd!, ...(h.host === undefined ? [linkTag(h.host, h.net.bridge, ruleTag(h.lab))] : []), ...bridgeConfig],
+    ...extra,
+  };
+}
+
+export const forwardingOp = (h: DockerHost): Op => enableForwarding(h.host);
+export const masqueradeOp = (h: DockerHost): Op => masquerade(h.host, h.lab, h.net.ipam.subnet, h.net.bridge);
+
+/**
+ * Forwarding and MASQUERADE as dockerd sets them up. In root-namespace mode the iptables
+ * tables are adopted first (so teardown can remove one it brought into existence) and
+ * FORWARD accepts the bridge's traffic, as the host's policy may be DROP.
+ */
+export function natOps(h: DockerHost): Op[] {
+  const root = h.host === undefined;
+  return [
+    forwardingOp(h),
+    ...(root ? [tableAdopt(h.host, 'nat'), tableAdopt(h.host, 'filter')] : []),
+    masqueradeOp(h),
+    ...(root ? forwardAccept(h.host, h.lab, h.net.bridge) : []),
+  ];
+}
+
+/** Starts a container on docker0 and records it as a node. */
+export function containerStep(
+  h: DockerHost,
+  name: string,
+  extra: (ep: Endpoint) => Pick<Step, 'checks' | 'show'> = () => ({}),
+): { step: Step; endpoint: Endpoint } {
+  const ns = nsName(h.lab, name);
+  const { endpoint, ops } = attachContainer(h.net, { name, ns }, h.tools);
+  h.nodes[name] = { ns, role: 'container' };
+  const step: Step = {
+    title: `Start container ${name}`,
+    why: `A container is a network namespace. Its eth0 is one end of a veth pair; the other end,\n${endpoint.hostIf}, is plugged into ${h.net.bridge}. It gets the next free address (${endpoint.address}) and a\ndefault route via the gateway.`,
+    docker: [`docker run -d --name ${name} busybox sleep infinity`],
+    ops: [...createContainerNamespace(ns), ...ops],
+    ...extra(endpoint),
+  };
+  return { step, endpoint };
+}
+
+export const ping = (title: string, from: string, to: string, expect: 'reach' | 'fail' = 'reach'): Expectation => ({ title, probe: { kind: 'ping', from, to }, expect });
+
+/** A state check: `argv` run inside `node` prints something matching `match`. */
+export const holds = (title: string, node: string, argv: readonly string[], match: string, after?: { from: string; to: string }): Expectation => ({
+  title,
+  probe: { kind: 'output', node, argv, match, after },
+  expect: 'reach',
+});

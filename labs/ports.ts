@@ -1,0 +1,84 @@
+import { WAN } from '../src/docker/defaults.js';
+import { dockerFilter, dockerNatChain, publishPort } from '../src/docker/ports.js';
+import { cmd } from '../src/exec/command.js';
+import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { instanceDir } from '../src/lab/state.js';
+import { daemonStart } from '../src/ops/process.js';
+import type { Expectation } from '../src/verify/expectation.js';
+import { bridgeStep, containerStep, dockerHost, forwardingOp, holds, hostStep, internetStep, masqueradeOp, ping } from './parts.js';
+
+const PORT = { hostPort: 8080, containerPort: 80 } as const;
+
+function build(ctx: LabContext): LabModel {
+  const h = dockerHost(ctx);
+  const { step: webStep, endpoint: web } = containerStep(h, 'web');
+  const get = (title: string, from: string, to: string, port: number, expect: 'reach' | 'fail', body?: string): Expectation => ({
+    title,
+    probe: { kind: 'http', from, to, port, body },
+    expect,
+  });
+  const published = `${WAN.hostAddress}:${PORT.hostPort}`;
+  // DNAT rewrites only the destination: the server sees the real client address.
+  const fromWan = get(`wan -> http://${published} (DNAT to ${web.address}:${PORT.containerPort})`, 'wan', WAN.hostAddress, PORT.hostPort, 'reach', `you are ${WAN.wanAddress}`);
+
+  return {
+    id: 'ports',
+    name: ctx.name,
+    title: 'Publishing a port: docker run -p 8080:80',
+    nodes: h.nodes,
+    steps: [
+      hostStep(h),
+      internetStep(h),
+      bridgeStep(h),
+      {
+        title: "dockerd's forwarding, NAT and filter rules",
+        why: 'Forwarding and MASQUERADE as in the egress lab, plus what dockerd sets up once: FORWARD policy\nDROP (new connections reach containers only through the filter chain DOCKER), replies and\ncontainer traffic allowed, and the nat chain DOCKER that packets to the host\'s own addresses jump to.',
+        docker: ['dockerd (on start)'],
+        ops: [forwardingOp(h), masqueradeOp(h), ...dockerFilter(h.host, ctx.name, h.net.bridge), ...dockerNatChain(h.host, ctx.name, h.net.bridge)],
+        show: [cmd('iptables', ['-S'], h.host), cmd('iptables', ['-t', 'nat', '-S'], h.host)],
+      },
+      webStep,
+      {
+        title: 'Run a web server in web on port 80',
+        why: `A real HTTP server listens on port ${PORT.containerPort} inside web. The host can reach it at the container's\naddress, but the outside cannot: ${h.net.ipam.subnet.cidr} is private and the internet has no route to it.`,
+        docker: ['(the nginx process inside `docker run -d --name web nginx`)'],
+        ops: [daemonStart(web.ns, instanceDir(ctx.name), 'web-http', ['http-server', '0.0.0.0', String(PORT.containerPort), 'web'])],
+        checks: [
+          get(`host -> http://${web.address}:${PORT.containerPort}`, 'host', web.address, PORT.containerPort, 'reach'),
+          get(`wan -> http://${published} (not published yet)`, 'wan', WAN.hostAddress, PORT.hostPort, 'fail'),
+        ],
+      },
+      {
+        title: 'Publish it: -p 8080:80',
+        why: `-p ${PORT.hostPort}:${PORT.containerPort} adds a DNAT rule to the nat chain DOCKER: a TCP packet for port ${PORT.hostPort} of any\nhost address, not coming from docker0, gets destination ${web.address}:${PORT.containerPort}. A filter rule lets it\nthrough FORWARD. Docker up to 27.x also adds a hairpin MASQUERADE (it matters only with the userland\nproxy off, when a container reaches itself through the published port). The host's own connections take the nat OUTPUT jump\n(127.0.0.0/8 excluded: real Docker serves localhost:${PORT.hostPort} with its userland docker-proxy).`,
+        docker: [`docker run -d -p ${PORT.hostPort}:${PORT.containerPort} --name web nginx`],
+        ops: publishPort(h.host, ctx.name, h.net.bridge, web, PORT),
+        checks: [fromWan],
+        show: [cmd('iptables', ['-t', 'nat', '-S', 'DOCKER'], h.host), cmd('iptables', ['-S', 'DOCKER'], h.host)],
+      },
+    ],
+    expectations: [
+      fromWan,
+      get(`host -> http://${published} (nat OUTPUT rule)`, 'host', WAN.hostAddress, PORT.hostPort, 'reach', 'hello from web'),
+      get(`wan -> http://${WAN.hostAddress}:${PORT.containerPort} (host port 80 is not published)`, 'wan', WAN.hostAddress, PORT.containerPort, 'fail'),
+      get(`wan -> http://${web.address}:${PORT.containerPort} (no route to the container)`, 'wan', web.address, PORT.containerPort, 'fail'),
+      get(`host -> http://127.0.0.1:${PORT.hostPort} (no docker-proxy here)`, 'host', '127.0.0.1', PORT.hostPort, 'fail'),
+      ping(`web -> internet server ${WAN.server} (despite FORWARD DROP)`, 'web', WAN.server),
+      holds(
+        `host: nat DOCKER has the DNAT rule for ${PORT.hostPort}`,
+        'host',
+        ['iptables', '-t', 'nat', '-S', 'DOCKER'],
+        `--dport ${PORT.hostPort} .*-j DNAT --to-destination ${web.address}:${PORT.containerPort}$`,
+      ),
+    ],
+  };
+}
+
+export const portsLab: LabDefinition = {
+  id: 'ports',
+  number: 5,
+  title: 'Publishing a port: docker run -p 8080:80',
+  summary: 'a real HTTP server in a container, reachable at the host\'s 198.51.100.2:8080 through DNAT; port 80 is not',
+  article: '"도커 네트워크 구조", the port section: `docker run -p [HOST:PORT]:[CONTAINER PORT]` connects a host port\nto a container port (and "Bridge 네트워크": reachable as [host IP]:port)',
+  build,
+};

@@ -1,0 +1,86 @@
+import { cmd } from '../src/exec/command.js';
+import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { nsName } from '../src/model/names.js';
+import { addrAdd, linkDown, linkUp, netnsAdd, vethAdd } from '../src/ops/ip.js';
+import type { Expectation } from '../src/verify/expectation.js';
+import { ping } from './parts.js';
+
+const RED = { dev: 'veth0', address: '10.0.0.1' };
+const BLUE = { dev: 'veth1', address: '10.0.0.2' };
+
+function build(ctx: LabContext): LabModel {
+  const red = nsName(ctx.name, 'red');
+  const blue = nsName(ctx.name, 'blue');
+  const peer: Expectation = {
+    title: `red's ${RED.dev} and blue's ${BLUE.dev} are one pair (ifindex <-> iflink)`,
+    probe: { kind: 'veth-peer', node: 'red', dev: RED.dev, peerNode: 'blue', peerDev: BLUE.dev },
+    expect: 'reach',
+  };
+  const look = [cmd('ip', ['link', 'show', RED.dev], red), cmd('ip', ['link', 'show', BLUE.dev], blue)];
+  return {
+    id: 'veth',
+    name: ctx.name,
+    title: 'A veth pair: a virtual cable between two namespaces',
+    nodes: { red: { ns: red, role: 'container' }, blue: { ns: blue, role: 'container' } },
+    steps: [
+      {
+        title: 'Two namespaces',
+        why: 'Two empty network namespaces, red and blue, each with its loopback up. Nothing joins them yet.',
+        docker: ['docker run --network none ... (twice)'],
+        ops: [netnsAdd(red), linkUp(red, 'lo'), netnsAdd(blue), linkUp(blue, 'lo')],
+        checks: [ping(`red -> ${BLUE.address} (no cable yet)`, 'red', BLUE.address, 'fail')],
+      },
+      {
+        title: 'Create a veth pair with one end in each',
+        why: `A veth pair is a cable with two ends: a frame sent into one comes out of the other. ${RED.dev} is\ncreated in red and its peer ${BLUE.dev} directly in blue. Each namespace numbers its own interfaces, so\n\`ip link\` shows a veth as "<ifindex>: name@if<N>": N is the ifindex of the peer, in the other namespace.\nThat is how you find which host veth belongs to which container.`,
+        docker: ['(docker run creates such a pair for every container: eth0 inside, vethXXXX on the host)'],
+        ops: [vethAdd({ ns: red, name: RED.dev, peerNs: blue, peerName: BLUE.dev })],
+        checks: [peer],
+        show: look,
+      },
+      {
+        title: 'Give each end an address and bring it up',
+        why: 'Both ends are on 10.0.0.0/24, so each namespace has a connected route out of its veth,\nand a ping crosses the cable.',
+        docker: ['(Docker assigns the container end an address from the network\'s subnet)'],
+        ops: [
+          addrAdd(red, RED.dev, `${RED.address}/24`),
+          linkUp(red, RED.dev),
+          addrAdd(blue, BLUE.dev, `${BLUE.address}/24`),
+          linkUp(blue, BLUE.dev),
+        ],
+        checks: [ping(`red -> blue (${BLUE.address})`, 'red', BLUE.address), ping(`blue -> red (${RED.address})`, 'blue', RED.address)],
+        show: [cmd('ip', ['addr', 'show', RED.dev], red), cmd('ip', ['route'], red)],
+      },
+      {
+        title: "Take blue's end down",
+        why: `A pair works only when both ends are up. With ${BLUE.dev} down, red's ${RED.dev} loses its carrier\n(\`ip link\` says NO-CARRIER) and the ping fails: the cable is unplugged at one end.`,
+        docker: ['(what a stopped container\'s eth0 looks like from the host)'],
+        ops: [linkDown(blue, BLUE.dev)],
+        checks: [ping(`red -> blue (${BLUE.address}) with blue's end down`, 'red', BLUE.address, 'fail')],
+        show: look,
+      },
+      {
+        title: 'Bring it back up',
+        why: 'Plugged in again: carrier returns on both ends and packets flow.',
+        docker: [],
+        ops: [linkUp(blue, BLUE.dev)],
+        checks: [ping(`red -> blue (${BLUE.address})`, 'red', BLUE.address)],
+      },
+    ],
+    expectations: [
+      peer,
+      ping(`red -> blue (${BLUE.address})`, 'red', BLUE.address),
+      ping(`blue -> red (${RED.address})`, 'blue', RED.address),
+      ping('red -> 10.0.0.3 (nobody else is on the cable)', 'red', '10.0.0.3', 'fail'),
+    ],
+  };
+}
+
+export const vethLab: LabDefinition = {
+  id: 'veth',
+  number: 2,
+  title: 'A veth pair: a virtual cable between two namespaces',
+  summary: 'a veth pair joins two namespaces; find a veth\'s peer by ifindex/iflink; a down end breaks the ping',
+  article: '"Docker network 구조", the virtual ethernet (veth) section: veth interfaces always come in pairs,\none end in each namespace, acting as a tunnel between them',
+  build,
+};

@@ -1,0 +1,47 @@
+import { renderCmd } from '../exec/command.js';
+import type { CmdResult } from '../exec/runner.js';
+import type { LabDefinition, LabModel } from '../lab/definition.js';
+import type { Step } from '../plan/plan.js';
+
+const indent = (text: string, by = '  '): string =>
+  text
+    .split('\n')
+    .map((l) => (l ? `${by}${l}` : l))
+    .join('\n');
+
+export function renderIntro(def: LabDefinition, model: LabModel): string {
+  const lines = [`${def.number ? `Lab ${def.number}: ` : ''}${model.title}`, ''];
+  if (def.article) lines.push(`Rebuilds: ${def.article.replaceAll('\n', '\n          ')}`, '');
+  const nodes = Object.entries(model.nodes).map(([k, v]) => `${k} = ${v.ns ?? 'the root namespace'}`);
+  lines.push(`${model.steps.length} steps. Nodes: ${nodes.join(', ')}.`, '');
+  return `${lines.join('\n')}\n`;
+}
+
+/** A step before it runs: what, why, the docker equivalent, and the exact commands. */
+export function renderStep(step: Step, index: number, total: number): string {
+  const lines = [`── Step ${index + 1}/${total}: ${step.title} ──`, indent(step.why), ''];
+  for (const d of step.docker ?? []) lines.push(`  docker: ${d}`);
+  if (step.docker?.length) lines.push('');
+  if (step.ops.length === 0) lines.push('  (no commands: this step only looks)');
+  else lines.push('  Commands (copy-pasteable, as root):', ...step.ops.map((op) => `    ${renderCmd(op.cmd)}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The output of a step's look-around commands, as a learner would see them typed. */
+export function renderShown(results: readonly CmdResult[]): string {
+  if (results.length === 0) return '';
+  const blocks = results.map((r) => `  $ ${renderCmd(r.cmd)}\n${indent((r.stdout || r.stderr).trimEnd(), '    ')}`);
+  return `\n  Look:\n${blocks.join('\n')}\n`;
+}
+
+/** How to poke at the lab after the guide, in its own words. */
+export function renderExplore(model: LabModel): string {
+  const nodes = Object.keys(model.nodes);
+  const lines = [
+    `Lab ${model.name} is still up. Explore it:`,
+    ...nodes.map((n) => `  nslab exec ${model.name} ${n} -- ip addr`),
+    `  nslab verify ${model.name}      # re-check the table above by packets`,
+    `  nslab down ${model.name}        # remove everything it built`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,40 @@
+import { cmd } from '../exec/command.js';
+import type { Runner } from '../exec/runner.js';
+
+interface LinkState {
+  readonly ifname: string;
+  readonly flags: readonly string[];
+  readonly operstate: string;
+}
+
+/**
+ * Links whose carrier is on (LOWER_UP) but whose operstate still says DOWN: the kernel's
+ * linkwatch has not processed them yet, and until it does their qdisc drops every packet
+ * (ping: "sendmsg: No buffer space available") and a bridge does not forward to them.
+ * On a busy machine (namespaces being deleted hold the rtnl lock) that takes seconds.
+ */
+export function pendingLinks(json: string): string[] {
+  const links = JSON.parse(json || '[]') as LinkState[];
+  return links.filter((l) => l.flags.includes('LOWER_UP') && l.operstate === 'DOWN').map((l) => l.ifname);
+}
+
+/**
+ * Waits (polling, up to `timeoutMs`) until the kernel has caught up with every link in
+ * these namespaces, so probes test the lab and not linkwatch's backlog. Returns what is
+ * still pending at the deadline; the probes then report the failure themselves.
+ */
+export async function waitForLinks(runner: Runner, namespaces: readonly (string | undefined)[], timeoutMs = 10_000): Promise<string[]> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const pending = (
+      await Promise.all(
+        [...new Set(namespaces)].map(async (ns) => {
+          const r = await runner.run(cmd('ip', ['-j', 'link', 'show'], ns), { allowFail: true });
+          return r.exitCode === 0 ? pendingLinks(r.stdout).map((l) => `${ns ?? 'root'}/${l}`) : [];
+        }),
+      )
+    ).flat();
+    if (pending.length === 0 || performance.now() >= deadline) return pending;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
