@@ -1,9 +1,27 @@
 import type { LabDefinition } from '../src/lab/definition.js';
+import { connectLab } from './connect.js';
+import { dnsLab } from './dns.js';
 import { docker0Lab } from './docker0.js';
 import { egressLab } from './egress.js';
+import { incidentLab } from './incident.js';
+import { macvlanLab } from './macvlan.js';
+import { modesLab } from './modes.js';
 import { namespacesLab } from './namespaces.js';
+import { overlayLab } from './overlay.js';
 import { portsLab } from './ports.js';
 import { vethLab } from './veth.js';
 
 /** Every lab nslab knows, in the order `nslab ls` shows them (`nslab lab list` sorts by number). */
-export const LABS: readonly LabDefinition[] = [docker0Lab, namespacesLab, vethLab, egressLab, portsLab];
+export const LABS: readonly LabDefinition[] = [
+  docker0Lab,
+  namespacesLab,
+  vethLab,
+  egressLab,
+  portsLab,
+  dnsLab,
+  connectLab,
+  modesLab,
+  macvlanLab,
+  overlayLab,
+  incidentLab,
+];

@@ -5,6 +5,7 @@
 // Servers print one ready line on stdout once listening (the runner and `daemon` wait for it).
 import { daemon, stop } from './commands/daemon.mjs';
 import { httpGet, httpServer } from './commands/http.mjs';
+import { removeFile, writeFile } from './commands/files.mjs';
 import { tcpClient } from './commands/tcp-client.mjs';
 import { whoamiServer } from './commands/whoami.mjs';
 
@@ -16,6 +17,11 @@ const COMMANDS = {
   stop,
   'http-server': httpServer,
   'http-get': httpGet,
+  'write-file': writeFile,
+  'remove-file': removeFile,
+  // DNS commands load dns-packet only when used, so probes start as fast as before.
+  'dns-server': (...a) => void import('./commands/dns-server.mjs').then((m) => m.dnsServer(...a)),
+  'dns-query': (...a) => void import('./commands/dns-query.mjs').then((m) => m.dnsQuery(...a)),
 };
 
 const [command, ...args] = process.argv.slice(2);

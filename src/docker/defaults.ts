@@ -13,3 +13,6 @@ export const WAN = {
   server: '203.0.113.10',
   uplink: 'eth0',
 } as const;
+
+/** Docker's embedded DNS address inside every container on a user-defined network. */
+export const EMBEDDED_DNS = '127.0.0.11';

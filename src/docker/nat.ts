@@ -1,6 +1,6 @@
 import type { Subnet } from '../model/ipam.js';
 import { ruleTag } from '../model/names.js';
-import { ruleAppend, ruleInsert } from '../ops/iptables.js';
+import { ruleAppend, ruleInsert, type Rule } from '../ops/iptables.js';
 import type { Op } from '../ops/op.js';
 import { sysctlSet } from '../ops/sysctl.js';
 
@@ -10,14 +10,12 @@ export function enableForwarding(hostNs: string | undefined): Op {
 }
 
 /** `POSTROUTING -s <subnet> ! -o <bridge> -j MASQUERADE`: containers leave with the host's address. */
+export function masqueradeRule(lab: string, subnet: Subnet, bridge: string): Rule {
+  return { table: 'nat', chain: 'POSTROUTING', match: ['-s', subnet.cidr, '!', '-o', bridge], target: ['-j', 'MASQUERADE'], tag: ruleTag(lab) };
+}
+
 export function masquerade(hostNs: string | undefined, lab: string, subnet: Subnet, bridge: string): Op {
-  return ruleAppend(hostNs, {
-    table: 'nat',
-    chain: 'POSTROUTING',
-    match: ['-s', subnet.cidr, '!', '-o', bridge],
-    target: ['-j', 'MASQUERADE'],
-    tag: ruleTag(lab),
-  });
+  return ruleAppend(hostNs, masqueradeRule(lab, subnet, bridge));
 }
 
 /**

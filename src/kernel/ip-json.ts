@@ -23,6 +23,8 @@ export interface Interface {
   readonly master: string | undefined;
   readonly peerIndex: number | undefined;
   readonly peerInOtherNs: boolean;
+  /** link_netnsid: the peer's namespace, as an id local to this interface's namespace. */
+  readonly peerNetnsId: number | undefined;
   /** IPv4 addresses with prefix, e.g. 172.17.0.1/16. */
   readonly addresses: readonly string[];
 }
@@ -41,6 +43,7 @@ export function parseIpAddr(json: string): Interface[] {
     master: l.master,
     peerIndex: l.link_index,
     peerInOtherNs: l.link_netnsid !== undefined,
+    peerNetnsId: l.link_netnsid,
     addresses: (l.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
   }));
 }
@@ -55,4 +58,13 @@ export interface Route {
 /** Parses `ip -j route show`. */
 export function parseIpRoute(json: string): Route[] {
   return JSON.parse(json || '[]') as Route[];
+}
+
+/**
+ * Parses `ip -j netns list-id` run inside a namespace: the ids that namespace gives its
+ * peers (what link_netnsid refers to). A peer with no `ip netns` name maps to undefined.
+ */
+export function parseNsIds(json: string): Map<number, string | undefined> {
+  const rows = JSON.parse(json || '[]') as { nsid: number; name?: string }[];
+  return new Map(rows.map((r) => [r.nsid, r.name]));
 }

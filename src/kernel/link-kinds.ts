@@ -7,7 +7,12 @@ import type { Op } from '../ops/op.js';
 const PROBE_ARGS: Readonly<Record<string, readonly string[]>> = {
   veth: ['peer', 'name', 'probe1'],
   vxlan: ['id', '42', 'dstport', '4789'],
+  vlan: ['id', '42'],
+  macvlan: ['mode', 'bridge'],
 };
+
+// Kinds that stack on a lower device (a macvlan's parent) are probed on a veth made first.
+const STACKED: ReadonlySet<string> = new Set(['macvlan', 'vlan']);
 
 /** The link kinds a lab's ops create (`ip link add ... type X`, `brctl addbr`). */
 export function linkKindsOf(ops: readonly Op[]): string[] {
@@ -33,8 +38,10 @@ export async function requireLinkKinds(runner: Runner, kinds: readonly string[])
   await runner.run(cmd('ip', ['netns', 'add', ns]));
   const missing: string[] = [];
   try {
+    if (kinds.some((k) => STACKED.has(k))) await runner.run(cmd('ip', ['link', 'add', 'probelow', 'type', 'veth', 'peer', 'name', 'probelow1'], ns), { allowFail: true });
     for (const kind of kinds) {
-      const r = await runner.run(cmd('ip', ['link', 'add', 'probe0', 'type', kind, ...(PROBE_ARGS[kind] ?? [])], ns), { allowFail: true });
+      const lower = STACKED.has(kind) ? ['link', 'probelow'] : [];
+      const r = await runner.run(cmd('ip', ['link', 'add', ...lower, 'probe0', 'type', kind, ...(PROBE_ARGS[kind] ?? [])], ns), { allowFail: true });
       if (r.exitCode !== 0) missing.push(kind);
       else await runner.run(cmd('ip', ['link', 'del', 'probe0'], ns), { allowFail: true });
     }

@@ -1,12 +1,14 @@
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
-import { parseIpAddr, type Interface } from './ip-json.js';
+import { parseIpAddr, parseNsIds, type Interface } from './ip-json.js';
 
 export interface NamespaceState {
   /** Node name in the lab (c1, host, ...). */
   readonly node: string;
   readonly ns: string | undefined;
   readonly interfaces: readonly Interface[];
+  /** link_netnsid -> namespace name as this namespace numbers them (`ip netns list-id`). */
+  readonly nsids?: ReadonlyMap<number, string | undefined> | undefined;
 }
 
 /** Reads the live interfaces of each namespace from the kernel. */
@@ -14,7 +16,9 @@ export async function readNamespaces(runner: Runner, nodes: Readonly<Record<stri
   return Promise.all(
     Object.entries(nodes).map(async ([node, { ns }]) => {
       const r = await runner.run(cmd('ip', ['-j', '-d', 'addr', 'show'], ns));
-      return { node, ns, interfaces: parseIpAddr(r.stdout) };
+      // ifindexes repeat across namespaces: the ids say which namespace a veth's peer is in.
+      const ids = await runner.run(cmd('ip', ['-j', 'netns', 'list-id'], ns), { allowFail: true });
+      return { node, ns, interfaces: parseIpAddr(r.stdout), nsids: ids.exitCode === 0 ? parseNsIds(ids.stdout) : undefined };
     }),
   );
 }
@@ -24,13 +28,28 @@ export interface VethEnd {
   readonly iface: Interface;
 }
 
-/** veth pairs across namespaces, matched by each end's ifindex being the other's iflink. */
+/**
+ * Whether b is the namespace a's end points at. link_netnsid is local to a's namespace, so
+ * it is resolved with a's own id table; without ids any other namespace may be it.
+ */
+function peerLivesIn(a: NamespaceState, end: Interface, b: NamespaceState): boolean {
+  if (end.peerNetnsId === undefined) return a.ns === b.ns;
+  if (!a.nsids?.has(end.peerNetnsId)) return a.ns !== b.ns;
+  return a.nsids.get(end.peerNetnsId) === b.ns;
+}
+
+/**
+ * veth pairs, matched by each end's ifindex being the other's iflink and each end's
+ * link_netnsid naming the other's namespace (ifindexes repeat across namespaces).
+ */
 export function matchVethPairs(states: readonly NamespaceState[]): [VethEnd, VethEnd][] {
-  const ends = states.flatMap((s) => s.interfaces.filter((i) => i.kind === 'veth').map((iface) => ({ node: s.node, iface })));
+  const ends = states.flatMap((s) => s.interfaces.filter((i) => i.kind === 'veth').map((iface) => ({ node: s.node, iface, state: s })));
   const pairs: [VethEnd, VethEnd][] = [];
   for (const [i, a] of ends.entries()) {
     for (const b of ends.slice(i + 1)) {
-      if (a.node !== b.node && a.iface.peerIndex === b.iface.index && b.iface.peerIndex === a.iface.index) pairs.push([a, b]);
+      if (a.node === b.node || a.iface.peerIndex !== b.iface.index || b.iface.peerIndex !== a.iface.index) continue;
+      if (!peerLivesIn(a.state, a.iface, b.state) || !peerLivesIn(b.state, b.iface, a.state)) continue;
+      pairs.push([{ node: a.node, iface: a.iface }, { node: b.node, iface: b.iface }]);
     }
   }
   return pairs;

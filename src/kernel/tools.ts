@@ -12,6 +12,7 @@ export const PACKAGES: Readonly<Record<string, string>> = {
   sysctl: 'procps',
   brctl: 'bridge-utils',
   nft: 'nftables',
+  tcpdump: 'tcpdump',
 };
 
 export function findTool(name: string): string | undefined {

@@ -1,7 +1,9 @@
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { agentCmd } from '../agent/agent.js';
 import { readJournal } from '../apply/journal.js';
 import { isGone, killNamespaceProcesses, teardown } from '../apply/teardown.js';
+import { resolvConfPath } from '../docker/embedded-dns.js';
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
 import { NS_PREFIX } from '../model/names.js';
@@ -80,5 +82,18 @@ export async function cleanAll(runner: Runner, only?: string): Promise<CleanRepo
     if (r.exitCode === 0) report.root.push(leftover.what);
     else if (!isGone(r.stderr)) report.errors.push(`${leftover.what}: ${r.stderr.trim()}`);
   }
+  // resolv.conf files of user-defined-network containers outlive their namespaces.
+  for (const ns of netnsConfigDirs().filter((n) => n.startsWith(prefix))) {
+    await runner.run(agentCmd(undefined, 'remove-file', resolvConfPath(ns)), { allowFail: true });
+  }
   return report;
+}
+
+/** Namespaces with a directory under /etc/netns (what `ip netns exec` mounts over /etc). */
+function netnsConfigDirs(): string[] {
+  try {
+    return readdirSync(join('/etc', 'netns'));
+  } catch {
+    return [];
+  }
 }

@@ -116,3 +116,51 @@ export function linkTag(ns: string | undefined, dev: string, tag: string): Op {
 export function linkDown(ns: string | undefined, dev: string): Op {
   return { ...linkUp(ns, dev), summary: `take ${dev} down in ${where(ns)}`, cmd: ip(ns, 'link', 'set', 'dev', dev, 'down'), undo: ip(ns, 'link', 'set', 'dev', dev, 'up') };
 }
+
+/** Deletes a link (`docker network disconnect` removing an endpoint's veth); nothing to undo. */
+export function linkDel(ns: string | undefined, dev: string): Op {
+  return { summary: `delete ${dev} in ${where(ns)}`, cmd: ip(ns, 'link', 'del', 'dev', dev), within: inNs(ns) };
+}
+
+/**
+ * A macvlan child of `parent`, created straight into `childNs` as `name` (Docker's macvlan
+ * driver: one sub-interface per container, no bridge, no NAT).
+ */
+export function macvlanAdd(ns: string | undefined, parent: string, name: string, childNs: string | undefined, mode = 'bridge'): Op {
+  validateIfName(name);
+  const into = childNs !== ns && childNs !== undefined ? ['netns', childNs] : [];
+  return {
+    summary: `create macvlan ${name} (${where(childNs)}) on ${parent} (${where(ns)})`,
+    cmd: ip(ns, 'link', 'add', 'link', parent, 'name', name, ...into, 'type', 'macvlan', 'mode', mode),
+    undo: ip(childNs, 'link', 'del', 'dev', name),
+    creates: linkKey(childNs, name),
+    // It dies with its own namespace, and with its parent.
+    within: [linkKey(ns, parent), ...inNs(childNs)],
+  };
+}
+
+export interface VxlanSpec {
+  readonly name: string;
+  readonly vni: number;
+  readonly local: string;
+  readonly remote: string;
+  readonly dev: string;
+  readonly dstport: number;
+}
+
+/** A VXLAN tunnel endpoint: L2 frames in, UDP datagrams to `remote` out. */
+export function vxlanAdd(ns: string | undefined, v: VxlanSpec): Op {
+  validateIfName(v.name);
+  return {
+    summary: `create vxlan ${v.name} (VNI ${v.vni}, UDP ${v.dstport}) ${v.local} -> ${v.remote} in ${where(ns)}`,
+    cmd: ip(ns, 'link', 'add', v.name, 'type', 'vxlan', 'id', String(v.vni), 'local', v.local, 'remote', v.remote, 'dstport', String(v.dstport), 'dev', v.dev),
+    undo: ip(ns, 'link', 'del', 'dev', v.name),
+    creates: linkKey(ns, v.name),
+    within: inNs(ns),
+  };
+}
+
+/** Deletes a namespace as a forward step (`docker rm`, `compose down`); nothing to undo. */
+export function netnsDel(ns: string): Op {
+  return { summary: `delete network namespace ${ns}`, cmd: ip(undefined, 'netns', 'del', ns), within: [] };
+}

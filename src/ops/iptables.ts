@@ -78,3 +78,8 @@ export function policySet(ns: string | undefined, table: Table, chain: string, p
     within: ns === undefined ? [] : [netnsKey(ns)],
   };
 }
+
+/** Deletes a rule as a forward step (`docker network rm` removing its MASQUERADE); nothing to undo. */
+export function ruleDelete(ns: string | undefined, r: Rule): Op {
+  return { summary: `delete ${r.table}/${r.chain} rule: ${[...r.match, ...r.target].join(' ')}`, cmd: iptables(ns, r, '-D'), within: ns === undefined ? [] : [netnsKey(ns)] };
+}

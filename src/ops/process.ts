@@ -16,3 +16,8 @@ export function daemonStart(ns: string, pidDir: string, name: string, command: r
     within: [netnsKey(ns)],
   };
 }
+
+/** Stops a daemon started by daemonStart (a resolver when its container leaves a network). */
+export function daemonStop(pidDir: string, name: string): Op {
+  return { summary: `stop ${name}`, cmd: agentCmd(undefined, 'stop', join(pidDir, `${name}.pid`)), within: [] };
+}

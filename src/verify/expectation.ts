@@ -2,8 +2,8 @@
 export type NodeName = string;
 
 export type Probe =
-  /** ICMP echo from a node to an address. */
-  | { readonly kind: 'ping'; readonly from: NodeName; readonly to: string }
+  /** ICMP echo from a node to an address (or a name its resolv.conf resolves); `dev`: ping -I. */
+  | { readonly kind: 'ping'; readonly from: NodeName; readonly to: string; readonly dev?: string }
   /** A TCP connection to a server nslab starts on `server` for the duration of the probe (port 0: any free port). */
   | { readonly kind: 'tcp'; readonly from: NodeName; readonly server: NodeName; readonly to: string; readonly port: number }
   /**
@@ -33,7 +33,26 @@ export type Probe =
   /** `dev` in `node` and `peerDev` in `peerNode` are the two ends of one veth pair (ifindex = the other's iflink). */
   | { readonly kind: 'veth-peer'; readonly node: NodeName; readonly dev: string; readonly peerNode: NodeName; readonly peerDev: string }
   /** An HTTP GET of http://to:port/ from a node; passes when an answer arrives (containing `body`, if given). */
-  | { readonly kind: 'http'; readonly from: NodeName; readonly to: string; readonly port: number; readonly body?: string | undefined };
+  | { readonly kind: 'http'; readonly from: NodeName; readonly to: string; readonly port: number; readonly body?: string | undefined }
+  /**
+   * A DNS A query from a node to `server` (default 127.0.0.11, Docker's embedded DNS) on
+   * port 53. Reaches when an address comes back; with `answer`, passes only for that address.
+   * A must-fail lookup fails on NXDOMAIN, no answer, or no server.
+   */
+  | { readonly kind: 'dns'; readonly from: NodeName; readonly name: string; readonly server?: string; readonly answer?: string }
+  /**
+   * tcpdump on `on`/`iface` (with a pcap `filter`) while `from` pings `to`: reaches when the
+   * capture shows text matching `match` (a regular expression, e.g. the VXLAN header).
+   */
+  | {
+      readonly kind: 'capture';
+      readonly on: NodeName;
+      readonly iface: string;
+      readonly filter: readonly string[];
+      readonly from: NodeName;
+      readonly to: string;
+      readonly match: string;
+    };
 
 export interface Expectation {
   /** What a learner reads in the results table, e.g. "c1 -> c2 (172.17.0.3)". */

@@ -2,6 +2,8 @@ import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import { waitForLinks } from '../kernel/settle.js';
 import type { Expectation, Outcome, Probe } from './expectation.js';
+import { captureWhilePinging } from './probe-capture.js';
+import { dnsLookup } from './probe-dns.js';
 import { httpGet } from './probe-http.js';
 import { outputMatches } from './probe-output.js';
 import { vethPeer } from './probe-veth-peer.js';
@@ -13,7 +15,7 @@ export type NodeResolver = (node: string) => string | undefined;
 async function runProbe(runner: Runner, probe: Probe, ns: NodeResolver): Promise<ProbeResult> {
   switch (probe.kind) {
     case 'ping':
-      return ping(runner, ns(probe.from), probe.to);
+      return ping(runner, ns(probe.from), probe.to, probe.dev);
     case 'tcp':
     case 'source':
       return tcpWhoami(runner, ns(probe.from), ns(probe.server), probe.to, probe.port);
@@ -24,6 +26,10 @@ async function runProbe(runner: Runner, probe: Probe, ns: NodeResolver): Promise
       return vethPeer(runner, ns(probe.node), probe.dev, ns(probe.peerNode), probe.peerDev);
     case 'http':
       return httpGet(runner, ns(probe.from), probe.to, probe.port, probe.body);
+    case 'dns':
+      return dnsLookup(runner, ns(probe.from), probe.name, probe.server);
+    case 'capture':
+      return captureWhilePinging(runner, { ...probe, onNs: ns(probe.on), fromNs: ns(probe.from) });
   }
 }
 
@@ -39,6 +45,10 @@ function judge(e: Expectation, r: ProbeResult): Outcome {
   if (e.probe.kind === 'source' && r.reached) {
     pass = e.expect === 'reach' && r.detail === e.probe.source;
     detail = `server saw ${r.detail}${pass ? '' : `, expected ${e.probe.source}`}`;
+  }
+  if (e.probe.kind === 'dns' && e.probe.answer !== undefined && r.reached) {
+    pass = e.expect === 'reach' && r.detail === `${e.probe.name} -> ${e.probe.answer}`;
+    if (!pass) detail = `${r.detail}, expected ${e.probe.answer}`;
   }
   return { title: e.title, expect: e.expect, reached: r.reached, pass, rttMs: r.rttMs, detail, kind: e.probe.kind };
 }

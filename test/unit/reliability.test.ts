@@ -107,6 +107,15 @@ describe('live-state parsers', () => {
     expect(lines.at(-1)).toMatch(/^ip netns del nslab-probe\w+-kinds$/);
   });
 
+  it('probes a macvlan on a lower device, since a macvlan cannot exist without a parent', async () => {
+    const runner = new RecordingRunner({ dryRun: false });
+    await requireLinkKinds(runner, ['macvlan', 'veth']);
+    const lines = runner.lines().map((l) => l.replace(/nslab-probe\w+-kinds/, 'P'));
+    expect(lines).toContain('ip -n P link add probelow type veth peer name probelow1');
+    expect(lines).toContain('ip -n P link add link probelow probe0 type macvlan mode bridge');
+    expect(lines).toContain('ip -n P link add probe0 type veth peer name probe1');
+  });
+
   it('knows which link kinds a lab needs', () => {
     expect(linkKindsOf(planOps(docker0Lab.build({ name: 'u', env: { brctl: true }, options: {} }).steps))).toEqual(['bridge', 'veth']);
   });

@@ -1,0 +1,78 @@
+import { DOCKER0 } from '../src/docker/defaults.js';
+import { createBridgeNetwork } from '../src/docker/bridge-network.js';
+import { recordsDir, resolverPort } from '../src/docker/embedded-dns.js';
+import type { LabContext, LabDefinition, LabModel, LabNode } from '../src/lab/definition.js';
+import { nsName } from '../src/model/names.js';
+import type { Step } from '../src/plan/plan.js';
+import type { Expectation } from '../src/verify/expectation.js';
+import { dockerHostStep, runContainer, twoBridgeHost } from './common.js';
+
+const TITLE = 'A user-defined bridge with name resolution (embedded DNS)';
+
+function build(ctx: LabContext): LabModel {
+  const { host, tools, dns, bridge, mine } = twoBridgeHost(ctx);
+  const node = (name: string) => ({ name, ns: nsName(ctx.name, name) });
+
+  const c1 = runContainer(bridge, node('c1'), tools);
+  const db = runContainer(mine, node('db'), tools, dns);
+  const web = runContainer(mine, node('web'), tools, dns);
+
+  const steps: Step[] = [
+    dockerHostStep(host),
+    {
+      title: 'Create the default bridge, docker0',
+      why: `The default network ("bridge") every container joins unless told otherwise: docker0 on\n${DOCKER0.subnet}. Docker runs no DNS for it: containers there only know each other by address.`,
+      docker: ['dockerd (on start)'],
+      ops: createBridgeNetwork(bridge, tools),
+    },
+    {
+      title: 'Create a user-defined network, my_bridge',
+      why: `A user-defined network is another bridge, named br- plus the start of the network ID (${mine.bridge}),\non the next free pool, ${mine.ipam.subnet.cidr}. Unlike docker0 it comes with name resolution.`,
+      docker: ['docker network create my_bridge'],
+      ops: createBridgeNetwork(mine, tools),
+    },
+    {
+      title: 'Start c1 on the default bridge',
+      why: `c1 gets ${c1.endpoint.address} on docker0, and no resolver: on the default bridge Docker copies the host's\nresolv.conf instead, so other containers' names mean nothing to it.`,
+      docker: ['docker run -d --name c1 busybox sleep infinity'],
+      ops: c1.ops,
+    },
+    {
+      title: 'Start db on my_bridge',
+      why:
+        `db gets ${db.endpoint.address} on ${mine.bridge}, and its name is registered in my_bridge's records\n` +
+        `(${recordsDir(dns, 'my_bridge')}/db). Like dockerd, nslab runs a resolver for it on 127.0.0.11\n` +
+        `(port ${resolverPort(node('db').ns)}), DNATs port 53 there in db's own nat table, and writes a resolv.conf naming 127.0.0.11.`,
+      docker: ['docker run -d --network my_bridge --name db redis'],
+      ops: db.ops,
+    },
+    {
+      title: 'Start web on my_bridge',
+      why: `web gets ${web.endpoint.address} and the same treatment. Both resolvers answer from my_bridge's records\nonly, so db and web find each other by name, and nobody else's.`,
+      docker: ['docker run -d --network my_bridge --name web nginx'],
+      ops: web.ops,
+      checks: [{ title: 'web resolves db', probe: { kind: 'dns', from: 'web', name: 'db', answer: db.endpoint.address }, expect: 'reach' }],
+    },
+  ];
+
+  const nodes: Record<string, LabNode> = { host: { ns: host, role: 'host' } };
+  for (const n of ['c1', 'db', 'web']) nodes[n] = { ns: nsName(ctx.name, n), role: 'container' };
+
+  const expectations: Expectation[] = [
+    { title: `web resolves db to ${db.endpoint.address}`, probe: { kind: 'dns', from: 'web', name: 'db', answer: db.endpoint.address }, expect: 'reach' },
+    { title: `db resolves web to ${web.endpoint.address}`, probe: { kind: 'dns', from: 'db', name: 'web', answer: web.endpoint.address }, expect: 'reach' },
+    { title: 'web -> db by name (ping db)', probe: { kind: 'ping', from: 'web', to: 'db' }, expect: 'reach' },
+    { title: 'web resolves c1 (not on my_bridge)', probe: { kind: 'dns', from: 'web', name: 'c1' }, expect: 'fail' },
+    { title: 'c1 resolves db (default bridge: no DNS)', probe: { kind: 'dns', from: 'c1', name: 'db' }, expect: 'fail' },
+    { title: `c1 -> gateway ${bridge.ipam.gateway} (by address it works)`, probe: { kind: 'ping', from: 'c1', to: bridge.ipam.gateway }, expect: 'reach' },
+  ];
+
+  return { id: 'dns', name: ctx.name, title: TITLE, nodes, steps, expectations };
+}
+
+export const dnsLab: LabDefinition = {
+  id: 'dns',
+  title: TITLE,
+  summary: 'my_bridge (br-<id>) with an embedded DNS on 127.0.0.11: db and web resolve each other; docker0 has no DNS',
+  build,
+};

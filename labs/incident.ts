@@ -1,0 +1,160 @@
+import { createBridgeNetwork } from '../src/docker/bridge-network.js';
+import { DOCKER0, WAN } from '../src/docker/defaults.js';
+import { enableForwarding, masquerade, masqueradeRule } from '../src/docker/nat.js';
+import { userNetwork } from '../src/docker/user-network.js';
+import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { nsName, ruleTag } from '../src/model/names.js';
+import { addrAdd, linkDel, linkUp, netnsAdd, netnsDel, routeAdd, vethAdd } from '../src/ops/ip.js';
+import { ruleAppend, ruleDelete } from '../src/ops/iptables.js';
+import { sysctlSet } from '../src/ops/sysctl.js';
+import type { Step } from '../src/plan/plan.js';
+import type { Expectation } from '../src/verify/expectation.js';
+import { defaultBridge, dockerHostStep, internetStep, runContainer } from './common.js';
+
+const TITLE = '"After a rename the container lost the database": source addresses and an overlapping subnet';
+
+// The customer's database network, behind their router (the wan namespace). A private-
+// looking range, but it exists only inside this lab's namespaces.
+const CUSTOMER = { subnet: '192.168.77.0/24', router: '192.168.77.1', db: '192.168.77.10', prefix: 24 } as const;
+// Docker's default pools after 172.17-172.31: 192.168.0.0/16 in /20s. 192.168.64.0/20 covers 192.168.77.x.
+const OVERLAPPING = '192.168.64.0/20';
+const FIXED = '172.30.0.0/16';
+
+function build(ctx: LabContext): LabModel {
+  const host = nsName(ctx.name, 'host');
+  const wan = nsName(ctx.name, 'wan');
+  const dbNs = nsName(ctx.name, 'db');
+  const appNs = nsName(ctx.name, 'app');
+  const tools = { brctl: ctx.env.brctl };
+  const bridge = defaultBridge(host);
+  const web = runContainer(bridge, { name: 'web', ns: nsName(ctx.name, 'web') }, tools);
+  // Same compose project network name both times; Docker gives each creation a new ID, hence a new br-.
+  const clash = userNetwork(ctx.name, host, 'renamed_default', OVERLAPPING);
+  const fixed = userNetwork(`${ctx.name}/2`, host, 'renamed_default', FIXED);
+  const appClash = runContainer(clash, { name: 'app', ns: appNs }, tools);
+  const appFixed = runContainer(fixed, { name: 'app', ns: appNs }, tools);
+
+  const seenAs = (from: string, what: string): Expectation => ({
+    title: `db sees ${from} (${what}) as ${WAN.hostAddress}`,
+    probe: { kind: 'source', from, server: 'db', to: CUSTOMER.db, port: 0, source: WAN.hostAddress },
+    expect: 'reach',
+  });
+  const lost = (from: string, what: string): Expectation => ({
+    title: `${from} (${what}) -> db ${CUSTOMER.db}: shadowed by ${OVERLAPPING}`,
+    probe: { kind: 'tcp', from, server: 'db', to: CUSTOMER.db, port: 0 },
+    expect: 'fail',
+  });
+  const healthy = [seenAs('hostapp', 'network_mode: host'), seenAs('web', 'bridge, MASQUERADE')];
+
+  const steps: Step[] = [
+    dockerHostStep(host),
+    internetStep(host, wan),
+    {
+      title: "The customer's database network",
+      why:
+        `Behind the customer's router (the wan namespace) sits their network ${CUSTOMER.subnet} with the database at\n` +
+        `${CUSTOMER.db}. Its firewall admits one client address: the docker host's public ${WAN.hostAddress}.`,
+      docker: ["(the customer's network; not Docker)"],
+      ops: [
+        netnsAdd(dbNs),
+        linkUp(dbNs, 'lo'),
+        vethAdd({ ns: wan, name: 'eth1', peerNs: dbNs, peerName: 'eth0' }),
+        addrAdd(wan, 'eth1', `${CUSTOMER.router}/${CUSTOMER.prefix}`),
+        linkUp(wan, 'eth1'),
+        addrAdd(dbNs, 'eth0', `${CUSTOMER.db}/${CUSTOMER.prefix}`),
+        linkUp(dbNs, 'eth0'),
+        routeAdd(dbNs, { to: 'default', via: CUSTOMER.router }),
+        sysctlSet(wan, 'net.ipv4.ip_forward', '1'),
+        ruleAppend(dbNs, { table: 'filter', chain: 'INPUT', match: ['-p', 'tcp', '!', '-s', `${WAN.hostAddress}/32`], target: ['-j', 'DROP'], tag: ruleTag(ctx.name) }),
+      ],
+    },
+    {
+      title: 'dockerd starts: docker0, forwarding, MASQUERADE',
+      why: `The default bridge ${DOCKER0.subnet}, routing on, and MASQUERADE for what leaves it.`,
+      docker: ['dockerd (on start)'],
+      ops: [...createBridgeNetwork(bridge, tools), enableForwarding(host), masquerade(host, ctx.name, bridge.ipam.subnet, bridge.bridge)],
+    },
+    {
+      title: 'hostapp runs with network_mode: host',
+      why:
+        `The service as it first ran: in the host's own namespace. Its connections leave from the host's address\n` +
+        `${WAN.hostAddress}, the one the customer allowed. (Nothing is created; the process is the host namespace.)`,
+      docker: ['docker compose up   # service with network_mode: host'],
+      ops: [],
+      checks: [healthy[0]!],
+    },
+    {
+      title: 'web runs in bridge mode',
+      why:
+        `A container on docker0: its own address ${web.endpoint.address}, which the customer never sees: MASQUERADE\n` +
+        `rewrites it to ${WAN.hostAddress} on the way out, so it is allowed too. (A port binding, -p, would only add a DNAT\n` +
+        'for connections coming in; it changes nothing about the source of connections going out.)',
+      docker: ['docker run -d --name web app'],
+      ops: web.ops,
+      checks: [healthy[1]!],
+    },
+    {
+      title: 'Rename the folder: compose creates a new network',
+      why:
+        `Compose names networks after the project (the folder): after the rename, \`up\` creates renamed_default.\n` +
+        `With 172.17-172.31 already taken, Docker's default pools hand out ${OVERLAPPING}, which contains ${CUSTOMER.db}.\n` +
+        `The host now has a connected route ${OVERLAPPING} dev ${clash.bridge}: more specific than its default route, so\n` +
+        `everything for the database, from every container and the host itself, goes into that bridge and dies there\n` +
+        `(see it with \`nslab exec ${ctx.name} host -- ip route get ${CUSTOMER.db}\`).`,
+      docker: ['mv project renamed && cd renamed && docker compose up -d'],
+      ops: [...createBridgeNetwork(clash, tools), masquerade(host, ctx.name, clash.ipam.subnet, clash.bridge), ...appClash.ops],
+      checks: [lost('hostapp', 'host mode'), lost('web', 'bridge'), lost('app', 'renamed_default')],
+    },
+    {
+      title: 'Fix: recreate the network on a subnet that does not overlap',
+      why:
+        `A network's subnet cannot change in place: take the project down (the container and the network go) and\n` +
+        `bring it up with an explicit subnet outside every network the host must reach (${FIXED}), as in\n` +
+        "compose's `networks: default: ipam: config: [{subnet: ...}]` (or daemon.json's default-address-pools).",
+      docker: ['docker compose down', 'docker compose up -d   # networks.default.ipam.config[0].subnet: ' + FIXED],
+      ops: [
+        // The endpoint's veth first: deleting a namespace frees its links only later, asynchronously.
+        linkDel(host, appClash.endpoint.hostIf),
+        netnsDel(appNs),
+        ruleDelete(host, masqueradeRule(ctx.name, clash.ipam.subnet, clash.bridge)),
+        linkDel(host, clash.bridge),
+        ...createBridgeNetwork(fixed, tools),
+        masquerade(host, ctx.name, fixed.ipam.subnet, fixed.bridge),
+        ...appFixed.ops,
+      ],
+    },
+  ];
+
+  const expectations: Expectation[] = [
+    ...healthy,
+    seenAs('app', `renamed_default, ${FIXED}`),
+    {
+      title: `db refuses any other source (the router ${CUSTOMER.router})`,
+      probe: { kind: 'tcp', from: 'wan', server: 'db', to: CUSTOMER.db, port: 0 },
+      expect: 'fail',
+    },
+  ];
+
+  return {
+    id: 'incident',
+    name: ctx.name,
+    title: TITLE,
+    nodes: {
+      host: { ns: host, role: 'host' },
+      hostapp: { ns: host, role: 'container' },
+      wan: { ns: wan, role: 'wan' },
+      db: { ns: dbNs, role: 'wan' },
+      web: { ns: nsName(ctx.name, 'web'), role: 'container' },
+      app: { ns: appNs, role: 'container' },
+    },
+    steps,
+    expectations,
+  };
+}
+
+export const incidentLab: LabDefinition = {
+  id: 'incident',
+  title: TITLE,
+  summary: 'the first article: which source the database allows, and how an overlapping compose subnet cut it off',
+  build,
+};

@@ -1,0 +1,105 @@
+import { createBridgeNetwork, createContainerNamespace } from '../src/docker/bridge-network.js';
+import { DOCKER0, WAN } from '../src/docker/defaults.js';
+import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { nsName } from '../src/model/names.js';
+import type { Step } from '../src/plan/plan.js';
+import type { Expectation } from '../src/verify/expectation.js';
+import { defaultBridge, dockerHostStep, internetStep, runContainer } from './common.js';
+
+const TITLE = 'Network modes: host, none and container:<name>';
+
+function build(ctx: LabContext): LabModel {
+  const host = nsName(ctx.name, 'host');
+  const wan = nsName(ctx.name, 'wan');
+  const tools = { brctl: ctx.env.brctl };
+  const bridge = defaultBridge(host);
+  const appNs = nsName(ctx.name, 'app');
+  const noneNs = nsName(ctx.name, 'none');
+  const app = runContainer(bridge, { name: 'app', ns: appNs }, tools);
+
+  const steps: Step[] = [
+    dockerHostStep(host),
+    internetStep(host, wan),
+    {
+      title: 'Create docker0',
+      why: `The default bridge (${DOCKER0.subnet}), for the one container here that uses bridge mode.`,
+      docker: ['dockerd (on start)'],
+      ops: createBridgeNetwork(bridge, tools),
+    },
+    {
+      title: 'Start hostnet with --network host',
+      why:
+        'Host mode creates nothing: no namespace, no veth, no rules. The "container" is just a process in the\n' +
+        `host's own namespace: it sees the host's interfaces (eth0 ${WAN.hostAddress}, docker0), binds its ports\n` +
+        'on them directly, and -p is ignored. Here the process is whatever nslab runs in the host namespace.',
+      docker: ['docker run -d --network host --name hostnet nginx'],
+      ops: [],
+      checks: [
+        {
+          title: `wan -> hostnet's server on the host's address ${WAN.hostAddress} (no -p, no NAT)`,
+          probe: { kind: 'source', from: 'wan', server: 'hostnet', to: WAN.hostAddress, port: 0, source: WAN.wanAddress },
+          expect: 'reach',
+        },
+      ],
+    },
+    {
+      title: 'Start app in bridge mode',
+      why: `For comparison, an ordinary container: its own namespace, eth0 ${app.endpoint.address} on docker0, and its own lo.`,
+      docker: ['docker run -d --name app redis'],
+      ops: app.ops,
+    },
+    {
+      title: 'Start sidecar with --network container:app',
+      why:
+        "container:<name> joins another container's existing namespace: same interfaces, same addresses, same\n" +
+        'localhost. Nothing is created; sidecar is simply a second process in app\'s namespace, so a server app\n' +
+        'binds on 127.0.0.1 is reachable from sidecar and from nowhere else.',
+      docker: ['docker run -d --network container:app --name sidecar busybox'],
+      ops: [],
+    },
+    {
+      title: 'Start isolated with --network none',
+      why: 'None mode: a private namespace with only lo. No veth, no address but 127.0.0.1, no route: it reaches nothing.',
+      docker: ['docker run -d --network none --name isolated busybox'],
+      ops: createContainerNamespace(noneNs),
+    },
+  ];
+
+  const expectations: Expectation[] = [
+    steps[3]!.checks![0]!,
+    { title: `hostnet -> wan ${WAN.wanAddress} (straight out of the host's eth0)`, probe: { kind: 'ping', from: 'hostnet', to: WAN.wanAddress }, expect: 'reach' },
+    {
+      title: "sidecar -> app's server on 127.0.0.1 (shared localhost)",
+      probe: { kind: 'source', from: 'sidecar', server: 'app', to: '127.0.0.1', port: 0, source: '127.0.0.1' },
+      expect: 'reach',
+    },
+    { title: "hostnet -> app's server on 127.0.0.1 (another localhost)", probe: { kind: 'tcp', from: 'hostnet', server: 'app', to: '127.0.0.1', port: 0 }, expect: 'fail' },
+    { title: 'isolated -> 127.0.0.1 (lo works)', probe: { kind: 'ping', from: 'isolated', to: '127.0.0.1' }, expect: 'reach' },
+    { title: `isolated -> gateway ${bridge.ipam.gateway}`, probe: { kind: 'ping', from: 'isolated', to: bridge.ipam.gateway }, expect: 'fail' },
+    { title: `isolated -> wan ${WAN.wanAddress}`, probe: { kind: 'ping', from: 'isolated', to: WAN.wanAddress }, expect: 'fail' },
+  ];
+
+  return {
+    id: 'modes',
+    name: ctx.name,
+    title: TITLE,
+    nodes: {
+      host: { ns: host, role: 'host' },
+      // Nodes that share a namespace: what a probe "from hostnet" or "from sidecar" runs in.
+      hostnet: { ns: host, role: 'container' },
+      wan: { ns: wan, role: 'wan' },
+      app: { ns: appNs, role: 'container' },
+      sidecar: { ns: appNs, role: 'container' },
+      isolated: { ns: noneNs, role: 'container' },
+    },
+    steps,
+    expectations,
+  };
+}
+
+export const modesLab: LabDefinition = {
+  id: 'modes',
+  title: TITLE,
+  summary: "--network host sees the host's interfaces; none has only lo; container:app shares app's localhost",
+  build,
+};

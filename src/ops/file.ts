@@ -1,0 +1,22 @@
+import { agentCmd } from '../agent/agent.js';
+import type { Op } from './op.js';
+
+/**
+ * A file nslab writes for a lab: a namespace's resolv.conf under /etc/netns (which
+ * `ip netns exec` mounts over /etc/resolv.conf), a DNS record. Files live outside every
+ * namespace, so the inverse always runs; it also removes the directory if left empty.
+ */
+export function fileWrite(path: string, lines: readonly string[], summary = `write ${path}`): Op {
+  return {
+    summary,
+    cmd: agentCmd(undefined, 'write-file', path, ...lines),
+    undo: agentCmd(undefined, 'remove-file', path),
+    creates: `file:${path}`,
+    within: [],
+  };
+}
+
+/** Removes a file written by fileWrite (a DNS record on disconnect); nothing to undo. */
+export function fileRemove(path: string, summary = `remove ${path}`): Op {
+  return { summary, cmd: agentCmd(undefined, 'remove-file', path), within: [] };
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { connectLab } from '../../../labs/connect.js';
+import { userBridgeName } from '../../../src/docker/user-network.js';
+import { instanceDir } from '../../../src/lab/state.js';
+import { buildPlan, expectSandboxed, planLines, shape, teardownLines } from './support.js';
+
+const model = buildPlan(connectLab);
+const br = userBridgeName('p1', 'my_bridge');
+const stepLines = (title: string) => planLines(model.steps.filter((s) => s.title === title));
+
+describe('connect lab plan', () => {
+  it("isolates the bridges with Docker's two-stage chains, tagged, in the host namespace", () => {
+    const lines = planLines(model);
+    const ipt = 'ip netns exec nslab-p1-host iptables -w -t filter';
+    expect(lines).toContain(`${ipt} -N DOCKER-ISOLATION-STAGE-1`);
+    expect(lines).toContain(`${ipt} -A FORWARD -m comment --comment nslab:p1 -j DOCKER-ISOLATION-STAGE-1`);
+    for (const b of ['docker0', br]) {
+      expect(lines).toContain(`${ipt} -A DOCKER-ISOLATION-STAGE-1 -i ${b} '!' -o ${b} -m comment --comment nslab:p1 -j DOCKER-ISOLATION-STAGE-2`);
+      expect(lines).toContain(`${ipt} -A DOCKER-ISOLATION-STAGE-2 -o ${b} -m comment --comment nslab:p1 -j DROP`);
+    }
+    expect(lines).toContain('ip netns exec nslab-p1-host sysctl -w net.ipv4.ip_forward=1');
+  });
+
+  it('connect adds eth1 from my_bridge without a second default route, a DNS record and a resolver', () => {
+    const lines = stepLines('Connect web to my_bridge');
+    expect(lines.some((l) => new RegExp(`^ip -n nslab-p1-host link add veth[0-9a-f]{7} type veth peer name eth1 .* netns nslab-p1-web$`).test(l))).toBe(true);
+    expect(lines).toContain('ip -n nslab-p1-web addr add 172.18.0.3/16 dev eth1');
+    expect(lines.filter((l) => l.includes('route add'))).toEqual([]);
+    expect(lines).toContain(`agent write-file ${instanceDir('p1')}/dns/my_bridge/web 172.18.0.3`);
+    expect(lines.some((l) => l.includes('nslab-p1-web agent daemon') && l.includes('dns-server'))).toBe(true);
+  });
+
+  it('disconnect deletes that veth, the record and the resolver, as forward steps with nothing to undo', () => {
+    const connectVeth = /link add (veth[0-9a-f]{7}) type veth peer name eth1/.exec(stepLines('Connect web to my_bridge').join('\n'))![1];
+    const step = model.steps.find((s) => s.title === 'Disconnect web from my_bridge')!;
+    expect(planLines([step])).toEqual([
+      `ip -n nslab-p1-host link del dev ${connectVeth}`,
+      `agent remove-file ${instanceDir('p1')}/dns/my_bridge/web`,
+      `agent stop ${instanceDir('p1')}/pids/dns-web.pid`,
+    ]);
+    expect(step.ops.every((op) => op.undo === undefined)).toBe(true);
+  });
+
+  it('teardown stays derived from the ops: the namespaces and the files', () => {
+    expectSandboxed(model);
+    expect(teardownLines(model).filter((l) => !l.includes('remove-file'))).toEqual(['ip netns del nslab-p1-db', 'ip netns del nslab-p1-web', 'ip netns del nslab-p1-host']);
+  });
+
+  it('checks isolation before, reach by name after connect, and isolation again at the end', () => {
+    const checks = model.steps.map((s) => (s.checks ?? []).map((c) => [c.probe.kind, c.expect]));
+    expect(checks[4]).toEqual([
+      ['ping', 'fail'],
+      ['ping', 'fail'],
+    ]);
+    expect(checks[5]).toEqual([
+      ['ping', 'reach'],
+      ['source', 'reach'],
+      ['dns', 'reach'],
+    ]);
+    expect(model.steps[5]!.checks![0]!.probe).toEqual({ kind: 'ping', from: 'web', to: 'db' });
+    expect(shape(model)).toEqual([
+      ['ping', 'fail'],
+      ['ping', 'fail'],
+      ['dns', 'fail'],
+      ['ping', 'reach'],
+      ['ping', 'reach'],
+    ]);
+  });
+});
