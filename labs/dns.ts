@@ -72,7 +72,10 @@ function build(ctx: LabContext): LabModel {
 
 export const dnsLab: LabDefinition = {
   id: 'dns',
+  number: 6,
   title: TITLE,
   summary: 'my_bridge (br-<id>) with an embedded DNS on 127.0.0.11: db and web resolve each other; docker0 has no DNS',
+  article:
+    '"Docker 네트워크 구성", Default Bridge vs User-defined Bridge: the default bridge has no DNS (IP only),\na user-defined one (docker network create my_bridge) does; and chapter 4: on one network a container name works as a domain',
   build,
 };

@@ -154,7 +154,10 @@ function build(ctx: LabContext): LabModel {
 
 export const incidentLab: LabDefinition = {
   id: 'incident',
+  number: 11,
   title: TITLE,
   summary: 'the first article: which source the database allows, and how an overlapping compose subnet cut it off',
+  article:
+    '"Docker Netowrk", the incident that opens it: after a folder rename under docker compose the container\ncould no longer reach the customer\'s database, which allows only a specific IP:PORT',
   build,
 };

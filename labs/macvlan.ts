@@ -98,7 +98,10 @@ function build(ctx: LabContext): LabModel {
 
 export const macvlanLab: LabDefinition = {
   id: 'macvlan',
+  number: 9,
   title: TITLE,
   summary: "macvlan children of the host's uplink on 198.51.100.0/24, reachable without NAT; the host needs a shim",
+  article:
+    'chapter 4\'s driver list, macvlan: a container gets its own MAC address on the network, and can be reached by it',
   build,
 };

@@ -99,7 +99,10 @@ function build(ctx: LabContext): LabModel {
 
 export const modesLab: LabDefinition = {
   id: 'modes',
+  number: 8,
   title: TITLE,
   summary: "--network host sees the host's interfaces; none has only lo; container:app shares app's localhost",
+  article:
+    '"도커 네트워크 구조" and "Docker Netowrk", the Host and None networks: host shares the host\'s network as is\n(ifconfig shows the same), none cuts the container off; plus container:<name>, which shares another container\'s',
   build,
 };

@@ -117,7 +117,10 @@ function build(ctx: LabContext): LabModel {
 
 export const overlayLab: LabDefinition = {
   id: 'overlay',
+  number: 10,
   title: TITLE,
   summary: 'two docker hosts, a VXLAN (VNI 4096, UDP 4789) on each bridge: one 10.0.0.0/24 across both, seen by tcpdump',
+  article:
+    '"Docker Netowrk" and "Docker 네트워크 구성", overlay: one network across several docker daemons (hosts)',
   build,
 };

@@ -35,8 +35,8 @@ async function runProbe(runner: Runner, probe: Probe, ns: NodeResolver): Promise
 
 /** The nodes a probe runs in or talks to, by the field names probes use (so new kinds need no change here). */
 function probeNodes(p: Probe): string[] {
-  const q = p as Partial<Record<'from' | 'server' | 'node' | 'peerNode', string>> & { after?: { from?: string } };
-  return [q.from, q.server, q.node, q.peerNode, q.after?.from].filter((n): n is string => typeof n === 'string');
+  const q = p as Partial<Record<'from' | 'server' | 'node' | 'peerNode' | 'on', string>> & { after?: { from?: string } };
+  return [q.from, q.server, q.node, q.peerNode, q.on, q.after?.from].filter((n): n is string => typeof n === 'string');
 }
 
 function judge(e: Expectation, r: ProbeResult): Outcome {

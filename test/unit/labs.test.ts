@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LABS } from '../../labs/index.js';
-import { undoCommands } from '../../src/apply/teardown.js';
 import { renderCmd } from '../../src/exec/command.js';
 import { findLab } from '../../src/lab/registry.js';
+import { expectSandboxed, teardownLines } from './labs/support.js';
 import { planOps, type Step } from '../../src/plan/plan.js';
 import type { Expectation } from '../../src/verify/expectation.js';
 
@@ -14,19 +14,16 @@ const fails = (checks: readonly Expectation[] | undefined) => (checks ?? []).fil
 describe.each(LABS.map((l) => [l.id, l] as const))('lab %s', (id) => {
   const model = build(id);
 
-  it('touches nothing outside its own nslab-u1- namespaces', () => {
-    for (const op of planOps(model.steps)) {
-      const inLab = op.cmd.netns?.startsWith('nslab-u1-') ?? false;
-      const createsLabNs = op.cmd.args[0] === 'netns' && op.cmd.args[2]?.startsWith('nslab-u1-');
-      expect(inLab || createsLabNs, renderCmd(op.cmd)).toBe(true);
-    }
+  it('touches nothing outside its own nslab-u1- namespaces (and files named after them)', () => {
+    expectSandboxed(model);
   });
 
-  it('tears down by deleting its namespaces only', () => {
-    const entries = planOps(model.steps).map((op, i) => ({ ...op, seq: i, status: 'done' as const, undo: op.undo ?? op.capture?.undo('0') }));
-    const undo = undoCommands(entries).map((u) => renderCmd(u.cmd));
-    expect(undo.every((l) => /^ip netns del nslab-u1-[a-z0-9_]+$/.test(l)), undo.join('\n')).toBe(true);
-    expect(undo).toHaveLength(Object.keys(model.nodes).length);
+  it('tears down by deleting its namespaces (and removing its files) only', () => {
+    const undo = teardownLines(model);
+    const deleted = undo.filter((l) => l.startsWith('ip netns del ')).map((l) => l.slice('ip netns del '.length));
+    expect(undo.filter((l) => !l.startsWith('ip netns del ') && !/^agent remove-file /.test(l)), undo.join('\n')).toEqual([]);
+    // Nodes sharing a namespace (host mode, container:<name>) are one namespace to delete.
+    expect(new Set(deleted)).toEqual(new Set(Object.values(model.nodes).flatMap((n) => (n.ns === undefined ? [] : [n.ns]))));
   });
 
   it('ends with what must reach and what must not, on nodes it has', () => {
