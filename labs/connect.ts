@@ -108,7 +108,7 @@ export const connectLab: LabDefinition = {
   id: 'connect',
   number: 7,
   title: TITLE,
-  summary: 'web on docker0 cannot reach db on my_bridge (DOCKER-ISOLATION); network connect adds eth1 and DNS; disconnect undoes it',
+  summary: 'web on docker0 cannot reach db on my_bridge (isolation rules); connect adds eth1 and DNS; disconnect undoes it',
   article:
     '"Docker 네트워크 구성", 3. 컨테이너를 여러 Bridge와 연결하기: web (docker0) and db (my_bridge) cannot talk;\ndocker network connect my_bridge web gives web a second address, and db can ping web by name',
   build,
