@@ -9,12 +9,13 @@ import { linkDel } from '../src/ops/ip.js';
 import { daemonStop } from '../src/ops/process.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { dockerHostStep, runContainer, twoBridgeHost } from './common.js';
+import { runContainer, twoBridgeHost } from './common.js';
+import { hostStep } from './parts.js';
 
 const TITLE = 'Isolation between bridges, and docker network connect / disconnect';
 
 function build(ctx: LabContext): LabModel {
-  const { host, tools, dns, bridge, mine } = twoBridgeHost(ctx);
+  const { h, host, tools, dns, bridge, mine } = twoBridgeHost(ctx);
   const webNode = { name: 'web', ns: nsName(ctx.name, 'web') };
   const dbNode = { name: 'db', ns: nsName(ctx.name, 'db') };
 
@@ -31,7 +32,7 @@ function build(ctx: LabContext): LabModel {
   ];
 
   const steps: Step[] = [
-    dockerHostStep(host),
+    hostStep(h),
     {
       title: 'Create docker0 and my_bridge',
       why: `Two bridge networks on one host: the default docker0 (${DOCKER0.subnet}) and a user-defined\n${mine.bridge} (${mine.ipam.subnet.cidr}). The host has an address on both, so it could route between them...`,

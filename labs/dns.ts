@@ -5,12 +5,13 @@ import type { LabContext, LabDefinition, LabModel, LabNode } from '../src/lab/de
 import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { dockerHostStep, runContainer, twoBridgeHost } from './common.js';
+import { runContainer, twoBridgeHost } from './common.js';
+import { hostStep } from './parts.js';
 
 const TITLE = 'A user-defined bridge with name resolution (embedded DNS)';
 
 function build(ctx: LabContext): LabModel {
-  const { host, tools, dns, bridge, mine } = twoBridgeHost(ctx);
+  const { h, host, tools, dns, bridge, mine } = twoBridgeHost(ctx);
   const node = (name: string) => ({ name, ns: nsName(ctx.name, name) });
 
   const c1 = runContainer(bridge, node('c1'), tools);
@@ -18,7 +19,7 @@ function build(ctx: LabContext): LabModel {
   const web = runContainer(mine, node('web'), tools, dns);
 
   const steps: Step[] = [
-    dockerHostStep(host),
+    hostStep(h),
     {
       title: 'Create the default bridge, docker0',
       why: `The default network ("bridge") every container joins unless told otherwise: docker0 on\n${DOCKER0.subnet}. Docker runs no DNS for it: containers there only know each other by address.`,

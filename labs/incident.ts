@@ -9,7 +9,8 @@ import { ruleAppend, ruleDelete } from '../src/ops/iptables.js';
 import { sysctlSet } from '../src/ops/sysctl.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { defaultBridge, dockerHostStep, internetStep, runContainer } from './common.js';
+import { runContainer } from './common.js';
+import { dockerHost, hostStep, internetStep } from './parts.js';
 
 const TITLE = '"After a rename the container lost the database": source addresses and an overlapping subnet';
 
@@ -21,12 +22,12 @@ const OVERLAPPING = '192.168.64.0/20';
 const FIXED = '172.30.0.0/16';
 
 function build(ctx: LabContext): LabModel {
-  const host = nsName(ctx.name, 'host');
-  const wan = nsName(ctx.name, 'wan');
+  const h = dockerHost(ctx);
+  const { host, wan } = h;
   const dbNs = nsName(ctx.name, 'db');
   const appNs = nsName(ctx.name, 'app');
   const tools = { brctl: ctx.env.brctl };
-  const bridge = defaultBridge(host);
+  const bridge = h.net;
   const web = runContainer(bridge, { name: 'web', ns: nsName(ctx.name, 'web') }, tools);
   // Same compose project network name both times; Docker gives each creation a new ID, hence a new br-.
   const clash = userNetwork(ctx.name, host, 'renamed_default', OVERLAPPING);
@@ -47,8 +48,8 @@ function build(ctx: LabContext): LabModel {
   const healthy = [seenAs('hostapp', 'network_mode: host'), seenAs('web', 'bridge, MASQUERADE')];
 
   const steps: Step[] = [
-    dockerHostStep(host),
-    internetStep(host, wan),
+    hostStep(h),
+    internetStep(h),
     {
       title: "The customer's database network",
       why:

@@ -5,7 +5,7 @@ import { nsName } from '../src/model/names.js';
 import { addrAdd, linkUp, macvlanAdd, routeAdd } from '../src/ops/ip.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { dockerHostStep, internetStep } from './common.js';
+import { dockerHost, hostStep, internetStep } from './parts.js';
 
 const TITLE = 'macvlan: containers as neighbours on the uplink LAN';
 
@@ -18,8 +18,8 @@ const CONTAINERS = [
 ] as const;
 
 function build(ctx: LabContext): LabModel {
-  const host = nsName(ctx.name, 'host');
-  const wan = nsName(ctx.name, 'wan');
+  const h = dockerHost(ctx);
+  const { host, wan } = h;
   const uplink = WAN.uplink;
   const [c1, c2] = CONTAINERS;
 
@@ -28,8 +28,8 @@ function build(ctx: LabContext): LabModel {
   ];
 
   const steps: Step[] = [
-    dockerHostStep(host),
-    internetStep(host, wan),
+    hostStep(h),
+    internetStep(h),
     ...CONTAINERS.map(
       (c, i): Step => ({
         title: `Start ${c.name} on the macvlan network`,

@@ -4,22 +4,23 @@ import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.
 import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { defaultBridge, dockerHostStep, internetStep, runContainer } from './common.js';
+import { runContainer } from './common.js';
+import { dockerHost, hostStep, internetStep } from './parts.js';
 
 const TITLE = 'Network modes: host, none and container:<name>';
 
 function build(ctx: LabContext): LabModel {
-  const host = nsName(ctx.name, 'host');
-  const wan = nsName(ctx.name, 'wan');
+  const h = dockerHost(ctx);
+  const { host, wan } = h;
   const tools = { brctl: ctx.env.brctl };
-  const bridge = defaultBridge(host);
+  const bridge = h.net;
   const appNs = nsName(ctx.name, 'app');
   const noneNs = nsName(ctx.name, 'none');
   const app = runContainer(bridge, { name: 'app', ns: appNs }, tools);
 
   const steps: Step[] = [
-    dockerHostStep(host),
-    internetStep(host, wan),
+    hostStep(h),
+    internetStep(h),
     {
       title: 'Create docker0',
       why: `The default bridge (${DOCKER0.subnet}), for the one container here that uses bridge mode.`,
