@@ -9,6 +9,7 @@ import { modesLab } from './modes.js';
 import { namespacesLab } from './namespaces.js';
 import { overlayLab } from './overlay.js';
 import { portsLab } from './ports.js';
+import { scaleLab } from './scale.js';
 import { vethLab } from './veth.js';
 
 /** Every lab nslab knows, in the order `nslab ls` shows them (`nslab lab list` sorts by number). */
@@ -24,4 +25,5 @@ export const LABS: readonly LabDefinition[] = [
   macvlanLab,
   overlayLab,
   incidentLab,
+  scaleLab,
 ];

@@ -1,25 +1,89 @@
-import type { Runner } from '../exec/runner.js';
+import { CommandError, type Runner } from '../exec/runner.js';
 import type { Op } from '../ops/op.js';
+import { planBatches, type Batch } from './batches.js';
 import type { Journal } from './journal.js';
 
+export interface ApplyOptions {
+  /** Processes at the same time when no batch waits for another (2 cores: 2). */
+  readonly concurrency?: number;
+}
+
+// Batches of ip commands inside a lab namespace can share one process with other such
+// batches that are ready at the same moment (see fan-out.ts); the rest run as they are.
+const fannable = (b: Batch): boolean => b.key !== undefined && b.key.startsWith('ip|') && b.key !== 'ip|';
+
 /**
- * Applies ops in order, journaling each before it runs. Stops at the first failure and
- * rethrows it; the caller rolls back from the journal (see teardown).
+ * Applies ops, grouped into as few processes as is safe (see batches.ts), independent
+ * batches side by side. Every op is journaled before its process starts and marked with
+ * what became of it after. Stops starting work at the first failure, lets running
+ * processes finish, and rethrows it; the caller rolls back from the journal (see teardown).
  */
-export async function applyOps(ops: readonly Op[], runner: Runner, journal: Journal): Promise<void> {
+export async function applyOps(ops: readonly Op[], runner: Runner, journal: Journal, options: ApplyOptions = {}): Promise<void> {
+  const concurrency = options.concurrency ?? 2;
+  const batches = planBatches(ops);
+  const state = batches.map(() => 'waiting' as 'waiting' | 'running' | 'done');
+  let failure: unknown;
+  let running = 0;
+  await new Promise<void>((resolve) => {
+    const pump = () => {
+      if (running === 0 && (failure !== undefined || state.every((s) => s === 'done'))) return resolve();
+      const ready = batches.flatMap((b, i) => (state[i] === 'waiting' && [...b.after].every((d) => state[d] === 'done') ? [i] : []));
+      const fan = ready.filter((i) => fannable(batches[i]!));
+      const share = Math.ceil(fan.length / concurrency);
+      const units = [...ready.filter((i) => !fannable(batches[i]!)).map((i) => [i]), ...Array.from({ length: concurrency }, (_, k) => fan.slice(k * share, (k + 1) * share))];
+      for (const unit of units.filter((u) => u.length > 0)) {
+        if (failure !== undefined || running >= concurrency) break;
+        for (const i of unit) state[i] = 'running';
+        running++;
+        applyUnit(unit.map((i) => batches[i]!), runner, journal)
+          .catch((err: unknown) => (failure ??= err))
+          .finally(() => {
+            for (const i of unit) state[i] = 'done';
+            running--;
+            pump();
+          });
+      }
+    };
+    pump();
+  });
+  if (failure !== undefined) throw failure;
+}
+
+/** One process: a lone op, one batch, or ready batches of several namespaces together. */
+async function applyUnit(unit: readonly Batch[], runner: Runner, journal: Journal): Promise<void> {
+  // Batches ready together are independent of each other, so grouping them by namespace
+  // (as one process needs) changes no order that matters; within a namespace, plan order.
+  const ops = [...unit].sort((a, b) => (a.key ?? '').localeCompare(b.key ?? '')).flatMap((b) => b.ops);
+  const seqs = await journalIntents(ops, runner, journal);
+  if (unit.length === 1 && unit[0]!.key === undefined) {
+    try {
+      await runner.run(ops[0]!.cmd);
+    } catch (err) {
+      journal.mark(seqs[0]!, 'failed');
+      throw err;
+    }
+    journal.mark(seqs[0]!, 'done');
+    return;
+  }
+  const r = await runner.runBatch(ops.map((op) => op.cmd));
+  // 'unknown' (the tool did not say which line failed) stays an intent: teardown undoes it.
+  for (const [i, outcome] of r.outcomes.entries()) if (outcome !== 'unknown') journal.mark(seqs[i]!, outcome);
+  if (r.error) throw new CommandError(r.error);
+}
+
+/**
+ * Writes an intent per op, in order, before anything of the process runs. This is the one
+ * place an op becomes "journaled": each intent is on file when `intend` returns.
+ */
+async function journalIntents(ops: readonly Op[], runner: Runner, journal: Journal): Promise<number[]> {
+  const seqs: number[] = [];
   for (const op of ops) {
     let undo = op.undo;
     if (op.capture && !runner.dryRun) {
       const previous = await runner.run(op.capture.read);
       undo = op.capture.undo(previous.stdout);
     }
-    const seq = journal.intend({ summary: op.summary, cmd: op.cmd, undo, guard: op.guard, creates: op.creates, within: op.within });
-    try {
-      await runner.run(op.cmd);
-    } catch (err) {
-      journal.mark(seq, 'failed');
-      throw err;
-    }
-    journal.mark(seq, 'done');
+    seqs.push(journal.intend({ summary: op.summary, cmd: op.cmd, undo, guard: op.guard, creates: op.creates, within: op.within }));
   }
+  return seqs;
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, fsyncSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { NslabError } from '../errors.js';
 import type { Cmd } from '../exec/command.js';
 import type { ObjectKey, UndoGuard } from '../ops/op.js';
@@ -13,19 +13,30 @@ export interface JournalEntry {
   readonly guard?: UndoGuard | undefined;
   readonly creates?: ObjectKey | undefined;
   readonly within: readonly ObjectKey[];
-  /** intent: written before the command ran, so it may or may not have taken effect. */
-  readonly status: 'intent' | 'done' | 'failed';
+  /**
+   * intent: written before the command ran, so it may or may not have taken effect.
+   * skipped: it was in a batch that stopped (or rolled back) before it, so it never took effect.
+   */
+  readonly status: 'intent' | Outcome;
+}
+
+export type Outcome = 'done' | 'failed' | 'skipped';
+
+/** Whether an entry's op may have changed the kernel (so teardown must undo it). */
+export function mayHaveApplied(e: JournalEntry): boolean {
+  return e.status === 'intent' || e.status === 'done';
 }
 
 export type NewEntry = Omit<JournalEntry, 'seq' | 'status'>;
 
 export interface Journal {
+  /** Records an op before it runs; once it returns, the record outlives this process. */
   intend(entry: NewEntry): number;
-  mark(seq: number, status: 'done' | 'failed'): void;
+  mark(seq: number, status: Outcome): void;
   entries(): JournalEntry[];
 }
 
-type Line = { t: 'op'; e: Omit<JournalEntry, 'status'> } | { t: 'status'; seq: number; status: 'done' | 'failed' };
+type Line = { t: 'op'; e: Omit<JournalEntry, 'status'> } | { t: 'status'; seq: number; status: Outcome };
 
 function fold(lines: readonly Line[]): JournalEntry[] {
   const byseq = new Map<number, JournalEntry>();
@@ -50,7 +61,7 @@ export class MemoryJournal implements Journal {
     return seq;
   }
 
-  mark(seq: number, status: 'done' | 'failed'): void {
+  mark(seq: number, status: Outcome): void {
     this.#lines.push({ t: 'status', seq, status });
   }
 
@@ -60,13 +71,17 @@ export class MemoryJournal implements Journal {
 }
 
 /**
- * Write-ahead journal, one JSON line per event, synced before the command runs: after a
- * crash at any point, every op that might have taken effect is on disk.
+ * Write-ahead journal, one JSON line per event, written (write(2) returned) before the
+ * command runs: when the process dies at any point, every op that might have taken
+ * effect is in the file. No fsync: what it would guard against is the machine going
+ * down, and namespaces, veths and their rules do not survive that either (fsync per
+ * batch cost 0.18 s of a 1.2 s setup of 200 containers).
  */
 export class FileJournal implements Journal {
   readonly path: string;
   #seq: number;
   readonly #fault = new FaultCounter(faultPlanFromEnv());
+  #fd: number | undefined;
 
   constructor(path: string) {
     this.path = path;
@@ -79,7 +94,7 @@ export class FileJournal implements Journal {
     return seq;
   }
 
-  mark(seq: number, status: 'done' | 'failed'): void {
+  mark(seq: number, status: Outcome): void {
     this.#append({ t: 'status', seq, status });
     if (status === 'done') this.#fault.opDone();
   }
@@ -88,14 +103,17 @@ export class FileJournal implements Journal {
     return readJournal(this.path, { missingOk: true });
   }
 
+  /** Lets go of the file (the journal can still be read by path). */
+  close(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+
+  // One descriptor for the journal's life: opening the file per line cost a third of the
+  // journal's time at 3,200 lines.
   #append(line: Line): void {
-    const fd = openSync(this.path, 'a');
-    try {
-      appendFileSync(fd, `${JSON.stringify(line)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    this.#fd ??= openSync(this.path, 'a');
+    writeSync(this.#fd, `${JSON.stringify(line)}\n`);
   }
 }
 

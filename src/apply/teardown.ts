@@ -1,8 +1,10 @@
 import { AggregateNslabError } from '../errors.js';
-import { cmd, type Cmd } from '../exec/command.js';
-import type { Runner } from '../exec/runner.js';
+import { batchKey } from '../exec/batch.js';
+import type { Cmd } from '../exec/command.js';
+import type { CmdResult, Runner } from '../exec/runner.js';
+import { pidsInNamespaces } from '../kernel/netns-fs.js';
 import type { UndoGuard } from '../ops/op.js';
-import type { JournalEntry } from './journal.js';
+import { mayHaveApplied, type JournalEntry } from './journal.js';
 
 // Messages that mean the object is already gone: undo treats them as success.
 const GONE = [
@@ -27,18 +29,18 @@ export function isGone(stderr: string): boolean {
  * failed, or when an object it lives in is itself removed by this teardown: deleting a
  * namespace takes its links, addresses, routes, sysctls and rules with it.
  */
-export function undoCommands(entries: readonly JournalEntry[]): { summary: string; cmd: Cmd; guard?: UndoGuard | undefined }[] {
-  const removed = new Set(entries.filter((e) => e.status !== 'failed' && e.creates && e.undo).map((e) => e.creates!));
+export function undoCommands(entries: readonly JournalEntry[]): UndoStep[] {
+  const removed = new Set(entries.filter((e) => mayHaveApplied(e) && e.creates && e.undo).map((e) => e.creates!));
   return [...entries]
     .reverse()
-    .filter((e) => e.status !== 'failed' && e.undo !== undefined)
+    .filter((e) => mayHaveApplied(e) && e.undo !== undefined)
     .filter((e) => !e.within.some((key) => removed.has(key)))
     .map((e) => ({ summary: `undo: ${e.summary}`, cmd: e.undo!, ...(e.guard ? { guard: e.guard } : {}) }));
 }
 
 /** Namespaces the journal created: their processes must die before the namespace can. */
 export function createdNamespaces(entries: readonly JournalEntry[]): string[] {
-  return entries.filter((e) => e.status !== 'failed' && e.creates?.startsWith('netns:')).map((e) => e.creates!.slice('netns:'.length));
+  return entries.filter((e) => mayHaveApplied(e) && e.creates?.startsWith('netns:')).map((e) => e.creates!.slice('netns:'.length));
 }
 
 /**
@@ -46,13 +48,8 @@ export function createdNamespaces(entries: readonly JournalEntry[]): string[] {
  * at the end; "not found" counts as done, so teardown can be repeated safely.
  */
 export async function teardown(entries: readonly JournalEntry[], runner: Runner): Promise<void> {
-  const errors: Error[] = [];
-  for (const ns of createdNamespaces(entries)) await killNamespaceProcesses(ns, runner);
-  for (const step of undoCommands(entries)) {
-    if (step.guard && (await guardKeeps(step.guard, runner))) continue;
-    const r = await runner.run(step.cmd, { allowFail: true });
-    if (r.exitCode !== 0 && !isGone(r.stderr)) errors.push(new Error(`${step.summary}: ${r.stderr.trim() || `exit ${r.exitCode}`}`));
-  }
+  killProcessesIn(createdNamespaces(entries), runner);
+  const errors = await runUndo(undoCommands(entries), runner);
   if (errors.length > 0) throw new AggregateNslabError('teardown left errors', errors, 'run `nslab clean` to retry by name');
 }
 
@@ -62,19 +59,65 @@ async function guardKeeps(guard: UndoGuard, runner: Runner): Promise<boolean> {
   return r.exitCode !== 0 || new RegExp(guard.keepIf, 'm').test(r.stdout);
 }
 
+export interface UndoStep {
+  readonly summary: string;
+  readonly cmd: Cmd;
+  readonly guard?: UndoGuard | undefined;
+}
+
+/**
+ * Runs undo steps in order, consecutive ones of one batch key in one process (deleting
+ * 200 namespaces is one `ip -batch`). A batch stops at its failing line: that line is
+ * judged like any undo and the rest resumes in a new batch. A guarded step is checked and
+ * run on its own. Returns the real failures.
+ */
+export async function runUndo(steps: readonly UndoStep[], runner: Runner): Promise<Error[]> {
+  const errors: Error[] = [];
+  const judge = (step: UndoStep, r: CmdResult) => {
+    if (r.exitCode !== 0 && !isGone(r.stderr)) errors.push(new Error(`${step.summary}: ${r.stderr.trim() || `exit ${r.exitCode}`}`));
+  };
+  const key = (step: UndoStep) => (step.guard ? undefined : batchKey(step.cmd));
+  let i = 0;
+  while (i < steps.length) {
+    const first = key(steps[i]!);
+    let end = i + 1;
+    while (first !== undefined && end < steps.length && key(steps[end]!) === first) end++;
+    const group = steps.slice(i, end);
+    if (group.length === 1) {
+      const step = group[0]!;
+      if (!(step.guard && (await guardKeeps(step.guard, runner)))) judge(step, await runner.run(step.cmd, { allowFail: true }));
+      i = end;
+      continue;
+    }
+    const r = await runner.runBatch(group.map((s) => s.cmd));
+    const failed = r.outcomes.findIndex((o) => o !== 'done');
+    if (failed === -1) i = end;
+    else if (r.outcomes[failed] === 'failed' && r.error) {
+      judge(group[failed]!, r.error);
+      i += failed + 1;
+    } else {
+      // The tool did not say which line failed: finish this group one command at a time.
+      for (const step of group.slice(failed)) judge(step, await runner.run(step.cmd, { allowFail: true }));
+      i = end;
+    }
+  }
+  return errors;
+}
+
 /**
  * A namespace with a process still inside outlives `ip netns del` (and keeps its veths),
- * so servers started in it are killed first.
+ * so servers started in it are killed first. Dry-runs touch nothing.
  */
-export async function killNamespaceProcesses(ns: string, runner: Runner): Promise<void> {
-  const r = await runner.run(cmd('ip', ['netns', 'pids', ns]), { allowFail: true });
-  if (r.exitCode !== 0) return;
-  for (const pid of r.stdout.split(/\s+/).filter(Boolean).map(Number)) {
-    if (pid === process.pid) continue;
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
+export function killProcessesIn(namespaces: readonly string[], runner: Runner): void {
+  if (runner.dryRun || namespaces.length === 0) return;
+  for (const pids of pidsInNamespaces(namespaces).values()) {
+    for (const pid of pids) {
+      if (pid === process.pid) continue;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
   }
 }

@@ -37,7 +37,7 @@ const FLAGS: Readonly<Record<keyof LabOptionArgs, string>> = {
 export function labOptionValues(def: LabDefinition, args: LabOptionArgs): LabOptions {
   const given: Record<string, string | number | boolean> = {};
   if (args.subnet !== undefined) given.subnet = String(args.subnet);
-  if (args.containers !== undefined) given.containers = validateContainerCount(args.containers);
+  if (args.containers !== undefined) given.containers = validateContainerCount(args.containers, def.maxContainers);
   if (args.bridge !== undefined) given.bridge = String(args.bridge);
   if (args.rootNs) given.rootNs = true;
   // Published ports travel as one string: manifests hold flat values.

@@ -1,5 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { cleanCommand } from './commands/clean.js';
+import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
 import { execCommand } from './commands/exec.js';
 import { labCommand } from './commands/lab.js';
@@ -29,6 +30,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command(labCommand(action))
     .command(lsCommand(action))
     .command(cleanCommand(action))
+    .command(doctorCommand(action))
     .demandCommand(1, 'name a command, e.g. `nslab run docker0`')
     .strict()
     .parserConfiguration({ 'populate--': true })

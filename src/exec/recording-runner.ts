@@ -1,5 +1,7 @@
+import { batchOutcomes, batchProcess } from './batch.js';
+import { isFanOut } from './fan-out.js';
 import { renderCmd, type Cmd } from './command.js';
-import { CommandError, type Background, type CmdResult, type RunOptions, type Runner } from './runner.js';
+import { CommandError, type Background, type BatchResult, type CmdResult, type RunOptions, type Runner } from './runner.js';
 
 export type Reply = Partial<Pick<CmdResult, 'exitCode' | 'stdout' | 'stderr'>>;
 export type Responder = (c: Cmd) => Reply | undefined;
@@ -32,6 +34,19 @@ export class RecordingRunner implements Runner {
     };
     if (result.exitCode !== 0 && !options.allowFail) throw new CommandError(result);
     return result;
+  }
+
+  /**
+   * Records each command of the batch as if it ran alone (dry-run shows one line per op),
+   * stopping at the first failure with the real tools' semantics (see batchOutcomes).
+   */
+  async runBatch(cmds: readonly Cmd[]): Promise<BatchResult> {
+    if (cmds.length > 0 && !isFanOut(cmds)) batchProcess(cmds);
+    for (const [i, c] of cmds.entries()) {
+      const r = await this.run(c, { allowFail: true });
+      if (r.exitCode !== 0) return { outcomes: batchOutcomes(c.file, cmds.length, r.exitCode, i), error: r };
+    }
+    return { outcomes: batchOutcomes('ip', cmds.length, 0, undefined), error: undefined };
   }
 
   async start(c: Cmd): Promise<Background> {

@@ -1,3 +1,4 @@
+import type { BatchOutcome } from './batch.js';
 import type { Cmd } from './command.js';
 import { renderCmd } from './command.js';
 
@@ -35,6 +36,17 @@ export interface Background {
   stop(): Promise<void>;
 }
 
+/** Commands run as one process (see batch.ts). */
+export interface BatchResult {
+  /** One per command, in order. */
+  readonly outcomes: readonly BatchOutcome[];
+  /**
+   * Why the batch failed, as if the failing command had run alone (its cmd, exit code and
+   * stderr); the batch process's own result when the failing line cannot be told.
+   */
+  readonly error: CmdResult | undefined;
+}
+
 /**
  * The only door to process execution. The real runner spawns; the recording runner
  * (dry-run, unit tests) writes down what would run and answers from a script.
@@ -42,6 +54,12 @@ export interface Background {
 export interface Runner {
   readonly dryRun: boolean;
   run(cmd: Cmd, options?: RunOptions): Promise<CmdResult>;
+  /**
+   * Runs commands that share a batch key (see batch.ts), or `ip` commands of several lab
+   * namespaces grouped by namespace (see fan-out.ts), in one process, stopping at the
+   * first failure. Never throws for a failing command: the outcomes say what applied.
+   */
+  runBatch(cmds: readonly Cmd[]): Promise<BatchResult>;
   start(cmd: Cmd, options?: StartOptions): Promise<Background>;
   /** Runs with the terminal attached (`nslab exec`); resolves to the exit code. */
   attach(cmd: Cmd): Promise<number>;

@@ -8,6 +8,8 @@ export const PACKAGES: Readonly<Record<string, string>> = {
   bridge: 'iproute2',
   iptables: 'iptables',
   'iptables-save': 'iptables',
+  'iptables-restore': 'iptables',
+  fping: 'fping',
   ping: 'iputils-ping',
   sysctl: 'procps',
   brctl: 'bridge-utils',

@@ -2,7 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentCmd } from '../agent/agent.js';
 import { readJournal } from '../apply/journal.js';
-import { isGone, killNamespaceProcesses, teardown } from '../apply/teardown.js';
+import { isGone, killProcessesIn, runUndo, teardown } from '../apply/teardown.js';
 import { resolvConfPath } from '../docker/embedded-dns.js';
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
@@ -60,12 +60,12 @@ export async function cleanAll(runner: Runner, only?: string): Promise<CleanRepo
   }
   const prefix = only === undefined ? NS_PREFIX : `${NS_PREFIX}${only}-`;
   const doomed = (await namespaceIds(runner)).filter((n) => n.name.startsWith(prefix)).sort((a, b) => a.name.localeCompare(b.name));
-  for (const { name: ns } of doomed) {
-    await killNamespaceProcesses(ns, runner);
-    const r = await runner.run(cmd('ip', ['netns', 'del', ns]), { allowFail: true });
-    if (r.exitCode === 0) report.namespaces.push(ns);
-    else report.errors.push(`${ns}: ${r.stderr.trim()}`);
-  }
+  // Processes found in one pass, every `netns del` in one `ip -batch`.
+  const names = doomed.map((n) => n.name);
+  killProcessesIn(names, runner);
+  const errors = await runUndo(names.map((ns) => ({ summary: ns, cmd: cmd('ip', ['netns', 'del', ns]) })), runner);
+  report.errors.push(...errors.map((e) => e.message));
+  report.namespaces.push(...names.filter((ns) => !errors.some((e) => e.message.startsWith(`${ns}: `))));
   await peersGone(runner, doomed.flatMap((n) => (n.id === undefined ? [] : [n.id])));
   for (const lab of labsWithRootJournal(only)) {
     try {

@@ -42,6 +42,8 @@ export interface LabDefinition {
    * An option a lab does not list is refused rather than silently ignored.
    */
   readonly options?: Readonly<Record<string, string>> | undefined;
+  /** Most `--containers` it takes, when not the usual MAX_CONTAINERS (the scale lab: 250). */
+  readonly maxContainers?: number | undefined;
   /** Place in the curriculum: `nslab lab 3` finds the lab numbered 3. */
   readonly number?: number | undefined;
   /** Which article (shared/seeds) and which of its pictures the lab rebuilds, for guided mode. */

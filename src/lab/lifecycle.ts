@@ -1,10 +1,11 @@
 import { applyOps } from '../apply/apply.js';
-import { FileJournal, readJournal, type JournalEntry } from '../apply/journal.js';
+import { FileJournal, mayHaveApplied, readJournal, type JournalEntry } from '../apply/journal.js';
 import { teardown } from '../apply/teardown.js';
 import { NslabError } from '../errors.js';
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
 import { linkKindsOf, requireLinkKinds } from '../kernel/link-kinds.js';
+import { namespaceExists } from '../kernel/netns-fs.js';
 import { assertRootFree } from '../kernel/root-conflicts.js';
 import { findTool } from '../kernel/tools.js';
 import { validateLabName } from '../model/names.js';
@@ -63,8 +64,7 @@ export async function recoverStaleClaim(name: string, runner: Runner): Promise<b
 
 /** Nothing of the lab's may exist yet, and the kernel must be able to build it. */
 async function assertFree(model: LabModel, runner: Runner): Promise<void> {
-  const taken = await existingNamespaces(runner);
-  const clash = Object.values(model.nodes).find((n) => n.ns !== undefined && taken.has(n.ns));
+  const clash = Object.values(model.nodes).find((n) => n.ns !== undefined && namespaceExists(n.ns));
   if (clash) {
     throw new NslabError(`network namespace ${clash.ns} already exists and nslab has no record of creating it`, {
       hint: `remove it (\`ip netns del ${clash.ns}\`, or \`nslab clean ${model.name}\` if a crashed lab left it) or choose another --name`,
@@ -97,7 +97,7 @@ export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, r
     }
     if (hooks.signal?.aborted) throw new Error('stopped after the last step');
   } catch (err) {
-    const applied = journal.entries().filter((e) => e.status !== 'failed').length;
+    const applied = journal.entries().filter(mayHaveApplied).length;
     try {
       await teardown(journal.entries(), runner);
       forgetRootJournal(model.name);
@@ -111,6 +111,8 @@ export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, r
     const sig = stopSignalOf(hooks.signal);
     if (sig) throw new InterruptedError(sig, `lab ${model.name} was being built (${applied} of ${planOps(model.steps).length} operations applied); all of them were undone`);
     throw err;
+  } finally {
+    file.close();
   }
   markUp(model.name);
 }

@@ -4,10 +4,10 @@ import type { Ipam } from './ipam.js';
 /** Enough for any lesson, few enough that a mistyped count is caught rather than built. */
 export const MAX_CONTAINERS = 64;
 
-export function validateContainerCount(value: unknown): number {
+export function validateContainerCount(value: unknown, max = MAX_CONTAINERS): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_CONTAINERS) {
-    throw new NslabError(`invalid container count ${JSON.stringify(String(value))}`, { hint: `give a whole number from 1 to ${MAX_CONTAINERS}, e.g. --containers 3` });
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new NslabError(`invalid container count ${JSON.stringify(String(value))}`, { hint: `give a whole number from 1 to ${max}, e.g. --containers 3` });
   }
   return n;
 }

@@ -57,6 +57,7 @@ export function vethAdd(v: VethSpec): Op {
     cmd: ip(v.ns, 'link', 'add', v.name, 'type', 'veth', ...peer),
     undo: ip(v.ns, 'link', 'del', 'dev', v.name),
     creates: linkKey(v.ns, v.name),
+    alsoCreates: [linkKey(v.peerNs, v.peerName)],
     // A veth pair dies with either end's namespace, but in its own time: the kernel removes
     // a deleted namespace's links asynchronously. An end in the root namespace is therefore
     // deleted explicitly, so teardown leaves nothing there even for a moment.

@@ -37,6 +37,11 @@ export interface Op {
   /** Teardown skips `undo` when this finds something nslab did not add (see UndoGuard). */
   readonly guard?: UndoGuard | undefined;
   readonly creates?: ObjectKey | undefined;
+  /**
+   * Other objects the op brings into being that go away with `creates` (the far end of a
+   * veth pair). Only ordering uses them: an op on the peer runs after the op that made it.
+   */
+  readonly alsoCreates?: readonly ObjectKey[] | undefined;
   /** Removing any of these objects removes this op's effect as well. */
   readonly within: readonly ObjectKey[];
 }

@@ -9,15 +9,15 @@ export interface ProbeResult {
   readonly detail: string;
 }
 
-export const PING_TIMEOUT_S = 1;
+export const PING_TIMEOUT_MS = 1000;
 
-/** One ICMP echo, with a one-second deadline, from inside `ns` (out of `dev` if given). */
-export async function ping(runner: Runner, ns: string | undefined, to: string, dev?: string): Promise<ProbeResult> {
-  const args = ['-n', '-c', '1', '-W', String(PING_TIMEOUT_S), ...(dev ? ['-I', dev] : []), to];
-  const r = await runner.run(cmd('ping', args, ns), { allowFail: true, timeoutMs: 5000 });
+/** One ICMP echo from inside `ns` (out of `dev` if given), waiting at most `timeoutMs` for the reply. */
+export async function ping(runner: Runner, ns: string | undefined, to: string, dev?: string, timeoutMs = PING_TIMEOUT_MS): Promise<ProbeResult> {
+  const args = ['-n', '-c', '1', '-W', String(timeoutMs / 1000), ...(dev ? ['-I', dev] : []), to];
+  const r = await runner.run(cmd('ping', args, ns), { allowFail: true, timeoutMs: timeoutMs + 4000 });
   const p = parsePing(r.stdout, r.stderr);
   if (r.exitCode === 0 && p.received > 0) return { reached: true, rttMs: p.rttMs, detail: `${p.rttMs ?? '?'} ms` };
-  return { reached: false, detail: p.error ?? `no reply within ${PING_TIMEOUT_S} s` };
+  return { reached: false, detail: p.error ?? `no reply within ${timeoutMs} ms` };
 }
 
 /**

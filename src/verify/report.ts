@@ -7,8 +7,12 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** Beyond this many rows (a full mesh), the table lists only the expectations not met. */
+export const FULL_TABLE_MAX = 60;
+
 export function renderOutcomes(outcomes: readonly Outcome[]): string {
-  const rows = outcomes.map((o) => {
+  const shown = outcomes.length > FULL_TABLE_MAX ? outcomes.filter((o) => !o.pass).slice(0, FULL_TABLE_MAX) : outcomes;
+  const rows = shown.map((o) => {
     // State checks (command output, veth peers) hold or not; packets reach or not.
     const state = o.kind === 'output' || o.kind === 'veth-peer';
     return [
@@ -21,5 +25,6 @@ export function renderOutcomes(outcomes: readonly Outcome[]): string {
   });
   const passed = outcomes.filter((o) => o.pass).length;
   const verdict = passed === outcomes.length ? 'all expectations met' : `${outcomes.length - passed} NOT met`;
-  return `${table(['', 'expectation', 'expected', 'outcome', 'rtt / reason'], rows)}\n\n${passed}/${outcomes.length} expectations met: ${verdict}\n`;
+  const note = shown.length === outcomes.length ? '' : `(${outcomes.length} expectations: only those not met are listed, at most ${FULL_TABLE_MAX})\n`;
+  return `${note}${table(['', 'expectation', 'expected', 'outcome', 'rtt / reason'], rows)}\n\n${passed}/${outcomes.length} expectations met: ${verdict}\n`;
 }

@@ -1,9 +1,11 @@
 import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import { waitForLinks } from '../kernel/settle.js';
+import { findTool } from '../kernel/tools.js';
 import type { Expectation, Outcome, Probe } from './expectation.js';
 import { captureWhilePinging } from './probe-capture.js';
 import { dnsLookup } from './probe-dns.js';
+import { fpingMany } from './fping.js';
 import { httpGet } from './probe-http.js';
 import { outputMatches } from './probe-output.js';
 import { vethPeer } from './probe-veth-peer.js';
@@ -12,10 +14,16 @@ import { ping, tcpWhoami, type ProbeResult } from './probes.js';
 /** Maps a lab's node names to namespaces (undefined: the namespace nslab runs in). */
 export type NodeResolver = (node: string) => string | undefined;
 
-async function runProbe(runner: Runner, probe: Probe, ns: NodeResolver): Promise<ProbeResult> {
+/**
+ * Deadlines: a probe expected to fail costs its deadline, so it is short; one expected to
+ * reach usually answers in well under a millisecond and only costs its deadline when broken.
+ */
+export const DEADLINE_MS = { reach: 1000, fail: 250 } as const;
+
+async function runProbe(runner: Runner, probe: Probe, ns: NodeResolver, expect: Expectation['expect']): Promise<ProbeResult> {
   switch (probe.kind) {
     case 'ping':
-      return ping(runner, ns(probe.from), probe.to, probe.dev);
+      return ping(runner, ns(probe.from), probe.to, probe.dev, DEADLINE_MS[expect]);
     case 'tcp':
     case 'source':
       return tcpWhoami(runner, ns(probe.from), ns(probe.server), probe.to, probe.port);
@@ -53,7 +61,42 @@ function judge(e: Expectation, r: ProbeResult): Outcome {
   return { title: e.title, expect: e.expect, reached: r.reached, pass, rttMs: r.rttMs, detail, kind: e.probe.kind };
 }
 
-/** Runs every expectation, `concurrency` at a time; results keep the expectations' order. */
+/**
+ * Work units: ping expectations from one node with one expected outcome share one fping
+ * (when fping is installed); every other expectation is a unit of its own.
+ */
+function units(expectations: readonly Expectation[], indices: readonly number[], fping: boolean): number[][] {
+  const groups = new Map<string, number[]>();
+  const out: number[][] = [];
+  for (const i of indices) {
+    const p = expectations[i]!.probe;
+    // A ping out of a given interface (-I) runs alone.
+    if (!fping || p.kind !== 'ping' || p.dev !== undefined) {
+      out.push([i]);
+      continue;
+    }
+    const key = `${p.from}|${expectations[i]!.expect}`;
+    const g = groups.get(key) ?? [];
+    if (g.length === 0) out.push(g);
+    g.push(i);
+    groups.set(key, g);
+  }
+  return out;
+}
+
+async function runUnit(runner: Runner, expectations: readonly Expectation[], unit: readonly number[], ns: NodeResolver): Promise<ProbeResult[]> {
+  const first = expectations[unit[0]!]!;
+  if (unit.length === 1 || first.probe.kind !== 'ping') return [await runProbe(runner, first.probe, ns, first.expect)];
+  const targets = unit.map((i) => (expectations[i]!.probe as Extract<Probe, { kind: 'ping' }>).to);
+  const got = await fpingMany(runner, ns(first.probe.from), targets, DEADLINE_MS[first.expect]);
+  return targets.map((t) => got.get(t)!);
+}
+
+/**
+ * Runs every expectation, `concurrency` units at a time, and gives each its own outcome in
+ * the expectations' order. Probes that should reach and did not are tried once more (a
+ * lost first packet is not a broken network), again grouped.
+ */
 export async function verify(
   runner: Runner,
   expectations: readonly Expectation[],
@@ -69,18 +112,21 @@ export async function verify(
   // Lab namespaces only: links in the root namespace are not the lab's to wait for.
   const settle = options.namespaces ?? expectations.flatMap((e) => probeNodes(e.probe).map(ns));
   await waitForLinks(runner, settle.filter((n): n is string => n !== undefined));
-  const outcomes: Outcome[] = new Array(expectations.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < expectations.length) {
-      const i = next++;
-      const e = expectations[i]!;
-      let r = await runProbe(runner, e.probe, ns);
-      // One retry for probes that should reach: a lost first packet is not a broken network.
-      if (!r.reached && e.expect === 'reach') r = await runProbe(runner, e.probe, ns);
-      outcomes[i] = judge(e, r);
-    }
+  const fping = findTool('fping') !== undefined;
+  const results: ProbeResult[] = new Array(expectations.length);
+  const pass = async (indices: readonly number[]) => {
+    const work = units(expectations, indices, fping);
+    let next = 0;
+    const worker = async () => {
+      while (next < work.length) {
+        const unit = work[next++]!;
+        const got = await runUnit(runner, expectations, unit, ns);
+        for (const [k, i] of unit.entries()) results[i] = got[k]!;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, work.length) }, worker));
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, expectations.length) }, worker));
-  return outcomes;
+  await pass(expectations.map((_, i) => i));
+  await pass(expectations.flatMap((e, i) => (e.expect === 'reach' && !results[i]!.reached ? [i] : [])));
+  return expectations.map((e, i) => judge(e, results[i]!));
 }

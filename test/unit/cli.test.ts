@@ -2,14 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cli } from './support.js';
 
-export async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+export { cli };
 
 beforeAll(() => {
   process.env.NSLAB_STATE_DIR = mkdtempSync(join(tmpdir(), 'nslab-cli-'));
@@ -19,7 +14,7 @@ describe('nslab CLI (in-process)', () => {
   it('has --help for every command', async () => {
     const top = await cli('--help');
     expect(top.code).toBe(0);
-    for (const c of ['run', 'up', 'down', 'verify', 'exec', 'ls', 'clean']) {
+    for (const c of ['run', 'up', 'down', 'verify', 'exec', 'ls', 'clean', 'doctor']) {
       expect(top.out).toContain(`nslab ${c}`);
       const sub = await cli(c, '--help');
       expect(sub.code, c).toBe(0);

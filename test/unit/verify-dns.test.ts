@@ -42,6 +42,7 @@ describe('dns probe', () => {
   it('ping with dev pings out of that interface (ping -I)', async () => {
     const runner = new RecordingRunner({ dryRun: false, responder: () => ({ exitCode: 1, stdout: '1 packets transmitted, 0 received' }) });
     await verify(runner, [{ title: 'host -> c1 out of eth0', probe: { kind: 'ping', from: 'host', to: '198.51.100.65', dev: 'eth0' }, expect: 'fail' }], ns);
-    expect(runner.lines().filter((l) => l.includes(' ping '))).toEqual(['ip netns exec nslab-t-host ping -n -c 1 -W 1 -I eth0 198.51.100.65']);
+    // Expected to fail, so a short deadline (verify.ts DEADLINE_MS): a failure costs 0.25 s.
+    expect(runner.lines().filter((l) => l.includes(' ping '))).toEqual(['ip netns exec nslab-t-host ping -n -c 1 -W 0.25 -I eth0 198.51.100.65']);
   });
 });

@@ -1,0 +1,27 @@
+// Builds dist/nslab.mjs, one ESM file of nslab and most of its dependencies,
+// so bin/nslab starts without compiling TypeScript: ~0.1 s instead of ~0.45 s through tsx.
+// The in-namespace agent is plain JavaScript run as its own file; it is copied next to the
+// bundle, where agent.ts looks for it.
+import { cpSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+await build({
+  entryPoints: [join(root, 'src/cli/bin.ts')],
+  outfile: join(dist, 'nslab.mjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // pino is CommonJS with runtime requires, execa is only loaded on demand: both stay in
+  // node_modules; the rest (yargs is ~60 small ES modules) is inlined, which saves most of
+  // the module loading at start.
+  external: ['pino', 'execa'],
+  logLevel: 'warning',
+});
+cpSync(join(root, 'src/agent/agent.mjs'), join(dist, 'agent.mjs'));
+cpSync(join(root, 'src/agent/commands'), join(dist, 'commands'), { recursive: true });

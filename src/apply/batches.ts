@@ -1,0 +1,105 @@
+import { batchKey } from '../exec/batch.js';
+import type { Op } from '../ops/op.js';
+
+/**
+ * Groups ops into as few processes as is safe. Ops that share a batch key (same tool, same
+ * namespace) join one batch unless an op between them in the plan must run in between;
+ * the rest run alone. The commands run in one namespace always run in plan order (each
+ * batch there waits for the one before). Across namespaces, two ops are kept in order
+ * when they conflict, that is when they touch the same thing:
+ *   - a link (by namespace and name): addr, up, master on it, or creating it;
+ *   - a whole namespace: creating it, or any op there that names no link of its own
+ *     (a route via a gateway needs the address in place; a rule, a sysctl, a daemon);
+ * and every op reads that the namespaces it lives in exist. A conflicting op always
+ * runs after the one before it in the plan (same batch in order, or a later batch that
+ * waits for it), so the kernel sees each object's commands in the plan's order.
+ */
+export interface Batch {
+  /** Undefined: one op that cannot share a process (brctl, sysctl, an agent, a capture). */
+  readonly key: string | undefined;
+  readonly ops: Op[];
+  /** Indices of batches that must finish before this one starts. */
+  readonly after: Set<number>;
+}
+
+interface Access {
+  readonly ns: string;
+  /** A link name, or '*' for the namespace as a whole. */
+  readonly obj: string;
+  readonly write: boolean;
+}
+
+function parseKey(key: string): { ns: string; dev?: string } | undefined {
+  if (key.startsWith('netns:')) return { ns: key.slice('netns:'.length) };
+  const m = /^link:([^/]*)\/(.+)$/.exec(key);
+  return m ? { ns: m[1]!, dev: m[2]! } : undefined;
+}
+
+// `lo` exists from the moment its namespace does; any other link must be made in the plan
+// for its ops to count as touching that link alone.
+function accesses(op: Op, made: ReadonlySet<string>): Access[] {
+  const out: Access[] = [];
+  const home = op.cmd.netns ?? '';
+  let homeLink = false;
+  const created = [op.creates, ...(op.alsoCreates ?? [])].filter((k): k is string => k !== undefined);
+  for (const key of [...created, ...op.within]) {
+    const k = parseKey(key);
+    if (!k) continue;
+    if (k.dev === undefined) {
+      out.push({ ns: k.ns, obj: '*', write: created.includes(key) });
+      continue;
+    }
+    const known = created.includes(key) || k.dev === 'lo' || made.has(key);
+    out.push({ ns: k.ns, obj: known ? k.dev : '*', write: true });
+    if (k.ns === home) homeLink = true;
+  }
+  const createsNamespace = created.some((key) => key.startsWith('netns:'));
+  if (!homeLink && !createsNamespace) out.push({ ns: home, obj: '*', write: true });
+  return out;
+}
+
+/** Which batches touched what: the index conflicts are looked up in. */
+class Touches {
+  readonly #by = new Map<string, Set<number>>();
+
+  conflicts(a: Access): number[] {
+    const ids = a.obj === '*' ? (a.write ? [`w*${a.ns}`, `r*${a.ns}`, `l*${a.ns}`] : [`w*${a.ns}`]) : [`w*${a.ns}`, `l:${a.ns}/${a.obj}`];
+    return ids.flatMap((id) => [...(this.#by.get(id) ?? [])]);
+  }
+
+  record(a: Access, batch: number): void {
+    const ids = a.obj === '*' ? [a.write ? `w*${a.ns}` : `r*${a.ns}`] : [`l:${a.ns}/${a.obj}`, `l*${a.ns}`];
+    for (const id of ids) {
+      const set = this.#by.get(id) ?? new Set<number>();
+      set.add(batch);
+      this.#by.set(id, set);
+    }
+  }
+}
+
+export function planBatches(ops: readonly Op[]): Batch[] {
+  const batches: Batch[] = [];
+  const touches = new Touches();
+  const made = new Set<string>();
+  const lastIn = new Map<string, number>();
+  for (const op of ops) {
+    const access = accesses(op, made);
+    const ns = op.cmd.netns ?? '';
+    const previous = lastIn.get(ns);
+    const deps = [...access.flatMap((a) => touches.conflicts(a)), ...(previous === undefined ? [] : [previous])];
+    const last = Math.max(-1, ...deps);
+    const key = op.capture ? undefined : batchKey(op.cmd);
+    let target = key === undefined ? -1 : batches.findIndex((b, i) => i >= last && b.key === key);
+    if (target === -1) {
+      target = batches.length;
+      batches.push({ key, ops: [], after: new Set() });
+    }
+    const batch = batches[target]!;
+    batch.ops.push(op);
+    for (const d of deps) if (d !== target) batch.after.add(d);
+    for (const a of access) touches.record(a, target);
+    lastIn.set(ns, target);
+    for (const k of [op.creates, ...(op.alsoCreates ?? [])]) if (k) made.add(k);
+  }
+  return batches;
+}

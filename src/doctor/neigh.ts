@@ -1,0 +1,63 @@
+import { cmd } from '../exec/command.js';
+import type { Runner } from '../exec/runner.js';
+import type { Check } from './check.js';
+
+export const GC_KEYS = ['gc_thresh1', 'gc_thresh2', 'gc_thresh3'] as const;
+export type GcKey = (typeof GC_KEYS)[number];
+export type GcThresholds = Record<GcKey, number>;
+
+const sysctlName = (k: GcKey) => `net.ipv4.neigh.default.${k}`;
+
+/**
+ * Neighbour entries a full mesh of `containers` on one bridge needs at once. The limits
+ * are the kernel's, for every namespace together: each container learns every other one
+ * (N*(N-1)), and each container and the host learn each other through the gateway (2N).
+ */
+export function neighboursNeeded(containers: number): number {
+  return containers * (containers - 1) + 2 * containers;
+}
+
+/** The largest full mesh a hard limit of `thresh3` entries holds. */
+export function largestMesh(thresh3: number): number {
+  let n = 1;
+  while (neighboursNeeded(n + 1) <= thresh3) n++;
+  return n;
+}
+
+export async function readThresholds(runner: Runner): Promise<GcThresholds> {
+  const values = await Promise.all(GC_KEYS.map(async (k) => Number((await runner.run(cmd('sysctl', ['-n', sysctlName(k)]))).stdout.trim())));
+  return { gc_thresh1: values[0]!, gc_thresh2: values[1]!, gc_thresh3: values[2]! };
+}
+
+/**
+ * Past gc_thresh3 the kernel refuses new entries and drops the packets waiting on them;
+ * past gc_thresh2 it starts evicting entries older than 5 s. gc_thresh1 (the floor below
+ * which nothing is collected) is left alone.
+ */
+export function judgeThresholds(t: GcThresholds, containers: number): Check {
+  const need = neighboursNeeded(containers);
+  const name = `neighbour table for ${containers} containers`;
+  const now = `gc_thresh1/2/3 = ${t.gc_thresh1}/${t.gc_thresh2}/${t.gc_thresh3}, a full mesh needs ${need} entries`;
+  if (need > t.gc_thresh3) {
+    return { name, status: 'fail', detail: `${now}: past gc_thresh3 the kernel drops packets (largest mesh now: ${largestMesh(t.gc_thresh3)} containers)`, fixable: true };
+  }
+  if (need > t.gc_thresh2) return { name, status: 'warn', detail: `${now}: entries past gc_thresh2 are evicted after 5 s`, fixable: true };
+  return { name, status: 'ok', detail: now };
+}
+
+/** What --fix sets: room for the mesh and as much again for other labs, never lowering. */
+export function raisedThresholds(t: GcThresholds, containers: number): GcThresholds {
+  const need = neighboursNeeded(containers);
+  return { gc_thresh1: t.gc_thresh1, gc_thresh2: Math.max(t.gc_thresh2, need), gc_thresh3: Math.max(t.gc_thresh3, 2 * need) };
+}
+
+/** Writes the thresholds that differ; returns what changed, as `key: old -> new`. */
+export async function writeThresholds(runner: Runner, from: GcThresholds, to: GcThresholds): Promise<string[]> {
+  const changed: string[] = [];
+  for (const k of GC_KEYS) {
+    if (from[k] === to[k]) continue;
+    await runner.run(cmd('sysctl', ['-w', `${sysctlName(k)}=${to[k]}`]));
+    changed.push(`${sysctlName(k)}: ${from[k]} -> ${to[k]}`);
+  }
+  return changed;
+}
