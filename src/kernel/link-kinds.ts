@@ -5,7 +5,6 @@ import type { Op } from '../ops/op.js';
 
 // What each kind needs to be created on its own in an empty namespace.
 const PROBE_ARGS: Readonly<Record<string, readonly string[]>> = {
-  veth: ['peer', 'name', 'probe1'],
   vxlan: ['id', '42', 'dstport', '4789'],
   vlan: ['id', '42'],
   macvlan: ['mode', 'bridge'],
@@ -27,27 +26,47 @@ export function linkKindsOf(ops: readonly Op[]): string[] {
   return [...kinds].sort();
 }
 
+const lowerCmd = (ns: string) => cmd('ip', ['link', 'add', 'probelow', 'type', 'veth', 'peer', 'name', 'probelow1'], ns);
+
+function probeCmd(ns: string, kind: string, name: string) {
+  const lower = STACKED.has(kind) ? ['link', 'probelow'] : [];
+  const extra = kind === 'veth' ? ['peer', 'name', `${name}p`] : (PROBE_ARGS[kind] ?? []);
+  return cmd('ip', ['link', 'add', ...lower, name, 'type', kind, ...extra], ns);
+}
+
 /**
- * Creates one link of each kind in a throwaway namespace, so a kernel without (say) vxlan
- * is reported before anything is built, not half-way through. The namespace follows
- * nslab's naming, so even a crash here leaves nothing `nslab clean` cannot find.
+ * Tries one link of each kind in a throwaway namespace: what the kernel says, per kind
+ * (undefined: it works). All of them in one `ip -batch` (the common case: every kind
+ * works); only if that fails is each kind tried alone, to say which. The namespace follows
+ * nslab's naming, so even a crash here leaves nothing `nslab clean` cannot find; deleting
+ * it removes the probe links.
  */
-export async function requireLinkKinds(runner: Runner, kinds: readonly string[]): Promise<void> {
-  if (kinds.length === 0 || runner.dryRun) return;
+export async function probeLinkKinds(runner: Runner, kinds: readonly string[]): Promise<Map<string, string | undefined>> {
+  const result = new Map<string, string | undefined>(kinds.map((k) => [k, undefined]));
+  if (kinds.length === 0 || runner.dryRun) return result;
   const ns = `nslab-probe${process.pid.toString(36)}-kinds`;
   await runner.run(cmd('ip', ['netns', 'add', ns]));
-  const missing: string[] = [];
   try {
-    if (kinds.some((k) => STACKED.has(k))) await runner.run(cmd('ip', ['link', 'add', 'probelow', 'type', 'veth', 'peer', 'name', 'probelow1'], ns), { allowFail: true });
-    for (const kind of kinds) {
-      const lower = STACKED.has(kind) ? ['link', 'probelow'] : [];
-      const r = await runner.run(cmd('ip', ['link', 'add', ...lower, 'probe0', 'type', kind, ...(PROBE_ARGS[kind] ?? [])], ns), { allowFail: true });
-      if (r.exitCode !== 0) missing.push(kind);
-      else await runner.run(cmd('ip', ['link', 'del', 'probe0'], ns), { allowFail: true });
+    const parent = kinds.some((k) => STACKED.has(k)) ? [lowerCmd(ns)] : [];
+    const all = await runner.runBatch([...parent, ...kinds.map((k, i) => probeCmd(ns, k, `probe${i}`))]);
+    if (all.error === undefined) return result;
+    // A fresh namespace, so no link the batch made gets in the way (a vxlan's VNI is unique).
+    await runner.run(cmd('ip', ['netns', 'del', ns]), { allowFail: true });
+    await runner.run(cmd('ip', ['netns', 'add', ns]));
+    for (const [i, kind] of kinds.entries()) {
+      if (STACKED.has(kind)) await runner.run(parent[0]!, { allowFail: true });
+      const r = await runner.run(probeCmd(ns, kind, `retry${i}`), { allowFail: true });
+      result.set(kind, r.exitCode === 0 ? undefined : r.stderr.trim() || `exit ${r.exitCode}`);
     }
+    return result;
   } finally {
     await runner.run(cmd('ip', ['netns', 'del', ns]), { allowFail: true });
   }
+}
+
+/** A kernel without (say) vxlan is reported before anything is built, not half-way through. */
+export async function requireLinkKinds(runner: Runner, kinds: readonly string[]): Promise<void> {
+  const missing = [...(await probeLinkKinds(runner, kinds))].filter(([, err]) => err !== undefined).map(([k]) => k);
   if (missing.length > 0) {
     throw new NslabError(`this kernel cannot create ${missing.join(', ')} links, which this lab needs`, {
       hint: `load the module (modprobe ${missing.join(' ')}) or use a kernel built with it, e.g. the Vagrant VM`,

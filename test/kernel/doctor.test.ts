@@ -4,7 +4,7 @@ import { cli, isolateState, requireKernel, rootSnapshot } from './support.js';
 
 const KEYS = ['gc_thresh1', 'gc_thresh2', 'gc_thresh3'].map((k) => `net.ipv4.neigh.default.${k}`);
 const read = () => KEYS.map((k) => Number(execFileSync('sysctl', ['-n', k], { encoding: 'utf8' }).trim()));
-const doctorNamespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`nslab-doctor${process.pid.toString(36)}-`));
+const doctorNamespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`nslab-probe${process.pid.toString(36)}-`));
 
 interface Report {
   ok: boolean;
