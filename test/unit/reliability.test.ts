@@ -115,7 +115,8 @@ describe('live-state parsers', () => {
     const lines = runner.lines().map((l) => l.replace(/nslab-probe\w+-kinds/, 'P'));
     expect(lines).toContain('ip -n P link add probelow type veth peer name probelow1');
     expect(lines).toContain('ip -n P link add link probelow probe0 type macvlan mode bridge');
-    expect(lines).toContain('ip -n P link add probe0 type veth peer name probe1');
+    // All kinds are made together in one batch, so each has a name of its own.
+    expect(lines).toContain('ip -n P link add probe1 type veth peer name probe1p');
   });
 
   it('knows which link kinds a lab needs', () => {
