@@ -62,20 +62,22 @@ function judge(e: Expectation, r: ProbeResult): Outcome {
 }
 
 /**
- * Work units: ping expectations from one node with one expected outcome share one fping
- * (when fping is installed); every other expectation is a unit of its own.
+ * Work units: with `group`, ping expectations from one node that should reach share one
+ * fping (when fping is installed); every other expectation is a unit of its own. fping says
+ * only "no reply", so pings expected to fail, and retries, run as `ping`, which says why
+ * (e.g. "connect: Network is unreachable").
  */
-function units(expectations: readonly Expectation[], indices: readonly number[], fping: boolean): number[][] {
+function units(expectations: readonly Expectation[], indices: readonly number[], group: boolean): number[][] {
   const groups = new Map<string, number[]>();
   const out: number[][] = [];
   for (const i of indices) {
     const p = expectations[i]!.probe;
     // A ping out of a given interface (-I) runs alone.
-    if (!fping || p.kind !== 'ping' || p.dev !== undefined) {
+    if (!group || p.kind !== 'ping' || p.dev !== undefined || expectations[i]!.expect !== 'reach') {
       out.push([i]);
       continue;
     }
-    const key = `${p.from}|${expectations[i]!.expect}`;
+    const key = p.from;
     const g = groups.get(key) ?? [];
     if (g.length === 0) out.push(g);
     g.push(i);
@@ -88,7 +90,7 @@ async function runUnit(runner: Runner, expectations: readonly Expectation[], uni
   const first = expectations[unit[0]!]!;
   if (unit.length === 1 || first.probe.kind !== 'ping') return [await runProbe(runner, first.probe, ns, first.expect)];
   const targets = unit.map((i) => (expectations[i]!.probe as Extract<Probe, { kind: 'ping' }>).to);
-  const got = await fpingMany(runner, ns(first.probe.from), targets, DEADLINE_MS[first.expect]);
+  const got = await fpingMany(runner, ns(first.probe.from), targets, DEADLINE_MS.reach);
   return targets.map((t) => got.get(t)!);
 }
 
@@ -114,8 +116,8 @@ export async function verify(
   await waitForLinks(runner, settle.filter((n): n is string => n !== undefined));
   const fping = findTool('fping') !== undefined;
   const results: ProbeResult[] = new Array(expectations.length);
-  const pass = async (indices: readonly number[]) => {
-    const work = units(expectations, indices, fping);
+  const pass = async (indices: readonly number[], group: boolean) => {
+    const work = units(expectations, indices, group);
     let next = 0;
     const worker = async () => {
       while (next < work.length) {
@@ -126,7 +128,7 @@ export async function verify(
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, work.length) }, worker));
   };
-  await pass(expectations.map((_, i) => i));
-  await pass(expectations.flatMap((e, i) => (e.expect === 'reach' && !results[i]!.reached ? [i] : [])));
+  await pass(expectations.map((_, i) => i), fping);
+  await pass(expectations.flatMap((e, i) => (e.expect === 'reach' && !results[i]!.reached ? [i] : [])), false);
   return expectations.map((e, i) => judge(e, results[i]!));
 }
