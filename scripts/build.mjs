@@ -17,9 +17,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // pino is CommonJS with runtime requires, execa is only loaded on demand: both stay in
-  // node_modules; the rest (yargs is ~60 small ES modules) is inlined, which saves most of
-  // the module loading at start.
+  // pino is CommonJS with runtime requires and execa resolves its own helpers at run time:
+  // both stay in node_modules; the rest (yargs is ~60 small ES modules) is inlined, which
+  // saves most of the module loading at start.
   external: ['pino', 'execa'],
   logLevel: 'warning',
 });
