@@ -4,6 +4,11 @@ import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
 import { execCommand } from './commands/exec.js';
 import { labCommand } from './commands/lab.js';
+import { exerciseCommand } from './commands/exercise.js';
+import { inspectCommand } from './commands/inspect.js';
+import { diagramCommand } from './commands/diagram.js';
+import { peersCommand } from './commands/peers.js';
+import { whyCommand } from './commands/why.js';
 import { lsCommand } from './commands/ls.js';
 import { runCommand } from './commands/run.js';
 import { upCommand } from './commands/up.js';
@@ -31,6 +36,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command(lsCommand(action))
     .command(cleanCommand(action))
     .command(doctorCommand(action))
+    .command(inspectCommand(action))
+    .command(peersCommand(action))
+    .command(diagramCommand(action))
+    .command(whyCommand(action))
+    .command(exerciseCommand(action))
     .demandCommand(1, 'name a command, e.g. `nslab run docker0`')
     .strict()
     .parserConfiguration({ 'populate--': true })

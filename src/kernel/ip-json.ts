@@ -4,13 +4,19 @@ export interface IpLink {
   readonly ifname: string;
   readonly flags: readonly string[];
   readonly operstate: string;
+  readonly mtu?: number;
   readonly address?: string;
   readonly master?: string;
   /** The peer's ifindex for veth/macvlan/vxlan (iflink). */
   readonly link_index?: number;
   /** Set when the peer lives in another namespace. */
   readonly link_netnsid?: number;
-  readonly linkinfo?: { readonly info_kind?: string; readonly info_slave_kind?: string };
+  readonly linkinfo?: {
+    readonly info_kind?: string;
+    readonly info_slave_kind?: string;
+    /** For a bridge port: its STP state (forwarding, disabled, ...). */
+    readonly info_slave_data?: { readonly state?: string };
+  };
   readonly addr_info?: readonly { readonly family: string; readonly local: string; readonly prefixlen: number }[];
 }
 
@@ -25,6 +31,9 @@ export interface Interface {
   readonly peerInOtherNs: boolean;
   /** link_netnsid: the peer's namespace, as an id local to this interface's namespace. */
   readonly peerNetnsId: number | undefined;
+  readonly mtu: number | undefined;
+  /** Bridge port state (forwarding, disabled, ...) when enslaved to a bridge. */
+  readonly portState: string | undefined;
   /** IPv4 addresses with prefix, e.g. 172.17.0.1/16. */
   readonly addresses: readonly string[];
 }
@@ -44,6 +53,8 @@ export function parseIpAddr(json: string): Interface[] {
     peerIndex: l.link_index,
     peerInOtherNs: l.link_netnsid !== undefined,
     peerNetnsId: l.link_netnsid,
+    mtu: l.mtu,
+    portState: l.linkinfo?.info_slave_data?.state,
     addresses: (l.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
   }));
 }
@@ -62,9 +73,27 @@ export function parseIpRoute(json: string): Route[] {
 
 /**
  * Parses `ip -j netns list-id` run inside a namespace: the ids that namespace gives its
- * peers (what link_netnsid refers to). A peer with no `ip netns` name maps to undefined.
+ * peers (what link_netnsid refers to). A peer with no `ip netns` name (the root namespace,
+ * a container runtime's) maps to undefined.
  */
 export function parseNsIds(json: string): Map<number, string | undefined> {
   const rows = JSON.parse(json || '[]') as { nsid: number; name?: string }[];
   return new Map(rows.map((r) => [r.nsid, r.name]));
+}
+
+/** Parses `ip -j netns list`: the named namespaces. */
+export function parseNetnsList(json: string): string[] {
+  return (JSON.parse(json || '[]') as { name: string }[]).map((n) => n.name);
+}
+
+export interface Neighbour {
+  readonly dst: string;
+  readonly dev: string;
+  readonly lladdr?: string;
+  readonly state: readonly string[];
+}
+
+/** Parses `ip -j neigh show`. */
+export function parseIpNeigh(json: string): Neighbour[] {
+  return JSON.parse(json || '[]') as Neighbour[];
 }

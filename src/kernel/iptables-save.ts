@@ -16,16 +16,125 @@ function words(line: string): string[] {
   return out;
 }
 
-/** Parses `iptables-save` output into its rules, table by table. */
-export function parseIptablesSave(text: string): SavedRule[] {
-  const rules: SavedRule[] = [];
+interface Line {
+  readonly rule: SavedRule;
+  readonly packets: number;
+  readonly bytes: number;
+}
+
+/** A rule line, with its `[packets:bytes]` prefix when saved with -c. */
+function parseLine(table: string, raw: string): Line | undefined {
+  const counted = /^\[(\d+):(\d+)\]\s+(-A .*)$/.exec(raw.trim());
+  const body = counted ? counted[3]! : raw.startsWith('-A ') ? raw : undefined;
+  if (body === undefined) return undefined;
+  const [, chain = '', ...spec] = words(body);
+  const at = spec.indexOf('--comment');
+  return { rule: { table, chain, spec, comment: at >= 0 ? spec[at + 1] : undefined }, packets: Number(counted?.[1] ?? 0), bytes: Number(counted?.[2] ?? 0) };
+}
+
+function eachLine(text: string, visit: (table: string, line: string) => void): void {
   let table = '';
   for (const line of text.split('\n')) {
     if (line.startsWith('*')) table = line.slice(1).trim();
-    if (!line.startsWith('-A ')) continue;
-    const [, chain = '', ...spec] = words(line);
-    const at = spec.indexOf('--comment');
-    rules.push({ table, chain, spec, comment: at >= 0 ? spec[at + 1] : undefined });
+    else visit(table, line);
   }
+}
+
+/** Parses `iptables-save` (or `iptables-save -c`) output into its rules, table by table. */
+export function parseIptablesSave(text: string): SavedRule[] {
+  const rules: SavedRule[] = [];
+  eachLine(text, (table, line) => {
+    const parsed = parseLine(table, line);
+    if (parsed) rules.push(parsed.rule);
+  });
   return rules;
+}
+
+// What `nslab why` and the exercise checker reason about: the matches Docker-style rules
+// use, lifted out of the spec, with the rule's counters and each chain's policy.
+
+export interface Match {
+  readonly value: string;
+  readonly negated: boolean;
+}
+
+export interface CountedRule extends SavedRule {
+  readonly packets: number;
+  readonly bytes: number;
+  readonly source?: Match;
+  readonly destination?: Match;
+  readonly inIface?: Match;
+  readonly outIface?: Match;
+  readonly protocol?: Match;
+  readonly dport?: string;
+  readonly ctstate?: string;
+  /** -j target (ACCEPT, DROP, MASQUERADE, DNAT, a user chain) */
+  readonly target?: string;
+  readonly toDestination?: string;
+}
+
+export interface SavedChain {
+  readonly table: string;
+  readonly name: string;
+  /** ACCEPT/DROP for built-in chains, undefined for user chains ('-'). */
+  readonly policy: string | undefined;
+}
+
+export interface Ruleset {
+  readonly chains: readonly SavedChain[];
+  readonly rules: readonly CountedRule[];
+}
+
+const FLAGS: Record<string, 'source' | 'destination' | 'inIface' | 'outIface' | 'protocol'> = {
+  '-s': 'source',
+  '-d': 'destination',
+  '-i': 'inIface',
+  '-o': 'outIface',
+  '-p': 'protocol',
+};
+const VALUES: Record<string, 'dport' | 'ctstate' | 'target' | 'toDestination'> = {
+  '--dport': 'dport',
+  '--ctstate': 'ctstate',
+  '-j': 'target',
+  '--to-destination': 'toDestination',
+};
+
+function lift(line: Line): CountedRule {
+  const rule: Record<string, unknown> = { ...line.rule, packets: line.packets, bytes: line.bytes };
+  const spec = line.rule.spec;
+  for (let i = 0; i < spec.length; i++) {
+    const negated = spec[i] === '!';
+    const flag = negated ? spec[++i]! : spec[i]!;
+    const value = spec[i + 1];
+    if (value === undefined) continue;
+    if (FLAGS[flag]) rule[FLAGS[flag]] = { value, negated };
+    else if (VALUES[flag]) rule[VALUES[flag]] = value;
+    else continue;
+    i++;
+  }
+  return rule as unknown as CountedRule;
+}
+
+/** Parses `iptables-save -c` into chains (with policies) and rules (with counters and matches). */
+export function parseRuleset(text: string): Ruleset {
+  const chains: SavedChain[] = [];
+  const rules: CountedRule[] = [];
+  eachLine(text, (table, line) => {
+    if (line.startsWith(':')) {
+      const [name, policy] = line.slice(1).split(/\s+/);
+      chains.push({ table, name: name!, policy: policy === '-' ? undefined : policy });
+      return;
+    }
+    const parsed = parseLine(table, line);
+    if (parsed) rules.push(lift(parsed));
+  });
+  return { chains, rules };
+}
+
+export function chainRules(set: Ruleset, table: string, chain: string): CountedRule[] {
+  return set.rules.filter((r) => r.table === table && r.chain === chain);
+}
+
+export function chainPolicy(set: Ruleset, table: string, chain: string): string | undefined {
+  return set.chains.find((c) => c.table === table && c.name === chain)?.policy;
 }

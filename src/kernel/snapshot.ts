@@ -30,7 +30,9 @@ export interface VethEnd {
 
 /**
  * Whether b is the namespace a's end points at. link_netnsid is local to a's namespace, so
- * it is resolved with a's own id table; without ids any other namespace may be it.
+ * it is resolved with a's own id table; an id with no name is a namespace without an
+ * `ip netns` name, which for nslab's purposes is the root one. Without ids (older
+ * snapshots) any other namespace may be it.
  */
 function peerLivesIn(a: NamespaceState, end: Interface, b: NamespaceState): boolean {
   if (end.peerNetnsId === undefined) return a.ns === b.ns;
@@ -47,7 +49,8 @@ export function matchVethPairs(states: readonly NamespaceState[]): [VethEnd, Vet
   const pairs: [VethEnd, VethEnd][] = [];
   for (const [i, a] of ends.entries()) {
     for (const b of ends.slice(i + 1)) {
-      if (a.node === b.node || a.iface.peerIndex !== b.iface.index || b.iface.peerIndex !== a.iface.index) continue;
+      if (a.iface.peerIndex !== b.iface.index || b.iface.peerIndex !== a.iface.index) continue;
+      if (a.state === b.state && a.iface.index === b.iface.index) continue;
       if (!peerLivesIn(a.state, a.iface, b.state) || !peerLivesIn(b.state, b.iface, a.state)) continue;
       pairs.push([{ node: a.node, iface: a.iface }, { node: b.node, iface: b.iface }]);
     }

@@ -23,7 +23,8 @@ export async function ping(runner: Runner, ns: string | undefined, to: string, d
 /**
  * Starts a whoami server in `serverNs` on to:port (0: any free port, so parallel probes
  * never share a listener), connects from `fromNs`, and returns what the server saw as
- * the source address (in `detail`).
+ * the source address (in `detail`). `listen` puts the server elsewhere: behind a DNAT
+ * the client aims at to:port, which is not where the server listens.
  */
 export async function tcpWhoami(
   runner: Runner,
@@ -31,9 +32,10 @@ export async function tcpWhoami(
   serverNs: string | undefined,
   to: string,
   port: number,
+  listen?: { address: string; port: number },
 ): Promise<ProbeResult> {
-  const server = await runner.start(agentCmd(serverNs, 'whoami-server', to, String(port)), { ready: /^listening /, timeoutMs: 5000 });
-  const bound = Number(/:(\d+)$/.exec(server.readyLine ?? '')?.[1] ?? port);
+  const server = await runner.start(agentCmd(serverNs, 'whoami-server', listen?.address ?? to, String(listen?.port ?? port)), { ready: /^listening /, timeoutMs: 5000 });
+  const bound = listen ? port : Number(/:(\d+)$/.exec(server.readyLine ?? '')?.[1] ?? port);
   try {
     const r = await runner.run(agentCmd(fromNs, 'tcp-client', to, String(bound), '1000'), { allowFail: true, timeoutMs: 5000 });
     let reply: { ok?: boolean; data?: string; error?: string; ms?: number } = {};

@@ -1,0 +1,30 @@
+import { writeFileSync } from 'node:fs';
+import type { Argv, CommandModule } from 'yargs';
+import { readLab } from '../../inspect/world.js';
+import { validateLabName } from '../../model/names.js';
+import { renderSvg } from '../../view/diagram-svg.js';
+import { renderTopology } from '../../view/diagram-text.js';
+import { inferRoles } from '../../view/roles.js';
+import type { Action, GlobalArgs } from '../context.js';
+import { printJson } from '../context.js';
+
+type Args = GlobalArgs & { lab: string; svg?: string };
+
+export function diagramCommand(action: Action): CommandModule<GlobalArgs, Args> {
+  return {
+    command: 'diagram <lab>',
+    describe: "Draw a lab's live topology in the terminal, and as SVG with --svg <file>",
+    builder: (y: Argv<GlobalArgs>) =>
+      y
+        .positional('lab', { type: 'string', demandOption: true, describe: 'lab instance name (namespaces nslab-<lab>-*)' })
+        .option('svg', { type: 'string', describe: 'also write the picture as an SVG file here' }) as Argv<Args>,
+    handler: action<Args>({ kernel: true }, async (ctx, args) => {
+      const world = await readLab(ctx.runner, validateLabName(args.lab), { rules: false });
+      const text = renderTopology(world, inferRoles(world));
+      if (args.svg) writeFileSync(args.svg, renderSvg(world, `nslab lab ${args.lab}, read from the kernel`));
+      if (ctx.json) printJson(ctx.io, { lab: args.lab, text, svg: args.svg ?? null });
+      else ctx.io.out(`${text}${args.svg ? `\nwrote ${args.svg}\n` : ''}`);
+      return 0;
+    }),
+  };
+}

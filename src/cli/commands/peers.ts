@@ -1,0 +1,24 @@
+import type { Argv, CommandModule } from 'yargs';
+import { peerRows, renderPeers } from '../../inspect/peers.js';
+import { labNamespaces, listNamespaces, readNamespace } from '../../inspect/world.js';
+import { validateLabName } from '../../model/names.js';
+import type { Action, GlobalArgs } from '../context.js';
+import { printJson } from '../context.js';
+
+type Args = GlobalArgs & { lab?: string };
+
+export function peersCommand(action: Action): CommandModule<GlobalArgs, Args> {
+  return {
+    command: 'peers [lab]',
+    describe: 'Every veth pair and where its two ends are: one lab, or every `ip netns` namespace and the root one',
+    builder: (y: Argv<GlobalArgs>) => y.positional('lab', { type: 'string', describe: 'only the namespaces nslab-<lab>-*' }) as Argv<Args>,
+    handler: action<Args>({ kernel: true }, async (ctx, args) => {
+      const names: (string | undefined)[] = args.lab === undefined ? [undefined, ...(await listNamespaces(ctx.runner))] : await labNamespaces(ctx.runner, validateLabName(args.lab));
+      const world = await Promise.all(names.map((ns) => readNamespace(ctx.runner, ns, { rules: false })));
+      const rows = peerRows(world);
+      if (ctx.json) printJson(ctx.io, rows);
+      else ctx.io.out(renderPeers(rows));
+      return 0;
+    }),
+  };
+}

@@ -1,0 +1,173 @@
+import { cmd, renderCmd } from '../exec/command.js';
+import type { Interface } from '../kernel/ip-json.js';
+import { matchVethPairs } from '../kernel/snapshot.js';
+import { subnetOf } from '../model/ipam.js';
+import { evaluate } from './packet-filter.js';
+import { gatewayFor, lookupRoute, ownerOf } from './route-lookup.js';
+import type { LiveNamespace } from './world.js';
+
+/** One thing checked on the way; the first with ok=false is where the packet dies. */
+export interface Hop {
+  readonly at: string;
+  readonly ok: boolean;
+  readonly what: string;
+  readonly fix?: string | undefined;
+}
+
+const ip = (ns: LiveNamespace, ...args: string[]) => renderCmd(cmd('ip', args, ns.ns));
+const inNs = (ns: LiveNamespace, file: string, ...args: string[]) => renderCmd(cmd(file, args, ns.ns));
+const linkUpFix = (ns: LiveNamespace, i: Interface) => ip(ns, 'link', 'set', 'dev', i.name, 'up');
+
+/** The other end of a veth, wherever it lives among the namespaces read. */
+function peerOf(world: readonly LiveNamespace[], ns: LiveNamespace, i: Interface): { ns: LiveNamespace; iface: Interface } | undefined {
+  for (const [a, b] of matchVethPairs(world)) {
+    const [near, far] = a.node === ns.node && a.iface.index === i.index ? [a, b] : b.node === ns.node && b.iface.index === i.index ? [b, a] : [];
+    if (near && far) return { ns: world.find((w) => w.node === far.node)!, iface: far.iface };
+  }
+  return undefined;
+}
+
+/** The veth itself: which peer it has, and both ends up. */
+function vethHops(cur: LiveNamespace, port: Interface, peer: { ns: LiveNamespace; iface: Interface }): Hop[] {
+  const bridge = peer.iface.master ? ` (port of ${peer.iface.master})` : '';
+  const hops: Hop[] = [{ at: cur.node, ok: true, what: `${port.name} is a veth whose peer is ${peer.iface.name} in ${peer.ns.node}${bridge}` }];
+  if (!port.up) hops.push({ at: cur.node, ok: false, what: `veth end ${port.name} is down`, fix: linkUpFix(cur, port) });
+  if (!peer.iface.up) hops.push({ at: peer.ns.node, ok: false, what: `veth end ${peer.iface.name} is down`, fix: linkUpFix(peer.ns, peer.iface) });
+  return hops;
+}
+
+/** Who answers ARP for `nexthop` behind `out` (a veth or a bridge), checking each link on the way. */
+function crossLink(
+  world: readonly LiveNamespace[],
+  cur: LiveNamespace,
+  out: Interface,
+  nexthop: string,
+  hops: Hop[],
+  /** The bridge port the frame came in by: it is not sent back out there. */
+  from?: Interface,
+): { ns: LiveNamespace; iface: Interface } | undefined {
+  const ports = out.kind === 'bridge' ? cur.interfaces.filter((p) => p.master === out.name && p.index !== from?.index) : [out];
+  for (const port of ports) {
+    const peer = peerOf(world, cur, port);
+    if (!peer) continue;
+    let target: { ns: LiveNamespace; iface: Interface } | undefined;
+    if (peer.iface.master) {
+      const bridge = peer.ns.interfaces.find((b) => b.name === peer.iface.master)!;
+      const probe: Hop[] = [];
+      // The bridge itself answers (it is the gateway), or a frame crosses it to another port.
+      if (ownerOf(peer.ns, nexthop)) target = { ns: peer.ns, iface: bridge };
+      else target = crossLink(world, peer.ns, bridge, nexthop, probe, port);
+      if (target) {
+        hops.push(...vethHops(cur, port, peer));
+        if (!bridge.up) hops.push({ at: peer.ns.node, ok: false, what: `bridge ${bridge.name} is down`, fix: linkUpFix(peer.ns, bridge) });
+        hops.push(...probe);
+        return target;
+      }
+    } else if (ownerOf(peer.ns, nexthop)) target = peer;
+    if (!target) continue;
+    hops.push(...vethHops(cur, port, peer));
+    return { ns: target.ns, iface: ownerOf(target.ns, nexthop) ?? target.iface };
+  }
+  // Nobody linked answers: say why, as precisely as the state allows.
+  const holder = world.find((w) => ownerOf(w, nexthop));
+  const direct = out.kind === 'veth' ? peerOf(world, cur, out) : undefined;
+  if (direct && !direct.iface.master && holder && holder === direct.ns) return undefined;
+  if (direct && !direct.iface.master) {
+    const bridge = direct.ns.interfaces.find((b) => b.kind === 'bridge');
+    if (bridge) {
+      hops.push({ at: direct.ns.node, ok: false, what: `veth end ${direct.iface.name} is not attached to bridge ${bridge.name}`, fix: ip(direct.ns, 'link', 'set', 'dev', direct.iface.name, 'master', bridge.name) });
+      return undefined;
+    }
+  }
+  hops.push({ at: cur.node, ok: false, what: `nothing reachable through ${out.name} holds ${nexthop}${holder ? ` (${holder.node} has it, but is not linked there)` : ''}` });
+  return undefined;
+}
+
+/**
+ * Walks the path a first packet from `from` to `dst` would take through live state: route
+ * lookup, veth peers and bridge ports, forwarding and iptables on every router, the route
+ * back. Stops at the first broken hop.
+ */
+export function why(world: readonly LiveNamespace[], from: LiveNamespace, dst: string, protocol: 'icmp' | 'tcp' = 'icmp', dport?: number): Hop[] {
+  const hops: Hop[] = [];
+  const broken = () => hops.some((h) => !h.ok);
+  let cur = from;
+  let inIface: string | undefined;
+  let src: string | undefined;
+  for (let n = 0; n < 8 && !broken(); n++) {
+    const found = lookupRoute(cur, dst);
+    if (found?.kind === 'local') {
+      const lo = cur.interfaces.find((i) => i.name === 'lo');
+      if (cur === from && lo && !lo.up) hops.push({ at: cur.node, ok: false, what: `${dst} is local, but lo is down (local traffic goes over lo)`, fix: linkUpFix(cur, lo) });
+      else hops.push({ at: cur.node, ok: true, what: `${dst} is on ${found.iface.name}: delivered` });
+      break;
+    }
+    if (cur !== from) {
+      if (!cur.forwarding) {
+        hops.push({ at: cur.node, ok: false, what: 'forwarding is off (net.ipv4.ip_forward=0): it drops packets not addressed to it', fix: inNs(cur, 'sysctl', '-w', 'net.ipv4.ip_forward=1') });
+        break;
+      }
+      hops.push({ at: cur.node, ok: true, what: 'forwarding is on' });
+    }
+    if (!found || !found.dev) {
+      const gw = gatewayFor(cur, world);
+      const linked = world.find((w) => w !== cur && ownerOf(w, dst));
+      hops.push({
+        at: cur.node,
+        ok: false,
+        what: `no route to ${dst}${linked && !gw ? ` (${linked.node} has it, but in a subnet ${cur.node} has no address in)` : ''}`,
+        fix: gw ? ip(cur, 'route', 'add', 'default', 'via', gw) : undefined,
+      });
+      break;
+    }
+    const out = found.dev;
+    hops.push({ at: cur.node, ok: true, what: `route to ${dst}: ${found.route.dst}${found.route.gateway ? ` via ${found.route.gateway}` : ''} dev ${out.name}` });
+    if (!out.up) {
+      hops.push({ at: cur.node, ok: false, what: `${out.kind === 'bridge' ? 'bridge' : 'interface'} ${out.name} is down`, fix: linkUpFix(cur, out) });
+      break;
+    }
+    src ??= found.route.prefsrc ?? out.addresses[0]?.split('/')[0];
+    if (cur !== from && src) {
+      const packet = { src, dst, inIface, outIface: out.name, protocol, dport };
+      const v = evaluate(cur.rules, 'filter', 'FORWARD', packet);
+      if (v.target === 'DROP' || v.target === 'REJECT') {
+        const what = v.rule ? `iptables FORWARD rule \`${v.rule.spec.join(' ')}\` drops it (${v.rule.packets} packets so far)` : `iptables FORWARD policy is ${v.target} and no rule accepts ${inIface} -> ${out.name}`;
+        const fix = v.rule ? inNs(cur, 'iptables', '-D', 'FORWARD', ...v.rule.spec) : inNs(cur, 'iptables', '-A', 'FORWARD', ...(inIface ? ['-i', inIface] : []), '-o', out.name, '-j', 'ACCEPT');
+        hops.push({ at: cur.node, ok: false, what, fix });
+        break;
+      }
+      hops.push({ at: cur.node, ok: true, what: `iptables FORWARD lets ${inIface ?? '?'} -> ${out.name} through${v.rule ? ` (rule \`${v.rule.spec.join(' ')}\`, ${v.rule.packets} packets)` : ''}` });
+      const nat = evaluate(cur.rules, 'nat', 'POSTROUTING', packet);
+      if (nat.target === 'MASQUERADE' || nat.target === 'SNAT') {
+        const to = out.addresses[0]?.split('/')[0] ?? src;
+        hops.push({ at: cur.node, ok: true, what: `nat POSTROUTING ${nat.target} rewrites source ${src} -> ${to} (${nat.rule?.packets ?? 0} packets)` });
+        src = to;
+      }
+    }
+    const next = crossLink(world, cur, out, found.route.gateway ?? dst, hops);
+    if (!next || broken()) break;
+    inIface = next.iface.name;
+    cur = next.ns;
+  }
+  if (!broken() && src && cur !== from) {
+    const back = lookupRoute(cur, src);
+    if (!back) {
+      const router = [...world].find((w) => w.forwarding && w !== cur && w !== from);
+      const subnet = from.interfaces.flatMap((i) => i.addresses).find((a) => a.startsWith(`${src}/`));
+      const bridge = router?.interfaces.find((i) => i.kind === 'bridge');
+      hops.push({
+        at: cur.node,
+        ok: false,
+        what: `no route back to ${src}: replies cannot return${router ? ` (${router.node} should MASQUERADE ${src}'s subnet)` : ''}`,
+        fix: router && subnet && bridge ? inNs(router, 'iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', subnetOf(subnet).cidr, '!', '-o', bridge.name, '-j', 'MASQUERADE') : ip(cur, 'route', 'add', src, 'via', '<gateway>'),
+      });
+    } else hops.push({ at: cur.node, ok: true, what: `route back to ${src} exists` });
+  }
+  return hops;
+}
+
+export function renderHops(hops: readonly Hop[]): string {
+  return `${hops
+    .map((h) => `${h.ok ? '  ok    ' : '  BROKEN'}  ${h.at}: ${h.what}${h.fix ? `\n          fix: ${h.fix}` : ''}`)
+    .join('\n')}\n`;
+}

@@ -1,0 +1,66 @@
+import { cmd } from '../exec/command.js';
+import type { Runner } from '../exec/runner.js';
+import { parseIpAddr, parseIpRoute, parseNetnsList, parseNsIds, type Interface, type Route } from '../kernel/ip-json.js';
+import { parseRuleset, type Ruleset } from '../kernel/iptables-save.js';
+import { NslabError } from '../errors.js';
+import { NS_PREFIX, parseNsName } from '../model/names.js';
+
+/**
+ * One namespace as the kernel has it right now: interfaces, routes, forwarding and the
+ * iptables rule set. Read whoever built it; nothing here looks at a lab's plan.
+ */
+export interface LiveNamespace {
+  /** Short label: the node name for nslab-<lab>-<node>, else the namespace name, or "root". */
+  readonly node: string;
+  readonly ns: string | undefined;
+  readonly interfaces: readonly Interface[];
+  readonly routes: readonly Route[];
+  /** link_netnsid -> namespace name, as this namespace numbers its peers. */
+  readonly nsids: ReadonlyMap<number, string | undefined>;
+  readonly forwarding: boolean;
+  readonly rules: Ruleset;
+}
+
+export async function listNamespaces(runner: Runner): Promise<string[]> {
+  const r = await runner.run(cmd('ip', ['-j', 'netns', 'list']), { allowFail: true });
+  return r.exitCode === 0 ? parseNetnsList(r.stdout).sort() : [];
+}
+
+/** The namespaces of lab `lab` (nslab-<lab>-*), found by name in the kernel. */
+export async function labNamespaces(runner: Runner, lab: string): Promise<string[]> {
+  return (await listNamespaces(runner)).filter((n) => n.startsWith(`${NS_PREFIX}${lab}-`));
+}
+
+export function nodeLabel(ns: string | undefined): string {
+  return ns === undefined ? 'root' : (parseNsName(ns)?.node ?? ns);
+}
+
+export async function readNamespace(runner: Runner, ns: string | undefined, options: { rules?: boolean } = {}): Promise<LiveNamespace> {
+  const run = (file: string, args: string[]) => runner.run(cmd(file, args, ns), { allowFail: true });
+  const [addr, route, ids, fwd, save] = await Promise.all([
+    run('ip', ['-j', '-d', 'addr', 'show']),
+    run('ip', ['-j', 'route', 'show']),
+    run('ip', ['-j', 'netns', 'list-id']),
+    run('sysctl', ['-n', 'net.ipv4.ip_forward']),
+    options.rules === false ? undefined : run('iptables-save', ['-c']),
+  ]);
+  if (addr.exitCode !== 0) throw new NslabError(`cannot read network namespace ${ns}: ${addr.stderr.trim()}`, { hint: 'see `ip netns list`' });
+  return {
+    node: nodeLabel(ns),
+    ns,
+    interfaces: parseIpAddr(addr.stdout),
+    routes: parseIpRoute(route.stdout),
+    nsids: parseNsIds(ids.stdout),
+    forwarding: fwd.stdout.trim() === '1',
+    rules: parseRuleset(save?.stdout ?? ''),
+  };
+}
+
+/** Reads a lab's namespaces; fails with a hint when there are none. */
+export async function readLab(runner: Runner, lab: string, options: { rules?: boolean } = {}): Promise<LiveNamespace[]> {
+  const names = await labNamespaces(runner, lab);
+  if (names.length === 0) {
+    throw new NslabError(`no namespaces named ${NS_PREFIX}${lab}-* exist`, { hint: `bring the lab up first (\`nslab up ${lab}\`), or see \`nslab ls\`` });
+  }
+  return Promise.all(names.map((n) => readNamespace(runner, n, options)));
+}
