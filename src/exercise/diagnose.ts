@@ -58,8 +58,8 @@ function pickVeth(ctx: CheckContext, e: EndpointSpec): { near: Interface; far: I
     .filter((c) => c !== undefined);
   const ip = ipOf(e.address);
   return (
-    candidates.find((c) => c.near.addresses.some((a) => ipOf(a) === ip)) ??
     candidates.find((c) => e.bridge !== undefined && c.far.master === e.bridge) ??
+    candidates.find((c) => c.near.addresses.some((a) => ipOf(a) === ip)) ??
     candidates.find((c) => c.far.master === undefined) ??
     candidates.sort((x, y) => y.near.index - x.near.index)[0]
   );
@@ -158,8 +158,9 @@ export async function reaches(ctx: CheckContext, from: string, to: string, label
   const src = node(ctx, from);
   if (!src) return { requirement, pass: false, detail: `${nsName(ctx.name, from)} does not exist` };
   if (!ctx.world.some((w) => ownerOf(w, to))) return { requirement, pass: false, detail: `no namespace of this exercise has ${to}: not pinged` };
+  // Links just brought up may drop the first packets (carrier comes up asynchronously).
   let r = await ping(ctx.runner, src.ns, to);
-  if (!r.reached) r = await ping(ctx.runner, src.ns, to);
+  for (let attempt = 1; attempt < 3 && !r.reached; attempt++) r = await ping(ctx.runner, src.ns, to);
   return r.reached
     ? { requirement, pass: true, detail: `ping ${r.detail}` }
     : { requirement, pass: false, detail: `ping: ${r.detail}`, hint: `\`nslab why ${ctx.name} ${from} ${to}\` walks the path and names the broken hop` };
