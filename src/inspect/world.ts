@@ -45,14 +45,27 @@ export async function readNamespace(runner: Runner, ns: string | undefined, opti
     options.rules === false ? undefined : run('iptables-save', ['-c']),
   ]);
   if (addr.exitCode !== 0) throw new NslabError(`cannot read network namespace ${ns}: ${addr.stderr.trim()}`, { hint: 'see `ip netns list`' });
+  return liveNamespace(ns, { addr: addr.stdout, route: route.stdout, nsids: ids.stdout, forward: fwd.stdout, iptables: save?.stdout ?? '' });
+}
+
+/** The raw outputs one namespace is read from (also what test fixtures hold). */
+export interface NamespaceOutputs {
+  readonly addr: string;
+  readonly route: string;
+  readonly nsids: string;
+  readonly forward: string;
+  readonly iptables: string;
+}
+
+export function liveNamespace(ns: string | undefined, o: NamespaceOutputs): LiveNamespace {
   return {
     node: nodeLabel(ns),
     ns,
-    interfaces: parseIpAddr(addr.stdout),
-    routes: parseIpRoute(route.stdout),
-    nsids: parseNsIds(ids.stdout),
-    forwarding: fwd.stdout.trim() === '1',
-    rules: parseRuleset(save?.stdout ?? ''),
+    interfaces: parseIpAddr(o.addr),
+    routes: parseIpRoute(o.route),
+    nsids: parseNsIds(o.nsids),
+    forwarding: o.forward.trim() === '1',
+    rules: parseRuleset(o.iptables),
   };
 }
 

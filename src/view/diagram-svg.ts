@@ -59,16 +59,19 @@ export function renderSvg(states: readonly NamespaceState[], heading: string): s
     // Bridge bars below them; each wire runs to the bar its host end is a port of.
     let by = cy + tallest + 70;
     const barY: Record<string, number> = {};
+    // Bars are drawn after the wires, so a wire to a lower bar passes behind the upper one.
+    const bars: string[] = [];
     for (const br of bridges) {
       barY[br.name] = by;
-      body.push(rect(hostX + PAD, by, innerW, 34, '#fde9d2', '#d9822b'), text(hostX + PAD + innerW / 2, by + 22, `${br.name}  ${br.addresses.join(' ') || '-'}${br.up ? '' : ' (DOWN)'}`, { weight: 'bold' }));
+      bars.push(rect(hostX + PAD, by, innerW, 34, '#fde9d2', '#d9822b'), text(hostX + PAD + innerW / 2, by + 22, `${br.name}  ${br.addresses.join(' ') || '-'}${br.up ? '' : ' (DOWN)'}`, { weight: 'bold' }));
       by += 60;
     }
-    for (const w of wires) {
+    wires.forEach((w, k) => {
       const target = w.end.iface.master ? barY[w.end.iface.master] : undefined;
       const to = target ?? w.from + 40;
-      body.push(line(w.x, w.from, w.x, to, w.end.iface.up ? '#555' : '#c33'), text(w.x + 6, w.from + 24, w.end.iface.name, { size: 10, anchor: 'start', fill: '#555' }));
-    }
+      body.push(line(w.x, w.from, w.x, to, w.end.iface.up ? '#555' : '#c33'), text(w.x + 5, w.from + 18 + 14 * (k % 3), w.end.iface.name, { size: 10, anchor: 'start', fill: '#555' }));
+    });
+    body.push(...bars);
     // The host's own interfaces (its uplink) along the bottom edge, and what they lead to.
     const uy = by;
     const below: { x: number; other: NamespaceState }[] = [];

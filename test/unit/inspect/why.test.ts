@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { why } from '../../../src/inspect/why.js';
+import { docker0World, setDown } from './fixtures.js';
+
+const broken = (hops: ReturnType<typeof why>) => hops.find((h) => !h.ok);
+const from = (world: ReturnType<typeof docker0World>, node: string) => world.find((w) => w.node === node)!;
+
+describe('why (path walk on a live docker0 capture)', () => {
+  it('a healthy path: route, veth to the bridge, forwarding, FORWARD, MASQUERADE, delivery, route back', () => {
+    const world = docker0World();
+    const hops = why(world, from(world, 'c1'), '203.0.113.10');
+    expect(broken(hops)).toBeUndefined();
+    const text = hops.map((h) => `${h.at}: ${h.what}`).join('\n');
+    expect(text).toContain('c1: route to 203.0.113.10: default via 172.17.0.1 dev eth0');
+    expect(text).toContain('host: forwarding is on');
+    expect(text).toMatch(/MASQUERADE rewrites source 172.17.0.2 -> 198.51.100.2/);
+    expect(text).toContain('wan: 203.0.113.10 is on lo: delivered');
+    expect(text).toContain('wan: route back to 198.51.100.2 exists');
+  });
+
+  it('container to container crosses the bridge without being routed', () => {
+    const world = docker0World();
+    const hops = why(world, from(world, 'c1'), '172.17.0.3');
+    expect(broken(hops)).toBeUndefined();
+    expect(hops.some((h) => h.what.includes('forwarding'))).toBe(false);
+    expect(hops.at(-2)?.what).toBe('172.17.0.3 is on eth0: delivered');
+  });
+
+  it('names a down bridge, with the command that brings it up', () => {
+    const world = docker0World((node, file, text) => (node === 'host' && file === 'addr.json' ? setDown(text, 'docker0') : text));
+    expect(broken(why(world, from(world, 'c1'), '203.0.113.10'))).toEqual({ at: 'host', ok: false, what: 'bridge docker0 is down', fix: 'ip -n nslab-zqd-host link set dev docker0 up' });
+  });
+
+  it('names forwarding off', () => {
+    const world = docker0World((node, file, text) => (node === 'host' && file === 'forward' ? '0\n' : text));
+    expect(broken(why(world, from(world, 'c1'), '203.0.113.10'))?.fix).toBe('ip netns exec nslab-zqd-host sysctl -w net.ipv4.ip_forward=1');
+  });
+
+  it('names a FORWARD policy DROP with no accepting rule, and the rule that would let it through', () => {
+    const world = docker0World((node, file, text) => (node === 'host' && file === 'iptables' ? text.replace(':FORWARD ACCEPT', ':FORWARD DROP') : text));
+    const b = broken(why(world, from(world, 'c1'), '203.0.113.10'))!;
+    expect(b.what).toContain('policy is DROP');
+    expect(b.fix).toBe('ip netns exec nslab-zqd-host iptables -A FORWARD -i docker0 -o eth0 -j ACCEPT');
+  });
+
+  it('without MASQUERADE, the far side has no route back', () => {
+    const world = docker0World((node, file, text) => (node === 'host' && file === 'iptables' ? text.replace(/^\[.*MASQUERADE\n/m, '') : text));
+    const b = broken(why(world, from(world, 'c1'), '203.0.113.10'))!;
+    expect(b).toMatchObject({ at: 'wan', what: expect.stringContaining('no route back to 172.17.0.2') });
+    expect(b.fix).toBe("ip netns exec nslab-zqd-host iptables -t nat -A POSTROUTING -s 172.17.0.0/16 '!' -o docker0 -j MASQUERADE");
+  });
+
+  it('a missing default route is named with the gateway found on the bridge', () => {
+    const world = docker0World((node, file, text) => (node === 'c1' && file === 'route.json' ? JSON.stringify(JSON.parse(text).filter((r: { dst: string }) => r.dst !== 'default')) : text));
+    expect(broken(why(world, from(world, 'c1'), '203.0.113.10'))?.fix).toBe('ip -n nslab-zqd-c1 route add default via 172.17.0.1');
+  });
+
+  it('a down container end is named in the container', () => {
+    const world = docker0World((node, file, text) => (node === 'c2' && file === 'addr.json' ? setDown(text, 'eth0') : text));
+    expect(broken(why(world, from(world, 'c1'), '172.17.0.3'))).toMatchObject({ at: 'c2', fix: 'ip -n nslab-zqd-c2 link set dev eth0 up' });
+  });
+});
