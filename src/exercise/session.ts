@@ -1,6 +1,6 @@
 import type { Runner } from '../exec/runner.js';
 import { readNamespace, labNamespaces } from '../inspect/world.js';
-import { cleanAll, type CleanReport } from '../lab/clean.js';
+import { cleanAll } from '../lab/clean.js';
 import type { LabEnv } from '../lab/definition.js';
 import { labUp } from '../lab/lifecycle.js';
 import { table } from '../verify/report.js';
@@ -19,9 +19,15 @@ export async function checkExercise(ex: Exercise, name: string, runner: Runner):
   return ex.check({ runner, name, world });
 }
 
-/** Removes the exercise's namespaces, prepared or hand-built, by their name prefix. */
-export function resetExercise(name: string, runner: Runner): Promise<CleanReport> {
-  return cleanAll(runner, name);
+/**
+ * Removes the exercise's namespaces, prepared or hand-built, by their name prefix (what
+ * nslab prepared is undone from its journal first). Returns the namespaces that went.
+ */
+export async function resetExercise(name: string, runner: Runner): Promise<{ removed: string[]; errors: string[] }> {
+  const before = await labNamespaces(runner, name);
+  const report = await cleanAll(runner, name);
+  const after = new Set(await labNamespaces(runner, name));
+  return { removed: before.filter((n) => !after.has(n)), errors: report.errors };
 }
 
 export function renderFindings(findings: readonly Finding[]): string {

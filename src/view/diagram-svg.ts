@@ -93,7 +93,7 @@ export function renderSvg(states: readonly NamespaceState[], heading: string): s
       tallestBelow = Math.max(tallestBelow, nsBox(body, b.other, b.x, y, '#e5f5e0', '#41a05a'));
       drawn.add(b.other.node);
     }
-    y += tallestBelow + (tallestBelow ? 40 : 0);
+    y += tallestBelow + (tallestBelow ? 16 : 0);
     width = Math.max(width, hostW + 40);
   }
   // Whatever no host claimed (namespaces joined only to each other) sits in a row at the end.

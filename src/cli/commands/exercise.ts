@@ -47,7 +47,7 @@ export function exerciseCommand(action: Action): CommandModule<GlobalArgs, Args>
         case 'reset': {
           const report = await resetExercise(name, ctx.runner);
           if (ctx.json) printJson(ctx.io, report);
-          else ctx.io.out(`removed: ${report.namespaces.join(', ') || 'nothing left to remove'}\n`);
+          else ctx.io.out(`removed: ${report.removed.join(', ') || 'nothing (no namespace was left)'}\n`);
           return report.errors.length === 0 ? 0 : 1;
         }
       }

@@ -1,0 +1,29 @@
+// Regenerates docs/diagrams/<lab>.svg and prints the README's diagram section, for every
+// lab in labs/index.ts: each is brought up under a throwaway name, drawn from the kernel
+// with `nslab diagram`, and torn down. Run as root: `npm run diagrams`.
+import { mkdirSync } from 'node:fs';
+import { main } from '../src/cli/main.js';
+import { allLabs } from '../src/lab/registry.js';
+
+const capture = async (...argv: string[]) => {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  if (code !== 0) throw new Error(`nslab ${argv.join(' ')} failed (${code}): ${err.trim()}`);
+  return out;
+};
+
+mkdirSync('docs/diagrams', { recursive: true });
+const sections: string[] = [];
+for (const lab of allLabs()) {
+  const name = lab.id;
+  await capture('up', lab.id, '--name', name);
+  try {
+    const text = await capture('diagram', name, '--svg', `docs/diagrams/${lab.id}.svg`);
+    const shown = text.replace(/\nwrote .*\n$/, '\n');
+    sections.push(`### ${lab.id}: ${lab.title}\n\n![${lab.id}](docs/diagrams/${lab.id}.svg)\n\n\`\`\`\n${shown}\`\`\`\n`);
+  } finally {
+    await capture('down', name);
+  }
+}
+process.stdout.write(sections.join('\n'));
