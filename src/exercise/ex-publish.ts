@@ -17,7 +17,8 @@ async function published(ctx: CheckContext): Promise<Finding> {
   const c1 = node(ctx, 'c1');
   if (!wan || !c1) return { requirement, pass: false, detail: 'namespace missing' };
   const r = await tcpWhoami(ctx.runner, wan.ns, c1.ns, WAN.hostAddress, 8080, { address: '0.0.0.0', port: 80 });
-  return r.reached ? { requirement, pass: true, detail: `c1's server answered (saw ${r.detail})` } : { requirement, pass: false, detail: `no answer: ${r.detail}` };
+  if (r.reached) return { requirement, pass: true, detail: `c1's server answered (saw ${r.detail})` };
+  return { requirement, pass: false, detail: `no answer: ${r.detail}`, hint: `\`nslab why ${ctx.name} wan ${WAN.hostAddress} --port 8080\` walks the path and names the broken hop` };
 }
 
 /** Exercise 4: `docker run -p 8080:80`, by hand, behind Docker's FORWARD policy DROP. */

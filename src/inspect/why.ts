@@ -2,7 +2,7 @@ import { cmd, renderCmd } from '../exec/command.js';
 import type { Interface } from '../kernel/ip-json.js';
 import { matchVethPairs } from '../kernel/snapshot.js';
 import { subnetOf } from '../model/ipam.js';
-import { evaluate } from './packet-filter.js';
+import { evaluate, type Packet } from './packet-filter.js';
 import { gatewayFor, lookupRoute, ownerOf } from './route-lookup.js';
 import type { LiveNamespace } from './world.js';
 
@@ -27,6 +27,23 @@ function peerOf(world: readonly LiveNamespace[], ns: LiveNamespace, i: Interface
   return undefined;
 }
 
+/** The iptables FORWARD verdict for a packet a namespace forwards (routed, or bridged with br_netfilter). */
+function forwardHop(ns: LiveNamespace, packet: Packet): Hop {
+  const v = evaluate(ns.rules, 'filter', 'FORWARD', packet);
+  const path = `${packet.inIface ?? '?'} -> ${packet.outIface}`;
+  if (v.target === 'DROP' || v.target === 'REJECT') {
+    return v.rule
+      ? { at: ns.node, ok: false, what: `iptables FORWARD rule \`${v.rule.spec.join(' ')}\` drops ${path} (${v.rule.packets} packets so far)`, fix: inNs(ns, 'iptables', '-D', 'FORWARD', ...v.rule.spec) }
+      : {
+          at: ns.node,
+          ok: false,
+          what: `iptables FORWARD policy is ${v.target} and no rule accepts ${path}`,
+          fix: inNs(ns, 'iptables', '-I', 'FORWARD', ...(packet.inIface ? ['-i', packet.inIface] : []), '-o', packet.outIface!, ...(packet.dport ? ['-p', packet.protocol, '--dport', String(packet.dport)] : []), '-j', 'ACCEPT'),
+        };
+  }
+  return { at: ns.node, ok: true, what: `iptables FORWARD lets ${path} through${v.rule ? ` (rule \`${v.rule.spec.join(' ')}\`, ${v.rule.packets} packets)` : ''}` };
+}
+
 /** The veth itself: which peer it has, and both ends up. */
 function vethHops(cur: LiveNamespace, port: Interface, peer: { ns: LiveNamespace; iface: Interface }): Hop[] {
   const bridge = peer.iface.master ? ` (port of ${peer.iface.master})` : '';
@@ -37,15 +54,22 @@ function vethHops(cur: LiveNamespace, port: Interface, peer: { ns: LiveNamespace
 }
 
 /** Who answers ARP for `nexthop` behind `out` (a veth or a bridge), checking each link on the way. */
+interface Walk {
+  readonly world: readonly LiveNamespace[];
+  readonly hops: Hop[];
+  /** The packet, for iptables verdicts on bridged frames (br_netfilter). */
+  readonly packet: Omit<Packet, 'inIface' | 'outIface'> | undefined;
+}
+
 function crossLink(
-  world: readonly LiveNamespace[],
+  walk: Walk,
   cur: LiveNamespace,
   out: Interface,
   nexthop: string,
-  hops: Hop[],
   /** The bridge port the frame came in by: it is not sent back out there. */
   from?: Interface,
 ): { ns: LiveNamespace; iface: Interface } | undefined {
+  const { world, hops } = walk;
   const ports = out.kind === 'bridge' ? cur.interfaces.filter((p) => p.master === out.name && p.index !== from?.index) : [out];
   for (const port of ports) {
     const peer = peerOf(world, cur, port);
@@ -56,7 +80,11 @@ function crossLink(
       const probe: Hop[] = [];
       // The bridge itself answers (it is the gateway), or a frame crosses it to another port.
       if (ownerOf(peer.ns, nexthop)) target = { ns: peer.ns, iface: bridge };
-      else target = crossLink(world, peer.ns, bridge, nexthop, probe, port);
+      else {
+        target = crossLink({ ...walk, hops: probe }, peer.ns, bridge, nexthop, port);
+        // br_netfilter: a frame bridged between two ports goes through iptables FORWARD too.
+        if (target && peer.ns.bridgeNf && walk.packet) probe.unshift(forwardHop(peer.ns, { ...walk.packet, inIface: bridge.name, outIface: bridge.name }));
+      }
       if (target) {
         hops.push(...vethHops(cur, port, peer));
         if (!bridge.up) hops.push({ at: peer.ns.node, ok: false, what: `bridge ${bridge.name} is down`, fix: linkUpFix(peer.ns, bridge) });
@@ -88,13 +116,23 @@ function crossLink(
  * lookup, veth peers and bridge ports, forwarding and iptables on every router, the route
  * back. Stops at the first broken hop.
  */
-export function why(world: readonly LiveNamespace[], from: LiveNamespace, dst: string, protocol: 'icmp' | 'tcp' = 'icmp', dport?: number): Hop[] {
+export function why(world: readonly LiveNamespace[], from: LiveNamespace, target: string, protocol: 'icmp' | 'tcp' = 'icmp', port?: number): Hop[] {
   const hops: Hop[] = [];
   const broken = () => hops.some((h) => !h.ok);
   let cur = from;
   let inIface: string | undefined;
   let src: string | undefined;
+  let dst = target;
+  let dport = port;
   for (let n = 0; n < 8 && !broken(); n++) {
+    // A published port: nat PREROUTING rewrites the destination before the route lookup.
+    const pre = cur !== from && src ? evaluate(cur.rules, 'nat', 'PREROUTING', { src, dst, inIface, protocol, dport }) : undefined;
+    if (pre?.target === 'DNAT' && pre.rule?.toDestination) {
+      const [address, newPort] = pre.rule.toDestination.split(':') as [string, string | undefined];
+      hops.push({ at: cur.node, ok: true, what: `nat PREROUTING DNAT rewrites ${dst}${dport ? `:${dport}` : ''} -> ${pre.rule.toDestination} (${pre.rule.packets} packets)` });
+      dst = address;
+      if (newPort) dport = Number(newPort);
+    }
     const found = lookupRoute(cur, dst);
     if (found?.kind === 'local') {
       const lo = cur.interfaces.find((i) => i.name === 'lo');
@@ -129,14 +167,8 @@ export function why(world: readonly LiveNamespace[], from: LiveNamespace, dst: s
     src ??= found.route.prefsrc ?? out.addresses[0]?.split('/')[0];
     if (cur !== from && src) {
       const packet = { src, dst, inIface, outIface: out.name, protocol, dport };
-      const v = evaluate(cur.rules, 'filter', 'FORWARD', packet);
-      if (v.target === 'DROP' || v.target === 'REJECT') {
-        const what = v.rule ? `iptables FORWARD rule \`${v.rule.spec.join(' ')}\` drops it (${v.rule.packets} packets so far)` : `iptables FORWARD policy is ${v.target} and no rule accepts ${inIface} -> ${out.name}`;
-        const fix = v.rule ? inNs(cur, 'iptables', '-D', 'FORWARD', ...v.rule.spec) : inNs(cur, 'iptables', '-A', 'FORWARD', ...(inIface ? ['-i', inIface] : []), '-o', out.name, '-j', 'ACCEPT');
-        hops.push({ at: cur.node, ok: false, what, fix });
-        break;
-      }
-      hops.push({ at: cur.node, ok: true, what: `iptables FORWARD lets ${inIface ?? '?'} -> ${out.name} through${v.rule ? ` (rule \`${v.rule.spec.join(' ')}\`, ${v.rule.packets} packets)` : ''}` });
+      hops.push(forwardHop(cur, packet));
+      if (broken()) break;
       const nat = evaluate(cur.rules, 'nat', 'POSTROUTING', packet);
       if (nat.target === 'MASQUERADE' || nat.target === 'SNAT') {
         const to = out.addresses[0]?.split('/')[0] ?? src;
@@ -144,7 +176,7 @@ export function why(world: readonly LiveNamespace[], from: LiveNamespace, dst: s
         src = to;
       }
     }
-    const next = crossLink(world, cur, out, found.route.gateway ?? dst, hops);
+    const next = crossLink({ world, hops, packet: src ? { src, dst, protocol, dport } : undefined }, cur, out, found.route.gateway ?? dst);
     if (!next || broken()) break;
     inIface = next.iface.name;
     cur = next.ns;

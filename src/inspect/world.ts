@@ -18,6 +18,8 @@ export interface LiveNamespace {
   /** link_netnsid -> namespace name, as this namespace numbers its peers. */
   readonly nsids: ReadonlyMap<number, string | undefined>;
   readonly forwarding: boolean;
+  /** br_netfilter: frames bridged here also traverse iptables FORWARD. */
+  readonly bridgeNf: boolean;
   readonly rules: Ruleset;
 }
 
@@ -37,15 +39,17 @@ export function nodeLabel(ns: string | undefined): string {
 
 export async function readNamespace(runner: Runner, ns: string | undefined, options: { rules?: boolean } = {}): Promise<LiveNamespace> {
   const run = (file: string, args: string[]) => runner.run(cmd(file, args, ns), { allowFail: true });
-  const [addr, route, ids, fwd, save] = await Promise.all([
+  const [addr, route, ids, fwd, brnf, save] = await Promise.all([
     run('ip', ['-j', '-d', 'addr', 'show']),
     run('ip', ['-j', 'route', 'show']),
     run('ip', ['-j', 'netns', 'list-id']),
     run('sysctl', ['-n', 'net.ipv4.ip_forward']),
+    // Absent (exit 255) when br_netfilter is not loaded: then bridged frames skip iptables.
+    run('sysctl', ['-n', 'net.bridge.bridge-nf-call-iptables']),
     options.rules === false ? undefined : run('iptables-save', ['-c']),
   ]);
   if (addr.exitCode !== 0) throw new NslabError(`cannot read network namespace ${ns}: ${addr.stderr.trim()}`, { hint: 'see `ip netns list`' });
-  return liveNamespace(ns, { addr: addr.stdout, route: route.stdout, nsids: ids.stdout, forward: fwd.stdout, iptables: save?.stdout ?? '' });
+  return liveNamespace(ns, { addr: addr.stdout, route: route.stdout, nsids: ids.stdout, forward: fwd.stdout, bridgeNf: brnf.stdout, iptables: save?.stdout ?? '' });
 }
 
 /** The raw outputs one namespace is read from (also what test fixtures hold). */
@@ -54,6 +58,7 @@ export interface NamespaceOutputs {
   readonly route: string;
   readonly nsids: string;
   readonly forward: string;
+  readonly bridgeNf: string;
   readonly iptables: string;
 }
 
@@ -65,6 +70,7 @@ export function liveNamespace(ns: string | undefined, o: NamespaceOutputs): Live
     routes: parseIpRoute(o.route),
     nsids: parseNsIds(o.nsids),
     forwarding: o.forward.trim() === '1',
+    bridgeNf: o.bridgeNf.trim() === '1',
     rules: parseRuleset(o.iptables),
   };
 }

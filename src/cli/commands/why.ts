@@ -39,8 +39,9 @@ export function whyCommand(action: Action): CommandModule<GlobalArgs, Args> {
       const hops = why(world, from, dst, args.port === undefined ? 'icmp' : 'tcp', args.port);
       const broken = hops.find((h) => !h.ok);
       // Confirm by a real packet, but only to an address one of the lab's namespaces holds.
+      // A ping says nothing about a TCP port, so with --port the walk stands alone.
       const inLab = world.some((w) => ownerOf(w, dst));
-      const probe = inLab ? await ping(ctx.runner, from.ns, dst) : undefined;
+      const probe = inLab && args.port === undefined ? await ping(ctx.runner, from.ns, dst) : undefined;
       if (ctx.json) printJson(ctx.io, { lab: args.lab, from: args.from, to: dst, hops, broken: broken ?? null, ping: probe ?? null });
       else {
         ctx.io.out(`${args.from} -> ${dst}:\n${renderHops(hops)}`);

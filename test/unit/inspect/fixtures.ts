@@ -9,7 +9,7 @@ import { liveNamespace, type LiveNamespace } from '../../../src/inspect/world.js
 export function loadWorld(dir: string, lab: string, nodes: readonly string[], edit: (node: string, file: string, text: string) => string = (_n, _f, t) => t): LiveNamespace[] {
   const read = (node: string, file: string) => edit(node, file, readFileSync(new URL(`../../fixtures/${dir}/${node}.${file}`, import.meta.url), 'utf8'));
   return nodes.map((n) =>
-    liveNamespace(`nslab-${lab}-${n}`, { addr: read(n, 'addr.json'), route: read(n, 'route.json'), nsids: read(n, 'nsids.json'), forward: read(n, 'forward'), iptables: read(n, 'iptables') }),
+    liveNamespace(`nslab-${lab}-${n}`, { addr: read(n, 'addr.json'), route: read(n, 'route.json'), nsids: read(n, 'nsids.json'), forward: read(n, 'forward'), bridgeNf: '1', iptables: read(n, 'iptables') }),
   );
 }
 

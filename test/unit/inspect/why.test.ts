@@ -40,7 +40,7 @@ describe('why (path walk on a live docker0 capture)', () => {
     const world = docker0World((node, file, text) => (node === 'host' && file === 'iptables' ? text.replace(':FORWARD ACCEPT', ':FORWARD DROP') : text));
     const b = broken(why(world, from(world, 'c1'), '203.0.113.10'))!;
     expect(b.what).toContain('policy is DROP');
-    expect(b.fix).toBe('ip netns exec nslab-zqd-host iptables -A FORWARD -i docker0 -o eth0 -j ACCEPT');
+    expect(b.fix).toBe('ip netns exec nslab-zqd-host iptables -I FORWARD -i docker0 -o eth0 -j ACCEPT');
   });
 
   it('without MASQUERADE, the far side has no route back', () => {
@@ -58,5 +58,24 @@ describe('why (path walk on a live docker0 capture)', () => {
   it('a down container end is named in the container', () => {
     const world = docker0World((node, file, text) => (node === 'c2' && file === 'addr.json' ? setDown(text, 'eth0') : text));
     expect(broken(why(world, from(world, 'c1'), '172.17.0.3'))).toMatchObject({ at: 'c2', fix: 'ip -n nslab-zqd-c2 link set dev eth0 up' });
+  });
+
+  it('with br_netfilter, a FORWARD policy DROP stops even bridged container-to-container frames', () => {
+    const world = docker0World((node, file, text) => (node === 'host' && file === 'iptables' ? text.replace(':FORWARD ACCEPT', ':FORWARD DROP') : text));
+    expect(broken(why(world, from(world, 'c1'), '172.17.0.3'))).toMatchObject({ at: 'host', fix: 'ip netns exec nslab-zqd-host iptables -I FORWARD -i docker0 -o docker0 -j ACCEPT' });
+  });
+
+  it('a published port: DNAT in PREROUTING, then the routed path to the container', () => {
+    const dnat = '[0:0] -A PREROUTING -i eth0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80\n';
+    const world = docker0World((node, file, text) => (node === 'host' && file === 'iptables' ? text.replace(/(:POSTROUTING ACCEPT \[0:0\]\n)/, `$1${dnat}`) : text));
+    const hops = why(world, from(world, 'wan'), '198.51.100.2', 'tcp', 8080);
+    expect(broken(hops)).toBeUndefined();
+    const text = hops.map((h) => `${h.at}: ${h.what}`).join('\n');
+    expect(text).toContain('host: nat PREROUTING DNAT rewrites 198.51.100.2:8080 -> 172.17.0.2:80');
+    expect(text).toContain('host: iptables FORWARD lets eth0 -> docker0 through');
+    expect(text).toContain('c1: 172.17.0.2 is on eth0: delivered');
+    // Without the DNAT the host itself is the destination.
+    const plain = docker0World();
+    expect(why(plain, from(plain, 'wan'), '198.51.100.2', 'tcp', 8080)).toContainEqual({ at: 'host', ok: true, what: '198.51.100.2 is on eth0: delivered' });
   });
 });
