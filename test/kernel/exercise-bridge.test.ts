@@ -40,6 +40,11 @@ describe('exercise 2 (bridge with three namespaces) checked against hand-built n
     name = uniqueName('xb');
     run(build(name));
     await expectPass('2', name);
+    // The same hand-built namespaces, seen as Docker would show the network.
+    const [net] = JSON.parse((await cli('inspect', name, 'br0')).out) as { Name: string; IPAM: { Config: unknown[] }; Containers: Record<string, { Name: string; IPv4Address: string }> }[];
+    expect(net!.Name).toBe('br0');
+    expect(net!.IPAM.Config).toEqual([{ Subnet: '10.10.2.0/24', Gateway: '10.10.2.1' }]);
+    expect(Object.values(net!.Containers).map((c) => `${c.Name} ${c.IPv4Address}`).sort()).toEqual(['c1 10.10.2.2/24', 'c2 10.10.2.3/24', 'c3 10.10.2.4/24']);
   });
 
   it('names "veth end not attached to the bridge"', async () => {

@@ -59,6 +59,10 @@ describe('exercise 1 (veth pair) checked against hand-built namespaces', () => {
     name = uniqueName('xv');
     run(replace(build(name), `ip -n nslab-${name}-b addr add 10.10.1.2/24 dev veth0`, ['ip', '-n', `nslab-${name}-b`, 'addr', 'add', '10.10.2.2/24', 'dev', 'veth0']));
     await expectMistake('1', name, 'different-subnets', `ip -n nslab-${name}-b addr del 10.10.2.2/24 dev veth0`);
+    // why, on the same hand-built namespaces, stops at the route lookup in a.
+    const why = JSON.parse((await cli('why', name, 'a', 'b', '--json')).out) as { to: string; broken: { at: string; what: string } };
+    expect(why.to).toBe('10.10.2.2');
+    expect(why.broken).toMatchObject({ at: 'a', what: expect.stringContaining('no route to 10.10.2.2') });
   });
 
   it('names "namespace missing" and "no veth pair"', async () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { inspectNetworks, selectNetwork } from '../../../src/inspect/network-inspect.js';
 import { peerRows, renderPeers } from '../../../src/inspect/peers.js';
 import { parseNsIds } from '../../../src/kernel/ip-json.js';
+import { liveNamespace } from '../../../src/inspect/world.js';
+import { readFileSync } from 'node:fs';
 import { connectWorld, docker0World } from './fixtures.js';
 
 describe('peers (live docker0 capture)', () => {
@@ -30,6 +32,17 @@ describe('peers (live docker0 capture)', () => {
     const rows = peerRows(docker0World().filter((w) => w.node !== 'wan'));
     expect(rows.find((r) => r.namespace === 'nslab-zqd-host' && r.interface === 'eth0')).toMatchObject({ peerNamespace: 'nslab-zqd-wan', peerInterface: expect.stringContaining('ifindex') });
     expect(parseNsIds('[{"nsid":3}]').get(3)).toBeUndefined();
+  });
+});
+
+describe('peers with the root namespace', () => {
+  it('an end whose link_netnsid has no ip netns name pairs with the root namespace', () => {
+    const read = (f: string) => readFileSync(new URL(`../../fixtures/live-docker0/${f}`, import.meta.url), 'utf8');
+    // The docker host's capture played by the root namespace; c1 then knows it only by id.
+    const root = liveNamespace(undefined, { addr: read('host.addr.json'), route: '[]', nsids: read('host.nsids.json'), forward: '1', bridgeNf: '1', iptables: '' });
+    const c1 = liveNamespace('nslab-zqd-c1', { addr: read('c1.addr.json'), route: '[]', nsids: '[{"nsid":0}]', forward: '0', bridgeNf: '1', iptables: '' });
+    const rows = peerRows([root, c1]);
+    expect(rows.find((r) => r.namespace === 'nslab-zqd-c1')).toMatchObject({ interface: 'eth0', peerNamespace: 'root', bridge: 'docker0' });
   });
 });
 
