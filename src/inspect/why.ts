@@ -16,6 +16,7 @@ export interface Hop {
 
 const ip = (ns: LiveNamespace, ...args: string[]) => renderCmd(cmd('ip', args, ns.ns));
 const inNs = (ns: LiveNamespace, file: string, ...args: string[]) => renderCmd(cmd(file, args, ns.ns));
+const STP_WAIT = new Set(['listening', 'learning', 'blocking']);
 const linkUpFix = (ns: LiveNamespace, i: Interface) => ip(ns, 'link', 'set', 'dev', i.name, 'up');
 
 /** The other end of a veth, wherever it lives among the namespaces read. */
@@ -88,6 +89,10 @@ function crossLink(
       if (target) {
         hops.push(...vethHops(cur, port, peer));
         if (!bridge.up) hops.push({ at: peer.ns.node, ok: false, what: `bridge ${bridge.name} is down`, fix: linkUpFix(peer.ns, bridge) });
+        // STP on: a port still listening or learning (forward delay) passes no frames yet.
+        if (STP_WAIT.has(peer.iface.portState ?? '')) {
+          hops.push({ at: peer.ns.node, ok: false, what: `bridge port ${peer.iface.name} is ${peer.iface.portState}, not forwarding (STP)`, fix: inNs(peer.ns, 'ip', 'link', 'set', 'dev', bridge.name, 'type', 'bridge', 'stp_state', '0') });
+        }
         hops.push(...probe);
         return target;
       }

@@ -78,4 +78,14 @@ describe('why (path walk on a live docker0 capture)', () => {
     const plain = docker0World();
     expect(why(plain, from(plain, 'wan'), '198.51.100.2', 'tcp', 8080)).toContainEqual({ at: 'host', ok: true, what: '198.51.100.2 is on eth0: delivered' });
   });
+
+  it('a bridge port still learning (STP forward delay) is named', () => {
+    const learning = (json: string) => {
+      const links = JSON.parse(json) as { master?: string; linkinfo?: { info_slave_data?: { state?: string } } }[];
+      for (const l of links) if (l.master === 'docker0' && l.linkinfo?.info_slave_data) l.linkinfo.info_slave_data.state = 'learning';
+      return JSON.stringify(links);
+    };
+    const world = docker0World((node, file, text) => (node === 'host' && file === 'addr.json' ? learning(text) : text));
+    expect(broken(why(world, from(world, 'c1'), '172.17.0.1'))).toMatchObject({ at: 'host', what: expect.stringContaining('is learning, not forwarding (STP)'), fix: 'ip -n nslab-zqd-host link set dev docker0 type bridge stp_state 0' });
+  });
 });
