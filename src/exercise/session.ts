@@ -1,7 +1,7 @@
 import type { Runner } from '../exec/runner.js';
 import { readNamespace, labNamespaces } from '../inspect/world.js';
 import { cleanAll } from '../lab/clean.js';
-import type { LabEnv } from '../lab/definition.js';
+import type { LabEnv, LabModel } from '../lab/definition.js';
 import { labUp } from '../lab/lifecycle.js';
 import { table } from '../verify/report.js';
 import { MISTAKES } from './mistakes.js';
@@ -9,8 +9,12 @@ import type { Exercise, Finding } from './types.js';
 
 /** Prepares what the exercise gives the learner, journaled like a lab so reset can undo it. */
 export async function startExercise(ex: Exercise, name: string, env: LabEnv, runner: Runner): Promise<void> {
-  const steps = ex.start?.(name, env) ?? [];
-  await labUp({ id: `exercise-${ex.id}`, name, title: ex.title, nodes: {}, steps, expectations: [] }, env, {}, runner);
+  await labUp(exerciseModel(ex, name, env), env, {}, runner);
+}
+
+/** The prepared part as a lab model: no nodes or expectations, the checker reads the kernel. */
+export function exerciseModel(ex: Exercise, name: string, env: LabEnv): LabModel {
+  return { id: `exercise-${ex.id}`, name, title: ex.title, nodes: {}, steps: ex.start?.(name, env) ?? [], expectations: [] };
 }
 
 /** Reads every nslab-<name>-* namespace from the kernel, then runs the exercise's checks. */

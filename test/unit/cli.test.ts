@@ -14,7 +14,7 @@ describe('nslab CLI (in-process)', () => {
   it('has --help for every command', async () => {
     const top = await cli('--help');
     expect(top.code).toBe(0);
-    for (const c of ['run', 'up', 'down', 'verify', 'exec', 'ls', 'clean', 'doctor']) {
+    for (const c of ['run', 'up', 'down', 'verify', 'exec', 'ls', 'clean', 'doctor', 'inspect', 'peers', 'diagram', 'why', 'exercise']) {
       expect(top.out).toContain(`nslab ${c}`);
       const sub = await cli(c, '--help');
       expect(sub.code, c).toBe(0);
@@ -57,5 +57,19 @@ describe('nslab CLI (in-process)', () => {
     const r = await cli('down', 'ghost', '--dry-run');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/lab ghost is not up/);
+  });
+
+  it('exercise: an unknown id is one line with the known ones; start --dry-run prints what it prepares', async () => {
+    const bad = await cli('exercise', 'start', '9', '--dry-run');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe('nslab: unknown exercise "9" (known: 1 (veth), 2 (bridge), 3 (internet), 4 (publish), 5 (connect); see `nslab exercise list`)\n');
+    const noId = await cli('exercise', 'check', '--dry-run');
+    expect(noId.code).toBe(2);
+    expect(noId.err).toContain('needs an exercise id');
+    const r = await cli('exercise', 'start', 'publish', '--dry-run');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('ip netns add nslab-ex4-host');
+    expect(r.out).toContain('iptables -w -t filter -P FORWARD DROP');
+    expect(JSON.parse((await cli('ls', '--json')).out).running).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { NslabError } from '../../errors.js';
 import { defaultInstance, EXERCISES, findExercise } from '../../exercise/catalog.js';
-import { checkExercise, renderFindings, resetExercise, startExercise } from '../../exercise/session.js';
+import { checkExercise, exerciseModel, renderFindings, resetExercise, startExercise } from '../../exercise/session.js';
+import { printDryRun } from '../shared.js';
 import { detectEnv } from '../../lab/lifecycle.js';
 import { validateLabName } from '../../model/names.js';
 import { table } from '../../verify/report.js';
@@ -31,6 +32,10 @@ export function exerciseCommand(action: Action): CommandModule<GlobalArgs, Args>
       const name = validateLabName(args.name ?? defaultInstance(ex));
       switch (args.action) {
         case 'start': {
+          if (ctx.dryRun) {
+            printDryRun(ctx, exerciseModel(ex, name, detectEnv()), `nslab exercise start ${ex.id}`);
+            return 0;
+          }
           await startExercise(ex, name, detectEnv(), ctx.runner);
           if (ctx.json) printJson(ctx.io, { id: ex.id, name, task: ex.task(name) });
           else ctx.io.out(`Exercise ${ex.id}: ${ex.title}\n\n${ex.task(name)}\n\nCheck your work with \`nslab exercise check ${ex.id}${args.name ? ` --name ${name}` : ''}\`; start over with \`nslab exercise reset ${ex.id}\`.\n`);
@@ -45,6 +50,8 @@ export function exerciseCommand(action: Action): CommandModule<GlobalArgs, Args>
           return pass ? 0 : 1;
         }
         case 'reset': {
+          // What it removes is whatever exists, which a dry run cannot see.
+          if (ctx.dryRun) throw new NslabError('exercise reset removes what exists and cannot run in dry-run mode', { hint: `see \`ip netns list | grep nslab-${name}-\`` });
           const report = await resetExercise(name, ctx.runner);
           if (ctx.json) printJson(ctx.io, report);
           else ctx.io.out(`removed: ${report.removed.join(', ') || 'nothing (no namespace was left)'}\n`);
