@@ -16,6 +16,7 @@ export interface Hop {
 
 const ip = (ns: LiveNamespace, ...args: string[]) => renderCmd(cmd('ip', args, ns.ns));
 const inNs = (ns: LiveNamespace, file: string, ...args: string[]) => renderCmd(cmd(file, args, ns.ns));
+const MAX_HOPS = 8;
 const STP_WAIT = new Set(['listening', 'learning', 'blocking']);
 const linkUpFix = (ns: LiveNamespace, i: Interface) => ip(ns, 'link', 'set', 'dev', i.name, 'up');
 
@@ -104,7 +105,6 @@ function crossLink(
   // Nobody linked answers: say why, as precisely as the state allows.
   const holder = world.find((w) => ownerOf(w, nexthop));
   const direct = out.kind === 'veth' ? peerOf(world, cur, out) : undefined;
-  if (direct && !direct.iface.master && holder && holder === direct.ns) return undefined;
   if (direct && !direct.iface.master) {
     const bridge = direct.ns.interfaces.find((b) => b.kind === 'bridge');
     if (bridge) {
@@ -129,7 +129,8 @@ export function why(world: readonly LiveNamespace[], from: LiveNamespace, target
   let src: string | undefined;
   let dst = target;
   let dport = port;
-  for (let n = 0; n < 8 && !broken(); n++) {
+  let delivered = false;
+  for (let n = 0; n < MAX_HOPS && !broken(); n++) {
     // A published port: nat PREROUTING rewrites the destination before the route lookup.
     const pre = cur !== from && src ? evaluate(cur.rules, 'nat', 'PREROUTING', { src, dst, inIface, protocol, dport }) : undefined;
     if (pre?.target === 'DNAT' && pre.rule?.toDestination) {
@@ -143,6 +144,7 @@ export function why(world: readonly LiveNamespace[], from: LiveNamespace, target
       const lo = cur.interfaces.find((i) => i.name === 'lo');
       if (cur === from && lo && !lo.up) hops.push({ at: cur.node, ok: false, what: `${dst} is local, but lo is down (local traffic goes over lo)`, fix: linkUpFix(cur, lo) });
       else hops.push({ at: cur.node, ok: true, what: `${dst} is on ${found.iface.name}: delivered` });
+      delivered = true;
       break;
     }
     if (cur !== from) {
@@ -186,6 +188,7 @@ export function why(world: readonly LiveNamespace[], from: LiveNamespace, target
     inIface = next.iface.name;
     cur = next.ns;
   }
+  if (!broken() && !delivered) hops.push({ at: cur.node, ok: false, what: `still not delivered after ${MAX_HOPS} namespaces: a routing loop?` });
   if (!broken() && src && cur !== from) {
     const back = lookupRoute(cur, src);
     if (!back) {
