@@ -14,7 +14,10 @@ export function peersCommand(action: Action): CommandModule<GlobalArgs, Args> {
     builder: (y: Argv<GlobalArgs>) => y.positional('lab', { type: 'string', describe: 'only the namespaces nslab-<lab>-*' }) as Argv<Args>,
     handler: action<Args>({ kernel: true }, async (ctx, args) => {
       const names: (string | undefined)[] = args.lab === undefined ? [undefined, ...(await listNamespaces(ctx.runner))] : await labNamespaces(ctx.runner, validateLabName(args.lab));
-      const world = await Promise.all(names.map((ns) => readNamespace(ctx.runner, ns, { rules: false })));
+      // A namespace can vanish between the listing and the read (another tool deleting it):
+      // it then has nothing to show, which is not an error.
+      const read = await Promise.all(names.map((ns) => readNamespace(ctx.runner, ns, { rules: false }).catch(() => undefined)));
+      const world = read.filter((w) => w !== undefined);
       const rows = peerRows(world);
       if (ctx.json) printJson(ctx.io, rows);
       else ctx.io.out(renderPeers(rows));
