@@ -156,8 +156,10 @@ export function forwarding(ctx: CheckContext, n: string): Finding {
 export async function reaches(ctx: CheckContext, from: string, to: string, label: string): Promise<Finding> {
   const requirement = `${from} reaches ${label}`;
   const src = node(ctx, from);
-  if (!src) return { requirement, pass: false, detail: `${nsName(ctx.name, from)} does not exist` };
-  if (!ctx.world.some((w) => ownerOf(w, to))) return { requirement, pass: false, detail: `no namespace of this exercise has ${to}: not pinged` };
+  if (!src) return { requirement, pass: false, detail: `${nsName(ctx.name, from)} does not exist`, hint: renderCmd(cmd('ip', ['netns', 'add', nsName(ctx.name, from)])) };
+  if (!ctx.world.some((w) => ownerOf(w, to))) {
+    return { requirement, pass: false, detail: `no namespace of this exercise has ${to}: not pinged`, hint: `give ${to} to the interface the task names; \`nslab peers ${ctx.name}\` shows what has which address` };
+  }
   // Links just brought up may drop the first packets (carrier comes up asynchronously).
   let r = await ping(ctx.runner, src.ns, to);
   for (let attempt = 1; attempt < 3 && !r.reached; attempt++) r = await ping(ctx.runner, src.ns, to);

@@ -11,10 +11,11 @@ export async function seenAs(ctx: CheckContext, from: string): Promise<Finding> 
   const requirement = `the internet sees ${from} as ${WAN.hostAddress}`;
   const src = node(ctx, from);
   const wan = node(ctx, 'wan');
-  if (!src || !wan) return { requirement, pass: false, detail: 'namespace missing' };
+  const hint = `\`nslab why ${ctx.name} ${from} ${WAN.server}\` shows the path and where the source is rewritten`;
+  if (!src || !wan) return { requirement, pass: false, detail: 'namespace missing', hint: 'its namespaces are gone: start the exercise again (`nslab exercise start`)' };
   const r = await tcpWhoami(ctx.runner, src.ns, wan.ns, WAN.server, 0);
   if (r.reached && r.detail === WAN.hostAddress) return { requirement, pass: true, detail: `server saw ${r.detail}` };
-  return { requirement, pass: false, detail: r.reached ? `server saw ${r.detail}` : `no connection: ${r.detail}` };
+  return { requirement, pass: false, detail: r.reached ? `server saw ${r.detail}` : `no connection: ${r.detail}`, hint };
 }
 
 /** Exercise 3: what dockerd does so containers reach the internet. */

@@ -15,7 +15,7 @@ async function published(ctx: CheckContext): Promise<Finding> {
   const requirement = `the internet connects to ${WAN.hostAddress}:8080 and reaches c1:80`;
   const wan = node(ctx, 'wan');
   const c1 = node(ctx, 'c1');
-  if (!wan || !c1) return { requirement, pass: false, detail: 'namespace missing' };
+  if (!wan || !c1) return { requirement, pass: false, detail: 'namespace missing', hint: 'its namespaces are gone: start the exercise again (`nslab exercise start`)' };
   const r = await tcpWhoami(ctx.runner, wan.ns, c1.ns, WAN.hostAddress, 8080, { address: '0.0.0.0', port: 80 });
   if (r.reached) return { requirement, pass: true, detail: `c1's server answered (saw ${r.detail})` };
   return { requirement, pass: false, detail: `no answer: ${r.detail}`, hint: `\`nslab why ${ctx.name} wan ${WAN.hostAddress} --port 8080\` walks the path and names the broken hop` };

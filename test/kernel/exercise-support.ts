@@ -29,6 +29,8 @@ export async function expectMistake(id: string, name: string, mistake: string, h
   const c = await check(id, name);
   expect(c.code).toBe(1);
   expect(c.pass).toBe(false);
+  // Every failure, not only the named one, comes with a hint.
+  expect(c.findings.filter((f) => !f.pass && !f.hint).map((f) => f.requirement)).toEqual([]);
   const named = c.findings.filter((f) => f.mistake === mistake);
   expect(named.length, `no finding names ${mistake}: ${JSON.stringify(c.findings.filter((f) => !f.pass))}`).toBeGreaterThan(0);
   expect(named.map((f) => f.hint).join('\n')).toContain(hint);
