@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chainPolicy, parseIptablesSave, tokenize } from '../../../src/kernel/iptables-save.js';
+import { chainPolicy, parseIptablesSave, parseRuleset } from '../../../src/kernel/iptables-save.js';
 import { evaluate, ruleMatches } from '../../../src/inspect/packet-filter.js';
 
 // Docker 29's rule shapes (reference §2, Fixture A), in iptables-save -c form.
@@ -27,7 +27,7 @@ COMMIT
 `;
 
 describe('iptables-save -c parser', () => {
-  const set = parseIptablesSave(DOCKER);
+  const set = parseRuleset(DOCKER);
 
   it('reads chains with policies and rules with counters and matches', () => {
     expect(chainPolicy(set, 'filter', 'FORWARD')).toBe('DROP');
@@ -37,13 +37,14 @@ describe('iptables-save -c parser', () => {
     expect(set.rules.find((r) => r.target === 'DNAT')).toMatchObject({ dport: '8080', toDestination: '172.17.0.2:80', inIface: { value: 'docker0', negated: true } });
   });
 
-  it('keeps quoted words whole', () => {
-    expect(tokenize('-A X -m comment --comment "two words" -j ACCEPT')).toEqual(['-A', 'X', '-m', 'comment', '--comment', 'two words', '-j', 'ACCEPT']);
+  it('keeps quoted words whole, and -c counters out of the rule argv', () => {
+    const masq = parseIptablesSave(DOCKER).find((r) => r.comment !== undefined)!;
+    expect(masq).toEqual({ table: 'nat', chain: 'POSTROUTING', spec: ['-s', '172.17.0.0/16', '!', '-o', 'docker0', '-m', 'comment', '--comment', 'nslab:zqd lab', '-j', 'MASQUERADE'], comment: 'nslab:zqd lab' });
   });
 
   it('evaluates FORWARD like netfilter: user chains followed, first terminal match wins, policy last', () => {
     const inbound = { src: '198.51.100.1', dst: '172.17.0.2', inIface: 'eth0', outIface: 'docker0', protocol: 'tcp' as const, dport: 80 };
-    expect(evaluate(set, 'filter', 'FORWARD', inbound).rule?.args).toContain('--dport');
+    expect(evaluate(set, 'filter', 'FORWARD', inbound).rule?.spec).toContain('--dport');
     expect(evaluate(set, 'filter', 'FORWARD', { ...inbound, dport: 22 })).toMatchObject({ target: 'DROP' });
     expect(evaluate(set, 'filter', 'FORWARD', { ...inbound, inIface: 'docker0', outIface: 'eth0' }).target).toBe('ACCEPT');
     // Nothing matches eth0 -> eth1: the policy decides.
