@@ -20,7 +20,7 @@ for (const lab of allLabs()) {
   await capture('up', lab.id, '--name', name);
   try {
     const text = await capture('diagram', name, '--svg', `docs/diagrams/${lab.id}.svg`);
-    const shown = text.replace(/\nwrote .*\n$/, '\n');
+    const shown = `${text.replace(/\nwrote .*\n$/, '').trimEnd()}\n`;
     sections.push(`### ${lab.id}: ${lab.title}\n\n![${lab.id}](docs/diagrams/${lab.id}.svg)\n\n\`\`\`\n${shown}\`\`\`\n`);
   } finally {
     await capture('down', name);
