@@ -31,9 +31,9 @@ export interface Interface {
   readonly peerInOtherNs: boolean;
   /** link_netnsid: the peer's namespace, as an id local to this interface's namespace. */
   readonly peerNetnsId: number | undefined;
-  readonly mtu: number | undefined;
+  readonly mtu?: number | undefined;
   /** Bridge port state (forwarding, disabled, ...) when enslaved to a bridge. */
-  readonly portState: string | undefined;
+  readonly portState?: string | undefined;
   /** IPv4 addresses with prefix, e.g. 172.17.0.1/16. */
   readonly addresses: readonly string[];
 }

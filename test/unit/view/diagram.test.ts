@@ -10,24 +10,24 @@ describe('diagram from live state (roles inferred from the kernel, not a plan)',
   });
 
   it('docker0: containers above the host, their veth host ends on docker0, the wan below', () => {
-    const text = renderTopology(docker0World());
+    const text = renderTopology(docker0World(), inferRoles(docker0World()));
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^┌─ c1 \(nslab-zqd-c1\) ─+┐\s+┌─ c2 \(nslab-zqd-c2\)/);
     expect(text).toMatch(/│ veth[0-9a-f]{7} @docker0/);
     expect(text).toMatch(/docker0 bridge {2}172\.17\.0\.1\/16 {2}ports: veth[0-9a-f]{7}, veth[0-9a-f]{7}/);
-    expect(text).toContain('│ eth0 <-> eth0');
+    expect(text).toContain('│ eth0 (host) <-> eth0 (wan)');
     expect(text.indexOf('wan (nslab-zqd-wan)')).toBeGreaterThan(text.indexOf('host (nslab-zqd-host)'));
   });
 
   it('two bridges: a container on both shows both host ends, each with its bridge', () => {
-    const text = renderTopology(connectWorld());
+    const text = renderTopology(connectWorld(), inferRoles(connectWorld()));
     expect(text).toMatch(/│ veth[0-9a-f]{7} @docker0\n\s+│ veth-c1n2 @br-net2/);
     expect(text).toContain('br-net2 bridge  172.18.0.1/16  ports:');
   });
 
   it('namespaces with no bridge at all are still drawn, with their links', () => {
     const world = docker0World().filter((w) => w.node === 'wan');
-    expect(renderTopology(world)).toContain('wan (nslab-zqd-wan)');
+    expect(renderTopology(world, inferRoles(world))).toContain('wan (nslab-zqd-wan)');
   });
 
   it('SVG: one bar per bridge, one box per namespace, escaped text', () => {
