@@ -85,15 +85,3 @@ export function parseNsIds(json: string): Map<number, string | undefined> {
 export function parseNetnsList(json: string): string[] {
   return (JSON.parse(json || '[]') as { name: string }[]).map((n) => n.name);
 }
-
-export interface Neighbour {
-  readonly dst: string;
-  readonly dev: string;
-  readonly lladdr?: string;
-  readonly state: readonly string[];
-}
-
-/** Parses `ip -j neigh show`. */
-export function parseIpNeigh(json: string): Neighbour[] {
-  return JSON.parse(json || '[]') as Neighbour[];
-}
