@@ -55,7 +55,8 @@ export async function cleanAll(runner: Runner, only?: string): Promise<CleanRepo
       // A corrupt journal is no error here: the names and tags below find what it described.
       if (!/is corrupt/.test((err as Error).message)) report.errors.push(`${name}: ${(err as Error).message}`);
     }
-    rmSync(dir, { recursive: true, force: true });
+    // A dry run only records commands; the record stays, like everything else.
+    if (!runner.dryRun) rmSync(dir, { recursive: true, force: true });
     if (!report.labs.includes(name)) report.labs.push(name);
   }
   const prefix = only === undefined ? NS_PREFIX : `${NS_PREFIX}${only}-`;

@@ -82,3 +82,28 @@ describe('docker0 lab against the kernel', () => {
     expect(rootSnapshot()).toEqual(before);
   });
 });
+
+describe('clean --dry-run', () => {
+  const name = uniqueName('cd');
+
+  beforeAll(() => {
+    requireKernel();
+    isolateState();
+  });
+
+  afterAll(async () => {
+    await cli('clean', name);
+  });
+
+  it('prints the teardown of a running lab and changes nothing', async () => {
+    expect((await cli('up', 'docker0', '--name', name)).code).toBe(0);
+    const dry = await cli('clean', name, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain(`ip netns del nslab-${name}-host`);
+    expect(namespacesOf(name)).toHaveLength(4);
+    const ls = JSON.parse((await cli('ls', '--json')).out) as { running: { name: string }[] };
+    expect(ls.running.map((r) => r.name)).toContain(name);
+    expect((await cli('down', name)).code).toBe(0);
+    expect(namespacesOf(name)).toEqual([]);
+  });
+});

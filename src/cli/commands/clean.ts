@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { validateLabName } from '../../model/names.js';
 import { cleanAll } from '../../lab/clean.js';
+import { RecordingRunner } from '../../exec/recording-runner.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 
@@ -13,6 +14,13 @@ export function cleanCommand(action: Action): CommandModule<GlobalArgs, Args> {
     builder: (y: Argv<GlobalArgs>) => y.positional('name', { type: 'string', describe: 'only this lab instance' }) as Argv<Args>,
     handler: action<Args>({ kernel: true }, async (ctx, args) => {
       const report = await cleanAll(ctx.runner, args.name === undefined ? undefined : validateLabName(args.name));
+      if (ctx.dryRun && ctx.runner instanceof RecordingRunner) {
+        // A dry run reads no live state, so it shows what the journals of recorded labs undo.
+        const lines = ctx.runner.lines();
+        if (ctx.json) printJson(ctx.io, { labs: report.labs, commands: lines });
+        else ctx.io.out(`# nslab clean --dry-run: the teardown recorded labs' journals call for (${report.labs.join(', ') || 'no recorded labs'})\n${lines.join('\n')}\n`);
+        return 0;
+      }
       if (ctx.json) printJson(ctx.io, report);
       else {
         ctx.io.out(`removed labs: ${report.labs.join(', ') || 'none'}\nremoved leftover namespaces: ${report.namespaces.join(', ') || 'none'}\n`);
