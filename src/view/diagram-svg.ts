@@ -63,7 +63,10 @@ export function renderSvg(states: readonly NamespaceState[], heading: string): s
     const bars: string[] = [];
     for (const br of bridges) {
       barY[br.name] = by;
-      bars.push(rect(hostX + PAD, by, innerW, 34, '#fde9d2', '#d9822b'), text(hostX + PAD + innerW / 2, by + 22, `${br.name}  ${br.addresses.join(' ') || '-'}${br.up ? '' : ' (DOWN)'}`, { weight: 'bold' }));
+      // Ports that are not container veths (an overlay's vxlan device) are named on the bar.
+      const others = host.interfaces.filter((p) => p.master === br.name && p.kind !== 'veth').map((p) => `${p.name} (${p.kind})`);
+      const label = [br.name, ...br.addresses, ...(others.length ? [`+ ${others.join(', ')}`] : []), ...(br.up ? [] : ['(DOWN)'])].join('  ');
+      bars.push(rect(hostX + PAD, by, innerW, 34, '#fde9d2', '#d9822b'), text(hostX + PAD + innerW / 2, by + 22, label, { weight: 'bold' }));
       by += 60;
     }
     wires.forEach((w, k) => {
@@ -82,6 +85,11 @@ export function renderSvg(states: readonly NamespaceState[], heading: string): s
       const other = peer && (peer[0].node === host.node ? peer[1] : peer[0]);
       const ns = other && states.find((s) => s.node === other.node);
       if (ns && !drawn.has(ns.node) && roles[ns.node] !== 'host') below.push({ x, other: ns });
+      // Two docker hosts joined by a veth (an overlay's underlay): say where the link goes.
+      if (other && roles[other.node] === 'host') {
+        body.push(text(x + BOX_W + 8, uy + 20, `underlay to ${other.node} (${other.iface.name})`, { size: 11, anchor: 'start', fill: '#555' }));
+        width = Math.max(width, x + BOX_W + 200);
+      }
     });
     const bottom = uy + (uplinks.length ? 50 : 10);
     body.unshift(rect(hostX, top, hostW, bottom - top, '#fafafa', '#888', ' stroke-dasharray="6 4"'), text(hostX + 12, top + 22, `${host.node} (${host.ns ?? 'root namespace'})`, { anchor: 'start', weight: 'bold', fill: '#555' }));
