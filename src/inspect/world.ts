@@ -1,6 +1,7 @@
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
-import { parseIpAddr, parseIpRoute, parseNetnsList, parseNsIds, type Interface, type Route } from '../kernel/ip-json.js';
+import { listNetnsNames } from '../kernel/netns-list.js';
+import { parseIpAddr, parseIpRoute, parseNsIds, type Interface, type Route } from '../kernel/ip-json.js';
 import { parseRuleset, type Ruleset } from '../kernel/iptables-save.js';
 import { NslabError } from '../errors.js';
 import { NS_PREFIX, parseNsName } from '../model/names.js';
@@ -23,14 +24,9 @@ export interface LiveNamespace {
   readonly rules: Ruleset;
 }
 
-export async function listNamespaces(runner: Runner): Promise<string[]> {
-  const r = await runner.run(cmd('ip', ['-j', 'netns', 'list']), { allowFail: true });
-  return r.exitCode === 0 ? parseNetnsList(r.stdout).sort() : [];
-}
-
 /** The namespaces of lab `lab` (nslab-<lab>-*), found by name in the kernel. */
 export async function labNamespaces(runner: Runner, lab: string): Promise<string[]> {
-  return (await listNamespaces(runner)).filter((n) => n.startsWith(`${NS_PREFIX}${lab}-`));
+  return (await listNetnsNames(runner)).filter((n) => n.startsWith(`${NS_PREFIX}${lab}-`));
 }
 
 export function nodeLabel(ns: string | undefined): string {

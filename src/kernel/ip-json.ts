@@ -81,7 +81,13 @@ export function parseNsIds(json: string): Map<number, string | undefined> {
   return new Map(rows.map((r) => [r.nsid, r.name]));
 }
 
+export interface NetnsEntry {
+  readonly name: string;
+  /** The id the reading namespace gives it (absent until something links the two). */
+  readonly id: number | undefined;
+}
+
 /** Parses `ip -j netns list`: the named namespaces. */
-export function parseNetnsList(json: string): string[] {
-  return (JSON.parse(json || '[]') as { name: string }[]).map((n) => n.name);
+export function parseNetnsList(json: string): NetnsEntry[] {
+  return (JSON.parse(json || '[]') as { name: string; id?: number }[]).map((n) => ({ name: n.name, id: n.id }));
 }

@@ -6,6 +6,7 @@ import { isGone, killProcessesIn, runUndo, teardown } from '../apply/teardown.js
 import { resolvConfPath } from '../docker/embedded-dns.js';
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
+import { listNetns } from '../kernel/netns-list.js';
 import { NS_PREFIX } from '../model/names.js';
 import { taggedLinks, taggedRules } from './leftovers.js';
 import { labsWithRootJournal, undoRootJournal } from './root-journal.js';
@@ -17,18 +18,6 @@ export interface CleanReport {
   /** Tagged iptables rules and links removed from the root namespace, and settings restored. */
   readonly root: string[];
   readonly errors: string[];
-}
-
-/**
- * Removes every lab: first by journal where one survives, then by what is named or tagged
- * like nslab's (a lost or corrupt journal, a crash before the first write): namespaces
- * `nslab-*`, the root-namespace journal kept outside the lab's record, and as a last resort
- * root-namespace rules and links tagged `nslab:<lab>`. With `only`, just that lab: others are left alone.
- */
-async function namespaceIds(runner: Runner): Promise<{ name: string; id: number | undefined }[]> {
-  const r = await runner.run(cmd('ip', ['-j', 'netns', 'list']), { allowFail: true });
-  if (r.exitCode !== 0 || r.stdout.trim() === '') return [];
-  return (JSON.parse(r.stdout) as { name: string; id?: number }[]).map((n) => ({ name: n.name, id: n.id }));
 }
 
 /**
@@ -46,6 +35,12 @@ async function peersGone(runner: Runner, ids: readonly number[]): Promise<void> 
   }
 }
 
+/**
+ * Removes every lab: first by journal where one survives, then by what is named or tagged
+ * like nslab's (a lost or corrupt journal, a crash before the first write): namespaces
+ * `nslab-*`, the root-namespace journal kept outside the lab's record, and as a last resort
+ * root-namespace rules and links tagged `nslab:<lab>`. With `only`, just that lab: others are left alone.
+ */
 export async function cleanAll(runner: Runner, only?: string): Promise<CleanReport> {
   const report: CleanReport = { labs: [], namespaces: [], root: [], errors: [] };
   for (const { name, dir } of listInstanceDirs().filter((d) => only === undefined || d.name === only)) {
@@ -60,7 +55,7 @@ export async function cleanAll(runner: Runner, only?: string): Promise<CleanRepo
     if (!report.labs.includes(name)) report.labs.push(name);
   }
   const prefix = only === undefined ? NS_PREFIX : `${NS_PREFIX}${only}-`;
-  const doomed = (await namespaceIds(runner)).filter((n) => n.name.startsWith(prefix)).sort((a, b) => a.name.localeCompare(b.name));
+  const doomed = (await listNetns(runner)).filter((n) => n.name.startsWith(prefix));
   // Processes found in one pass, every `netns del` in one `ip -batch`.
   const names = doomed.map((n) => n.name);
   killProcessesIn(names, runner);

@@ -2,7 +2,6 @@ import { applyOps } from '../apply/apply.js';
 import { FileJournal, mayHaveApplied, readJournal, type JournalEntry } from '../apply/journal.js';
 import { teardown } from '../apply/teardown.js';
 import { NslabError } from '../errors.js';
-import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
 import { linkKindsOf, requireLinkKinds } from '../kernel/link-kinds.js';
 import { namespaceExists } from '../kernel/netns-fs.js';
@@ -28,12 +27,6 @@ export function buildLab(def: LabDefinition, name: string, options: LabOptions =
 export function runningModel(name: string): { manifest: Manifest; model: LabModel } {
   const manifest = readManifest(validateLabName(name));
   return { manifest, model: buildLab(findLab(manifest.id), manifest.name, manifest.options, manifest.env) };
-}
-
-export async function existingNamespaces(runner: Runner): Promise<Set<string>> {
-  const r = await runner.run(cmd('ip', ['-j', 'netns', 'list']), { allowFail: true });
-  if (r.exitCode !== 0 || r.stdout.trim() === '') return new Set();
-  return new Set((JSON.parse(r.stdout) as { name: string }[]).map((n) => n.name));
 }
 
 export interface UpHooks {

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { NslabError } from '../../errors.js';
-import { existingNamespaces } from '../../lab/lifecycle.js';
+import { listNetnsNames } from '../../kernel/netns-list.js';
 import { allLabs } from '../../lab/registry.js';
 import { listInstanceNames, readManifest, staleClaim } from '../../lab/state.js';
 import { NS_PREFIX, parseNsName } from '../../model/names.js';
@@ -25,7 +25,7 @@ export function lsCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs>
           return { name, lab: '?', since: missing ? `no record (built outside nslab? \`nslab clean ${name}\`)` : 'unreadable record', state: 'unknown (`nslab clean <name>` removes it)' };
         }
       });
-      const namespaces = [...(await existingNamespaces(ctx.runner))].filter((n) => n.startsWith(NS_PREFIX));
+      const namespaces = (await listNetnsNames(ctx.runner)).filter((n) => n.startsWith(NS_PREFIX));
       const stray = namespaces.filter((n) => !running.some((r) => parseNsName(n)?.lab === r.name)).sort();
       if (ctx.json) {
         printJson(ctx.io, { labs, running, stray });
