@@ -1,28 +1,53 @@
 #!/usr/bin/env bash
-# Makes a Debian 12 machine ready to run nslab: the Debian packages it drives, Node.js 20.19+,
-# `npm ci`, and `nslab` on PATH. Vagrant runs it as root when the VM is first brought up;
-# it is safe to run again by hand, and each step does nothing when it has nothing to do.
+# Makes a Debian 12/13 or Ubuntu 24.04 machine ready for nslab: every Debian package the labs
+# and the tests use, Node.js 20.19+ from the distribution, `npm ci`, and `nslab` on PATH.
+# It is the README's first set-up command, what the Vagrantfile runs, and what CI runs, so the
+# three cannot drift apart. It is idempotent: each step does nothing when there is nothing to
+# do. Quiet on success: it prints what it changed and one closing line (-v: every step).
 #
-# Usage: scripts/provision.sh [PROJECT_DIR]   (default: the checkout this script is in)
+# Usage: scripts/provision.sh [-v] [PROJECT_DIR]   (default: the checkout this script is in)
 #   NSLAB_BIN_DIR   where the `nslab` symlink goes (default /usr/local/bin)
-#   NSLAB_NODE_MAJOR the NodeSource line installed when no suitable node is found (default 20)
 #
 # It never touches the machine's network configuration (links, addresses, routes, sysctls,
 # firewall): nslab builds everything inside its own namespaces.
 set -euo pipefail
 
-PACKAGES=(iproute2 bridge-utils iptables nftables iputils-ping procps kmod tcpdump fping)
+# What the labs drive (iproute2 ... fping), and what the tests use besides: shellcheck lints
+# the shell scripts, librsvg2-bin renders diagrams to PNG for review, mmdebstrap and git build
+# and fill the bare root of scripts/fresh-machine-test.sh.
+PACKAGES=(iproute2 bridge-utils iptables nftables iputils-ping procps kmod tcpdump fping shellcheck librsvg2-bin mmdebstrap git)
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=19
-NODE_MAJOR="${NSLAB_NODE_MAJOR:-20}"
 BIN_DIR="${NSLAB_BIN_DIR:-/usr/local/bin}"
+VERBOSE=0
+if [ "${1:-}" = "-v" ]; then VERBOSE=1; shift; fi
 PROJECT_DIR="$(cd "${1:-$(dirname "$0")/..}" && pwd)"
 export DEBIAN_FRONTEND=noninteractive
+CHANGED=0
 
-step() { printf '==> %s\n' "$1"; }
-nothing_to_do() { printf '    nothing to do: %s\n' "$1"; }
-did() { printf '    done: %s\n' "$1"; }
+step() { [ "$VERBOSE" -eq 0 ] || printf '==> %s\n' "$1"; }
+nothing_to_do() { [ "$VERBOSE" -eq 0 ] || printf '    nothing to do: %s\n' "$1"; }
+did() { CHANGED=1; printf '    done: %s\n' "$1"; }
 die() { printf 'provision: %s\n' "$1" >&2; exit 1; }
+
+# apt prints warnings on stderr that say nothing about success (debconf without apt-utils,
+# for one); its output is kept and shown only when it fails.
+apt_quiet() {
+  local log
+  log="$(mktemp)"
+  if ! apt-get "$@" >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    die "apt-get $* failed (its output is above)"
+  fi
+  rm -f "$log"
+}
+
+APT_UPDATED=0
+apt_update_once() {
+  [ "$APT_UPDATED" -eq 1 ] || apt_quiet update -qq
+  APT_UPDATED=1
+}
 
 missing_packages() {
   local pkg
@@ -33,7 +58,7 @@ missing_packages() {
   done
 }
 
-# Installs only the packages that are not installed yet; prints what it did.
+# Installs only the packages that are not installed yet.
 ensure_packages() {
   local missing
   mapfile -t missing < <(missing_packages "$@")
@@ -41,35 +66,39 @@ ensure_packages() {
     nothing_to_do "already installed: $*"
     return
   fi
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt_update_once
+  apt_quiet install -y -qq --no-install-recommends "${missing[@]}"
   did "installed ${missing[*]}"
 }
 
-node_is_recent() {
-  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || return 1
-  local version major minor
-  version="$(node --version)"
-  version="${version#v}"
+# Is "X.Y..." at least NODE_MIN_MAJOR.NODE_MIN_MINOR?
+recent_enough() {
+  local version="${1#v}" major minor
+  version="${version#*:}"
   major="${version%%.*}"
   minor="${version#*.}"
   minor="${minor%%.*}"
+  [[ "$major" =~ ^[0-9]+$ && "$minor" =~ ^[0-9]+$ ]] || return 1
   [ "$major" -gt "$NODE_MIN_MAJOR" ] || { [ "$major" -eq "$NODE_MIN_MAJOR" ] && [ "$minor" -ge "$NODE_MIN_MINOR" ]; }
 }
 
-# Debian 12's own nodejs is 18, too old for nslab, so Node comes from NodeSource's signed apt
-# repository (their documented manual setup); apt verifies every package against its key.
+node_is_recent() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && recent_enough "$(node --version)"
+}
+
+# Debian 13 and Ubuntu 24.04 carry a new enough Node.js in their own archive (Debian 13:
+# 20.19). Debian 12's is 18: then the script says what to install rather than adding a
+# third-party repository on its own.
 install_node() {
-  ensure_packages ca-certificates curl gnupg
-  install -d -m 0755 /etc/apt/keyrings
-  curl -fsSL https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key |
-    gpg --dearmor --yes -o /etc/apt/keyrings/nodesource.gpg
-  echo "deb [signed-by=/etc/apt/keyrings/nodesource.gpg] https://deb.nodesource.com/node_${NODE_MAJOR}.x nodistro main" \
-    >/etc/apt/sources.list.d/nodesource.list
-  apt-get update -qq
-  apt-get install -y -qq nodejs >/dev/null
-  node_is_recent || die "node $(node --version 2>/dev/null || echo missing) after installing nodejs ${NODE_MAJOR}.x; nslab needs ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR} or later"
-  did "installed node $(node --version) from NodeSource ${NODE_MAJOR}.x"
+  apt_update_once
+  local candidate
+  candidate="$(apt-cache policy nodejs 2>/dev/null | awk '/Candidate:/ {print $2}')"
+  if [ -z "$candidate" ] || [ "$candidate" = "(none)" ] || ! recent_enough "$candidate"; then
+    die "nslab needs Node.js ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR} or later; this distribution offers ${candidate:-none}. Use Debian 13 or Ubuntu 24.04, or install Node.js ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR}+ (nodejs.org) and run this again"
+  fi
+  apt_quiet install -y -qq --no-install-recommends nodejs npm
+  node_is_recent || die "node $(node --version 2>/dev/null || echo missing) after installing nodejs $candidate; nslab needs ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR} or later"
+  did "installed node $(node --version) from the distribution"
 }
 
 # npm ci always wipes node_modules, so it runs only when the lockfile or node changed since
@@ -80,14 +109,20 @@ dependencies_stamp() {
 
 install_dependencies() {
   local stamp_file="$PROJECT_DIR/node_modules/.nslab-provisioned"
-  local want
+  local want log
   want="$(dependencies_stamp)"
   if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$want" ]; then
     nothing_to_do "node_modules matches package-lock.json"
     return
   fi
+  log="$(mktemp)"
   # --prefer-offline: the lockfile pins every version and hash, so a cached copy is as good.
-  (cd "$PROJECT_DIR" && npm ci --no-audit --no-fund --prefer-offline --loglevel=error)
+  if ! (cd "$PROJECT_DIR" && npm ci --no-audit --no-fund --prefer-offline --loglevel=error) >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    die "npm ci failed in $PROJECT_DIR (its output is above)"
+  fi
+  rm -f "$log"
   printf '%s\n' "$want" >"$stamp_file"
   did "npm ci in $PROJECT_DIR"
 }
@@ -108,10 +143,9 @@ link_cli() {
 
 [ "$(id -u)" -eq 0 ] || die "run it as root (sudo $0), it installs Debian packages"
 [ -f "$PROJECT_DIR/package-lock.json" ] || die "$PROJECT_DIR has no package-lock.json: pass the nslab checkout as the first argument"
-command -v apt-get >/dev/null 2>&1 || die "apt-get not found: this script is for Debian 12 (or Ubuntu)"
+command -v apt-get >/dev/null 2>&1 || die "apt-get not found: this script is for Debian 12/13 or Ubuntu 24.04"
 
-echo "provision: nslab in $PROJECT_DIR"
-step "Debian packages nslab drives"
+step "Debian packages nslab and its tests use"
 ensure_packages "${PACKAGES[@]}"
 
 step "Node.js ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR} or later"
@@ -127,4 +161,8 @@ install_dependencies
 step "nslab on PATH"
 link_cli
 
-echo "provision: ready; try: cd $PROJECT_DIR && sudo npm start"
+if [ "$CHANGED" -eq 1 ]; then
+  echo "provision: ready in $PROJECT_DIR; next: sudo npm start"
+else
+  echo "provision: ready in $PROJECT_DIR (nothing to do)"
+fi

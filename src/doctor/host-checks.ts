@@ -42,11 +42,11 @@ export function checkTools(): Check[] {
   return [
     ...REQUIRED.map((t): Check => {
       const path = findTool(t);
-      return path ? { name: `tool ${t}`, status: 'ok', detail: path } : { name: `tool ${t}`, status: 'fail', detail: `missing: apt-get install -y ${pkg(t)}` };
+      return path ? { name: `tool ${t}`, status: 'ok', detail: path } : { name: `tool ${t}`, status: 'fail', detail: `missing (Debian package ${pkg(t)}): run sudo ./scripts/provision.sh` };
     }),
     ...Object.entries(OPTIONAL).map(([t, without]): Check => {
       const path = findTool(t);
-      return path ? { name: `tool ${t}`, status: 'ok', detail: path } : { name: `tool ${t}`, status: 'warn', detail: `missing (apt-get install -y ${pkg(t)}): ${without}` };
+      return path ? { name: `tool ${t}`, status: 'ok', detail: path } : { name: `tool ${t}`, status: 'warn', detail: `missing (Debian package ${pkg(t)}, installed by scripts/provision.sh): ${without}` };
     }),
   ];
 }

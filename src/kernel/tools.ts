@@ -34,5 +34,8 @@ export function requireTools(names: readonly string[]): void {
   const missing = names.filter((n) => findTool(n) === undefined);
   if (missing.length === 0) return;
   const pkgs = [...new Set(missing.map((n) => PACKAGES[n] ?? n))];
-  throw new NslabError(`${missing.join(', ')} not found`, { hint: `install it: apt-get install -y ${pkgs.join(' ')}` });
+  // One command fixes every missing tool at once; the package names say what it will add.
+  throw new NslabError(`${missing.join(', ')} not found (Debian package ${pkgs.join(', ')})`, {
+    hint: 'run the set-up from the nslab checkout: sudo ./scripts/provision.sh',
+  });
 }

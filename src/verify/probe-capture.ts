@@ -15,7 +15,7 @@ export async function captureWhilePinging(
   runner: Runner,
   probe: { onNs: string | undefined; iface: string; filter: readonly string[]; fromNs: string | undefined; to: string; match: string },
 ): Promise<ProbeResult> {
-  if (!runner.dryRun && findTool('tcpdump') === undefined) return { reached: false, detail: 'tcpdump not found (install it: apt-get install -y tcpdump)' };
+  if (!runner.dryRun && findTool('tcpdump') === undefined) return { reached: false, detail: 'tcpdump not found (Debian package tcpdump; run sudo ./scripts/provision.sh)' };
   const match = new RegExp(probe.match);
   // -l and --immediate-mode: each packet is printed as it arrives, not when a buffer fills.
   const dump = await runner.start(cmd('tcpdump', ['-i', probe.iface, '-n', '-l', '--immediate-mode', '-c', '50', ...probe.filter], probe.onNs));

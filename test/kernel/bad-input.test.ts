@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,17 @@ interface Case {
   readonly run: () => Promise<Result>;
   readonly error: RegExp;
   readonly hint: RegExp;
+}
+
+/** A copy of the checkout that any user can read (hard links where the filesystem allows). */
+function readableCheckout(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nslab-readable-'));
+  chmodSync(dir, 0o755);
+  const repo = join(import.meta.dirname, '../..');
+  for (const entry of ['package.json', 'tsconfig.json', 'bin', 'src', 'labs', 'node_modules']) {
+    execFileSync('cp', ['-a', ...(entry === 'node_modules' ? ['-l'] : []), join(repo, entry), dir]);
+  }
+  return dir;
 }
 
 /** A PATH holding every tool nslab uses except `missing`, as symlinks. */
@@ -72,26 +83,33 @@ const nsUp = (...argv: string[]) => () => cli('up', 'docker0', '--name', fresh, 
 
 const CASES: Case[] = [
   {
+    // Through the bin shim, as a user types it, from a copy an unprivileged user can read:
+    // the checkout itself may sit under /root, where such a user reads nothing.
     title: 'not root',
     run: async () => {
-      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', 'src/cli/bin.ts', 'up', 'docker0', '--name', fresh], {
-        encoding: 'utf8',
-        env: { ...process.env, NSLAB_STATE_DIR: state, TSX_TSCONFIG_PATH: 'tsconfig.json' },
-      });
-      return { code: r.status ?? 1, err: r.stderr };
+      const copy = readableCheckout();
+      try {
+        const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', join(copy, 'bin/nslab'), 'up', 'docker0', '--name', fresh], {
+          encoding: 'utf8',
+          env: { ...process.env, NSLAB_STATE_DIR: state },
+        });
+        return { code: r.status ?? 1, err: r.stderr };
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
+      }
     },
     error: /^nslab: nslab must run as root to create network namespaces/,
     hint: /run it with sudo/,
   },
-  { title: 'iproute2 missing', run: () => withPath(pathWithout('ip'), ['up', 'docker0', '--name', fresh]), error: /^nslab: ip not found/, hint: /apt-get install -y iproute2/ },
-  { title: 'iptables missing', run: () => withPath(pathWithout('iptables'), ['up', 'docker0', '--name', fresh]), error: /^nslab: iptables not found/, hint: /apt-get install -y iptables/ },
-  { title: 'ping missing', run: () => withPath(pathWithout('ping'), ['run', 'docker0', '--name', fresh]), error: /^nslab: ping not found/, hint: /apt-get install -y iputils-ping/ },
-  { title: 'sysctl missing', run: () => withPath(pathWithout('sysctl'), ['up', 'docker0', '--name', fresh]), error: /^nslab: sysctl not found/, hint: /apt-get install -y procps/ },
+  { title: 'iproute2 missing', run: () => withPath(pathWithout('ip'), ['up', 'docker0', '--name', fresh]), error: /^nslab: ip not found \(Debian package iproute2\)/, hint: /sudo \.\/scripts\/provision\.sh/ },
+  { title: 'iptables missing', run: () => withPath(pathWithout('iptables'), ['up', 'docker0', '--name', fresh]), error: /^nslab: iptables not found \(Debian package iptables\)/, hint: /sudo \.\/scripts\/provision\.sh/ },
+  { title: 'ping missing', run: () => withPath(pathWithout('ping'), ['run', 'docker0', '--name', fresh]), error: /^nslab: ping not found \(Debian package iputils-ping\)/, hint: /sudo \.\/scripts\/provision\.sh/ },
+  { title: 'sysctl missing', run: () => withPath(pathWithout('sysctl'), ['up', 'docker0', '--name', fresh]), error: /^nslab: sysctl not found \(Debian package procps\)/, hint: /sudo \.\/scripts\/provision\.sh/ },
   {
     title: 'bridge-utils missing when --brctl asks for it',
     run: () => withPath(pathWithout('brctl'), ['up', 'docker0', '--name', fresh, '--brctl']),
-    error: /^nslab: brctl not found/,
-    hint: /apt-get install -y bridge-utils/,
+    error: /^nslab: brctl not found \(Debian package bridge-utils\)/,
+    hint: /sudo \.\/scripts\/provision\.sh/,
   },
   {
     // This kernel really lacks ipvlan and dummy (see the brief); veth, bridge and vxlan pass the same probe.

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,12 +8,12 @@ import { requireKernel, rootSnapshot } from './support.js';
 // scripts/provision.sh is what the Vagrant VM runs as root. Here it runs for real on this
 // machine, against a copy of the checkout (npm ci must not wipe the node_modules this test
 // runner is loaded from) and with its symlink in a scratch directory instead of /usr/local/bin.
-// Node 20.19+ is installed here, so the Node step must find it and skip; the NodeSource branch
-// needs the internet and is not exercised.
+// Node 20.19+ is installed here, so the Node step must find it and skip; installing the
+// distribution's Node is exercised by scripts/fresh-machine-test.sh on a bare Debian 13 root.
 
 const repo = resolve(import.meta.dirname, '../..');
 const script = join(repo, 'scripts/provision.sh');
-const STEPS = ['Debian packages nslab drives', 'Node.js 20.19 or later', 'npm dependencies', 'nslab on PATH'];
+const STEPS = ['Debian packages nslab and its tests use', 'Node.js 20.19 or later', 'npm dependencies', 'nslab on PATH'];
 
 function run(file: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
   const r = spawnSync(file, args, { cwd: opts.cwd, encoding: 'utf8', env: { ...process.env, LANG: 'C', ...opts.env } });
@@ -65,24 +65,31 @@ describe('scripts/provision.sh', () => {
     expect(lint.status).toBe(0);
   });
 
-  it('runs twice: the second run has nothing to do, and nslab works from PATH', () => {
+  it('runs twice: the first installs, the second has nothing to do, and nslab works from PATH', () => {
     const env = { NSLAB_BIN_DIR: binDir };
+    // Judged by exit status and by what it did (node_modules, the symlink), not by the
+    // wording of apt's warnings, which it keeps to itself unless apt fails.
     const first = run(script, [project], { env });
-    expect(first.err).toBe('');
-    expect(first.code).toBe(0);
-    const firstSteps = stepsOf(first.out);
-    expect([...firstSteps.keys()]).toEqual(STEPS);
-    expect(firstSteps.get('Node.js 20.19 or later')).toContain(`nothing to do: node ${process.version}`);
-    expect(firstSteps.get('npm dependencies')).toContain(`done: npm ci in ${project}`);
-    expect(firstSteps.get('nslab on PATH')).toContain('done: ');
+    expect(first.code, first.err).toBe(0);
+    expect(first.out).toContain(`done: npm ci in ${project}`);
+    expect(first.out).toMatch(/^provision: ready in .*; next: sudo npm start$/m);
+    expect(existsSync(join(project, 'node_modules/.nslab-provisioned'))).toBe(true);
     expect(readlinkSync(join(binDir, 'nslab'))).toBe(join(project, 'bin/nslab'));
+    const installed = statSync(join(project, 'node_modules/.nslab-provisioned')).mtimeMs;
 
+    // Quiet on success: the second run prints its one closing line and changes nothing.
     const second = run(script, [project], { env });
-    expect(second.err).toBe('');
-    expect(second.code).toBe(0);
-    const secondSteps = stepsOf(second.out);
-    expect([...secondSteps.keys()]).toEqual(STEPS);
-    for (const [title, body] of secondSteps) {
+    expect(second.code, second.err).toBe(0);
+    expect(second.out).toBe(`provision: ready in ${project} (nothing to do)\n`);
+    expect(statSync(join(project, 'node_modules/.nslab-provisioned')).mtimeMs).toBe(installed);
+
+    // -v names every step, each with nothing to do.
+    const verbose = run(script, ['-v', project], { env });
+    expect(verbose.code, verbose.err).toBe(0);
+    const steps = stepsOf(verbose.out);
+    expect([...steps.keys()]).toEqual(STEPS);
+    expect(steps.get('Node.js 20.19 or later')).toContain(`nothing to do: node ${process.version}`);
+    for (const [title, body] of steps) {
       expect(body, title).toMatch(/^ {4}nothing to do: /m);
       expect(body, title).not.toMatch(/^ {4}done: /m);
     }
@@ -94,6 +101,16 @@ describe('scripts/provision.sh', () => {
     expect(help.out).toContain('nslab run');
 
     expect(rootSnapshot()).toEqual(before);
+  });
+
+  it('installs every tool the labs and the tests use (nothing is left to .ci/run)', () => {
+    const packages = /^PACKAGES=\((.*)\)$/m.exec(readFileSync(script, 'utf8'))?.[1]?.split(' ') ?? [];
+    for (const pkg of ['iproute2', 'bridge-utils', 'iptables', 'nftables', 'iputils-ping', 'procps', 'tcpdump', 'fping', 'shellcheck']) {
+      expect(packages).toContain(pkg);
+    }
+    const ci = readFileSync(join(repo, '.ci/run'), 'utf8');
+    expect(ci).toMatch(/scripts\/provision\.sh/);
+    expect(ci).not.toMatch(/apt-get install/);
   });
 
   it('refuses a directory that is not an nslab checkout, changing nothing', () => {

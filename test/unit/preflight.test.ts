@@ -17,7 +17,7 @@ describe('preflight', () => {
   it('names every missing tool and the Debian packages that provide them', () => {
     process.env.PATH = '/nonexistent';
     expect(() => requireTools(['ip', 'brctl', 'ping'])).toThrow(
-      expect.objectContaining({ message: 'ip, brctl, ping not found', hint: 'install it: apt-get install -y iproute2 bridge-utils iputils-ping' }),
+      expect.objectContaining({ message: 'ip, brctl, ping not found (Debian package iproute2, bridge-utils, iputils-ping)', hint: 'run the set-up from the nslab checkout: sudo ./scripts/provision.sh' }),
     );
   });
 
