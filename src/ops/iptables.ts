@@ -10,18 +10,21 @@ export interface Rule {
   readonly match: readonly string[];
   /** Target arguments, e.g. ['-j', 'MASQUERADE']. */
   readonly target: readonly string[];
-  /** iptables comment marking the owner (see ruleTag). */
-  readonly tag: string;
+  /**
+   * iptables comment marking the owner (see ruleTag). Absent where the namespace is the lab's
+   * own (a sandbox docker host): there the rules read exactly as Docker writes them.
+   */
+  readonly tag?: string | undefined;
 }
 
 /** The rule specification, comment placed where iptables-save prints it. */
 export function ruleSpec(r: Rule): string[] {
-  return [...r.match, '-m', 'comment', '--comment', r.tag, ...r.target];
+  return [...r.match, ...(r.tag === undefined ? [] : ['-m', 'comment', '--comment', r.tag]), ...r.target];
 }
 
 // -w waits for the xtables lock instead of failing when another lab edits rules at the same time.
-function iptables(ns: string | undefined, r: Rule, action: '-A' | '-I' | '-D') {
-  return cmd('iptables', ['-w', '-t', r.table, action, r.chain, ...ruleSpec(r)], ns);
+function iptables(ns: string | undefined, r: Rule, action: '-A' | '-I' | '-D', position?: number) {
+  return cmd('iptables', ['-w', '-t', r.table, action, r.chain, ...(position === undefined ? [] : [String(position)]), ...ruleSpec(r)], ns);
 }
 
 export function ruleAppend(ns: string | undefined, r: Rule): Op {
@@ -33,8 +36,9 @@ export function ruleAppend(ns: string | undefined, r: Rule): Op {
   };
 }
 
-export function ruleInsert(ns: string | undefined, r: Rule): Op {
-  return { ...ruleAppend(ns, r), cmd: iptables(ns, r, '-I') };
+/** Inserts at the head of the chain, or at `position` (1-based): Docker keeps its jumps on top. */
+export function ruleInsert(ns: string | undefined, r: Rule, position?: number): Op {
+  return { ...ruleAppend(ns, r), cmd: iptables(ns, r, '-I', position) };
 }
 
 /**

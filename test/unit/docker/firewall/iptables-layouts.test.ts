@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { Firewaller, FirewallNetwork, PortBinding } from '../../../../src/docker/firewall/firewaller.js';
+import { iptables27 } from '../../../../src/docker/firewall/iptables-27.js';
+import { iptables28 } from '../../../../src/docker/firewall/iptables-28.js';
+import { iptables29 } from '../../../../src/docker/firewall/iptables-29.js';
+import { iptablesListing } from '../../../../src/docker/firewall/iptables-listing.js';
+import { parseRuleListing, type RuleListing } from '../../../../src/docker/firewall/rule-listing.js';
+import type { Op } from '../../../../src/ops/op.js';
+import { fixtureListing, mobyDoc, mobyGolden } from './moby-fixtures.js';
+
+// Each layout renders moby's own scenarios; the result must be moby's listing, rule for rule
+// and in order. One difference is on purpose and applied to moby's side: the doc daemon found
+// ip_forward already on, so it left FORWARD's policy ACCEPT; nslab's docker host starts with
+// forwarding off, and dockerd then sets the policy to DROP (setup_ip_forwarding.go).
+
+const HOST = 'nslab-t-host';
+const net = (bridge: string, subnet: string, more: Partial<FirewallNetwork> = {}): FirewallNetwork => ({ bridge, subnet, internal: false, icc: true, masquerade: true, ...more });
+const docker0 = net('docker0', '172.17.0.0/16');
+const bridge1 = net('bridge1', '192.0.2.0/24');
+const port8080: PortBinding = { protocol: 'tcp', hostPort: 8080, containerPort: 80 };
+
+type Layout = (p: { ns: string | undefined; userlandProxy: boolean }) => Firewaller;
+
+/** dockerd starts (docker0), then `docker network create` and `docker run` for each case. */
+function scenario(layout: Layout, build: (fw: Firewaller) => Op[], userlandProxy = true): RuleListing {
+  const fw = layout({ ns: HOST, userlandProxy });
+  return parseRuleListing(iptablesListing([...fw.daemon(), ...fw.newNetwork(docker0), ...build(fw)], HOST));
+}
+
+const withForwardDrop = (l: RuleListing): RuleListing => ({ ...l, filter: (l.filter ?? []).map((r) => (r === '-P FORWARD ACCEPT' ? '-P FORWARD DROP' : r)) });
+
+const portmap = (fw: Firewaller, b: PortBinding = port8080, n = bridge1) => [...fw.newNetwork(n), ...fw.addEndpoint(n, { address: '192.0.2.2' }), ...fw.addPorts(n, { address: '192.0.2.2' }, [b])];
+const internal = (fw: Firewaller) => {
+  const icc = net('bridgeICC', '192.0.2.0/24', { internal: true, masquerade: false });
+  const noIcc = net('bridgeNoICC', '198.51.100.0/24', { internal: true, icc: false, masquerade: false });
+  return [...fw.newNetwork(icc), ...fw.addEndpoint(icc, { address: '192.0.2.2' }), ...fw.newNetwork(noIcc), ...fw.addEndpoint(noIcc, { address: '198.51.100.2' })];
+};
+
+const CASES: { page: string; build: (fw: Firewaller) => Op[]; proxy?: boolean }[] = [
+  { page: 'new-daemon', build: () => [] },
+  { page: 'usernet-portmap', build: (fw) => portmap(fw) },
+  { page: 'usernet-portmap-noproxy', build: (fw) => portmap(fw), proxy: false },
+  { page: 'usernet-portmap-noicc', build: (fw) => portmap(fw, port8080, { ...bridge1, icc: false }) },
+  { page: 'usernet-portmap-lo', build: (fw) => portmap(fw, { ...port8080, hostIp: '127.0.0.1' }) },
+  { page: 'usernet-internal', build: internal },
+];
+
+describe.each([
+  { version: 'v29' as const, layout: iptables29 },
+  { version: 'v28' as const, layout: iptables28 },
+])('iptables layout of Docker $version against moby iptablesdoc', ({ version, layout }) => {
+  it.each(CASES)('$page', ({ page, build, proxy }) => {
+    const mine = scenario(layout, build, proxy ?? true);
+    const moby = withForwardDrop(mobyDoc(version, page));
+    // Some pages leave out a table (the raw one, mostly): compare the tables each page shows.
+    expect(Object.keys(moby)).toContain('filter');
+    for (const table of Object.keys(moby)) expect(mine[table] ?? [], `${version} ${page} ${table}`).toEqual(moby[table]);
+  });
+});
+
+describe('iptables layout of Docker 29 against the bridge driver golden files', () => {
+  // One network br-dummy, no docker0 and no DOCKER-USER (the controller adds that, not the driver).
+  const dummy = net('br-dummy', '192.168.0.0/24');
+  const withoutUserChain = (l: RuleListing): RuleListing => Object.fromEntries(Object.entries(l).map(([t, rules]) => [t, rules.filter((r) => !r.includes('DOCKER-USER'))]));
+  it.each([
+    { options: 'hairpin=false,internal=false,icc=true,masq=true,snat=false,gwm=nat,bindlh=false', proxy: true, icc: true },
+    { options: 'hairpin=true,internal=false,icc=true,masq=true,snat=false,gwm=nat,bindlh=false', proxy: false, icc: true },
+    { options: 'hairpin=false,internal=false,icc=false,masq=true,snat=false,gwm=nat,bindlh=false', proxy: true, icc: false },
+  ])('$options', ({ options, proxy, icc }) => {
+    const fw = iptables29({ ns: HOST, userlandProxy: proxy });
+    const n = { ...dummy, icc };
+    const ops = [...fw.daemon(), ...fw.newNetwork(n), ...fw.addEndpoint(n, { address: '192.168.0.2' }), ...fw.addPorts(n, { address: '192.168.0.2' }, [port8080])];
+    const mine = withoutUserChain(parseRuleListing(iptablesListing(ops, HOST)));
+    const moby = withForwardDrop(parseRuleListing(mobyGolden('iptables', options)));
+    for (const table of ['filter', 'nat', 'raw']) expect(mine[table] ?? [], `${options} ${table}`).toEqual(moby[table] ?? []);
+  });
+});
+
+describe('iptables layout of Docker 27 (classic)', () => {
+  it('renders the default bridge with -p 8080:80 as v27.5.1 does', () => {
+    const fw = iptables27({ ns: HOST, userlandProxy: true });
+    const ops = [...fw.daemon(), ...fw.newNetwork(docker0), ...fw.addPorts(docker0, { address: '172.17.0.2' }, [port8080])];
+    const mine = parseRuleListing(iptablesListing(ops, HOST));
+    const classic = fixtureListing('v27', 'classic-portmap.rules');
+    for (const table of ['filter', 'nat']) expect(mine[table], table).toEqual(classic[table]);
+    expect(mine.raw).toBeUndefined();
+  });
+
+  it("keeps a second network's FORWARD rules below the two jumps, above docker0's", () => {
+    const fw = iptables27({ ns: HOST, userlandProxy: true });
+    const mine = parseRuleListing(iptablesListing([...fw.daemon(), ...fw.newNetwork(docker0), ...fw.newNetwork(bridge1)], HOST));
+    const forward = mine.filter!.filter((r) => r.startsWith('-A FORWARD'));
+    expect(forward.slice(0, 3)).toEqual(['-A FORWARD -j DOCKER-USER', '-A FORWARD -j DOCKER-ISOLATION-STAGE-1', '-A FORWARD -o bridge1 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT']);
+    expect(forward.indexOf('-A FORWARD -o docker0 -j DOCKER')).toBeGreaterThan(forward.indexOf('-A FORWARD -o bridge1 -j DOCKER'));
+    expect(mine.filter).toContain('-A DOCKER-ISOLATION-STAGE-2 -o bridge1 -j DROP');
+  });
+});
+
+describe('root-namespace mode', () => {
+  it('tags every rule with the lab, so clean finds them without a journal', () => {
+    const fw = iptables29({ ns: undefined, tag: 'nslab:t', userlandProxy: true });
+    const rules = parseRuleListing(iptablesListing([...fw.daemon(), ...fw.newNetwork(docker0)], undefined));
+    const added = Object.values(rules).flat().filter((r) => r.startsWith('-A '));
+    expect(added.length).toBeGreaterThan(5);
+    for (const r of added) expect(r).toContain('-m comment --comment nslab:t');
+  });
+});

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseRuleListing, type RuleListing } from '../../../../src/docker/firewall/rule-listing.js';
+
+// Reads moby's listings (test/fixtures/moby, see SOURCE.md there) as `-S` rules per table.
+
+export const MOBY = join(import.meta.dirname, '../../../fixtures/moby');
+
+/** The "iptables commands" blocks of one of moby's generated iptablesdoc pages. */
+export function mobyDoc(version: 'v28' | 'v29', page: string): RuleListing {
+  const text = readFileSync(join(MOBY, version, 'iptablesdoc', `${page}.md`), 'utf8');
+  const blocks = [...text.matchAll(/<details>([\s\S]*?)<\/details>/g)].map((m) => m[1]!);
+  return parseRuleListing(blocks.join('\n'));
+}
+
+export function mobyGolden(kind: 'iptables' | 'nftables', options: string): string {
+  return readFileSync(join(MOBY, 'v29', `golden-${kind}`, `${options}.golden`), 'utf8');
+}
+
+export function fixtureListing(...path: string[]): RuleListing {
+  return parseRuleListing(readFileSync(join(MOBY, ...path), 'utf8'));
+}
