@@ -72,6 +72,16 @@ if ! mmdebstrap --variant=minbase --include=nodejs,npm,ca-certificates "$suite" 
 fi
 say "root built in $(elapsed "$start"): $(chroot "$root" node --version), no iproute2: $(chroot "$root" sh -c 'command -v ip || echo absent')"
 
+# The machine's network settings go in as any machine on this network has them: where it
+# resolves names and which certificate authorities it trusts (a TLS-inspecting proxy's CA,
+# and npm's cafile setting for it). Nothing of nslab's own set-up is copied.
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+if [ -d /usr/local/share/ca-certificates ]; then
+  cp -r /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
+fi
+[ -f /etc/ssl/certs/ca-certificates.crt ] && cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
+[ -f /etc/npmrc ] && cp /etc/npmrc "$root/etc/npmrc"
+
 git clone --quiet "$repo" "$root/nslab"
 say "cloned $(git -C "$repo" rev-parse --short HEAD) into /nslab"
 
@@ -82,7 +92,7 @@ in_root() {
   [ "$network" = isolated ] && unshare_args+=(--net)
   # shellcheck disable=SC2016 # the inner script expands its own variables, in the new namespace
   unshare "${unshare_args[@]}" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-    CI="${CI:-}" ROOT="$root" COMMAND="$command" NETWORK="$network" /bin/bash -euc '
+    CI="${CI:-}" NODE_EXTRA_CA_CERTS="${NODE_EXTRA_CA_CERTS:-}" ROOT="$root" COMMAND="$command" NETWORK="$network" /bin/bash -euc '
       mount --bind "$ROOT" "$ROOT"
       mount -t proc proc "$ROOT/proc"
       mount -t sysfs sysfs "$ROOT/sys"
@@ -90,7 +100,6 @@ in_root() {
       mount -t tmpfs tmpfs "$ROOT/run"
       mount -t tmpfs tmpfs "$ROOT/tmp"
       [ "$NETWORK" = isolated ] && ip link set lo up 2>/dev/null || true
-      cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
       exec chroot "$ROOT" /bin/bash -c "cd /nslab && $COMMAND"
     '
 }
