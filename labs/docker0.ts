@@ -6,7 +6,7 @@ import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
 import { DOCKER0 } from '../src/docker/defaults.js';
 import { assertRoomFor, validateContainerCount } from '../src/model/lab-options.js';
-import { bridgeShow, bridgeStep, containerStep, dockerHost, holds, hostStep, internetStep, natOps, ping } from './parts.js';
+import { bridgeShow, bridgeStep, containerStep, dockerHost, firewallWhy, holds, hostStep, internetStep, natOps, ping } from './parts.js';
 
 function build(ctx: LabContext): LabModel {
   const h = dockerHost(ctx);
@@ -26,17 +26,20 @@ function build(ctx: LabContext): LabModel {
     }),
     {
       title: 'Turn on forwarding and MASQUERADE',
-      why: `The host must route between ${br} and its uplink (ip_forward), and rewrite the private\nsource address of outgoing container traffic to its own (MASQUERADE) so replies find their way back.`,
+      why:
+        `The host must route between ${br} and its uplink (ip_forward), and rewrite the private\nsource address of outgoing container traffic to its own (MASQUERADE) so replies find their way back.\n` +
+        firewallWhy(h, 'docker0'),
       docker: ['dockerd (on start)'],
       ops: natOps(h),
+      show: h.host === undefined ? [] : h.engine.fw.show(),
     },
   ];
 
   const endpoints: Endpoint[] = [];
   for (const name of Array.from({ length: count }, (_, i) => `c${i + 1}`)) {
     const { step, endpoint } = containerStep(h, name, (ep) => ({
-      // The articles' `docker exec c1 ifconfig eth0` and `route`: a sequential address, Docker's
-      // MAC derived from it, and the default route via docker0's address.
+      // The articles' `docker exec c1 ifconfig eth0` and `route`: a sequential address, the MAC
+      // the selected Docker gives it (27: from the address; 28+: random), and the default route.
       checks: [
         holds(`${name} eth0 has ${ep.address}/${prefix}`, name, ['ip', '-o', 'addr', 'show', 'dev', 'eth0'], `inet ${ep.address}/${prefix}`),
         holds(`${name} eth0 has MAC ${ep.mac}`, name, ['ip', '-o', 'link', 'show', 'dev', 'eth0'], `link/ether ${ep.mac}`),

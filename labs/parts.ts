@@ -1,10 +1,14 @@
-import { DOCKER0, WAN } from '../src/docker/defaults.js';
-import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork, type Endpoint, type Tools } from '../src/docker/bridge-network.js';
+import { WAN } from '../src/docker/defaults.js';
+import type { Endpoint, Tools } from '../src/docker/bridge-network.js';
+import { Engine, type Network } from '../src/docker/engine.js';
+import type { PortBinding } from '../src/docker/firewall/firewaller.js';
 import { connectInternet } from '../src/docker/internet.js';
 import { enableForwarding, forwardAccept, masquerade } from '../src/docker/nat.js';
+import { profileLabel, resolveProfile, type Profile } from '../src/docker/profile.js';
 import { cmd, type Cmd } from '../src/exec/command.js';
 import type { LabContext, LabNode } from '../src/lab/definition.js';
-import { assertNoOverlap, Ipam, parseSubnet } from '../src/model/ipam.js';
+import { instanceDir } from '../src/lab/state.js';
+import { assertNoOverlap, parseSubnet } from '../src/model/ipam.js';
 import { nsName, ruleTag } from '../src/model/names.js';
 import { linkTag, linkUp, netnsAdd } from '../src/ops/ip.js';
 import { tableAdopt } from '../src/ops/iptables.js';
@@ -20,22 +24,31 @@ export interface DockerHost {
   /** The docker host's namespace; undefined in root-namespace mode (the machine itself). */
   readonly host: string | undefined;
   readonly wan: string;
-  readonly net: BridgeNetwork;
+  /** dockerd on that host, of the version `--docker` names. */
+  readonly engine: Engine;
+  readonly profile: Profile;
+  /** The default network, "bridge" (docker0). */
+  readonly net: Network;
+  /** What dockerd creates on start: the docker0 bridge, then its firewall skeleton and rules. */
+  readonly start: { readonly bridge: Op[]; readonly firewall: Op[] };
   readonly tools: Tools;
   readonly nodes: Record<string, LabNode>;
 }
 
-/** The docker host a lab's options describe: --subnet, --bridge and --root-ns where the lab takes them. */
+/** The Docker version and firewall backend a lab's --docker and --firewall ask for. */
+export const labProfile = (ctx: LabContext): Profile =>
+  resolveProfile({ docker: ctx.options.docker as string | undefined, firewall: ctx.options.firewall as string | undefined });
+
+/** The docker host a lab's options describe: --subnet, --bridge, --root-ns and --docker where the lab takes them. */
 export function dockerHost(ctx: LabContext): DockerHost {
   // In root-namespace mode (a throwaway VM) the machine itself is the docker host.
   const host = ctx.options.rootNs === true ? undefined : nsName(ctx.name, 'host');
   const wan = nsName(ctx.name, 'wan');
-  const net: BridgeNetwork = {
-    name: 'bridge',
-    bridge: String(ctx.options.bridge ?? DOCKER0.bridge),
-    ipam: new Ipam(String(ctx.options.subnet ?? DOCKER0.subnet)),
-    hostNs: host,
-  };
+  const profile = labProfile(ctx);
+  const tools = { brctl: ctx.env.brctl };
+  const engine = new Engine({ lab: ctx.name, hostNs: host, profile, tools, stateDir: instanceDir(ctx.name), tag: host === undefined ? ruleTag(ctx.name) : undefined });
+  const started = engine.start({ bridge: ctx.options.bridge as string | undefined, subnet: ctx.options.subnet as string | undefined });
+  const net = started.network;
   assertNoOverlap([
     { name: 'the sandbox internet', subnet: parseSubnet(WAN.subnet) },
     { name: 'the internet server', subnet: parseSubnet(`${WAN.server}/32`) },
@@ -45,8 +58,11 @@ export function dockerHost(ctx: LabContext): DockerHost {
     lab: ctx.name,
     host,
     wan,
+    engine,
+    profile,
     net,
-    tools: { brctl: ctx.env.brctl },
+    start: started,
+    tools,
     nodes: { host: { ns: host, role: 'host' }, wan: { ns: wan, role: 'wan' } },
   };
 }
@@ -78,7 +94,7 @@ export function bridgeShow(h: DockerHost): Cmd {
 }
 
 export function bridgeStep(h: DockerHost, extra: Pick<Step, 'checks' | 'show'> = {}): Step {
-  const [bridgeAdd, ...bridgeConfig] = createBridgeNetwork(h.net, h.tools);
+  const [bridgeAdd, ...bridgeConfig] = h.start.bridge;
   return {
     title: `Create the ${h.net.bridge} bridge`,
     why: `dockerd creates the bridge ${h.net.bridge} with gateway ${h.net.ipam.gateway} on ${h.net.ipam.subnet.cidr}: a virtual\nswitch that every container on the default network plugs into.`,
@@ -93,18 +109,21 @@ export const forwardingOp = (h: DockerHost): Op => enableForwarding(h.host);
 export const masqueradeOp = (h: DockerHost): Op => masquerade(h.host, h.lab, h.net.ipam.subnet, h.net.bridge);
 
 /**
- * Forwarding and MASQUERADE as dockerd sets them up. In root-namespace mode the iptables
- * tables are adopted first (so teardown can remove one it brought into existence) and
- * FORWARD accepts the bridge's traffic, as the host's policy may be DROP.
+ * Forwarding and the rest of dockerd's rules for the default bridge, as the selected version
+ * writes them. In root-namespace mode nslab writes only the minimum into the machine's own
+ * tables (forwarding, MASQUERADE, FORWARD accepts for the bridge, each tagged), after noting
+ * which tables it brings into existence: Docker's chains there would outlive a lost journal.
  */
 export function natOps(h: DockerHost): Op[] {
-  const root = h.host === undefined;
-  return [
-    forwardingOp(h),
-    ...(root ? [tableAdopt(h.host, 'nat'), tableAdopt(h.host, 'filter')] : []),
-    masqueradeOp(h),
-    ...(root ? forwardAccept(h.host, h.lab, h.net.bridge) : []),
-  ];
+  if (h.host !== undefined) return h.start.firewall;
+  return [forwardingOp(h), tableAdopt(h.host, 'nat'), tableAdopt(h.host, 'filter'), masqueradeOp(h), ...forwardAccept(h.host, h.lab, h.net.bridge)];
+}
+
+/** What the step that writes dockerd's rules says they are. */
+export function firewallWhy(h: DockerHost, labId: string): string {
+  return h.host === undefined
+    ? `Root-namespace mode: only forwarding, MASQUERADE and two FORWARD accepts, tagged ${ruleTag(h.lab)}.`
+    : `These are the rules ${profileLabel(h.profile)} writes; \`nslab versions ${labId}\` shows how the others differ.`;
 }
 
 /** Starts a container on docker0 and records it as a node. */
@@ -112,15 +131,19 @@ export function containerStep(
   h: DockerHost,
   name: string,
   extra: (ep: Endpoint) => Pick<Step, 'checks' | 'show'> = () => ({}),
+  publish: readonly PortBinding[] = [],
 ): { step: Step; endpoint: Endpoint } {
-  const ns = nsName(h.lab, name);
-  const { endpoint, ops } = attachContainer(h.net, { name, ns }, h.tools);
-  h.nodes[name] = { ns, role: 'container' };
+  const { endpoint, ops } = h.engine.run(name, { publish });
+  h.nodes[name] = { ns: endpoint.ns, role: 'container' };
+  const mac =
+    h.profile.endpointMac === 'from-ip'
+      ? `its MAC, ${endpoint.mac}, is 02:42 and the address (Docker 27 and older)`
+      : `its MAC, ${endpoint.mac}, is random (Docker 28 and later; the articles' 02:42:ac:11:... is Docker 27's)`;
   const step: Step = {
     title: `Start container ${name}`,
-    why: `A container is a network namespace. Its eth0 is one end of a veth pair; the other end,\n${endpoint.hostIf}, is plugged into ${h.net.bridge}. It gets the next free address (${endpoint.address}) and a\ndefault route via the gateway.`,
+    why: `A container is a network namespace. Its eth0 is one end of a veth pair; the other end,\n${endpoint.hostIf}, is plugged into ${h.net.bridge}. It gets the next free address (${endpoint.address}) and a\ndefault route via the gateway; ${mac}.`,
     docker: [`docker run -d --name ${name} busybox sleep infinity`],
-    ops: [...createContainerNamespace(ns), ...ops],
+    ops,
     ...extra(endpoint),
   };
   return { step, endpoint };

@@ -1,13 +1,13 @@
 import { WAN } from '../src/docker/defaults.js';
-import { dockerFilter, dockerNatChain, publishPort } from '../src/docker/ports.js';
+import type { PortBinding } from '../src/docker/firewall/firewaller.js';
 import { cmd } from '../src/exec/command.js';
 import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
 import { instanceDir } from '../src/lab/state.js';
 import { daemonStart } from '../src/ops/process.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { bridgeStep, containerStep, dockerHost, forwardingOp, holds, hostStep, internetStep, masqueradeOp, ping } from './parts.js';
+import { bridgeStep, containerStep, dockerHost, firewallWhy, holds, hostStep, internetStep, ping } from './parts.js';
 
-const PORT = { hostPort: 8080, containerPort: 80 } as const;
+const PORT: PortBinding = { protocol: 'tcp', hostPort: 8080, containerPort: 80 };
 
 function build(ctx: LabContext): LabModel {
   const h = dockerHost(ctx);
@@ -32,10 +32,12 @@ function build(ctx: LabContext): LabModel {
       bridgeStep(h),
       {
         title: "dockerd's forwarding, NAT and filter rules",
-        why: 'Forwarding and MASQUERADE as in the egress lab, plus what dockerd sets up once: FORWARD policy\nDROP (new connections reach containers only through the filter chain DOCKER), replies and\ncontainer traffic allowed, and the nat chain DOCKER that packets to the host\'s own addresses jump to.',
+        why:
+          'Forwarding and MASQUERADE as in the egress lab, plus what dockerd sets up once: FORWARD policy\nDROP (new connections reach containers only through the filter chain DOCKER), replies and\ncontainer traffic allowed, and the nat chain DOCKER that packets to the host\'s own addresses jump to.\n' +
+          firewallWhy(h, 'ports'),
         docker: ['dockerd (on start)'],
-        ops: [forwardingOp(h), masqueradeOp(h), ...dockerFilter(h.host, ctx.name, h.net.bridge), ...dockerNatChain(h.host, ctx.name, h.net.bridge)],
-        show: [cmd('iptables', ['-S'], h.host), cmd('iptables', ['-t', 'nat', '-S'], h.host)],
+        ops: h.start.firewall,
+        show: h.engine.fw.show(),
       },
       webStep,
       {
@@ -50,9 +52,11 @@ function build(ctx: LabContext): LabModel {
       },
       {
         title: 'Publish it: -p 8080:80',
-        why: `-p ${PORT.hostPort}:${PORT.containerPort} adds a DNAT rule to the nat chain DOCKER: a TCP packet for port ${PORT.hostPort} of any\nhost address, not coming from docker0, gets destination ${web.address}:${PORT.containerPort}. A filter rule lets it\nthrough FORWARD. Docker up to 27.x also adds a hairpin MASQUERADE (it matters only with the userland\nproxy off, when a container reaches itself through the published port). The host's own connections take the nat OUTPUT jump\n(127.0.0.0/8 excluded: real Docker serves localhost:${PORT.hostPort} with its userland docker-proxy).`,
+        why:
+          `-p ${PORT.hostPort}:${PORT.containerPort} adds a DNAT rule to the nat chain DOCKER: a TCP packet for port ${PORT.hostPort} of any\nhost address, not coming from docker0, gets destination ${web.address}:${PORT.containerPort}. A filter rule lets it\nthrough FORWARD. Docker up to 27.x also adds a hairpin MASQUERADE (it matters only with the userland\nproxy off, when a container reaches itself through the published port). The host's own connections take the nat OUTPUT jump,\n127.0.0.0/8 excluded: localhost:${PORT.hostPort} is served by docker-proxy, a process dockerd starts for the port\n(nslab runs its own, \`tcp-proxy\`), which connects to the container from the gateway ${h.net.ipam.gateway}.` +
+          '\n(Docker does all of this at `docker run -p`; the lab starts the container first to show each half.)',
         docker: [`docker run -d -p ${PORT.hostPort}:${PORT.containerPort} --name web nginx`],
-        ops: publishPort(h.host, ctx.name, h.net.bridge, web, PORT),
+        ops: h.engine.publish(h.net, web, [PORT]),
         checks: [fromWan],
         show: [cmd('iptables', ['-t', 'nat', '-S', 'DOCKER'], h.host), cmd('iptables', ['-S', 'DOCKER'], h.host)],
       },
@@ -62,7 +66,8 @@ function build(ctx: LabContext): LabModel {
       get(`host -> http://${published} (nat OUTPUT rule)`, 'host', WAN.hostAddress, PORT.hostPort, 'reach', 'hello from web'),
       get(`wan -> http://${WAN.hostAddress}:${PORT.containerPort} (host port 80 is not published)`, 'wan', WAN.hostAddress, PORT.containerPort, 'fail'),
       get(`wan -> http://${web.address}:${PORT.containerPort} (no route to the container)`, 'wan', web.address, PORT.containerPort, 'fail'),
-      get(`host -> http://127.0.0.1:${PORT.hostPort} (no docker-proxy here)`, 'host', '127.0.0.1', PORT.hostPort, 'fail'),
+      // The proxy connects from the bridge's gateway: the client's own address is lost (moby#15086).
+      get(`host -> http://127.0.0.1:${PORT.hostPort} (docker-proxy, seen as ${h.net.ipam.gateway})`, 'host', '127.0.0.1', PORT.hostPort, 'reach', `you are ${h.net.ipam.gateway}`),
       ping(`web -> internet server ${WAN.server} (despite FORWARD DROP)`, 'web', WAN.server),
       holds(
         `host: nat DOCKER has the DNAT rule for ${PORT.hostPort}`,

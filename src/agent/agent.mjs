@@ -7,12 +7,14 @@ import { daemon, stop } from './commands/daemon.mjs';
 import { httpGet, httpServer } from './commands/http.mjs';
 import { removeFile, writeFile } from './commands/files.mjs';
 import { tcpClient } from './commands/tcp-client.mjs';
+import { tcpProxy } from './commands/tcp-proxy.mjs';
 import { whoamiServer } from './commands/whoami.mjs';
 
 /** @type {Record<string, (...args: string[]) => void>} */
 const COMMANDS = {
   'whoami-server': whoamiServer,
   'tcp-client': tcpClient,
+  'tcp-proxy': tcpProxy,
   daemon,
   stop,
   'http-server': httpServer,

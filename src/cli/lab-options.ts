@@ -3,6 +3,7 @@ import { NslabError } from '../errors.js';
 import type { LabDefinition, LabOptions } from '../lab/definition.js';
 import { validateContainerCount } from '../model/lab-options.js';
 import { parsePublished } from '../model/ports.js';
+import { DEFAULT_DOCKER, DOCKER_VERSIONS, FIREWALL_BACKENDS, resolveProfile } from '../docker/profile.js';
 
 /** Options a lab may accept; each lab lists the ones it understands (LabDefinition.options). */
 export interface LabOptionArgs {
@@ -11,6 +12,8 @@ export interface LabOptionArgs {
   readonly bridge?: string | undefined;
   readonly rootNs?: boolean | undefined;
   readonly publish?: readonly string[] | undefined;
+  readonly docker?: string | undefined;
+  readonly firewall?: string | undefined;
 }
 
 export function labOptions<T>(y: Argv<T>) {
@@ -19,7 +22,9 @@ export function labOptions<T>(y: Argv<T>) {
     .option('containers', { type: 'number', describe: 'how many containers to start (c1, c2, ...)' })
     .option('bridge', { type: 'string', describe: 'bridge interface name (com.docker.network.bridge.name)' })
     .option('root-ns', { type: 'boolean', describe: 'make the namespace nslab runs in the docker host (for a throwaway VM; refuses if docker0 exists)' })
-    .option('publish', { alias: 'p', type: 'string', array: true, describe: 'publish a port, hostPort:containerPort[/udp] (docker run -p)' });
+    .option('publish', { alias: 'p', type: 'string', array: true, describe: 'publish a port, hostPort:containerPort[/udp] (docker run -p)' })
+    .option('docker', { type: 'string', describe: `the Docker version whose objects and rules to build: ${DOCKER_VERSIONS.join(', ')} (default ${DEFAULT_DOCKER})` })
+    .option('firewall', { type: 'string', describe: `Docker 29's firewall backend: ${FIREWALL_BACKENDS.join(' or ')} (default iptables)` });
 }
 
 const FLAGS: Readonly<Record<keyof LabOptionArgs, string>> = {
@@ -28,7 +33,12 @@ const FLAGS: Readonly<Record<keyof LabOptionArgs, string>> = {
   bridge: '--bridge',
   rootNs: '--root-ns',
   publish: '--publish',
+  docker: '--docker',
+  firewall: '--firewall',
 };
+
+/** Options every lab takes: which Docker it rebuilds. */
+const EVERY_LAB = ['docker', 'firewall'];
 
 /**
  * The lab options the user gave, checked: values well-formed, and each one accepted by the
@@ -42,8 +52,14 @@ export function labOptionValues(def: LabDefinition, args: LabOptionArgs): LabOpt
   if (args.rootNs) given.rootNs = true;
   // Published ports travel as one string: manifests hold flat values.
   if (args.publish?.length) given.publish = parsePublished(args.publish.map(String)).map((p) => `${p.hostPort}:${p.containerPort}/${p.protocol}`).join(',');
+  if (args.docker !== undefined || args.firewall !== undefined) {
+    // Checked here, so a bad value gets its one-line error before anything is built.
+    const p = resolveProfile({ docker: args.docker, firewall: args.firewall });
+    given.docker = p.docker;
+    if (args.firewall !== undefined) given.firewall = p.firewall;
+  }
   const accepted = def.options ?? {};
-  for (const key of Object.keys(given)) {
+  for (const key of Object.keys(given).filter((k) => !EVERY_LAB.includes(k))) {
     if (!(key in accepted)) {
       const known = Object.keys(accepted).map((k) => FLAGS[k as keyof LabOptionArgs] ?? `--${k}`);
       throw new NslabError(`lab ${def.id} has no option ${FLAGS[key as keyof LabOptionArgs]}`, {

@@ -10,6 +10,10 @@ export interface BridgeNetwork {
   readonly ipam: Ipam;
   /** Namespace of the docker host the bridge lives in. */
   readonly hostNs: string | undefined;
+  /** `--internal`: no way out of the subnet, no NAT (default false). */
+  readonly internal?: boolean | undefined;
+  /** com.docker.network.bridge.enable_icc (default true). */
+  readonly icc?: boolean | undefined;
 }
 
 export interface Endpoint {
@@ -50,10 +54,10 @@ export function createContainerNamespace(ns: string): Op[] {
 export function attachContainer(
   net: BridgeNetwork,
   container: { name: string; ns: string },
-  options: Tools & { ifname?: string; defaultRoute?: boolean },
+  options: Tools & { ifname?: string; defaultRoute?: boolean; address?: string; mac?: (address: string) => string },
 ): { endpoint: Endpoint; ops: Op[] } {
   const ifname = options.ifname ?? 'eth0';
-  const address = net.ipam.allocate();
+  const address = options.address === undefined ? net.ipam.allocate() : net.ipam.reserve(options.address);
   const endpoint: Endpoint = {
     network: net.name,
     container: container.name,
@@ -61,7 +65,7 @@ export function attachContainer(
     ifname,
     hostIf: vethName(net.hostNs ?? '', net.name, container.name, ifname),
     address,
-    mac: macFromIp(address),
+    mac: (options.mac ?? macFromIp)(address),
   };
   const ops = [
     vethAdd({ ns: net.hostNs, name: endpoint.hostIf, peerNs: container.ns, peerName: ifname, peerMac: endpoint.mac }),

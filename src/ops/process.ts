@@ -7,13 +7,13 @@ import { netnsKey, type Op } from './op.js';
  * for a user-defined network). `pidDir` is the lab's state directory. Deleting the
  * namespace kills it too (teardown kills a namespace's processes first).
  */
-export function daemonStart(ns: string, pidDir: string, name: string, command: readonly string[]): Op {
+export function daemonStart(ns: string | undefined, pidDir: string, name: string, command: readonly string[]): Op {
   const pidfile = join(pidDir, `${name}.pid`);
   return {
-    summary: `start ${name} (${command.join(' ')}) in ${ns}`,
+    summary: `start ${name} (${command.join(' ')}) in ${ns ?? 'the root namespace'}`,
     cmd: agentCmd(ns, 'daemon', pidfile, ...command),
     undo: agentCmd(undefined, 'stop', pidfile),
-    within: [netnsKey(ns)],
+    within: ns === undefined ? [] : [netnsKey(ns)],
   };
 }
 

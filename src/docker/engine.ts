@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { NslabError } from '../errors.js';
+import { Ipam, parseSubnet, type Subnet } from '../model/ipam.js';
+import { validateIfName } from '../model/names.js';
+import { daemonStart } from '../ops/process.js';
+import type { Op } from '../ops/op.js';
+import { nextPool } from './address-pools.js';
+import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork, type Endpoint, type Tools } from './bridge-network.js';
+import { DOCKER0 } from './defaults.js';
+import { dnsRecord, embeddedResolver, type DnsLayout } from './embedded-dns.js';
+import { firewallerFor } from './firewall/index.js';
+import type { Firewaller, FirewallNetwork, PortBinding } from './firewall/firewaller.js';
+import { endpointMac } from './mac.js';
+import type { Profile } from './profile.js';
+
+// libnetwork by hand: the engine holds the Networks, their Endpoints and the containers'
+// Sandboxes (the CNM of the first chapter), and offers what dockerd does when asked:
+// start, network create, run, connect. Each action returns the typed ops that do it; the
+// executor applies them and the journal remembers them, so undoing one is its ops' inverses.
+
+export interface EngineSpec {
+  /** The lab instance: it seeds network IDs and tags. */
+  readonly lab: string;
+  /** The docker host's namespace; undefined: the namespace nslab runs in (root-namespace mode). */
+  readonly hostNs: string | undefined;
+  readonly profile: Profile;
+  readonly tools: Tools;
+  /** Where DNS records and pidfiles live (the lab's state directory). */
+  readonly stateDir: string;
+  /** Marks rules in a namespace that is not the lab's own. */
+  readonly tag?: string | undefined;
+  /** Routes the docker host has: pools overlapping them are skipped, as Docker skips them. */
+  readonly hostRoutes?: readonly Subnet[] | undefined;
+}
+
+export interface Network extends BridgeNetwork {
+  /** 64 hex characters; the bridge of a user-defined network is br- and its first 12. */
+  readonly id: string;
+  /** The default bridge ("bridge", docker0): no embedded DNS, no aliases, no --ip. */
+  readonly isDefault: boolean;
+  readonly firewall: FirewallNetwork;
+}
+
+export interface Sandbox {
+  readonly container: string;
+  readonly ns: string;
+  readonly endpoints: Endpoint[];
+}
+
+export interface NetworkCreateOptions {
+  readonly subnet?: string | undefined;
+  readonly gateway?: string | undefined;
+  readonly internal?: boolean | undefined;
+  readonly icc?: boolean | undefined;
+  /** -o com.docker.network.bridge.name */
+  readonly bridgeName?: string | undefined;
+}
+
+export interface RunOptions {
+  readonly network?: string | undefined;
+  readonly publish?: readonly PortBinding[] | undefined;
+  readonly ip?: string | undefined;
+}
+
+export class Engine {
+  readonly fw: Firewaller;
+  readonly networks = new Map<string, Network>();
+  readonly sandboxes = new Map<string, Sandbox>();
+  readonly #creations = new Map<string, number>();
+
+  constructor(readonly spec: EngineSpec) {
+    this.fw = firewallerFor(spec.profile, { ns: spec.hostNs, tag: spec.tag });
+  }
+
+  get dns(): DnsLayout {
+    return { stateDir: this.spec.stateDir, lab: this.spec.lab };
+  }
+
+  /**
+   * dockerd starting: the firewall skeleton, then the default network on docker0. The two
+   * are returned apart so a lab can teach the bridge before the rules.
+   */
+  start(opts: { bridge?: string | undefined; subnet?: string | undefined } = {}): { network: Network; bridge: Op[]; firewall: Op[] } {
+    const network = this.#define('bridge', { subnet: opts.subnet ?? DOCKER0.subnet, bridgeName: opts.bridge ?? DOCKER0.bridge }, true);
+    return { network, bridge: createBridgeNetwork(network, this.spec.tools), firewall: [...this.fw.daemon(), ...this.fw.newNetwork(network.firewall)] };
+  }
+
+  /** `docker network create [--subnet] [--internal] [-o ...] NAME`. */
+  networkCreate(name: string, opts: NetworkCreateOptions = {}): { network: Network; ops: Op[] } {
+    if (this.networks.has(name)) throw new NslabError(`network with name ${name} already exists`, { hint: 'pick another name, or remove it first (docker network rm)' });
+    const network = this.#define(name, opts, false);
+    return { network, ops: [...createBridgeNetwork(network, this.spec.tools), ...this.fw.newNetwork(network.firewall)] };
+  }
+
+  /** `docker run -d --network NET [-p ...] --name NAME`: a sandbox, its endpoint, its ports. */
+  run(name: string, opts: RunOptions = {}): { endpoint: Endpoint; ops: Op[] } {
+    if (this.sandboxes.has(name)) throw new NslabError(`Conflict. The container name "/${name}" is already in use`, { hint: 'remove it first (docker rm -f), or pick another --name' });
+    const network = this.network(opts.network ?? 'bridge');
+    const sandbox: Sandbox = { container: name, ns: this.#sandboxNs(name), endpoints: [] };
+    const joined = this.#join(network, sandbox, { ip: opts.ip, defaultRoute: true });
+    this.sandboxes.set(name, sandbox);
+    const ports = opts.publish ?? [];
+    return { endpoint: joined.endpoint, ops: [...createContainerNamespace(sandbox.ns), ...joined.ops, ...this.publish(network, joined.endpoint, ports)] };
+  }
+
+  /** `docker network connect NET CTR`: a second endpoint, the next ethN; the default route stays. */
+  connect(networkName: string, container: string, opts: { ip?: string | undefined } = {}): { endpoint: Endpoint; ops: Op[] } {
+    const network = this.network(networkName);
+    const sandbox = this.sandboxes.get(container);
+    if (!sandbox) throw new NslabError(`No such container: ${container}`, { hint: 'start it first (docker run)' });
+    if (sandbox.endpoints.some((e) => e.network === network.name)) {
+      throw new NslabError(`endpoint with name ${container} already exists in network ${network.name}`, { hint: 'it is connected already' });
+    }
+    return this.#join(network, sandbox, { ip: opts.ip, defaultRoute: false });
+  }
+
+  /** The ports of `docker run -p`: the firewall's rules, and docker-proxy where it runs. */
+  publish(network: Network, endpoint: Endpoint, ports: readonly PortBinding[]): Op[] {
+    if (ports.length === 0) return [];
+    const proxies = this.spec.profile.userlandProxy
+      ? ports
+          .filter((p) => p.protocol === 'tcp')
+          .map((p) =>
+            daemonStart(this.spec.hostNs, join(this.spec.stateDir, 'pids'), `docker-proxy-${endpoint.container}-${p.hostPort}`, [
+              'tcp-proxy',
+              p.hostIp ?? '0.0.0.0',
+              String(p.hostPort),
+              endpoint.address,
+              String(p.containerPort),
+            ]),
+          )
+      : [];
+    return [...this.fw.addPorts(network.firewall, endpoint, ports), ...proxies];
+  }
+
+  network(name: string): Network {
+    const n = this.networks.get(name);
+    if (!n) throw new NslabError(`network ${name} not found`, { hint: `known networks: ${[...this.networks.keys()].join(', ') || 'none'}` });
+    return n;
+  }
+
+  #join(network: Network, sandbox: Sandbox, opts: { ip?: string | undefined; defaultRoute: boolean }): { endpoint: Endpoint; ops: Op[] } {
+    if (opts.ip !== undefined && network.isDefault) {
+      throw new NslabError('user specified IP address is supported on user defined networks only', { hint: 'create a network with --subnet and run the container on it' });
+    }
+    const ifname = `eth${sandbox.endpoints.length}`;
+    const { profile } = this.spec;
+    const { endpoint, ops } = attachContainer(network, { name: sandbox.container, ns: sandbox.ns }, {
+      ...this.spec.tools,
+      ifname,
+      defaultRoute: opts.defaultRoute,
+      address: opts.ip,
+      mac: (address) => endpointMac(profile, address, this.spec.lab, network.name, sandbox.container),
+    });
+    sandbox.endpoints.push(endpoint);
+    // Only user-defined networks get the embedded DNS (daemon/network.go disables it on the default bridge).
+    const dns = network.isDefault ? [] : [dnsRecord(this.dns, network.name, sandbox.container, endpoint.address)];
+    const firstUserNetwork = !network.isDefault && sandbox.endpoints.filter((e) => !this.network(e.network).isDefault).length === 1;
+    const resolver = firstUserNetwork ? embeddedResolver(this.dns, { name: sandbox.container, ns: sandbox.ns }, [network.name]) : [];
+    return { endpoint, ops: [...ops, ...this.fw.addEndpoint(network.firewall, endpoint), ...dns, ...resolver] };
+  }
+
+  #define(name: string, opts: NetworkCreateOptions, isDefault: boolean): Network {
+    const generation = (this.#creations.get(name) ?? 0) + 1;
+    this.#creations.set(name, generation);
+    // Docker's IDs are random; nslab's are derived (lab, name, how many times it was created)
+    // so plans are reproducible, and a network created again gets a new ID, hence a new bridge.
+    const id = createHash('sha256').update(`${this.spec.lab}/${name}${generation > 1 ? `/${generation}` : ''}`).digest('hex');
+    const taken = [...this.networks.values()].map((n) => n.ipam.subnet);
+    const subnet = opts.subnet ?? nextPool(taken, this.spec.hostRoutes);
+    if (opts.subnet !== undefined) {
+      const s = parseSubnet(opts.subnet);
+      const clash = [...this.networks.values()].find((n) => n.ipam.subnet.first <= s.last && s.first <= n.ipam.subnet.last);
+      if (clash) throw new NslabError('Pool overlaps with other one on this address space', { hint: `${opts.subnet} overlaps ${clash.ipam.subnet.cidr} of network ${clash.name}` });
+    }
+    const bridge = validateIfName(opts.bridgeName ?? (isDefault ? DOCKER0.bridge : `br-${id.slice(0, 12)}`));
+    const ipam = new Ipam(subnet, opts.gateway);
+    const internal = opts.internal ?? false;
+    const icc = opts.icc ?? true;
+    const network: Network = {
+      name,
+      id,
+      bridge,
+      ipam,
+      hostNs: this.spec.hostNs,
+      internal,
+      icc,
+      isDefault,
+      firewall: { bridge, subnet: ipam.subnet.cidr, internal, icc, masquerade: !internal },
+    };
+    this.networks.set(name, network);
+    return network;
+  }
+
+  #sandboxNs(container: string): string {
+    return `nslab-${this.spec.lab}-${container}`;
+  }
+}
