@@ -1,29 +1,29 @@
-import { attachContainer, createBridgeNetwork } from '../src/docker/bridge-network.js';
-import { DOCKER0 } from '../src/docker/defaults.js';
-import { dnsRecord, dnsRecordRemove, embeddedResolver, resolverName } from '../src/docker/embedded-dns.js';
-import { enableForwarding } from '../src/docker/nat.js';
-import { ISOLATION_STAGE_1, ISOLATION_STAGE_2, isolateBridge, isolationChains } from '../src/docker/user-network.js';
 import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
-import { nsName } from '../src/model/names.js';
-import { linkDel } from '../src/ops/ip.js';
-import { daemonStop } from '../src/ops/process.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { runContainer, twoBridgeHost } from './common.js';
-import { hostStep } from './parts.js';
+import { dockerHost, firewallWhy, hostStep, natOps } from './parts.js';
 
 const TITLE = 'Isolation between bridges, and docker network connect / disconnect';
 
-function build(ctx: LabContext): LabModel {
-  const { h, host, tools, dns, bridge, mine } = twoBridgeHost(ctx);
-  const webNode = { name: 'web', ns: nsName(ctx.name, 'web') };
-  const dbNode = { name: 'db', ns: nsName(ctx.name, 'db') };
+/** How the selected version keeps two bridges apart, in a sentence a learner can check with iptables -S. */
+function isolationWhy(docker: string): string {
+  return docker === '29'
+    ? '...and with ip_forward on it would. Docker 29 stops it without isolation chains: `DOCKER ! -i br -o br -j DROP`\n' +
+        "refuses whatever enters a bridge from elsewhere unpublished, and raw PREROUTING drops packets for a container\n" +
+        'that did not arrive by its own bridge. (Docker 28 and older used DOCKER-ISOLATION-STAGE-1/2: `nslab versions connect`.)'
+    : `...and with ip_forward on it would. Docker ${docker} stops it with DOCKER-ISOLATION-STAGE-1, which sends traffic\n` +
+        'that enters by one bridge and leaves by another to DOCKER-ISOLATION-STAGE-2, which drops it if it leaves by a\n' +
+        'bridge. (Docker 29 removed both chains: `nslab versions connect`.)';
+}
 
-  const web = runContainer(bridge, webNode, tools);
-  const db = runContainer(mine, dbNode, tools, dns);
+function build(ctx: LabContext): LabModel {
+  const h = dockerHost(ctx);
+  const { host, engine } = h;
+  const mine = engine.networkCreate('my_bridge');
+  const web = engine.run('web');
+  const db = engine.run('db', { network: 'my_bridge' });
   // `docker network connect`: a second endpoint, eth1; the default route stays on eth0.
-  const joined = attachContainer(mine, webNode, { ...tools, ifname: 'eth1', defaultRoute: false });
-  const pids = `${dns.stateDir}/pids`;
+  const joined = engine.connect('my_bridge', 'web');
 
   const webToDb = (title: string, expect: 'reach' | 'fail'): Expectation => ({ title, probe: { kind: 'ping', from: 'web', to: db.endpoint.address }, expect });
   const isolated: Expectation[] = [
@@ -35,18 +35,16 @@ function build(ctx: LabContext): LabModel {
     hostStep(h),
     {
       title: 'Create docker0 and my_bridge',
-      why: `Two bridge networks on one host: the default docker0 (${DOCKER0.subnet}) and a user-defined\n${mine.bridge} (${mine.ipam.subnet.cidr}). The host has an address on both, so it could route between them...`,
+      why: `Two bridge networks on one host: the default docker0 (${h.net.ipam.subnet.cidr}) and a user-defined\n${mine.network.bridge} (${mine.network.ipam.subnet.cidr}, the next free pool). The host has an address on both, so it could route between them...`,
       docker: ['dockerd (on start)', 'docker network create my_bridge'],
-      ops: [...createBridgeNetwork(bridge, tools), ...createBridgeNetwork(mine, tools)],
+      ops: [...h.start.bridge, ...mine.bridge],
     },
     {
       title: 'Turn on forwarding, and isolate the bridges',
-      why:
-        `...and with ip_forward on it would. Docker (up to 28.x) stops it in FORWARD: ${ISOLATION_STAGE_1}\n` +
-        `sends traffic that enters by one bridge and leaves by another to ${ISOLATION_STAGE_2}, which drops\n` +
-        'it if it leaves by a bridge. (29.x gets the same effect from per-bridge DROP rules in DOCKER and raw PREROUTING.)',
+      why: `${isolationWhy(h.profile.docker)}\n${firewallWhy(h, 'connect')}`,
       docker: ['dockerd (on start)', 'docker network create my_bridge'],
-      ops: [enableForwarding(host), ...isolationChains(host, ctx.name), ...isolateBridge(host, ctx.name, DOCKER0.bridge), ...isolateBridge(host, ctx.name, mine.bridge)],
+      ops: [...natOps(h), ...mine.firewall],
+      show: h.engine.fw.show(),
     },
     {
       title: 'Start web on the default bridge',
@@ -68,7 +66,7 @@ function build(ctx: LabContext): LabModel {
         `next free address of my_bridge (${joined.endpoint.address}). web now sits on my_bridge itself, so it talks to db\n` +
         `across that bridge without any forwarding; its name is registered and it gets the embedded DNS.`,
       docker: ['docker network connect my_bridge web'],
-      ops: [...joined.ops, dnsRecord(dns, mine.name, 'web', joined.endpoint.address), ...embeddedResolver(dns, webNode, [mine.name])],
+      ops: joined.ops,
       checks: [
         { title: 'web -> db by name (ping db, via eth1)', probe: { kind: 'ping', from: 'web', to: 'db' }, expect: 'reach' },
         {
@@ -81,18 +79,20 @@ function build(ctx: LabContext): LabModel {
     },
     {
       title: 'Disconnect web from my_bridge',
-      why: `docker network disconnect removes that endpoint: the veth (and with it eth1 and ${joined.endpoint.address}),\nweb's name in my_bridge's DNS, and web's resolver. web is back to docker0 only, and isolated again.`,
+      why: `docker network disconnect removes that endpoint: the veth (and with it eth1 and ${joined.endpoint.address}),\nits rules, web's name in my_bridge's DNS, and web's resolver. web is back to docker0 only, and isolated again.`,
       docker: ['docker network disconnect my_bridge web'],
-      ops: [linkDel(host, joined.endpoint.hostIf), dnsRecordRemove(dns, mine.name, 'web'), daemonStop(pids, resolverName('web'))],
+      ops: engine.disconnect('my_bridge', 'web'),
     },
   ];
-  mine.ipam.release(joined.endpoint.address);
+  const bridge = h.net;
+  const dbNode = { ns: db.endpoint.ns };
+  const webNode = { ns: web.endpoint.ns };
 
   const expectations: Expectation[] = [
     ...isolated,
     { title: 'db resolves web (disconnected)', probe: { kind: 'dns', from: 'db', name: 'web' }, expect: 'fail' },
     { title: `web -> gateway ${bridge.ipam.gateway} (still on docker0)`, probe: { kind: 'ping', from: 'web', to: bridge.ipam.gateway }, expect: 'reach' },
-    { title: `db -> gateway ${mine.ipam.gateway}`, probe: { kind: 'ping', from: 'db', to: mine.ipam.gateway }, expect: 'reach' },
+    { title: `db -> gateway ${mine.network.ipam.gateway}`, probe: { kind: 'ping', from: 'db', to: mine.network.ipam.gateway }, expect: 'reach' },
   ];
 
   return {

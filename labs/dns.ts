@@ -1,36 +1,35 @@
 import { DOCKER0 } from '../src/docker/defaults.js';
-import { createBridgeNetwork } from '../src/docker/bridge-network.js';
 import { recordsDir, resolverPort } from '../src/docker/embedded-dns.js';
 import type { LabContext, LabDefinition, LabModel, LabNode } from '../src/lab/definition.js';
 import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { runContainer, twoBridgeHost } from './common.js';
-import { hostStep } from './parts.js';
+import { dockerHost, firewallWhy, hostStep, natOps } from './parts.js';
 
 const TITLE = 'A user-defined bridge with name resolution (embedded DNS)';
 
 function build(ctx: LabContext): LabModel {
-  const { h, host, tools, dns, bridge, mine } = twoBridgeHost(ctx);
-  const node = (name: string) => ({ name, ns: nsName(ctx.name, name) });
-
-  const c1 = runContainer(bridge, node('c1'), tools);
-  const db = runContainer(mine, node('db'), tools, dns);
-  const web = runContainer(mine, node('web'), tools, dns);
+  const h = dockerHost(ctx);
+  const { host, engine } = h;
+  const bridge = h.net;
+  const mine = engine.networkCreate('my_bridge');
+  const c1 = engine.run('c1');
+  const db = engine.run('db', { network: 'my_bridge' });
+  const web = engine.run('web', { network: 'my_bridge' });
 
   const steps: Step[] = [
     hostStep(h),
     {
       title: 'Create the default bridge, docker0',
-      why: `The default network ("bridge") every container joins unless told otherwise: docker0 on\n${DOCKER0.subnet}. Docker runs no DNS for it: containers there only know each other by address.`,
+      why: `The default network ("bridge") every container joins unless told otherwise: docker0 on\n${DOCKER0.subnet}. Docker runs no DNS for it: containers there only know each other by address.\n${firewallWhy(h, 'dns')}`,
       docker: ['dockerd (on start)'],
-      ops: createBridgeNetwork(bridge, tools),
+      ops: [...h.start.bridge, ...natOps(h)],
     },
     {
       title: 'Create a user-defined network, my_bridge',
-      why: `A user-defined network is another bridge, named br- plus the start of the network ID (${mine.bridge}),\non the next free pool, ${mine.ipam.subnet.cidr}. Unlike docker0 it comes with name resolution.`,
+      why: `A user-defined network is another bridge, named br- plus the start of the network ID (${mine.network.bridge}),\non the next free pool, ${mine.network.ipam.subnet.cidr}. Unlike docker0 it comes with name resolution.`,
       docker: ['docker network create my_bridge'],
-      ops: createBridgeNetwork(mine, tools),
+      ops: mine.ops,
     },
     {
       title: 'Start c1 on the default bridge',
@@ -41,9 +40,9 @@ function build(ctx: LabContext): LabModel {
     {
       title: 'Start db on my_bridge',
       why:
-        `db gets ${db.endpoint.address} on ${mine.bridge}, and its name is registered in my_bridge's records\n` +
-        `(${recordsDir(dns, 'my_bridge')}/db). Like dockerd, nslab runs a resolver for it on 127.0.0.11\n` +
-        `(port ${resolverPort(node('db').ns)}), DNATs port 53 there in db's own nat table, and writes a resolv.conf naming 127.0.0.11.`,
+        `db gets ${db.endpoint.address} on ${mine.network.bridge}, and its name is registered in my_bridge's records\n` +
+        `(${recordsDir(engine.dns, 'my_bridge')}/db). Like dockerd, nslab runs a resolver for it on 127.0.0.11\n` +
+        `(port ${resolverPort(db.endpoint.ns)}), DNATs port 53 there in db's own nat table, and writes a resolv.conf naming 127.0.0.11.`,
       docker: ['docker run -d --network my_bridge --name db redis'],
       ops: db.ops,
     },

@@ -3,7 +3,13 @@ import { cmd } from '../src/exec/command.js';
 import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
 import { ruleTag } from '../src/model/names.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { bridgeStep, containerStep, dockerHost, forwardingOp, holds, hostStep, internetStep, masqueradeOp, ping } from './parts.js';
+import { bridgeStep, containerStep, dockerHost, firewallWhy, forwardingOp, holds, hostStep, internetStep, masqueradeOp, ping } from './parts.js';
+import type { Op } from '../src/ops/op.js';
+
+// The article's two pieces, one at a time: ip_forward, then MASQUERADE. Then the rest of what
+// the selected dockerd writes, so the lab ends where a real Docker host is.
+const isForwarding = (op: Op): boolean => op.cmd.file === 'sysctl' && op.cmd.args.includes('net.ipv4.ip_forward=1');
+const isMasquerade = (subnet: string) => (op: Op): boolean => op.cmd.file === 'iptables' && op.cmd.args.includes('MASQUERADE') && op.cmd.args.includes(subnet);
 
 function build(ctx: LabContext): LabModel {
   const h = dockerHost(ctx);
@@ -14,12 +20,18 @@ function build(ctx: LabContext): LabModel {
     probe: { kind: 'source', from: 'c1', server: 'wan', to: WAN.server, port: 0, source: WAN.hostAddress },
     expect: 'reach',
   };
+  const tag = h.host === undefined ? ` -m comment --comment "?${ruleTag(ctx.name)}"?` : '';
   const natRule = holds(
     'host: nat POSTROUTING has the MASQUERADE rule',
     'host',
     ['iptables', '-t', 'nat', '-S', 'POSTROUTING'],
-    `^-A POSTROUTING -s ${h.net.ipam.subnet.cidr} ! -o ${h.net.bridge} -m comment --comment "?${ruleTag(ctx.name)}"? -j MASQUERADE$`,
+    `^-A POSTROUTING -s ${h.net.ipam.subnet.cidr} ! -o ${h.net.bridge}${tag} -j MASQUERADE$`,
   );
+  // In the sandbox the three steps below are exactly dockerd's rules, split; in root-namespace
+  // mode only the first two, tagged.
+  const sandbox = h.host !== undefined;
+  const masq = sandbox ? h.start.firewall.filter(isMasquerade(h.net.ipam.subnet.cidr)) : [masqueradeOp(h)];
+  const rest = sandbox ? h.start.firewall.filter((op) => !isForwarding(op) && !isMasquerade(h.net.ipam.subnet.cidr)(op)) : [];
   const server = `internet server ${WAN.server}`;
 
   return {
@@ -53,10 +65,26 @@ function build(ctx: LabContext): LabModel {
         title: 'Add the MASQUERADE rule',
         why: `Docker's rule \`-t nat -A POSTROUTING -s ${h.net.ipam.subnet.cidr} ! -o docker0 -j MASQUERADE\` rewrites the\nsource of packets leaving the subnet to the host's own address, ${WAN.hostAddress}. The server answers\nthe host, and conntrack turns the answer back into one for c1.`,
         docker: ['dockerd (on start), for every network with enable_ip_masquerade=true'],
-        ops: [masqueradeOp(h)],
+        ops: masq,
         checks: [ping(`c1 -> ${server}`, 'c1', WAN.server), seenAs],
         show: [cmd('iptables', ['-t', 'nat', '-S', 'POSTROUTING'], h.host)],
       },
+      ...(sandbox
+        ? [
+            {
+              title: 'The rest of what dockerd writes',
+              why:
+                'Forwarding and MASQUERADE are all a container needs to get out. dockerd writes more: FORWARD policy\n' +
+                "DROP once it has turned forwarding on, and its own chains, which let the bridge's traffic out and\n" +
+                'replies back in, and nothing else. c1 still reaches the server.\n' +
+                firewallWhy(h, 'egress'),
+              docker: ['dockerd (on start)'],
+              ops: rest,
+              checks: [ping(`c1 -> ${server} (through Docker's chains)`, 'c1', WAN.server)],
+              show: h.engine.fw.show(),
+            },
+          ]
+        : []),
     ],
     expectations: [
       ping(`c1 -> ${server}`, 'c1', WAN.server),

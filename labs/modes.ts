@@ -1,11 +1,10 @@
-import { createBridgeNetwork, createContainerNamespace } from '../src/docker/bridge-network.js';
+import { createContainerNamespace } from '../src/docker/bridge-network.js';
 import { DOCKER0, WAN } from '../src/docker/defaults.js';
 import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
 import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { runContainer } from './common.js';
-import { dockerHost, hostStep, internetStep } from './parts.js';
+import { dockerHost, hostStep, internetStep, natOps } from './parts.js';
 
 const TITLE = 'Network modes: host, none and container:<name>';
 
@@ -16,16 +15,16 @@ function build(ctx: LabContext): LabModel {
   const bridge = h.net;
   const appNs = nsName(ctx.name, 'app');
   const noneNs = nsName(ctx.name, 'none');
-  const app = runContainer(bridge, { name: 'app', ns: appNs }, tools);
+  const app = h.engine.run('app');
 
   const steps: Step[] = [
     hostStep(h),
     internetStep(h),
     {
       title: 'Create docker0',
-      why: `The default bridge (${DOCKER0.subnet}), for the one container here that uses bridge mode.`,
+      why: `The default bridge (${DOCKER0.subnet}) and dockerd's rules, for the one container here that uses bridge mode.`,
       docker: ['dockerd (on start)'],
-      ops: createBridgeNetwork(bridge, tools),
+      ops: [...h.start.bridge, ...natOps(h)],
     },
     {
       title: 'Start hostnet with --network host',

@@ -2,15 +2,16 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { NslabError } from '../errors.js';
 import { Ipam, parseSubnet, type Subnet } from '../model/ipam.js';
-import { validateIfName } from '../model/names.js';
-import { daemonStart } from '../ops/process.js';
+import { nsName, validateIfName } from '../model/names.js';
+import { linkDel } from '../ops/ip.js';
+import { daemonStart, daemonStop } from '../ops/process.js';
 import type { Op } from '../ops/op.js';
 import { nextPool } from './address-pools.js';
 import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork, type Endpoint, type Tools } from './bridge-network.js';
 import { DOCKER0 } from './defaults.js';
-import { dnsRecord, embeddedResolver, type DnsLayout } from './embedded-dns.js';
+import { dnsRecord, dnsRecordRemove, embeddedResolver, resolverName, type DnsLayout } from './embedded-dns.js';
 import { firewallerFor } from './firewall/index.js';
-import type { Firewaller, FirewallNetwork, PortBinding } from './firewall/firewaller.js';
+import { removal, type Firewaller, type FirewallNetwork, type PortBinding } from './firewall/firewaller.js';
 import { endpointMac } from './mac.js';
 import type { Profile } from './profile.js';
 
@@ -86,11 +87,13 @@ export class Engine {
     return { network, bridge: createBridgeNetwork(network, this.spec.tools), firewall: [...this.fw.daemon(), ...this.fw.newNetwork(network.firewall)] };
   }
 
-  /** `docker network create [--subnet] [--internal] [-o ...] NAME`. */
-  networkCreate(name: string, opts: NetworkCreateOptions = {}): { network: Network; ops: Op[] } {
+  /** `docker network create [--subnet] [--internal] [-o ...] NAME`: its bridge, then its rules. */
+  networkCreate(name: string, opts: NetworkCreateOptions = {}): { network: Network; ops: Op[]; bridge: Op[]; firewall: Op[] } {
     if (this.networks.has(name)) throw new NslabError(`network with name ${name} already exists`, { hint: 'pick another name, or remove it first (docker network rm)' });
     const network = this.#define(name, opts, false);
-    return { network, ops: [...createBridgeNetwork(network, this.spec.tools), ...this.fw.newNetwork(network.firewall)] };
+    const bridge = createBridgeNetwork(network, this.spec.tools);
+    const firewall = this.fw.newNetwork(network.firewall);
+    return { network, ops: [...bridge, ...firewall], bridge, firewall };
   }
 
   /** `docker run -d --network NET [-p ...] --name NAME`: a sandbox, its endpoint, its ports. */
@@ -113,6 +116,27 @@ export class Engine {
       throw new NslabError(`endpoint with name ${container} already exists in network ${network.name}`, { hint: 'it is connected already' });
     }
     return this.#join(network, sandbox, { ip: opts.ip, defaultRoute: false });
+  }
+
+  /**
+   * `docker network disconnect NET CTR`: the endpoint's veth goes (and with it ethN and its
+   * address), its rules are taken back, its name leaves the network's DNS, and the resolver
+   * stops when no user-defined network is left.
+   */
+  disconnect(networkName: string, container: string): Op[] {
+    const network = this.network(networkName);
+    const sandbox = this.sandboxes.get(container);
+    const endpoint = sandbox?.endpoints.find((e) => e.network === network.name);
+    if (!sandbox || !endpoint) throw new NslabError(`container ${container} is not connected to network ${networkName}`, { hint: 'docker network connect it first' });
+    sandbox.endpoints.splice(sandbox.endpoints.indexOf(endpoint), 1);
+    network.ipam.release(endpoint.address);
+    const userLeft = sandbox.endpoints.some((e) => !this.network(e.network).isDefault);
+    return [
+      linkDel(this.spec.hostNs, endpoint.hostIf),
+      ...removal(this.fw.addEndpoint(network.firewall, endpoint)),
+      ...(network.isDefault ? [] : [dnsRecordRemove(this.dns, network.name, container)]),
+      ...(network.isDefault || userLeft ? [] : [daemonStop(join(this.spec.stateDir, 'pids'), resolverName(container))]),
+    ];
   }
 
   /** The ports of `docker run -p`: the firewall's rules, and docker-proxy where it runs. */
@@ -194,6 +218,6 @@ export class Engine {
   }
 
   #sandboxNs(container: string): string {
-    return `nslab-${this.spec.lab}-${container}`;
+    return nsName(this.spec.lab, container);
   }
 }
