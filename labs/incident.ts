@@ -1,39 +1,39 @@
-import { createBridgeNetwork } from '../src/docker/bridge-network.js';
+import { DEFAULT_POOLS } from '../src/docker/address-pools.js';
 import { DOCKER0, WAN } from '../src/docker/defaults.js';
-import { enableForwarding, masquerade, masqueradeRule } from '../src/docker/nat.js';
-import { userNetwork } from '../src/docker/user-network.js';
 import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { parseSubnet } from '../src/model/ipam.js';
 import { nsName, ruleTag } from '../src/model/names.js';
-import { addrAdd, linkDel, linkUp, netnsAdd, netnsDel, routeAdd, vethAdd } from '../src/ops/ip.js';
-import { ruleAppend, ruleDelete } from '../src/ops/iptables.js';
+import { addrAdd, linkUp, netnsAdd, routeAdd, vethAdd } from '../src/ops/ip.js';
+import { ruleAppend } from '../src/ops/iptables.js';
 import { sysctlSet } from '../src/ops/sysctl.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { runContainer } from './common.js';
-import { dockerHost, hostStep, internetStep } from './parts.js';
+import { dockerHost, hostStep, internetStep, natOps } from './parts.js';
 
 const TITLE = '"After a rename the container lost the database": source addresses and an overlapping subnet';
 
 // The customer's database network, behind their router (the wan namespace). A private-
 // looking range, but it exists only inside this lab's namespaces.
-const CUSTOMER = { subnet: '192.168.77.0/24', router: '192.168.77.1', db: '192.168.77.10', prefix: 24 } as const;
-// Docker's default pools after 172.17-172.31: 192.168.0.0/16 in /20s. 192.168.64.0/20 covers 192.168.77.x.
-const OVERLAPPING = '192.168.64.0/20';
-const FIXED = '172.30.0.0/16';
+const CUSTOMER = { subnet: '192.168.1.0/24', router: '192.168.1.1', db: '192.168.1.10', prefix: 24 } as const;
+// The host's other compose projects hold the rest of the 172.17-172.31 pools (the lab does not
+// build their networks), so the renamed project's network gets the next pool in Docker's order.
+const OTHER_PROJECTS = DEFAULT_POOLS.slice(1, DEFAULT_POOLS.indexOf('192.168.0.0/20')).map(parseSubnet);
+const FIXED = '10.20.0.0/16';
 
 function build(ctx: LabContext): LabModel {
-  const h = dockerHost(ctx);
-  const { host, wan } = h;
+  const h = dockerHost(ctx, { takenPools: OTHER_PROJECTS });
+  const { host, wan, engine } = h;
   const dbNs = nsName(ctx.name, 'db');
-  const appNs = nsName(ctx.name, 'app');
-  const tools = { brctl: ctx.env.brctl };
   const bridge = h.net;
-  const web = runContainer(bridge, { name: 'web', ns: nsName(ctx.name, 'web') }, tools);
-  // Same compose project network name both times; Docker gives each creation a new ID, hence a new br-.
-  const clash = userNetwork(ctx.name, host, 'renamed_default', OVERLAPPING);
-  const fixed = userNetwork(`${ctx.name}/2`, host, 'renamed_default', FIXED);
-  const appClash = runContainer(clash, { name: 'app', ns: appNs }, tools);
-  const appFixed = runContainer(fixed, { name: 'app', ns: appNs }, tools);
+  const web = engine.run('web');
+  // The same compose network name both times; Docker gives each creation a new ID, hence a new br-.
+  const clash = engine.networkCreate('renamed_default');
+  const appClash = engine.run('app', { network: 'renamed_default' });
+  const OVERLAPPING = clash.network.ipam.subnet.cidr;
+  const down = [...engine.rm('app'), ...engine.networkRm('renamed_default')];
+  const fixed = engine.networkCreate('renamed_default', { subnet: FIXED });
+  const appFixed = engine.run('app', { network: 'renamed_default' });
+  const appNs = appFixed.endpoint.ns;
 
   const seenAs = (from: string, what: string): Expectation => ({
     title: `db sees ${from} (${what}) as ${WAN.hostAddress}`,
@@ -73,7 +73,7 @@ function build(ctx: LabContext): LabModel {
       title: 'dockerd starts: docker0, forwarding, MASQUERADE',
       why: `The default bridge ${DOCKER0.subnet}, routing on, and MASQUERADE for what leaves it.`,
       docker: ['dockerd (on start)'],
-      ops: [...createBridgeNetwork(bridge, tools), enableForwarding(host), masquerade(host, ctx.name, bridge.ipam.subnet, bridge.bridge)],
+      ops: [...h.start.bridge, ...natOps(h)],
     },
     {
       title: 'hostapp runs with network_mode: host',
@@ -98,12 +98,14 @@ function build(ctx: LabContext): LabModel {
       title: 'Rename the folder: compose creates a new network',
       why:
         `Compose names networks after the project (the folder): after the rename, \`up\` creates renamed_default.\n` +
-        `With 172.17-172.31 already taken, Docker's default pools hand out ${OVERLAPPING}, which contains ${CUSTOMER.db}.\n` +
-        `The host now has a connected route ${OVERLAPPING} dev ${clash.bridge}: more specific than its default route, so\n` +
+        `With 172.17-172.31 held by the host's other projects, Docker's default pools hand out the next one in order,\n` +
+        `${OVERLAPPING}, which contains ${CUSTOMER.db}: the host has no route to the customer's network, only a default\n` +
+        `route, and Docker skips only pools that overlap a route the host has.\n` +
+        `The host now has a connected route ${OVERLAPPING} dev ${clash.network.bridge}: more specific than its default route, so\n` +
         `everything for the database, from every container and the host itself, goes into that bridge and dies there\n` +
         `(see it with \`nslab exec ${ctx.name} host -- ip route get ${CUSTOMER.db}\`).`,
       docker: ['mv project renamed && cd renamed && docker compose up -d'],
-      ops: [...createBridgeNetwork(clash, tools), masquerade(host, ctx.name, clash.ipam.subnet, clash.bridge), ...appClash.ops],
+      ops: [...clash.ops, ...appClash.ops],
       checks: [lost('hostapp', 'host mode'), lost('web', 'bridge'), lost('app', 'renamed_default')],
     },
     {
@@ -113,16 +115,7 @@ function build(ctx: LabContext): LabModel {
         `bring it up with an explicit subnet outside every network the host must reach (${FIXED}), as in\n` +
         "compose's `networks: default: ipam: config: [{subnet: ...}]` (or daemon.json's default-address-pools).",
       docker: ['docker compose down', 'docker compose up -d   # networks.default.ipam.config[0].subnet: ' + FIXED],
-      ops: [
-        // The endpoint's veth first: deleting a namespace frees its links only later, asynchronously.
-        linkDel(host, appClash.endpoint.hostIf),
-        netnsDel(appNs),
-        ruleDelete(host, masqueradeRule(ctx.name, clash.ipam.subnet, clash.bridge)),
-        linkDel(host, clash.bridge),
-        ...createBridgeNetwork(fixed, tools),
-        masquerade(host, ctx.name, fixed.ipam.subnet, fixed.bridge),
-        ...appFixed.ops,
-      ],
+      ops: [...down, ...fixed.ops, ...appFixed.ops],
     },
   ];
 

@@ -1,6 +1,6 @@
 import { WAN } from '../src/docker/defaults.js';
 import type { Endpoint, Tools } from '../src/docker/bridge-network.js';
-import { Engine, type Network } from '../src/docker/engine.js';
+import { Engine, type EngineSpec, type Network } from '../src/docker/engine.js';
 import type { PortBinding } from '../src/docker/firewall/firewaller.js';
 import { connectInternet } from '../src/docker/internet.js';
 import { enableForwarding, forwardAccept, masquerade } from '../src/docker/nat.js';
@@ -40,13 +40,23 @@ export const labProfile = (ctx: LabContext): Profile =>
   resolveProfile({ docker: ctx.options.docker as string | undefined, firewall: ctx.options.firewall as string | undefined });
 
 /** The docker host a lab's options describe: --subnet, --bridge, --root-ns and --docker where the lab takes them. */
-export function dockerHost(ctx: LabContext): DockerHost {
+export function dockerHost(ctx: LabContext, more: Pick<EngineSpec, 'takenPools'> = {}): DockerHost {
   // In root-namespace mode (a throwaway VM) the machine itself is the docker host.
   const host = ctx.options.rootNs === true ? undefined : nsName(ctx.name, 'host');
   const wan = nsName(ctx.name, 'wan');
   const profile = labProfile(ctx);
   const tools = { brctl: ctx.env.brctl };
-  const engine = new Engine({ lab: ctx.name, hostNs: host, profile, tools, stateDir: instanceDir(ctx.name), tag: host === undefined ? ruleTag(ctx.name) : undefined });
+  const engine = new Engine({
+    lab: ctx.name,
+    hostNs: host,
+    profile,
+    tools,
+    stateDir: instanceDir(ctx.name),
+    tag: host === undefined ? ruleTag(ctx.name) : undefined,
+    // The uplink's subnet is a route the host has: Docker never hands out a pool overlapping it.
+    hostRoutes: [parseSubnet(WAN.subnet)],
+    ...more,
+  });
   const started = engine.start({ bridge: ctx.options.bridge as string | undefined, subnet: ctx.options.subnet as string | undefined });
   const net = started.network;
   assertNoOverlap([

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { NslabError } from '../errors.js';
 import { Ipam, parseSubnet, type Subnet } from '../model/ipam.js';
 import { nsName, validateIfName } from '../model/names.js';
-import { linkDel } from '../ops/ip.js';
+import { linkDel, netnsDel } from '../ops/ip.js';
 import { daemonStart, daemonStop } from '../ops/process.js';
 import type { Op } from '../ops/op.js';
 import { nextPool } from './address-pools.js';
@@ -33,6 +33,8 @@ export interface EngineSpec {
   readonly tag?: string | undefined;
   /** Routes the docker host has: pools overlapping them are skipped, as Docker skips them. */
   readonly hostRoutes?: readonly Subnet[] | undefined;
+  /** Pools other networks on this host already hold, which the lab does not build. */
+  readonly takenPools?: readonly Subnet[] | undefined;
 }
 
 export interface Network extends BridgeNetwork {
@@ -47,6 +49,8 @@ export interface Sandbox {
   readonly container: string;
   readonly ns: string;
   readonly endpoints: Endpoint[];
+  /** What `-p` published, by network: removed with the container. */
+  readonly published: { readonly network: string; readonly endpoint: Endpoint; readonly ports: readonly PortBinding[] }[];
 }
 
 export interface NetworkCreateOptions {
@@ -100,10 +104,11 @@ export class Engine {
   run(name: string, opts: RunOptions = {}): { endpoint: Endpoint; ops: Op[] } {
     if (this.sandboxes.has(name)) throw new NslabError(`Conflict. The container name "/${name}" is already in use`, { hint: 'remove it first (docker rm -f), or pick another --name' });
     const network = this.network(opts.network ?? 'bridge');
-    const sandbox: Sandbox = { container: name, ns: this.#sandboxNs(name), endpoints: [] };
+    const sandbox: Sandbox = { container: name, ns: this.#sandboxNs(name), endpoints: [], published: [] };
     const joined = this.#join(network, sandbox, { ip: opts.ip, defaultRoute: true });
     this.sandboxes.set(name, sandbox);
     const ports = opts.publish ?? [];
+    if (ports.length > 0) sandbox.published.push({ network: network.name, endpoint: joined.endpoint, ports });
     return { endpoint: joined.endpoint, ops: [...createContainerNamespace(sandbox.ns), ...joined.ops, ...this.publish(network, joined.endpoint, ports)] };
   }
 
@@ -137,6 +142,30 @@ export class Engine {
       ...(network.isDefault ? [] : [dnsRecordRemove(this.dns, network.name, container)]),
       ...(network.isDefault || userLeft ? [] : [daemonStop(join(this.spec.stateDir, 'pids'), resolverName(container))]),
     ];
+  }
+
+  /**
+   * `docker rm -f CTR`: every endpoint goes as in disconnect, its ports' rules and proxies,
+   * then the namespace. (The veth is deleted first: a deleted namespace's links go later,
+   * asynchronously, and the next container may want the same names.)
+   */
+  rm(container: string): Op[] {
+    const sandbox = this.sandboxes.get(container);
+    if (!sandbox) throw new NslabError(`No such container: ${container}`, { hint: 'docker ps lists the containers' });
+    const unpublish = sandbox.published.flatMap((p) => removal(this.publish(this.network(p.network), p.endpoint, p.ports)));
+    const endpoints = [...sandbox.endpoints].reverse().flatMap((e) => this.disconnect(e.network, container));
+    this.sandboxes.delete(container);
+    return [...unpublish, ...endpoints, netnsDel(sandbox.ns)];
+  }
+
+  /** `docker network rm NET`: its rules taken back, then its bridge. */
+  networkRm(name: string): Op[] {
+    const network = this.network(name);
+    if (network.isDefault) throw new NslabError(`bridge is a pre-defined network and cannot be removed`, { hint: 'only user-defined networks can be removed' });
+    const users = [...this.sandboxes.values()].filter((s) => s.endpoints.some((e) => e.network === name)).map((s) => s.container);
+    if (users.length > 0) throw new NslabError(`error while removing network: network ${name} has active endpoints (${users.join(', ')})`, { hint: 'docker rm -f them, or docker network disconnect them, first' });
+    this.networks.delete(name);
+    return [...removal(this.fw.newNetwork(network.firewall)), linkDel(this.spec.hostNs, network.bridge)];
   }
 
   /** The ports of `docker run -p`: the firewall's rules, and docker-proxy where it runs. */
@@ -192,7 +221,7 @@ export class Engine {
     // so plans are reproducible, and a network created again gets a new ID, hence a new bridge.
     const id = createHash('sha256').update(`${this.spec.lab}/${name}${generation > 1 ? `/${generation}` : ''}`).digest('hex');
     const taken = [...this.networks.values()].map((n) => n.ipam.subnet);
-    const subnet = opts.subnet ?? nextPool(taken, this.spec.hostRoutes);
+    const subnet = opts.subnet ?? nextPool([...taken, ...(this.spec.takenPools ?? [])], this.spec.hostRoutes);
     if (opts.subnet !== undefined) {
       const s = parseSubnet(opts.subnet);
       const clash = [...this.networks.values()].find((n) => n.ipam.subnet.first <= s.last && s.first <= n.ipam.subnet.last);

@@ -6,7 +6,7 @@ import { expectSandboxed, teardownLines } from './labs/support.js';
 import { planOps, type Step } from '../../src/plan/plan.js';
 import type { Expectation } from '../../src/verify/expectation.js';
 
-const build = (id: string) => findLab(id).build({ name: 'u1', env: { brctl: true }, options: {} });
+const build = (id: string, options: Record<string, string> = {}) => findLab(id).build({ name: 'u1', env: { brctl: true }, options });
 const lines = (steps: readonly Step[]) => planOps(steps).map((op) => renderCmd(op.cmd));
 const stepNamed = (id: string, title: string) => build(id).steps.find((s) => s.title === title)!;
 const fails = (checks: readonly Expectation[] | undefined) => (checks ?? []).filter((c) => c.expect === 'fail').map((c) => c.title);
@@ -77,31 +77,48 @@ describe('veth', () => {
 });
 
 describe('egress', () => {
-  it('shows the failure without forwarding, and without MASQUERADE, before the fix', () => {
+  it('shows the failure without forwarding, and without MASQUERADE, before the fix; then the rest of dockerd\'s rules', () => {
     const m = build('egress');
-    expect(m.steps.map((s) => s.title).slice(-2)).toEqual(['Turn on ip_forward', 'Add the MASQUERADE rule']);
+    expect(m.steps.map((s) => s.title).slice(-3)).toEqual(['Turn on ip_forward', 'Add the MASQUERADE rule', 'The rest of what dockerd writes']);
     expect(fails(m.steps[3]!.checks)).toEqual(['c1 -> internet server 203.0.113.10 (the host does not forward)']);
     expect(fails(m.steps[4]!.checks)).toEqual(['c1 -> internet server 203.0.113.10 (replies have no way back)']);
     expect(lines([m.steps[4]!])).toEqual(['ip netns exec nslab-u1-host sysctl -w net.ipv4.ip_forward=1']);
-    expect(lines([m.steps[5]!])[0]).toMatch(/-t nat -A POSTROUTING -s 172\.17\.0\.0\/16 '!' -o docker0 .*-j MASQUERADE$/);
+    expect(lines([m.steps[5]!])).toEqual(["ip netns exec nslab-u1-host iptables -w -t nat -I POSTROUTING -s 172.17.0.0/16 '!' -o docker0 -j MASQUERADE"]);
+    expect(lines([m.steps[6]!])).toContain('ip netns exec nslab-u1-host iptables -w -t filter -P FORWARD DROP');
+    expect(lines([m.steps[6]!]).some((l) => l.includes('MASQUERADE') || l.includes('ip_forward'))).toBe(false);
   });
 });
 
 describe('ports', () => {
-  it("publishes 8080:80 with Docker's rule shapes, tagged with the lab", () => {
-    const all = lines(build('ports').steps).map((l) => l.replace('ip netns exec nslab-u1-host iptables -w ', ''));
-    const tag = '-m comment --comment nslab:u1';
-    expect(all).toEqual(
+  const rules = (docker: string) => lines(build('ports', { docker }).steps).map((l) => l.replace('ip netns exec nslab-u1-host iptables -w ', ''));
+
+  it("publishes 8080:80 with Docker 29's rule shapes, untagged in the lab's own host namespace", () => {
+    expect(rules('29')).toEqual(
       expect.arrayContaining([
         '-t nat -N DOCKER',
-        `-t nat -A PREROUTING -m addrtype --dst-type LOCAL ${tag} -j DOCKER`,
-        `-t nat -A OUTPUT '!' -d 127.0.0.0/8 -m addrtype --dst-type LOCAL ${tag} -j DOCKER`,
-        `-t nat -A DOCKER '!' -i docker0 -p tcp -m tcp --dport 8080 ${tag} -j DNAT --to-destination 172.17.0.2:80`,
-        `-t filter -I DOCKER -d 172.17.0.2/32 '!' -i docker0 -o docker0 -p tcp -m tcp --dport 80 ${tag} -j ACCEPT`,
+        '-t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER',
+        "-t nat -A OUTPUT '!' -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER",
+        "-t nat -A DOCKER '!' -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80",
+        "-t filter -I DOCKER -d 172.17.0.2/32 '!' -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT",
+        "-t raw -A PREROUTING -d 172.17.0.2/32 '!' -i docker0 -j DROP",
         '-t filter -P FORWARD DROP',
-        `-t filter -A FORWARD -o docker0 ${tag} -j DOCKER`,
+        '-t filter -A DOCKER-BRIDGE -o docker0 -j DOCKER',
       ]),
     );
-    expect(all.some((l) => / daemon \S+web-http\.pid http-server 0\.0\.0\.0 80 web$/.test(l))).toBe(true);
+    expect(rules('29').some((l) => l.includes('comment'))).toBe(false);
+    // docker-proxy serves localhost:8080, which the nat OUTPUT rule leaves alone.
+    expect(rules('29').some((l) => / daemon \S+docker-proxy-web-8080\.pid tcp-proxy 0\.0\.0\.0 8080 172\.17\.0\.2 80$/.test(l))).toBe(true);
+    expect(rules('29').some((l) => / daemon \S+web-http\.pid http-server 0\.0\.0\.0 80 web$/.test(l))).toBe(true);
+  });
+
+  it("and with Docker 27's: straight in FORWARD, the hairpin MASQUERADE always", () => {
+    expect(rules('27')).toEqual(
+      expect.arrayContaining([
+        '-t filter -I FORWARD 3 -o docker0 -j DOCKER',
+        "-t nat -A POSTROUTING -s 172.17.0.2/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 80 -j MASQUERADE",
+        '-t nat -I DOCKER -i docker0 -j RETURN',
+      ]),
+    );
+    expect(rules('27').some((l) => l.includes('-t raw'))).toBe(false);
   });
 });

@@ -9,16 +9,23 @@ const br = userBridgeName('p1', 'my_bridge');
 const stepLines = (title: string) => planLines(model.steps.filter((s) => s.title === title));
 
 describe('connect lab plan', () => {
-  it("isolates the bridges with Docker's two-stage chains, tagged, in the host namespace", () => {
-    const lines = planLines(model);
+  it("Docker 28 isolates the bridges with the two-stage chains, from DOCKER-FORWARD, in the host namespace", () => {
+    const lines = planLines(buildPlan(connectLab, 'p1', { docker: '28' }));
     const ipt = 'ip netns exec nslab-p1-host iptables -w -t filter';
     expect(lines).toContain(`${ipt} -N DOCKER-ISOLATION-STAGE-1`);
-    expect(lines).toContain(`${ipt} -A FORWARD -m comment --comment nslab:p1 -j DOCKER-ISOLATION-STAGE-1`);
+    expect(lines).toContain(`${ipt} -A DOCKER-FORWARD -j DOCKER-ISOLATION-STAGE-1`);
     for (const b of ['docker0', br]) {
-      expect(lines).toContain(`${ipt} -A DOCKER-ISOLATION-STAGE-1 -i ${b} '!' -o ${b} -m comment --comment nslab:p1 -j DOCKER-ISOLATION-STAGE-2`);
-      expect(lines).toContain(`${ipt} -A DOCKER-ISOLATION-STAGE-2 -o ${b} -m comment --comment nslab:p1 -j DROP`);
+      expect(lines).toContain(`${ipt} -A DOCKER-ISOLATION-STAGE-1 -i ${b} '!' -o ${b} -j DOCKER-ISOLATION-STAGE-2`);
+      expect(lines).toContain(`${ipt} -I DOCKER-ISOLATION-STAGE-2 -o ${b} -j DROP`);
     }
     expect(lines).toContain('ip netns exec nslab-p1-host sysctl -w net.ipv4.ip_forward=1');
+  });
+
+  it('Docker 29 has no isolation chains: a DROP per bridge in DOCKER, and raw DROPs per container', () => {
+    const lines = planLines(model);
+    expect(lines.some((l) => l.includes('ISOLATION'))).toBe(false);
+    for (const b of ['docker0', br]) expect(lines).toContain(`ip netns exec nslab-p1-host iptables -w -t filter -A DOCKER '!' -i ${b} -o ${b} -j DROP`);
+    expect(lines).toContain(`ip netns exec nslab-p1-host iptables -w -t raw -A PREROUTING -d 172.18.0.2/32 '!' -i ${br} -j DROP`);
   });
 
   it('connect adds eth1 from my_bridge without a second default route, a DNS record and a resolver', () => {
@@ -30,11 +37,12 @@ describe('connect lab plan', () => {
     expect(lines.some((l) => l.includes('nslab-p1-web agent daemon') && l.includes('dns-server'))).toBe(true);
   });
 
-  it('disconnect deletes that veth, the record and the resolver, as forward steps with nothing to undo', () => {
+  it("disconnect deletes that veth, the endpoint's rule, the record and the resolver, as forward steps with nothing to undo", () => {
     const connectVeth = /link add (veth[0-9a-f]{7}) type veth peer name eth1/.exec(stepLines('Connect web to my_bridge').join('\n'))![1];
     const step = model.steps.find((s) => s.title === 'Disconnect web from my_bridge')!;
     expect(planLines([step])).toEqual([
       `ip -n nslab-p1-host link del dev ${connectVeth}`,
+      `ip netns exec nslab-p1-host iptables -w -t raw -D PREROUTING -d 172.18.0.3/32 '!' -i ${br} -j DROP`,
       `agent remove-file ${instanceDir('p1')}/dns/my_bridge/web`,
       `agent stop ${instanceDir('p1')}/pids/dns-web.pid`,
     ]);

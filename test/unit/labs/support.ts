@@ -6,8 +6,8 @@ import { instanceDir } from '../../../src/lab/state.js';
 import { planOps } from '../../../src/plan/plan.js';
 import type { Step } from '../../../src/plan/plan.js';
 
-export function buildPlan(lab: LabDefinition, name = 'p1'): LabModel {
-  return lab.build({ name, env: { brctl: true }, options: {} });
+export function buildPlan(lab: LabDefinition, name = 'p1', options: Record<string, string> = {}): LabModel {
+  return lab.build({ name, env: { brctl: true }, options });
 }
 
 /** The plan's commands as shell lines, with the agent's path shortened to `agent`. */
