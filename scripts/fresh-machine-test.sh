@@ -13,6 +13,9 @@
 # (else `ip netns exec` cannot remount / there). Set-up needs the network (apt, npm), so it
 # runs in this machine's network namespace, changing nothing in it; the lab and the tests run
 # in a network namespace of their own, so even the root-namespace tests touch nothing here.
+# That namespace is given what a machine has: lo, and a LAN interface eth0 with a subnet route
+# (on TEST-NET-1, 192.0.2.0/24, leading nowhere). The kernel's neighbour limits stay invisible
+# there (they live in the initial namespace only), and `nslab doctor` says so.
 # Everything it made is removed on the way out, on failure too.
 set -euo pipefail
 
@@ -99,7 +102,13 @@ in_root() {
       mount --rbind /dev "$ROOT/dev"
       mount -t tmpfs tmpfs "$ROOT/run"
       mount -t tmpfs tmpfs "$ROOT/tmp"
-      [ "$NETWORK" = isolated ] && ip link set lo up 2>/dev/null || true
+      if [ "$NETWORK" = isolated ]; then
+        ip link set lo up
+        ip link add eth0 type veth peer name eth0-lan
+        ip addr add 192.0.2.15/24 dev eth0
+        ip link set eth0-lan up
+        ip link set eth0 up
+      fi
       exec chroot "$ROOT" /bin/bash -c "cd /nslab && $COMMAND"
     '
 }

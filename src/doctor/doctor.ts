@@ -2,7 +2,7 @@ import type { Runner } from '../exec/runner.js';
 import type { Check } from './check.js';
 import { checkPrivileges, checkTools } from './host-checks.js';
 import { checkKernelFeatures } from './kernel-features.js';
-import { judgeThresholds, raisedThresholds, readThresholds, writeThresholds } from './neigh.js';
+import { judgeThresholds, raisedThresholds, readThresholds, unseenThresholds, writeThresholds } from './neigh.js';
 
 export interface DoctorReport {
   readonly checks: readonly Check[];
@@ -21,10 +21,11 @@ export async function runDoctor(runner: Runner, options: { containers: number; f
   if (!privileged) return { checks: host, changed: [] };
   const kernel = await checkKernelFeatures(runner);
   let thresholds = await readThresholds(runner);
+  if (thresholds === undefined) return { checks: [...host, ...kernel, unseenThresholds(options.containers)], changed: [] };
   let changed: string[] = [];
   if (options.fix && judgeThresholds(thresholds, options.containers).status !== 'ok') {
     changed = await writeThresholds(runner, thresholds, raisedThresholds(thresholds, options.containers));
-    if (!runner.dryRun) thresholds = await readThresholds(runner);
+    if (!runner.dryRun) thresholds = (await readThresholds(runner)) ?? thresholds;
   }
   return { checks: [...host, ...kernel, judgeThresholds(thresholds, options.containers)], changed };
 }

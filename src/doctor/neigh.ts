@@ -24,9 +24,29 @@ export function largestMesh(thresh3: number): number {
   return n;
 }
 
-export async function readThresholds(runner: Runner): Promise<GcThresholds> {
-  const values = await Promise.all(GC_KEYS.map(async (k) => Number((await runner.run(cmd('sysctl', ['-n', sysctlName(k)]))).stdout.trim())));
+/**
+ * The limits, or undefined where they cannot be seen: the kernel shows them only in the
+ * machine's initial network namespace (nslab run inside a container, or in a namespace of its
+ * own, sees no /proc/sys/net/ipv4/neigh/default/gc_thresh*).
+ */
+export async function readThresholds(runner: Runner): Promise<GcThresholds | undefined> {
+  const results = await Promise.all(GC_KEYS.map((k) => runner.run(cmd('sysctl', ['-n', sysctlName(k)]), { allowFail: true })));
+  if (results.some((r) => r.exitCode !== 0)) {
+    if (results.every((r) => /cannot stat|No such file/.test(r.stderr))) return undefined;
+    const failed = results.find((r) => r.exitCode !== 0)!;
+    throw new Error(`sysctl -n ${sysctlName('gc_thresh1')}: ${failed.stderr.trim()}`);
+  }
+  const values = results.map((r) => Number(r.stdout.trim()));
   return { gc_thresh1: values[0]!, gc_thresh2: values[1]!, gc_thresh3: values[2]! };
+}
+
+/** The check when the limits cannot be seen from this namespace: nothing to judge or fix here. */
+export function unseenThresholds(containers: number): Check {
+  return {
+    name: `neighbour table for ${containers} containers`,
+    status: 'warn',
+    detail: "gc_thresh1/2/3 are not visible here: this is not the machine's initial network namespace, where the kernel keeps them; run nslab doctor there",
+  };
 }
 
 /**

@@ -37,7 +37,12 @@ function readableCheckout(): string {
   chmodSync(dir, 0o755);
   const repo = join(import.meta.dirname, '../..');
   for (const entry of ['package.json', 'tsconfig.json', 'bin', 'src', 'labs', 'node_modules']) {
-    execFileSync('cp', ['-a', ...(entry === 'node_modules' ? ['-l'] : []), join(repo, entry), dir]);
+    // Hard links save copying node_modules, where the temporary directory is on the same filesystem.
+    try {
+      execFileSync('cp', ['-a', ...(entry === 'node_modules' ? ['-l'] : []), join(repo, entry), dir], { stdio: 'ignore' });
+    } catch {
+      execFileSync('cp', ['-a', join(repo, entry), dir]);
+    }
   }
   return dir;
 }
