@@ -6,10 +6,12 @@ import type { Expectation } from '../src/verify/expectation.js';
 import { bridgeStep, containerStep, dockerHost, firewallWhy, forwardingOp, holds, hostStep, internetStep, masqueradeOp, ping } from './parts.js';
 import type { Op } from '../src/ops/op.js';
 
-// The article's two pieces, one at a time: ip_forward, then MASQUERADE. Then the rest of what
-// the selected dockerd writes, so the lab ends where a real Docker host is.
+// The article's two pieces, one at a time: ip_forward, then MASQUERADE. The rest of what the
+// selected dockerd writes comes first, so the lab ends where a real Docker host is and each of
+// the two is seen to be what was missing.
 const isForwarding = (op: Op): boolean => op.cmd.file === 'sysctl' && op.cmd.args.includes('net.ipv4.ip_forward=1');
-const isMasquerade = (subnet: string) => (op: Op): boolean => op.cmd.file === 'iptables' && op.cmd.args.includes('MASQUERADE') && op.cmd.args.includes(subnet);
+const isMasquerade = (subnet: string) => (op: Op): boolean =>
+  op.cmd.args.includes(subnet) && ((op.cmd.file === 'iptables' && op.cmd.args.includes('MASQUERADE')) || (op.cmd.file === 'nft' && op.cmd.args.includes('"MASQUERADE"')));
 
 function build(ctx: LabContext): LabModel {
   const h = dockerHost(ctx);
@@ -21,14 +23,22 @@ function build(ctx: LabContext): LabModel {
     expect: 'reach',
   };
   const tag = h.host === undefined ? ` -m comment --comment "?${ruleTag(ctx.name)}"?` : '';
-  const natRule = holds(
-    'host: nat POSTROUTING has the MASQUERADE rule',
-    'host',
-    ['iptables', '-t', 'nat', '-S', 'POSTROUTING'],
-    `^-A POSTROUTING -s ${h.net.ipam.subnet.cidr} ! -o ${h.net.bridge}${tag} -j MASQUERADE$`,
-  );
-  // In the sandbox the three steps below are exactly dockerd's rules, split; in root-namespace
-  // mode only the first two, tagged.
+  const nft = h.profile.firewall === 'nftables';
+  const natRule = nft
+    ? holds(
+        `host: nat-postrouting-out__${h.net.bridge} has the MASQUERADE rule`,
+        'host',
+        ['nft', 'list', 'chain', 'ip', 'docker-bridges', `nat-postrouting-out__${h.net.bridge}`],
+        `oifname != "${h.net.bridge}" ip saddr ${h.net.ipam.subnet.cidr} counter .*masquerade comment "MASQUERADE"`,
+      )
+    : holds(
+        'host: nat POSTROUTING has the MASQUERADE rule',
+        'host',
+        ['iptables', '-t', 'nat', '-S', 'POSTROUTING'],
+        `^-A POSTROUTING -s ${h.net.ipam.subnet.cidr} ! -o ${h.net.bridge}${tag} -j MASQUERADE$`,
+      );
+  // In the sandbox the three firewall steps below are exactly dockerd's rules, split; in
+  // root-namespace mode only forwarding and MASQUERADE, tagged.
   const sandbox = h.host !== undefined;
   const masq = sandbox ? h.start.firewall.filter(isMasquerade(h.net.ipam.subnet.cidr)) : [masqueradeOp(h)];
   const rest = sandbox ? h.start.firewall.filter((op) => !isForwarding(op) && !isMasquerade(h.net.ipam.subnet.cidr)(op)) : [];
@@ -43,6 +53,20 @@ function build(ctx: LabContext): LabModel {
       hostStep(h),
       internetStep(h),
       bridgeStep(h),
+      ...(sandbox
+        ? [
+            {
+              title: "dockerd's chains, without forwarding and MASQUERADE",
+              why:
+                'dockerd writes its chains before any container runs: they let the bridge\'s traffic out and replies back\n' +
+                'in (and FORWARD policy DROP under iptables), and nothing else. The two pieces this lab is about are held\n' +
+                `back for the next steps.\n${firewallWhy(h, 'egress')}`,
+              docker: ['dockerd (on start)'],
+              ops: rest,
+              show: h.engine.fw.show(),
+            },
+          ]
+        : []),
       {
         ...c1Step,
         checks: [
@@ -67,24 +91,8 @@ function build(ctx: LabContext): LabModel {
         docker: ['dockerd (on start), for every network with enable_ip_masquerade=true'],
         ops: masq,
         checks: [ping(`c1 -> ${server}`, 'c1', WAN.server), seenAs],
-        show: [cmd('iptables', ['-t', 'nat', '-S', 'POSTROUTING'], h.host)],
+        show: nft ? h.engine.fw.show() : [cmd('iptables', ['-t', 'nat', '-S', 'POSTROUTING'], h.host)],
       },
-      ...(sandbox
-        ? [
-            {
-              title: 'The rest of what dockerd writes',
-              why:
-                'Forwarding and MASQUERADE are all a container needs to get out. dockerd writes more: FORWARD policy\n' +
-                "DROP once it has turned forwarding on, and its own chains, which let the bridge's traffic out and\n" +
-                'replies back in, and nothing else. c1 still reaches the server.\n' +
-                firewallWhy(h, 'egress'),
-              docker: ['dockerd (on start)'],
-              ops: rest,
-              checks: [ping(`c1 -> ${server} (through Docker's chains)`, 'c1', WAN.server)],
-              show: h.engine.fw.show(),
-            },
-          ]
-        : []),
     ],
     expectations: [
       ping(`c1 -> ${server}`, 'c1', WAN.server),

@@ -69,12 +69,19 @@ function build(ctx: LabContext): LabModel {
       // The proxy connects from the bridge's gateway: the client's own address is lost (moby#15086).
       get(`host -> http://127.0.0.1:${PORT.hostPort} (docker-proxy, seen as ${h.net.ipam.gateway})`, 'host', '127.0.0.1', PORT.hostPort, 'reach', `you are ${h.net.ipam.gateway}`),
       ping(`web -> internet server ${WAN.server} (despite FORWARD DROP)`, 'web', WAN.server),
-      holds(
-        `host: nat DOCKER has the DNAT rule for ${PORT.hostPort}`,
-        'host',
-        ['iptables', '-t', 'nat', '-S', 'DOCKER'],
-        `--dport ${PORT.hostPort} .*-j DNAT --to-destination ${web.address}:${PORT.containerPort}$`,
-      ),
+      h.profile.firewall === 'nftables'
+        ? holds(
+            `host: nat-prerouting-and-output has the DNAT rule for ${PORT.hostPort}`,
+            'host',
+            ['nft', 'list', 'chain', 'ip', 'docker-bridges', 'nat-prerouting-and-output'],
+            `tcp dport ${PORT.hostPort} counter .*dnat to ${web.address}:${PORT.containerPort} comment "DNAT"`,
+          )
+        : holds(
+            `host: nat DOCKER has the DNAT rule for ${PORT.hostPort}`,
+            'host',
+            ['iptables', '-t', 'nat', '-S', 'DOCKER'],
+            `--dport ${PORT.hostPort} .*-j DNAT --to-destination ${web.address}:${PORT.containerPort}$`,
+          ),
     ],
   };
 }

@@ -8,6 +8,7 @@ import { httpGet, httpServer } from './commands/http.mjs';
 import { removeFile, writeFile } from './commands/files.mjs';
 import { tcpClient } from './commands/tcp-client.mjs';
 import { tcpProxy } from './commands/tcp-proxy.mjs';
+import { nftDeleteRule } from './commands/nft.mjs';
 import { whoamiServer } from './commands/whoami.mjs';
 
 /** @type {Record<string, (...args: string[]) => void>} */
@@ -15,6 +16,7 @@ const COMMANDS = {
   'whoami-server': whoamiServer,
   'tcp-client': tcpClient,
   'tcp-proxy': tcpProxy,
+  'nft-delete-rule': nftDeleteRule,
   daemon,
   stop,
   'http-server': httpServer,

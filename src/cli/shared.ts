@@ -38,7 +38,7 @@ export function resolveLab(args: LabArgs): { model: LabModel; env: LabEnv; optio
   const options = labOptionValues(def, args);
   const env = labEnv(args);
   // Root-namespace mode removes an iptables table it brought into existence with nft.
-  if (options.rootNs) requireTools(['nft']);
+  if (options.rootNs || options.firewall === 'nftables') requireTools(['nft']);
   // By def.id, not args.lab: `nslab lab 3` names its instance after the lab, not "3".
   return { model: buildLab(def, args.name ?? def.id, options, env), env, options };
 }

@@ -77,15 +77,27 @@ describe('veth', () => {
 });
 
 describe('egress', () => {
-  it('shows the failure without forwarding, and without MASQUERADE, before the fix; then the rest of dockerd\'s rules', () => {
+  it("writes dockerd's chains, then shows the failure without forwarding, and without MASQUERADE, before the fix", () => {
     const m = build('egress');
-    expect(m.steps.map((s) => s.title).slice(-3)).toEqual(['Turn on ip_forward', 'Add the MASQUERADE rule', 'The rest of what dockerd writes']);
-    expect(fails(m.steps[3]!.checks)).toEqual(['c1 -> internet server 203.0.113.10 (the host does not forward)']);
-    expect(fails(m.steps[4]!.checks)).toEqual(['c1 -> internet server 203.0.113.10 (replies have no way back)']);
-    expect(lines([m.steps[4]!])).toEqual(['ip netns exec nslab-u1-host sysctl -w net.ipv4.ip_forward=1']);
-    expect(lines([m.steps[5]!])).toEqual(["ip netns exec nslab-u1-host iptables -w -t nat -I POSTROUTING -s 172.17.0.0/16 '!' -o docker0 -j MASQUERADE"]);
-    expect(lines([m.steps[6]!])).toContain('ip netns exec nslab-u1-host iptables -w -t filter -P FORWARD DROP');
-    expect(lines([m.steps[6]!]).some((l) => l.includes('MASQUERADE') || l.includes('ip_forward'))).toBe(false);
+    expect(m.steps.map((s) => s.title).slice(3)).toEqual([
+      "dockerd's chains, without forwarding and MASQUERADE",
+      'Start container c1',
+      'Turn on ip_forward',
+      'Add the MASQUERADE rule',
+    ]);
+    expect(lines([m.steps[3]!])).toContain('ip netns exec nslab-u1-host iptables -w -t filter -P FORWARD DROP');
+    expect(lines([m.steps[3]!]).some((l) => l.includes('MASQUERADE') || l.includes('ip_forward'))).toBe(false);
+    expect(fails(m.steps[4]!.checks)).toEqual(['c1 -> internet server 203.0.113.10 (the host does not forward)']);
+    expect(fails(m.steps[5]!.checks)).toEqual(['c1 -> internet server 203.0.113.10 (replies have no way back)']);
+    expect(lines([m.steps[5]!])).toEqual(['ip netns exec nslab-u1-host sysctl -w net.ipv4.ip_forward=1']);
+    expect(lines([m.steps[6]!])).toEqual(["ip netns exec nslab-u1-host iptables -w -t nat -I POSTROUTING -s 172.17.0.0/16 '!' -o docker0 -j MASQUERADE"]);
+  });
+
+  it('does the same with the nftables backend, the MASQUERADE being a rule of the bridge\'s own chain', () => {
+    const m = build('egress', { firewall: 'nftables' });
+    expect(lines([m.steps[6]!])).toEqual([
+      `ip netns exec nslab-u1-host nft add rule ip docker-bridges nat-postrouting-out__docker0 oifname '!=' '"docker0"' ip saddr 172.17.0.0/16 counter masquerade comment '"MASQUERADE"'`,
+    ]);
   });
 });
 

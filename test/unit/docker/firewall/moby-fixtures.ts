@@ -20,3 +20,11 @@ export function mobyGolden(kind: 'iptables' | 'nftables', options: string): stri
 export function fixtureListing(...path: string[]): RuleListing {
   return parseRuleListing(readFileSync(join(MOBY, ...path), 'utf8'));
 }
+
+/** The first full `table ip docker-bridges` listing in one of moby's generated nftablesdoc pages. */
+export function mobyNftDoc(page: string): string {
+  const text = readFileSync(join(MOBY, 'v29', 'nftablesdoc', `${page}.md`), 'utf8');
+  const start = text.indexOf('    table ip docker-bridges {');
+  const end = text.indexOf('\n    }\n', start);
+  return text.slice(start, end + 6).replace(/^ {4}/gm, '');
+}
