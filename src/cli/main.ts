@@ -13,6 +13,8 @@ import { lsCommand } from './commands/ls.js';
 import { runCommand } from './commands/run.js';
 import { upCommand } from './commands/up.js';
 import { verifyCommand } from './commands/verify.js';
+import { versionsCommand } from './commands/versions.js';
+import { compareCommand } from './commands/compare.js';
 import { makeAction, processIo, type GlobalArgs, type Io } from './context.js';
 
 /** The CLI as a function: tests call it in-process; bin.ts calls it with process.argv. */
@@ -41,6 +43,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command(diagramCommand(action))
     .command(whyCommand(action))
     .command(exerciseCommand(action))
+    .command(versionsCommand(action))
+    .command(compareCommand(action))
     .demandCommand(1, 'name a command, e.g. `nslab run docker0`')
     .strict()
     .parserConfiguration({ 'populate--': true })

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import type { Argv, CommandModule } from 'yargs';
+import { compareNft, compareRules, type Comparison } from '../../docker/compare.js';
+import { nftListing, stableNft } from '../../docker/firewall/nftables-listing.js';
+import { iptablesListing } from '../../docker/firewall/iptables-listing.js';
+import { parseRuleListing } from '../../docker/firewall/rule-listing.js';
+import { NslabError } from '../../errors.js';
+import { planOps } from '../../plan/plan.js';
+import type { Action, GlobalArgs } from '../context.js';
+import { printJson } from '../context.js';
+import { labPositional, resolveLab, type LabArgs } from '../shared.js';
+
+type Args = GlobalArgs & LabArgs & { file: string };
+
+function render(c: Comparison, lab: string, file: string): string {
+  const side = (title: string, diffs: Comparison['onlyReal']) => (diffs.length === 0 ? [`${title}: nothing`] : [`${title}:`, ...diffs.map((d) => `  ${d.table.padEnd(6)}  ${d.rule}`)]);
+  return [
+    `${c.same} rules alike (after renaming bridges and addresses, without nslab's tags and counters).`,
+    '',
+    ...side(`The real host (${file}) has, lab ${lab} lacks`, c.onlyReal),
+    '',
+    ...side(`Lab ${lab} has, the real host lacks`, c.onlyLab),
+    '',
+  ].join('\n');
+}
+
+export function compareCommand(action: Action): CommandModule<GlobalArgs, Args> {
+  return {
+    command: 'compare <lab> <file>',
+    describe: "Hold a real Docker host's rules (iptables-save, iptables -S, or nft list ruleset, in a file) against a lab's",
+    builder: (y: Argv<GlobalArgs>) =>
+      labPositional(y).positional('file', { type: 'string', demandOption: true, describe: 'what the real host printed' }) as unknown as Argv<Args>,
+    handler: action<Args>({ kernel: false }, async (ctx, args) => {
+      let text: string;
+      try {
+        text = readFileSync(args.file, 'utf8');
+      } catch (err) {
+        throw new NslabError(`cannot read ${args.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint: 'save the real host\'s `sudo iptables-save` (or `sudo nft list ruleset`) output to a file first' });
+      }
+      const nft = /^\s*table ip docker-bridges \{/m.test(text);
+      // The lab as the profile builds it, rendered from its plan: nothing needs to run.
+      const { model } = resolveLab({ ...args, ...(nft && args.firewall === undefined ? { firewall: 'nftables' } : {}) });
+      const host = model.nodes.host?.ns;
+      const ops = planOps(model.steps);
+      let c: Comparison;
+      if (nft) {
+        const start = text.search(/^\s*table ip docker-bridges \{/m);
+        const end = text.indexOf('\n}', start);
+        c = compareNft(stableNft(text.slice(start, end < 0 ? undefined : end + 2)), stableNft(nftListing(ops, host)));
+      } else {
+        const real = parseRuleListing(text);
+        if (Object.keys(real).length === 0) {
+          throw new NslabError(`${args.file} holds no iptables rules`, { hint: 'it should hold `iptables-save`, or `iptables -S` per table, from the Docker host' });
+        }
+        c = compareRules(real, parseRuleListing(iptablesListing(ops, host)));
+      }
+      if (ctx.json) printJson(ctx.io, c);
+      else ctx.io.out(render(c, model.id, args.file));
+      return c.onlyReal.length === 0 && c.onlyLab.length === 0 ? 0 : 1;
+    }),
+  };
+}

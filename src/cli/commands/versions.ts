@@ -1,0 +1,46 @@
+import type { Argv, CommandModule } from 'yargs';
+import { detectEnv } from '../../lab/lifecycle.js';
+import { findLab } from '../../lab/registry.js';
+import { versionsOf } from '../../lab/versions.js';
+import { DOCKER_VERSIONS } from '../../docker/profile.js';
+import type { Action, GlobalArgs } from '../context.js';
+import { printJson } from '../context.js';
+
+type Args = GlobalArgs & { lab: string };
+
+export function versionsCommand(action: Action): CommandModule<GlobalArgs, Args> {
+  return {
+    command: 'versions <lab>',
+    describe: "What changes between Docker 27, 28 and 29 for a lab: the rules and objects that differ, and why",
+    builder: (y: Argv<GlobalArgs>) => y.positional('lab', { type: 'string', demandOption: true, describe: 'lab id (see `nslab ls`)' }) as Argv<Args>,
+    handler: action<Args>({ kernel: false }, async (ctx, args) => {
+      const report = versionsOf(findLab(args.lab), detectEnv());
+      if (ctx.json) {
+        printJson(ctx.io, report);
+        return 0;
+      }
+      const mark = (row: { in: readonly string[] }) => DOCKER_VERSIONS.map((v) => (row.in.includes(v) ? ` ${v} ` : '  . ')).join('');
+      const lines = [
+        `What dockerd writes on the docker host of lab ${report.lab}, by version (iptables; ${report.same} rules are the same in all three):`,
+        '',
+        ` ${DOCKER_VERSIONS.map((v) => ` ${v} `).join('')}  table   rule`,
+        // A reason is printed once for the run of rows it explains.
+        ...report.rows.flatMap((r, i) => [
+          ` ${mark(r)}  ${r.table.padEnd(6)}  ${r.rule}`,
+          ...(r.why && r.why !== report.rows[i + 1]?.why ? [`                 ${''.padEnd(6)}    why: ${r.why}`] : []),
+        ]),
+      ];
+      const macs = DOCKER_VERSIONS.map((v) => `  ${v}: ${report.macs[v].join(', ') || '(no bridge endpoint)'}`);
+      lines.push('', 'Container MACs (27 derives them from the IP: 02:42:ac:11:...; 28.0 made them random):', ...macs);
+      if (report.nftChains.length > 0) {
+        lines.push(
+          '',
+          `Docker 29 with --firewall nftables writes no iptables rule: table ip docker-bridges, chains ${report.nftChains.join(', ')}`,
+          `(see them: nslab up ${report.lab} --firewall nftables --dry-run).`,
+        );
+      }
+      ctx.io.out(`${lines.join('\n')}\n`);
+      return 0;
+    }),
+  };
+}
