@@ -37,7 +37,11 @@ export interface DockerHost {
 
 /** The Docker version and firewall backend a lab's --docker and --firewall ask for. */
 export const labProfile = (ctx: LabContext): Profile =>
-  resolveProfile({ docker: ctx.options.docker as string | undefined, firewall: ctx.options.firewall as string | undefined });
+  resolveProfile({
+    docker: ctx.options.docker as string | undefined,
+    firewall: ctx.options.firewall as string | undefined,
+    userlandProxy: ctx.options.userlandProxy === false ? false : undefined,
+  });
 
 /** The docker host a lab's options describe: --subnet, --bridge, --root-ns and --docker where the lab takes them. */
 export function dockerHost(ctx: LabContext, more: Pick<EngineSpec, 'takenPools'> = {}): DockerHost {

@@ -18,6 +18,7 @@ function build(ctx: LabContext): LabModel {
     expect,
   });
   const published = `${WAN.hostAddress}:${PORT.hostPort}`;
+  const proxy = h.profile.userlandProxy;
   // DNAT rewrites only the destination: the server sees the real client address.
   const fromWan = get(`wan -> http://${published} (DNAT to ${web.address}:${PORT.containerPort})`, 'wan', WAN.hostAddress, PORT.hostPort, 'reach', `you are ${WAN.wanAddress}`);
 
@@ -53,7 +54,10 @@ function build(ctx: LabContext): LabModel {
       {
         title: 'Publish it: -p 8080:80',
         why:
-          `-p ${PORT.hostPort}:${PORT.containerPort} adds a DNAT rule to the nat chain DOCKER: a TCP packet for port ${PORT.hostPort} of any\nhost address, not coming from docker0, gets destination ${web.address}:${PORT.containerPort}. A filter rule lets it\nthrough FORWARD. Docker up to 27.x also adds a hairpin MASQUERADE (it matters only with the userland\nproxy off, when a container reaches itself through the published port). The host's own connections take the nat OUTPUT jump,\n127.0.0.0/8 excluded: localhost:${PORT.hostPort} is served by docker-proxy, a process dockerd starts for the port\n(nslab runs its own, \`tcp-proxy\`), which connects to the container from the gateway ${h.net.ipam.gateway}.` +
+          `-p ${PORT.hostPort}:${PORT.containerPort} adds a DNAT rule to the nat chain DOCKER: a TCP packet for port ${PORT.hostPort} of any\nhost address${proxy ? ', not coming from docker0,' : ''} gets destination ${web.address}:${PORT.containerPort}. A filter rule lets it\nthrough FORWARD. Docker up to 27.x also adds a hairpin MASQUERADE whatever the proxy setting.\n` +
+          (proxy
+            ? `The host's own connections take the nat OUTPUT jump, 127.0.0.0/8 excluded: localhost:${PORT.hostPort} is served by\ndocker-proxy, a process dockerd starts for the port (nslab runs its own, \`tcp-proxy\`), which connects to\nthe container from the gateway ${h.net.ipam.gateway}; so does a container's connection to the host's address.`
+            : `--userland-proxy=false: no docker-proxy. NAT does it all: nat OUTPUT jumps for 127.0.0.1 too, route_localnet\non ${h.net.bridge} lets such packets out, \`-o ${h.net.bridge} --src-type LOCAL -j MASQUERADE\` gives them the gateway's address,\nand the hairpin MASQUERADE with the port's hairpin mode lets web reach itself through the host's address.`) +
           '\n(Docker does all of this at `docker run -p`; the lab starts the container first to show each half.)',
         docker: [`docker run -d -p ${PORT.hostPort}:${PORT.containerPort} --name web nginx`],
         ops: h.engine.publish(h.net, web, [PORT]),
@@ -66,8 +70,17 @@ function build(ctx: LabContext): LabModel {
       get(`host -> http://${published} (nat OUTPUT rule)`, 'host', WAN.hostAddress, PORT.hostPort, 'reach', 'hello from web'),
       get(`wan -> http://${WAN.hostAddress}:${PORT.containerPort} (host port 80 is not published)`, 'wan', WAN.hostAddress, PORT.containerPort, 'fail'),
       get(`wan -> http://${web.address}:${PORT.containerPort} (no route to the container)`, 'wan', web.address, PORT.containerPort, 'fail'),
-      // The proxy connects from the bridge's gateway: the client's own address is lost (moby#15086).
-      get(`host -> http://127.0.0.1:${PORT.hostPort} (docker-proxy, seen as ${h.net.ipam.gateway})`, 'host', '127.0.0.1', PORT.hostPort, 'reach', `you are ${h.net.ipam.gateway}`),
+      // The proxy connects from the bridge's gateway: the client's own address is lost
+      // (moby#15086). Without it, MASQUERADE gives the same address.
+      get(`host -> http://127.0.0.1:${PORT.hostPort} (${proxy ? 'docker-proxy' : 'DNAT, route_localnet'}, seen as ${h.net.ipam.gateway})`, 'host', '127.0.0.1', PORT.hostPort, 'reach', `you are ${h.net.ipam.gateway}`),
+      get(
+        `web -> http://${published}, its own port (${proxy ? 'docker-proxy' : 'hairpin NAT'}, seen as ${h.net.ipam.gateway})`,
+        'web',
+        WAN.hostAddress,
+        PORT.hostPort,
+        'reach',
+        `you are ${h.net.ipam.gateway}`,
+      ),
       ping(`web -> internet server ${WAN.server} (despite FORWARD DROP)`, 'web', WAN.server),
       h.profile.firewall === 'nftables'
         ? holds(
@@ -90,7 +103,7 @@ export const portsLab: LabDefinition = {
   id: 'ports',
   number: 5,
   title: 'Publishing a port: docker run -p 8080:80',
-  summary: 'a real HTTP server in a container, reachable at the host\'s 198.51.100.2:8080 through DNAT; port 80 is not',
+  summary: "a real HTTP server in a container, reachable at the host's 198.51.100.2:8080 through DNAT (docker-proxy for localhost; --userland-proxy=false: hairpin NAT)",
   article: '"도커 네트워크 구조", the port section: `docker run -p [HOST:PORT]:[CONTAINER PORT]` connects a host port\nto a container port (and "Bridge 네트워크": reachable as [host IP]:port)',
   build,
 };

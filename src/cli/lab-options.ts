@@ -14,6 +14,7 @@ export interface LabOptionArgs {
   readonly publish?: readonly string[] | undefined;
   readonly docker?: string | undefined;
   readonly firewall?: string | undefined;
+  readonly userlandProxy?: boolean | undefined;
 }
 
 export function labOptions<T>(y: Argv<T>) {
@@ -24,7 +25,8 @@ export function labOptions<T>(y: Argv<T>) {
     .option('root-ns', { type: 'boolean', describe: 'make the namespace nslab runs in the docker host (for a throwaway VM; refuses if docker0 exists)' })
     .option('publish', { alias: 'p', type: 'string', array: true, describe: 'publish a port, hostPort:containerPort[/udp] (docker run -p)' })
     .option('docker', { type: 'string', describe: `the Docker version whose objects and rules to build: ${DOCKER_VERSIONS.join(', ')} (default ${DEFAULT_DOCKER})` })
-    .option('firewall', { type: 'string', describe: `Docker 29's firewall backend: ${FIREWALL_BACKENDS.join(' or ')} (default iptables)` });
+    .option('firewall', { type: 'string', describe: `Docker 29's firewall backend: ${FIREWALL_BACKENDS.join(' or ')} (default iptables)` })
+    .option('userland-proxy', { type: 'boolean', describe: "dockerd's --userland-proxy (default true); false: hairpin NAT instead of docker-proxy" });
 }
 
 const FLAGS: Readonly<Record<keyof LabOptionArgs, string>> = {
@@ -35,10 +37,11 @@ const FLAGS: Readonly<Record<keyof LabOptionArgs, string>> = {
   publish: '--publish',
   docker: '--docker',
   firewall: '--firewall',
+  userlandProxy: '--userland-proxy',
 };
 
 /** Options every lab takes: which Docker it rebuilds. */
-const EVERY_LAB = ['docker', 'firewall'];
+const EVERY_LAB = ['docker', 'firewall', 'userlandProxy'];
 
 /**
  * The lab options the user gave, checked: values well-formed, and each one accepted by the
@@ -58,6 +61,7 @@ export function labOptionValues(def: LabDefinition, args: LabOptionArgs): LabOpt
     given.docker = p.docker;
     if (args.firewall !== undefined) given.firewall = p.firewall;
   }
+  if (args.userlandProxy === false) given.userlandProxy = false;
   const accepted = def.options ?? {};
   for (const key of Object.keys(given).filter((k) => !EVERY_LAB.includes(k))) {
     if (!(key in accepted)) {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { NslabError } from '../errors.js';
 import { Ipam, parseSubnet, type Subnet } from '../model/ipam.js';
 import { nsName, validateIfName } from '../model/names.js';
-import { linkDel, netnsDel } from '../ops/ip.js';
+import { bridgePortHairpin, linkDel, netnsDel } from '../ops/ip.js';
+import { sysctlSet } from '../ops/sysctl.js';
 import { daemonStart, daemonStop } from '../ops/process.js';
 import type { Op } from '../ops/op.js';
 import { nextPool } from './address-pools.js';
@@ -88,14 +89,20 @@ export class Engine {
    */
   start(opts: { bridge?: string | undefined; subnet?: string | undefined } = {}): { network: Network; bridge: Op[]; firewall: Op[] } {
     const network = this.#define('bridge', { subnet: opts.subnet ?? DOCKER0.subnet, bridgeName: opts.bridge ?? DOCKER0.bridge }, true);
-    return { network, bridge: createBridgeNetwork(network, this.spec.tools), firewall: [...this.fw.daemon(), ...this.fw.newNetwork(network.firewall)] };
+    // With the proxy off, bridged replies must pass conntrack (br_netfilter) for hairpin NAT.
+    const noProxy = this.spec.profile.userlandProxy ? [] : [sysctlSet(this.spec.hostNs, 'net.bridge.bridge-nf-call-iptables', '1')];
+    return {
+      network,
+      bridge: [...createBridgeNetwork(network, this.spec.tools), ...this.#localnet(network)],
+      firewall: [...noProxy, ...this.fw.daemon(), ...this.fw.newNetwork(network.firewall)],
+    };
   }
 
   /** `docker network create [--subnet] [--internal] [-o ...] NAME`: its bridge, then its rules. */
   networkCreate(name: string, opts: NetworkCreateOptions = {}): { network: Network; ops: Op[]; bridge: Op[]; firewall: Op[] } {
     if (this.networks.has(name)) throw new NslabError(`network with name ${name} already exists`, { hint: 'pick another name, or remove it first (docker network rm)' });
     const network = this.#define(name, opts, false);
-    const bridge = createBridgeNetwork(network, this.spec.tools);
+    const bridge = [...createBridgeNetwork(network, this.spec.tools), ...this.#localnet(network)];
     const firewall = this.fw.newNetwork(network.firewall);
     return { network, ops: [...bridge, ...firewall], bridge, firewall };
   }
@@ -207,11 +214,21 @@ export class Engine {
       mac: (address) => endpointMac(profile, address, this.spec.lab, network.name, sandbox.container),
     });
     sandbox.endpoints.push(endpoint);
+    // setHairpinMode: only without the proxy does a container reach itself by the bridge.
+    if (!profile.userlandProxy) ops.push(bridgePortHairpin(this.spec.hostNs, endpoint.hostIf));
     // Only user-defined networks get the embedded DNS (daemon/network.go disables it on the default bridge).
     const dns = network.isDefault ? [] : [dnsRecord(this.dns, network.name, sandbox.container, endpoint.address)];
     const firstUserNetwork = !network.isDefault && sandbox.endpoints.filter((e) => !this.network(e.network).isDefault).length === 1;
     const resolver = firstUserNetwork ? embeddedResolver(this.dns, { name: sandbox.container, ns: sandbox.ns }, [network.name]) : [];
     return { endpoint, ops: [...ops, ...this.fw.addEndpoint(network.firewall, endpoint), ...dns, ...resolver] };
+  }
+
+  /**
+   * Without the proxy, the host's connections to 127.0.0.1:<published> are DNATed to the
+   * container and must be routable out of the bridge (setupLoopbackAddressesRouting).
+   */
+  #localnet(network: Network): Op[] {
+    return this.spec.profile.userlandProxy ? [] : [sysctlSet(this.spec.hostNs, `net.ipv4.conf.${network.bridge}.route_localnet`, '1')];
   }
 
   #define(name: string, opts: NetworkCreateOptions, isDefault: boolean): Network {

@@ -165,3 +165,13 @@ export function vxlanAdd(ns: string | undefined, v: VxlanSpec): Op {
 export function netnsDel(ns: string): Op {
   return { summary: `delete network namespace ${ns}`, cmd: ip(undefined, 'netns', 'del', ns), within: [] };
 }
+
+/** `bridge link set dev DEV hairpin on`: the bridge may send a frame back out of the port it came in by. */
+export function bridgePortHairpin(ns: string | undefined, dev: string): Op {
+  return {
+    summary: `let ${dev} hairpin (a container reaching itself through a published port)`,
+    cmd: cmd('bridge', ['link', 'set', 'dev', dev, 'hairpin', 'on'], ns),
+    undo: cmd('bridge', ['link', 'set', 'dev', dev, 'hairpin', 'off'], ns),
+    within: [linkKey(ns, dev), ...inNs(ns)],
+  };
+}

@@ -18,11 +18,13 @@ import { cli, isolateState, namespacesOf, requireKernel, rootSnapshot, uniqueNam
 // own listings, so together: the kernel holds what that Docker version creates.
 
 const runner = new RealRunner({ logger: createLogger() });
-const PROFILES: { label: string; args: string[]; options: Record<string, string> }[] = [
+const PROFILES: { label: string; args: string[]; options: Record<string, string | boolean> }[] = [
   { label: 'Docker 27', args: ['--docker', '27'], options: { docker: '27' } },
   { label: 'Docker 28', args: ['--docker', '28'], options: { docker: '28' } },
   { label: 'Docker 29', args: ['--docker', '29'], options: { docker: '29' } },
   { label: 'Docker 29, nftables', args: ['--docker', '29', '--firewall', 'nftables'], options: { docker: '29', firewall: 'nftables' } },
+  { label: 'Docker 29, userland-proxy=false', args: ['--docker', '29', '--userland-proxy=false'], options: { docker: '29', userlandProxy: false } },
+  { label: 'Docker 29, nftables, userland-proxy=false', args: ['--firewall', 'nftables', '--userland-proxy=false'], options: { docker: '29', firewall: 'nftables', userlandProxy: false } },
 ];
 const LABS: LabDefinition[] = [portsLab, connectLab];
 
