@@ -19,7 +19,7 @@ export function runContainer(
   dns?: DnsLayout,
 ): { endpoint: Endpoint; ops: Op[] } {
   const { endpoint, ops } = attachContainer(net, container, tools);
-  const named = dns ? [dnsRecord(dns, net.name, container.name, endpoint.address), ...embeddedResolver(dns, container, [net.name])] : [];
+  const named = dns ? [dnsRecord(dns, net.name, container.name, endpoint.address), ...embeddedResolver(dns, container, [net.name], { firewall: 'iptables' })] : [];
   return { endpoint, ops: [...createContainerNamespace(container.ns), ...ops, ...named] };
 }
 

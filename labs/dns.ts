@@ -1,24 +1,28 @@
-import { DOCKER0 } from '../src/docker/defaults.js';
-import { recordsDir, resolverPort } from '../src/docker/embedded-dns.js';
+import { DOCKER0, EXAMPLE_ZONE, WAN } from '../src/docker/defaults.js';
+import { recordsDir, resolverPort, resolverTcpPort } from '../src/docker/embedded-dns.js';
+import { cmd } from '../src/exec/command.js';
 import type { LabContext, LabDefinition, LabModel, LabNode } from '../src/lab/definition.js';
 import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { dockerHost, firewallWhy, hostStep, natOps } from './parts.js';
+import { dockerHost, firewallWhy, hostStep, internetDnsStep, internetStep, natOps } from './parts.js';
 
 const TITLE = 'A user-defined bridge with name resolution (embedded DNS)';
 
 function build(ctx: LabContext): LabModel {
-  const h = dockerHost(ctx);
+  const h = dockerHost(ctx, { nameserver: WAN.dns });
   const { host, engine } = h;
   const bridge = h.net;
   const mine = engine.networkCreate('my_bridge');
   const c1 = engine.run('c1');
-  const db = engine.run('db', { network: 'my_bridge' });
+  const db = engine.run('db', { network: 'my_bridge', aliases: ['database'] });
   const web = engine.run('web', { network: 'my_bridge' });
+  const dbId = engine.sandboxes.get('db')!.id.slice(0, 12);
 
   const steps: Step[] = [
     hostStep(h),
+    internetStep(h),
+    internetDnsStep(h),
     {
       title: 'Create the default bridge, docker0',
       why: `The default network ("bridge") every container joins unless told otherwise: docker0 on\n${DOCKER0.subnet}. Docker runs no DNS for it: containers there only know each other by address.\n${firewallWhy(h, 'dns')}`,
@@ -33,17 +37,20 @@ function build(ctx: LabContext): LabModel {
     },
     {
       title: 'Start c1 on the default bridge',
-      why: `c1 gets ${c1.endpoint.address} on docker0, and no resolver: on the default bridge Docker copies the host's\nresolv.conf instead, so other containers' names mean nothing to it.`,
+      why: `c1 gets ${c1.endpoint.address} on docker0, and no resolver: on the default bridge Docker copies the host's\nresolv.conf instead (nameserver ${WAN.dns}), so internet names work and other containers' names mean nothing to it.`,
       docker: ['docker run -d --name c1 busybox sleep infinity'],
       ops: c1.ops,
     },
     {
       title: 'Start db on my_bridge',
       why:
-        `db gets ${db.endpoint.address} on ${mine.network.bridge}, and its name is registered in my_bridge's records\n` +
-        `(${recordsDir(engine.dns, 'my_bridge')}/db). Like dockerd, nslab runs a resolver for it on 127.0.0.11\n` +
-        `(port ${resolverPort(db.endpoint.ns)}), DNATs port 53 there in db's own nat table, and writes a resolv.conf naming 127.0.0.11.`,
-      docker: ['docker run -d --network my_bridge --name db redis'],
+        `db gets ${db.endpoint.address} on ${mine.network.bridge}, and its names are registered in my_bridge's records\n` +
+        `(${recordsDir(engine.dns, 'my_bridge')}/db): db, its alias database, and its short ID ${dbId}. Like dockerd, nslab runs a\n` +
+        `resolver for it on 127.0.0.11 (UDP ${resolverPort(db.endpoint.ns)}, TCP ${resolverTcpPort(db.endpoint.ns)}), DNATs port 53 there in db's own nat table\n` +
+        `(${h.profile.firewall === 'nftables' ? 'table ip docker-dns' : 'chains DOCKER_OUTPUT and DOCKER_POSTROUTING'}), and writes a resolv.conf naming 127.0.0.11.\n` +
+        `Names it does not know it forwards to the host's resolver, ${WAN.dns}, from db's own namespace.`,
+      docker: ['docker run -d --network my_bridge --network-alias database --name db redis'],
+      show: h.profile.firewall === 'nftables' ? [cmd('nft', ['list', 'table', 'ip', 'docker-dns'], db.endpoint.ns)] : [cmd('iptables', ['-t', 'nat', '-S'], db.endpoint.ns)],
       ops: db.ops,
     },
     {
@@ -55,15 +62,29 @@ function build(ctx: LabContext): LabModel {
     },
   ];
 
-  const nodes: Record<string, LabNode> = { host: { ns: host, role: 'host' } };
+  const nodes: Record<string, LabNode> = { host: { ns: host, role: 'host' }, wan: { ns: h.wan, role: 'wan' } };
   for (const n of ['c1', 'db', 'web']) nodes[n] = { ns: nsName(ctx.name, n), role: 'container' };
 
   const expectations: Expectation[] = [
     { title: `web resolves db to ${db.endpoint.address}`, probe: { kind: 'dns', from: 'web', name: 'db', answer: db.endpoint.address }, expect: 'reach' },
     { title: `db resolves web to ${web.endpoint.address}`, probe: { kind: 'dns', from: 'db', name: 'web', answer: web.endpoint.address }, expect: 'reach' },
     { title: 'web -> db by name (ping db)', probe: { kind: 'ping', from: 'web', to: 'db' }, expect: 'reach' },
+    { title: `web resolves db over TCP`, probe: { kind: 'dns', from: 'web', name: 'db', answer: db.endpoint.address, transport: 'tcp' }, expect: 'reach' },
+    { title: `web resolves db's alias, database`, probe: { kind: 'dns', from: 'web', name: 'database', answer: db.endpoint.address }, expect: 'reach' },
+    { title: `web resolves db's short ID, ${dbId}`, probe: { kind: 'dns', from: 'web', name: dbId, answer: db.endpoint.address }, expect: 'reach' },
+    {
+      title: `web resolves ${EXAMPLE_ZONE.name} (forwarded to the host's resolver)`,
+      probe: { kind: 'dns', from: 'web', name: EXAMPLE_ZONE.name, answer: EXAMPLE_ZONE.address },
+      expect: 'reach',
+    },
+    { title: `web -> ${EXAMPLE_ZONE.name} by name (ping)`, probe: { kind: 'ping', from: 'web', to: EXAMPLE_ZONE.name }, expect: 'reach' },
+    {
+      title: `c1 resolves ${EXAMPLE_ZONE.name} (the host's resolv.conf)`,
+      probe: { kind: 'dns', from: 'c1', name: EXAMPLE_ZONE.name, resolver: WAN.dns, answer: EXAMPLE_ZONE.address },
+      expect: 'reach',
+    },
     { title: 'web resolves c1 (not on my_bridge)', probe: { kind: 'dns', from: 'web', name: 'c1' }, expect: 'fail' },
-    { title: 'c1 resolves db (default bridge: no DNS)', probe: { kind: 'dns', from: 'c1', name: 'db' }, expect: 'fail' },
+    { title: 'c1 resolves db (default bridge: no embedded DNS)', probe: { kind: 'dns', from: 'c1', name: 'db', resolver: WAN.dns }, expect: 'fail' },
     { title: `c1 -> gateway ${bridge.ipam.gateway} (by address it works)`, probe: { kind: 'ping', from: 'c1', to: bridge.ipam.gateway }, expect: 'reach' },
   ];
 

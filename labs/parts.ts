@@ -1,4 +1,8 @@
-import { WAN } from '../src/docker/defaults.js';
+import { join } from 'node:path';
+import { EXAMPLE_ZONE, WAN } from '../src/docker/defaults.js';
+import { resolvConfPath } from '../src/docker/embedded-dns.js';
+import { fileWrite } from '../src/ops/file.js';
+import { daemonStart } from '../src/ops/process.js';
 import type { Endpoint, Tools } from '../src/docker/bridge-network.js';
 import { Engine, type EngineSpec, type Network } from '../src/docker/engine.js';
 import type { PortBinding } from '../src/docker/firewall/firewaller.js';
@@ -10,7 +14,7 @@ import type { LabContext, LabNode } from '../src/lab/definition.js';
 import { instanceDir } from '../src/lab/state.js';
 import { assertNoOverlap, parseSubnet } from '../src/model/ipam.js';
 import { nsName, ruleTag } from '../src/model/names.js';
-import { linkTag, linkUp, netnsAdd } from '../src/ops/ip.js';
+import { addrAdd, linkTag, linkUp, netnsAdd } from '../src/ops/ip.js';
 import { tableAdopt } from '../src/ops/iptables.js';
 import type { Op } from '../src/ops/op.js';
 import type { Step } from '../src/plan/plan.js';
@@ -44,7 +48,7 @@ export const labProfile = (ctx: LabContext): Profile =>
   });
 
 /** The docker host a lab's options describe: --subnet, --bridge, --root-ns and --docker where the lab takes them. */
-export function dockerHost(ctx: LabContext, more: Pick<EngineSpec, 'takenPools'> = {}): DockerHost {
+export function dockerHost(ctx: LabContext, more: Pick<EngineSpec, 'takenPools' | 'nameserver'> = {}): DockerHost {
   // In root-namespace mode (a throwaway VM) the machine itself is the docker host.
   const host = ctx.options.rootNs === true ? undefined : nsName(ctx.name, 'host');
   const wan = nsName(ctx.name, 'wan');
@@ -99,6 +103,29 @@ export function internetStep(h: DockerHost): Step {
     why: `The host's uplink is a veth to a namespace playing the internet (${WAN.subnet}), which also\nholds an "internet server" at ${WAN.server}. It has no route back to ${h.net.ipam.subnet.cidr}, like a real ISP.`,
     docker: ["(the host's uplink; Docker does not create it)"],
     ops: connectInternet(h.host, h.wan, h.lab),
+  };
+}
+
+/**
+ * The internet's DNS server, answering for example.net, and the docker host's resolv.conf
+ * naming it: the host's resolver is that server, never the machine's real ones, so no query
+ * leaves the lab. (A lab that takes this step builds its docker host with `nameserver`.)
+ */
+export function internetDnsStep(h: DockerHost): Step {
+  const zone = join(instanceDir(h.lab), 'dns', 'example.net');
+  return {
+    title: 'A DNS server on "the internet"',
+    why:
+      `The internet namespace also runs a DNS server, ${WAN.dns}, for the zone example.net: ${EXAMPLE_ZONE.name} is\n` +
+      `${EXAMPLE_ZONE.address}. The docker host's resolv.conf names it, as a real host names its provider's resolver.`,
+    docker: ["(the host's resolver; Docker does not create it)"],
+    ops: [
+      addrAdd(h.wan, 'lo', `${WAN.dns}/32`),
+      fileWrite(join(zone, 'server'), [EXAMPLE_ZONE.address, EXAMPLE_ZONE.name], `put ${EXAMPLE_ZONE.name} = ${EXAMPLE_ZONE.address} in the example.net zone`),
+      daemonStart(h.wan, join(instanceDir(h.lab), 'pids'), 'dns-internet', ['dns-server', WAN.dns, '53', '53', '-', zone]),
+      ...(h.host === undefined ? [] : [fileWrite(resolvConfPath(h.host), [`nameserver ${WAN.dns}`], `write the docker host's resolv.conf (nameserver ${WAN.dns})`)]),
+    ],
+    show: [cmd('cat', ['/etc/resolv.conf'], h.host)],
   };
 }
 

@@ -1,18 +1,23 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { ruleTag } from '../model/names.js';
-import { EMBEDDED_DNS } from './defaults.js';
+import { cmd } from '../exec/command.js';
 import { fileRemove, fileWrite } from '../ops/file.js';
-import { ruleAppend } from '../ops/iptables.js';
-import type { Op } from '../ops/op.js';
+import { chainNew, ruleInsert } from '../ops/iptables.js';
+import { netnsKey, type Op } from '../ops/op.js';
 import { daemonStart } from '../ops/process.js';
+import { EMBEDDED_DNS } from './defaults.js';
+import { words } from './firewall/nftables-29.js';
+import type { FirewallBackend } from './profile.js';
 
 /**
- * Docker's embedded DNS, rebuilt. dockerd keeps, per user-defined network, the names of
- * the endpoints on it; nslab keeps them as files (one per container, holding its address)
- * in the lab's state directory, read by the resolver on every query. Each container on a
- * user-defined network gets its own resolver listening on 127.0.0.11 at a random-looking
- * port, the DNAT rules that send port 53 there, and a resolv.conf naming 127.0.0.11.
+ * Docker's embedded DNS, rebuilt. dockerd keeps, per user-defined network, the DNS names of
+ * each endpoint on it (container name, aliases, short ID, hostname); nslab keeps them as
+ * files, one per endpoint (its address, then its names), read by the resolver on every query.
+ * Each container on a user-defined network gets its own resolver on 127.0.0.11 at two ports
+ * of its own (UDP and TCP), the NAT rules that send port 53 there (libnetwork resolver_unix.go:
+ * chains DOCKER_OUTPUT and DOCKER_POSTROUTING, or nftables table ip docker-dns), and a
+ * resolv.conf naming 127.0.0.11. Names it does not know it forwards to the docker host's own
+ * resolver, from the container's namespace, as Docker does for non-loopback upstreams.
  */
 export interface DnsLayout {
   /** The lab instance's state directory (records and pidfiles live there). */
@@ -25,17 +30,26 @@ export const recordsDir = (layout: DnsLayout, network: string): string => join(l
 /** `ip netns exec` bind-mounts /etc/netns/<ns>/resolv.conf over /etc/resolv.conf. */
 export const resolvConfPath = (ns: string): string => join('/etc/netns', ns, 'resolv.conf');
 
-/** Docker binds the resolver to a random port; nslab derives one per container (30000-39999). */
+const portFrom = (seed: string): number => 30000 + (parseInt(createHash('sha256').update(seed).digest('hex').slice(0, 8), 16) % 10000);
+
+/** Docker binds the resolver to random ports; nslab derives them per container (30000-39999). */
 export function resolverPort(ns: string): number {
-  return 30000 + (parseInt(createHash('sha256').update(ns).digest('hex').slice(0, 8), 16) % 10000);
+  return portFrom(ns);
 }
 
-/** The container's name becomes resolvable on `network` (an endpoint joins). */
-export function dnsRecord(layout: DnsLayout, network: string, container: string, address: string): Op {
-  return fileWrite(join(recordsDir(layout, network), container), [address], `register ${container} = ${address} in ${network}'s DNS`);
+export function resolverTcpPort(ns: string): number {
+  const udp = resolverPort(ns);
+  const tcp = portFrom(`${ns}/tcp`);
+  return tcp === udp ? tcp + 1 : tcp;
 }
 
-/** The endpoint leaves: its name no longer resolves on `network`. */
+/** The endpoint joins: its names resolve to its address on `network`. */
+export function dnsRecord(layout: DnsLayout, network: string, container: string, address: string, names: readonly string[] = [container]): Op {
+  const all = [...new Set([container, ...names])];
+  return fileWrite(join(recordsDir(layout, network), container), [address, ...all], `register ${all.join(', ')} = ${address} in ${network}'s DNS`);
+}
+
+/** The endpoint leaves: its names no longer resolve on `network`. */
 export function dnsRecordRemove(layout: DnsLayout, network: string, container: string): Op {
   return fileRemove(join(recordsDir(layout, network), container), `unregister ${container} from ${network}'s DNS`);
 }
@@ -43,38 +57,76 @@ export function dnsRecordRemove(layout: DnsLayout, network: string, container: s
 /** The name of the resolver daemon (its pidfile) for a container. */
 export const resolverName = (container: string): string => `dns-${container}`;
 
-/**
- * The resolver inside a container: the server, the NAT rules of libnetwork's
- * setupIptablesNAT (container's own nat table), and resolv.conf.
- */
-export function embeddedResolver(layout: DnsLayout, container: { name: string; ns: string }, networks: readonly string[]): Op[] {
-  const port = String(resolverPort(container.ns));
-  const tag = ruleTag(layout.lab);
+export interface ResolverOptions {
+  /** Where names the networks do not know are forwarded (the docker host's nameserver). */
+  readonly upstream?: string | undefined;
+  readonly firewall: FirewallBackend;
+}
+
+/** setupIptablesNAT: each rule inserted, so TCP's end up above UDP's, as in a real listing. */
+function iptablesNat(ns: string, udp: string, tcp: string): Op[] {
+  const r = (chain: string, match: string[], target: string[]) => ({ table: 'nat' as const, chain, match, target });
+  return [
+    chainNew(ns, 'nat', 'DOCKER_OUTPUT'),
+    ruleInsert(ns, r('OUTPUT', ['-d', `${EMBEDDED_DNS}/32`], ['-j', 'DOCKER_OUTPUT'])),
+    chainNew(ns, 'nat', 'DOCKER_POSTROUTING'),
+    ruleInsert(ns, r('POSTROUTING', ['-d', `${EMBEDDED_DNS}/32`], ['-j', 'DOCKER_POSTROUTING'])),
+    ruleInsert(ns, r('DOCKER_OUTPUT', ['-d', `${EMBEDDED_DNS}/32`, '-p', 'udp', '-m', 'udp', '--dport', '53'], ['-j', 'DNAT', '--to-destination', `${EMBEDDED_DNS}:${udp}`])),
+    ruleInsert(ns, r('DOCKER_POSTROUTING', ['-s', `${EMBEDDED_DNS}/32`, '-p', 'udp', '-m', 'udp', '--sport', udp], ['-j', 'SNAT', '--to-source', ':53'])),
+    ruleInsert(ns, r('DOCKER_OUTPUT', ['-d', `${EMBEDDED_DNS}/32`, '-p', 'tcp', '-m', 'tcp', '--dport', '53'], ['-j', 'DNAT', '--to-destination', `${EMBEDDED_DNS}:${tcp}`])),
+    ruleInsert(ns, r('DOCKER_POSTROUTING', ['-s', `${EMBEDDED_DNS}/32`, '-p', 'tcp', '-m', 'tcp', '--sport', tcp], ['-j', 'SNAT', '--to-source', ':53'])),
+  ];
+}
+
+/** setupNftablesNAT: table ip docker-dns, a dnat and a snat base chain. */
+function nftablesNat(ns: string, udp: string, tcp: string): Op[] {
+  const nft = (...args: string[]) => cmd('nft', args, ns);
+  const within = [netnsKey(ns)];
+  const op = (summary: string, ...args: string[]): Op => ({ summary, cmd: nft(...args), within });
+  const rule = (chain: string, text: string) => op(`add nftables rule to ${chain}: ${text}`, 'add', 'rule', 'ip', 'docker-dns', chain, ...words(text));
+  return [
+    { ...op('create nftables table ip docker-dns', 'add', 'table', 'ip', 'docker-dns'), undo: nft('delete', 'table', 'ip', 'docker-dns') },
+    // dstnat is -100: nft before 1.0.7 takes the name for prerouting only.
+    op('create chain dns-dnat', 'add', 'chain', 'ip', 'docker-dns', 'dns-dnat', '{', 'type', 'nat', 'hook', 'output', 'priority', '-100', ';', 'policy', 'accept', ';', '}'),
+    rule('dns-dnat', `ip daddr ${EMBEDDED_DNS} udp dport 53 counter dnat to ${EMBEDDED_DNS}:${udp}`),
+    rule('dns-dnat', `ip daddr ${EMBEDDED_DNS} tcp dport 53 counter dnat to ${EMBEDDED_DNS}:${tcp}`),
+    op('create chain dns-snat', 'add', 'chain', 'ip', 'docker-dns', 'dns-snat', '{', 'type', 'nat', 'hook', 'postrouting', 'priority', 'srcnat', ';', 'policy', 'accept', ';', '}'),
+    rule('dns-snat', `ip saddr ${EMBEDDED_DNS} udp sport ${udp} counter snat to :53`),
+    rule('dns-snat', `ip saddr ${EMBEDDED_DNS} tcp sport ${tcp} counter snat to :53`),
+  ];
+}
+
+/** The resolver inside a container: the server, its NAT rules, and resolv.conf. */
+export function embeddedResolver(layout: DnsLayout, container: { name: string; ns: string }, networks: readonly string[], options: ResolverOptions): Op[] {
+  const udp = String(resolverPort(container.ns));
+  const tcp = String(resolverTcpPort(container.ns));
   return [
     daemonStart(container.ns, join(layout.stateDir, 'pids'), resolverName(container.name), [
       'dns-server',
       EMBEDDED_DNS,
-      port,
+      udp,
+      tcp,
+      options.upstream ?? '-',
       ...networks.map((n) => recordsDir(layout, n)),
     ]),
-    ruleAppend(container.ns, {
-      table: 'nat',
-      chain: 'OUTPUT',
-      match: ['-d', `${EMBEDDED_DNS}/32`, '-p', 'udp', '-m', 'udp', '--dport', '53'],
-      target: ['-j', 'DNAT', '--to-destination', `${EMBEDDED_DNS}:${port}`],
-      tag,
-    }),
-    ruleAppend(container.ns, {
-      table: 'nat',
-      chain: 'POSTROUTING',
-      match: ['-s', `${EMBEDDED_DNS}/32`, '-p', 'udp', '-m', 'udp', '--sport', port],
-      target: ['-j', 'SNAT', '--to-source', ':53'],
-      tag,
-    }),
+    ...(options.firewall === 'nftables' ? nftablesNat(container.ns, udp, tcp) : iptablesNat(container.ns, udp, tcp)),
     fileWrite(
       resolvConfPath(container.ns),
-      ['# Written by nslab like Docker does for user-defined networks: the embedded DNS.', `nameserver ${EMBEDDED_DNS}`, 'options ndots:0'],
+      [
+        '# Written by nslab like Docker does for user-defined networks: the embedded DNS.',
+        `nameserver ${EMBEDDED_DNS}`,
+        'options ndots:0',
+        ...(options.upstream ? ['', `# ExtServers: [${options.upstream}]`] : []),
+      ],
       `write resolv.conf for ${container.name} (nameserver ${EMBEDDED_DNS})`,
     ),
   ];
+}
+
+/**
+ * What a container on the default bridge gets instead: a copy of the host's resolv.conf
+ * (TransformForLegacyNw: loopback nameservers dropped), so it asks the host's resolver.
+ */
+export function legacyResolvConf(ns: string, container: string, hostNameserver: string): Op {
+  return fileWrite(resolvConfPath(ns), ['# Written by nslab like Docker does for the default bridge: the host\'s resolv.conf.', `nameserver ${hostNameserver}`], `write resolv.conf for ${container} (the host's: nameserver ${hostNameserver})`);
 }

@@ -10,7 +10,7 @@ import type { Op } from '../ops/op.js';
 import { nextPool } from './address-pools.js';
 import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork, type Endpoint, type Tools } from './bridge-network.js';
 import { DOCKER0 } from './defaults.js';
-import { dnsRecord, dnsRecordRemove, embeddedResolver, resolverName, type DnsLayout } from './embedded-dns.js';
+import { dnsRecord, dnsRecordRemove, embeddedResolver, legacyResolvConf, resolverName, type DnsLayout } from './embedded-dns.js';
 import { firewallerFor } from './firewall/index.js';
 import { removal, type Firewaller, type FirewallNetwork, type PortBinding } from './firewall/firewaller.js';
 import { endpointMac } from './mac.js';
@@ -36,6 +36,11 @@ export interface EngineSpec {
   readonly hostRoutes?: readonly Subnet[] | undefined;
   /** Pools other networks on this host already hold, which the lab does not build. */
   readonly takenPools?: readonly Subnet[] | undefined;
+  /**
+   * The docker host's own resolver: default-bridge containers get it in their resolv.conf,
+   * and the embedded DNS forwards what it does not know to it. Undefined: the host has none.
+   */
+  readonly nameserver?: string | undefined;
 }
 
 export interface Network extends BridgeNetwork {
@@ -48,6 +53,9 @@ export interface Network extends BridgeNetwork {
 
 export interface Sandbox {
   readonly container: string;
+  /** 64 hex characters, derived like a network's; its first 12 are a DNS name too. */
+  readonly id: string;
+  readonly hostname?: string | undefined;
   readonly ns: string;
   readonly endpoints: Endpoint[];
   /** What `-p` published, by network: removed with the container. */
@@ -67,6 +75,9 @@ export interface RunOptions {
   readonly network?: string | undefined;
   readonly publish?: readonly PortBinding[] | undefined;
   readonly ip?: string | undefined;
+  /** --network-alias: more names on the network (user-defined networks only). */
+  readonly aliases?: readonly string[] | undefined;
+  readonly hostname?: string | undefined;
 }
 
 export class Engine {
@@ -111,8 +122,9 @@ export class Engine {
   run(name: string, opts: RunOptions = {}): { endpoint: Endpoint; ops: Op[] } {
     if (this.sandboxes.has(name)) throw new NslabError(`Conflict. The container name "/${name}" is already in use`, { hint: 'remove it first (docker rm -f), or pick another --name' });
     const network = this.network(opts.network ?? 'bridge');
-    const sandbox: Sandbox = { container: name, ns: this.#sandboxNs(name), endpoints: [], published: [] };
-    const joined = this.#join(network, sandbox, { ip: opts.ip, defaultRoute: true });
+    const id = createHash('sha256').update(`${this.spec.lab}/container/${name}`).digest('hex');
+    const sandbox: Sandbox = { container: name, id, hostname: opts.hostname, ns: this.#sandboxNs(name), endpoints: [], published: [] };
+    const joined = this.#join(network, sandbox, { ip: opts.ip, defaultRoute: true, aliases: opts.aliases });
     this.sandboxes.set(name, sandbox);
     const ports = opts.publish ?? [];
     if (ports.length > 0) sandbox.published.push({ network: network.name, endpoint: joined.endpoint, ports });
@@ -120,14 +132,14 @@ export class Engine {
   }
 
   /** `docker network connect NET CTR`: a second endpoint, the next ethN; the default route stays. */
-  connect(networkName: string, container: string, opts: { ip?: string | undefined } = {}): { endpoint: Endpoint; ops: Op[] } {
+  connect(networkName: string, container: string, opts: { ip?: string | undefined; aliases?: readonly string[] | undefined } = {}): { endpoint: Endpoint; ops: Op[] } {
     const network = this.network(networkName);
     const sandbox = this.sandboxes.get(container);
     if (!sandbox) throw new NslabError(`No such container: ${container}`, { hint: 'start it first (docker run)' });
     if (sandbox.endpoints.some((e) => e.network === network.name)) {
       throw new NslabError(`endpoint with name ${container} already exists in network ${network.name}`, { hint: 'it is connected already' });
     }
-    return this.#join(network, sandbox, { ip: opts.ip, defaultRoute: false });
+    return this.#join(network, sandbox, { ip: opts.ip, defaultRoute: false, aliases: opts.aliases });
   }
 
   /**
@@ -200,9 +212,12 @@ export class Engine {
     return n;
   }
 
-  #join(network: Network, sandbox: Sandbox, opts: { ip?: string | undefined; defaultRoute: boolean }): { endpoint: Endpoint; ops: Op[] } {
+  #join(network: Network, sandbox: Sandbox, opts: { ip?: string | undefined; defaultRoute: boolean; aliases?: readonly string[] | undefined }): { endpoint: Endpoint; ops: Op[] } {
     if (opts.ip !== undefined && network.isDefault) {
       throw new NslabError('user specified IP address is supported on user defined networks only', { hint: 'create a network with --subnet and run the container on it' });
+    }
+    if ((opts.aliases?.length ?? 0) > 0 && network.isDefault) {
+      throw new NslabError('network-scoped aliases are only supported for user-defined networks', { hint: 'run the container on a network made with docker network create' });
     }
     const ifname = `eth${sandbox.endpoints.length}`;
     const { profile } = this.spec;
@@ -216,11 +231,19 @@ export class Engine {
     sandbox.endpoints.push(endpoint);
     // setHairpinMode: only without the proxy does a container reach itself by the bridge.
     if (!profile.userlandProxy) ops.push(bridgePortHairpin(this.spec.hostNs, endpoint.hostIf));
-    // Only user-defined networks get the embedded DNS (daemon/network.go disables it on the default bridge).
-    const dns = network.isDefault ? [] : [dnsRecord(this.dns, network.name, sandbox.container, endpoint.address)];
-    const firstUserNetwork = !network.isDefault && sandbox.endpoints.filter((e) => !this.network(e.network).isDefault).length === 1;
-    const resolver = firstUserNetwork ? embeddedResolver(this.dns, { name: sandbox.container, ns: sandbox.ns }, [network.name]) : [];
-    return { endpoint, ops: [...ops, ...this.fw.addEndpoint(network.firewall, endpoint), ...dns, ...resolver] };
+    // Only user-defined networks get the embedded DNS (daemon/network.go disables it on the
+    // default bridge). Its names: the container's, its aliases, its short ID and hostname
+    // (buildEndpointDNSNames).
+    const names = [sandbox.container, ...(opts.aliases ?? []), sandbox.id.slice(0, 12), ...(sandbox.hostname ? [sandbox.hostname] : [])];
+    const dns = network.isDefault ? [] : [dnsRecord(this.dns, network.name, sandbox.container, endpoint.address, names)];
+    const userNetworks = sandbox.endpoints.filter((e) => !this.network(e.network).isDefault).length;
+    const resolver =
+      !network.isDefault && userNetworks === 1
+        ? embeddedResolver(this.dns, { name: sandbox.container, ns: sandbox.ns }, [network.name], { upstream: this.spec.nameserver, firewall: this.spec.profile.firewall })
+        : [];
+    // A default-bridge container gets a copy of the host's resolv.conf instead.
+    const legacy = network.isDefault && sandbox.endpoints.length === 1 && this.spec.nameserver ? [legacyResolvConf(sandbox.ns, sandbox.container, this.spec.nameserver)] : [];
+    return { endpoint, ops: [...ops, ...this.fw.addEndpoint(network.firewall, endpoint), ...dns, ...resolver, ...legacy] };
   }
 
   /**

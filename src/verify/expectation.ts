@@ -39,7 +39,7 @@ export type Probe =
    * port 53. Reaches when an address comes back; with `answer`, passes only for that address.
    * A must-fail lookup fails on NXDOMAIN, no answer, or no server.
    */
-  | { readonly kind: 'dns'; readonly from: NodeName; readonly name: string; readonly server?: string; readonly answer?: string }
+  | { readonly kind: 'dns'; readonly from: NodeName; readonly name: string; readonly resolver?: string; readonly answer?: string; readonly transport?: 'udp' | 'tcp' }
   /**
    * tcpdump on `on`/`iface` (with a pcap `filter`) while `from` pings `to`: reaches when the
    * capture shows text matching `match` (a regular expression, e.g. the VXLAN header).

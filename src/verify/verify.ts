@@ -35,7 +35,7 @@ async function runProbe(runner: Runner, probe: Probe, ns: NodeResolver, expect: 
     case 'http':
       return httpGet(runner, ns(probe.from), probe.to, probe.port, probe.body);
     case 'dns':
-      return dnsLookup(runner, ns(probe.from), probe.name, probe.server);
+      return dnsLookup(runner, ns(probe.from), probe.name, probe.resolver, probe.transport);
     case 'capture':
       return captureWhilePinging(runner, { ...probe, onNs: ns(probe.on), fromNs: ns(probe.from) });
   }

@@ -24,7 +24,7 @@ describe('dns probe', () => {
     expect(o).toMatchObject({ pass: true, reached: true, detail: 'db -> 172.18.0.2' });
     const query = runner.commands.find((c) => c.args.includes('dns-query'))!;
     expect(query.netns).toBe('nslab-t-web');
-    expect(query.args.slice(1)).toEqual(['dns-query', '127.0.0.11', '53', 'db', '1000']);
+    expect(query.args.slice(1)).toEqual(['dns-query', '127.0.0.11', '53', 'db', '1000', 'udp']);
   });
 
   it('fails a lookup that answers with another address, and says which', async () => {

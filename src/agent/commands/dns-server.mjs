@@ -1,65 +1,139 @@
 // @ts-check
 import dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import dnsPacket from 'dns-packet';
 
-// Names become file names below: nothing that could climb out of a records directory.
-const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+// A DNS name of lab records: labels of letters, digits, '_' and '-'.
+const NAME = /^[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*$/;
 // Docker's embedded DNS answers with this TTL (libnetwork resolver.go respTTL).
 const TTL = 600;
+const UPSTREAM_TIMEOUT_MS = 2000;
 
 /**
- * The address of `name` on one of the networks, or undefined. A network is a directory
- * with one file per endpoint (name -> address), read on every query, so `network connect`
- * and `disconnect` show up at once, as they do in Docker's resolver.
+ * The addresses of `name` on the networks, read on every query, so `network connect` and
+ * `disconnect` show up at once, as they do in Docker's resolver. A network is a directory
+ * with one file per endpoint: its address on the first line, its names on the others.
  * @param {string[]} networks
  * @param {string} name
  */
 function lookup(networks, name) {
-  if (!NAME.test(name)) return undefined;
+  if (!NAME.test(name)) return [];
+  const found = [];
   for (const dir of networks) {
+    let files = [];
     try {
-      return readFileSync(join(dir, name), 'utf8').trim();
+      files = readdirSync(dir);
     } catch {
-      // not on this network
+      continue; // no endpoint on this network yet
+    }
+    for (const f of files) {
+      try {
+        const [address, ...names] = readFileSync(join(dir, f), 'utf8').trim().split('\n');
+        if (names.map((n) => n.toLowerCase()).includes(name)) found.push(address);
+      } catch {
+        // the endpoint left while we looked
+      }
     }
   }
-  return undefined;
+  return found;
 }
 
 /**
- * A DNS server for user-defined networks, like Docker's embedded one: it answers A queries
- * for the names of the endpoints on the networks it is given, NXDOMAIN for anything else
- * (the sandbox has no upstream to forward to). Listens on UDP host:port.
+ * Forwards a query it cannot answer to the upstream server, from this namespace, and hands
+ * back whatever comes: as Docker does with the host's nameservers.
+ * @param {string} upstream
+ * @param {Buffer} msg
+ * @returns {Promise<Buffer | undefined>}
+ */
+function forward(upstream, msg) {
+  return new Promise((resolve) => {
+    const socket = dgram.createSocket('udp4');
+    const done = (/** @type {Buffer | undefined} */ reply) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(reply);
+    };
+    const timer = setTimeout(() => done(undefined), UPSTREAM_TIMEOUT_MS);
+    socket.on('message', (reply) => done(reply));
+    socket.on('error', () => done(undefined));
+    socket.send(msg, 53, upstream);
+  });
+}
+
+/**
+ * @param {Buffer} msg
+ * @param {string[]} networks
+ * @param {string | undefined} upstream
+ * @returns {Promise<Buffer | undefined>}
+ */
+async function answer(msg, networks, upstream) {
+  let query;
+  try {
+    query = dnsPacket.decode(msg);
+  } catch {
+    return undefined; // not DNS: a real server drops it too
+  }
+  const q = query.questions?.[0];
+  const name = q?.name.toLowerCase().replace(/\.$/, '') ?? '';
+  const addresses = lookup(networks, name);
+  if (addresses.length === 0 && upstream) {
+    const reply = await forward(upstream, msg);
+    if (reply) return reply;
+  }
+  const answers = q?.type === 'A' ? addresses.map((data) => ({ type: 'A', class: 'IN', name: q.name, ttl: TTL, data })) : [];
+  return dnsPacket.encode({
+    id: query.id,
+    type: 'response',
+    // RD echoed, RA set: what resolvers expect from a recursive server. NXDOMAIN (rcode 3)
+    // only when the name is unknown: a known name asked for AAAA gets an empty answer.
+    flags: ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | dnsPacket.RECURSION_AVAILABLE | (addresses.length > 0 ? 0 : 3),
+    questions: query.questions ?? [],
+    answers: /** @type {any} */ (answers),
+  });
+}
+
+/**
+ * A DNS server like Docker's embedded one: it answers A queries for the names on the
+ * networks it is given, forwards the rest to `upstream` ('-' for none: NXDOMAIN), on UDP
+ * host:udpPort and TCP host:tcpPort (TCP messages carry a two-byte length).
+ * The same server, with records of its own zone, plays the internet's DNS server.
  * @param {string} host
- * @param {string} port
+ * @param {string} udpPort
+ * @param {string} tcpPort
+ * @param {string} upstream
  * @param {string[]} networks
  */
-export function dnsServer(host, port, ...networks) {
-  const socket = dgram.createSocket('udp4');
-  socket.on('message', (msg, peer) => {
-    let query;
-    try {
-      query = dnsPacket.decode(msg);
-    } catch {
-      return; // not DNS: a real server drops it too
-    }
-    const q = query.questions?.[0];
-    const name = q?.name.toLowerCase().replace(/\.$/, '') ?? '';
-    const address = lookup(networks, name);
-    const answers = q?.type === 'A' && address ? [{ type: 'A', class: 'IN', name: q.name, ttl: TTL, data: address }] : [];
-    const reply = dnsPacket.encode({
-      id: query.id,
-      type: 'response',
-      // RD echoed, RA set: what resolvers expect from a recursive server. NXDOMAIN (rcode 3)
-      // only when the name is unknown: a known name asked for AAAA gets an empty answer.
-      flags: ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | dnsPacket.RECURSION_AVAILABLE | (address ? 0 : 3),
-      questions: query.questions ?? [],
-      answers: /** @type {any} */ (answers),
-    });
-    socket.send(reply, peer.port, peer.address);
+export function dnsServer(host, udpPort, tcpPort, upstream, ...networks) {
+  const up = upstream === '-' ? undefined : upstream;
+  const udp = dgram.createSocket('udp4');
+  udp.on('message', (msg, peer) => {
+    void answer(msg, networks, up).then((reply) => reply && udp.send(reply, peer.port, peer.address));
   });
-  socket.bind(Number(port), host, () => console.log(`listening ${host}:${port} udp`));
-  process.on('SIGTERM', () => socket.close(() => process.exit(0)));
+  const tcp = net.createServer((socket) => {
+    let buffer = Buffer.alloc(0);
+    socket.on('data', (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      while (buffer.length >= 2 && buffer.length >= 2 + buffer.readUInt16BE(0)) {
+        const msg = buffer.subarray(2, 2 + buffer.readUInt16BE(0));
+        buffer = buffer.subarray(2 + msg.length);
+        void answer(Buffer.from(msg), networks, up).then((reply) => {
+          if (!reply) return;
+          const len = Buffer.alloc(2);
+          len.writeUInt16BE(reply.length);
+          socket.write(Buffer.concat([len, reply]));
+        });
+      }
+    });
+    socket.on('error', () => socket.destroy());
+  });
+  let ready = 0;
+  const listening = () => ++ready === 2 && console.log(`listening ${host}:${udpPort} udp, ${host}:${tcpPort} tcp`);
+  udp.bind(Number(udpPort), host, listening);
+  tcp.listen(Number(tcpPort), host, listening);
+  process.on('SIGTERM', () => {
+    tcp.close();
+    udp.close(() => process.exit(0));
+  });
 }

@@ -33,7 +33,8 @@ describe('connect lab plan', () => {
     expect(lines.some((l) => new RegExp(`^ip -n nslab-p1-host link add veth[0-9a-f]{7} type veth peer name eth1 .* netns nslab-p1-web$`).test(l))).toBe(true);
     expect(lines).toContain('ip -n nslab-p1-web addr add 172.18.0.3/16 dev eth1');
     expect(lines.filter((l) => l.includes('route add'))).toEqual([]);
-    expect(lines).toContain(`agent write-file ${instanceDir('p1')}/dns/my_bridge/web 172.18.0.3`);
+    // Its names there: web, and its short ID.
+    expect(lines.some((l) => new RegExp(`^agent write-file ${instanceDir('p1')}/dns/my_bridge/web 172\\.18\\.0\\.3 web [0-9a-f]{12}$`).test(l))).toBe(true);
     expect(lines.some((l) => l.includes('nslab-p1-web agent daemon') && l.includes('dns-server'))).toBe(true);
   });
 
