@@ -1,33 +1,57 @@
-import type { BridgeNetwork } from '../src/docker/bridge-network.js';
+import { networkId } from '../src/docker/user-network.js';
+import { attachContainer, createContainerNamespace } from '../src/docker/bridge-network.js';
+import { Engine } from '../src/docker/engine.js';
+import { endpointMac } from '../src/docker/mac.js';
+import { overlayJoin, overlayPeer, overlaySandbox, VXLAN_OVERHEAD, VXLAN_PORT, vxlanName, type OverlayHost, type OverlayNetwork } from '../src/docker/overlay.js';
+import { cmd } from '../src/exec/command.js';
 import type { LabContext, LabDefinition, LabModel, LabNode } from '../src/lab/definition.js';
+import { instanceDir } from '../src/lab/state.js';
 import { Ipam } from '../src/model/ipam.js';
 import { nsName } from '../src/model/names.js';
-import { addrAdd, bridgeAdd, linkSetMaster, linkUp, netnsAdd, vethAdd, vxlanAdd } from '../src/ops/ip.js';
+import { addrAdd, linkUp, netnsAdd, vethAdd } from '../src/ops/ip.js';
+import type { Op } from '../src/ops/op.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { runContainer } from './common.js';
+import { labProfile } from './parts.js';
 
 const TITLE = 'Overlay: one subnet across two docker hosts with VXLAN';
 
-// Docker allocates overlay VNIs from 4096 and sends VXLAN on UDP 4789.
-const VXLAN = { vni: 4096, port: 4789, dev: 'vxlan0', bridge: 'br0' } as const;
 // The hosts' uplinks, on the sandbox's documentation range (as the docker host is in the other labs).
-const UNDERLAY = { prefix: 24, hosts: ['198.51.100.2', '198.51.100.3'] } as const;
+const UNDERLAY = { prefix: 24, mtu: 1500, hosts: ['198.51.100.2', '198.51.100.3'] } as const;
 const HOSTS = ['host1', 'host2'] as const;
+/** The largest ICMP payload that fits the overlay unfragmented: its MTU less IPv4 (20) and ICMP (8). */
+const LARGEST_PING = UNDERLAY.mtu - VXLAN_OVERHEAD - 28;
 
 /** An address as a regular expression matching it literally. */
 const esc = (address: string): string => address.replaceAll('.', '\\.');
 
 function build(ctx: LabContext): LabModel {
   const tools = { brctl: ctx.env.brctl };
-  const hostNs = HOSTS.map((h) => nsName(ctx.name, h)) as [string, string];
-  // One IPAM for the whole overlay network: in swarm it is cluster-wide, so addresses never clash across hosts.
-  const ipam = new Ipam('10.0.0.0/24');
-  const nets: BridgeNetwork[] = hostNs.map((ns) => ({ name: 'ovnet', bridge: VXLAN.bridge, ipam, hostNs: ns }));
+  const profile = labProfile(ctx);
+  const net: OverlayNetwork = {
+    name: 'ovnet',
+    id: networkId(ctx.name, 'ovnet'),
+    vni: 4096,
+    ipam: new Ipam('10.0.0.0/24'),
+    mtu: UNDERLAY.mtu - VXLAN_OVERHEAD,
+  };
+  const hosts: OverlayHost[] = HOSTS.map((h, i) => ({ ns: nsName(ctx.name, h), sandboxNs: nsName(ctx.name, `ovnet${i + 1}`), underlay: UNDERLAY.hosts[i]! }));
+  // Each host is a docker host of the selected version, with docker0 and docker_gwbridge
+  // (enable_icc=false, masquerade on: default_gateway_linux.go), where containers on an
+  // overlay get a second endpoint for traffic leaving the cluster.
+  const engines = hosts.map((h) => new Engine({ lab: `${ctx.name}/${h.ns}`, hostNs: h.ns, profile, tools, stateDir: instanceDir(ctx.name) }));
+  const daemons = engines.map((e) => e.start());
+  const gwbridges = engines.map((e) => e.networkCreate('docker_gwbridge', { icc: false, bridgeName: 'docker_gwbridge' }));
+
   const containers = HOSTS.map((_, i) => {
     const name = `c${i + 1}`;
-    // No default route: an overlay-only container has no way out (Docker adds docker_gwbridge for that).
-    return { name, ...runContainer(nets[i]!, { name, ns: nsName(ctx.name, name) }, { ...tools, defaultRoute: false }) };
+    const ns = nsName(ctx.name, name);
+    const overlay = overlayJoin(net, hosts[i]!, { name, ns }, tools);
+    const gw = gwbridges[i]!.network;
+    // gateway_<cid>: eth1 on docker_gwbridge, with the default route.
+    const egress = attachContainer(gw, { name, ns }, { ...tools, ifname: 'eth1', defaultRoute: true, mac: (a) => endpointMac(profile, a, ctx.name, gw.name, name) });
+    const ops: Op[] = [...createContainerNamespace(ns), ...overlay.ops, ...egress.ops, ...engines[i]!.fw.addEndpoint(gw.firewall, egress.endpoint)];
+    return { name, endpoint: overlay.endpoint, gateway: egress.endpoint, ops };
   });
   const [c1, c2] = containers as [(typeof containers)[0], (typeof containers)[0]];
 
@@ -42,71 +66,102 @@ function build(ctx: LabContext): LabModel {
       title: 'Create two docker hosts',
       why: 'Two namespaces play two machines running dockerd in one swarm, each with its own bridges and routes.',
       docker: ['(two machines running dockerd)', 'docker swarm init / docker swarm join'],
-      ops: hostNs.flatMap((ns) => [netnsAdd(ns), linkUp(ns, 'lo')]),
+      ops: hosts.flatMap((h) => [netnsAdd(h.ns), linkUp(h.ns, 'lo')]),
     },
     {
       title: 'Join them by the underlay',
-      why: `The network the hosts already share (their LAN, ${UNDERLAY.hosts[0]} and ${UNDERLAY.hosts[1]}): a veth between their eth0s.\nIt knows nothing of container addresses; the overlay rides on top of it.`,
+      why: `The network the hosts already share (their LAN, ${UNDERLAY.hosts[0]} and ${UNDERLAY.hosts[1]}, MTU ${UNDERLAY.mtu}): a veth between their eth0s.\nIt knows nothing of container addresses; the overlay rides on top of it.`,
       docker: ["(the hosts' own network)"],
       ops: [
-        vethAdd({ ns: hostNs[0], name: 'eth0', peerNs: hostNs[1], peerName: 'eth0' }),
-        ...hostNs.flatMap((ns, i) => [addrAdd(ns, 'eth0', `${UNDERLAY.hosts[i]}/${UNDERLAY.prefix}`), linkUp(ns, 'eth0')]),
+        vethAdd({ ns: hosts[0]!.ns, name: 'eth0', peerNs: hosts[1]!.ns, peerName: 'eth0' }),
+        ...hosts.flatMap((h) => [addrAdd(h.ns, 'eth0', `${h.underlay}/${UNDERLAY.prefix}`), linkUp(h.ns, 'eth0')]),
       ],
     },
     {
-      title: 'Create the overlay network bridge on each host',
-      why: `For an overlay network Docker builds, on every host that runs one of its containers, a bridge (shown as ${VXLAN.bridge}\nin the network's own namespace). Containers on the same host meet there.`,
+      title: 'dockerd on each host: docker0, docker_gwbridge and their rules',
+      why:
+        `Every docker host has its default bridge; a swarm node also has docker_gwbridge (${gwbridges[0]!.network.ipam.subnet.cidr}, containers kept\n` +
+        'apart: enable_icc=false), through which containers on an overlay reach anything outside the cluster.',
+      docker: ['dockerd (on start)', '(docker swarm join creates docker_gwbridge)'],
+      ops: engines.flatMap((_, i) => [...daemons[i]!.bridge, ...daemons[i]!.firewall, ...gwbridges[i]!.ops]),
+      show: [cmd('ip', ['-br', 'link'], hosts[0]!.ns)],
+    },
+    {
+      title: "Create the overlay network's sandbox on each host",
+      why:
+        `For an overlay network Docker makes, on every host that runs one of its containers, a namespace of the network's\n` +
+        `own. In it: br0, holding the gateway ${net.ipam.gateway}, and vxlan0 (VNI ${net.vni}, UDP ${VXLAN_PORT}, MTU ${net.mtu}), made in the host's\n` +
+        `namespace as ${vxlanName(net)} and moved in, so its UDP socket and the tunnelled traffic stay on the host's eth0.`,
       docker: ['docker network create -d overlay --subnet 10.0.0.0/24 --attachable ovnet'],
-      ops: hostNs.flatMap((ns) => [bridgeAdd(ns, VXLAN.bridge, tools), linkUp(ns, VXLAN.bridge)]),
+      ops: hosts.flatMap((h) => overlaySandbox(net, h, tools)),
+      show: [cmd('ip', ['-d', 'link', 'show', 'vxlan0'], hosts[0]!.sandboxNs)],
     },
     {
       title: 'Start c1 on host1 and c2 on host2',
-      why: `Both in ovnet's one subnet: c1 ${c1.endpoint.address}, c2 ${c2.endpoint.address}, each plugged into its own host's ${VXLAN.bridge}.\nThe two bridges are not joined yet, so c1 and c2 think they share a LAN but cannot hear each other.`,
+      why:
+        `Both in ovnet's one subnet: c1 ${c1.endpoint.address}, c2 ${c2.endpoint.address}, each on its host's br0 by a veth of MTU ${net.mtu} on both ends,\n` +
+        `with the MAC derived from the address (overlay endpoints keep 02:42+IP in every version), and eth1 on\n` +
+        'docker_gwbridge with the default route. No host knows yet where the other container is: c1 and c2 cannot hear each other.',
       docker: ['docker run -d --network ovnet --name c1 nginx   # on host1', 'docker run -d --network ovnet --name c2 nginx   # on host2'],
       ops: [...c1.ops, ...c2.ops],
       checks: [crossHost('fail')],
     },
     {
-      title: 'Join the bridges with VXLAN',
+      title: 'Program each host with the other container (gossip)',
       why:
-        `Each host gets a VXLAN interface (VNI ${VXLAN.vni}, UDP ${VXLAN.port}) on its ${VXLAN.bridge}: Ethernet frames for the other host are\n` +
-        `wrapped in UDP datagrams to its underlay address. (Docker learns where each container lives by gossip and\n` +
-        'programs the forwarding table; with two hosts, one remote per tunnel says the same.)',
-      docker: ['(dockerd, when the first container on ovnet starts on each host)'],
-      ops: hostNs.flatMap((ns, i) => [
-        vxlanAdd(ns, { name: VXLAN.dev, vni: VXLAN.vni, local: UNDERLAY.hosts[i]!, remote: UNDERLAY.hosts[1 - i]!, dev: 'eth0', dstport: VXLAN.port }),
-        linkSetMaster(ns, VXLAN.dev, VXLAN.bridge, tools),
-        linkUp(ns, VXLAN.dev),
-      ]),
+        "Docker's hosts tell each other, by gossip, where each container lives; each host then writes a permanent\n" +
+        `neighbour entry (the remote container's IP and MAC: vxlan0 answers ARP for it itself) and a forwarding entry\n` +
+        `(that MAC is behind the other host's underlay address) on its vxlan0. Frames for c2 now leave host1 as UDP to ${UNDERLAY.hosts[1]}:${VXLAN_PORT}.`,
+      docker: ['(dockerd, from the cluster gossip: peerdb.go peerAdd)'],
+      ops: [...overlayPeer(hosts[0]!, c2.endpoint), ...overlayPeer(hosts[1]!, c1.endpoint)],
       checks: [crossHost('reach')],
+      show: [cmd('bridge', ['fdb', 'show', 'dev', 'vxlan0'], hosts[0]!.sandboxNs), cmd('ip', ['neigh', 'show', 'dev', 'vxlan0'], hosts[0]!.sandboxNs)],
     },
   ];
 
   const nodes: Record<string, LabNode> = {
-    host1: { ns: hostNs[0], role: 'host' },
-    host2: { ns: hostNs[1], role: 'host' },
-    c1: { ns: nsName(ctx.name, 'c1'), role: 'container' },
-    c2: { ns: nsName(ctx.name, 'c2'), role: 'container' },
+    host1: { ns: hosts[0]!.ns, role: 'host' },
+    host2: { ns: hosts[1]!.ns, role: 'host' },
+    // The network's own namespaces: dockerd's, not a container's.
+    ovnet1: { ns: hosts[0]!.sandboxNs, role: 'host' },
+    ovnet2: { ns: hosts[1]!.sandboxNs, role: 'host' },
+    c1: { ns: c1.endpoint.ns, role: 'container' },
+    c2: { ns: c2.endpoint.ns, role: 'container' },
   };
 
   const expectations: Expectation[] = [
     crossHost('reach'),
     { title: `c2 (host2) -> c1 (host1, ${c1.endpoint.address})`, probe: { kind: 'ping', from: 'c2', to: c1.endpoint.address }, expect: 'reach' },
     {
-      title: `underlay carries c1 -> c2 as UDP ${VXLAN.port}, VNI ${VXLAN.vni} (tcpdump on host1 eth0)`,
+      title: `c1 -> c2: ${LARGEST_PING} bytes, don't fragment (the overlay's MTU, ${net.mtu})`,
+      probe: { kind: 'ping', from: 'c1', to: c2.endpoint.address, size: LARGEST_PING },
+      expect: 'reach',
+    },
+    {
+      title: `c1 -> c2: ${LARGEST_PING + 1} bytes, don't fragment (one more than fits)`,
+      probe: { kind: 'ping', from: 'c1', to: c2.endpoint.address, size: LARGEST_PING + 1 },
+      expect: 'fail',
+    },
+    {
+      title: `underlay carries c1 -> c2 as UDP ${VXLAN_PORT}, VNI ${net.vni} (tcpdump on host1 eth0)`,
       probe: {
         kind: 'capture',
         on: 'host1',
         iface: 'eth0',
-        filter: ['udp', 'port', String(VXLAN.port)],
+        filter: ['udp', 'port', String(VXLAN_PORT)],
         from: 'c1',
         to: c2.endpoint.address,
         // tcpdump prints the outer header (UDP to 4789, decoded as VXLAN with its VNI), then the inner packet.
         match: [
-          `${esc(UNDERLAY.hosts[0])}\\.\\d+ > ${esc(UNDERLAY.hosts[1])}\\.${VXLAN.port}: VXLAN[^\\n]*vni ${VXLAN.vni}\\n`,
+          `${esc(UNDERLAY.hosts[0])}\\.\\d+ > ${esc(UNDERLAY.hosts[1])}\\.${VXLAN_PORT}: VXLAN[^\\n]*vni ${net.vni}\\n`,
           `[^\\n]*${esc(c1.endpoint.address)} > ${esc(c2.endpoint.address)}: ICMP echo request`,
         ].join(''),
       },
+      expect: 'reach',
+    },
+    {
+      title: `c1 -> host2's ${UNDERLAY.hosts[1]} (out by docker_gwbridge: seen as host1, ${UNDERLAY.hosts[0]})`,
+      probe: { kind: 'source', from: 'c1', server: 'host2', to: UNDERLAY.hosts[1], port: 0, source: UNDERLAY.hosts[0] },
       expect: 'reach',
     },
     { title: `host1 -> c2 (${c2.endpoint.address}): the underlay has no route to containers`, probe: { kind: 'ping', from: 'host1', to: c2.endpoint.address }, expect: 'fail' },
@@ -119,7 +174,7 @@ export const overlayLab: LabDefinition = {
   id: 'overlay',
   number: 10,
   title: TITLE,
-  summary: 'two docker hosts, a VXLAN (VNI 4096, UDP 4789) on each bridge: one 10.0.0.0/24 across both, seen by tcpdump',
+  summary: 'two docker hosts, a per-network sandbox with br0 and vxlan0 (VNI 4096, UDP 4789, MTU 1450), docker_gwbridge for egress',
   article:
     '"Docker Netowrk" and "Docker 네트워크 구성", overlay: one network across several docker daemons (hosts)',
   build,

@@ -14,6 +14,7 @@ import { dnsRecord, dnsRecordRemove, embeddedResolver, legacyResolvConf, resolve
 import { firewallerFor } from './firewall/index.js';
 import { removal, type Firewaller, type FirewallNetwork, type PortBinding } from './firewall/firewaller.js';
 import { endpointMac } from './mac.js';
+import { networkId, userBridgeName } from './user-network.js';
 import type { Profile } from './profile.js';
 
 // libnetwork by hand: the engine holds the Networks, their Endpoints and the containers'
@@ -257,9 +258,7 @@ export class Engine {
   #define(name: string, opts: NetworkCreateOptions, isDefault: boolean): Network {
     const generation = (this.#creations.get(name) ?? 0) + 1;
     this.#creations.set(name, generation);
-    // Docker's IDs are random; nslab's are derived (lab, name, how many times it was created)
-    // so plans are reproducible, and a network created again gets a new ID, hence a new bridge.
-    const id = createHash('sha256').update(`${this.spec.lab}/${name}${generation > 1 ? `/${generation}` : ''}`).digest('hex');
+    const id = networkId(this.spec.lab, name, generation);
     const taken = [...this.networks.values()].map((n) => n.ipam.subnet);
     const subnet = opts.subnet ?? nextPool([...taken, ...(this.spec.takenPools ?? [])], this.spec.hostRoutes);
     if (opts.subnet !== undefined) {
@@ -267,7 +266,7 @@ export class Engine {
       const clash = [...this.networks.values()].find((n) => n.ipam.subnet.first <= s.last && s.first <= n.ipam.subnet.last);
       if (clash) throw new NslabError('Pool overlaps with other one on this address space', { hint: `${opts.subnet} overlaps ${clash.ipam.subnet.cidr} of network ${clash.name}` });
     }
-    const bridge = validateIfName(opts.bridgeName ?? (isDefault ? DOCKER0.bridge : `br-${id.slice(0, 12)}`));
+    const bridge = validateIfName(opts.bridgeName ?? (isDefault ? DOCKER0.bridge : userBridgeName(this.spec.lab, name, generation)));
     const ipam = new Ipam(subnet, opts.gateway);
     const internal = opts.internal ?? false;
     const icc = opts.icc ?? true;

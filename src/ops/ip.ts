@@ -45,16 +45,19 @@ export interface VethSpec {
   readonly peerNs: string | undefined;
   readonly peerName: string;
   readonly peerMac?: string | undefined;
+  /** Both ends' MTU (an overlay's: the underlay's less VXLAN's 50 bytes). */
+  readonly mtu?: number | undefined;
 }
 
 /** A veth pair, the peer created directly in its namespace (as Docker does). */
 export function vethAdd(v: VethSpec): Op {
   validateIfName(v.name);
   validateIfName(v.peerName);
-  const peer = ['peer', 'name', v.peerName, ...(v.peerMac ? ['address', v.peerMac] : []), ...(v.peerNs !== v.ns && v.peerNs !== undefined ? ['netns', v.peerNs] : [])];
+  const mtu = v.mtu === undefined ? [] : ['mtu', String(v.mtu)];
+  const peer = ['peer', 'name', v.peerName, ...(v.peerMac ? ['address', v.peerMac] : []), ...mtu, ...(v.peerNs !== v.ns && v.peerNs !== undefined ? ['netns', v.peerNs] : [])];
   return {
     summary: `create veth pair ${v.name} (${where(v.ns)}) <-> ${v.peerName} (${where(v.peerNs)})`,
-    cmd: ip(v.ns, 'link', 'add', v.name, 'type', 'veth', ...peer),
+    cmd: ip(v.ns, 'link', 'add', v.name, ...mtu, 'type', 'veth', ...peer),
     undo: ip(v.ns, 'link', 'del', 'dev', v.name),
     creates: linkKey(v.ns, v.name),
     alsoCreates: [linkKey(v.peerNs, v.peerName)],

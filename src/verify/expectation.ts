@@ -3,7 +3,14 @@ export type NodeName = string;
 
 export type Probe =
   /** ICMP echo from a node to an address (or a name its resolv.conf resolves); `dev`: ping -I. */
-  | { readonly kind: 'ping'; readonly from: NodeName; readonly to: string; readonly dev?: string }
+  | {
+      readonly kind: 'ping';
+      readonly from: NodeName;
+      readonly to: string;
+      readonly dev?: string;
+      /** ICMP payload bytes (ping -s), sent with don't-fragment set (-M do): a path MTU check. */
+      readonly size?: number;
+    }
   /** A TCP connection to a server nslab starts on `server` for the duration of the probe (port 0: any free port). */
   | { readonly kind: 'tcp'; readonly from: NodeName; readonly server: NodeName; readonly to: string; readonly port: number }
   /**

@@ -11,9 +11,12 @@ export interface ProbeResult {
 
 export const PING_TIMEOUT_MS = 1000;
 
-/** One ICMP echo from inside `ns` (out of `dev` if given), waiting at most `timeoutMs` for the reply. */
-export async function ping(runner: Runner, ns: string | undefined, to: string, dev?: string, timeoutMs = PING_TIMEOUT_MS): Promise<ProbeResult> {
-  const args = ['-n', '-c', '1', '-W', String(timeoutMs / 1000), ...(dev ? ['-I', dev] : []), to];
+/**
+ * One ICMP echo from inside `ns` (out of `dev` if given), waiting at most `timeoutMs` for the
+ * reply. With `size`, that many payload bytes with don't-fragment set: it fits the path or fails.
+ */
+export async function ping(runner: Runner, ns: string | undefined, to: string, dev?: string, timeoutMs = PING_TIMEOUT_MS, size?: number): Promise<ProbeResult> {
+  const args = ['-n', '-c', '1', '-W', String(timeoutMs / 1000), ...(dev ? ['-I', dev] : []), ...(size === undefined ? [] : ['-s', String(size), '-M', 'do']), to];
   const r = await runner.run(cmd('ping', args, ns), { allowFail: true, timeoutMs: timeoutMs + 4000 });
   const p = parsePing(r.stdout, r.stderr);
   if (r.exitCode === 0 && p.received > 0) return { reached: true, rttMs: p.rttMs, detail: `${p.rttMs ?? '?'} ms` };

@@ -23,7 +23,7 @@ export const DEADLINE_MS = { reach: 1000, fail: 250 } as const;
 async function runProbe(runner: Runner, probe: Probe, ns: NodeResolver, expect: Expectation['expect']): Promise<ProbeResult> {
   switch (probe.kind) {
     case 'ping':
-      return ping(runner, ns(probe.from), probe.to, probe.dev, DEADLINE_MS[expect]);
+      return ping(runner, ns(probe.from), probe.to, probe.dev, DEADLINE_MS[expect], probe.size);
     case 'tcp':
     case 'source':
       return tcpWhoami(runner, ns(probe.from), ns(probe.server), probe.to, probe.port);
@@ -73,7 +73,7 @@ function units(expectations: readonly Expectation[], indices: readonly number[],
   for (const i of indices) {
     const p = expectations[i]!.probe;
     // A ping out of a given interface (-I) runs alone.
-    if (!group || p.kind !== 'ping' || p.dev !== undefined || expectations[i]!.expect !== 'reach') {
+    if (!group || p.kind !== 'ping' || p.dev !== undefined || p.size !== undefined || expectations[i]!.expect !== 'reach') {
       out.push([i]);
       continue;
     }

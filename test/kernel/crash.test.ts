@@ -31,7 +31,7 @@ describe.each(labs)('kill at every step: %s', (lab) => {
     before = rootSnapshot();
   });
 
-  it(`SIGKILL after each of its ${total} operations, then down or clean, leaves nothing`, async () => {
+  it(`SIGKILL after each of its ${total} operations, then down or clean, leaves nothing`, { timeout: 900_000 }, async () => {
     const ks = Array.from({ length: total }, (_, i) => i + 1);
     const failures = (
       await pool(ks, CONCURRENCY, async (k) => {
@@ -52,7 +52,7 @@ describe.each(labs)('kill at every step: %s', (lab) => {
     expect(rootSnapshot()).toEqual(before);
   });
 
-  it(`SIGINT (Ctrl-C) during \`run\` after each of its ${total} operations tears down and says so`, async () => {
+  it(`SIGINT (Ctrl-C) during \`run\` after each of its ${total} operations tears down and says so`, { timeout: 900_000 }, async () => {
     // In-process, one at a time: the signal is real (nslab sends it to its own process and
     // its handler runs), and sparing a node start per kill point keeps this test short.
     const failures: string[] = [];

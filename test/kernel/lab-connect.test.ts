@@ -18,24 +18,49 @@ describe('connect lab against the kernel', () => {
     expect(rootSnapshot()).toEqual(suite.before);
   });
 
-  it('it is the isolation rules that keep the bridges apart: without them the host forwards', async () => {
-    expect((await cli('up', 'connect', '--name', name)).code).toBe(0);
+  // What keeps the bridges apart differs by version; removing exactly that must let the host
+  // forward between them, which proves it is those rules and nothing else.
+  const ISOLATION = [
+    {
+      docker: '28',
+      what: 'the jump to DOCKER-ISOLATION-STAGE-1',
+      holds: (br: string) => [`-A DOCKER-ISOLATION-STAGE-2 -o ${br} -j DROP`],
+      remove: [['-D', 'DOCKER-FORWARD', '-j', 'DOCKER-ISOLATION-STAGE-1']],
+    },
+    {
+      docker: '29',
+      what: "the per-bridge DROPs in DOCKER and the containers' raw DROPs",
+      holds: (br: string) => [`-A DOCKER ! -i ${br} -o ${br} -j DROP`],
+      remove: (br: string) => [
+        ['-D', 'DOCKER', '!', '-i', 'docker0', '-o', 'docker0', '-j', 'DROP'],
+        ['-D', 'DOCKER', '!', '-i', br, '-o', br, '-j', 'DROP'],
+        ['-t', 'raw', '-D', 'PREROUTING', '-d', '172.17.0.2/32', '!', '-i', 'docker0', '-j', 'DROP'],
+        ['-t', 'raw', '-D', 'PREROUTING', '-d', '172.18.0.2/32', '!', '-i', br, '-j', 'DROP'],
+      ],
+    },
+  ];
+
+  it.each(ISOLATION)('Docker $docker: it is $what that keeps the bridges apart; without them the host forwards', async ({ docker, holds, remove }) => {
+    const lab = `${name}${docker}`;
+    expect((await cli('up', 'connect', '--name', lab, '--docker', docker)).code).toBe(0);
     try {
-      const host = `nslab-${name}-host`;
-      const web = execFileSync('ip', ['-j', '-n', `nslab-${name}-web`, 'addr', 'show'], { encoding: 'utf8' });
+      const host = `nslab-${lab}-host`;
+      const br = userBridgeName(lab, 'my_bridge');
+      const web = execFileSync('ip', ['-j', '-n', `nslab-${lab}-web`, 'addr', 'show'], { encoding: 'utf8' });
       expect(web).not.toContain('"eth1"');
-      expect(await verifyJson(name)).toEqual({ code: 0, failed: [] });
-      // Both chains hold the bridge's name: the isolation is really in this lab's rules.
+      expect(await verifyJson(lab)).toEqual({ code: 0, failed: [] });
+      // The rules hold the bridge's name: the isolation is really in this lab's rules.
       const rules = execFileSync('ip', ['netns', 'exec', host, 'iptables-save', '-t', 'filter'], { encoding: 'utf8' });
-      expect(rules).toContain(`-A DOCKER-ISOLATION-STAGE-2 -o ${userBridgeName(name, 'my_bridge')} -m comment --comment "nslab:${name}" -j DROP`);
-      execFileSync('ip', ['netns', 'exec', host, 'iptables', '-w', '-D', 'FORWARD', '-m', 'comment', '--comment', `nslab:${name}`, '-j', 'DOCKER-ISOLATION-STAGE-1']);
-      const broken = await verifyJson(name);
+      for (const rule of holds(br)) expect(rules).toContain(rule);
+      for (const args of typeof remove === 'function' ? remove(br) : remove) execFileSync('ip', ['netns', 'exec', host, 'iptables', '-w', ...args]);
+      const broken = await verifyJson(lab);
       expect(broken.code).toBe(1);
       expect(broken.failed).toEqual(['web -> db (172.18.0.2): other bridge, isolated', 'db -> web (172.17.0.2): other bridge, isolated']);
     } finally {
-      expect((await cli('down', name)).code).toBe(0);
+      expect((await cli('down', lab)).code).toBe(0);
+      await cli('clean', lab);
     }
-    expect(namespacesOf(name)).toEqual([]);
+    expect(namespacesOf(lab)).toEqual([]);
     expect(rootSnapshot()).toEqual(suite.before);
   });
 });

@@ -11,10 +11,10 @@ describe('incident lab against the kernel', () => {
     expect(by['[step 5] db sees hostapp (network_mode: host) as 198.51.100.2']).toMatchObject({ detail: 'server saw 198.51.100.2' });
     expect(by['[step 6] db sees web (bridge, MASQUERADE) as 198.51.100.2']).toMatchObject({ detail: 'server saw 198.51.100.2' });
     for (const who of ['hostapp (host mode)', 'web (bridge)', 'app (renamed_default)']) {
-      expect(by[`[step 7] ${who} -> db 192.168.77.10: shadowed by 192.168.64.0/20`]).toMatchObject({ reached: false });
+      expect(by[`[step 7] ${who} -> db 192.168.1.10: shadowed by 192.168.0.0/20`]).toMatchObject({ reached: false });
     }
-    expect(by['db sees app (renamed_default, 172.30.0.0/16) as 198.51.100.2']).toMatchObject({ detail: 'server saw 198.51.100.2' });
-    expect(by['db refuses any other source (the router 192.168.77.1)']).toMatchObject({ reached: false });
+    expect(by['db sees app (renamed_default, 10.20.0.0/16) as 198.51.100.2']).toMatchObject({ detail: 'server saw 198.51.100.2' });
+    expect(by['db refuses any other source (the router 192.168.1.1)']).toMatchObject({ reached: false });
     expect(rootSnapshot()).toEqual(suite.before);
   });
 });
