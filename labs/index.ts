@@ -3,6 +3,7 @@ import { connectLab } from './connect.js';
 import { dnsLab } from './dns.js';
 import { docker0Lab } from './docker0.js';
 import { egressLab } from './egress.js';
+import { hostgwLab } from './hostgw.js';
 import { incidentLab } from './incident.js';
 import { macvlanLab } from './macvlan.js';
 import { modesLab } from './modes.js';
@@ -25,5 +26,6 @@ export const LABS: readonly LabDefinition[] = [
   macvlanLab,
   overlayLab,
   incidentLab,
+  hostgwLab,
   scaleLab,
 ];

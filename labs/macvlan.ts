@@ -1,5 +1,6 @@
 import { createContainerNamespace } from '../src/docker/bridge-network.js';
 import { WAN } from '../src/docker/defaults.js';
+import { endpointMac } from '../src/docker/mac.js';
 import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
 import { nsName } from '../src/model/names.js';
 import { addrAdd, linkUp, macvlanAdd, routeAdd } from '../src/ops/ip.js';
@@ -40,7 +41,8 @@ function build(ctx: LabContext): LabModel {
         docker: [`docker run -d --network ${MACNET.name} --ip ${c.address} --name ${c.name} nginx`],
         ops: [
           ...createContainerNamespace(nsName(ctx.name, c.name)),
-          macvlanAdd(host, uplink, 'eth0', nsName(ctx.name, c.name)),
+          // Docker 27 derives a macvlan endpoint's MAC from its address too; 28 made it random.
+          macvlanAdd(host, uplink, 'eth0', nsName(ctx.name, c.name), 'bridge', endpointMac(h.profile, c.address, ctx.name, MACNET.name, c.name)),
           addrAdd(nsName(ctx.name, c.name), 'eth0', `${c.address}/${WAN.prefix}`),
           linkUp(nsName(ctx.name, c.name), 'eth0'),
           routeAdd(nsName(ctx.name, c.name), { to: 'default', via: WAN.wanAddress }),

@@ -15,13 +15,15 @@ const capture = async (...argv: string[]) => {
   return out;
 };
 
+/** Inline code; text holding a backtick needs double ones. */
+const code = (d: string) => (d.includes('`') ? `\`\` ${d} \`\`` : `\`${d}\``);
 const indent = (text: string) => text.split('\n').map((l) => `   ${l}`).join('\n');
 
 for (const lab of allLabs().filter((l) => l.number !== undefined)) {
   const model = buildLab(lab, lab.id, {}, detectEnv());
   const run = (await capture('run', lab.id)).trimEnd();
   const steps = model.steps.map((s, i) => {
-    const docker = (s.docker ?? []).map((d) => (d.includes("`") ? `   `` ${d} ``` : `   \`${d}\``)).join("\n");
+    const docker = (s.docker ?? []).map((d) => `   ${code(d)}`).join('\n');
     return `${i + 1}. **${s.title}**\n${indent(s.why.replaceAll('\n', ' '))}\n${docker}`;
   });
   const page = [

@@ -5,6 +5,7 @@ import { Ipam, parseSubnet, type Subnet } from '../model/ipam.js';
 import { nsName, validateIfName } from '../model/names.js';
 import { bridgePortHairpin, linkDel, netnsDel } from '../ops/ip.js';
 import { sysctlSet } from '../ops/sysctl.js';
+import { fileWrite } from '../ops/file.js';
 import { daemonStart, daemonStop } from '../ops/process.js';
 import type { Op } from '../ops/op.js';
 import { nextPool } from './address-pools.js';
@@ -79,6 +80,8 @@ export interface RunOptions {
   /** --network-alias: more names on the network (user-defined networks only). */
   readonly aliases?: readonly string[] | undefined;
   readonly hostname?: string | undefined;
+  /** --add-host NAME:IP or NAME:host-gateway, written to the container's /etc/hosts. */
+  readonly addHosts?: readonly { readonly name: string; readonly address: string }[] | undefined;
 }
 
 export class Engine {
@@ -129,7 +132,8 @@ export class Engine {
     this.sandboxes.set(name, sandbox);
     const ports = opts.publish ?? [];
     if (ports.length > 0) sandbox.published.push({ network: network.name, endpoint: joined.endpoint, ports });
-    return { endpoint: joined.endpoint, ops: [...createContainerNamespace(sandbox.ns), ...joined.ops, ...this.publish(network, joined.endpoint, ports)] };
+    const hosts = opts.addHosts?.length ? [this.#etcHosts(sandbox, opts.addHosts)] : [];
+    return { endpoint: joined.endpoint, ops: [...createContainerNamespace(sandbox.ns), ...joined.ops, ...hosts, ...this.publish(network, joined.endpoint, ports)] };
   }
 
   /** `docker network connect NET CTR`: a second endpoint, the next ethN; the default route stays. */
@@ -225,7 +229,8 @@ export class Engine {
     const { endpoint, ops } = attachContainer(network, { name: sandbox.container, ns: sandbox.ns }, {
       ...this.spec.tools,
       ifname,
-      defaultRoute: opts.defaultRoute,
+      // An --internal network is no way out: no default route through it.
+      defaultRoute: opts.defaultRoute && !network.internal,
       address: opts.ip,
       mac: (address) => endpointMac(profile, address, this.spec.lab, network.name, sandbox.container),
     });
@@ -245,6 +250,21 @@ export class Engine {
     // A default-bridge container gets a copy of the host's resolv.conf instead.
     const legacy = network.isDefault && sandbox.endpoints.length === 1 && this.spec.nameserver ? [legacyResolvConf(sandbox.ns, sandbox.container, this.spec.nameserver)] : [];
     return { endpoint, ops: [...ops, ...this.fw.addEndpoint(network.firewall, endpoint), ...dns, ...resolver, ...legacy] };
+  }
+
+  /**
+   * The container's /etc/hosts with --add-host's lines (`ip netns exec` mounts
+   * /etc/netns/<ns>/hosts over /etc/hosts). host-gateway is the daemon's host-gateway-ip: by
+   * default the default bridge's gateway (daemon_unix.go setHostGatewayIP).
+   */
+  #etcHosts(sandbox: Sandbox, extra: readonly { name: string; address: string }[]): Op {
+    const gateway = this.networks.get('bridge')?.ipam.gateway;
+    const lines = extra.map((h) => {
+      const address = h.address === 'host-gateway' ? gateway : h.address;
+      if (address === undefined) throw new NslabError('host-gateway has no address: there is no default bridge', { hint: 'give the address itself: --add-host NAME:IP' });
+      return `${address}\t${h.name}`;
+    });
+    return fileWrite(join('/etc/netns', sandbox.ns, 'hosts'), ['127.0.0.1\tlocalhost', ...lines], `write /etc/hosts for ${sandbox.container} (${lines.join(', ').replaceAll('\t', ' ')})`);
   }
 
   /**

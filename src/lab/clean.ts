@@ -78,9 +78,10 @@ export async function cleanAll(runner: Runner, only?: string): Promise<CleanRepo
     if (r.exitCode === 0) report.root.push(leftover.what);
     else if (!isGone(r.stderr)) report.errors.push(`${leftover.what}: ${r.stderr.trim()}`);
   }
-  // resolv.conf files of user-defined-network containers outlive their namespaces.
+  // A container's resolv.conf and hosts (--add-host) outlive its namespace.
   for (const ns of netnsConfigDirs().filter((n) => n.startsWith(prefix))) {
     await runner.run(agentCmd(undefined, 'remove-file', resolvConfPath(ns)), { allowFail: true });
+    await runner.run(agentCmd(undefined, 'remove-file', join('/etc/netns', ns, 'hosts')), { allowFail: true });
   }
   return report;
 }

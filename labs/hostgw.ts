@@ -1,0 +1,92 @@
+import { WAN } from '../src/docker/defaults.js';
+import { cmd } from '../src/exec/command.js';
+import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { instanceDir } from '../src/lab/state.js';
+import { daemonStart } from '../src/ops/process.js';
+import type { Step } from '../src/plan/plan.js';
+import type { Expectation } from '../src/verify/expectation.js';
+import { bridgeStep, dockerHost, firewallWhy, hostStep, internetStep, natOps } from './parts.js';
+
+const TITLE = 'host.docker.internal, --internal networks and enable_icc=false';
+const HOST_SERVICE = 8000;
+
+// The first chapter reaches a service on the docker host as host.docker.internal. Then two
+// network options that take reach away: --internal (no way out of the subnet) and
+// com.docker.network.bridge.enable_icc=false (containers on one bridge kept apart).
+function build(ctx: LabContext): LabModel {
+  const h = dockerHost(ctx);
+  const { engine } = h;
+  const gateway = h.net.ipam.gateway;
+  const app = engine.run('app', { addHosts: [{ name: 'host.docker.internal', address: 'host-gateway' }] });
+  const backend = engine.networkCreate('backend', { internal: true });
+  const db = engine.run('db', { network: 'backend' });
+  const worker = engine.run('worker', { network: 'backend' });
+  const locked = engine.networkCreate('locked', { icc: false });
+  const a = engine.run('a', { network: 'locked' });
+  const b = engine.run('b', { network: 'locked' });
+  for (const n of ['app', 'db', 'worker', 'a', 'b']) h.nodes[n] = { ns: engine.sandboxes.get(n)!.ns, role: 'container' };
+
+  const http = (title: string, from: string, to: string, port: number, expect: 'reach' | 'fail', body?: string): Expectation => ({ title, probe: { kind: 'http', from, to, port, body }, expect });
+  const ping = (title: string, from: string, to: string, expect: 'reach' | 'fail'): Expectation => ({ title, probe: { kind: 'ping', from, to }, expect });
+
+  const steps: Step[] = [
+    hostStep(h),
+    internetStep(h),
+    bridgeStep(h),
+    { title: "dockerd's forwarding and rules", why: firewallWhy(h, 'hostgw'), docker: ['dockerd (on start)'], ops: natOps(h), show: engine.fw.show() },
+    {
+      title: `A service on the docker host, port ${HOST_SERVICE}`,
+      why: `A web server runs on the docker host itself, listening on every address (0.0.0.0:${HOST_SERVICE}), as a host service must\nto be reached from containers: they arrive on docker0's side, at ${gateway}.`,
+      docker: [`(a process on the docker host: python3 -m http.server ${HOST_SERVICE})`],
+      ops: [daemonStart(h.host, instanceDir(ctx.name), 'host-service', ['http-server', '0.0.0.0', String(HOST_SERVICE), 'the docker host'])],
+    },
+    {
+      title: 'Start app with --add-host host.docker.internal:host-gateway',
+      why:
+        `host-gateway means the daemon's host-gateway-ip, by default the default bridge's gateway, ${gateway}: dockerd writes\n` +
+        `"${gateway} host.docker.internal" into app's /etc/hosts. (Docker Desktop adds the name by itself; Docker Engine on\n` +
+        'Linux only when asked.)',
+      docker: ['docker run -d --add-host host.docker.internal:host-gateway --name app alpine sleep infinity'],
+      ops: app.ops,
+      checks: [http(`app -> http://host.docker.internal:${HOST_SERVICE}`, 'app', 'host.docker.internal', HOST_SERVICE, 'reach', 'hello from the docker host')],
+      show: [cmd('cat', ['/etc/hosts'], app.endpoint.ns)],
+    },
+    {
+      title: 'An --internal network, backend, with db and worker',
+      why:
+        `--internal cuts the subnet (${backend.network.ipam.subnet.cidr}) off: its containers get no default route, no MASQUERADE is written, and\n` +
+        `the firewall drops whatever would enter or leave it (${h.profile.docker === '29' && h.profile.firewall === 'iptables' ? 'chain DOCKER-INTERNAL' : h.profile.firewall === 'nftables' ? 'INTERNAL NETWORK INGRESS/EGRESS rules' : 'DOCKER-ISOLATION-STAGE-1'}). Inside it, db and worker still talk.`,
+      docker: ['docker network create --internal backend', 'docker run -d --network backend --name db redis', 'docker run -d --network backend --name worker alpine'],
+      ops: [...backend.ops, ...db.ops, ...worker.ops],
+    },
+    {
+      title: 'A network with enable_icc=false, locked, with a and b',
+      why:
+        `com.docker.network.bridge.enable_icc=false: containers on the bridge may go out, not to each other. The bridge's\n` +
+        'own traffic reaches the firewall through br_netfilter (bridge-nf-call-iptables), where a DROP waits for it.',
+      docker: ['docker network create -o com.docker.network.bridge.enable_icc=false locked', 'docker run -d --network locked --name a alpine', 'docker run -d --network locked --name b alpine'],
+      ops: [...locked.ops, ...a.ops, ...b.ops],
+    },
+  ];
+
+  const expectations: Expectation[] = [
+    http(`app -> http://host.docker.internal:${HOST_SERVICE} (the host, at ${gateway})`, 'app', 'host.docker.internal', HOST_SERVICE, 'reach', `you are ${app.endpoint.address}`),
+    ping(`app -> internet server ${WAN.server}`, 'app', WAN.server, 'reach'),
+    ping(`worker -> db (${db.endpoint.address}), inside backend`, 'worker', db.endpoint.address, 'reach'),
+    ping(`db -> internet server ${WAN.server} (--internal: no way out)`, 'db', WAN.server, 'fail'),
+    ping(`app -> db (${db.endpoint.address}) (--internal: no way in)`, 'app', db.endpoint.address, 'fail'),
+    ping(`a -> b (${b.endpoint.address}) (enable_icc=false)`, 'a', b.endpoint.address, 'fail'),
+    ping(`a -> internet server ${WAN.server} (still goes out)`, 'a', WAN.server, 'reach'),
+  ];
+
+  return { id: 'hostgw', name: ctx.name, title: TITLE, nodes: h.nodes, steps, expectations };
+}
+
+export const hostgwLab: LabDefinition = {
+  id: 'hostgw',
+  number: 12,
+  title: TITLE,
+  summary: 'a container reaches a server on the docker host as host.docker.internal; --internal and enable_icc=false take reach away',
+  article: '"Docker Netowrk" (the first chapter): a container reaching a service on its host by host.docker.internal',
+  build,
+};
