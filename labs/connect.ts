@@ -13,7 +13,9 @@ function isolationWhy(docker: string): string {
         'that did not arrive by its own bridge. (Docker 28 and older used DOCKER-ISOLATION-STAGE-1/2: `nslab versions connect`.)'
     : `...and with ip_forward on it would. Docker ${docker} stops it with DOCKER-ISOLATION-STAGE-1, which sends traffic\n` +
         'that enters by one bridge and leaves by another to DOCKER-ISOLATION-STAGE-2, which drops it if it leaves by a\n' +
-        'bridge. (Docker 29 removed both chains: `nslab versions connect`.)';
+        'bridge.' +
+        (docker === '28' ? ' Docker 28 also has the per-bridge DROP and raw DROPs that 29 keeps alone.' : '') +
+        ' (Docker 29 removed both chains: `nslab versions connect`.)';
 }
 
 function build(ctx: LabContext): LabModel {

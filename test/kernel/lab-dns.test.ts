@@ -15,7 +15,10 @@ describe('dns lab against the kernel', () => {
     expect(by['db resolves web to 172.18.0.3']).toMatchObject({ reached: true, detail: 'web -> 172.18.0.3' });
     expect(by['web -> db by name (ping db)']).toMatchObject({ reached: true });
     expect(by['web resolves c1 (not on my_bridge)']).toMatchObject({ reached: false, detail: 'NXDOMAIN' });
-    expect(by['c1 resolves db (default bridge: no DNS)']).toMatchObject({ reached: false });
+    expect(by['c1 resolves db (default bridge: no embedded DNS)']).toMatchObject({ reached: false, detail: 'NXDOMAIN' });
+    // What the embedded DNS does not know, it asks the host's resolver: the internet's DNS server.
+    expect(by["web resolves server.example.net (forwarded to the host's resolver)"]).toMatchObject({ reached: true, detail: 'server.example.net -> 203.0.113.10' });
+    expect(by['web resolves db over TCP']).toMatchObject({ reached: true, detail: 'db -> 172.18.0.2' });
     expect(rootSnapshot()).toEqual(suite.before);
   });
 
