@@ -2,16 +2,9 @@
 // lab in labs/index.ts: each is brought up under a throwaway name, drawn from the kernel
 // with `nslab diagram`, and torn down. Run as root: `npm run diagrams`.
 import { mkdirSync } from 'node:fs';
-import { main } from '../src/cli/main.js';
+import { capture } from './cli-capture.js';
 import { allLabs } from '../src/lab/registry.js';
 
-const capture = async (...argv: string[]) => {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  if (code !== 0) throw new Error(`nslab ${argv.join(' ')} failed (${code}): ${err.trim()}`);
-  return out;
-};
 
 mkdirSync('docs/diagrams', { recursive: true });
 const sections: string[] = [];

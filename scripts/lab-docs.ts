@@ -3,17 +3,10 @@
 // and the verification table), so the pages say only what the code does and the kernel showed.
 // Run as root: `npm run lab-docs`. The text to change lives in labs/<lab>.ts.
 import { writeFileSync } from 'node:fs';
-import { main } from '../src/cli/main.js';
+import { capture } from './cli-capture.js';
 import { detectEnv, buildLab } from '../src/lab/lifecycle.js';
 import { allLabs } from '../src/lab/registry.js';
 
-const capture = async (...argv: string[]) => {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  if (code !== 0) throw new Error(`nslab ${argv.join(' ')} failed (${code}): ${err.trim()}`);
-  return out;
-};
 
 /** Inline code; text holding a backtick needs double ones. */
 const code = (d: string) => (d.includes('`') ? `\`\` ${d} \`\`` : `\`${d}\``);

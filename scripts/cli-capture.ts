@@ -1,0 +1,10 @@
+import { main } from '../src/cli/main.js';
+
+/** Runs nslab in-process and returns what it printed; throws, with its error, if it failed. */
+export async function capture(...argv: string[]): Promise<string> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  if (code !== 0) throw new Error(`nslab ${argv.join(' ')} failed (${code}): ${err.trim()}`);
+  return out;
+}
