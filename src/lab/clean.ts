@@ -7,6 +7,7 @@ import { resolvConfPath } from '../docker/embedded-dns.js';
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
 import { listNetns } from '../kernel/netns-list.js';
+import { orphanAgents } from '../kernel/orphan-agents.js';
 import { NS_PREFIX } from '../model/names.js';
 import { taggedLinks, taggedRules } from './leftovers.js';
 import { labsWithRootJournal, undoRootJournal } from './root-journal.js';
@@ -77,6 +78,17 @@ export async function cleanAll(runner: Runner, only?: string): Promise<CleanRepo
     // A veth whose peer's namespace was just deleted disappears on its own, a moment later.
     if (r.exitCode === 0) report.root.push(leftover.what);
     else if (!isGone(r.stderr)) report.errors.push(`${leftover.what}: ${r.stderr.trim()}`);
+  }
+  // Agent processes of a lab torn down while nslab, killed, was starting them.
+  if (!runner.dryRun) {
+    for (const pid of orphanAgents()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+        report.root.push(`stray nslab agent process ${pid} (its namespace was gone) stopped`);
+      } catch {
+        // gone meanwhile
+      }
+    }
   }
   // A container's resolv.conf and hosts (--add-host) outlive its namespace.
   for (const ns of netnsConfigDirs().filter((n) => n.startsWith(prefix))) {

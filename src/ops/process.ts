@@ -11,7 +11,7 @@ export function daemonStart(ns: string | undefined, pidDir: string, name: string
   const pidfile = join(pidDir, `${name}.pid`);
   return {
     summary: `start ${name} (${command.join(' ')}) in ${ns ?? 'the root namespace'}`,
-    cmd: agentCmd(ns, 'daemon', pidfile, ...command),
+    cmd: agentCmd(ns, 'daemon', ...(ns === undefined ? [] : ['--netns', ns]), pidfile, ...command),
     undo: agentCmd(undefined, 'stop', pidfile),
     within: ns === undefined ? [] : [netnsKey(ns)],
   };

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LABS } from '../../labs/index.js';
 import { buildLab } from '../../src/lab/lifecycle.js';
 import { instanceDir } from '../../src/lab/state.js';
+import { orphanAgents } from '../../src/kernel/orphan-agents.js';
 import { planOps } from '../../src/plan/plan.js';
 import { cli, isolateState, namespacesOf, pool, requireKernel, rootSnapshot, spawnNslab, uniqueName } from './support.js';
 
@@ -49,6 +50,8 @@ describe.each(labs)('kill at every step: %s', (lab) => {
       })
     ).filter(Boolean);
     expect(failures).toEqual([]);
+    // Nothing left running either: no agent of nslab's in a namespace that lost its name.
+    expect(orphanAgents()).toEqual([]);
     expect(rootSnapshot()).toEqual(before);
   });
 

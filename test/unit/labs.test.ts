@@ -119,8 +119,8 @@ describe('ports', () => {
     );
     expect(rules('29').some((l) => l.includes('comment'))).toBe(false);
     // docker-proxy serves localhost:8080, which the nat OUTPUT rule leaves alone.
-    expect(rules('29').some((l) => / daemon \S+docker-proxy-web-8080\.pid tcp-proxy 0\.0\.0\.0 8080 172\.17\.0\.2 80$/.test(l))).toBe(true);
-    expect(rules('29').some((l) => / daemon \S+web-http\.pid http-server 0\.0\.0\.0 80 web$/.test(l))).toBe(true);
+    expect(rules("29").some((l) => / daemon --netns nslab-u1-host \S+docker-proxy-web-8080\.pid tcp-proxy 0\.0\.0\.0 8080 172\.17\.0\.2 80$/.test(l))).toBe(true);
+    expect(rules("29").some((l) => / daemon --netns nslab-u1-web \S+web-http\.pid http-server 0\.0\.0\.0 80 web$/.test(l))).toBe(true);
   });
 
   it("and with Docker 27's: straight in FORWARD, the hairpin MASQUERADE always", () => {

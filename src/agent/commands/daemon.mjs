@@ -1,17 +1,33 @@
 // @ts-check
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const AGENT = fileURLToPath(new URL('../agent.mjs', import.meta.url));
 
+/** Is this process still in the namespace named `netns`? (It may have been deleted meanwhile.) */
+function stillIn(netns) {
+  try {
+    const named = statSync(`/run/netns/${netns}`);
+    const mine = statSync('/proc/self/ns/net');
+    return named.ino === mine.ino && named.dev === mine.dev;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Starts another agent command detached (it outlives nslab, for `nslab up`), waits until
  * it prints its ready line, writes its pid to `pidfile`, and exits 0. Exits 1 if the
- * child dies or stays silent first.
+ * child dies or stays silent first. With `--netns NAME` first, it also checks, once the
+ * child is ready, that the namespace still has that name: if nslab was killed and its lab
+ * torn down while this was starting, the namespace is gone and the child would live on in
+ * it unseen, so it is killed instead.
  */
-export function daemon(pidfile, ...command) {
+export function daemon(...args) {
+  const netns = args[0] === '--netns' ? args[1] : undefined;
+  const [pidfile, ...command] = netns === undefined ? args : args.slice(2);
   mkdirSync(dirname(pidfile), { recursive: true });
   const child = spawn(process.execPath, [AGENT, ...command], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -28,6 +44,7 @@ export function daemon(pidfile, ...command) {
     out += c;
     if (!out.includes('\n')) return;
     clearTimeout(timer);
+    if (netns !== undefined && !stillIn(netns)) fail(`namespace ${netns} was deleted while it started`);
     writeFileSync(pidfile, `${child.pid}\n`);
     console.log(`${out.split('\n')[0]} pid ${child.pid}`);
     child.removeAllListeners('exit');

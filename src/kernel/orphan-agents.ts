@@ -1,0 +1,44 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { AGENT } from '../agent/agent.js';
+
+/**
+ * nslab's own agent processes (servers, proxies, resolvers) living in a network namespace that
+ * no longer has a name: what a lab leaves running when nslab is killed while it starts one and
+ * the lab is torn down meanwhile. Found by their program (nslab's agent, nothing else) and by
+ * their namespace being neither the initial one nor any named one.
+ */
+export function orphanAgents(netnsDir = '/run/netns'): number[] {
+  const ino = (path: string): string | undefined => {
+    try {
+      const s = statSync(path);
+      return `${s.dev}:${s.ino}`;
+    } catch {
+      return undefined;
+    }
+  };
+  const named = new Set<string>();
+  try {
+    for (const n of readdirSync(netnsDir)) {
+      const i = ino(join(netnsDir, n));
+      if (i) named.add(i);
+    }
+  } catch {
+    // no named namespace at all
+  }
+  const initial = ino('/proc/1/ns/net');
+  const orphans: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let argv: string;
+    try {
+      argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!argv.split('\0').includes(AGENT)) continue;
+    const ns = ino(`/proc/${entry}/ns/net`);
+    if (ns && ns !== initial && !named.has(ns)) orphans.push(Number(entry));
+  }
+  return orphans;
+}
