@@ -60,7 +60,8 @@ export function dockerHost(ctx: LabContext, more: Pick<EngineSpec, 'takenPools' 
     profile,
     tools,
     stateDir: instanceDir(ctx.name),
-    tag: host === undefined ? ruleTag(ctx.name) : undefined,
+    // In the machine's own namespace nslab writes only a few tagged rules (natOps), no chains.
+    firewall: host === undefined ? 'none' : 'profile',
     // The uplink's subnet is a route the host has: Docker never hands out a pool overlapping it.
     hostRoutes: [parseSubnet(WAN.subnet)],
     ...more,

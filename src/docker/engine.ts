@@ -12,7 +12,7 @@ import { nextPool } from './address-pools.js';
 import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork, type Endpoint, type Tools } from './bridge-network.js';
 import { DOCKER0 } from './defaults.js';
 import { dnsRecord, dnsRecordRemove, embeddedResolver, legacyResolvConf, resolverName, type DnsLayout } from './embedded-dns.js';
-import { firewallerFor } from './firewall/index.js';
+import { firewallerFor, noFirewall } from './firewall/index.js';
 import { removal, type Firewaller, type FirewallNetwork, type PortBinding } from './firewall/firewaller.js';
 import { endpointMac } from './mac.js';
 import { networkId, userBridgeName } from './user-network.js';
@@ -34,6 +34,8 @@ export interface EngineSpec {
   readonly stateDir: string;
   /** Marks rules in a namespace that is not the lab's own. */
   readonly tag?: string | undefined;
+  /** 'none': write no firewall rules (root-namespace mode writes its own few). */
+  readonly firewall?: 'profile' | 'none' | undefined;
   /** Routes the docker host has: pools overlapping them are skipped, as Docker skips them. */
   readonly hostRoutes?: readonly Subnet[] | undefined;
   /** Pools other networks on this host already hold, which the lab does not build. */
@@ -91,7 +93,7 @@ export class Engine {
   readonly #creations = new Map<string, number>();
 
   constructor(readonly spec: EngineSpec) {
-    this.fw = firewallerFor(spec.profile, { ns: spec.hostNs, tag: spec.tag });
+    this.fw = spec.firewall === 'none' ? noFirewall : firewallerFor(spec.profile, { ns: spec.hostNs, tag: spec.tag });
   }
 
   get dns(): DnsLayout {

@@ -44,6 +44,15 @@ export async function withInterrupts<T>(notify: (line: string) => void, fn: (sig
   }
 }
 
+/**
+ * Lets a stop signal that has already arrived be handled: Node runs signal handlers from the
+ * event loop, so a Ctrl-C during the last operation is seen only after a turn of it. Called
+ * before a command decides it finished uninterrupted.
+ */
+export function signalsDelivered(): Promise<void> {
+  return new Promise((resolve) => setTimeout(() => setImmediate(resolve), 0));
+}
+
 /** Which stop signal aborted `signal`, if any. */
 export function stopSignalOf(signal: AbortSignal | undefined): StopSignal | undefined {
   return signal?.aborted ? (signal.reason as StopSignal) : undefined;

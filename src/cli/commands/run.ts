@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { InterruptedError, stopSignalOf, untilAborted } from '../../lab/interrupt.js';
+import { InterruptedError, signalsDelivered, stopSignalOf, untilAborted } from '../../lab/interrupt.js';
 import { labDown, labUp } from '../../lab/lifecycle.js';
 import type { Outcome } from '../../verify/expectation.js';
 import type { Action, GlobalArgs } from '../context.js';
@@ -39,6 +39,7 @@ export function runCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs
       } finally {
         await labDown(model.name, ctx.runner);
       }
+      await signalsDelivered();
       const sig = stopSignalOf(ctx.signal);
       if (sig) throw new InterruptedError(sig, `lab ${model.name} was built and is now torn down; verification did not finish`);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);

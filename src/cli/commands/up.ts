@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { InterruptedError, stopSignalOf } from '../../lab/interrupt.js';
+import { InterruptedError, signalsDelivered, stopSignalOf } from '../../lab/interrupt.js';
 import { labDown, labUp } from '../../lab/lifecycle.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
@@ -18,6 +18,7 @@ export function upCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs 
       }
       await labUp(model, env, options, ctx.runner, { signal: ctx.signal });
       // Ctrl-C a moment after the last op was promised a teardown: keep the promise.
+      await signalsDelivered();
       const sig = stopSignalOf(ctx.signal);
       if (sig) {
         await labDown(model.name, ctx.runner);
