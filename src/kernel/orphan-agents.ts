@@ -6,7 +6,7 @@ import { AGENT } from '../agent/agent.js';
  * nslab's own agent processes (servers, proxies, resolvers) living in a network namespace that
  * no longer has a name: what a lab leaves running when nslab is killed while it starts one and
  * the lab is torn down meanwhile. Found by their program (nslab's agent, nothing else) and by
- * their namespace being neither the initial one nor any named one.
+ * their namespace being neither nslab's own, nor the initial one, nor any named one.
  */
 export function orphanAgents(netnsDir = '/run/netns'): number[] {
   const ino = (path: string): string | undefined => {
@@ -26,7 +26,9 @@ export function orphanAgents(netnsDir = '/run/netns'): number[] {
   } catch {
     // no named namespace at all
   }
-  const initial = ino('/proc/1/ns/net');
+  // The namespace nslab runs in is nobody's orphan, and neither is the machine's initial one
+  // (they differ where nslab itself runs in a container or a namespace of its own).
+  const home = new Set([ino('/proc/self/ns/net'), ino('/proc/1/ns/net')]);
   const orphans: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
@@ -38,7 +40,7 @@ export function orphanAgents(netnsDir = '/run/netns'): number[] {
     }
     if (!argv.split('\0').includes(AGENT)) continue;
     const ns = ino(`/proc/${entry}/ns/net`);
-    if (ns && ns !== initial && !named.has(ns)) orphans.push(Number(entry));
+    if (ns && !home.has(ns) && !named.has(ns)) orphans.push(Number(entry));
   }
   return orphans;
 }
