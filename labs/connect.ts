@@ -69,6 +69,8 @@ function build(ctx: LabContext): LabModel {
         `across that bridge without any forwarding; its name is registered and it gets the embedded DNS.`,
       docker: ['docker network connect my_bridge web'],
       ops: joined.ops,
+      // web now has an address on my_bridge itself: db's address is one hop away on eth1.
+      retires: [isolated[0]!],
       checks: [
         { title: 'web -> db by name (ping db, via eth1)', probe: { kind: 'ping', from: 'web', to: 'db' }, expect: 'reach' },
         {

@@ -20,7 +20,8 @@ export interface JournalEntry {
   readonly status: 'intent' | Outcome;
 }
 
-export type Outcome = 'done' | 'failed' | 'skipped';
+/** undone: applied, then taken back by a rewind (the lab carries on without it). */
+export type Outcome = 'done' | 'failed' | 'skipped' | 'undone';
 
 /** Whether an entry's op may have changed the kernel (so teardown must undo it). */
 export function mayHaveApplied(e: JournalEntry): boolean {
@@ -36,13 +37,14 @@ export interface Journal {
   entries(): JournalEntry[];
 }
 
-type Line = { t: 'op'; e: Omit<JournalEntry, 'status'> } | { t: 'status'; seq: number; status: Outcome };
+/** A step line says that step `step` ended with the op numbered `seq`: rewind undoes what follows it. */
+type Line = { t: 'op'; e: Omit<JournalEntry, 'status'> } | { t: 'status'; seq: number; status: Outcome } | { t: 'step'; step: number; seq: number };
 
 function fold(lines: readonly Line[]): JournalEntry[] {
   const byseq = new Map<number, JournalEntry>();
   for (const line of lines) {
     if (line.t === 'op') byseq.set(line.e.seq, { ...line.e, status: 'intent' });
-    else {
+    else if (line.t === 'status') {
       const e = byseq.get(line.seq);
       if (e) byseq.set(line.seq, { ...e, status: line.status });
     }
@@ -103,6 +105,11 @@ export class FileJournal implements Journal {
     return readJournal(this.path, { missingOk: true });
   }
 
+  /** Records that step `step` is complete: everything journaled so far belongs to it or earlier. */
+  markStep(step: number): void {
+    this.#append({ t: 'step', step, seq: this.#seq });
+  }
+
   /** Lets go of the file (the journal can still be read by path). */
   close(): void {
     if (this.#fd !== undefined) closeSync(this.#fd);
@@ -118,6 +125,20 @@ export class FileJournal implements Journal {
 }
 
 export function readJournal(path: string, options: { missingOk?: boolean } = {}): JournalEntry[] {
+  return fold(readLines(path, options));
+}
+
+/**
+ * Where each completed step ends in the journal: step number -> the last op's seq. The
+ * latest mark of a step wins, so a lab rewound and built again reads right.
+ */
+export function readStepMarks(path: string): Map<number, number> {
+  const marks = new Map<number, number>();
+  for (const line of readLines(path, { missingOk: true })) if (line.t === 'step') marks.set(line.step, line.seq);
+  return marks;
+}
+
+function readLines(path: string, options: { missingOk?: boolean }): Line[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -139,5 +160,5 @@ export function readJournal(path: string, options: { missingOk?: boolean } = {})
       });
     }
   }
-  return fold(lines);
+  return lines;
 }

@@ -1,5 +1,7 @@
 import type { Argv } from 'yargs';
-import { buildLab, detectEnv } from '../lab/lifecycle.js';
+import { writeFileSync } from 'node:fs';
+import { buildLab, detectEnv, recordedModel } from '../lab/lifecycle.js';
+import { labTranscript } from '../lab/transcript.js';
 import type { LabEnv, LabModel, LabOptions } from '../lab/definition.js';
 import { requireTools } from '../kernel/tools.js';
 import { labOptions, labOptionValues, type LabOptionArgs } from './lab-options.js';
@@ -16,6 +18,31 @@ export interface LabArgs extends LabOptionArgs {
   readonly lab: string;
   readonly name?: string | undefined;
   readonly brctl?: boolean | undefined;
+  readonly record?: string | undefined;
+}
+
+export interface StepArgs {
+  readonly step?: number | undefined;
+  readonly until?: string | undefined;
+}
+
+/** Where to stop building: `--step N` or `--until <words of a step title>`. */
+export function stepOptions<T>(y: Argv<T>) {
+  return y
+    .option('step', { type: 'number', describe: 'build through step N and stop there (see `nslab lab <lab> --steps`)' })
+    .option('until', { type: 'string', describe: 'build through the step whose title has these words, e.g. --until connect' });
+}
+
+export function recordOption<T>(y: Argv<T>) {
+  return y.option('record', { type: 'string', describe: 'write every command nslab ran to FILE, as a script that rebuilds the lab' });
+}
+
+/** Writes the transcript of what the lab ran; said on stderr, so --json output stays clean. */
+export function writeRecord(ctx: Context, file: string | undefined, name: string, command: string): void {
+  if (file === undefined) return;
+  const { manifest, model } = recordedModel(name);
+  writeFileSync(file, labTranscript(model, manifest.step ?? model.steps.length, command), { mode: 0o755 });
+  ctx.io.err(`recorded to ${file}: replay it with \`sudo bash ${file}\`\n`);
 }
 
 export function labPositional<T>(y: Argv<T>) {

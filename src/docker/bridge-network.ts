@@ -1,6 +1,7 @@
 import { macFromIp, type Ipam } from '../model/ipam.js';
 import { vethName } from '../model/names.js';
-import { addrAdd, bridgeAdd, linkSetMaster, linkUp, netnsAdd, routeAdd, vethAdd } from '../ops/ip.js';
+import { addrAdd, bridgeAdd, linkSetAddress, linkSetMaster, linkUp, netnsAdd, routeAdd, vethAdd } from '../ops/ip.js';
+import { bridgeMac } from './mac.js';
 import type { Op } from '../ops/op.js';
 
 export interface BridgeNetwork {
@@ -32,10 +33,11 @@ export interface Tools {
   readonly brctl: boolean;
 }
 
-/** What dockerd does for a bridge network: the bridge, the gateway address on it, link up. */
+/** What dockerd does for a bridge network: the bridge with a MAC of its own, the gateway address on it, link up. */
 export function createBridgeNetwork(net: BridgeNetwork, tools: Tools): Op[] {
   return [
     bridgeAdd(net.hostNs, net.bridge, tools),
+    linkSetAddress(net.hostNs, net.bridge, bridgeMac(net.hostNs, net.bridge)),
     addrAdd(net.hostNs, net.bridge, net.ipam.withPrefix(net.ipam.gateway)),
     linkUp(net.hostNs, net.bridge),
   ];

@@ -9,8 +9,20 @@ import type { Profile } from './profile.js';
  * random source, so a dry-run script and the lab it describes carry the same MAC.
  */
 export function endpointMac(profile: Pick<Profile, 'endpointMac'>, address: string, ...identity: string[]): string {
-  if (profile.endpointMac === 'from-ip') return macFromIp(address);
-  const bytes = createHash('sha256').update(['mac', ...identity].join('/')).digest().subarray(0, 6);
+  return profile.endpointMac === 'from-ip' ? macFromIp(address) : randomStyleMac('mac', ...identity);
+}
+
+/**
+ * The MAC dockerd gives a bridge it creates (setupDevice: GenerateRandomMAC, in 27, 28 and
+ * 29 alike). Fixed at creation, so it does not follow the lowest port's MAC as ports come
+ * and go: a container's ARP entry for its gateway stays right after a disconnect.
+ */
+export function bridgeMac(hostNs: string | undefined, bridge: string): string {
+  return randomStyleMac('bridge', hostNs ?? '', bridge);
+}
+
+function randomStyleMac(...identity: string[]): string {
+  const bytes = createHash('sha256').update(identity.join('/')).digest().subarray(0, 6);
   bytes[0] = (bytes[0]! & 0xfe) | 0x02;
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(':');
 }

@@ -1,6 +1,7 @@
 import type { Runner } from '../exec/runner.js';
 import type { LabDefinition, LabModel } from '../lab/definition.js';
 import type { UpHooks } from '../lab/lifecycle.js';
+import { expectationsAt } from '../lab/steps.js';
 import type { Expectation, Outcome } from '../verify/expectation.js';
 import { renderOutcomes } from '../verify/report.js';
 import type { Prompter } from './prompt.js';
@@ -17,6 +18,12 @@ export interface GuideDeps {
   readonly up: (hooks: UpHooks) => Promise<void>;
   readonly verify: (expectations: readonly Expectation[]) => Promise<Outcome[]>;
   readonly picture: () => Promise<string>;
+  /** Index of the first step to guide (`--from N`: N-1); earlier ones are built without pausing. */
+  readonly from?: number | undefined;
+  /** Steps already standing before `up` is called (resuming a running lab). */
+  readonly built?: number | undefined;
+  /** What quitting removes, in the learner's words. */
+  readonly quitRemoves?: string | undefined;
 }
 
 export interface StepReport {
@@ -28,6 +35,8 @@ export interface StepReport {
 export interface GuideResult {
   /** The learner quit; whatever was built has been removed. */
   readonly quit: boolean;
+  /** The learner stopped at a step and kept the lab ([s] at a prompt). */
+  readonly stopped: boolean;
   /** Steps applied (all of them unless the learner quit). */
   readonly applied: number;
   readonly steps: readonly StepReport[];
@@ -38,7 +47,7 @@ export interface GuideResult {
 /** Thrown from the afterStep hook: labUp undoes what the journal holds and rethrows it. */
 class Quit extends Error {}
 
-const PROMPT = '\n[Enter] run this step   [q] quit and remove everything built so far > ';
+const PROMPT = '\n[Enter] run this step   [s] stop here, keep the lab   [q] quit and remove what was built > ';
 
 /**
  * Walks a learner through a lab: each step is shown before it runs (why, docker
@@ -48,40 +57,59 @@ const PROMPT = '\n[Enter] run this step   [q] quit and remove everything built s
 export async function runGuided(def: LabDefinition, model: LabModel, deps: GuideDeps): Promise<GuideResult> {
   const say = deps.out ?? (() => {});
   const total = model.steps.length;
+  const from = deps.from ?? 0;
+  const built = deps.built ?? 0;
   const steps: StepReport[] = [];
-  let applied = 0;
-  const proceed = async (i: number): Promise<boolean> => {
+  let applied = built;
+  let stopped = false;
+  const stepsPass = () => steps.every((s) => s.checks.every((o) => o.pass));
+  const proceed = async (i: number): Promise<'continue' | 'stop'> => {
     say(`\n${renderStep(model.steps[i]!, i, total)}`);
-    return deps.prompter === undefined || (await deps.prompter.ask(PROMPT)) === 'continue';
+    const answer = deps.prompter === undefined ? 'continue' : await deps.prompter.ask(PROMPT);
+    if (answer === 'quit') throw new Quit();
+    return answer;
   };
 
   say(renderIntro(def, model));
+  if (from > 0) say(`Steps 1 to ${from} ${built >= from ? 'are standing' : 'are built without pausing'}; the guide starts at step ${from + 1}.\n`);
   try {
-    if (!(await proceed(0))) return { quit: true, applied, steps, outcomes: [], pass: true };
-    await deps.up({
-      afterStep: async (step, i) => {
-        applied = i + 1;
-        say(`  ✓ applied\n`);
-        if (deps.out && step.show?.length) {
-          const shown = await Promise.all(step.show.map((c) => deps.runner.run(c, { allowFail: true })));
-          say(renderShown(shown));
-        }
-        const checks = step.checks?.length ? await deps.verify(step.checks) : [];
-        if (checks.length) say(`\n  Checks after this step:\n${renderOutcomes(checks).replace(/^(?=.)/gm, '  ')}`);
-        steps.push({ step: i + 1, title: step.title, checks });
-        if (i + 1 < total && !(await proceed(i + 1))) throw new Quit();
-      },
-    });
+    if (built >= from && (await proceed(built)) === 'stop') stopped = true;
+    else {
+      await deps.up({
+        afterStep: async (step, i) => {
+          applied = i + 1;
+          if (i >= from) {
+            say(`  ✓ applied\n`);
+            if (deps.out && step.show?.length) {
+              const shown = await Promise.all(step.show.map((c) => deps.runner.run(c, { allowFail: true })));
+              say(renderShown(shown));
+            }
+            const checks = step.checks?.length ? await deps.verify(step.checks) : [];
+            if (checks.length) say(`\n  Checks after this step:\n${renderOutcomes(checks).replace(/^(?=.)/gm, '  ')}`);
+            steps.push({ step: i + 1, title: step.title, checks });
+          }
+          if (i + 1 >= from && i + 1 < total && (await proceed(i + 1)) === 'stop') {
+            stopped = true;
+            return 'stop';
+          }
+          return undefined;
+        },
+      });
+    }
   } catch (err) {
     if (!(err instanceof Quit)) throw err;
-    say(`\nStopped after step ${applied} of ${total}; everything it built has been removed.\n`);
-    return { quit: true, applied, steps, outcomes: [], pass: steps.every((s) => s.checks.every((o) => o.pass)) };
+    say(`\nStopped after step ${applied} of ${total}; ${deps.quitRemoves ?? 'everything it built has been removed'}.\n`);
+    return { quit: true, stopped: false, applied, steps, outcomes: [], pass: stepsPass() };
   } finally {
     deps.prompter?.close();
   }
 
-  const outcomes = await deps.verify(model.expectations);
-  if (deps.out) say(`\n${await deps.picture()}\nVerification of ${model.name} (${model.title}):\n\n${renderOutcomes(outcomes)}\n${renderExplore(model)}`);
-  const pass = outcomes.every((o) => o.pass) && steps.every((s) => s.checks.every((o) => o.pass));
-  return { quit: false, applied, steps, outcomes, pass };
+  const held = expectationsAt(model, applied);
+  const outcomes = await deps.verify(held);
+  if (deps.out) {
+    const where = applied < total ? ` at step ${applied} of ${total}` : '';
+    say(`\n${await deps.picture()}\nVerification of ${model.name}${where} (${model.title}):\n\n${renderOutcomes(outcomes)}\n${renderExplore(model, applied)}`);
+  }
+  const pass = outcomes.every((o) => o.pass) && stepsPass();
+  return { quit: false, stopped, applied, steps, outcomes, pass };
 }

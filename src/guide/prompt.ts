@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { relayTerminalInterrupt } from '../lab/interrupt.js';
 
-export type Answer = 'continue' | 'quit';
+export type Answer = 'continue' | 'stop' | 'quit';
 
 /** Asks the learner whether to go on. Guided mode without one runs straight through. */
 export interface Prompter {
@@ -9,9 +9,10 @@ export interface Prompter {
   close(): void;
 }
 
-/** What a line typed at the prompt means: q (or quit) stops, anything else goes on. */
+/** What a line typed at the prompt means: q (quit) removes, s (stop) keeps the lab, anything else goes on. */
 export function parseAnswer(line: string): Answer {
-  return /^\s*q(uit)?\s*$/i.test(line) ? 'quit' : 'continue';
+  if (/^\s*q(uit)?\s*$/i.test(line)) return 'quit';
+  return /^\s*s(top)?\s*$/i.test(line) ? 'stop' : 'continue';
 }
 
 /**

@@ -35,12 +35,15 @@ export function renderShown(results: readonly CmdResult[]): string {
 }
 
 /** How to poke at the lab after the guide, in its own words. */
-export function renderExplore(model: LabModel): string {
+export function renderExplore(model: LabModel, applied = model.steps.length): string {
   const nodes = Object.keys(model.nodes);
+  const named = model.name === model.id ? '' : ` --name ${model.name}`;
   const lines = [
-    `Lab ${model.name} is still up. Explore it:`,
+    `Lab ${model.name} is still up${applied < model.steps.length ? `, at step ${applied} of ${model.steps.length}` : ''}. Explore it:`,
     ...nodes.map((n) => `  nslab exec ${model.name} ${n} -- ip addr`),
     `  nslab verify ${model.name}      # re-check the table above by packets`,
+    ...(applied < model.steps.length ? [`  nslab lab ${model.id}${named} --from ${applied + 1}   # carry on from the next step`] : []),
+    ...(applied > 1 ? [`  nslab lab ${model.name} --rewind ${applied - 1}   # go back a step`] : []),
     `  nslab down ${model.name}        # remove everything it built`,
   ];
   return `${lines.join('\n')}\n`;

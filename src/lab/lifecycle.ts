@@ -1,5 +1,6 @@
 import { applyOps } from '../apply/apply.js';
-import { FileJournal, mayHaveApplied, readJournal, type JournalEntry } from '../apply/journal.js';
+import type { Journal } from '../apply/journal.js';
+import { FileJournal, mayHaveApplied, readJournal, readStepMarks, type JournalEntry } from '../apply/journal.js';
 import { teardown } from '../apply/teardown.js';
 import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
@@ -13,7 +14,8 @@ import type { LabDefinition, LabEnv, LabModel, LabOptions } from './definition.j
 import { InterruptedError, interruptibleJournal, stopSignalOf } from './interrupt.js';
 import { findLab } from './registry.js';
 import { forgetRootJournal, mirroringRootOps } from './root-journal.js';
-import { claimInstance, journalPath, markUp, readManifest, releaseInstance, staleClaim, takeStaleClaim, type Manifest } from './state.js';
+import { claimInstance, journalPath, markBuilding, markUp, readManifest, releaseInstance, staleClaim, takeStaleClaim, type Manifest } from './state.js';
+import { modelThrough } from './steps.js';
 
 export function detectEnv(): LabEnv {
   return { brctl: findTool('brctl') !== undefined };
@@ -23,17 +25,28 @@ export function buildLab(def: LabDefinition, name: string, options: LabOptions =
   return def.build({ name: validateLabName(name), env, options });
 }
 
-/** The model of a running lab, rebuilt from its manifest exactly as it was brought up. */
-export function runningModel(name: string): { manifest: Manifest; model: LabModel } {
+/** The whole model of a recorded lab, rebuilt from its manifest exactly as it was brought up. */
+export function recordedModel(name: string): { manifest: Manifest; model: LabModel } {
   const manifest = readManifest(validateLabName(name));
   return { manifest, model: buildLab(findLab(manifest.id), manifest.name, manifest.options, manifest.env) };
 }
 
+/** A running lab as it stands: the steps applied so far, and what holds after them. */
+export function runningModel(name: string): { manifest: Manifest; model: LabModel } {
+  const { manifest, model } = recordedModel(name);
+  return { manifest, model: modelThrough(model, manifest.step) };
+}
+
 export interface UpHooks {
-  /** Called after each step is applied (guided mode pauses here; `run` runs step checks). */
-  readonly afterStep?: (step: Step, index: number) => Promise<void>;
+  /**
+   * Called after each step is applied (guided mode pauses here; `run` runs step checks).
+   * Returning 'stop' leaves the lab up at that step.
+   */
+  readonly afterStep?: (step: Step, index: number) => Promise<void | 'stop'>;
   /** Aborted by Ctrl-C (see withInterrupts): building stops and is rolled back. */
   readonly signal?: AbortSignal | undefined;
+  /** Build only this many steps (`up --step`); the lab is recorded as stopped there. */
+  readonly through?: number | undefined;
 }
 
 /**
@@ -83,12 +96,9 @@ export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, r
   }
   const file = new FileJournal(journalPath(model.name));
   const journal = interruptibleJournal(mirroringRootOps(file, model.name), hooks.signal);
+  let reached = 0;
   try {
-    for (const [i, step] of model.steps.entries()) {
-      await applyOps(step.ops, runner, journal);
-      await hooks.afterStep?.(step, i);
-    }
-    if (hooks.signal?.aborted) throw new Error('stopped after the last step');
+    reached = await applySteps(model, 0, hooks.through ?? model.steps.length, runner, file, journal, hooks);
   } catch (err) {
     const applied = journal.entries().filter(mayHaveApplied).length;
     try {
@@ -107,7 +117,94 @@ export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, r
   } finally {
     file.close();
   }
-  markUp(model.name);
+  markUp(model.name, reached < model.steps.length ? reached : undefined);
+}
+
+/** Applies steps from+1..to, marking each in the journal; returns the last step applied. */
+async function applySteps(model: LabModel, from: number, to: number, runner: Runner, file: FileJournal, journal: Journal, hooks: UpHooks): Promise<number> {
+  for (let i = from; i < to; i++) {
+    const step = model.steps[i]!;
+    await applyOps(step.ops, runner, journal);
+    file.markStep(i + 1);
+    if ((await hooks.afterStep?.(step, i)) === 'stop') return i + 1;
+  }
+  if (hooks.signal?.aborted) throw new Error('stopped after the last step');
+  return to;
+}
+
+/** The step a running lab stands at, and the journal marks that say where each step ended. */
+function standing(name: string): { manifest: Manifest; model: LabModel; at: number; marks: Map<number, number> } {
+  const { manifest, model } = recordedModel(name);
+  if (manifest.state === 'building') throw new NslabError(`lab ${name} is being built by nslab process ${manifest.pid}`, { hint: 'wait for it to finish' });
+  return { manifest, model, at: manifest.step ?? model.steps.length, marks: readStepMarks(journalPath(name)) };
+}
+
+/**
+ * Builds a running lab on from the step it stands at through step `to`. If an op fails or
+ * a stop signal arrives, the steps this call applied are undone and the lab is left where
+ * it stood.
+ */
+export async function labAdvance(name: string, to: number, runner: Runner, hooks: Omit<UpHooks, 'through'> = {}): Promise<number> {
+  const { model, at } = standing(name);
+  if (to <= at) return at;
+  markBuilding(name);
+  const file = new FileJournal(journalPath(name));
+  const journal = interruptibleJournal(mirroringRootOps(file, name), hooks.signal);
+  let reached = at;
+  try {
+    reached = await applySteps(model, at, to, runner, file, journal, hooks);
+  } catch (err) {
+    file.close();
+    try {
+      await undoAfter(name, at, runner);
+    } catch (rollbackErr) {
+      throw new NslabError(`${(err as Error).message}; rolling back to step ${at} also failed: ${(rollbackErr as Error).message}`, { hint: `run \`nslab clean ${name}\``, cause: err });
+    }
+    markUp(name, at < model.steps.length ? at : undefined);
+    const sig = stopSignalOf(hooks.signal);
+    if (sig) throw new InterruptedError(sig, `lab ${name} was being built on from step ${at}; what was added is undone and it stands at step ${at} again`);
+    throw err;
+  } finally {
+    file.close();
+  }
+  markUp(name, reached < model.steps.length ? reached : undefined);
+  return reached;
+}
+
+/**
+ * Takes a running lab back to how it stood after step `to`: every op journaled after that
+ * step is undone, newest first, and nothing else. The ops stay in the journal, marked undone.
+ */
+export async function labRewind(name: string, to: number, runner: Runner): Promise<{ from: number; to: number; undone: number }> {
+  const { model, at, marks } = standing(name);
+  const total = model.steps.length;
+  if (!Number.isInteger(to) || to < 1 || to > total) {
+    throw new NslabError(`--rewind ${String(to)} is not a step of lab ${name} (it has steps 1 to ${total})`, { hint: `see \`nslab lab ${model.id} --steps\`` });
+  }
+  if (to > at) {
+    throw new NslabError(`lab ${name} stands at step ${at}: it cannot rewind forward to step ${to}`, { hint: `build on with \`nslab lab ${model.id} --name ${name} --from ${at + 1}\`` });
+  }
+  if (!marks.has(to)) {
+    throw new NslabError(`the journal of lab ${name} does not say where step ${to} ended (it was built by an older nslab)`, { hint: `rebuild it: \`nslab down ${name}\`, then \`nslab up ${model.id} --step ${to}\`` });
+  }
+  markBuilding(name);
+  const undone = await undoAfter(name, to, runner);
+  markUp(name, to < total ? to : undefined);
+  return { from: at, to, undone };
+}
+
+/** Undoes the journal's ops after step `step`'s mark and marks them undone. */
+async function undoAfter(name: string, step: number, runner: Runner): Promise<number> {
+  const after = readStepMarks(journalPath(name)).get(step) ?? 0;
+  const later = readJournal(journalPath(name)).filter((e) => e.seq > after && mayHaveApplied(e));
+  await teardown(later, runner);
+  const file = new FileJournal(journalPath(name));
+  try {
+    for (const e of later) file.mark(e.seq, 'undone');
+  } finally {
+    file.close();
+  }
+  return later.length;
 }
 
 /** Undoes exactly what the journal says was applied, then forgets the lab. */

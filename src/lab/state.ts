@@ -30,6 +30,8 @@ export interface Manifest {
   readonly pid: number;
   /** Absent in records written before states existed: those labs were up. */
   readonly state?: 'building' | 'up' | undefined;
+  /** Steps applied, when the lab was stopped part-way (`up --step`, a rewind); absent: all. */
+  readonly step?: number | undefined;
 }
 
 const manifestPath = (name: string): string => join(instanceDir(name), 'manifest.json');
@@ -74,9 +76,18 @@ function readManifestIfAny(name: string): Manifest | undefined {
   }
 }
 
-/** Records that the lab finished building: from now on its lock no longer depends on a pid. */
-export function markUp(name: string): void {
-  writeManifest({ ...readManifest(name), state: 'up' });
+/** A running lab is being built further by this process (a crash now is a stale claim). */
+export function markBuilding(name: string): void {
+  writeManifest({ ...readManifest(name), state: 'building', pid: process.pid });
+}
+
+/**
+ * Records that the lab finished building (through `step` of its steps, or all of them):
+ * from now on its lock no longer depends on a pid.
+ */
+export function markUp(name: string, step?: number): void {
+  const { step: _previous, ...rest } = readManifest(name);
+  writeManifest({ ...rest, state: 'up', ...(step === undefined ? {} : { step }) });
 }
 
 function pidAlive(pid: number): boolean {
@@ -162,4 +173,9 @@ export function listInstanceDirs(): { name: string; dir: string }[] {
   } catch {
     return [];
   }
+}
+
+/** A record of the lab exists (up, part-way, or being built). */
+export function instanceExists(name: string): boolean {
+  return existsSync(manifestPath(name));
 }

@@ -28,6 +28,15 @@ export function linkUp(ns: string | undefined, dev: string): Op {
   };
 }
 
+/** A fixed hardware address (the address a deletion of the link takes with it). */
+export function linkSetAddress(ns: string | undefined, dev: string, mac: string): Op {
+  return {
+    summary: `set ${dev}'s MAC to ${mac} in ${where(ns)}`,
+    cmd: ip(ns, 'link', 'set', 'dev', dev, 'address', mac),
+    within: [linkKey(ns, dev), ...inNs(ns)],
+  };
+}
+
 export function bridgeAdd(ns: string | undefined, name: string, options: { brctl: boolean }): Op {
   validateIfName(name);
   return {

@@ -15,6 +15,11 @@ export interface Step {
    * the lab's `expectations` are what holds at the end.
    */
   readonly checks?: readonly Expectation[] | undefined;
+  /**
+   * Checks of earlier steps this one makes untrue, other than by a check of the same probe
+   * (which replaces the earlier one by itself). Stopping after this step drops them.
+   */
+  readonly retires?: readonly Expectation[] | undefined;
   /** Read-only commands whose output guided mode prints after the step: what a learner would type to look. */
   readonly show?: readonly Cmd[] | undefined;
 }

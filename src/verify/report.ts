@@ -23,6 +23,8 @@ export function renderOutcomes(outcomes: readonly Outcome[]): string {
       o.detail,
     ];
   });
+  // A lab stopped before its first checked step: say so rather than print an empty table.
+  if (outcomes.length === 0) return 'No expectations hold at this point: no step so far declares a check.\n';
   const passed = outcomes.filter((o) => o.pass).length;
   const verdict = passed === outcomes.length ? 'all expectations met' : `${outcomes.length - passed} NOT met`;
   const note = shown.length === outcomes.length ? '' : `(${outcomes.length} expectations: only those not met are listed, at most ${FULL_TABLE_MAX})\n`;

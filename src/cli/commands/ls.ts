@@ -17,8 +17,8 @@ export function lsCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs>
       const running = listInstanceNames().map((name) => {
         try {
           const m = readManifest(name);
-          const state = staleClaim(name) ? 'crashed while building (`nslab down` undoes it)' : (m.state ?? 'up');
-          return { name, lab: m.id, since: m.createdAt, state };
+          const state = staleClaim(name) ? 'crashed while building (`nslab down` undoes it)' : `${m.state ?? 'up'}${m.step === undefined ? '' : ` at step ${m.step}`}`;
+          return { name, lab: m.id, since: m.createdAt, state, ...(m.step === undefined ? {} : { step: m.step }) };
         } catch (err) {
           // A directory without a manifest: a server's pid file from a lab's dry-run script run by hand.
           const missing = err instanceof NslabError && err.message.endsWith('is not up');

@@ -1,22 +1,27 @@
 import type { Argv, CommandModule } from 'yargs';
 import { InterruptedError, signalsDelivered, stopSignalOf } from '../../lab/interrupt.js';
 import { labDown, labUp } from '../../lab/lifecycle.js';
+import { chooseStep } from '../../lab/steps.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
-import { labPositional, printDryRun, resolveLab, type LabArgs } from '../shared.js';
+import { labPositional, printDryRun, recordOption, resolveLab, stepOptions, writeRecord, type LabArgs, type StepArgs } from '../shared.js';
 
-export function upCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs & LabArgs> {
+type Args = GlobalArgs & LabArgs & StepArgs;
+
+export function upCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
     command: 'up <lab>',
-    describe: 'Build a lab and leave it running',
-    builder: (y: Argv<GlobalArgs>) => labPositional(y) as Argv<GlobalArgs & LabArgs>,
-    handler: action<GlobalArgs & LabArgs>({ kernel: true, interruptible: true }, async (ctx, args) => {
+    describe: 'Build a lab (all of it, or through --step N / --until <title>) and leave it running',
+    builder: (y: Argv<GlobalArgs>) => recordOption(stepOptions(labPositional(y))) as unknown as Argv<Args>,
+    handler: action<Args>({ kernel: true, interruptible: true }, async (ctx, args) => {
       const { model, env, options } = resolveLab(args);
+      const total = model.steps.length;
+      const through = args.step === undefined && args.until === undefined ? total : chooseStep(model, args);
       if (ctx.dryRun) {
-        printDryRun(ctx, model, `nslab up ${args.lab}`);
+        printDryRun(ctx, { ...model, steps: model.steps.slice(0, through) }, `nslab up ${args.lab}${through < total ? ` --step ${through}` : ''}`);
         return 0;
       }
-      await labUp(model, env, options, ctx.runner, { signal: ctx.signal });
+      await labUp(model, env, options, ctx.runner, { signal: ctx.signal, through });
       // Ctrl-C a moment after the last op was promised a teardown: keep the promise.
       await signalsDelivered();
       const sig = stopSignalOf(ctx.signal);
@@ -24,13 +29,19 @@ export function upCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs 
         await labDown(model.name, ctx.runner);
         throw new InterruptedError(sig, `lab ${model.name} was built and is now torn down`);
       }
+      writeRecord(ctx, args.record, model.name, `nslab up ${args.lab}${args.name ? ` --name ${model.name}` : ''}${through < total ? ` --step ${through}` : ''} --record ${args.record}`);
       const nodes = Object.fromEntries(Object.entries(model.nodes).map(([k, v]) => [k, v.ns ?? null]));
-      if (ctx.json) printJson(ctx.io, { lab: model.id, name: model.name, nodes });
+      if (ctx.json) printJson(ctx.io, { lab: model.id, name: model.name, step: through, steps: total, nodes });
       else {
         const first = Object.keys(model.nodes).find((n) => model.nodes[n]!.role === 'container') ?? 'host';
+        const stopped = through < total ? ` at step ${through} of ${total} (${model.steps[through - 1]!.title})` : '';
+        const next =
+          through < total
+            ? `  nslab lab ${model.id}${model.name === model.id ? '' : ` --name ${model.name}`} --from ${through + 1}   # go on, step by step\n`
+            : '';
         ctx.io.out(
-          `lab ${model.name} is up: ${Object.entries(nodes).map(([k, v]) => `${k}=${v}`).join(' ')}\n` +
-            `  nslab exec ${model.name} ${first} -- ip addr\n  nslab verify ${model.name}\n  nslab down ${model.name}\n`,
+          `lab ${model.name} is up${stopped}: ${Object.entries(nodes).map(([k, v]) => `${k}=${v}`).join(' ')}\n` +
+            `  nslab exec ${model.name} ${first} -- ip addr\n  nslab verify ${model.name}\n${next}  nslab down ${model.name}\n`,
         );
       }
       return 0;

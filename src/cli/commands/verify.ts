@@ -1,11 +1,20 @@
 import type { Argv, CommandModule } from 'yargs';
+import { NslabError } from '../../errors.js';
 import { runningModel } from '../../lab/lifecycle.js';
+import { chooseStep, modelThrough } from '../../lab/steps.js';
 import { modelBuiltOutside } from '../../lab/outside.js';
-import type { Action, GlobalArgs } from '../context.js';
+import type { LabModel } from '../../lab/definition.js';
+import type { Action, Context, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 import { outcomeExit, printOutcomes, verifyModel } from '../shared.js';
 
-type Args = GlobalArgs & { name: string; lab?: string | undefined };
+type Args = GlobalArgs & { name: string; lab?: string | undefined; step?: number | undefined };
+
+/** A lab built by a script: all of it, or (a transcript recorded part-way) through --step. */
+async function outside(name: string, lab: string, step: number | undefined, ctx: Context): Promise<LabModel> {
+  const whole = await modelBuiltOutside(name, lab, ctx.runner);
+  return step === undefined ? whole : modelThrough(whole, chooseStep(whole, { step }));
+}
 
 export function verifyCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
@@ -14,9 +23,11 @@ export function verifyCommand(action: Action): CommandModule<GlobalArgs, Args> {
     builder: (y: Argv<GlobalArgs>) =>
       y
         .positional('name', { type: 'string', demandOption: true, describe: 'lab instance name' })
-        .option('lab', { type: 'string', describe: 'lab id, for a lab built outside nslab (its --dry-run script); remove it with `nslab clean <name>`' }) as Argv<Args>,
+        .option('lab', { type: 'string', describe: 'lab id, for a lab built outside nslab (its --dry-run script); remove it with `nslab clean <name>`' })
+        .option('step', { type: 'number', describe: 'with --lab: the lab was built through step N only (a recorded transcript says which)' }) as Argv<Args>,
     handler: action<Args>({ kernel: true }, async (ctx, args) => {
-      const model = args.lab === undefined ? runningModel(args.name).model : await modelBuiltOutside(args.name, args.lab, ctx.runner);
+      if (args.step !== undefined && args.lab === undefined) throw new NslabError('--step goes with --lab', { hint: 'a lab nslab brought up knows its own step: `nslab verify <name>`' });
+      const model = args.lab === undefined ? runningModel(args.name).model : await outside(args.name, args.lab, args.step, ctx);
       const outcomes = await verifyModel(ctx, model);
       if (ctx.json) printJson(ctx.io, { lab: model.id, name: model.name, pass: outcomeExit(outcomes) === 0, outcomes });
       else printOutcomes(ctx, model, outcomes);
