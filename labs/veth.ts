@@ -56,7 +56,10 @@ function build(ctx: LabContext): LabModel {
         why: `A pair works only when both ends are up. With ${BLUE.dev} down, red's ${RED.dev} loses its carrier\n(\`ip link\` says NO-CARRIER) and the ping fails: the cable is unplugged at one end.`,
         docker: ['(what a stopped container\'s eth0 looks like from the host)'],
         ops: [linkDown(blue, BLUE.dev)],
-        checks: [ping(`red -> blue (${BLUE.address}) with blue's end down`, 'red', BLUE.address, 'fail')],
+        checks: [
+          ping(`red -> blue (${BLUE.address}) with blue's end down`, 'red', BLUE.address, 'fail'),
+          ping(`blue -> red (${RED.address}) out of its own end, down`, 'blue', RED.address, 'fail'),
+        ],
         show: look,
       },
       {
@@ -64,7 +67,7 @@ function build(ctx: LabContext): LabModel {
         why: 'Plugged in again: carrier returns on both ends and packets flow.',
         docker: [],
         ops: [linkUp(blue, BLUE.dev)],
-        checks: [ping(`red -> blue (${BLUE.address})`, 'red', BLUE.address)],
+        checks: [ping(`red -> blue (${BLUE.address})`, 'red', BLUE.address), ping(`blue -> red (${RED.address})`, 'blue', RED.address)],
       },
     ],
     expectations: [

@@ -1,5 +1,5 @@
 import { batchKey } from '../exec/batch.js';
-import type { Op } from '../ops/op.js';
+import { parseObjectKey, type Op } from '../ops/op.js';
 
 /**
  * Groups ops into as few processes as is safe. Ops that share a batch key (same tool, same
@@ -29,11 +29,6 @@ interface Access {
   readonly write: boolean;
 }
 
-function parseKey(key: string): { ns: string; dev?: string } | undefined {
-  if (key.startsWith('netns:')) return { ns: key.slice('netns:'.length) };
-  const m = /^link:([^/]*)\/(.+)$/.exec(key);
-  return m ? { ns: m[1]!, dev: m[2]! } : undefined;
-}
 
 // `lo` exists from the moment its namespace does; any other link must be made in the plan
 // for its ops to count as touching that link alone.
@@ -43,7 +38,7 @@ function accesses(op: Op, made: ReadonlySet<string>): Access[] {
   let homeLink = false;
   const created = [op.creates, ...(op.alsoCreates ?? [])].filter((k): k is string => k !== undefined);
   for (const key of [...created, ...op.within]) {
-    const k = parseKey(key);
+    const k = parseObjectKey(key);
     if (!k) continue;
     if (k.dev === undefined) {
       out.push({ ns: k.ns, obj: '*', write: created.includes(key) });

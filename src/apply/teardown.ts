@@ -3,7 +3,7 @@ import { batchKey } from '../exec/batch.js';
 import type { Cmd } from '../exec/command.js';
 import type { CmdResult, Runner } from '../exec/runner.js';
 import { pidsInNamespaces } from '../kernel/netns-fs.js';
-import type { UndoGuard } from '../ops/op.js';
+import { parseObjectKey, type UndoGuard } from '../ops/op.js';
 import { mayHaveApplied, type JournalEntry } from './journal.js';
 
 // Messages that mean the object is already gone: undo treats them as success.
@@ -40,7 +40,10 @@ export function undoCommands(entries: readonly JournalEntry[]): UndoStep[] {
 
 /** Namespaces the journal created: their processes must die before the namespace can. */
 export function createdNamespaces(entries: readonly JournalEntry[]): string[] {
-  return entries.filter((e) => mayHaveApplied(e) && e.creates?.startsWith('netns:')).map((e) => e.creates!.slice('netns:'.length));
+  return entries.flatMap((e) => {
+    const made = mayHaveApplied(e) && e.creates ? parseObjectKey(e.creates) : undefined;
+    return made && made.dev === undefined ? [made.ns] : [];
+  });
 }
 
 /**

@@ -11,7 +11,7 @@ import { renderShell } from '../plan/render-shell.js';
 import { renderTopology } from '../view/diagram-text.js';
 import type { Expectation, Outcome } from '../verify/expectation.js';
 import { renderOutcomes } from '../verify/report.js';
-import { verify } from '../verify/verify.js';
+import { verifyLab } from '../verify/verify-lab.js';
 import type { Context } from './context.js';
 
 export interface LabArgs extends LabOptionArgs {
@@ -76,13 +76,8 @@ export function printDryRun(ctx: Context, model: LabModel, command: string): voi
   else ctx.io.out(script);
 }
 
-export async function verifyModel(ctx: Context, model: LabModel, expectations: readonly Expectation[] = model.expectations): Promise<Outcome[]> {
-  const resolve = (node: string) => {
-    const n = model.nodes[node];
-    if (!n) throw new Error(`lab ${model.id} has no node ${node}`);
-    return n.ns;
-  };
-  return verify(ctx.runner, expectations, resolve, { namespaces: Object.values(model.nodes).map((n) => n.ns) });
+export function verifyModel(ctx: Context, model: LabModel, expectations: readonly Expectation[] = model.expectations): Promise<Outcome[]> {
+  return verifyLab(ctx.runner, model, expectations);
 }
 
 export function printOutcomes(ctx: Context, model: LabModel, outcomes: readonly Outcome[]): void {

@@ -38,3 +38,29 @@ export async function waitForLinks(runner: Runner, namespaces: readonly (string 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * Waits until links are gone. A veth whose other end was in a deleted namespace goes when
+ * the kernel's namespace clean-up gets to it, a moment after `ip netns del` returns: a
+ * rewind that deleted containers waits for their host ends before it says it is done.
+ * Returns the links still there at the deadline.
+ */
+export async function waitForLinksGone(runner: Runner, links: readonly { ns: string | undefined; dev: string }[], timeoutMs = 10_000): Promise<string[]> {
+  const deadline = performance.now() + timeoutMs;
+  const byNs = new Map<string | undefined, Set<string>>();
+  for (const l of links) byNs.set(l.ns, (byNs.get(l.ns) ?? new Set()).add(l.dev));
+  for (;;) {
+    const left = (
+      await Promise.all(
+        [...byNs].map(async ([ns, devs]) => {
+          const r = await runner.run(cmd('ip', ['-j', 'link', 'show'], ns), { allowFail: true });
+          if (r.exitCode !== 0) return [];
+          const names = new Set((JSON.parse(r.stdout || '[]') as { ifname: string }[]).map((l) => l.ifname));
+          return [...devs].filter((d) => names.has(d)).map((d) => `${ns ?? 'root'}/${d}`);
+        }),
+      )
+    ).flat();
+    if (left.length === 0 || performance.now() >= deadline) return left;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

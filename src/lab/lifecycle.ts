@@ -1,7 +1,9 @@
 import { applyOps } from '../apply/apply.js';
 import type { Journal } from '../apply/journal.js';
 import { FileJournal, mayHaveApplied, readJournal, readStepMarks, type JournalEntry } from '../apply/journal.js';
-import { teardown } from '../apply/teardown.js';
+import { createdNamespaces, teardown } from '../apply/teardown.js';
+import { waitForLinksGone } from '../kernel/settle.js';
+import { parseObjectKey } from '../ops/op.js';
 import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import { linkKindsOf, requireLinkKinds } from '../kernel/link-kinds.js';
@@ -198,6 +200,14 @@ async function undoAfter(name: string, step: number, runner: Runner): Promise<nu
   const after = readStepMarks(journalPath(name)).get(step) ?? 0;
   const later = readJournal(journalPath(name)).filter((e) => e.seq > after && mayHaveApplied(e));
   await teardown(later, runner);
+  // Links made after the step in namespaces that stay: wait for the kernel to finish removing them.
+  const gone = new Set(createdNamespaces(later));
+  const links = later.flatMap((e) => {
+    const k = e.creates ? parseObjectKey(e.creates) : undefined;
+    return k?.dev !== undefined && !gone.has(k.ns) ? [{ ns: k.ns === '' ? undefined : k.ns, dev: k.dev }] : [];
+  });
+  const left = await waitForLinksGone(runner, links);
+  if (left.length) throw new NslabError(`rewinding lab ${name}: ${left.join(', ')} still exist 10 s after their undo`, { hint: `run \`nslab down ${name}\`` });
   const file = new FileJournal(journalPath(name));
   try {
     for (const e of later) file.mark(e.seq, 'undone');

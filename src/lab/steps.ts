@@ -47,11 +47,37 @@ function containsRun(haystack: readonly string[], needle: readonly string[]): bo
   return false;
 }
 
-const sameProbe = (a: Expectation, b: Expectation): boolean => JSON.stringify(a.probe) === JSON.stringify(b.probe);
+/**
+ * What a check is about, apart from what it expects: the path or the state it looks at.
+ * A TCP connection and the source address seen over it are one subject; so are
+ * `sysctl ip_forward` expected to say 0 and expected to say 1.
+ */
+function subject(e: Expectation): string {
+  const p = e.probe;
+  switch (p.kind) {
+    case 'ping':
+      return `ping ${p.from} ${p.to} ${p.dev ?? ''} ${p.size ?? ''}`;
+    case 'tcp':
+    case 'source':
+      return `conn ${p.from} ${p.to} ${p.port}`;
+    case 'http':
+      return `http ${p.from} ${p.to} ${p.port}`;
+    case 'output':
+      return `output ${p.node} ${p.argv.join(' ')}`;
+    case 'veth-peer':
+      return `veth ${p.node} ${p.dev}`;
+    case 'dns':
+      return `dns ${p.from} ${p.name} ${p.resolver ?? ''} ${p.transport ?? ''}`;
+    case 'capture':
+      return `capture ${p.on} ${p.iface} ${p.from} ${p.to}`;
+  }
+}
+
+const sameProbe = (a: Expectation, b: Expectation): boolean => subject(a) === subject(b);
 
 /**
  * What holds after `through` steps. At the end that is the lab's expectations. Part-way it
- * is the checks of the steps so far: a later check of the same probe replaces an earlier
+ * is the checks of the steps so far: a later check of the same subject replaces an earlier
  * one (red -> blue fails before the cable, reaches after), and a step lists in `retires`
  * the earlier checks it makes untrue in another way (connect lets web reach db's address).
  */

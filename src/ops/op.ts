@@ -11,6 +11,13 @@ export type ObjectKey = string;
 export const netnsKey = (ns: string): ObjectKey => `netns:${ns}`;
 export const linkKey = (ns: string | undefined, dev: string): ObjectKey => `link:${ns ?? ''}/${dev}`;
 
+/** The object a key names: a namespace (no dev), or a link in a namespace ("" for nslab's own). */
+export function parseObjectKey(key: ObjectKey): { ns: string; dev?: string } | undefined {
+  if (key.startsWith('netns:')) return { ns: key.slice('netns:'.length) };
+  const m = /^link:([^/]*)\/(.+)$/.exec(key);
+  return m ? { ns: m[1]!, dev: m[2]! } : undefined;
+}
+
 /**
  * A check run just before an undo that would remove more than nslab added (a whole
  * iptables table): the undo is skipped when the check's output matches `keepIf`. Plain data,

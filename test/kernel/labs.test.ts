@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -38,10 +38,11 @@ describe('every lab against the kernel', () => {
     for (const n of names) await cli('clean', n);
   });
 
-  it.each(IDS)('lab %s --yes --json: every step check and final expectation passes; down leaves nothing', async (id) => {
+  it.each(IDS)('lab %s --yes --json --record: every check passes; down leaves nothing; the transcript replays with bash and verifies', async (id) => {
     const name = fresh(id);
-    const r = await cli('lab', id, '--yes', '--json', '--name', name);
-    expect(r.err).toBe('');
+    const transcript = join(mkdtempSync(join(tmpdir(), 'nslab-record-')), `${id}.sh`);
+    const r = await cli('lab', id, '--yes', '--json', '--name', name, '--record', transcript);
+    expect(r.err).toBe(`recorded to ${transcript}: replay it with \`sudo bash ${transcript}\`\n`);
     const result = JSON.parse(r.out) as { pass: boolean; quit: boolean; applied: number; steps: { checks: Outcome[] }[]; outcomes: Outcome[] };
     expect(failed([...result.steps.flatMap((s) => s.checks), ...result.outcomes])).toEqual([]);
     expect(result).toMatchObject({ pass: true, quit: false });
@@ -54,6 +55,22 @@ describe('every lab against the kernel', () => {
     expect(v.code).toBe(0);
 
     expect((await cli('down', name)).code).toBe(0);
+    expect(namespacesOf(name)).toEqual([]);
+    expect(rootSnapshot()).toEqual(before);
+
+    // What nslab ran, replayed by bash alone on a machine without the lab, verifies the same.
+    const script = readFileSync(transcript, 'utf8');
+    expect(script).toContain(`# --- Step 1: `);
+    expect(script).toContain(`# Check it: nslab verify ${name} --lab ${id}\n`);
+    try {
+      execFileSync('bash', [transcript], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LANG: 'C' } });
+      const replayed = await cli('verify', name, '--lab', id, '--json');
+      expect(replayed.err).toBe('');
+      expect(failed((JSON.parse(replayed.out) as { outcomes: Outcome[] }).outcomes)).toEqual([]);
+      expect(replayed.code).toBe(0);
+    } finally {
+      expect((await cli('clean', name)).code).toBe(0);
+    }
     expect(namespacesOf(name)).toEqual([]);
     expect(rootSnapshot()).toEqual(before);
   });

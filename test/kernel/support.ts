@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,4 +96,94 @@ export async function pool<T, R>(items: readonly T[], limit: number, work: (item
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+const nsRun = (ns: string, ...argv: string[]) => sh('ip', 'netns', 'exec', ns, ...argv);
+
+/**
+ * Everything a lab built, namespace by namespace, as text two builds can be compared by:
+ * links (kind, master, flags, MTU, and the MACs nslab chose), IPv4 addresses and routes of
+ * every table, iptables rules without counters, nslab's own nftables tables, permanent
+ * neighbours, static fdb entries, the forwarding sysctls, the processes inside and the
+ * /etc/netns files.
+ *
+ * Left out is what the kernel decides on its own, from history rather than from commands:
+ * ifindexes; the MACs of veth ends nslab does not name; IPv6 (link-local addresses and the
+ * multicast route a link gets once it has had carrier); the 127.0.0.1 the kernel gives lo
+ * the first time it comes up, which stays after lo goes down; and an iptables table with no
+ * rule and ACCEPT policies, which iptables-nft keeps once a rule was added and which
+ * filters nothing.
+ */
+export function labState(lab: string): Record<string, string> {
+  const state: Record<string, string> = {};
+  for (const ns of namespacesOf(lab)) {
+    const raw = JSON.parse(sh('ip', '-n', ns, '-j', '-d', 'link', 'show')) as { ifname: string; flags: string[]; master?: string; mtu: number; address?: string; linkinfo?: { info_kind?: string } }[];
+    const loDown = !raw.find((l) => l.ifname === 'lo')?.flags.includes('UP');
+    const links = raw
+      .map((l) => {
+        const kind = l.linkinfo?.info_kind ?? '';
+        const mac = kind !== 'veth' ? (l.address ?? '') : '';
+        return `${l.ifname} ${kind} ${l.master ?? ''} ${[...l.flags].sort().join(',')} ${l.mtu} ${mac}`;
+      })
+      .sort();
+    const lo = (l: string) => loDown && /\blo\b/.test(l) && /127\.0\.0\.1|127\.0\.0\.0\/8|127\.255\.255\.255/.test(l);
+    const addrs = sh('ip', '-n', ns, '-4', '-o', 'addr', 'show').split('\n').filter((l) => l && !lo(l)).map((l) => l.replace(/^\d+:\s+/, '').replace(/\s+valid_lft.*$/, '').replace(/\\/g, ''));
+    const routes = sh('ip', '-n', ns, '-4', 'route', 'show', 'table', 'all').split('\n').filter((l) => l && !lo(l));
+    const iptables = withoutIdleTables(nsRun(ns, 'iptables-save').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/, '')));
+    const nft = ownNftTables(nsRun(ns, 'nft', 'list', 'ruleset')).map((l) => l.replace(/counter packets \d+ bytes \d+/, 'counter'));
+    const neigh = sh('ip', '-n', ns, 'neigh', 'show', 'nud', 'permanent').split('\n').filter(Boolean);
+    const fdb = nsRun(ns, 'bridge', 'fdb', 'show').split('\n').filter((l) => / dst /.test(l));
+    const sysctls = ['net.ipv4.ip_forward', 'net.ipv4.conf.all.route_localnet', 'net.ipv4.conf.all.rp_filter'].map((k) => `${k}=${nsRun(ns, 'sysctl', '-n', k).trim()}`);
+    const pids = sh('ip', 'netns', 'pids', ns).split('\n').filter(Boolean);
+    const procs = pids
+      .map((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ').trim();
+        } catch {
+          return '';
+        }
+      })
+      .filter(Boolean)
+      .sort();
+    const etc = existsSync(`/etc/netns/${ns}`) ? readdirSync(`/etc/netns/${ns}`).sort().map((f) => `${f}:\n${readFileSync(`/etc/netns/${ns}/${f}`, 'utf8')}`) : [];
+    state[ns] = [links, addrs.sort(), routes.sort(), iptables, nft, neigh.sort(), fdb.sort(), sysctls, procs, etc].map((part) => part.join('\n')).join('\n--\n');
+  }
+  return state;
+}
+
+/** iptables-save without the tables that hold no rule and accept everything. */
+function withoutIdleTables(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  let table: string[] = [];
+  for (const l of lines) {
+    table.push(l);
+    if (l !== 'COMMIT') continue;
+    const idle = table.every((t) => t.startsWith('*') || t === 'COMMIT' || /^:\S+ ACCEPT/.test(t));
+    if (!idle) out.push(...table);
+    table = [];
+  }
+  return [...out, ...table];
+}
+
+/** The nft tables nslab writes itself (Docker 29's, the embedded DNS's), not iptables-nft's. */
+function ownNftTables(ruleset: string): string[] {
+  const blocks = ruleset.split(/\n(?=table )/);
+  return blocks.filter((b) => /^table \S+ (docker|nslab)/.test(b.trim())).flatMap((b) => b.split('\n'));
+}
+
+/**
+ * labState once the kernel has caught up: carrier follows a new or removed link a moment
+ * later (a link reads LOWER_UP and NO-CARRIER at once until linkwatch runs), so it is read
+ * until two reads 150 ms apart agree and no link is caught half-way.
+ */
+export async function settledLabState(lab: string, timeoutMs = 5000): Promise<Record<string, string>> {
+  const deadline = performance.now() + timeoutMs;
+  let last = labState(lab);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 150));
+    const now = labState(lab);
+    const halfway = Object.values(now).some((s) => /LOWER_UP\S*NO-CARRIER|NO-CARRIER\S*LOWER_UP/.test(s));
+    if ((JSON.stringify(now) === JSON.stringify(last) && !halfway) || performance.now() > deadline) return now;
+    last = now;
+  }
 }
