@@ -20,6 +20,7 @@ const broken = uniqueName('bj'); // a running lab whose journal gets corrupted
 const mangled = uniqueName('bm'); // a running lab whose manifest gets corrupted
 const fresh = uniqueName('bf'); // a name never brought up
 const squatted = uniqueName('bs'); // its c2 namespace is made by hand, not by nslab
+const partway = uniqueName('bp'); // a running lab stopped at step 3
 let state = '';
 
 type Result = { code: number; err: string };
@@ -171,6 +172,16 @@ const CASES: Case[] = [
   },
   { title: 'corrupt journal', run: () => cli('down', broken), error: /^nslab: journal \S+ is corrupt at line 2: cannot tell what lab \S+ applied/, hint: new RegExp(`nslab clean ${broken}`) },
   { title: 'corrupt lab record', run: () => cli('verify', mangled), error: new RegExp(`^nslab: the record of lab ${mangled} is unreadable`), hint: new RegExp(`nslab clean ${mangled}`) },
+  { title: 'a step number the lab does not have', run: () => cli('up', 'docker0', '--name', fresh, '--step', '99'), error: /^nslab: --step 99 is not a step of lab docker0 \(it has steps 1 to 7\)/, hint: /the steps: 1 Create the docker host; 2 / },
+  { title: 'step zero', run: () => cli('up', 'docker0', '--name', fresh, '--step', '0'), error: /^nslab: --step 0 is not a step of lab docker0/, hint: /the steps: 1 / },
+  { title: 'a title no step has', run: () => cli('up', 'docker0', '--name', fresh, '--until', 'frobnicate'), error: /^nslab: no step of lab docker0 has "frobnicate" in its title/, hint: /the steps: 1 / },
+  { title: 'part of a word is not a word: --until connec', run: () => cli('up', 'connect', '--name', fresh, '--until', 'connec'), error: /^nslab: no step of lab connect has "connec" in its title/, hint: /6 Connect web to my_bridge/ },
+  { title: 'a title several steps have', run: () => cli('up', 'connect', '--name', fresh, '--until', 'web'), error: /^nslab: "web" matches 3 steps of lab connect: 4, 6, 7/, hint: /use --step N, or more words of one title/ },
+  { title: '--step and --until together', run: () => cli('up', 'docker0', '--name', fresh, '--step', '2', '--until', 'c1'), error: /^nslab: give --step or --until, not both/, hint: /the steps of docker0/ },
+  { title: '--from past the last step', run: () => cli('lab', 'docker0', '--name', fresh, '--from', '8', '--yes'), error: /^nslab: --from 8 is not a step of lab docker0/, hint: /the steps: 1 / },
+  { title: 'rewind a lab that is not up', run: () => cli('lab', fresh, '--rewind', '2'), error: new RegExp(`^nslab: lab ${fresh} is not up: there is nothing to rewind`), hint: /nslab up <lab> --step N/ },
+  { title: 'rewind to a step after the current one', run: () => cli('lab', partway, '--rewind', '5'), error: new RegExp(`^nslab: lab ${partway} stands at step 3: it cannot rewind forward to step 5`), hint: new RegExp(`--name ${partway} --from 4`) },
+  { title: 'rewind to a step the lab does not have', run: () => cli('lab', up, '--rewind', '12'), error: new RegExp(`^nslab: --rewind 12 is not a step of lab ${up} \\(it has steps 1 to 7\\)`), hint: /nslab lab docker0 --steps/ },
   { title: 'host port out of range', run: nsUp('--publish', '70000:80'), error: /^nslab: host port "70000" is out of range/, hint: /1 to 65535/ },
   { title: 'container port zero', run: nsUp('--publish', '8080:0'), error: /^nslab: container port "0" is out of range/, hint: /1 to 65535/ },
   { title: 'port mapping that is not one', run: nsUp('--publish', '80:80:80'), error: /^nslab: invalid port mapping "80:80:80"/, hint: /hostPort:containerPort/ },
@@ -189,7 +200,7 @@ function snapshot(): Record<string, unknown> {
     }
   };
   walk(state);
-  const ours = [up, broken, mangled, fresh, squatted].flatMap((n) => namespacesOf(n));
+  const ours = [up, broken, mangled, fresh, squatted, partway].flatMap((n) => namespacesOf(n));
   return { root: rootSnapshot(), namespaces: ours, files };
 }
 
@@ -198,6 +209,7 @@ describe('bad input: one line with a hint, non-zero exit, nothing changed', () =
     requireKernel();
     state = isolateState();
     for (const name of [up, broken, mangled]) expect((await cli('up', 'docker0', '--name', name, '--containers', '2')).code).toBe(0);
+    expect((await cli('up', 'docker0', '--name', partway, '--step', '3')).code).toBe(0);
     // A crash mid-write leaves a torn last line, which is tolerated; garbage before the end is not.
     const lines = readFileSync(journalPath(broken), 'utf8').split('\n');
     writeFileSync(journalPath(broken), [lines[0], '{"t":"op","e":{garbage', ...lines.slice(1)].join('\n'));
@@ -206,7 +218,7 @@ describe('bad input: one line with a hint, non-zero exit, nothing changed', () =
   });
 
   afterAll(async () => {
-    for (const name of [up, broken, mangled, fresh, squatted]) await cli('clean', name);
+    for (const name of [up, broken, mangled, fresh, squatted, partway]) await cli('clean', name);
   });
 
   it(`has at least thirty cases (${CASES.length})`, () => {
