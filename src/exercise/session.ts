@@ -4,7 +4,7 @@ import { cleanAll } from '../lab/clean.js';
 import type { LabEnv, LabModel } from '../lab/definition.js';
 import { labUp } from '../lab/lifecycle.js';
 import { table } from '../verify/report.js';
-import { MISTAKES } from './mistakes.js';
+import { hintLadder } from './hints.js';
 import type { Exercise, Finding } from './types.js';
 
 /** Prepares what the exercise gives the learner, journaled like a lab so reset can undo it. */
@@ -34,12 +34,24 @@ export async function resetExercise(name: string, runner: Runner): Promise<{ rem
   return { removed: before.filter((n) => !after.has(n)), errors: report.errors };
 }
 
-export function renderFindings(findings: readonly Finding[]): string {
+/** Hints a learner may see for each finding: the revealed ones (or all of them), and how many are held back. */
+export function visibleHints(findings: readonly Finding[], revealed: Readonly<Record<string, number>> | 'all'): { finding: Finding; hints: string[]; held: number }[] {
+  return findings
+    .filter((f) => !f.pass)
+    .map((f) => {
+      const ladder = hintLadder(f);
+      const count = revealed === 'all' ? ladder.length : Math.min(ladder.length, revealed[f.requirement] ?? 0);
+      return { finding: f, hints: ladder.slice(0, count), held: ladder.length - count };
+    });
+}
+
+export function renderFindings(findings: readonly Finding[], revealed: Readonly<Record<string, number>> | 'all', hintCommand: string): string {
   const rows = findings.map((f) => [f.pass ? 'PASS' : 'FAIL', f.requirement, f.detail]);
   const failed = findings.filter((f) => !f.pass);
-  const hints = failed
-    .filter((f) => f.hint)
-    .map((f) => `  - ${f.mistake ? `[${MISTAKES[f.mistake]}] ` : ''}${f.requirement}:\n      ${f.hint}`);
+  const visible = visibleHints(findings, revealed);
+  const shown = visible.filter((v) => v.hints.length > 0).map((v) => `  - ${v.finding.requirement}:\n${v.hints.map((h) => `      ${h}`).join('\n')}`);
+  const held = visible.reduce((n, v) => n + v.held, 0);
   const verdict = failed.length === 0 ? `all ${findings.length} requirements met` : `${failed.length} of ${findings.length} requirements not met`;
-  return `${table(['', 'requirement', 'detail'], rows)}\n\n${verdict}\n${hints.length ? `\nHints:\n${hints.join('\n')}\n` : ''}`;
+  const more = held > 0 ? `\n${held} hint${held === 1 ? '' : 's'} not shown yet: \`${hintCommand}\` reveals the next one.\n` : '';
+  return `${table(['', 'requirement', 'detail'], rows)}\n\n${verdict}\n${shown.length ? `\nHints:\n${shown.join('\n')}\n` : ''}${more}`;
 }

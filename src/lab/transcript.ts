@@ -10,9 +10,9 @@ const comment = (text: string): string[] => text.split('\n').map((l) => (l ? `# 
  * journal holds as done, in the order they ran, under the text of the step they belong
  * to. Rewound ops are left out, so `bash FILE` on a clean machine rebuilds this state.
  */
-export function labTranscript(model: LabModel, at: number, command: string): string {
+export function labTranscript(model: LabModel, at: number, command: string, footer?: readonly string[]): string {
   const path = journalPath(model.name);
-  const entries = readJournal(path).filter((e) => e.status === 'done');
+  const entries = readJournal(path, { missingOk: true }).filter((e) => e.status === 'done');
   const marks = readStepMarks(path);
   const lines = ['#!/usr/bin/env bash', ...comment(`${model.title}\nRecorded by \`${command}\`: every command nslab ran, as a root shell script.`), 'set -euo pipefail', ''];
   let previous = 0;
@@ -27,6 +27,6 @@ export function labTranscript(model: LabModel, at: number, command: string): str
     previous = Math.max(previous, end);
   }
   const partial = model.steps.length > at ? ` --step ${at}` : '';
-  lines.push(`# Check it: nslab verify ${model.name} --lab ${model.id}${partial}`, `# Remove it: nslab clean ${model.name}`);
+  lines.push(...(footer ?? [`# Check it: nslab verify ${model.name} --lab ${model.id}${partial}`, `# Remove it: nslab clean ${model.name}`]));
   return `${lines.join('\n')}\n`;
 }

@@ -14,14 +14,18 @@ interface Finding {
   pass: boolean;
   detail: string;
   mistake?: string;
+  /** The hints shown for it (with --all-hints, every one, the fixing command last). */
+  hints: string[];
+  hintsLeft: number;
   hint?: string;
 }
 
+/** `exercise check --json --all-hints`: each finding's `hint` is its last hint, the command. */
 export async function check(id: string, name: string): Promise<{ code: number; pass: boolean; findings: Finding[] }> {
-  const r = await cli('exercise', 'check', id, '--name', name, '--json');
+  const r = await cli('exercise', 'check', id, '--name', name, '--json', '--all-hints');
   expect(r.err).toBe('');
   const out = JSON.parse(r.out) as { pass: boolean; findings: Finding[] };
-  return { code: r.code, ...out };
+  return { code: r.code, pass: out.pass, findings: out.findings.map((f) => ({ ...f, hint: f.hints.at(-1) })) };
 }
 
 /** The check fails, names `mistake`, and its hint contains `hint` (the fixing command). */

@@ -71,9 +71,10 @@ export function rootSnapshot(): Record<string, string> {
 }
 
 /** Spawns the real CLI (a separate process, as a user would), with the tests' state dir. */
-export function spawnNslab(argv: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
+export function spawnNslab(argv: readonly string[], env: Record<string, string> = {}, input?: string): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(BIN, [...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(BIN, [...argv], { env: { ...process.env, ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== undefined) child.stdin!.end(input);
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,25 +1,41 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { NslabError } from '../../errors.js';
 import { defaultInstance, EXERCISES, findExercise } from '../../exercise/catalog.js';
-import { checkExercise, exerciseModel, renderFindings, resetExercise, startExercise } from '../../exercise/session.js';
-import { printDryRun } from '../shared.js';
+import { forgetHints, revealedHints, revealNext } from '../../exercise/hints.js';
+import { checkExercise, exerciseModel, renderFindings, resetExercise, startExercise, visibleHints } from '../../exercise/session.js';
+import { exerciseShell, exerciseTranscript, recordingFile, startRecording } from '../../exercise/transcript.js';
+import type { Exercise } from '../../exercise/types.js';
 import { detectEnv } from '../../lab/lifecycle.js';
 import { validateLabName } from '../../model/names.js';
 import { table } from '../../verify/report.js';
-import type { Action, GlobalArgs } from '../context.js';
+import type { Action, Context, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
+import { printDryRun } from '../shared.js';
 
-type Args = GlobalArgs & { action: 'list' | 'start' | 'check' | 'reset'; id?: string; name?: string };
+const ACTIONS = ['list', 'start', 'check', 'hint', 'shell', 'reset'] as const;
+type Args = GlobalArgs & { action: (typeof ACTIONS)[number]; id?: string; name?: string; record?: string; allHints: boolean };
+
+/** Rewrites the transcript, when this exercise is being recorded. */
+function writeTranscript(ctx: Context, ex: Exercise, name: string): void {
+  const file = recordingFile(name);
+  if (file === undefined) return;
+  writeFileSync(file, exerciseTranscript(ex, name, detectEnv()), { mode: 0o755 });
+  ctx.io.err(`recorded to ${file}: replay it with \`sudo bash ${file}\`\n`);
+}
 
 export function exerciseCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
     command: 'exercise <action> [id]',
-    describe: 'Build it yourself, nslab checks: list | start <id> | check <id> | reset <id>',
+    describe: 'Build it yourself, nslab checks: list | start <id> | shell <id> | check <id> | hint <id> | reset <id>',
     builder: (y: Argv<GlobalArgs>) =>
       y
-        .positional('action', { choices: ['list', 'start', 'check', 'reset'] as const, demandOption: true })
+        .positional('action', { choices: ACTIONS, demandOption: true })
         .positional('id', { type: 'string', describe: 'exercise number or slug (see `nslab exercise list`)' })
-        .option('name', { type: 'string', describe: 'instance name: namespaces are nslab-<name>-<node> (default ex<id>)' }) as Argv<Args>,
+        .option('name', { type: 'string', describe: 'instance name: namespaces are nslab-<name>-<node> (default ex<id>)' })
+        .option('record', { type: 'string', describe: 'start, shell: keep a transcript in FILE, a script of what was prepared and what you typed' })
+        .option('all-hints', { type: 'boolean', default: false, describe: 'check: show every hint at once, not only those `hint` revealed' }) as unknown as Argv<Args>,
     handler: action<Args>({ kernel: true }, async (ctx, args) => {
       if (args.action === 'list') {
         const rows = EXERCISES.map((e) => ({ id: e.id, slug: e.slug, title: e.title, namespaces: `nslab-${defaultInstance(e)}-*` }));
@@ -30,6 +46,8 @@ export function exerciseCommand(action: Action): CommandModule<GlobalArgs, Args>
       if (args.id === undefined) throw new NslabError(`exercise ${args.action} needs an exercise id`, { hint: 'e.g. `nslab exercise start 1`; see `nslab exercise list`' });
       const ex = findExercise(args.id);
       const name = validateLabName(args.name ?? defaultInstance(ex));
+      const named = args.name ? ` --name ${name}` : '';
+      if (args.record !== undefined && args.action !== 'start' && args.action !== 'shell') throw new NslabError(`--record goes with exercise start or shell, not ${args.action}`, { hint: `\`nslab exercise start ${ex.id} --record FILE\`` });
       switch (args.action) {
         case 'start': {
           if (ctx.dryRun) {
@@ -37,24 +55,63 @@ export function exerciseCommand(action: Action): CommandModule<GlobalArgs, Args>
             return 0;
           }
           await startExercise(ex, name, detectEnv(), ctx.runner);
+          if (args.record !== undefined) {
+            startRecording(name, resolve(args.record));
+            writeTranscript(ctx, ex, name);
+          }
           if (ctx.json) printJson(ctx.io, { id: ex.id, name, task: ex.task(name) });
-          else ctx.io.out(`Exercise ${ex.id}: ${ex.title}\n\n${ex.task(name)}\n\nCheck your work with \`nslab exercise check ${ex.id}${args.name ? ` --name ${name}` : ''}\`; start over with \`nslab exercise reset ${ex.id}\`.\n`);
+          else
+            ctx.io.out(
+              `Exercise ${ex.id}: ${ex.title}\n\n${ex.task(name)}\n\n` +
+                `Work in \`nslab exercise shell ${ex.id}${named}\` (your commands are kept${args.record ? ` in ${args.record}` : ''}), or any root shell.\n` +
+                `Check your work with \`nslab exercise check ${ex.id}${named}\`; a hint at a time with \`nslab exercise hint ${ex.id}${named}\`; start over with \`nslab exercise reset ${ex.id}${named}\`.\n`,
+            );
           return 0;
+        }
+        case 'shell': {
+          if (ctx.dryRun) throw new NslabError('exercise shell opens a shell and cannot run in dry-run mode');
+          if (args.record !== undefined) startRecording(name, resolve(args.record));
+          ctx.io.err(`Exercise ${ex.id}: ${ex.title}. Your commands are recorded; \`exit\` (or Ctrl-D) ends the shell.\n`);
+          const code = await ctx.runner.attach(exerciseShell(ex, name));
+          writeTranscript(ctx, ex, name);
+          return code;
         }
         case 'check': {
           if (ctx.dryRun) throw new NslabError('exercise check sends real packets and cannot run in dry-run mode');
           const findings = await checkExercise(ex, name, ctx.runner);
           const pass = findings.every((f) => f.pass);
-          if (ctx.json) printJson(ctx.io, { id: ex.id, name, pass, findings });
-          else ctx.io.out(`Exercise ${ex.id}: ${ex.title}\n\n${renderFindings(findings)}`);
+          const revealed = args.allHints ? 'all' : revealedHints(name);
+          if (ctx.json) {
+            const visible = visibleHints(findings, revealed);
+            const shown = findings.map(({ hint: _hint, ...f }) => {
+              const v = visible.find((x) => x.finding.requirement === f.requirement);
+              return { ...f, hints: v?.hints ?? [], hintsLeft: v?.held ?? 0 };
+            });
+            printJson(ctx.io, { id: ex.id, name, pass, findings: shown });
+          } else ctx.io.out(`Exercise ${ex.id}: ${ex.title}\n\n${renderFindings(findings, revealed, `nslab exercise hint ${ex.id}${named}`)}`);
           return pass ? 0 : 1;
+        }
+        case 'hint': {
+          if (ctx.dryRun) throw new NslabError('exercise hint checks your work by packets and cannot run in dry-run mode');
+          const findings = await checkExercise(ex, name, ctx.runner);
+          const next = revealNext(name, findings);
+          if (ctx.json) printJson(ctx.io, { id: ex.id, name, pass: next === undefined, ...(next ?? {}) });
+          else if (next === undefined) ctx.io.out(`Every requirement of exercise ${ex.id} is met: no hint needed.\n`);
+          else {
+            const n = next.shown.length;
+            const left = next.left === 0 ? 'that is every hint for it' : `${next.left} more for it`;
+            const elsewhere = next.elsewhere > 0 ? `; ${next.elsewhere} for the other unmet requirements` : '';
+            ctx.io.out(`Hint ${n} for "${next.requirement}":\n  ${next.shown[n - 1]}\n\n(${left}${elsewhere}: \`nslab exercise hint ${ex.id}${named}\` again)\n`);
+          }
+          return 0;
         }
         case 'reset': {
           // What it removes is whatever exists, which a dry run cannot see.
           if (ctx.dryRun) throw new NslabError('exercise reset removes what exists and cannot run in dry-run mode', { hint: `see \`ip netns list | grep nslab-${name}-\`` });
           const report = await resetExercise(name, ctx.runner);
+          forgetHints(name);
           if (ctx.json) printJson(ctx.io, report);
-          else ctx.io.out(`removed: ${report.removed.join(', ') || 'nothing (no namespace was left)'}\n`);
+          else ctx.io.out(`removed: ${report.removed.join(', ') || 'nothing (no namespace was left)'}; hints and history forgotten\n`);
           return report.errors.length === 0 ? 0 : 1;
         }
       }

@@ -20,7 +20,20 @@ describe('exercise checker on a captured hand-built state (exercise 5)', () => {
     const world = connectWorld((node, file, text) => (node === 'c1' && file === 'addr.json' ? setDown(text, 'eth1') : text));
     const findings = await connectExercise.check({ runner: runner(), name: 'zqc', world });
     expect(findings.find((f) => f.mistake === 'end-down')?.hint).toBe('ip -n nslab-zqc-c1 link set dev eth1 up');
-    expect(renderFindings(findings)).toContain('[a veth end left down]');
+    // Until a hint is asked for, check names no fix, only how many hints there are.
+    const none = renderFindings(findings, {}, 'nslab exercise hint 5');
+    expect(none).not.toContain('[a veth end left down]');
+    expect(none).not.toContain('link set dev eth1 up');
+    expect(none).toMatch(/\n2 hints not shown yet: `nslab exercise hint 5` reveals the next one\.\n$/);
+    // One revealed: where to look, not yet what to type.
+    const requirement = findings.find((f) => f.mistake === 'end-down')!.requirement;
+    const one = renderFindings(findings, { [requirement]: 1 }, 'nslab exercise hint 5');
+    expect(one).toContain('[a veth end left down] The cable is there, but one of its ends is down');
+    expect(one).not.toContain('link set dev eth1 up');
+    expect(one).toContain('1 hint not shown yet');
+    const all = renderFindings(findings, 'all', 'nslab exercise hint 5');
+    expect(all).toContain('ip -n nslab-zqc-c1 link set dev eth1 up');
+    expect(all).not.toContain('not shown yet');
   });
 
   it('a missing namespace stops the check at the first requirement', async () => {
