@@ -77,8 +77,8 @@ export function spawnNslab(argv: readonly string[], env: Record<string, string> 
     if (input !== undefined) child.stdin!.end(input);
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.on('close', (code, signal) => resolve({ code, signal, out, err }));
   });
 }

@@ -71,7 +71,7 @@ describe('veth', () => {
     );
     const all = lines(build('veth').steps);
     expect(all.lastIndexOf('ip -n nslab-u1-blue link set dev veth1 up')).toBeGreaterThan(all.indexOf('ip -n nslab-u1-blue link set dev veth1 down'));
-    expect(fails(stepNamed('veth', "Take blue's end down").checks)).toHaveLength(1);
+    expect(fails(stepNamed('veth', "Take blue's end down").checks)).toHaveLength(2);
     expect(build('veth').expectations[0]!.probe).toEqual({ kind: 'veth-peer', node: 'red', dev: 'veth0', peerNode: 'blue', peerDev: 'veth1' });
   });
 });
