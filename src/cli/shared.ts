@@ -80,8 +80,10 @@ export function verifyModel(ctx: Context, model: LabModel, expectations: readonl
   return verifyLab(ctx.runner, model, expectations);
 }
 
-export function printOutcomes(ctx: Context, model: LabModel, outcomes: readonly Outcome[]): void {
-  if (!ctx.json) ctx.io.out(`\nVerification of ${model.name} (${model.title}):\n\n${renderOutcomes(outcomes)}`);
+/** `step`: the lab stands part-way, at that step; what is checked is what holds there. */
+export function printOutcomes(ctx: Context, model: LabModel, outcomes: readonly Outcome[], step?: number): void {
+  const at = step === undefined ? '' : ` at step ${step}`;
+  if (!ctx.json) ctx.io.out(`\nVerification of ${model.name}${at} (${model.title}):\n\n${renderOutcomes(outcomes)}`);
 }
 
 export async function topologyPicture(ctx: Context, model: LabModel): Promise<string> {

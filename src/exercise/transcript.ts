@@ -62,7 +62,8 @@ export function exerciseTranscript(ex: Exercise, name: string, env: LabEnv): str
     `# --- What you typed in \`nslab exercise shell ${ex.id}${named}\` ---`,
     '# As typed, mistakes too: a command that failed then fails here again, and the script goes on.',
     'set +e',
-    ...(typed.length ? typed : ['# (nothing yet)']),
+    // nslab's own commands only read and ping (check, hint): kept as comments, in their place.
+    ...(typed.length ? typed.map((l) => (/^\s*(sudo\s+)?nslab\s/.test(l) ? `# ${l.trim()}` : l)) : ['# (nothing yet)']),
     '',
     `# Check it: nslab exercise check ${ex.id}${named}`,
     `# Start over: nslab exercise reset ${ex.id}${named}`,

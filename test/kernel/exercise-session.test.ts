@@ -10,7 +10,7 @@ import { expectPass, type Commands } from './exercise-support.js';
 // A learner's session: hints asked for one at a time, commands typed in `exercise shell`,
 // and the transcript that session leaves, replayed with bash.
 
-const typed = (commands: Commands) => `${commands.map((c) => c.map(shellQuote).join(' ')).join('\n')}\nexit\n`;
+const typed = (commands: Commands) => `${commands.map((c) => c.map(shellQuote).join(' ')).join('\n')}\nnslab exercise check 1 --json\nexit\n`;
 
 describe('an exercise session: one hint at a time, a recorded shell, a transcript that replays', () => {
   let state = '';
@@ -104,6 +104,7 @@ describe('an exercise session: one hint at a time, a recorded shell, a transcrip
     const script = readFileSync(file, 'utf8');
     for (const c of build(name)) expect(script).toContain(`${c.map(shellQuote).join(' ')}\n`);
     expect(script).not.toMatch(/^exit$/m);
+    expect(script).toContain('\n# nslab exercise check 1 --json\n');
 
     await reset(id);
     execFileSync('bash', [file], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -27,10 +27,12 @@ export function verifyCommand(action: Action): CommandModule<GlobalArgs, Args> {
         .option('step', { type: 'number', describe: 'with --lab: the lab was built through step N only (a recorded transcript says which)' }) as Argv<Args>,
     handler: action<Args>({ kernel: true }, async (ctx, args) => {
       if (args.step !== undefined && args.lab === undefined) throw new NslabError('--step goes with --lab', { hint: 'a lab nslab brought up knows its own step: `nslab verify <name>`' });
-      const model = args.lab === undefined ? runningModel(args.name).model : await outside(args.name, args.lab, args.step, ctx);
+      const running = args.lab === undefined ? runningModel(args.name) : undefined;
+      const model = running?.model ?? (await outside(args.name, args.lab!, args.step, ctx));
+      const step = running?.manifest.step ?? args.step;
       const outcomes = await verifyModel(ctx, model);
-      if (ctx.json) printJson(ctx.io, { lab: model.id, name: model.name, pass: outcomeExit(outcomes) === 0, outcomes });
-      else printOutcomes(ctx, model, outcomes);
+      if (ctx.json) printJson(ctx.io, { lab: model.id, name: model.name, ...(step === undefined ? {} : { step }), pass: outcomeExit(outcomes) === 0, outcomes });
+      else printOutcomes(ctx, model, outcomes, step);
       return outcomeExit(outcomes);
     }),
   };
