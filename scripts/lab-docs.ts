@@ -29,6 +29,7 @@ for (const lab of allLabs().filter((l) => l.number !== undefined)) {
     `![${lab.id}](../diagrams/${lab.id}.svg)`,
     '',
     `\`nslab lab ${lab.id}\` walks through these steps; \`nslab up ${lab.id} --dry-run\` prints every command they run.`,
+    `\`nslab up ${lab.id} --step N\` stops after step N, \`nslab lab ${lab.id} --from N\` guides from it, \`nslab lab ${lab.id} --rewind N\` goes back to it.`,
     '',
     '## Steps (Docker 29, iptables)',
     '',
