@@ -10,10 +10,12 @@ import { tcpClient } from './commands/tcp-client.mjs';
 import { tcpProxy } from './commands/tcp-proxy.mjs';
 import { nftDeleteRule } from './commands/nft.mjs';
 import { whoamiServer } from './commands/whoami.mjs';
+import { standin } from './commands/standin.mjs';
 
 /** @type {Record<string, (...args: string[]) => void>} */
 const COMMANDS = {
   'whoami-server': whoamiServer,
+  standin,
   'tcp-client': tcpClient,
   'tcp-proxy': tcpProxy,
   'nft-delete-rule': nftDeleteRule,

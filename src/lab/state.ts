@@ -179,3 +179,12 @@ export function listInstanceDirs(): { name: string; dir: string }[] {
 export function instanceExists(name: string): boolean {
   return existsSync(manifestPath(name));
 }
+
+/**
+ * Replaces a running lab's options, standing at `step` of the model they build: how the
+ * docker sandbox records a new command before building it (`step` is where it stood).
+ */
+export function rewriteRecord(name: string, options: LabOptions, step: number | undefined): void {
+  const { step: _old, options: _previous, ...rest } = readManifest(name);
+  writeManifest({ ...rest, options, ...(step === undefined ? {} : { step }) });
+}

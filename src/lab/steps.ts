@@ -60,6 +60,8 @@ function subject(e: Expectation): string {
     case 'tcp':
     case 'source':
       return `conn ${p.from} ${p.to} ${p.port}`;
+    case 'service':
+      return `service ${p.from} ${p.to} ${p.port}`;
     case 'http':
       return `http ${p.from} ${p.to} ${p.port}`;
     case 'output':

@@ -39,6 +39,11 @@ export type Probe =
     }
   /** `dev` in `node` and `peerDev` in `peerNode` are the two ends of one veth pair (ifindex = the other's iflink). */
   | { readonly kind: 'veth-peer'; readonly node: NodeName; readonly dev: string; readonly peerNode: NodeName; readonly peerDev: string }
+  /**
+   * A TCP connection to a service already running (a container's stand-in): reaches when it
+   * connects and the first line it sends back is `answer` (the container's name), if given.
+   */
+  | { readonly kind: 'service'; readonly from: NodeName; readonly to: string; readonly port: number; readonly answer?: string | undefined }
   /** An HTTP GET of http://to:port/ from a node; passes when an answer arrives (containing `body`, if given). */
   | { readonly kind: 'http'; readonly from: NodeName; readonly to: string; readonly port: number; readonly body?: string | undefined }
   /**

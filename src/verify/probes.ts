@@ -29,6 +29,18 @@ export async function ping(runner: Runner, ns: string | undefined, to: string, d
  * the source address (in `detail`). `listen` puts the server elsewhere: behind a DNAT
  * the client aims at to:port, which is not where the server listens.
  */
+/** Connects from `fromNs` to a service that is already listening; `detail` is what it answered. */
+export async function tcpService(runner: Runner, fromNs: string | undefined, to: string, port: number): Promise<ProbeResult> {
+  const r = await runner.run(agentCmd(fromNs, 'tcp-client', to, String(port), '1000'), { allowFail: true, timeoutMs: 5000 });
+  let reply: { ok?: boolean; data?: string; error?: string; ms?: number } = {};
+  try {
+    reply = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as typeof reply;
+  } catch {
+    reply = { ok: false, error: r.stderr.trim() || `exit ${r.exitCode}` };
+  }
+  return reply.ok ? { reached: true, rttMs: reply.ms, detail: reply.data ?? '' } : { reached: false, detail: reply.error ?? 'no answer' };
+}
+
 export async function tcpWhoami(
   runner: Runner,
   fromNs: string | undefined,
@@ -40,15 +52,7 @@ export async function tcpWhoami(
   const server = await runner.start(agentCmd(serverNs, 'whoami-server', listen?.address ?? to, String(listen?.port ?? port)), { ready: /^listening /, timeoutMs: 5000 });
   const bound = listen ? port : Number(/:(\d+)$/.exec(server.readyLine ?? '')?.[1] ?? port);
   try {
-    const r = await runner.run(agentCmd(fromNs, 'tcp-client', to, String(bound), '1000'), { allowFail: true, timeoutMs: 5000 });
-    let reply: { ok?: boolean; data?: string; error?: string; ms?: number } = {};
-    try {
-      reply = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as typeof reply;
-    } catch {
-      reply = { ok: false, error: r.stderr.trim() || `exit ${r.exitCode}` };
-    }
-    if (reply.ok) return { reached: true, rttMs: reply.ms, detail: reply.data ?? '' };
-    return { reached: false, detail: reply.error ?? 'no answer' };
+    return await tcpService(runner, fromNs, to, bound);
   } finally {
     await server.stop();
   }

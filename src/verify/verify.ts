@@ -9,7 +9,7 @@ import { fpingMany } from './fping.js';
 import { httpGet } from './probe-http.js';
 import { outputMatches } from './probe-output.js';
 import { vethPeer } from './probe-veth-peer.js';
-import { ping, tcpWhoami, type ProbeResult } from './probes.js';
+import { ping, tcpService, tcpWhoami, type ProbeResult } from './probes.js';
 
 /** Maps a lab's node names to namespaces (undefined: the namespace nslab runs in). */
 export type NodeResolver = (node: string) => string | undefined;
@@ -32,6 +32,8 @@ async function runProbe(runner: Runner, probe: Probe, ns: NodeResolver, expect: 
       return outputMatches(runner, ns(probe.node), probe.argv, probe.match);
     case 'veth-peer':
       return vethPeer(runner, ns(probe.node), probe.dev, ns(probe.peerNode), probe.peerDev);
+    case 'service':
+      return tcpService(runner, ns(probe.from), probe.to, probe.port);
     case 'http':
       return httpGet(runner, ns(probe.from), probe.to, probe.port, probe.body);
     case 'dns':
@@ -53,6 +55,10 @@ function judge(e: Expectation, r: ProbeResult): Outcome {
   if (e.probe.kind === 'source' && r.reached) {
     pass = e.expect === 'reach' && r.detail === e.probe.source;
     detail = `server saw ${r.detail}${pass ? '' : `, expected ${e.probe.source}`}`;
+  }
+  if (e.probe.kind === 'service' && e.probe.answer !== undefined && r.reached) {
+    pass = e.expect === 'reach' && r.detail === e.probe.answer;
+    detail = `${r.detail || '(nothing)'} answered${pass ? '' : `, expected ${e.probe.answer}`}`;
   }
   if (e.probe.kind === 'dns' && e.probe.answer !== undefined && r.reached) {
     pass = e.expect === 'reach' && r.detail === `${e.probe.name} -> ${e.probe.answer}`;

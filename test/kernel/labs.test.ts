@@ -1,42 +1,17 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LABS } from '../../labs/index.js';
 import { main } from '../../src/cli/main.js';
-import { cli, isolateState, namespacesOf, requireKernel, rootSnapshot, uniqueName } from './support.js';
+import { cli, failed, labNames, namespacesOf, replayAndVerify, rootSnapshot, type Outcome } from './support.js';
 
 // Every lab in labs/index.ts, so labs added later are covered without touching this file.
 const IDS = LABS.map((l) => l.id);
 
-interface Outcome {
-  title: string;
-  pass: boolean;
-  detail: string;
-}
-
-const failed = (outcomes: readonly Outcome[]) => outcomes.filter((o) => !o.pass).map((o) => `${o.title}: ${o.detail}`);
-
 describe('every lab against the kernel', () => {
-  let before: Record<string, string>;
-  const names: string[] = [];
-  const fresh = (id: string) => {
-    const n = uniqueName(`g${id.slice(0, 3)}`);
-    names.push(n);
-    return n;
-  };
-
-  beforeAll(() => {
-    requireKernel();
-    isolateState();
-    before = rootSnapshot();
-  });
-
-  afterAll(async () => {
-    for (const n of names) await cli('clean', n);
-  });
+  const { fresh, before: rootBefore } = labNames('g');
 
   it.each(IDS)('lab %s --yes --json --record: every check passes; down leaves nothing; the transcript replays with bash and verifies', async (id) => {
     const name = fresh(id);
@@ -56,23 +31,14 @@ describe('every lab against the kernel', () => {
 
     expect((await cli('down', name)).code).toBe(0);
     expect(namespacesOf(name)).toEqual([]);
-    expect(rootSnapshot()).toEqual(before);
+    expect(rootSnapshot()).toEqual(rootBefore());
 
     // What nslab ran, replayed by bash alone on a machine without the lab, verifies the same.
     const script = readFileSync(transcript, 'utf8');
     expect(script).toContain(`# --- Step 1: `);
     expect(script).toContain(`# Check it: nslab verify ${name} --lab ${id}\n`);
-    try {
-      execFileSync('bash', [transcript], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LANG: 'C' } });
-      const replayed = await cli('verify', name, '--lab', id, '--json');
-      expect(replayed.err).toBe('');
-      expect(failed((JSON.parse(replayed.out) as { outcomes: Outcome[] }).outcomes)).toEqual([]);
-      expect(replayed.code).toBe(0);
-    } finally {
-      expect((await cli('clean', name)).code).toBe(0);
-    }
-    expect(namespacesOf(name)).toEqual([]);
-    expect(rootSnapshot()).toEqual(before);
+    await replayAndVerify(transcript, name, id);
+    expect(rootSnapshot()).toEqual(rootBefore());
   });
 
   it.each(IDS)('lab %s --dry-run: the printed script builds it with bash alone, and it verifies', async (id) => {
@@ -81,35 +47,45 @@ describe('every lab against the kernel', () => {
     expect(dry.code).toBe(0);
     const script = join(mkdtempSync(join(tmpdir(), 'nslab-script-')), `${id}.sh`);
     writeFileSync(script, dry.out);
-    try {
-      execFileSync('bash', [script], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LANG: 'C' } });
-      // Nothing recorded it: verify rebuilds the model from the lab id and the names.
-      const v = await cli('verify', name, '--lab', id, '--json');
-      expect(v.err).toBe('');
-      expect(failed((JSON.parse(v.out) as { outcomes: Outcome[] }).outcomes)).toEqual([]);
-      expect(v.code).toBe(0);
-    } finally {
-      expect((await cli('clean', name)).code).toBe(0);
-    }
-    expect(namespacesOf(name)).toEqual([]);
-    expect(rootSnapshot()).toEqual(before);
+    await replayAndVerify(script, name, id);
+    expect(rootSnapshot()).toEqual(rootBefore());
   });
 
-  it('in a terminal it waits for Enter; q tears down what the steps built', async () => {
-    const name = fresh('veth');
+  /** `nslab lab veth` in a (fake) terminal, Enter typed once: step 1 ran, and the guide waits at step 2. */
+  async function atStepTwo(name: string) {
     const input = Object.assign(new PassThrough(), { isTTY: true });
     let out = '';
     const running = main(['lab', 'veth', '--name', name], { out: (t) => (out += t), err: (t) => (out += t), input });
     input.write('\n');
-    // Step 1 ran (its namespaces exist) and the guide waits at step 2.
     await expect.poll(() => out.includes('Step 2/5'), { timeout: 10_000 }).toBe(true);
     expect(namespacesOf(name)).toEqual([`nslab-${name}-blue`, `nslab-${name}-red`]);
-    input.write('q\n');
-    expect(await running).toBe(0);
+    return { answer: (line: string) => input.write(`${line}\n`), running, out: () => out };
+  }
+
+  it('in a terminal it waits for Enter; q tears down what the steps built', async () => {
+    const name = fresh('veth');
+    const guide = await atStepTwo(name);
+    guide.answer('q');
+    expect(await guide.running).toBe(0);
+    const out = guide.out();
     expect(out).toContain('Stopped after step 1 of 5; everything it built has been removed.');
     expect(namespacesOf(name)).toEqual([]);
     const ls = JSON.parse((await cli('ls', '--json')).out) as { running: { name: string }[] };
     expect(ls.running.map((r) => r.name)).not.toContain(name);
+  });
+
+  it('in a terminal, s stops at a step and keeps the lab; --from carries it on', async () => {
+    const name = fresh('veth');
+    const guide = await atStepTwo(name);
+    guide.answer('s');
+    expect(await guide.running).toBe(0);
+    expect(guide.out()).toContain(`Lab ${name} is still up, at step 1 of 5.`);
+    const ls = JSON.parse((await cli('ls', '--json')).out) as { running: { name: string; step?: number }[] };
+    expect(ls.running.find((r) => r.name === name)?.step).toBe(1);
+    const on = await cli('lab', 'veth', '--name', name, '--from', '2', '--yes', '--json');
+    expect(JSON.parse(on.out)).toMatchObject({ pass: true, applied: 5 });
+    expect((await cli('down', name)).code).toBe(0);
+    expect(namespacesOf(name)).toEqual([]);
   });
 
   it('verify --lab refuses a lab that was never built, and changes nothing', async () => {

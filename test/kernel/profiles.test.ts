@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LABS } from '../../labs/index.js';
-import { cli, isolateState, namespacesOf, requireKernel, rootSnapshot, uniqueName } from './support.js';
+import { cli, failed, labNames, namespacesOf, rootSnapshot, type Outcome } from './support.js';
 
 // Every lab's verification table under every Docker profile nslab rebuilds: what each version
 // creates differs (labs.test.ts runs the default, 29), and each must still work, by packets.
@@ -13,32 +13,17 @@ const PROFILES = [
 ];
 const IDS = LABS.map((l) => l.id).filter((id) => id !== 'scale');
 
-interface Outcome {
-  title: string;
-  pass: boolean;
-  detail: string;
-}
-
 describe.each(PROFILES)('every lab under Docker $label', ({ args }) => {
-  let before: Record<string, string>;
-  const names: string[] = [];
-
-  beforeAll(() => {
-    requireKernel();
-    isolateState();
-    before = rootSnapshot();
-  });
-  afterAll(async () => {
-    for (const n of names) await cli('clean', n);
-    expect(rootSnapshot()).toEqual(before);
+  const { fresh, before } = labNames('v');
+  afterAll(() => {
+    expect(rootSnapshot()).toEqual(before());
   });
 
   it.each(IDS)('run %s: every step check and expectation passes, and nothing is left', async (id) => {
-    const name = uniqueName(`v${id.slice(0, 2)}`);
-    names.push(name);
+    const name = fresh(id);
     const r = await cli('run', id, '--name', name, '--json', ...args);
     const result = JSON.parse(r.out) as { pass: boolean; outcomes: Outcome[] };
-    expect(result.outcomes.filter((o) => !o.pass).map((o) => `${o.title}: ${o.detail}`)).toEqual([]);
+    expect(failed(result.outcomes)).toEqual([]);
     expect(result.pass).toBe(true);
     expect(r.code, r.err).toBe(0);
     expect(namespacesOf(name)).toEqual([]);

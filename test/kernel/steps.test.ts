@@ -1,42 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LABS } from '../../labs/index.js';
 import { RealRunner } from '../../src/exec/real-runner.js';
 import { buildLab, detectEnv, labUp } from '../../src/lab/lifecycle.js';
 import { expectationsAt } from '../../src/lab/steps.js';
 import { verifyLab } from '../../src/verify/verify-lab.js';
-import { cli, isolateState, namespacesOf, requireKernel, rootSnapshot, settledLabState, uniqueName } from './support.js';
+import { cli, failed, labNames, namespacesOf, rootSnapshot, settledLabState, type Outcome } from './support.js';
 
 // Every lab in labs/index.ts, so labs added later are covered without touching this file.
 const IDS = LABS.map((l) => l.id);
 const runner = new RealRunner({ logger: pino({ enabled: false }) });
 
-interface Outcome {
-  title: string;
-  pass: boolean;
-  detail: string;
-}
-const failed = (outcomes: readonly Outcome[]) => outcomes.filter((o) => !o.pass).map((o) => `${o.title}: ${o.detail}`);
-
 describe('stopping at a step, and rewinding to one', () => {
-  let before: Record<string, string>;
-  const names: string[] = [];
-  const fresh = (id: string) => {
-    const n = uniqueName(`s${id.slice(0, 3)}`);
-    names.push(n);
-    return n;
-  };
-
-  beforeAll(() => {
-    requireKernel();
-    isolateState();
-    before = rootSnapshot();
-  });
-
-  afterAll(async () => {
-    for (const n of names) await cli('clean', n);
-  });
+  const { fresh, before } = labNames('s');
 
   it('up connect --until connect: web has eth1 on my_bridge and pings db by name; verify checks that moment', async () => {
     const name = fresh('connect');
@@ -101,6 +78,6 @@ describe('stopping at a step, and rewinding to one', () => {
 
     expect((await cli('down', name)).code).toBe(0);
     expect(namespacesOf(name)).toEqual([]);
-    expect(rootSnapshot()).toEqual(before);
+    expect(rootSnapshot()).toEqual(before());
   });
 });

@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,4 +188,53 @@ export async function settledLabState(lab: string, timeoutMs = 5000): Promise<Re
     if ((JSON.stringify(now) === JSON.stringify(last) && !halfway) || performance.now() > deadline) return now;
     last = now;
   }
+}
+
+export interface Outcome {
+  title: string;
+  pass: boolean;
+  detail: string;
+}
+
+/** The outcomes that failed, each as "title: why", so a failing test says which and why. */
+export const failed = (outcomes: readonly Outcome[]): string[] => outcomes.filter((o) => !o.pass).map((o) => `${o.title}: ${o.detail}`);
+
+/**
+ * What a file of lab tests needs: root, its own state directory, the root namespace as it
+ * was before (`before()`), fresh lab names (`fresh(id)`), and a clean of each at the end.
+ */
+export function labNames(prefix: string): { fresh(id: string): string; before(): Record<string, string> } {
+  let before: Record<string, string> = {};
+  const names: string[] = [];
+  beforeAll(() => {
+    requireKernel();
+    isolateState();
+    before = rootSnapshot();
+  });
+  afterAll(async () => {
+    for (const n of names) await cli('clean', n);
+  });
+  return {
+    fresh(id) {
+      const n = uniqueName(`${prefix}${id.slice(0, 3)}`);
+      names.push(n);
+      return n;
+    },
+    before: () => before,
+  };
+}
+
+/** Runs a script that builds lab `id` as `name` with bash alone, then verifies it by packets and cleans it. */
+export async function replayAndVerify(script: string, name: string, id: string): Promise<void> {
+  try {
+    execFileSync('bash', [script], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LANG: 'C' } });
+    // Nothing recorded it: verify rebuilds the model from the lab id and the names.
+    const v = await cli('verify', name, '--lab', id, '--json');
+    expect(v.err).toBe('');
+    expect(failed((JSON.parse(v.out) as { outcomes: Outcome[] }).outcomes)).toEqual([]);
+    expect(v.code).toBe(0);
+  } finally {
+    expect((await cli('clean', name)).code).toBe(0);
+  }
+  expect(namespacesOf(name)).toEqual([]);
 }

@@ -1,0 +1,77 @@
+import { applyCommand, dockerLine, type ContainerRecord, type DockerCommand } from '../src/docker/commands.js';
+import { WAN } from '../src/docker/defaults.js';
+import type { LabContext, LabDefinition, LabModel, LabNode } from '../src/lab/definition.js';
+import type { Step } from '../src/plan/plan.js';
+import type { Expectation } from '../src/verify/expectation.js';
+import { dockerHost, firewallWhy, hostStep, internetStep, natOps } from './parts.js';
+
+// `nslab docker ...`: a docker host of its own, kept across commands. It is a lab whose
+// steps are the docker commands the user typed, in order: the record keeps the commands,
+// and replaying them onto a fresh engine rebuilds every network, sandbox and rule, so
+// verify, exec, why, rewind and down work on it as on any lab.
+
+export const SANDBOX_ID = 'docker';
+
+/** The commands a sandbox's record holds (one JSON option: manifests hold flat values). */
+export function sandboxCommands(options: LabContext['options']): DockerCommand[] {
+  return typeof options.commands === 'string' ? (JSON.parse(options.commands) as DockerCommand[]) : [];
+}
+
+export interface SandboxModel extends LabModel {
+  /** The containers that exist after the last command, as `docker ps` shows them. */
+  readonly containers: ReadonlyMap<string, ContainerRecord>;
+  readonly engine: ReturnType<typeof dockerHost>['engine'];
+}
+
+export function buildSandbox(ctx: LabContext): SandboxModel {
+  const h = dockerHost(ctx);
+  const containers = new Map<string, ContainerRecord>();
+  const steps: Step[] = [
+    hostStep(h),
+    internetStep(h),
+    {
+      title: 'dockerd starts',
+      why: `dockerd creates the default network, bridge (${h.net.bridge}, ${h.net.ipam.subnet.cidr}), and its rules.\n${firewallWhy(h, 'docker0')}`,
+      docker: ['dockerd'],
+      ops: [...h.start.bridge, ...natOps(h)],
+    },
+  ];
+  for (const c of sandboxCommands(ctx.options)) {
+    const line = dockerLine(c);
+    steps.push({ title: line, why: `what \`${line}\` does on the docker host`, docker: [line], ops: applyCommand(h.engine, c, containers) });
+  }
+  const nodes: Record<string, LabNode> = { ...h.nodes };
+  for (const s of h.engine.sandboxes.values()) nodes[s.container] = { ns: s.ns, role: 'container' };
+  return { id: SANDBOX_ID, name: ctx.name, title: 'nslab docker: a docker host of your own', nodes, steps, expectations: expectationsOf(h.engine, containers), containers, engine: h.engine };
+}
+
+/**
+ * What a docker host like this one promises: each container reaches its gateways; a published
+ * port answers from the internet at the host's address, with the container's stand-in.
+ */
+function expectationsOf(engine: SandboxModel['engine'], containers: ReadonlyMap<string, ContainerRecord>): Expectation[] {
+  const out: Expectation[] = [];
+  for (const s of engine.sandboxes.values()) {
+    for (const e of s.endpoints) {
+      const gw = engine.network(e.network).ipam.gateway;
+      out.push({ title: `${s.container} -> gateway ${gw} (${e.network})`, probe: { kind: 'ping', from: s.container, to: gw }, expect: 'reach' });
+    }
+    for (const p of containers.get(s.container)?.publish ?? []) {
+      if (p.protocol !== 'tcp') continue;
+      out.push({
+        title: `internet -> ${WAN.hostAddress}:${p.hostPort} answers as ${s.container} (-p ${p.hostPort}:${p.containerPort})`,
+        probe: { kind: 'service', from: 'wan', to: WAN.hostAddress, port: p.hostPort, answer: s.container },
+        expect: 'reach',
+      });
+    }
+  }
+  return out;
+}
+
+export const sandboxLab: LabDefinition = {
+  id: SANDBOX_ID,
+  title: 'nslab docker: a docker host of your own',
+  summary: 'the docker host `nslab docker ...` commands build on (not a lab to run: see `nslab docker --help`)',
+  options: { commands: 'the docker commands applied so far (kept by nslab docker)' },
+  build: buildSandbox,
+};

@@ -1,0 +1,130 @@
+import { join } from 'node:path';
+import { NslabError } from '../errors.js';
+import { shellQuote } from '../exec/command.js';
+import { daemonStart } from '../ops/process.js';
+import type { Op } from '../ops/op.js';
+import type { Engine } from './engine.js';
+import type { PortBinding } from './firewall/firewaller.js';
+import { servicePorts, type ServicePort } from './images.js';
+
+// The docker commands nslab's sandbox engine takes, as data: parsed from the command line,
+// kept in the engine's record in the order they were given, and replayed onto a fresh
+// Engine to rebuild its networks and sandboxes in another process.
+
+export type DockerCommand =
+  | {
+      readonly kind: 'network-create';
+      readonly name: string;
+      readonly subnet?: string | undefined;
+      readonly gateway?: string | undefined;
+      readonly internal?: boolean | undefined;
+      readonly icc?: boolean | undefined;
+      readonly bridgeName?: string | undefined;
+    }
+  | { readonly kind: 'network-rm'; readonly name: string }
+  | { readonly kind: 'network-connect'; readonly network: string; readonly container: string; readonly ip?: string | undefined; readonly aliases?: readonly string[] | undefined }
+  | { readonly kind: 'network-disconnect'; readonly network: string; readonly container: string }
+  | {
+      readonly kind: 'run';
+      readonly name: string;
+      readonly image: string;
+      readonly network?: string | undefined;
+      readonly publish?: readonly PortBinding[] | undefined;
+      readonly expose?: readonly ServicePort[] | undefined;
+      readonly ip?: string | undefined;
+      readonly aliases?: readonly string[] | undefined;
+      readonly hostname?: string | undefined;
+      readonly addHosts?: readonly { readonly name: string; readonly address: string }[] | undefined;
+    }
+  | { readonly kind: 'rm'; readonly name: string };
+
+/** A container as `docker ps` shows it: what it was started from and with. */
+export interface ContainerRecord {
+  readonly name: string;
+  readonly image: string;
+  readonly publish: readonly PortBinding[];
+  readonly ports: readonly ServicePort[];
+}
+
+/** The docker command line a command stands for, as a learner would type it. */
+export function dockerLine(c: DockerCommand): string {
+  const q = (w: string) => shellQuote(w);
+  switch (c.kind) {
+    case 'network-create':
+      return [
+        'docker network create',
+        ...(c.subnet ? [`--subnet ${q(c.subnet)}`] : []),
+        ...(c.gateway ? [`--gateway ${q(c.gateway)}`] : []),
+        ...(c.internal ? ['--internal'] : []),
+        ...(c.bridgeName ? [`-o com.docker.network.bridge.name=${q(c.bridgeName)}`] : []),
+        ...(c.icc === false ? ['-o com.docker.network.bridge.enable_icc=false'] : []),
+        q(c.name),
+      ].join(' ');
+    case 'network-rm':
+      return `docker network rm ${q(c.name)}`;
+    case 'network-connect':
+      return ['docker network connect', ...(c.ip ? [`--ip ${q(c.ip)}`] : []), ...(c.aliases ?? []).map((a) => `--alias ${q(a)}`), q(c.network), q(c.container)].join(' ');
+    case 'network-disconnect':
+      return `docker network disconnect ${q(c.network)} ${q(c.container)}`;
+    case 'run':
+      return [
+        'docker run -d',
+        `--name ${q(c.name)}`,
+        ...(c.network ? [`--network ${q(c.network)}`] : []),
+        ...(c.ip ? [`--ip ${q(c.ip)}`] : []),
+        ...(c.aliases ?? []).map((a) => `--network-alias ${q(a)}`),
+        ...(c.hostname ? [`--hostname ${q(c.hostname)}`] : []),
+        ...(c.addHosts ?? []).map((h) => `--add-host ${q(`${h.name}:${h.address}`)}`),
+        ...(c.publish ?? []).map((p) => `-p ${p.hostIp ? `${p.hostIp}:` : ''}${p.hostPort}:${p.containerPort}${p.protocol === 'udp' ? '/udp' : ''}`),
+        ...(c.expose ?? []).map((p) => `--expose ${p.port}${p.protocol === 'udp' ? '/udp' : ''}`),
+        q(c.image),
+      ].join(' ');
+    case 'rm':
+      return `docker rm -f ${q(c.name)}`;
+  }
+}
+
+/** What applying a command to the engine does: its ops, and the containers that exist after it. */
+export function applyCommand(engine: Engine, c: DockerCommand, containers: Map<string, ContainerRecord>): Op[] {
+  switch (c.kind) {
+    case 'network-create':
+      return engine.networkCreate(c.name, c).ops;
+    case 'network-rm':
+      return engine.networkRm(c.name);
+    case 'network-connect':
+      return engine.connect(c.network, c.container, c).ops;
+    case 'network-disconnect':
+      return engine.disconnect(c.network, c.container);
+    case 'run': {
+      assertPortsFree(c, containers);
+      // host-gateway is the default bridge's gateway: the docker host's own address there.
+      const addHosts = c.addHosts?.map((h) => (h.address === 'host-gateway' ? { ...h, address: engine.network('bridge').ipam.gateway } : h));
+      const run = engine.run(c.name, { ...c, addHosts });
+      const ports = servicePorts(c.image, [...(c.expose ?? []), ...(c.publish ?? []).map((p) => ({ port: p.containerPort, protocol: p.protocol }))]);
+      containers.set(c.name, { name: c.name, image: c.image, publish: c.publish ?? [], ports });
+      // The stand-in for the image's service: it answers on each of its ports with the container's name.
+      const service = ports.length
+        ? [daemonStart(run.endpoint.ns, join(engine.spec.stateDir, 'pids'), `service-${c.name}`, ['standin', c.name, ...ports.map((p) => `${p.port}/${p.protocol}`)])]
+        : [];
+      return [...run.ops, ...service];
+    }
+    case 'rm': {
+      const ops = engine.rm(c.name);
+      containers.delete(c.name);
+      return ops;
+    }
+  }
+}
+
+/** Docker's own words: a host port (per protocol and address) is bound once. */
+function assertPortsFree(c: Extract<DockerCommand, { kind: 'run' }>, containers: ReadonlyMap<string, ContainerRecord>): void {
+  const taken = [...containers.values()].flatMap((r) => r.publish);
+  const clash = (a: PortBinding, b: PortBinding) => a.hostPort === b.hostPort && a.protocol === b.protocol && (a.hostIp === undefined || b.hostIp === undefined || a.hostIp === b.hostIp);
+  const seen: PortBinding[] = [...taken];
+  for (const p of c.publish ?? []) {
+    if (seen.some((t) => clash(t, p))) {
+      throw new NslabError(`Bind for ${p.hostIp ?? '0.0.0.0'}:${p.hostPort} failed: port is already allocated`, { hint: 'publish another host port (-p 8081:80), or docker rm -f the container that holds it' });
+    }
+    seen.push(p);
+  }
+}

@@ -1,0 +1,54 @@
+import { NslabError } from '../errors.js';
+import { parseSubnet } from '../model/ipam.js';
+import { validatePort } from '../model/ports.js';
+import type { PortBinding } from './firewall/firewaller.js';
+
+// What the docker CLI accepts, checked the way dockerd checks it, before anything is built.
+
+const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+/** Nodes of the sandbox that are not containers. */
+const RESERVED = ['host', 'wan'];
+
+export function validateContainerName(name: string): string {
+  if (!CONTAINER_NAME.test(name)) {
+    throw new NslabError(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`, { hint: 'e.g. --name web' });
+  }
+  if (RESERVED.includes(name)) throw new NslabError(`container name ${name} is taken by the sandbox's own ${name} namespace`, { hint: 'pick another --name' });
+  return name;
+}
+
+export function validateNetworkName(name: string): string {
+  if (!CONTAINER_NAME.test(name)) throw new NslabError(`invalid network name ${JSON.stringify(name)}`, { hint: 'letters, digits, and _ . - after the first, e.g. my_bridge' });
+  return name;
+}
+
+/** `-p [ip:]host:container[/proto]`, `-p container` publishing on the same host port. */
+export function parsePublish(spec: string): PortBinding {
+  const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(?:(\d+):)?(\d+)(?:\/(tcp|udp))?$/.exec(spec);
+  if (!m) throw new NslabError(`invalid publish spec ${JSON.stringify(spec)}`, { hint: 'write it as [ip:]hostPort:containerPort[/tcp|udp], e.g. 8080:80' });
+  const containerPort = validatePort(m[3]!, 'container port');
+  const hostPort = m[2] === undefined ? containerPort : validatePort(m[2], 'host port');
+  return { protocol: (m[4] ?? 'tcp') as 'tcp' | 'udp', hostPort, containerPort, ...(m[1] ? { hostIp: m[1] } : {}) };
+}
+
+/** `--add-host name:ip` or `name:host-gateway` (kept as is: the engine knows the host's address). */
+export function parseAddHost(spec: string): { name: string; address: string } {
+  const i = spec.lastIndexOf(':');
+  const name = spec.slice(0, i);
+  const value = spec.slice(i + 1);
+  if (i <= 0 || !value) throw new NslabError(`invalid argument "${spec}" for "--add-host" flag`, { hint: 'write it as name:ip or name:host-gateway' });
+  if (value !== 'host-gateway') parseSubnet(`${value}/32`);
+  return { name, address: value };
+}
+
+/** `-o key=value` driver options nslab acts on; others are refused by name. */
+export function parseDriverOptions(specs: readonly string[]): { bridgeName?: string; icc?: boolean } {
+  const out: { bridgeName?: string; icc?: boolean } = {};
+  for (const spec of specs) {
+    const [key, value] = [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)];
+    if (key === 'com.docker.network.bridge.name') out.bridgeName = value;
+    else if (key === 'com.docker.network.bridge.enable_icc') out.icc = value !== 'false';
+    else throw new NslabError(`driver option ${JSON.stringify(key)} is not one nslab rebuilds`, { hint: 'nslab takes -o com.docker.network.bridge.name=... and -o com.docker.network.bridge.enable_icc=false' });
+  }
+  return out;
+}

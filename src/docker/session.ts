@@ -1,0 +1,78 @@
+import { buildSandbox, SANDBOX_ID, sandboxCommands, type SandboxModel } from '../../labs/sandbox.js';
+import { NslabError } from '../errors.js';
+import type { Runner } from '../exec/runner.js';
+import type { LabOptions } from '../lab/definition.js';
+import { detectEnv, labAdvance, labDown, labUp } from '../lab/lifecycle.js';
+import { instanceExists, readManifest, rewriteRecord, staleClaim } from '../lab/state.js';
+import type { Step } from '../plan/plan.js';
+import type { DockerCommand } from './commands.js';
+import { profileLabel, resolveProfile } from './profile.js';
+
+/** The sandbox engine's instance: namespaces nslab-docker-host, -wan, and one per container. */
+export const SANDBOX_NAME = 'docker';
+
+export interface ProfileChoice {
+  readonly docker?: string | undefined;
+  readonly firewall?: string | undefined;
+}
+
+export function sandboxRunning(): boolean {
+  return instanceExists(SANDBOX_NAME) && staleClaim(SANDBOX_NAME) === undefined;
+}
+
+/** The sandbox as it stands (no engine yet: a model with no commands). */
+export function currentSandbox(): SandboxModel {
+  const options = sandboxRunning() ? readManifest(SANDBOX_NAME).options : {};
+  return buildSandbox({ name: SANDBOX_NAME, env: sandboxRunning() ? readManifest(SANDBOX_NAME).env : detectEnv(), options });
+}
+
+function profileOptions(choice: ProfileChoice): LabOptions {
+  if (choice.docker === undefined && choice.firewall === undefined) return {};
+  const p = resolveProfile(choice);
+  return { docker: p.docker, ...(choice.firewall === undefined ? {} : { firewall: p.firewall }) };
+}
+
+/**
+ * Does one docker command on the sandbox: creates the engine on first use (with the profile
+ * asked for), else builds on the running one. The command is checked by building the whole
+ * model first (Docker's own errors: a name in use, a pool overlap...), so a bad one changes
+ * nothing; one that fails half-way is undone and leaves the engine as it was.
+ */
+export async function dockerDo(c: DockerCommand, runner: Runner, choice: ProfileChoice, signal?: AbortSignal): Promise<{ step: Step; model: SandboxModel }> {
+  const asked = profileOptions(choice);
+  if (!sandboxRunning()) {
+    const options: LabOptions = { ...asked, commands: JSON.stringify([c]) };
+    const env = detectEnv();
+    const model = buildSandbox({ name: SANDBOX_NAME, env, options });
+    await labUp(model, env, options, runner, { signal });
+    return { step: model.steps.at(-1)!, model };
+  }
+  const manifest = readManifest(SANDBOX_NAME);
+  if (manifest.id !== SANDBOX_ID) throw new NslabError(`the name ${SANDBOX_NAME} is taken by lab ${manifest.id}`, { hint: `\`nslab down ${SANDBOX_NAME}\` first` });
+  if (choice.docker !== undefined || choice.firewall !== undefined) {
+    const have = resolveProfile({ docker: manifest.options.docker as string | undefined, firewall: manifest.options.firewall as string | undefined });
+    const want = resolveProfile({ docker: choice.docker ?? have.docker, firewall: choice.firewall ?? have.firewall });
+    if (want.docker !== have.docker || want.firewall !== have.firewall) {
+      throw new NslabError(`the sandbox engine runs ${profileLabel(have)}, not ${profileLabel(want)}`, { hint: '`nslab docker reset` removes it; the next command creates it anew with the version asked for' });
+    }
+  }
+  const before = sandboxCommands(manifest.options);
+  const options: LabOptions = { ...manifest.options, commands: JSON.stringify([...before, c]) };
+  const previous = buildSandbox({ name: SANDBOX_NAME, env: manifest.env, options: manifest.options });
+  const model = buildSandbox({ name: SANDBOX_NAME, env: manifest.env, options });
+  rewriteRecord(SANDBOX_NAME, options, previous.steps.length);
+  try {
+    await labAdvance(SANDBOX_NAME, model.steps.length, runner, { signal });
+  } catch (err) {
+    rewriteRecord(SANDBOX_NAME, manifest.options, undefined);
+    throw err;
+  }
+  return { step: model.steps.at(-1)!, model };
+}
+
+/** `nslab docker reset`: everything the sandbox ever applied, undone from its journal. */
+export async function dockerReset(runner: Runner): Promise<boolean> {
+  if (!instanceExists(SANDBOX_NAME)) return false;
+  await labDown(SANDBOX_NAME, runner);
+  return true;
+}
