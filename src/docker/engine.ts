@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { NslabError } from '../errors.js';
 import { Ipam, parseSubnet, type Subnet } from '../model/ipam.js';
 import { nsName, validateIfName } from '../model/names.js';
-import { bridgePortHairpin, linkDel, netnsDel } from '../ops/ip.js';
+import { advertiseAddress, bridgePortHairpin, linkDel, netnsDel } from '../ops/ip.js';
 import { sysctlSet } from '../ops/sysctl.js';
 import { fileWrite } from '../ops/file.js';
 import { daemonStart, daemonStop } from '../ops/process.js';
@@ -237,6 +237,8 @@ export class Engine {
       mac: (address) => endpointMac(profile, address, this.spec.lab, network.name, sandbox.container),
     });
     sandbox.endpoints.push(endpoint);
+    // Since 28 a reused address comes with a new MAC: tell the neighbours (advertiseAddrs).
+    if (profile.endpointMac === 'random') ops.push(advertiseAddress(sandbox.ns, ifname, endpoint.address));
     // setHairpinMode: only without the proxy does a container reach itself by the bridge.
     if (!profile.userlandProxy) ops.push(bridgePortHairpin(this.spec.hostNs, endpoint.hostIf));
     // Only user-defined networks get the embedded DNS (daemon/network.go disables it on the

@@ -2,8 +2,11 @@ import { existsSync } from 'node:fs';
 import { NslabError } from '../errors.js';
 import { requireTools } from './tools.js';
 
-/** Tools every lab needs; brctl is optional (labs fall back to `ip link add type bridge`). */
-export const REQUIRED_TOOLS = ['ip', 'iptables', 'ping', 'sysctl'] as const;
+/**
+ * Tools every lab needs; brctl is optional (labs fall back to `ip link add type bridge`).
+ * arping sends the unsolicited ARPs Docker 28 and later send for a new endpoint.
+ */
+export const REQUIRED_TOOLS = ['ip', 'iptables', 'ping', 'sysctl', 'arping'] as const;
 
 export function requireRoot(): void {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {

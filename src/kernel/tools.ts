@@ -11,6 +11,7 @@ export const PACKAGES: Readonly<Record<string, string>> = {
   'iptables-restore': 'iptables',
   fping: 'fping',
   ping: 'iputils-ping',
+  arping: 'iputils-arping',
   sysctl: 'procps',
   brctl: 'bridge-utils',
   nft: 'nftables',

@@ -28,6 +28,22 @@ export function linkUp(ns: string | undefined, dev: string): Op {
   };
 }
 
+/**
+ * Unsolicited ARPs for an address just configured, sent from inside the namespace, as
+ * Docker 28 and later do for every endpoint (osl advertiseAddrs: 3 messages, 1 s apart).
+ * Addresses are reused at once after a container goes, and since 28 each endpoint has a
+ * new random MAC: without them the host keeps sending to the old MAC until its ARP entry
+ * expires. Docker's sends outlive the command that configured the interface; `setsid -f`
+ * does the same, so the op returns at once and arping finishes on its own.
+ */
+export function advertiseAddress(ns: string, dev: string, address: string): Op {
+  return {
+    summary: `announce ${address} on ${dev} in ${ns} (unsolicited ARP)`,
+    cmd: cmd('setsid', ['-f', 'arping', '-q', '-U', '-c', '3', '-I', dev, address], ns),
+    within: [linkKey(ns, dev), netnsKey(ns)],
+  };
+}
+
 /** A fixed hardware address (the address a deletion of the link takes with it). */
 export function linkSetAddress(ns: string | undefined, dev: string, mac: string): Op {
   return {

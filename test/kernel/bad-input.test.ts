@@ -51,7 +51,7 @@ function readableCheckout(): string {
 /** A PATH holding every tool nslab uses except `missing`, as symlinks. */
 function pathWithout(missing: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'nslab-path-'));
-  for (const tool of ['ip', 'iptables', 'iptables-save', 'ping', 'sysctl', 'brctl', 'node', 'nft']) {
+  for (const tool of ['ip', 'iptables', 'iptables-save', 'ping', 'arping', 'setsid', 'sysctl', 'brctl', 'node', 'nft']) {
     const where = findTool(tool);
     if (tool !== missing && where) symlinkSync(where, join(dir, tool));
   }

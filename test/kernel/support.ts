@@ -112,7 +112,8 @@ const nsRun = (ns: string, ...argv: string[]) => sh('ip', 'netns', 'exec', ns, .
  * Left out is what the kernel decides on its own, from history rather than from commands:
  * ifindexes; the MACs of veth ends nslab does not name; IPv6 (link-local addresses and the
  * multicast route a link gets once it has had carrier); the 127.0.0.1 the kernel gives lo
- * the first time it comes up, which stays after lo goes down; and an iptables table with no
+ * the first time it comes up, which stays after lo goes down; the unsolicited ARPs of a new
+ * endpoint, sent for 2 s in the background; and an iptables table with no
  * rule and ACCEPT policies, which iptables-nft keeps once a rule was added and which
  * filters nothing.
  */
@@ -145,7 +146,8 @@ export function labState(lab: string): Record<string, string> {
           return '';
         }
       })
-      .filter(Boolean)
+      // Docker's unsolicited ARPs (arping, for 2 s after an endpoint is made) come and go on their own.
+      .filter((p) => p && !/^arping /.test(p))
       .sort();
     const etc = existsSync(`/etc/netns/${ns}`) ? readdirSync(`/etc/netns/${ns}`).sort().map((f) => `${f}:\n${readFileSync(`/etc/netns/${ns}/${f}`, 'utf8')}`) : [];
     state[ns] = [links, addrs.sort(), routes.sort(), iptables, nft, neigh.sort(), fdb.sort(), sysctls, procs, etc].map((part) => part.join('\n')).join('\n--\n');
