@@ -4,12 +4,18 @@ import type { Runner } from '../exec/runner.js';
 import type { LabOptions } from '../lab/definition.js';
 import { detectEnv, labAdvance, labDown, labUp } from '../lab/lifecycle.js';
 import { instanceExists, readManifest, rewriteRecord, staleClaim } from '../lab/state.js';
+import { validateLabName } from '../model/names.js';
 import type { Step } from '../plan/plan.js';
 import type { DockerCommand } from './commands.js';
 import { profileLabel, resolveProfile } from './profile.js';
 
-/** The sandbox engine's instance: namespaces nslab-docker-host, -wan, and one per container. */
-export const SANDBOX_NAME = 'docker';
+/**
+ * The sandbox engine's instance: namespaces nslab-docker-host, -wan, and one per container.
+ * NSLAB_DOCKER_NAME names another (a second engine beside the first; the tests use their own).
+ */
+export function sandboxName(): string {
+  return validateLabName(process.env.NSLAB_DOCKER_NAME ?? 'docker');
+}
 
 export interface ProfileChoice {
   readonly docker?: string | undefined;
@@ -17,13 +23,13 @@ export interface ProfileChoice {
 }
 
 export function sandboxRunning(): boolean {
-  return instanceExists(SANDBOX_NAME) && staleClaim(SANDBOX_NAME) === undefined;
+  return instanceExists(sandboxName()) && staleClaim(sandboxName()) === undefined;
 }
 
 /** The sandbox as it stands (no engine yet: a model with no commands). */
 export function currentSandbox(): SandboxModel {
-  const options = sandboxRunning() ? readManifest(SANDBOX_NAME).options : {};
-  return buildSandbox({ name: SANDBOX_NAME, env: sandboxRunning() ? readManifest(SANDBOX_NAME).env : detectEnv(), options });
+  const options = sandboxRunning() ? readManifest(sandboxName()).options : {};
+  return buildSandbox({ name: sandboxName(), env: sandboxRunning() ? readManifest(sandboxName()).env : detectEnv(), options });
 }
 
 function profileOptions(choice: ProfileChoice): LabOptions {
@@ -43,12 +49,12 @@ export async function dockerDo(c: DockerCommand, runner: Runner, choice: Profile
   if (!sandboxRunning()) {
     const options: LabOptions = { ...asked, commands: JSON.stringify([c]) };
     const env = detectEnv();
-    const model = buildSandbox({ name: SANDBOX_NAME, env, options });
+    const model = buildSandbox({ name: sandboxName(), env, options });
     await labUp(model, env, options, runner, { signal });
     return { step: model.steps.at(-1)!, model };
   }
-  const manifest = readManifest(SANDBOX_NAME);
-  if (manifest.id !== SANDBOX_ID) throw new NslabError(`the name ${SANDBOX_NAME} is taken by lab ${manifest.id}`, { hint: `\`nslab down ${SANDBOX_NAME}\` first` });
+  const manifest = readManifest(sandboxName());
+  if (manifest.id !== SANDBOX_ID) throw new NslabError(`the name ${sandboxName()} is taken by lab ${manifest.id}`, { hint: `\`nslab down ${sandboxName()}\` first` });
   if (choice.docker !== undefined || choice.firewall !== undefined) {
     const have = resolveProfile({ docker: manifest.options.docker as string | undefined, firewall: manifest.options.firewall as string | undefined });
     const want = resolveProfile({ docker: choice.docker ?? have.docker, firewall: choice.firewall ?? have.firewall });
@@ -58,13 +64,13 @@ export async function dockerDo(c: DockerCommand, runner: Runner, choice: Profile
   }
   const before = sandboxCommands(manifest.options);
   const options: LabOptions = { ...manifest.options, commands: JSON.stringify([...before, c]) };
-  const previous = buildSandbox({ name: SANDBOX_NAME, env: manifest.env, options: manifest.options });
-  const model = buildSandbox({ name: SANDBOX_NAME, env: manifest.env, options });
-  rewriteRecord(SANDBOX_NAME, options, previous.steps.length);
+  const previous = buildSandbox({ name: sandboxName(), env: manifest.env, options: manifest.options });
+  const model = buildSandbox({ name: sandboxName(), env: manifest.env, options });
+  rewriteRecord(sandboxName(), options, previous.steps.length);
   try {
-    await labAdvance(SANDBOX_NAME, model.steps.length, runner, { signal });
+    await labAdvance(sandboxName(), model.steps.length, runner, { signal });
   } catch (err) {
-    rewriteRecord(SANDBOX_NAME, manifest.options, undefined);
+    rewriteRecord(sandboxName(), manifest.options, undefined);
     throw err;
   }
   return { step: model.steps.at(-1)!, model };
@@ -72,7 +78,7 @@ export async function dockerDo(c: DockerCommand, runner: Runner, choice: Profile
 
 /** `nslab docker reset`: everything the sandbox ever applied, undone from its journal. */
 export async function dockerReset(runner: Runner): Promise<boolean> {
-  if (!instanceExists(SANDBOX_NAME)) return false;
-  await labDown(SANDBOX_NAME, runner);
+  if (!instanceExists(sandboxName())) return false;
+  await labDown(sandboxName(), runner);
   return true;
 }

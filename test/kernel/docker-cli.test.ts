@@ -1,11 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, failed, isolateState, labState, namespacesOf, requireKernel, rootSnapshot, type Outcome } from './support.js';
+import { cli, failed, isolateState, labState, namespacesOf, requireKernel, rootSnapshot, uniqueName, type Outcome } from './support.js';
 
 // `nslab docker ...` as a learner types it: the second article's story, published ports
 // proven from the internet, and Docker's own errors, each changing nothing.
 
-const ns = (ctr: string) => `nslab-docker-${ctr}`;
+// Its own engine: a learner's `docker` sandbox on this machine is left alone.
+const engine = uniqueName('dk');
+process.env.NSLAB_DOCKER_NAME = engine;
+const ns = (ctr: string) => `nslab-${engine}-${ctr}`;
 const pingFrom = (ctr: string, to: string) => spawnSync('ip', ['netns', 'exec', ns(ctr), 'ping', '-c1', '-W1', to], { encoding: 'utf8' });
 /** What a TCP service at to:port answers, read from the internet namespace. */
 const answerFromInternet = (to: string, port: number) =>
@@ -21,7 +24,7 @@ describe('nslab docker: your own docker host, by typed commands', () => {
   });
   afterAll(async () => {
     await cli('docker', 'reset');
-    expect(namespacesOf('docker')).toEqual([]);
+    expect(namespacesOf(engine)).toEqual([]);
     expect(rootSnapshot()).toEqual(before);
   });
 
@@ -29,7 +32,7 @@ describe('nslab docker: your own docker host, by typed commands', () => {
     const created = await cli('docker', 'network', 'create', 'my_bridge');
     expect(created.err).toBe('');
     expect(created.out).toMatch(/^# docker network create my_bridge\n/);
-    expect(created.out).toMatch(/\nip -n nslab-docker-host addr add 172\.18\.0\.1\/16 dev br-[0-9a-f]{12}\n/);
+    expect(created.out).toMatch(new RegExp(`\\nip -n nslab-${engine}-host addr add 172\\.18\\.0\\.1/16 dev br-[0-9a-f]{12}\\n`));
     expect(created.out).toMatch(/\n[0-9a-f]{64}\n$/);
     expect((await cli('docker', 'run', '-d', '--net', 'my_bridge', '--name', 'db', 'redis', '-q')).code).toBe(0);
     expect((await cli('docker', 'run', '-d', '--name', 'web', 'nginx', '-q')).code).toBe(0);
@@ -50,7 +53,7 @@ describe('nslab docker: your own docker host, by typed commands', () => {
     const ps = await cli('docker', 'ps', '--json');
     expect((JSON.parse(ps.out) as { names: string; image: string }[]).map((r) => `${r.names} ${r.image}`)).toEqual(['db redis', 'web nginx']);
     // The sandbox is a lab like any other: verify checks it by packets.
-    const v = await cli('verify', 'docker', '--json');
+    const v = await cli('verify', engine, '--json');
     expect(failed((JSON.parse(v.out) as { outcomes: Outcome[] }).outcomes)).toEqual([]);
     expect(v.code).toBe(0);
   });
@@ -60,7 +63,7 @@ describe('nslab docker: your own docker host, by typed commands', () => {
     expect(answerFromInternet('198.51.100.2', 8080).stdout).toBe('app\n');
     expect((await cli('docker', 'port', 'app')).out).toBe('80/tcp -> 0.0.0.0:8080\n');
     expect((await cli('docker', 'rm', '-f', 'app', '-q')).code).toBe(0);
-    expect(namespacesOf('docker')).not.toContain(ns('app'));
+    expect(namespacesOf(engine)).not.toContain(ns('app'));
     expect(answerFromInternet('198.51.100.2', 8080).status).not.toBe(0);
     expect((await cli('docker', 'run', '-d', '--name', 'app2', '-p', '8080:80', 'httpd', '-q')).code).toBe(0);
     expect(answerFromInternet('198.51.100.2', 8080).stdout).toBe('app2\n');
@@ -78,17 +81,17 @@ describe('nslab docker: your own docker host, by typed commands', () => {
     { argv: ['run', '--name', 'x', '-p', '70000:80', 'nginx'], error: /^nslab: host port "70000" is out of range/ },
     { argv: ['--docker', '27', 'run', '--name', 'x', 'nginx'], error: /^nslab: the sandbox engine runs Docker 29 \(iptables\), not Docker 27 \(iptables\)/ },
   ])('nslab docker $argv.0 $argv.1 ...: Docker\'s error in one line, nothing changed', async ({ argv, error }) => {
-    const state = labState('docker');
+    const state = labState(engine);
     const r = await cli('docker', ...argv);
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/^nslab: [^\n]+ \([^\n]+\)\n$/);
     expect(r.err).toMatch(error);
-    expect(labState('docker')).toEqual(state);
+    expect(labState(engine)).toEqual(state);
   });
 
   it('reset removes the engine and everything on it', async () => {
     expect((await cli('docker', 'reset')).out).toBe('the sandbox engine and everything on it are removed\n');
-    expect(namespacesOf('docker')).toEqual([]);
+    expect(namespacesOf(engine)).toEqual([]);
     expect(rootSnapshot()).toEqual(before);
     expect((await cli('docker', 'ps', '--json')).out).toBe('[]\n');
   });

@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { ContainerRecord, DockerCommand } from '../../docker/commands.js';
 import { parseServicePort } from '../../docker/images.js';
 import { parseAddHost, parseDriverOptions, parsePublish, validateContainerName, validateNetworkName } from '../../docker/parse.js';
-import { currentSandbox, dockerDo, dockerReset, SANDBOX_NAME, sandboxRunning, type ProfileChoice } from '../../docker/session.js';
+import { currentSandbox, dockerDo, dockerReset, sandboxName, sandboxRunning, type ProfileChoice } from '../../docker/session.js';
 import { NslabError } from '../../errors.js';
 import { cmd, renderCmd } from '../../exec/command.js';
 import { inspectNetworks, type NetworkInspect } from '../../inspect/network-inspect.js';
@@ -47,8 +47,7 @@ function requireSandbox(): ReturnType<typeof currentSandbox> {
 /** `docker network inspect`, from live state, with the names and ids dockerd would give. */
 async function inspectLive(ctx: Context, names: readonly string[]): Promise<NetworkInspect[]> {
   const model = requireSandbox();
-  const live = inspectNetworks(await readLab(ctx.runner, SANDBOX_NAME, { rules: true }));
-  const byBridge = new Map([...model.engine.networks.values()].map((n) => [n.bridge, n]));
+  const live = inspectNetworks(await readLab(ctx.runner, sandboxName(), { rules: true }));
   const containerOf = new Map([...model.engine.sandboxes.values()].map((s) => [s.ns, s]));
   return names.map((name) => {
     const net = model.engine.networks.get(name);
@@ -56,11 +55,10 @@ async function inspectLive(ctx: Context, names: readonly string[]): Promise<Netw
     if (!net || !found) throw new NslabError(`network ${name} not found`, { hint: `\`nslab docker network ls\` lists them` });
     const containers = Object.fromEntries(
       Object.values(found.Containers).map((c) => {
-        const sandbox = containerOf.get(`nslab-${SANDBOX_NAME}-${c.Name}`) ?? [...model.engine.sandboxes.values()].find((s) => s.container === c.Name);
+        const sandbox = containerOf.get(`nslab-${sandboxName()}-${c.Name}`) ?? [...model.engine.sandboxes.values()].find((s) => s.container === c.Name);
         return [sandbox?.id ?? c.Name, { ...c, Name: sandbox?.container ?? c.Name }];
       }),
     );
-    void byBridge;
     return { ...found, Name: net.name, Id: net.id, Internal: net.internal ?? false, Containers: containers };
   });
 }
@@ -89,7 +87,7 @@ function networkLs(ctx: Context): number {
 /** `docker inspect CTR`: its NetworkSettings.Networks, addresses and MACs as the kernel has them. */
 async function inspectContainer(ctx: Context, names: readonly string[]): Promise<number> {
   const model = requireSandbox();
-  const world = await readLab(ctx.runner, SANDBOX_NAME);
+  const world = await readLab(ctx.runner, sandboxName());
   const out = names.map((name) => {
     const s = model.engine.sandboxes.get(name);
     if (!s) throw new NslabError(`No such object: ${name}`, { hint: '`nslab docker ps` lists the containers' });
