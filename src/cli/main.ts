@@ -16,6 +16,7 @@ import { verifyCommand } from './commands/verify.js';
 import { versionsCommand } from './commands/versions.js';
 import { compareCommand } from './commands/compare.js';
 import { dockerCommand } from './commands/docker.js';
+import { composeCommand } from './commands/compose.js';
 import { makeAction, processIo, type GlobalArgs, type Io } from './context.js';
 
 /** The CLI as a function: tests call it in-process; bin.ts calls it with process.argv. */
@@ -37,6 +38,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command(execCommand(action))
     .command(labCommand(action))
     .command(dockerCommand(action))
+    .command(composeCommand(action))
     .command(lsCommand(action))
     .command(cleanCommand(action))
     .command(doctorCommand(action))

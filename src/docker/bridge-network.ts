@@ -27,6 +27,8 @@ export interface Endpoint {
   readonly hostIf: string;
   readonly address: string;
   readonly mac: string;
+  /** The names the embedded DNS gives it on a user-defined network (container, aliases, short ID...). */
+  readonly names?: readonly string[] | undefined;
 }
 
 export interface Tools {

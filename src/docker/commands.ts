@@ -20,6 +20,8 @@ export type DockerCommand =
       readonly internal?: boolean | undefined;
       readonly icc?: boolean | undefined;
       readonly bridgeName?: string | undefined;
+      /** The compose project that created it (compose down removes it). */
+      readonly project?: string | undefined;
     }
   | { readonly kind: 'network-rm'; readonly name: string }
   | { readonly kind: 'network-connect'; readonly network: string; readonly container: string; readonly ip?: string | undefined; readonly aliases?: readonly string[] | undefined }
@@ -35,6 +37,9 @@ export type DockerCommand =
       readonly aliases?: readonly string[] | undefined;
       readonly hostname?: string | undefined;
       readonly addHosts?: readonly { readonly name: string; readonly address: string }[] | undefined;
+      /** The compose project and service it runs for. */
+      readonly project?: string | undefined;
+      readonly service?: string | undefined;
     }
   | { readonly kind: 'rm'; readonly name: string };
 
@@ -42,6 +47,8 @@ export type DockerCommand =
 export interface ContainerRecord {
   readonly name: string;
   readonly image: string;
+  readonly project?: string | undefined;
+  readonly service?: string | undefined;
   readonly publish: readonly PortBinding[];
   readonly ports: readonly ServicePort[];
 }
@@ -101,7 +108,7 @@ export function applyCommand(engine: Engine, c: DockerCommand, containers: Map<s
       const addHosts = c.addHosts?.map((h) => (h.address === 'host-gateway' ? { ...h, address: engine.network('bridge').ipam.gateway } : h));
       const run = engine.run(c.name, { ...c, addHosts });
       const ports = servicePorts(c.image, [...(c.expose ?? []), ...(c.publish ?? []).map((p) => ({ port: p.containerPort, protocol: p.protocol }))]);
-      containers.set(c.name, { name: c.name, image: c.image, publish: c.publish ?? [], ports });
+      containers.set(c.name, { name: c.name, image: c.image, publish: c.publish ?? [], ports, project: c.project, service: c.service });
       // The stand-in for the image's service: it answers on each of its ports with the container's name.
       const service = ports.length
         ? [daemonStart(run.endpoint.ns, join(engine.spec.stateDir, 'pids'), `service-${c.name}`, ['standin', c.name, ...ports.map((p) => `${p.port}/${p.protocol}`)])]

@@ -44,14 +44,32 @@ export function resolverTcpPort(ns: string): number {
 }
 
 /** The endpoint joins: its names resolve to its address on `network`. */
+const recordLines = (container: string, address: string, names: readonly string[]): string[] => [address, ...new Set([container, ...names])];
+
 export function dnsRecord(layout: DnsLayout, network: string, container: string, address: string, names: readonly string[] = [container]): Op {
-  const all = [...new Set([container, ...names])];
-  return fileWrite(join(recordsDir(layout, network), container), [address, ...all], `register ${all.join(', ')} = ${address} in ${network}'s DNS`);
+  const lines = recordLines(container, address, names);
+  return fileWrite(join(recordsDir(layout, network), container), lines, `register ${lines.slice(1).join(', ')} = ${address} in ${network}'s DNS`);
 }
 
-/** The endpoint leaves: its names no longer resolve on `network`. */
-export function dnsRecordRemove(layout: DnsLayout, network: string, container: string): Op {
-  return fileRemove(join(recordsDir(layout, network), container), `unregister ${container} from ${network}'s DNS`);
+/** The endpoint leaves: its names no longer resolve on `network` (a rewind writes them back). */
+export function dnsRecordRemove(layout: DnsLayout, network: string, container: string, address: string, names: readonly string[] = [container]): Op {
+  return fileRemove(join(recordsDir(layout, network), container), `unregister ${container} from ${network}'s DNS`, recordLines(container, address, names));
+}
+
+/**
+ * The networks a container's resolver answers for: one file per user-defined network it is
+ * on, naming that network's records. Docker's resolver answers from every network the
+ * container is connected to; the server reads this directory on each query, so a
+ * `network connect` adds a file and the running resolver knows the new network at once.
+ */
+export const resolverView = (layout: DnsLayout, container: string): string => join(layout.stateDir, 'dns-views', container);
+
+export function resolverJoins(layout: DnsLayout, container: string, network: string): Op {
+  return fileWrite(join(resolverView(layout, container), network), [recordsDir(layout, network)], `${container}'s resolver answers for ${network}`);
+}
+
+export function resolverLeaves(layout: DnsLayout, container: string, network: string): Op {
+  return fileRemove(join(resolverView(layout, container), network), `${container}'s resolver no longer answers for ${network}`, [recordsDir(layout, network)]);
 }
 
 /** The name of the resolver daemon (its pidfile) for a container. */
@@ -101,14 +119,8 @@ export function embeddedResolver(layout: DnsLayout, container: { name: string; n
   const udp = String(resolverPort(container.ns));
   const tcp = String(resolverTcpPort(container.ns));
   return [
-    daemonStart(container.ns, join(layout.stateDir, 'pids'), resolverName(container.name), [
-      'dns-server',
-      EMBEDDED_DNS,
-      udp,
-      tcp,
-      options.upstream ?? '-',
-      ...networks.map((n) => recordsDir(layout, n)),
-    ]),
+    ...networks.map((n) => resolverJoins(layout, container.name, n)),
+    daemonStart(container.ns, join(layout.stateDir, 'pids'), resolverName(container.name), ['dns-server', EMBEDDED_DNS, udp, tcp, options.upstream ?? '-', `@${resolverView(layout, container.name)}`]),
     ...(options.firewall === 'nftables' ? nftablesNat(container.ns, udp, tcp) : iptablesNat(container.ns, udp, tcp)),
     fileWrite(
       resolvConfPath(container.ns),

@@ -11,7 +11,7 @@ import type { Op } from '../ops/op.js';
 import { nextPool } from './address-pools.js';
 import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork, type Endpoint, type Tools } from './bridge-network.js';
 import { DOCKER0 } from './defaults.js';
-import { dnsRecord, dnsRecordRemove, embeddedResolver, legacyResolvConf, resolverName, type DnsLayout } from './embedded-dns.js';
+import { dnsRecord, dnsRecordRemove, embeddedResolver, legacyResolvConf, resolverJoins, resolverLeaves, resolverName, type DnsLayout } from './embedded-dns.js';
 import { firewallerFor, noFirewall } from './firewall/index.js';
 import { removal, type Firewaller, type FirewallNetwork, type PortBinding } from './firewall/firewaller.js';
 import { endpointMac } from './mac.js';
@@ -165,7 +165,7 @@ export class Engine {
     return [
       linkDel(this.spec.hostNs, endpoint.hostIf),
       ...removal(this.fw.addEndpoint(network.firewall, endpoint)),
-      ...(network.isDefault ? [] : [dnsRecordRemove(this.dns, network.name, container)]),
+      ...(network.isDefault ? [] : [dnsRecordRemove(this.dns, network.name, container, endpoint.address, endpoint.names), resolverLeaves(this.dns, container, network.name)]),
       ...(network.isDefault || userLeft ? [] : [daemonStop(join(this.spec.stateDir, 'pids'), resolverName(container))]),
     ];
   }
@@ -236,21 +236,23 @@ export class Engine {
       address: opts.ip,
       mac: (address) => endpointMac(profile, address, this.spec.lab, network.name, sandbox.container),
     });
-    sandbox.endpoints.push(endpoint);
-    // Since 28 a reused address comes with a new MAC: tell the neighbours (advertiseAddrs).
-    if (profile.endpointMac === 'random') ops.push(advertiseAddress(sandbox.ns, ifname, endpoint.address));
-    // setHairpinMode: only without the proxy does a container reach itself by the bridge.
-    if (!profile.userlandProxy) ops.push(bridgePortHairpin(this.spec.hostNs, endpoint.hostIf));
     // Only user-defined networks get the embedded DNS (daemon/network.go disables it on the
     // default bridge). Its names: the container's, its aliases, its short ID and hostname
     // (buildEndpointDNSNames).
     const names = [sandbox.container, ...(opts.aliases ?? []), sandbox.id.slice(0, 12), ...(sandbox.hostname ? [sandbox.hostname] : [])];
+    sandbox.endpoints.push({ ...endpoint, names });
+    // Since 28 a reused address comes with a new MAC: tell the neighbours (advertiseAddrs).
+    if (profile.endpointMac === 'random') ops.push(advertiseAddress(sandbox.ns, ifname, endpoint.address));
+    // setHairpinMode: only without the proxy does a container reach itself by the bridge.
+    if (!profile.userlandProxy) ops.push(bridgePortHairpin(this.spec.hostNs, endpoint.hostIf));
     const dns = network.isDefault ? [] : [dnsRecord(this.dns, network.name, sandbox.container, endpoint.address, names)];
     const userNetworks = sandbox.endpoints.filter((e) => !this.network(e.network).isDefault).length;
-    const resolver =
-      !network.isDefault && userNetworks === 1
+    // The first user-defined network starts the container's resolver; later ones join its view.
+    const resolver = network.isDefault
+      ? []
+      : userNetworks === 1
         ? embeddedResolver(this.dns, { name: sandbox.container, ns: sandbox.ns }, [network.name], { upstream: this.spec.nameserver, firewall: this.spec.profile.firewall })
-        : [];
+        : [resolverJoins(this.dns, sandbox.container, network.name)];
     // A default-bridge container gets a copy of the host's resolv.conf instead.
     const legacy = network.isDefault && sandbox.endpoints.length === 1 && this.spec.nameserver ? [legacyResolvConf(sandbox.ns, sandbox.container, this.spec.nameserver)] : [];
     return { endpoint, ops: [...ops, ...this.fw.addEndpoint(network.firewall, endpoint), ...dns, ...resolver, ...legacy] };

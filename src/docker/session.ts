@@ -45,13 +45,19 @@ function profileOptions(choice: ProfileChoice): LabOptions {
  * nothing; one that fails half-way is undone and leaves the engine as it was.
  */
 export async function dockerDo(c: DockerCommand, runner: Runner, choice: ProfileChoice, signal?: AbortSignal): Promise<{ step: Step; model: SandboxModel }> {
+  const { steps, model } = await dockerDoAll([c], runner, choice, signal);
+  return { step: steps.at(-1)!, model };
+}
+
+/** Several commands as one change (compose up): all of them are applied, or none. */
+export async function dockerDoAll(commands: readonly DockerCommand[], runner: Runner, choice: ProfileChoice, signal?: AbortSignal): Promise<{ steps: Step[]; model: SandboxModel }> {
   const asked = profileOptions(choice);
   if (!sandboxRunning()) {
-    const options: LabOptions = { ...asked, commands: JSON.stringify([c]) };
+    const options: LabOptions = { ...asked, commands: JSON.stringify(commands) };
     const env = detectEnv();
     const model = buildSandbox({ name: sandboxName(), env, options });
     await labUp(model, env, options, runner, { signal });
-    return { step: model.steps.at(-1)!, model };
+    return { steps: model.steps.slice(model.steps.length - commands.length), model };
   }
   const manifest = readManifest(sandboxName());
   if (manifest.id !== SANDBOX_ID) throw new NslabError(`the name ${sandboxName()} is taken by lab ${manifest.id}`, { hint: `\`nslab down ${sandboxName()}\` first` });
@@ -63,7 +69,7 @@ export async function dockerDo(c: DockerCommand, runner: Runner, choice: Profile
     }
   }
   const before = sandboxCommands(manifest.options);
-  const options: LabOptions = { ...manifest.options, commands: JSON.stringify([...before, c]) };
+  const options: LabOptions = { ...manifest.options, commands: JSON.stringify([...before, ...commands]) };
   const previous = buildSandbox({ name: sandboxName(), env: manifest.env, options: manifest.options });
   const model = buildSandbox({ name: sandboxName(), env: manifest.env, options });
   rewriteRecord(sandboxName(), options, previous.steps.length);
@@ -73,7 +79,7 @@ export async function dockerDo(c: DockerCommand, runner: Runner, choice: Profile
     rewriteRecord(sandboxName(), manifest.options, undefined);
     throw err;
   }
-  return { step: model.steps.at(-1)!, model };
+  return { steps: model.steps.slice(previous.steps.length), model };
 }
 
 /** `nslab docker reset`: everything the sandbox ever applied, undone from its journal. */

@@ -12,6 +12,28 @@ const TTL = 600;
 const UPSTREAM_TIMEOUT_MS = 2000;
 
 /**
+ * `@DIR` is a container's view: one file per network it is on, naming that network's
+ * directory (read on every query, as the networks are). Any other argument is a network.
+ * @param {string} arg
+ * @returns {string[]}
+ */
+function viewed(arg) {
+  if (!arg.startsWith('@')) return [arg];
+  const view = arg.slice(1);
+  try {
+    return readdirSync(view).flatMap((f) => {
+      try {
+        return [readFileSync(join(view, f), 'utf8').trim()];
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
+/**
  * The addresses of `name` on the networks, read on every query, so `network connect` and
  * `disconnect` show up at once, as they do in Docker's resolver. A network is a directory
  * with one file per endpoint: its address on the first line, its names on the others.
@@ -21,7 +43,7 @@ const UPSTREAM_TIMEOUT_MS = 2000;
 function lookup(networks, name) {
   if (!NAME.test(name)) return [];
   const found = [];
-  for (const dir of networks) {
+  for (const dir of networks.flatMap(viewed)) {
     let files = [];
     try {
       files = readdirSync(dir);

@@ -1,0 +1,207 @@
+import { NslabError } from '../errors.js';
+import type { DockerCommand } from '../docker/commands.js';
+import type { Engine } from '../docker/engine.js';
+import type { PortBinding } from '../docker/firewall/firewaller.js';
+import { parseServicePort, type ServicePort } from '../docker/images.js';
+import { parseAddHost, parseDriverOptions, parsePublish, validateContainerName } from '../docker/parse.js';
+import type { ComposeFile } from './load.js';
+
+// A compose project in Docker's terms: which networks Compose creates (named
+// <project>_<key> unless `name:` or `external:` say otherwise), which containers
+// (<project>-<service>-1 unless container_name:), in depends_on order, and how each joins
+// its networks. It turns into the docker commands Compose would send the engine.
+
+export interface ComposeNetwork {
+  readonly key: string;
+  readonly name: string;
+  readonly external: boolean;
+  readonly subnet?: string | undefined;
+  readonly gateway?: string | undefined;
+  readonly internal?: boolean | undefined;
+  readonly bridgeName?: string | undefined;
+  readonly icc?: boolean | undefined;
+}
+
+export interface ServiceAttachment {
+  readonly network: string;
+  readonly aliases: readonly string[];
+  readonly ip?: string | undefined;
+}
+
+export interface ComposeService {
+  readonly service: string;
+  readonly container: string;
+  readonly image: string;
+  readonly attachments: readonly ServiceAttachment[];
+  readonly publish: readonly PortBinding[];
+  readonly expose: readonly ServicePort[];
+  readonly extraHosts: readonly { name: string; address: string }[];
+}
+
+export interface ComposeProject {
+  readonly name: string;
+  readonly networks: readonly ComposeNetwork[];
+  /** In start order: every service after those it depends on. */
+  readonly services: readonly ComposeService[];
+}
+
+type Raw = Record<string, unknown>;
+const obj = (v: unknown): Raw => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : {});
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === null ? [] : [String(v)]);
+
+export function composeProject(file: ComposeFile): ComposeProject {
+  const p = file.project;
+  const services = obj(file.raw.services);
+  const declared = obj(file.raw.networks);
+  const usesDefault = Object.values(services).some((s) => obj(s).networks === undefined && obj(s).network_mode === undefined);
+  const keys = [...(usesDefault && !('default' in declared) ? ['default'] : []), ...Object.keys(declared)];
+  const networks = keys.map((key) => composeNetwork(p, key, obj(declared[key])));
+  const byKey = new Map(networks.map((n) => [n.key, n]));
+  const order = startOrder(services);
+  const published: PortBinding[] = [];
+  return {
+    name: p,
+    networks,
+    services: order.map((name) => composeService(p, name, obj(services[name]), byKey, published)),
+  };
+}
+
+function composeNetwork(project: string, key: string, n: Raw): ComposeNetwork {
+  const driver = n.driver === undefined ? 'bridge' : String(n.driver);
+  if (driver !== 'bridge') throw new NslabError(`network ${key}: driver ${driver} is not one the sandbox builds`, { hint: 'the sandbox builds bridge networks; `nslab lab macvlan` and `nslab lab overlay` rebuild the others' });
+  const external = n.external === true || (typeof n.external === 'object' && n.external !== null);
+  const config = Array.isArray(obj(n.ipam).config) ? (obj(n.ipam).config as unknown[]).map(obj) : [];
+  const opts = parseDriverOptions(Object.entries(obj(n.driver_opts)).map(([k, v]) => `${k}=${String(v)}`));
+  return {
+    key,
+    name: typeof n.name === 'string' ? n.name : external ? key : `${project}_${key}`,
+    external,
+    subnet: config[0]?.subnet as string | undefined,
+    gateway: config[0]?.gateway as string | undefined,
+    internal: n.internal === true ? true : undefined,
+    ...opts,
+  };
+}
+
+/** depends_on order (list or map form); services with no order between them keep the file's. */
+function startOrder(services: Raw): string[] {
+  const names = Object.keys(services);
+  const deps = new Map(names.map((n) => [n, Object.keys(dependsOn(obj(services[n]).depends_on))]));
+  const out: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (n: string, path: string[]) => {
+    if (state.get(n) === 'done') return;
+    if (state.get(n) === 'visiting') throw new NslabError(`services depend on each other in a circle: ${[...path, n].join(' -> ')}`, { hint: 'remove one of those depends_on' });
+    if (!deps.has(n)) throw new NslabError(`service ${path.at(-1)} depends on undefined service ${n}`, { hint: `the services: ${names.join(', ')}` });
+    state.set(n, 'visiting');
+    for (const d of deps.get(n)!) visit(d, [...path, n]);
+    state.set(n, 'done');
+    out.push(n);
+  };
+  for (const n of names) visit(n, []);
+  return out;
+}
+
+function dependsOn(v: unknown): Raw {
+  return Array.isArray(v) ? Object.fromEntries(v.map((d) => [String(d), {}])) : obj(v);
+}
+
+function composeService(project: string, name: string, s: Raw, networks: ReadonlyMap<string, ComposeNetwork>, published: PortBinding[]): ComposeService {
+  if (s.network_mode !== undefined) {
+    throw new NslabError(`service ${name}: network_mode: ${String(s.network_mode)} is not in the sandbox yet`, { hint: '`nslab lab modes` rebuilds network_mode host, none and container:' });
+  }
+  const container = validateContainerName(typeof s.container_name === 'string' ? s.container_name : `${project}-${name}-1`);
+  const raw = s.networks === undefined ? { default: {} } : Array.isArray(s.networks) ? Object.fromEntries(s.networks.map((n) => [String(n), {}])) : obj(s.networks);
+  const attachments = Object.entries(raw)
+    .map(([key, v]) => {
+      const net = networks.get(key);
+      if (!net) throw new NslabError(`service ${name} refers to undefined network ${key}`, { hint: `declare it under the top-level networks:, or use one of: ${[...networks.keys()].join(', ')}` });
+      const o = obj(v);
+      return { key, priority: Number(o.priority ?? 0), attachment: { network: net.name, aliases: [name, ...strings(o.aliases)], ip: o.ipv4_address as string | undefined } };
+    })
+    // Compose puts the container on its highest-priority network first, then by name.
+    .sort((a, b) => b.priority - a.priority || a.key.localeCompare(b.key))
+    .map((a) => a.attachment);
+  const publish = (Array.isArray(s.ports) ? s.ports : []).flatMap((p) => parsePorts(name, p, published));
+  published.push(...publish);
+  return {
+    service: name,
+    container,
+    // A service that is only built runs as an image named after it: what it listens on comes from ports and expose.
+    image: typeof s.image === 'string' ? s.image : name,
+    attachments,
+    publish,
+    expose: strings(s.expose).map(parseServicePort),
+    extraHosts: (Array.isArray(s.extra_hosts) ? s.extra_hosts.map(String) : Object.entries(obj(s.extra_hosts)).map(([k, v]) => `${k}:${String(v)}`)).map((h) => parseAddHost(h.replace('=', ':'))),
+  };
+}
+
+/** ports:, short syntax ([ip:][host[-host]:]ctr[-ctr][/proto]) or long; a missing host port gets the next free one from 32768. */
+function parsePorts(service: string, p: unknown, taken: readonly PortBinding[]): PortBinding[] {
+  if (typeof p === 'object' && p !== null) {
+    const o = p as Raw;
+    const spec = `${o.host_ip ? `${String(o.host_ip)}:` : ''}${o.published ? `${String(o.published)}:` : ''}${String(o.target)}${o.protocol ? `/${String(o.protocol)}` : ''}`;
+    return parsePorts(service, spec, taken);
+  }
+  const spec = String(p);
+  const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(?:(\d+)(?:-(\d+))?:)?(\d+)(?:-(\d+))?(?:\/(tcp|udp))?$/.exec(spec);
+  if (!m) throw new NslabError(`service ${service}: invalid port ${JSON.stringify(spec)}`, { hint: 'write it as [ip:][host:]container[/tcp|udp], a range as 8080-8081:80-81' });
+  const [, ip, h1, h2, c1, c2, proto] = m;
+  const containers = range(Number(c1), c2 === undefined ? Number(c1) : Number(c2));
+  const hosts = h1 === undefined ? undefined : range(Number(h1), h2 === undefined ? Number(h1) : Number(h2));
+  if (hosts && hosts.length !== containers.length) throw new NslabError(`service ${service}: port ranges ${h1}-${h2} and ${c1}-${c2} differ in length`, { hint: 'a host range maps one to one onto a container range' });
+  const protocol = proto ?? 'tcp';
+  return containers.map((c, i) => {
+    const host = hosts?.[i] ?? ephemeral(taken, protocol);
+    return parsePublish(`${ip ? `${ip}:` : ''}${host}:${c}/${protocol}`);
+  });
+}
+
+const range = (a: number, b: number): number[] => Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
+
+function ephemeral(taken: readonly PortBinding[], protocol: string): number {
+  for (let port = 32768; ; port++) if (!taken.some((t) => t.hostPort === port && t.protocol === protocol)) return port;
+}
+
+/**
+ * What `compose up` asks of the engine: the project's networks (an external one must exist
+ * already; one that exists from an earlier `up` is kept), then each service's container on
+ * its first network, connected to the others.
+ */
+export function upCommands(project: ComposeProject, engine: Engine): DockerCommand[] {
+  const out: DockerCommand[] = [];
+  for (const n of project.networks) {
+    if (n.external) {
+      if (!engine.networks.has(n.name)) throw new NslabError(`network ${n.name} declared as external, but could not be found`, { hint: `create it first: nslab docker network create ${n.name}` });
+      continue;
+    }
+    if (engine.networks.has(n.name)) continue;
+    out.push({ kind: 'network-create', name: n.name, subnet: n.subnet, gateway: n.gateway, internal: n.internal, bridgeName: n.bridgeName, icc: n.icc, project: project.name });
+  }
+  for (const s of project.services) {
+    if (engine.sandboxes.has(s.container)) continue;
+    const [first, ...rest] = s.attachments;
+    out.push({
+      kind: 'run',
+      name: s.container,
+      image: s.image,
+      network: first?.network,
+      ip: first?.ip,
+      aliases: first?.aliases,
+      publish: s.publish,
+      expose: s.expose,
+      addHosts: s.extraHosts,
+      project: project.name,
+      service: s.service,
+    });
+    for (const a of rest) out.push({ kind: 'network-connect', network: a.network, container: s.container, ip: a.ip, aliases: a.aliases });
+  }
+  return out;
+}
+
+/** What `compose down` asks: the project's containers, then the networks it created. */
+export function downCommands(project: string, engine: Engine, created: readonly DockerCommand[]): DockerCommand[] {
+  const containers = created.filter((c): c is Extract<DockerCommand, { kind: 'run' }> => c.kind === 'run' && c.project === project && engine.sandboxes.has(c.name));
+  const networks = created.filter((c): c is Extract<DockerCommand, { kind: 'network-create' }> => c.kind === 'network-create' && c.project === project && engine.networks.has(c.name));
+  return [...containers.reverse().map((c) => ({ kind: 'rm', name: c.name }) as const), ...networks.reverse().map((n) => ({ kind: 'network-rm', name: n.name }) as const)];
+}

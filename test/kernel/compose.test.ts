@@ -1,0 +1,128 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, failed, isolateState, labState, namespacesOf, requireKernel, rootSnapshot, uniqueName, type Outcome } from './support.js';
+
+// Compose files on the sandbox engine: several networks, static addresses, aliases and
+// ports proven by packets, the rename of the first article, and a file that fails
+// validation changing nothing.
+
+const engine = uniqueName('dc');
+process.env.NSLAB_DOCKER_NAME = engine;
+
+const SHOP = `services:
+  web:
+    image: nginx
+    ports: ["8080:80"]
+    depends_on: [api]
+    networks: [front]
+  api:
+    build: .
+    expose: ["3000"]
+    depends_on: [db]
+    networks:
+      front: {}
+      back:
+        aliases: [backend]
+  db:
+    image: postgres
+    environment: {POSTGRES_PASSWORD: example}
+    networks:
+      back:
+        ipv4_address: 172.30.0.10
+networks:
+  front: {}
+  back:
+    ipam:
+      config: [{subnet: 172.30.0.0/24}]
+`;
+
+const INCIDENT = `services:
+  app:
+    build: .
+    expose: ["8000"]
+    depends_on: [cache]
+  cache:
+    image: redis
+`;
+
+function project(dir: string, text: string): string {
+  const d = join(mkdtempSync(join(tmpdir(), 'nslab-compose-')), dir);
+  mkdirSync(d);
+  writeFileSync(join(d, 'compose.yaml'), text);
+  return join(d, 'compose.yaml');
+}
+
+describe('nslab compose on the sandbox engine', () => {
+  let before: Record<string, string>;
+  beforeAll(() => {
+    requireKernel();
+    isolateState();
+    before = rootSnapshot();
+  });
+  afterAll(async () => {
+    await cli('docker', 'reset');
+    expect(namespacesOf(engine)).toEqual([]);
+    expect(rootSnapshot()).toEqual(before);
+  });
+
+  it('two networks, a static address, an alias and a published port: up, then verify proves the matrix by packets', async () => {
+    const f = project('shop', SHOP);
+    const up = await cli('compose', '-f', f, 'up', '-q');
+    expect(up.err).toBe('ignored (no network meaning): environment\n');
+    expect(up.out).toBe('Network shop_front  Created\nNetwork shop_back  Created\nContainer shop-db-1  Started\nContainer shop-api-1  Started\nContainer shop-web-1  Started\n');
+    const ps = JSON.parse((await cli('compose', '-f', f, 'ps', '--json')).out) as { name: string; networks: string }[];
+    expect(ps.map((r) => `${r.name}: ${r.networks}`)).toEqual(['shop-db-1: shop_back 172.30.0.10', 'shop-api-1: shop_back 172.30.0.2, shop_front 172.18.0.2', 'shop-web-1: shop_front 172.18.0.3']);
+
+    const v = await cli('compose', '-f', f, 'verify', '--json');
+    const outcomes = (JSON.parse(v.out) as { outcomes: Outcome[] }).outcomes;
+    expect(failed(outcomes)).toEqual([]);
+    const titles = outcomes.map((o) => o.title);
+    // api is on both networks: it reaches web (front) and db (back), by service name; web reaches api's alias only where they share a network.
+    expect(titles).toContain('api -> web:80 (service name, on shop_front)');
+    expect(titles).toContain('api -> db:5432 (service name, on shop_back)');
+    expect(titles).toContain('db -> backend:3000 (alias)');
+    expect(titles).toContain('web -> db at 172.30.0.10 (no shared network)');
+    expect(titles).toContain('internet -> 198.51.100.2:8080 answers as shop-web-1');
+    expect(titles).toContain('host -> 198.51.100.2:8080 answers as shop-web-1');
+    expect(v.code).toBe(0);
+    // The text output leads with the matrix.
+    expect((await cli('compose', '-f', f, 'verify')).out).toMatch(/^from \\ to {2}db {9}api {8}web {8}\ndb {9}- {10}ok {9}blocked/);
+    // The compose project is on the same engine as nslab docker.
+    expect((JSON.parse((await cli('docker', 'ps', '--json')).out) as { names: string }[]).map((r) => r.names)).toEqual(['shop-db-1', 'shop-api-1', 'shop-web-1']);
+  });
+
+  it("the first article's rename: the same file under a new project name gets its own network on the next pool", async () => {
+    const f = project('project', INCIDENT);
+    expect((await cli('compose', '-f', f, 'up', '-q')).code).toBe(0);
+    expect((await cli('compose', '-f', f, '-p', 'renamed', 'up', '-q')).code).toBe(0);
+    const ls = JSON.parse((await cli('docker', 'network', 'ls', '--json')).out) as { name: string }[];
+    expect(ls.map((n) => n.name)).toEqual(['bridge', 'shop_front', 'shop_back', 'project_default', 'renamed_default']);
+    const inspect = JSON.parse((await cli('docker', 'network', 'inspect', 'project_default', 'renamed_default')).out) as { IPAM: { Config: { Subnet: string }[] } }[];
+    // shop took 172.18 (front); the pools go on in Docker's order.
+    expect(inspect.map((n) => n.IPAM.Config[0]!.Subnet)).toEqual(['172.19.0.0/16', '172.20.0.0/16']);
+    for (const p of ['project', 'renamed']) {
+      const v = await cli('compose', '-f', f, '-p', p, 'verify', '--json');
+      expect(failed((JSON.parse(v.out) as { outcomes: Outcome[] }).outcomes)).toEqual([]);
+    }
+    const down = await cli('compose', '-f', f, '-p', 'renamed', 'down', '-q');
+    expect(down.out).toBe('Container renamed-app-1  Removed\nContainer renamed-cache-1  Removed\nNetwork renamed_default  Removed\n');
+    expect(namespacesOf(engine)).not.toContain(`nslab-${engine}-renamed-app-1`);
+  });
+
+  it.each([
+    { title: 'a key the specification does not allow', text: 'services:\n  web:\n    image: nginx\n    portz: ["80"]\n', error: /compose\.yaml:4: services\.web\.portz: additional property portz is not allowed/ },
+    { title: 'a port already allocated', text: 'services:\n  other:\n    image: nginx\n    ports: ["8080:80"]\n', error: /^nslab: Bind for 0\.0\.0\.0:8080 failed: port is already allocated/ },
+    { title: 'a subnet overlapping a network', text: 'services:\n  x:\n    image: nginx\nnetworks:\n  default:\n    ipam:\n      config: [{subnet: 172.30.0.0/16}]\n', error: /^nslab: Pool overlaps with other one on this address space/ },
+    { title: 'network_mode, not in the sandbox yet', text: 'services:\n  x:\n    image: nginx\n    network_mode: host\n', error: /^nslab: service x: network_mode: host is not in the sandbox yet/ },
+    { title: 'an external network that does not exist', text: 'services:\n  x:\n    image: nginx\n    networks: [ext]\nnetworks:\n  ext:\n    external: true\n', error: /^nslab: network ext declared as external, but could not be found/ },
+  ])('$title: one line, exit non-zero, nothing changed', async ({ text, error }) => {
+    const state = labState(engine);
+    const r = await cli('compose', '-f', project('bad', text), 'up');
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/^nslab: [^\n]+ \([^\n]+\)\n$/m);
+    expect(r.err).toMatch(error);
+    expect(labState(engine)).toEqual(state);
+  });
+});
