@@ -13,6 +13,7 @@ export interface JournalEntry {
   readonly guard?: UndoGuard | undefined;
   readonly creates?: ObjectKey | undefined;
   readonly within: readonly ObjectKey[];
+  readonly deletes?: ObjectKey | undefined;
   /**
    * intent: written before the command ran, so it may or may not have taken effect.
    * skipped: it was in a batch that stopped (or rolled back) before it, so it never took effect.

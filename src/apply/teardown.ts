@@ -35,7 +35,23 @@ export function undoCommands(entries: readonly JournalEntry[]): UndoStep[] {
     .reverse()
     .filter((e) => mayHaveApplied(e) && e.undo !== undefined)
     .filter((e) => !e.within.some((key) => removed.has(key)))
+    .filter((e) => !cancelled(entries, e))
     .map((e) => ({ summary: `undo: ${e.summary}`, cmd: e.undo!, ...(e.guard ? { guard: e.guard } : {}) }));
+}
+
+/**
+ * A creation and a later deletion of the same object, both in these entries, cancel out:
+ * the object is gone already, so neither undo runs (a rewind that keeps the creation undoes
+ * only the deletion, and puts the object back).
+ */
+function cancelled(entries: readonly JournalEntry[], e: JournalEntry): boolean {
+  const applied = (x: JournalEntry) => mayHaveApplied(x);
+  if (e.deletes !== undefined) return entries.some((c) => applied(c) && c.seq < e.seq && c.creates === e.deletes);
+  if (e.creates === undefined) return false;
+  // The last deletion after this creation, with no re-creation between them.
+  const after = entries.filter((x) => applied(x) && x.seq > e.seq);
+  const deletion = after.find((x) => x.deletes === e.creates);
+  return deletion !== undefined && !after.some((x) => x.creates === e.creates && x.seq < deletion.seq);
 }
 
 /** Namespaces the journal created: their processes must die before the namespace can. */

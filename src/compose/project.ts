@@ -1,6 +1,6 @@
 import { NslabError } from '../errors.js';
 import type { DockerCommand } from '../docker/commands.js';
-import type { Engine } from '../docker/engine.js';
+import type { Engine, NetworkCreateOptions } from '../docker/engine.js';
 import type { PortBinding } from '../docker/firewall/firewaller.js';
 import { parseServicePort, type ServicePort } from '../docker/images.js';
 import { parseAddHost, parseDriverOptions, parsePublish, validateContainerName } from '../docker/parse.js';
@@ -11,15 +11,11 @@ import type { ComposeFile } from './load.js';
 // (<project>-<service>-1 unless container_name:), in depends_on order, and how each joins
 // its networks. It turns into the docker commands Compose would send the engine.
 
-export interface ComposeNetwork {
+/** A network of the file: what `docker network create` is given for it, under its Compose name. */
+export interface ComposeNetwork extends NetworkCreateOptions {
   readonly key: string;
   readonly name: string;
   readonly external: boolean;
-  readonly subnet?: string | undefined;
-  readonly gateway?: string | undefined;
-  readonly internal?: boolean | undefined;
-  readonly bridgeName?: string | undefined;
-  readonly icc?: boolean | undefined;
 }
 
 export interface ServiceAttachment {

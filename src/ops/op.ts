@@ -51,4 +51,9 @@ export interface Op {
   readonly alsoCreates?: readonly ObjectKey[] | undefined;
   /** Removing any of these objects removes this op's effect as well. */
   readonly within: readonly ObjectKey[];
+  /**
+   * An object an earlier op created that this one takes away (a DNS record on disconnect).
+   * Its undo puts it back, for a rewind to before it; a whole teardown skips both.
+   */
+  readonly deletes?: ObjectKey | undefined;
 }

@@ -1,15 +1,13 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, failed, isolateState, labState, namespacesOf, requireKernel, rootSnapshot, uniqueName, type Outcome } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { cli, failed, labState, namespacesOf, sandboxSuite, type Outcome } from './support.js';
 
 // Compose files on the sandbox engine: several networks, static addresses, aliases and
 // ports proven by packets, the rename of the first article, and a file that fails
 // validation changing nothing.
 
-const engine = uniqueName('dc');
-process.env.NSLAB_DOCKER_NAME = engine;
 
 const SHOP = `services:
   web:
@@ -55,17 +53,7 @@ function project(dir: string, text: string): string {
 }
 
 describe('nslab compose on the sandbox engine', () => {
-  let before: Record<string, string>;
-  beforeAll(() => {
-    requireKernel();
-    isolateState();
-    before = rootSnapshot();
-  });
-  afterAll(async () => {
-    await cli('docker', 'reset');
-    expect(namespacesOf(engine)).toEqual([]);
-    expect(rootSnapshot()).toEqual(before);
-  });
+  const { engine } = sandboxSuite('dc');
 
   it('two networks, a static address, an alias and a published port: up, then verify proves the matrix by packets', async () => {
     const f = project('shop', SHOP);

@@ -1,13 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, failed, isolateState, labState, namespacesOf, requireKernel, rootSnapshot, uniqueName, type Outcome } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { cli, failed, labState, namespacesOf, rootSnapshot, sandboxSuite, type Outcome } from './support.js';
+
+// Its own engine: a learner's `docker` sandbox on this machine is left alone.
+const suite = sandboxSuite('dk');
+const { engine } = suite;
 
 // `nslab docker ...` as a learner types it: the second article's story, published ports
 // proven from the internet, and Docker's own errors, each changing nothing.
 
-// Its own engine: a learner's `docker` sandbox on this machine is left alone.
-const engine = uniqueName('dk');
-process.env.NSLAB_DOCKER_NAME = engine;
 const ns = (ctr: string) => `nslab-${engine}-${ctr}`;
 const pingFrom = (ctr: string, to: string) => spawnSync('ip', ['netns', 'exec', ns(ctr), 'ping', '-c1', '-W1', to], { encoding: 'utf8' });
 /** What a TCP service at to:port answers, read from the internet namespace. */
@@ -15,18 +16,6 @@ const answerFromInternet = (to: string, port: number) =>
   spawnSync('ip', ['netns', 'exec', ns('wan'), 'timeout', '5', 'bash', '-c', `exec 3<>/dev/tcp/${to}/${port} && cat <&3`], { encoding: 'utf8', timeout: 10_000 });
 
 describe('nslab docker: your own docker host, by typed commands', () => {
-  let before: Record<string, string>;
-
-  beforeAll(() => {
-    requireKernel();
-    isolateState();
-    before = rootSnapshot();
-  });
-  afterAll(async () => {
-    await cli('docker', 'reset');
-    expect(namespacesOf(engine)).toEqual([]);
-    expect(rootSnapshot()).toEqual(before);
-  });
 
   it('the second article: db on my_bridge, web on the default bridge cannot reach it; connect gives web eth1 and db by name; inspect shows both', async () => {
     const created = await cli('docker', 'network', 'create', 'my_bridge');
@@ -92,7 +81,7 @@ describe('nslab docker: your own docker host, by typed commands', () => {
   it('reset removes the engine and everything on it', async () => {
     expect((await cli('docker', 'reset')).out).toBe('the sandbox engine and everything on it are removed\n');
     expect(namespacesOf(engine)).toEqual([]);
-    expect(rootSnapshot()).toEqual(before);
+    expect(rootSnapshot()).toEqual(suite.before());
     expect((await cli('docker', 'ps', '--json')).out).toBe('[]\n');
   });
 });

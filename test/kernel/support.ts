@@ -240,3 +240,25 @@ export async function replayAndVerify(script: string, name: string, id: string):
   }
   expect(namespacesOf(name)).toEqual([]);
 }
+
+/**
+ * A test file's own sandbox engine (`nslab docker`, `nslab compose`): its own name, so a
+ * learner's `docker` sandbox is left alone, its own state, and a reset at the end that must
+ * leave nothing. Returns the engine's instance name and the root snapshot taken before.
+ */
+export function sandboxSuite(prefix: string): { engine: string; before(): Record<string, string> } {
+  const engine = uniqueName(prefix);
+  process.env.NSLAB_DOCKER_NAME = engine;
+  let before: Record<string, string> = {};
+  beforeAll(() => {
+    requireKernel();
+    isolateState();
+    before = rootSnapshot();
+  });
+  afterAll(async () => {
+    await cli('docker', 'reset');
+    expect(namespacesOf(engine)).toEqual([]);
+    expect(rootSnapshot()).toEqual(before);
+  });
+  return { engine, before: () => before };
+}

@@ -38,16 +38,18 @@ describe('connect lab plan', () => {
     expect(lines.some((l) => l.includes('nslab-p1-web agent daemon') && l.includes('dns-server'))).toBe(true);
   });
 
-  it("disconnect deletes that veth, the endpoint's rule, the record and the resolver, as forward steps with nothing to undo", () => {
+  it("disconnect deletes that veth, the endpoint's rule, the record, the resolver's view of my_bridge and the resolver, as forward steps", () => {
     const connectVeth = /link add (veth[0-9a-f]{7}) type veth peer name eth1/.exec(stepLines('Connect web to my_bridge').join('\n'))![1];
     const step = model.steps.find((s) => s.title === 'Disconnect web from my_bridge')!;
     expect(planLines([step])).toEqual([
       `ip -n nslab-p1-host link del dev ${connectVeth}`,
       `ip netns exec nslab-p1-host iptables -w -t raw -D PREROUTING -d 172.18.0.3/32 '!' -i ${br} -j DROP`,
       `agent remove-file ${instanceDir('p1')}/dns/my_bridge/web`,
+      `agent remove-file ${instanceDir('p1')}/dns-views/web/my_bridge`,
       `agent stop ${instanceDir('p1')}/pids/dns-web.pid`,
     ]);
-    expect(step.ops.every((op) => op.undo === undefined)).toBe(true);
+    // Only the files come back on a rewind to before it: the veth and rule go with the connect's undo.
+    expect(step.ops.filter((op) => op.undo !== undefined).map((op) => op.deletes)).toEqual([`file:${instanceDir('p1')}/dns/my_bridge/web`, `file:${instanceDir('p1')}/dns-views/web/my_bridge`]);
   });
 
   it('teardown stays derived from the ops: the namespaces and the files', () => {
