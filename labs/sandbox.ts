@@ -11,6 +11,7 @@ import { dockerHost, firewallWhy, hostStep, internetStep, natOps } from './parts
 // verify, exec, why, rewind and down work on it as on any lab.
 
 export const SANDBOX_ID = 'docker';
+const TITLE = 'nslab docker: a docker host of your own';
 
 /** The commands a sandbox's record holds (one JSON option: manifests hold flat values). */
 export function sandboxCommands(options: LabContext['options']): DockerCommand[] {
@@ -42,7 +43,7 @@ export function buildSandbox(ctx: LabContext): SandboxModel {
   }
   const nodes: Record<string, LabNode> = { ...h.nodes };
   for (const s of h.engine.sandboxes.values()) nodes[s.container] = { ns: s.ns, role: 'container' };
-  return { id: SANDBOX_ID, name: ctx.name, title: 'nslab docker: a docker host of your own', nodes, steps, expectations: expectationsOf(h.engine, containers), containers, engine: h.engine };
+  return { id: SANDBOX_ID, name: ctx.name, title: TITLE, nodes, steps, expectations: expectationsOf(h.engine, containers), containers, engine: h.engine };
 }
 
 /**
@@ -70,7 +71,7 @@ function expectationsOf(engine: SandboxModel['engine'], containers: ReadonlyMap<
 
 export const sandboxLab: LabDefinition = {
   id: SANDBOX_ID,
-  title: 'nslab docker: a docker host of your own',
+  title: TITLE,
   summary: 'the docker host `nslab docker ...` commands build on (not a lab to run: see `nslab docker --help`)',
   options: { commands: 'the docker commands applied so far (kept by nslab docker)' },
   build: buildSandbox,

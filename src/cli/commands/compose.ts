@@ -7,9 +7,8 @@ import { currentSandbox, dockerDoAll, sandboxName, sandboxRunning } from '../../
 import { NslabError } from '../../errors.js';
 import { cmd, renderCmd } from '../../exec/command.js';
 import { readManifest } from '../../lab/state.js';
-import { renderOutcomes } from '../../verify/report.js';
 import { verifyLab } from '../../verify/verify-lab.js';
-import { table } from '../../verify/report.js';
+import { renderOutcomes, table } from '../../verify/report.js';
 import type { Action, Context, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { ContainerRecord, DockerCommand } from '../../docker/commands.js';
-import { parseServicePort } from '../../docker/images.js';
+import { imageBase, parseServicePort } from '../../docker/images.js';
 import { parseAddHost, parseDriverOptions, parsePublish, validateContainerName, validateNetworkName } from '../../docker/parse.js';
 import { currentSandbox, dockerDo, dockerReset, sandboxName, sandboxRunning, type ProfileChoice } from '../../docker/session.js';
 import { NslabError } from '../../errors.js';
@@ -285,7 +285,7 @@ export function dockerCommand(action: Action): CommandModule<GlobalArgs, Args> {
 
 /** Docker names an unnamed container; nslab's names are the image's, numbered. */
 function autoName(image: string): string {
-  const base = image.split('/').at(-1)!.split(/[:@]/)[0]!.replace(/[^a-zA-Z0-9_.-]/g, '');
+  const base = imageBase(image).replace(/[^a-z0-9_.-]/g, '');
   const taken = sandboxRunning() ? currentSandbox().engine.sandboxes : new Map();
   for (let i = 1; ; i++) if (!taken.has(`${base}${i}`)) return `${base}${i}`;
 }
