@@ -21,6 +21,9 @@ await build({
   // both stay in node_modules; the rest (yargs is ~60 small ES modules) is inlined, which
   // saves most of the module loading at start.
   external: ['pino', 'execa'],
+  // yaml and ajv are CommonJS that require Node built-ins ('process', 'url'); an ES module
+  // has no require of its own, so the bundle gets one, or those requires throw at load.
+  banner: { js: "import { createRequire as __nslabRequire } from 'node:module'; const require = __nslabRequire(import.meta.url);" },
   logLevel: 'warning',
 });
 cpSync(join(root, 'src/agent/agent.mjs'), join(dist, 'agent.mjs'));
