@@ -53,6 +53,19 @@ export function buildSandbox(ctx: LabContext): SandboxModel {
 function expectationsOf(engine: SandboxModel['engine'], containers: ReadonlyMap<string, ContainerRecord>): Expectation[] {
   const out: Expectation[] = [];
   for (const s of engine.sandboxes.values()) {
+    const tcp = (containers.get(s.container)?.ports ?? []).filter((p) => p.protocol === 'tcp');
+    // The modes without an endpoint promise what their namespace gives them.
+    if (s.mode === 'host') {
+      for (const p of tcp) {
+        out.push({ title: `internet -> ${WAN.hostAddress}:${p.port} answers as ${s.container} (--network host: the host's own port)`, probe: { kind: 'service', from: 'wan', to: WAN.hostAddress, port: p.port, answer: s.container }, expect: 'reach' });
+      }
+    } else if (s.mode === 'container') {
+      for (const p of tcp) {
+        out.push({ title: `${s.joins} -> 127.0.0.1:${p.port} answers as ${s.container} (one namespace, one localhost)`, probe: { kind: 'service', from: s.joins!, to: '127.0.0.1', port: p.port, answer: s.container }, expect: 'reach' });
+      }
+    } else if (s.mode === 'none') {
+      out.push({ title: `${s.container} -> internet ${WAN.server} (--network none: only lo)`, probe: { kind: 'ping', from: s.container, to: WAN.server }, expect: 'fail' });
+    }
     for (const e of s.endpoints) {
       const gw = engine.network(e.network).ipam.gateway;
       out.push({ title: `${s.container} -> gateway ${gw} (${e.network})`, probe: { kind: 'ping', from: s.container, to: gw }, expect: 'reach' });

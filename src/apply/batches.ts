@@ -10,7 +10,8 @@ import { parseObjectKey, type Op } from '../ops/op.js';
  *   - a link (by namespace and name): addr, up, master on it, or creating it;
  *   - a whole namespace: creating it, or any op there that names no link of its own
  *     (a route via a gateway needs the address in place; a rule, a sysctl, a daemon);
- * and every op reads that the namespaces it lives in exist. A conflicting op always
+ * and every op reads that the namespaces it lives in exist. Deleting a namespace waits for
+ * every op before it. A conflicting op always
  * runs after the one before it in the plan (same batch in order, or a later batch that
  * waits for it), so the kernel sees each object's commands in the plan's order.
  */
@@ -81,7 +82,13 @@ export function planBatches(ops: readonly Op[]): Batch[] {
     const access = accesses(op, made);
     const ns = op.cmd.netns ?? '';
     const previous = lastIn.get(ns);
-    const deps = [...access.flatMap((a) => touches.conflicts(a)), ...(previous === undefined ? [] : [previous])];
+    // Deleting a namespace also deletes what reaches into it from elsewhere (the far end of a
+    // veth, a macvlan child), which no key names: it waits for everything before it.
+    const gone = op.deletes === undefined ? undefined : parseObjectKey(op.deletes);
+    const deletesNamespace = gone !== undefined && gone.dev === undefined;
+    if (deletesNamespace) access.push({ ns: gone.ns, obj: '*', write: true });
+    const barrier = deletesNamespace ? batches.map((_, i) => i) : [];
+    const deps = [...access.flatMap((a) => touches.conflicts(a)), ...barrier, ...(previous === undefined ? [] : [previous])];
     const last = Math.max(-1, ...deps);
     const key = op.capture ? undefined : batchKey(op.cmd);
     let target = key === undefined ? -1 : batches.findIndex((b, i) => i >= last && b.key === key);

@@ -29,6 +29,8 @@ export interface ComposeService {
   readonly container: string;
   readonly image: string;
   readonly attachments: readonly ServiceAttachment[];
+  /** network_mode as `docker run --network` takes it: host, none, container:<name>, bridge. */
+  readonly networkMode?: string | undefined;
   readonly publish: readonly PortBinding[];
   readonly expose: readonly ServicePort[];
   readonly extraHosts: readonly { name: string; address: string }[];
@@ -58,7 +60,7 @@ export function composeProject(file: ComposeFile): ComposeProject {
   return {
     name: p,
     networks,
-    services: order.map((name) => composeService(p, name, obj(services[name]), byKey, published)),
+    services: order.map((name) => composeService(p, name, obj(services[name]), byKey, published, services)),
   };
 }
 
@@ -82,7 +84,9 @@ function composeNetwork(project: string, key: string, n: Raw): ComposeNetwork {
 /** depends_on order (list or map form); services with no order between them keep the file's. */
 function startOrder(services: Raw): string[] {
   const names = Object.keys(services);
-  const deps = new Map(names.map((n) => [n, Object.keys(dependsOn(obj(services[n]).depends_on))]));
+  // network_mode: service:X starts after X, as a depends_on would (Compose adds it).
+  const modeDep = (s: Raw) => (typeof s.network_mode === 'string' && s.network_mode.startsWith('service:') ? [s.network_mode.slice('service:'.length)] : []);
+  const deps = new Map(names.map((n) => [n, [...new Set([...Object.keys(dependsOn(obj(services[n]).depends_on)), ...modeDep(obj(services[n]))])]]));
   const out: string[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (n: string, path: string[]) => {
@@ -102,12 +106,25 @@ function dependsOn(v: unknown): Raw {
   return Array.isArray(v) ? Object.fromEntries(v.map((d) => [String(d), {}])) : obj(v);
 }
 
-function composeService(project: string, name: string, s: Raw, networks: ReadonlyMap<string, ComposeNetwork>, published: PortBinding[]): ComposeService {
-  if (s.network_mode !== undefined) {
-    throw new NslabError(`service ${name}: network_mode: ${String(s.network_mode)} is not in the sandbox yet`, { hint: '`nslab lab modes` rebuilds network_mode host, none and container:' });
+const containerName = (project: string, name: string, s: Raw): string => validateContainerName(typeof s.container_name === 'string' ? s.container_name : `${project}-${name}-1`);
+
+/** network_mode as a --network value; service:X names X's container. */
+function networkMode(project: string, name: string, s: Raw, services: Raw): string | undefined {
+  if (s.network_mode === undefined) return undefined;
+  const mode = String(s.network_mode);
+  if (s.networks !== undefined) throw new NslabError(`service ${name} declares mutually exclusive \`network_mode\` and \`networks\``, { hint: 'keep one of them' });
+  if (mode === 'host' || mode === 'none' || mode === 'bridge' || mode.startsWith('container:')) return mode;
+  if (mode.startsWith('service:')) {
+    const other = mode.slice('service:'.length);
+    return `container:${containerName(project, other, obj(services[other]))}`;
   }
-  const container = validateContainerName(typeof s.container_name === 'string' ? s.container_name : `${project}-${name}-1`);
-  const raw = s.networks === undefined ? { default: {} } : Array.isArray(s.networks) ? Object.fromEntries(s.networks.map((n) => [String(n), {}])) : obj(s.networks);
+  throw new NslabError(`service ${name}: network_mode: ${mode} is not one the sandbox builds`, { hint: 'use host, none, bridge, service:<name> or container:<name>' });
+}
+
+function composeService(project: string, name: string, s: Raw, networks: ReadonlyMap<string, ComposeNetwork>, published: PortBinding[], services: Raw): ComposeService {
+  const container = containerName(project, name, s);
+  const mode = networkMode(project, name, s, services);
+  const raw = mode !== undefined ? {} : s.networks === undefined ? { default: {} } : Array.isArray(s.networks) ? Object.fromEntries(s.networks.map((n) => [String(n), {}])) : obj(s.networks);
   const attachments = Object.entries(raw)
     .map(([key, v]) => {
       const net = networks.get(key);
@@ -126,6 +143,7 @@ function composeService(project: string, name: string, s: Raw, networks: Readonl
     // A service that is only built runs as an image named after it: what it listens on comes from ports and expose.
     image: typeof s.image === 'string' ? s.image : name,
     attachments,
+    networkMode: mode,
     publish,
     expose: strings(s.expose).map(parseServicePort),
     extraHosts: (Array.isArray(s.extra_hosts) ? s.extra_hosts.map(String) : Object.entries(obj(s.extra_hosts)).map(([k, v]) => `${k}:${String(v)}`)).map((h) => parseAddHost(h.replace('=', ':'))),
@@ -181,7 +199,7 @@ export function upCommands(project: ComposeProject, engine: Engine): DockerComma
       kind: 'run',
       name: s.container,
       image: s.image,
-      network: first?.network,
+      network: s.networkMode ?? first?.network,
       ip: first?.ip,
       aliases: first?.aliases,
       publish: s.publish,
@@ -197,7 +215,9 @@ export function upCommands(project: ComposeProject, engine: Engine): DockerComma
 
 /** What `compose down` asks: the project's containers, then the networks it created. */
 export function downCommands(project: string, engine: Engine, created: readonly DockerCommand[]): DockerCommand[] {
-  const containers = created.filter((c): c is Extract<DockerCommand, { kind: 'run' }> => c.kind === 'run' && c.project === project && engine.sandboxes.has(c.name));
-  const networks = created.filter((c): c is Extract<DockerCommand, { kind: 'network-create' }> => c.kind === 'network-create' && c.project === project && engine.networks.has(c.name));
+  // A project brought up again after a down has its commands twice: each name goes once, by its latest creation.
+  const latest = <T extends { name: string }>(xs: T[]): T[] => [...new Map(xs.map((x) => [x.name, x])).values()];
+  const containers = latest(created.filter((c): c is Extract<DockerCommand, { kind: 'run' }> => c.kind === 'run' && c.project === project && engine.sandboxes.has(c.name)));
+  const networks = latest(created.filter((c): c is Extract<DockerCommand, { kind: 'network-create' }> => c.kind === 'network-create' && c.project === project && engine.networks.has(c.name)));
   return [...containers.reverse().map((c) => ({ kind: 'rm', name: c.name }) as const), ...networks.reverse().map((n) => ({ kind: 'network-rm', name: n.name }) as const)];
 }

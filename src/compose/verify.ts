@@ -18,8 +18,9 @@ export interface PairCheck {
 export function composeChecks(project: ComposeProject, engine: Engine): { pairs: PairCheck[]; published: Expectation[] } {
   const pairs: PairCheck[] = [];
   const networksOf = (s: ComposeService) => new Set(engine.sandboxes.get(s.container)?.endpoints.map((e) => e.network) ?? []);
-  for (const a of project.services) {
-    for (const b of project.services) {
+  const matrix = matrixServices(project);
+  for (const a of matrix) {
+    for (const b of matrix) {
       if (a === b) continue;
       const shared = [...networksOf(a)].filter((n) => networksOf(b).has(n));
       const port = servicePorts(b.image, [...b.expose, ...b.publish.map((p) => ({ port: p.containerPort, protocol: p.protocol }))]).find((p) => p.protocol === 'tcp');
@@ -27,8 +28,13 @@ export function composeChecks(project: ComposeProject, engine: Engine): { pairs:
         port
           ? { title: `${a.service} -> ${name}:${port.port} (${how})`, probe: { kind: 'service', from: a.container, to: name, port: port.port, answer: b.container }, expect: 'reach' }
           : { title: `${a.service} -> ${name} (${how})`, probe: { kind: 'ping', from: a.container, to: name }, expect: 'reach' };
-      if (shared.length > 0) {
-        pairs.push({ from: a.service, to: b.service, expectation: reach(b.service, `service name, on ${shared.join(', ')}`) });
+      const named = shared.filter((n) => !engine.network(n).isDefault);
+      if (shared.length > 0 && named.length === 0) {
+        // The default bridge (network_mode: bridge) has no embedded DNS: only the address reaches.
+        const address = engine.sandboxes.get(b.container)?.endpoints.find((e) => e.network === shared[0])?.address ?? b.service;
+        pairs.push({ from: a.service, to: b.service, expectation: reach(address, `address, on ${shared[0]}: no DNS there`) });
+      } else if (shared.length > 0) {
+        pairs.push({ from: a.service, to: b.service, expectation: reach(b.service, `service name, on ${named.join(', ')}`) });
         const aliases = b.attachments.filter((t) => shared.includes(t.network)).flatMap((t) => t.aliases).filter((x) => x !== b.service);
         for (const alias of [...new Set(aliases)]) pairs.push({ from: a.service, to: b.service, expectation: reach(alias, 'alias') });
       } else {
@@ -38,7 +44,7 @@ export function composeChecks(project: ComposeProject, engine: Engine): { pairs:
       }
     }
   }
-  const published = project.services.flatMap((s) =>
+  const published = matrix.flatMap((s) =>
     s.publish
       .filter((p) => p.protocol === 'tcp')
       .flatMap((p): Expectation[] => [
@@ -46,12 +52,36 @@ export function composeChecks(project: ComposeProject, engine: Engine): { pairs:
         { title: `host -> ${WAN.hostAddress}:${p.hostPort} answers as ${s.container}`, probe: { kind: 'service', from: 'host', to: WAN.hostAddress, port: p.hostPort, answer: s.container }, expect: 'reach' },
       ]),
   );
-  return { pairs, published };
+  return { pairs, published: [...published, ...project.services.flatMap((s) => modeChecks(s, project, engine))] };
+}
+
+/** The services with networks of their own (network_mode: bridge is one): the matrix's rows. */
+const matrixServices = (project: ComposeProject) => project.services.filter((s) => s.networkMode === undefined || s.networkMode === 'bridge');
+
+/**
+ * A service with network_mode host, none or service:X has no network to be reached on; what
+ * its mode promises instead: host, its ports at the host's address without -p; service:X,
+ * its ports on X's localhost; none, no way out at all.
+ */
+function modeChecks(s: ComposeService, project: ComposeProject, engine: Engine): Expectation[] {
+  const sandbox = engine.sandboxes.get(s.container);
+  const ports = servicePorts(s.image, [...s.expose, ...s.publish.map((p) => ({ port: p.containerPort, protocol: p.protocol }))]).filter((p) => p.protocol === 'tcp');
+  if (sandbox?.mode === 'host') {
+    return ports.map((p) => ({ title: `internet -> ${WAN.hostAddress}:${p.port} answers as ${s.container} (network_mode: host)`, probe: { kind: 'service', from: 'wan', to: WAN.hostAddress, port: p.port, answer: s.container }, expect: 'reach' }));
+  }
+  if (sandbox?.mode === 'container') {
+    const owner = project.services.find((o) => o.container === sandbox.joins)?.service ?? sandbox.joins!;
+    return ports.map((p) => ({ title: `${owner} -> 127.0.0.1:${p.port} answers as ${s.container} (it shares ${owner}'s namespace: one localhost)`, probe: { kind: 'service', from: sandbox.joins!, to: '127.0.0.1', port: p.port, answer: s.container }, expect: 'reach' }));
+  }
+  if (sandbox?.mode === 'none') {
+    return [{ title: `${s.service} -> internet ${WAN.server} (network_mode: none: only lo)`, probe: { kind: 'ping', from: s.container, to: WAN.server }, expect: 'fail' }];
+  }
+  return [];
 }
 
 /** The service-to-service matrix: each cell is how the row reaches the column (ok, blocked, or FAIL). */
 export function renderMatrix(project: ComposeProject, pairs: readonly PairCheck[], outcomes: readonly Outcome[]): string {
-  const names = project.services.map((s) => s.service);
+  const names = matrixServices(project).map((s) => s.service);
   const width = Math.max(9, ...names.map((n) => n.length));
   const cell = (from: string, to: string): string => {
     if (from === to) return '-';

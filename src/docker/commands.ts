@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { NslabError } from '../errors.js';
 import { shellQuote } from '../exec/command.js';
-import { daemonStart } from '../ops/process.js';
+import { daemonStart, daemonStop } from '../ops/process.js';
 import type { Op } from '../ops/op.js';
-import type { Engine } from './engine.js';
+import { sharedMode, type Engine } from './engine.js';
 import type { PortBinding } from './firewall/firewaller.js';
 import { servicePorts, type ServicePort } from './images.js';
 
@@ -103,24 +103,37 @@ export function applyCommand(engine: Engine, c: DockerCommand, containers: Map<s
     case 'network-disconnect':
       return engine.disconnect(c.network, c.container);
     case 'run': {
-      assertPortsFree(c, containers);
+      const mode = sharedMode(c.network);
+      const publish = mode?.kind === 'host' ? [] : (c.publish ?? []);
+      assertPortsFree(c.publish === publish ? c : { ...c, publish }, containers);
       // host-gateway is the default bridge's gateway: the docker host's own address there.
       const addHosts = c.addHosts?.map((h) => (h.address === 'host-gateway' ? { ...h, address: engine.network('bridge').ipam.gateway } : h));
-      const run = engine.run(c.name, { ...c, addHosts });
+      const ops = mode ? engine.runShared(c.name, mode, { ...c, publish, addHosts }).ops : engine.run(c.name, { ...c, addHosts }).ops;
+      const ns = engine.sandboxes.get(c.name)!.ns;
       const ports = servicePorts(c.image, [...(c.expose ?? []), ...(c.publish ?? []).map((p) => ({ port: p.containerPort, protocol: p.protocol }))]);
-      containers.set(c.name, { name: c.name, image: c.image, publish: c.publish ?? [], ports, project: c.project, service: c.service });
+      containers.set(c.name, { name: c.name, image: c.image, publish, ports, project: c.project, service: c.service });
       // The stand-in for the image's service: it answers on each of its ports with the container's name.
-      const service = ports.length
-        ? [daemonStart(run.endpoint.ns, join(engine.spec.stateDir, 'pids'), `service-${c.name}`, ['standin', c.name, ...ports.map((p) => `${p.port}/${p.protocol}`)])]
-        : [];
-      return [...run.ops, ...service];
+      const service = ports.length ? [daemonStart(ns, pidDir(engine), serviceName(c.name), ['standin', c.name, ...ports.map((p) => `${p.port}/${p.protocol}`)])] : [];
+      return [...ops, ...service];
     }
     case 'rm': {
+      // The stand-in first: a namespace outlives `ip netns del` while a process is in it, and a
+      // host or container: one's namespace is not the container's to delete.
+      const standin = containers.get(c.name)?.ports.length ? [daemonStop(pidDir(engine), serviceName(c.name))] : [];
       const ops = engine.rm(c.name);
       containers.delete(c.name);
-      return ops;
+      return [...standin, ...ops];
     }
   }
+}
+
+const pidDir = (engine: Engine) => join(engine.spec.stateDir, 'pids');
+const serviceName = (container: string) => `service-${container}`;
+
+/** What Docker says, and goes on, when a run asks for something its network mode ignores. */
+export function runWarnings(c: DockerCommand): string[] {
+  if (c.kind !== 'run' || sharedMode(c.network)?.kind !== 'host' || !c.publish?.length) return [];
+  return ['WARNING: Published ports are discarded when using host network mode'];
 }
 
 /** Docker's own words: a host port (per protocol and address) is bound once. */

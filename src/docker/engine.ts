@@ -61,6 +61,12 @@ export interface Sandbox {
   readonly id: string;
   readonly hostname?: string | undefined;
   readonly ns: string;
+  /**
+   * How it got its namespace: 'network' (its own, with an endpoint per network), 'none' (its
+   * own, only lo), 'host' (the docker host's), 'container' (another container's, `joins`).
+   */
+  readonly mode: SharedMode['kind'] | 'network';
+  readonly joins?: string | undefined;
   readonly endpoints: Endpoint[];
   /** What `-p` published, by network: removed with the container. */
   readonly published: { readonly network: string; readonly endpoint: Endpoint; readonly ports: readonly PortBinding[] }[];
@@ -84,6 +90,16 @@ export interface RunOptions {
   readonly hostname?: string | undefined;
   /** --add-host NAME:IP or NAME:host-gateway, written to the container's /etc/hosts. */
   readonly addHosts?: readonly { readonly name: string; readonly address: string }[] | undefined;
+}
+
+/** `--network host|none|container:NAME`: the modes that make no endpoint of their own. */
+export type SharedMode = { readonly kind: 'host' } | { readonly kind: 'none' } | { readonly kind: 'container'; readonly container: string };
+
+/** The mode a --network value names, if it is one of those (else it names a network). */
+export function sharedMode(network: string | undefined): SharedMode | undefined {
+  if (network === 'host' || network === 'none') return { kind: network };
+  if (network?.startsWith('container:')) return { kind: 'container', container: network.slice('container:'.length) };
+  return undefined;
 }
 
 export class Engine {
@@ -126,10 +142,9 @@ export class Engine {
 
   /** `docker run -d --network NET [-p ...] --name NAME`: a sandbox, its endpoint, its ports. */
   run(name: string, opts: RunOptions = {}): { endpoint: Endpoint; ops: Op[] } {
-    if (this.sandboxes.has(name)) throw new NslabError(`Conflict. The container name "/${name}" is already in use`, { hint: 'remove it first (docker rm -f), or pick another --name' });
+    this.#assertNameFree(name);
     const network = this.network(opts.network ?? 'bridge');
-    const id = createHash('sha256').update(`${this.spec.lab}/container/${name}`).digest('hex');
-    const sandbox: Sandbox = { container: name, id, hostname: opts.hostname, ns: this.#sandboxNs(name), endpoints: [], published: [] };
+    const sandbox: Sandbox = { container: name, id: this.#containerId(name), hostname: opts.hostname, ns: this.#sandboxNs(name), mode: 'network', endpoints: [], published: [] };
     const joined = this.#join(network, sandbox, { ip: opts.ip, defaultRoute: true, aliases: opts.aliases });
     this.sandboxes.set(name, sandbox);
     const ports = opts.publish ?? [];
@@ -138,11 +153,43 @@ export class Engine {
     return { endpoint: joined.endpoint, ops: [...createContainerNamespace(sandbox.ns), ...joined.ops, ...hosts, ...this.publish(network, joined.endpoint, ports)] };
   }
 
+  /**
+   * `docker run --network host|none|container:X`: no endpoint. none is a namespace with only
+   * lo; host and container: create nothing, the process simply runs in the docker host's
+   * namespace or in X's. Docker refuses the options that would need an endpoint of its own
+   * (runconfig/errors.go); -p with host is dropped before this, with Docker's warning.
+   */
+  runShared(name: string, mode: SharedMode, opts: Omit<RunOptions, 'network'> = {}): { sandbox: Sandbox; ops: Op[] } {
+    this.#assertNameFree(name);
+    const label = mode.kind === 'container' ? 'container' : mode.kind;
+    if (opts.ip !== undefined) throw new NslabError('user specified IP address is supported on user defined networks only', { hint: `--ip needs a network made with docker network create, not --network ${label}` });
+    if ((opts.aliases?.length ?? 0) > 0) throw new NslabError('network-scoped aliases are only supported for user-defined networks', { hint: `drop --network-alias, or run on a user-defined network instead of ${label}` });
+    if (mode.kind === 'container' && (opts.publish?.length ?? 0) > 0) {
+      throw new NslabError('conflicting options: port publishing and the container type network mode', { hint: `publish the port on ${mode.container}, whose namespace this container shares` });
+    }
+    if (mode.kind === 'container' && opts.hostname !== undefined) throw new NslabError('conflicting options: hostname and the network mode', { hint: 'drop --hostname: a container: container has its namespace owner\'s' });
+    if (mode.kind !== 'none' && (opts.addHosts?.length ?? 0) > 0) {
+      throw new NslabError(`conflicting options: custom host-to-IP mapping and the network mode`, { hint: `--add-host writes the container's own /etc/hosts; with --network ${label} it would be ${mode.kind === 'host' ? "the docker host's" : 'shared with another container'}` });
+    }
+    const ns = mode.kind === 'none' ? this.#sandboxNs(name) : mode.kind === 'host' ? this.#hostNs() : this.#container(mode.container).ns;
+    const owner = mode.kind === 'container' ? this.#container(mode.container) : undefined;
+    if (owner && owner.mode === 'container') throw new NslabError(`cannot join the network of ${owner.container}: it shares ${owner.joins}'s`, { hint: `use --network container:${owner.joins}` });
+    const sandbox: Sandbox = { container: name, id: this.#containerId(name), hostname: opts.hostname, ns, mode: mode.kind, joins: owner?.container, endpoints: [], published: [] };
+    this.sandboxes.set(name, sandbox);
+    if (mode.kind !== 'none') return { sandbox, ops: [] };
+    return { sandbox, ops: [...createContainerNamespace(ns), ...(opts.addHosts?.length ? [this.#etcHosts(sandbox, opts.addHosts)] : [])] };
+  }
+
   /** `docker network connect NET CTR`: a second endpoint, the next ethN; the default route stays. */
   connect(networkName: string, container: string, opts: { ip?: string | undefined; aliases?: readonly string[] | undefined } = {}): { endpoint: Endpoint; ops: Op[] } {
     const network = this.network(networkName);
     const sandbox = this.sandboxes.get(container);
     if (!sandbox) throw new NslabError(`No such container: ${container}`, { hint: 'start it first (docker run)' });
+    // runconfig.ErrConflictSharedNetwork and ErrConflictNoNetwork
+    if (sandbox.mode === 'host' || sandbox.mode === 'container') {
+      throw new NslabError('container sharing network namespace with another container or host cannot be connected to any other network', { hint: `${container} runs with --network ${sandbox.mode === 'host' ? 'host' : `container:${sandbox.joins}`}; run a new container on ${networkName} instead` });
+    }
+    if (sandbox.mode === 'none') throw new NslabError('container cannot be connected to multiple networks with one of the networks in private (none) mode', { hint: `run a new container on ${networkName} instead` });
     if (sandbox.endpoints.some((e) => e.network === network.name)) {
       throw new NslabError(`endpoint with name ${container} already exists in network ${network.name}`, { hint: 'it is connected already' });
     }
@@ -178,6 +225,14 @@ export class Engine {
   rm(container: string): Op[] {
     const sandbox = this.sandboxes.get(container);
     if (!sandbox) throw new NslabError(`No such container: ${container}`, { hint: 'docker ps lists the containers' });
+    const joiners = [...this.sandboxes.values()].filter((s) => s.joins === container).map((s) => s.container);
+    if (joiners.length > 0) {
+      throw new NslabError(`cannot remove container ${container}: ${joiners.join(', ')} share${joiners.length === 1 ? 's' : ''} its network namespace (--network container:${container})`, { hint: `remove ${joiners.join(', ')} first` });
+    }
+    if (sandbox.mode === 'host' || sandbox.mode === 'container') {
+      this.sandboxes.delete(container);
+      return [];
+    }
     const unpublish = sandbox.published.flatMap((p) => removal(this.publish(this.network(p.network), p.endpoint, p.ports)));
     const endpoints = [...sandbox.endpoints].reverse().flatMap((e) => this.disconnect(e.network, container));
     this.sandboxes.delete(container);
@@ -309,6 +364,25 @@ export class Engine {
     };
     this.networks.set(name, network);
     return network;
+  }
+
+  #assertNameFree(name: string): void {
+    if (this.sandboxes.has(name)) throw new NslabError(`Conflict. The container name "/${name}" is already in use`, { hint: 'remove it first (docker rm -f), or pick another --name' });
+  }
+
+  #containerId(name: string): string {
+    return createHash('sha256').update(`${this.spec.lab}/container/${name}`).digest('hex');
+  }
+
+  #container(name: string): Sandbox {
+    const s = this.sandboxes.get(name);
+    if (!s) throw new NslabError(`No such container: ${name}`, { hint: 'start it first (docker run), or docker ps to see the names' });
+    return s;
+  }
+
+  #hostNs(): string {
+    if (this.spec.hostNs === undefined) throw new NslabError('--network host in the root namespace would be nslab\'s own namespace', { hint: 'run it on the sandbox engine (without --root-ns)' });
+    return this.spec.hostNs;
   }
 
   #sandboxNs(container: string): string {

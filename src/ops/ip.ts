@@ -191,7 +191,7 @@ export function vxlanAdd(ns: string | undefined, v: VxlanSpec): Op {
 
 /** Deletes a namespace as a forward step (`docker rm`, `compose down`); nothing to undo. */
 export function netnsDel(ns: string): Op {
-  return { summary: `delete network namespace ${ns}`, cmd: ip(undefined, 'netns', 'del', ns), within: [] };
+  return { summary: `delete network namespace ${ns}`, cmd: ip(undefined, 'netns', 'del', ns), within: [], deletes: netnsKey(ns) };
 }
 
 /** `bridge link set dev DEV hairpin on`: the bridge may send a frame back out of the port it came in by. */

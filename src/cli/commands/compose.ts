@@ -3,6 +3,7 @@ import { sandboxCommands } from '../../../labs/sandbox.js';
 import { loadCompose } from '../../compose/load.js';
 import { composeProject, downCommands, upCommands, type ComposeProject } from '../../compose/project.js';
 import { composeChecks, renderMatrix } from '../../compose/verify.js';
+import { runWarnings } from '../../docker/commands.js';
 import { currentSandbox, dockerDoAll, sandboxName, sandboxRunning } from '../../docker/session.js';
 import { NslabError } from '../../errors.js';
 import { cmd, renderCmd } from '../../exec/command.js';
@@ -31,6 +32,7 @@ async function up(ctx: Context, args: Args): Promise<number> {
     ctx.io.out(`project ${project.name} is up already\n`);
     return 0;
   }
+  for (const w of commands.flatMap(runWarnings)) ctx.io.err(`${w}\n`);
   const { steps } = await dockerDoAll(commands, ctx.runner, { docker: args.docker, firewall: args.firewall }, ctx.signal);
   if (ctx.json) printJson(ctx.io, { project: project.name, commands: steps.map((s) => ({ command: s.title, ran: s.ops.map((o) => renderCmd(o.cmd)) })) });
   else {
@@ -59,7 +61,7 @@ function ps(ctx: Context, args: Args): number {
   const model = sandboxRunning() ? currentSandbox() : undefined;
   const rows = project.services
     .filter((s) => model?.engine.sandboxes.has(s.container))
-    .map((s) => ({ name: s.container, service: s.service, image: s.image, ports: s.publish.map((p) => `${p.hostIp ?? '0.0.0.0'}:${p.hostPort}->${p.containerPort}/${p.protocol}`).join(', '), networks: model!.engine.sandboxes.get(s.container)!.endpoints.map((e) => `${e.network} ${e.address}`).join(', ') }));
+    .map((s) => ({ name: s.container, service: s.service, image: s.image, ports: (model!.containers.get(s.container)?.publish ?? []).map((p) => `${p.hostIp ?? '0.0.0.0'}:${p.hostPort}->${p.containerPort}/${p.protocol}`).join(', '), networks: s.networkMode && s.networkMode !== 'bridge' ? s.networkMode : model!.engine.sandboxes.get(s.container)!.endpoints.map((e) => `${e.network} ${e.address}`).join(', ') }));
   if (ctx.json) printJson(ctx.io, rows);
   else ctx.io.out(`${table(['NAME', 'SERVICE', 'IMAGE', 'PORTS', 'NETWORKS'], rows.map((r) => [r.name, r.service, r.image, r.ports, r.networks]))}\n`);
   return 0;
@@ -95,7 +97,7 @@ function config(ctx: Context, args: Args): number {
   if (ctx.json) printJson(ctx.io, { ...project, ignored });
   else {
     ctx.io.out(`name: ${project.name}\nnetworks:\n${project.networks.map((n) => `  ${n.key}: ${n.name}${n.external ? ' (external)' : ''}${n.subnet ? ` ${n.subnet}` : ''}`).join('\n')}\n`);
-    ctx.io.out(`services (start order):\n${project.services.map((s) => `  ${s.service}: ${s.container}, ${s.image}, on ${s.attachments.map((a) => `${a.network}${a.ip ? ` ${a.ip}` : ''} as ${a.aliases.join('/')}`).join('; ')}`).join('\n')}\n`);
+    ctx.io.out(`services (start order):\n${project.services.map((s) => `  ${s.service}: ${s.container}, ${s.image}, ${s.networkMode ? `network_mode: ${s.networkMode}` : `on ${s.attachments.map((a) => `${a.network}${a.ip ? ` ${a.ip}` : ''} as ${a.aliases.join('/')}`).join('; ')}`}`).join('\n')}\n`);
     if (ignored.length) ctx.io.out(`ignored (no network meaning): ${ignored.join(', ')}\n`);
   }
   return 0;

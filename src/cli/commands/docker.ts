@@ -1,8 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { ContainerRecord, DockerCommand } from '../../docker/commands.js';
+import { runWarnings, type ContainerRecord, type DockerCommand } from '../../docker/commands.js';
 import { imageBase, parseServicePort } from '../../docker/images.js';
 import { parseAddHost, parseDriverOptions, parsePublish, validateContainerName, validateNetworkName } from '../../docker/parse.js';
 import { currentSandbox, dockerDo, dockerReset, sandboxName, sandboxRunning, type ProfileChoice } from '../../docker/session.js';
+import { networkId } from '../../docker/user-network.js';
 import { NslabError } from '../../errors.js';
 import { cmd, renderCmd } from '../../exec/command.js';
 import { inspectNetworks, type NetworkInspect } from '../../inspect/network-inspect.js';
@@ -78,7 +79,11 @@ function ps(ctx: Context): number {
 
 function networkLs(ctx: Context): number {
   const model = sandboxRunning() ? currentSandbox() : undefined;
-  const rows = [...(model?.engine.networks.values() ?? [])].map((n) => ({ id: n.id.slice(0, 12), name: n.name, driver: 'bridge', scope: 'local' }));
+  // Docker lists its two pre-defined non-bridge networks too: the modes, not networks anyone creates.
+  const modes = model ? (['host', 'none'] as const).map((name) => ({ id: networkId(sandboxName(), name, 1).slice(0, 12), name, driver: name === 'host' ? 'host' : 'null', scope: 'local' })) : [];
+  const rows = [...(model?.engine.networks.values() ?? [])].map((n) => ({ id: n.id.slice(0, 12), name: n.name, driver: 'bridge', scope: 'local' })).concat(modes)
+    // The CLI sorts by name (cli/command/network/list.go).
+    .sort((a, b) => a.name.localeCompare(b.name));
   if (ctx.json) printJson(ctx.io, rows);
   else ctx.io.out(`${table(['NETWORK ID', 'NAME', 'DRIVER', 'SCOPE'], rows.map((r) => [r.id, r.name, r.driver, r.scope]))}\n`);
   return 0;
@@ -103,7 +108,10 @@ async function inspectContainer(ctx: Context, names: readonly string[]): Promise
         ];
       }),
     );
-    return { Id: s.id, Name: `/${name}`, Config: { Image: model.containers.get(name)?.image ?? '' }, NetworkSettings: { Networks: networks } };
+    // host and none show as their pre-defined networks, with no address; container: shows none.
+    const shared = s.mode === 'host' || s.mode === 'none' ? { [s.mode]: { NetworkID: networkId(sandboxName(), s.mode, 1), Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '', DNSNames: null } } : {};
+    const mode = s.mode === 'network' ? (s.endpoints[0]?.network ?? 'bridge') : s.mode === 'container' ? `container:${model.engine.sandboxes.get(s.joins!)?.id ?? s.joins}` : s.mode;
+    return { Id: s.id, Name: `/${name}`, Config: { Image: model.containers.get(name)?.image ?? '' }, HostConfig: { NetworkMode: mode }, NetworkSettings: { Networks: { ...networks, ...shared } } };
   });
   printJson(ctx.io, out);
   return 0;
@@ -221,15 +229,11 @@ export function dockerCommand(action: Action): CommandModule<GlobalArgs, Args> {
           action<Args>(kernel, async (ctx, a) => {
             const image = String(a.image);
             const name = validateContainerName(a.name === undefined ? autoName(image) : String(a.name));
-            const network = a.network as string | undefined;
-            if (network === 'host' || network === 'none' || network?.startsWith('container:')) {
-              throw new NslabError(`nslab docker run builds bridge networks; --network ${network} is not in the sandbox yet`, { hint: '`nslab lab modes` rebuilds --network host, none and container:' });
-            }
             const c: DockerCommand = {
               kind: 'run',
               name,
               image,
-              network,
+              network: a.network as string | undefined,
               publish: list(a.publish).map(parsePublish),
               expose: list(a.expose).map(parseServicePort),
               ip: a.ip as string | undefined,
@@ -237,6 +241,7 @@ export function dockerCommand(action: Action): CommandModule<GlobalArgs, Args> {
               hostname: a.hostname as string | undefined,
               addHosts: list(a['add-host']).map(parseAddHost),
             };
+            for (const w of runWarnings(c)) ctx.io.err(`${w}\n`);
             return change(ctx, a, c, (id) => `${id}\n`);
           }),
         )

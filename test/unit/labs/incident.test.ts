@@ -59,10 +59,9 @@ describe('incident lab plan', () => {
     expect(model.nodes.hostapp!.ns).toBe('nslab-p1-host');
   });
 
-  it('teardown: the namespaces (app twice: it was recreated) and its DNS files, nothing by hand', () => {
+  it('teardown: the namespaces (app once: the first was deleted by the lab itself) and its DNS files, nothing by hand', () => {
     // renamed_default is user-defined: app has the embedded DNS, whose files outlive namespaces.
     expect(teardownLines(model).filter((l) => !l.startsWith('agent remove-file '))).toEqual([
-      'ip netns del nslab-p1-app',
       'ip netns del nslab-p1-app',
       'ip netns del nslab-p1-web',
       'ip netns del nslab-p1-db',
