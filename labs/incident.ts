@@ -2,19 +2,16 @@ import { DEFAULT_POOLS } from '../src/docker/address-pools.js';
 import { DOCKER0, WAN } from '../src/docker/defaults.js';
 import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
 import { parseSubnet } from '../src/model/ipam.js';
-import { nsName, ruleTag } from '../src/model/names.js';
-import { addrAdd, linkUp, netnsAdd, routeAdd, vethAdd } from '../src/ops/ip.js';
-import { ruleAppend } from '../src/ops/iptables.js';
-import { sysctlSet } from '../src/ops/sysctl.js';
+import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { dockerHost, hostStep, internetStep, natOps } from './parts.js';
+import { dockerHost, hostStep, internetStep, natOps, remoteNetwork } from './parts.js';
 
 const TITLE = '"After a rename the container lost the database": source addresses and an overlapping subnet';
 
 // The customer's database network, behind their router (the wan namespace). A private-
 // looking range, but it exists only inside this lab's namespaces.
-const CUSTOMER = { subnet: '192.168.1.0/24', router: '192.168.1.1', db: '192.168.1.10', prefix: 24 } as const;
+const CUSTOMER_NET = '192.168.1.0/24';
 // The host's other compose projects hold the rest of the 172.17-172.31 pools (the lab does not
 // build their networks), so the renamed project's network gets the next pool in Docker's order.
 const OTHER_PROJECTS = DEFAULT_POOLS.slice(1, DEFAULT_POOLS.indexOf('192.168.0.0/20')).map(parseSubnet);
@@ -23,7 +20,9 @@ const FIXED = '10.20.0.0/16';
 function build(ctx: LabContext): LabModel {
   const h = dockerHost(ctx, { takenPools: OTHER_PROJECTS });
   const { host, wan, engine } = h;
-  const dbNs = nsName(ctx.name, 'db');
+  const customer = remoteNetwork(ctx, h, CUSTOMER_NET, { node: 'db' });
+  const CUSTOMER = { subnet: customer.subnet, router: customer.router, db: customer.db };
+  const dbNs = customer.ns;
   const bridge = h.net;
   const web = engine.run('web');
   // The same compose network name both times; Docker gives each creation a new ID, hence a new br-.
@@ -56,18 +55,7 @@ function build(ctx: LabContext): LabModel {
         `Behind the customer's router (the wan namespace) sits their network ${CUSTOMER.subnet} with the database at\n` +
         `${CUSTOMER.db}. Its firewall admits one client address: the docker host's public ${WAN.hostAddress}.`,
       docker: ["(the customer's network; not Docker)"],
-      ops: [
-        netnsAdd(dbNs),
-        linkUp(dbNs, 'lo'),
-        vethAdd({ ns: wan, name: 'eth1', peerNs: dbNs, peerName: 'eth0' }),
-        addrAdd(wan, 'eth1', `${CUSTOMER.router}/${CUSTOMER.prefix}`),
-        linkUp(wan, 'eth1'),
-        addrAdd(dbNs, 'eth0', `${CUSTOMER.db}/${CUSTOMER.prefix}`),
-        linkUp(dbNs, 'eth0'),
-        routeAdd(dbNs, { to: 'default', via: CUSTOMER.router }),
-        sysctlSet(wan, 'net.ipv4.ip_forward', '1'),
-        ruleAppend(dbNs, { table: 'filter', chain: 'INPUT', match: ['-p', 'tcp', '!', '-s', `${WAN.hostAddress}/32`], target: ['-j', 'DROP'], tag: ruleTag(ctx.name) }),
-      ],
+      ops: customer.ops,
     },
     {
       title: 'dockerd starts: docker0, forwarding, MASQUERADE',

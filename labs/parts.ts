@@ -12,10 +12,12 @@ import { profileLabel, resolveProfile, type Profile } from '../src/docker/profil
 import { cmd, type Cmd } from '../src/exec/command.js';
 import type { LabContext, LabNode } from '../src/lab/definition.js';
 import { instanceDir } from '../src/lab/state.js';
-import { assertNoOverlap, parseSubnet } from '../src/model/ipam.js';
+import { NslabError } from '../src/errors.js';
+import { assertNoOverlap, intToAddress, parseSubnet } from '../src/model/ipam.js';
 import { nsName, ruleTag } from '../src/model/names.js';
-import { addrAdd, linkTag, linkUp, netnsAdd } from '../src/ops/ip.js';
-import { tableAdopt } from '../src/ops/iptables.js';
+import { addrAdd, linkTag, linkUp, netnsAdd, routeAdd, vethAdd } from '../src/ops/ip.js';
+import { sysctlSet } from '../src/ops/sysctl.js';
+import { ruleAppend, tableAdopt } from '../src/ops/iptables.js';
 import type { Op } from '../src/ops/op.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
@@ -199,3 +201,51 @@ export const holds = (title: string, node: string, argv: readonly string[], matc
   probe: { kind: 'output', node, argv, match, after },
   expect: 'reach',
 });
+
+/**
+ * The first article's customer: a network behind their router (the wan namespace), with a
+ * database whose firewall admits one client address, the docker host's public one. It exists
+ * only inside the lab's namespaces, whatever range it is given. With `service`, the database
+ * is a stand-in listening on that port that answers with its name.
+ */
+export interface RemoteNetwork {
+  readonly subnet: string;
+  readonly router: string;
+  readonly db: string;
+  readonly ns: string;
+  readonly ops: Op[];
+}
+
+export function remoteNetwork(ctx: LabContext, h: DockerHost, cidr: string, opts: { readonly node: string; readonly service?: { readonly name: string; readonly port: number } }): RemoteNetwork {
+  const { service } = opts;
+  const s = parseSubnet(cidr);
+  if (s.prefix > 29) throw new NslabError(`remote network ${cidr} is too small`, { hint: 'give it a /29 or larger: it holds a router and a database at .10' });
+  const at = (n: number) => intToAddress(s.first + n);
+  const ns = nsName(ctx.name, opts.node);
+  const router = at(1);
+  const db = at(Math.min(10, s.last - s.first - 1));
+  assertNoOverlap([
+    { name: 'the sandbox internet', subnet: parseSubnet(WAN.subnet) },
+    { name: 'the internet server', subnet: parseSubnet(`${WAN.server}/32`) },
+    { name: `the remote network ${s.cidr}`, subnet: s },
+  ]);
+  return {
+    subnet: s.cidr,
+    router,
+    db,
+    ns,
+    ops: [
+      netnsAdd(ns),
+      linkUp(ns, 'lo'),
+      vethAdd({ ns: h.wan, name: 'eth1', peerNs: ns, peerName: 'eth0' }),
+      addrAdd(h.wan, 'eth1', `${router}/${s.prefix}`),
+      linkUp(h.wan, 'eth1'),
+      addrAdd(ns, 'eth0', `${db}/${s.prefix}`),
+      linkUp(ns, 'eth0'),
+      routeAdd(ns, { to: 'default', via: router }),
+      sysctlSet(h.wan, 'net.ipv4.ip_forward', '1'),
+      ruleAppend(ns, { table: 'filter', chain: 'INPUT', match: ['-p', 'tcp', '!', '-s', `${WAN.hostAddress}/32`], target: ['-j', 'DROP'], tag: ruleTag(ctx.name) }),
+      ...(service ? [daemonStart(ns, join(instanceDir(ctx.name), 'pids'), `service-${service.name}`, ['standin', service.name, `${service.port}/tcp`])] : []),
+    ],
+  };
+}

@@ -3,7 +3,7 @@ import { WAN } from '../src/docker/defaults.js';
 import type { LabContext, LabDefinition, LabModel, LabNode } from '../src/lab/definition.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { dockerHost, firewallWhy, hostStep, internetStep, natOps } from './parts.js';
+import { dockerHost, firewallWhy, hostStep, internetStep, natOps, remoteNetwork, type RemoteNetwork } from './parts.js';
 
 // `nslab docker ...`: a docker host of its own, kept across commands. It is a lab whose
 // steps are the docker commands the user typed, in order: the record keeps the commands,
@@ -11,6 +11,8 @@ import { dockerHost, firewallWhy, hostStep, internetStep, natOps } from './parts
 // verify, exec, why, rewind and down work on it as on any lab.
 
 export const SANDBOX_ID = 'docker';
+/** The remote network's database: a stand-in that answers with this name. */
+export const REMOTE_DB = { name: 'remote-db', port: 5432 } as const;
 const TITLE = 'nslab docker: a docker host of your own';
 
 /** The commands a sandbox's record holds (one JSON option: manifests hold flat values). */
@@ -22,14 +24,30 @@ export interface SandboxModel extends LabModel {
   /** The containers that exist after the last command, as `docker ps` shows them. */
   readonly containers: ReadonlyMap<string, ContainerRecord>;
   readonly engine: ReturnType<typeof dockerHost>['engine'];
+  /** --remote: a network beyond the internet router, with a database (the first article's customer). */
+  readonly remote?: RemoteNetwork | undefined;
 }
 
 export function buildSandbox(ctx: LabContext): SandboxModel {
   const h = dockerHost(ctx);
   const containers = new Map<string, ContainerRecord>();
+  const remote = typeof ctx.options.remote === 'string' ? remoteNetwork(ctx, h, ctx.options.remote, { node: 'remote', service: REMOTE_DB }) : undefined;
   const steps: Step[] = [
     hostStep(h),
     internetStep(h),
+    ...(remote
+      ? [
+          {
+            title: `The remote network ${remote.subnet}`,
+            why:
+              `Beyond the internet router: ${remote.subnet}, with a database at ${remote.db}:${REMOTE_DB.port} whose firewall admits one\n` +
+              `client, the docker host's public ${WAN.hostAddress}. The docker host reaches it by its default route only: Docker does\n` +
+              'not know it is there, and will hand out an overlapping pool.',
+            docker: ['(a network the docker host talks to; not Docker)'],
+            ops: remote.ops,
+          },
+        ]
+      : []),
     {
       title: 'dockerd starts',
       why: `dockerd creates the default network, bridge (${h.net.bridge}, ${h.net.ipam.subnet.cidr}), and its rules.\n${firewallWhy(h, 'docker0')}`,
@@ -41,18 +59,19 @@ export function buildSandbox(ctx: LabContext): SandboxModel {
     const line = dockerLine(c);
     steps.push({ title: line, why: `what \`${line}\` does on the docker host`, docker: [line], ops: applyCommand(h.engine, c, containers) });
   }
-  const nodes: Record<string, LabNode> = { ...h.nodes };
+  const nodes: Record<string, LabNode> = { ...h.nodes, ...(remote ? { remote: { ns: remote.ns, role: 'wan' as const } } : {}) };
   for (const s of h.engine.sandboxes.values()) nodes[s.container] = { ns: s.ns, role: 'container' };
-  return { id: SANDBOX_ID, name: ctx.name, title: TITLE, nodes, steps, expectations: expectationsOf(h.engine, containers), containers, engine: h.engine };
+  return { id: SANDBOX_ID, name: ctx.name, title: TITLE, nodes, steps, expectations: expectationsOf(h.engine, containers, remote), containers, engine: h.engine, remote };
 }
 
 /**
  * What a docker host like this one promises: each container reaches its gateways; a published
  * port answers from the internet at the host's address, with the container's stand-in.
  */
-function expectationsOf(engine: SandboxModel['engine'], containers: ReadonlyMap<string, ContainerRecord>): Expectation[] {
+function expectationsOf(engine: SandboxModel['engine'], containers: ReadonlyMap<string, ContainerRecord>, remote: RemoteNetwork | undefined): Expectation[] {
   const out: Expectation[] = [];
   for (const s of engine.sandboxes.values()) {
+    if (remote && engine.routesOut(s.container)) out.push(remoteCheck(s.container, remote));
     const tcp = (containers.get(s.container)?.ports ?? []).filter((p) => p.protocol === 'tcp');
     // The modes without an endpoint promise what their namespace gives them.
     if (s.mode === 'host') {
@@ -82,10 +101,19 @@ function expectationsOf(engine: SandboxModel['engine'], containers: ReadonlyMap<
   return out;
 }
 
+/** A container reaches the remote database, seen as the docker host (MASQUERADE), as the customer allows. */
+export function remoteCheck(container: string, remote: RemoteNetwork, label = container): Expectation {
+  return {
+    title: `${label} -> ${REMOTE_DB.name} ${remote.db}:${REMOTE_DB.port} (the remote network, through the host's default route)`,
+    probe: { kind: 'service', from: container, to: remote.db, port: REMOTE_DB.port, answer: REMOTE_DB.name },
+    expect: 'reach',
+  };
+}
+
 export const sandboxLab: LabDefinition = {
   id: SANDBOX_ID,
   title: TITLE,
   summary: 'the docker host `nslab docker ...` commands build on (not a lab to run: see `nslab docker --help`)',
-  options: { commands: 'the docker commands applied so far (kept by nslab docker)' },
+  options: { commands: 'the docker commands applied so far (kept by nslab docker)', remote: 'a network beyond the internet router with a database at its .10 (nslab docker --remote)' },
   build: buildSandbox,
 };

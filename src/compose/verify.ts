@@ -15,7 +15,11 @@ export interface PairCheck {
   readonly expectation: Expectation;
 }
 
-export function composeChecks(project: ComposeProject, engine: Engine): { pairs: PairCheck[]; published: Expectation[] } {
+/**
+ * `remote`: the check that a service reaches the engine's remote network, if it has one (the
+ * first article's customer database); every service with a way out is asked it.
+ */
+export function composeChecks(project: ComposeProject, engine: Engine, remote?: (container: string, label: string) => Expectation): { pairs: PairCheck[]; published: Expectation[] } {
   const pairs: PairCheck[] = [];
   const networksOf = (s: ComposeService) => new Set(engine.sandboxes.get(s.container)?.endpoints.map((e) => e.network) ?? []);
   const matrix = matrixServices(project);
@@ -52,7 +56,10 @@ export function composeChecks(project: ComposeProject, engine: Engine): { pairs:
         { title: `host -> ${WAN.hostAddress}:${p.hostPort} answers as ${s.container}`, probe: { kind: 'service', from: 'host', to: WAN.hostAddress, port: p.hostPort, answer: s.container }, expect: 'reach' },
       ]),
   );
-  return { pairs, published: [...published, ...project.services.flatMap((s) => modeChecks(s, project, engine))] };
+  const outward = remote
+    ? project.services.filter((s) => engine.routesOut(s.container)).map((s) => remote(s.container, s.service))
+    : [];
+  return { pairs, published: [...published, ...project.services.flatMap((s) => modeChecks(s, project, engine)), ...outward] };
 }
 
 /** The services with networks of their own (network_mode: bridge is one): the matrix's rows. */

@@ -268,6 +268,12 @@ export class Engine {
     return [...this.fw.addPorts(network.firewall, endpoint, ports), ...proxies];
   }
 
+  /** Can its traffic leave the docker host: --network host, or an endpoint on a network that is not --internal. */
+  routesOut(container: string): boolean {
+    const s = this.sandboxes.get(container);
+    return s?.mode === 'host' || (s?.endpoints ?? []).some((e) => !this.network(e.network).internal);
+  }
+
   network(name: string): Network {
     const n = this.networks.get(name);
     if (!n) throw new NslabError(`network ${name} not found`, { hint: `known networks: ${[...this.networks.keys()].join(', ') || 'none'}` });

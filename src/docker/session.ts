@@ -4,6 +4,7 @@ import type { Runner } from '../exec/runner.js';
 import type { LabOptions } from '../lab/definition.js';
 import { detectEnv, labAdvance, labDown, labUp } from '../lab/lifecycle.js';
 import { instanceExists, readManifest, rewriteRecord, staleClaim } from '../lab/state.js';
+import { parseSubnet } from '../model/ipam.js';
 import { validateLabName } from '../model/names.js';
 import type { Step } from '../plan/plan.js';
 import type { DockerCommand } from './commands.js';
@@ -20,6 +21,8 @@ export function sandboxName(): string {
 export interface ProfileChoice {
   readonly docker?: string | undefined;
   readonly firewall?: string | undefined;
+  /** --remote CIDR: a network beyond the internet router, made with the engine. */
+  readonly remote?: string | undefined;
 }
 
 export function sandboxRunning(): boolean {
@@ -33,9 +36,10 @@ export function currentSandbox(): SandboxModel {
 }
 
 function profileOptions(choice: ProfileChoice): LabOptions {
-  if (choice.docker === undefined && choice.firewall === undefined) return {};
+  const remote: LabOptions = choice.remote === undefined ? {} : { remote: parseSubnet(choice.remote).cidr };
+  if (choice.docker === undefined && choice.firewall === undefined) return remote;
   const p = resolveProfile(choice);
-  return { docker: p.docker, ...(choice.firewall === undefined ? {} : { firewall: p.firewall }) };
+  return { docker: p.docker, ...(choice.firewall === undefined ? {} : { firewall: p.firewall }), ...remote };
 }
 
 /**
@@ -67,6 +71,10 @@ export async function dockerDoAll(commands: readonly DockerCommand[], runner: Ru
     if (want.docker !== have.docker || want.firewall !== have.firewall) {
       throw new NslabError(`the sandbox engine runs ${profileLabel(have)}, not ${profileLabel(want)}`, { hint: '`nslab docker reset` removes it; the next command creates it anew with the version asked for' });
     }
+  }
+  if (choice.remote !== undefined && parseSubnet(choice.remote).cidr !== manifest.options.remote) {
+    const have = typeof manifest.options.remote === 'string' ? `remote network ${manifest.options.remote}` : 'no remote network';
+    throw new NslabError(`the sandbox engine was created with ${have}`, { hint: '`nslab docker reset` removes it; the next command with --remote creates it anew' });
   }
   const before = sandboxCommands(manifest.options);
   const options: LabOptions = { ...manifest.options, commands: JSON.stringify([...before, ...commands]) };

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { sandboxCommands } from '../../../labs/sandbox.js';
+import { remoteCheck, sandboxCommands } from '../../../labs/sandbox.js';
 import { loadCompose } from '../../compose/load.js';
 import { composeProject, downCommands, upCommands, type ComposeProject } from '../../compose/project.js';
 import { composeChecks, renderMatrix } from '../../compose/verify.js';
@@ -16,7 +16,7 @@ import { printJson } from '../context.js';
 // `nslab compose`: a compose file's networks and services, on the same sandbox engine as
 // `nslab docker`, so `nslab docker ps` and `network ls` show them too.
 
-type Args = GlobalArgs & { action: string; service?: string; command?: string[]; file: string; projectName?: string; quiet: boolean; docker?: string; firewall?: string; '--'?: string[] };
+type Args = GlobalArgs & { action: string; service?: string; command?: string[]; file: string; projectName?: string; quiet: boolean; docker?: string; firewall?: string; remote?: string; '--'?: string[] };
 
 function load(args: Args): { project: ComposeProject; ignored: readonly string[] } {
   const file = loadCompose(args.file, args.projectName);
@@ -33,7 +33,7 @@ async function up(ctx: Context, args: Args): Promise<number> {
     return 0;
   }
   for (const w of commands.flatMap(runWarnings)) ctx.io.err(`${w}\n`);
-  const { steps } = await dockerDoAll(commands, ctx.runner, { docker: args.docker, firewall: args.firewall }, ctx.signal);
+  const { steps } = await dockerDoAll(commands, ctx.runner, { docker: args.docker, firewall: args.firewall, remote: args.remote }, ctx.signal);
   if (ctx.json) printJson(ctx.io, { project: project.name, commands: steps.map((s) => ({ command: s.title, ran: s.ops.map((o) => renderCmd(o.cmd)) })) });
   else {
     if (!args.quiet) for (const s of steps) ctx.io.out(`# ${s.title}\n${s.ops.map((o) => renderCmd(o.cmd)).join('\n')}\n`);
@@ -73,7 +73,7 @@ async function verify(ctx: Context, args: Args): Promise<number> {
   const model = currentSandbox();
   const missing = project.services.filter((s) => !model.engine.sandboxes.has(s.container));
   if (missing.length) throw new NslabError(`project ${project.name} is not up: no container ${missing.map((s) => s.container).join(', ')}`, { hint: '`nslab compose up` first' });
-  const { pairs, published } = composeChecks(project, model.engine);
+  const { pairs, published } = composeChecks(project, model.engine, model.remote && ((container, label) => remoteCheck(container, model.remote!, label)));
   const outcomes = await verifyLab(ctx.runner, model, [...pairs.map((p) => p.expectation), ...published]);
   const pass = outcomes.every((o) => o.pass);
   if (ctx.json) printJson(ctx.io, { project: project.name, pass, outcomes });
@@ -116,7 +116,8 @@ export function composeCommand(action: Action): CommandModule<GlobalArgs, Args> 
         .option('project-name', { alias: 'p', type: 'string', describe: 'the project name (default: name:, else the directory of the file)' })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'do not list the commands up and down ran' })
         .option('docker', { type: 'string', describe: 'the Docker version a new sandbox engine is created as' })
-        .option('firewall', { type: 'string', describe: "Docker 29's firewall backend for a new sandbox engine" }) as unknown as Argv<Args>,
+        .option('firewall', { type: 'string', describe: "Docker 29's firewall backend for a new sandbox engine" })
+        .option('remote', { type: 'string', describe: "a new sandbox engine's remote network (CIDR), with a database at its .10:5432 (nslab docker --help)" }) as unknown as Argv<Args>,
     handler: action<Args>({ kernel: true, interruptible: true }, async (ctx, args) => {
       if (ctx.dryRun) throw new NslabError('nslab compose has no dry-run', { hint: '`nslab compose config` shows what up would create' });
       switch (args.action) {

@@ -15,11 +15,11 @@ import { printJson } from '../context.js';
 // `nslab docker ...`: the docker CLI's commands and options, done on nslab's sandbox engine
 // (src/docker/session.ts). Each change prints the commands it ran underneath.
 
-type Common = GlobalArgs & { quiet: boolean; docker?: string; firewall?: string };
+type Common = GlobalArgs & { quiet: boolean; docker?: string; firewall?: string; remote?: string };
 type Args = Common & Record<string, unknown>;
 
 const list = (v: unknown): string[] => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String));
-const choice = (a: Common): ProfileChoice => ({ docker: a.docker, firewall: a.firewall });
+const choice = (a: Common): ProfileChoice => ({ docker: a.docker, firewall: a.firewall, remote: a.remote });
 
 /** Applies a command, then says what it ran (unless --quiet) and what docker would print. */
 async function change(ctx: Context, args: Common, c: DockerCommand, printed: (id: string) => string): Promise<number> {
@@ -145,6 +145,7 @@ export function dockerCommand(action: Action): CommandModule<GlobalArgs, Args> {
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'do not list the commands each change ran' })
         .option('docker', { type: 'string', describe: 'the Docker version the sandbox engine is created as (27, 28, 29)' })
         .option('firewall', { type: 'string', describe: "Docker 29's firewall backend for a new sandbox engine" })
+        .option('remote', { type: 'string', describe: "a new sandbox engine's remote network (CIDR) beyond the internet router, with a database at its .10:5432 that admits only the host's address" })
         .command('network <command>', 'manage networks', (n: Argv<Common>) =>
           n
             .command(
