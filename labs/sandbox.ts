@@ -88,6 +88,10 @@ function expectationsOf(engine: SandboxModel['engine'], containers: ReadonlyMap<
     for (const e of s.endpoints) {
       const gw = engine.network(e.network).ipam.gateway;
       out.push({ title: `${s.container} -> gateway ${gw} (${e.network})`, probe: { kind: 'ping', from: s.container, to: gw }, expect: 'reach' });
+      // A macvlan child is a machine on the parent's LAN: the router reaches it by its own address.
+      if (engine.network(e.network).macvlan?.parent === WAN.uplink) {
+        out.push({ title: `wan -> ${s.container} at ${e.address} (${e.network}, macvlan: a neighbour on the LAN, no NAT)`, probe: { kind: 'ping', from: 'wan', to: e.address }, expect: 'reach' });
+      }
     }
     for (const p of containers.get(s.container)?.publish ?? []) {
       if (p.protocol !== 'tcp') continue;

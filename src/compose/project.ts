@@ -3,7 +3,7 @@ import type { DockerCommand } from '../docker/commands.js';
 import type { Engine, NetworkCreateOptions } from '../docker/engine.js';
 import type { PortBinding } from '../docker/firewall/firewaller.js';
 import { parseServicePort, type ServicePort } from '../docker/images.js';
-import { parseAddHost, parseDriverOptions, parsePublish, validateContainerName } from '../docker/parse.js';
+import { parseAddHost, parseDriver, parseDriverOptions, parsePublish, validateContainerName } from '../docker/parse.js';
 import type { ComposeFile } from './load.js';
 
 // A compose project in Docker's terms: which networks Compose creates (named
@@ -65,17 +65,18 @@ export function composeProject(file: ComposeFile): ComposeProject {
 }
 
 function composeNetwork(project: string, key: string, n: Raw): ComposeNetwork {
-  const driver = n.driver === undefined ? 'bridge' : String(n.driver);
-  if (driver !== 'bridge') throw new NslabError(`network ${key}: driver ${driver} is not one the sandbox builds`, { hint: 'the sandbox builds bridge networks; `nslab lab macvlan` and `nslab lab overlay` rebuild the others' });
+  const driver = parseDriver(n.driver === undefined ? undefined : String(n.driver), `network ${key}`);
   const external = n.external === true || (typeof n.external === 'object' && n.external !== null);
   const config = Array.isArray(obj(n.ipam).config) ? (obj(n.ipam).config as unknown[]).map(obj) : [];
-  const opts = parseDriverOptions(Object.entries(obj(n.driver_opts)).map(([k, v]) => `${k}=${String(v)}`));
+  const opts = parseDriverOptions(Object.entries(obj(n.driver_opts)).map(([k, v]) => `${k}=${String(v)}`), driver);
   return {
     key,
     name: typeof n.name === 'string' ? n.name : external ? key : `${project}_${key}`,
     external,
     subnet: config[0]?.subnet as string | undefined,
     gateway: config[0]?.gateway as string | undefined,
+    ipRange: config[0]?.ip_range as string | undefined,
+    ...(driver === 'macvlan' ? { driver } : {}),
     internal: n.internal === true ? true : undefined,
     ...opts,
   };
@@ -190,7 +191,8 @@ export function upCommands(project: ComposeProject, engine: Engine): DockerComma
       continue;
     }
     if (engine.networks.has(n.name)) continue;
-    out.push({ kind: 'network-create', name: n.name, subnet: n.subnet, gateway: n.gateway, internal: n.internal, bridgeName: n.bridgeName, icc: n.icc, project: project.name });
+    const { key: _key, external: _external, ...create } = n;
+    out.push({ kind: 'network-create', ...create, project: project.name });
   }
   for (const s of project.services) {
     if (engine.sandboxes.has(s.container)) continue;

@@ -4,6 +4,7 @@ import { shellQuote } from '../exec/command.js';
 import { daemonStart, daemonStop } from '../ops/process.js';
 import type { Op } from '../ops/op.js';
 import { sharedMode, type Engine } from './engine.js';
+import type { MacvlanMode } from './macvlan-network.js';
 import type { PortBinding } from './firewall/firewaller.js';
 import { servicePorts, type ServicePort } from './images.js';
 
@@ -20,6 +21,10 @@ export type DockerCommand =
       readonly internal?: boolean | undefined;
       readonly icc?: boolean | undefined;
       readonly bridgeName?: string | undefined;
+      readonly driver?: 'bridge' | 'macvlan' | undefined;
+      readonly ipRange?: string | undefined;
+      readonly parent?: string | undefined;
+      readonly macvlanMode?: MacvlanMode | undefined;
       /** The compose project that created it (compose down removes it). */
       readonly project?: string | undefined;
     }
@@ -60,8 +65,12 @@ export function dockerLine(c: DockerCommand): string {
     case 'network-create':
       return [
         'docker network create',
+        ...(c.driver === 'macvlan' ? ['-d macvlan'] : []),
         ...(c.subnet ? [`--subnet ${q(c.subnet)}`] : []),
         ...(c.gateway ? [`--gateway ${q(c.gateway)}`] : []),
+        ...(c.ipRange ? [`--ip-range ${q(c.ipRange)}`] : []),
+        ...(c.parent ? [`-o parent=${q(c.parent)}`] : []),
+        ...(c.macvlanMode ? [`-o macvlan_mode=${q(c.macvlanMode)}`] : []),
         ...(c.internal ? ['--internal'] : []),
         ...(c.bridgeName ? [`-o com.docker.network.bridge.name=${q(c.bridgeName)}`] : []),
         ...(c.icc === false ? ['-o com.docker.network.bridge.enable_icc=false'] : []),

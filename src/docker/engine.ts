@@ -10,10 +10,11 @@ import { daemonStart, daemonStop } from '../ops/process.js';
 import type { Op } from '../ops/op.js';
 import { nextPool } from './address-pools.js';
 import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork, type Endpoint, type Tools } from './bridge-network.js';
-import { DOCKER0 } from './defaults.js';
+import { DOCKER0, WAN } from './defaults.js';
 import { dnsRecord, dnsRecordRemove, embeddedResolver, legacyResolvConf, resolverJoins, resolverLeaves, resolverName, type DnsLayout } from './embedded-dns.js';
 import { firewallerFor, noFirewall } from './firewall/index.js';
 import { removal, type Firewaller, type FirewallNetwork, type PortBinding } from './firewall/firewaller.js';
+import { attachMacvlan, type MacvlanMode } from './macvlan-network.js';
 import { endpointMac } from './mac.js';
 import { networkId, userBridgeName } from './user-network.js';
 import type { Profile } from './profile.js';
@@ -53,6 +54,9 @@ export interface Network extends BridgeNetwork {
   /** The default bridge ("bridge", docker0): no embedded DNS, no aliases, no --ip. */
   readonly isDefault: boolean;
   readonly firewall: FirewallNetwork;
+  readonly driver: 'bridge' | 'macvlan';
+  /** A macvlan network's parent link and mode; its `bridge` is the parent too. */
+  readonly macvlan?: { readonly parent: string; readonly mode: MacvlanMode } | undefined;
 }
 
 export interface Sandbox {
@@ -79,6 +83,12 @@ export interface NetworkCreateOptions {
   readonly icc?: boolean | undefined;
   /** -o com.docker.network.bridge.name */
   readonly bridgeName?: string | undefined;
+  readonly driver?: 'bridge' | 'macvlan' | undefined;
+  /** --ip-range: where addresses are handed out from. */
+  readonly ipRange?: string | undefined;
+  /** macvlan: -o parent=..., -o macvlan_mode=... */
+  readonly parent?: string | undefined;
+  readonly macvlanMode?: MacvlanMode | undefined;
 }
 
 export interface RunOptions {
@@ -134,10 +144,26 @@ export class Engine {
   /** `docker network create [--subnet] [--internal] [-o ...] NAME`: its bridge, then its rules. */
   networkCreate(name: string, opts: NetworkCreateOptions = {}): { network: Network; ops: Op[]; bridge: Op[]; firewall: Op[] } {
     if (this.networks.has(name)) throw new NslabError(`network with name ${name} already exists`, { hint: 'pick another name, or remove it first (docker network rm)' });
+    if (opts.driver === 'macvlan') return this.#macvlanCreate(name, opts);
     const network = this.#define(name, opts, false);
     const bridge = [...createBridgeNetwork(network, this.spec.tools), ...this.#localnet(network)];
     const firewall = this.fw.newNetwork(network.firewall);
     return { network, ops: [...bridge, ...firewall], bridge, firewall };
+  }
+
+  /**
+   * `docker network create -d macvlan -o parent=eth0`: no bridge and no rules; the children are
+   * made as containers join. One macvlan network per parent (Docker refuses a second). Without
+   * a parent Docker makes a dummy link (dm-<id>), which nslab does not: a dummy's module is not
+   * in every kernel, and such a network reaches nothing but itself.
+   */
+  #macvlanCreate(name: string, opts: NetworkCreateOptions): { network: Network; ops: Op[]; bridge: Op[]; firewall: Op[] } {
+    const parent = opts.parent;
+    if (parent === undefined) throw new NslabError('nslab builds macvlan networks on a parent link only', { hint: `give -o parent=${WAN.uplink} (the docker host's uplink, on ${WAN.subnet})` });
+    const holder = [...this.networks.values()].find((n) => n.macvlan?.parent === parent);
+    if (holder) throw new NslabError(`network ${holder.name} is already using parent interface ${parent}`, { hint: `remove ${holder.name} first, or give another -o parent=` });
+    const network = this.#define(name, { ...opts, bridgeName: parent }, false, { driver: 'macvlan', macvlan: { parent, mode: opts.macvlanMode ?? 'bridge' } });
+    return { network, ops: [], bridge: [], firewall: [] };
   }
 
   /** `docker run -d --network NET [-p ...] --name NAME`: a sandbox, its endpoint, its ports. */
@@ -210,8 +236,9 @@ export class Engine {
     network.ipam.release(endpoint.address);
     const userLeft = sandbox.endpoints.some((e) => !this.network(e.network).isDefault);
     return [
-      linkDel(this.spec.hostNs, endpoint.hostIf),
-      ...removal(this.fw.addEndpoint(network.firewall, endpoint)),
+      // A veth goes by its host end; a macvlan child is only in the container.
+      network.macvlan ? linkDel(sandbox.ns, endpoint.ifname) : linkDel(this.spec.hostNs, endpoint.hostIf),
+      ...removal(this.#endpointRules(network, endpoint)),
       ...(network.isDefault ? [] : [dnsRecordRemove(this.dns, network.name, container, endpoint.address, endpoint.names), resolverLeaves(this.dns, container, network.name)]),
       ...(network.isDefault || userLeft ? [] : [daemonStop(join(this.spec.stateDir, 'pids'), resolverName(container))]),
     ];
@@ -246,12 +273,14 @@ export class Engine {
     const users = [...this.sandboxes.values()].filter((s) => s.endpoints.some((e) => e.network === name)).map((s) => s.container);
     if (users.length > 0) throw new NslabError(`error while removing network: network ${name} has active endpoints (${users.join(', ')})`, { hint: 'docker rm -f them, or docker network disconnect them, first' });
     this.networks.delete(name);
+    if (network.macvlan) return [];
     return [...removal(this.fw.newNetwork(network.firewall)), linkDel(this.spec.hostNs, network.bridge)];
   }
 
   /** The ports of `docker run -p`: the firewall's rules, and docker-proxy where it runs. */
   publish(network: Network, endpoint: Endpoint, ports: readonly PortBinding[]): Op[] {
-    if (ports.length === 0) return [];
+    // A macvlan endpoint is on the LAN itself: there is nothing to publish through (Docker ignores -p).
+    if (ports.length === 0 || network.macvlan) return [];
     const proxies = this.spec.profile.userlandProxy
       ? ports
           .filter((p) => p.protocol === 'tcp')
@@ -289,14 +318,17 @@ export class Engine {
     }
     const ifname = `eth${sandbox.endpoints.length}`;
     const { profile } = this.spec;
-    const { endpoint, ops } = attachContainer(network, { name: sandbox.container, ns: sandbox.ns }, {
-      ...this.spec.tools,
+    const how = {
       ifname,
       // An --internal network is no way out: no default route through it.
       defaultRoute: opts.defaultRoute && !network.internal,
       address: opts.ip,
-      mac: (address) => endpointMac(profile, address, this.spec.lab, network.name, sandbox.container),
-    });
+      mac: (address: string) => endpointMac(profile, address, this.spec.lab, network.name, sandbox.container),
+    };
+    const container = { name: sandbox.container, ns: sandbox.ns };
+    const { endpoint, ops } = network.macvlan
+      ? attachMacvlan({ ...network, ...network.macvlan }, container, how)
+      : attachContainer(network, container, { ...this.spec.tools, ...how });
     // Only user-defined networks get the embedded DNS (daemon/network.go disables it on the
     // default bridge). Its names: the container's, its aliases, its short ID and hostname
     // (buildEndpointDNSNames).
@@ -305,7 +337,7 @@ export class Engine {
     // Since 28 a reused address comes with a new MAC: tell the neighbours (advertiseAddrs).
     if (profile.endpointMac === 'random') ops.push(advertiseAddress(sandbox.ns, ifname, endpoint.address));
     // setHairpinMode: only without the proxy does a container reach itself by the bridge.
-    if (!profile.userlandProxy) ops.push(bridgePortHairpin(this.spec.hostNs, endpoint.hostIf));
+    if (!profile.userlandProxy && !network.macvlan) ops.push(bridgePortHairpin(this.spec.hostNs, endpoint.hostIf));
     const dns = network.isDefault ? [] : [dnsRecord(this.dns, network.name, sandbox.container, endpoint.address, names)];
     const userNetworks = sandbox.endpoints.filter((e) => !this.network(e.network).isDefault).length;
     // The first user-defined network starts the container's resolver; later ones join its view.
@@ -316,7 +348,7 @@ export class Engine {
         : [resolverJoins(this.dns, sandbox.container, network.name)];
     // A default-bridge container gets a copy of the host's resolv.conf instead.
     const legacy = network.isDefault && sandbox.endpoints.length === 1 && this.spec.nameserver ? [legacyResolvConf(sandbox.ns, sandbox.container, this.spec.nameserver)] : [];
-    return { endpoint, ops: [...ops, ...this.fw.addEndpoint(network.firewall, endpoint), ...dns, ...resolver, ...legacy] };
+    return { endpoint, ops: [...ops, ...this.#endpointRules(network, endpoint), ...dns, ...resolver, ...legacy] };
   }
 
   /**
@@ -342,7 +374,12 @@ export class Engine {
     return this.spec.profile.userlandProxy ? [] : [sysctlSet(this.spec.hostNs, `net.ipv4.conf.${network.bridge}.route_localnet`, '1')];
   }
 
-  #define(name: string, opts: NetworkCreateOptions, isDefault: boolean): Network {
+  /** The rules an endpoint gets: a bridge's from the firewall, a macvlan's none. */
+  #endpointRules(network: Network, endpoint: Endpoint): Op[] {
+    return network.macvlan ? [] : this.fw.addEndpoint(network.firewall, endpoint);
+  }
+
+  #define(name: string, opts: NetworkCreateOptions, isDefault: boolean, driver: Pick<Network, 'driver' | 'macvlan'> = { driver: 'bridge' }): Network {
     const generation = (this.#creations.get(name) ?? 0) + 1;
     this.#creations.set(name, generation);
     const id = networkId(this.spec.lab, name, generation);
@@ -354,7 +391,7 @@ export class Engine {
       if (clash) throw new NslabError('Pool overlaps with other one on this address space', { hint: `${opts.subnet} overlaps ${clash.ipam.subnet.cidr} of network ${clash.name}` });
     }
     const bridge = validateIfName(opts.bridgeName ?? (isDefault ? DOCKER0.bridge : userBridgeName(this.spec.lab, name, generation)));
-    const ipam = new Ipam(subnet, opts.gateway);
+    const ipam = new Ipam(subnet, opts.gateway, opts.ipRange);
     const internal = opts.internal ?? false;
     const icc = opts.icc ?? true;
     const network: Network = {
@@ -367,6 +404,7 @@ export class Engine {
       icc,
       isDefault,
       firewall: { bridge, subnet: ipam.subnet.cidr, internal, icc, masquerade: !internal },
+      ...driver,
     };
     this.networks.set(name, network);
     return network;

@@ -1,5 +1,7 @@
 import { NslabError } from '../errors.js';
 import { parseSubnet } from '../model/ipam.js';
+import { validateIfName } from '../model/names.js';
+import { MACVLAN_MODES, type MacvlanMode } from './macvlan-network.js';
 import { validatePort } from '../model/ports.js';
 import type { PortBinding } from './firewall/firewaller.js';
 
@@ -41,14 +43,34 @@ export function parseAddHost(spec: string): { name: string; address: string } {
   return { name, address: value };
 }
 
-/** `-o key=value` driver options nslab acts on; others are refused by name. */
-export function parseDriverOptions(specs: readonly string[]): { bridgeName?: string; icc?: boolean } {
-  const out: { bridgeName?: string; icc?: boolean } = {};
+/** The options `network create` takes for a driver, from `-o key=value`. */
+export interface DriverOptions {
+  bridgeName?: string;
+  icc?: boolean;
+  parent?: string;
+  macvlanMode?: MacvlanMode;
+}
+
+/** `-o key=value` driver options nslab acts on, each for its driver; others are refused by name. */
+export function parseDriverOptions(specs: readonly string[], driver: string = 'bridge'): DriverOptions {
+  const out: DriverOptions = {};
+  const mine = driver === 'macvlan' ? 'parent=..., macvlan_mode=bridge|private|vepa|passthru' : 'com.docker.network.bridge.name=... and com.docker.network.bridge.enable_icc=false';
   for (const spec of specs) {
     const [key, value] = [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)];
-    if (key === 'com.docker.network.bridge.name') out.bridgeName = value;
-    else if (key === 'com.docker.network.bridge.enable_icc') out.icc = value !== 'false';
-    else throw new NslabError(`driver option ${JSON.stringify(key)} is not one nslab rebuilds`, { hint: 'nslab takes -o com.docker.network.bridge.name=... and -o com.docker.network.bridge.enable_icc=false' });
+    if (driver === 'bridge' && key === 'com.docker.network.bridge.name') out.bridgeName = value;
+    else if (driver === 'bridge' && key === 'com.docker.network.bridge.enable_icc') out.icc = value !== 'false';
+    else if (driver === 'macvlan' && key === 'parent') out.parent = validateIfName(value);
+    else if (driver === 'macvlan' && key === 'macvlan_mode') {
+      if (!(MACVLAN_MODES as readonly string[]).includes(value)) throw new NslabError(`unknown macvlan mode: ${value}`, { hint: `one of ${MACVLAN_MODES.join(', ')}` });
+      out.macvlanMode = value as MacvlanMode;
+    } else throw new NslabError(`driver option ${JSON.stringify(key)} is not one nslab rebuilds for the ${driver} driver`, { hint: `nslab takes -o ${mine}` });
   }
   return out;
+}
+
+/** The drivers `network create` builds in the sandbox; `where` names the network in a file. */
+export function parseDriver(driver: string | undefined, where?: string): 'bridge' | 'macvlan' {
+  const d = driver ?? 'bridge';
+  if (d === 'bridge' || d === 'macvlan') return d;
+  throw new NslabError(`${where ? `${where}: ` : ''}driver ${d} is not one the sandbox builds (it builds bridge and macvlan networks)`, { hint: d === 'overlay' ? 'an overlay needs two docker hosts: `nslab lab overlay`' : 'use the bridge or macvlan driver' });
 }

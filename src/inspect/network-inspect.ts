@@ -9,10 +9,10 @@ export interface NetworkInspect {
   readonly Name: string;
   readonly Id: string;
   readonly Scope: 'local';
-  readonly Driver: 'bridge';
+  readonly Driver: 'bridge' | 'macvlan';
   readonly EnableIPv4: boolean;
   readonly EnableIPv6: boolean;
-  readonly IPAM: { Driver: 'default'; Options: Record<string, string>; Config: { Subnet: string; Gateway: string }[] };
+  readonly IPAM: { Driver: 'default'; Options: Record<string, string>; Config: { Subnet: string; IPRange?: string; Gateway: string }[] };
   readonly Internal: boolean;
   readonly Attachable: boolean;
   readonly Ingress: boolean;
@@ -102,4 +102,49 @@ export function inspectNetworks(world: readonly LiveNamespace[]): NetworkInspect
 /** Docker accepts a network's name, its bridge's name, or a prefix of its id. */
 export function selectNetwork(networks: readonly NetworkInspect[], wanted: string): NetworkInspect[] {
   return networks.filter((n) => n.Name === wanted || n.Options['com.docker.network.bridge.name'] === wanted || (wanted.length >= 3 && n.Id.startsWith(wanted)));
+}
+
+/** A macvlan network as the model names it: its children are found in the kernel by namespace and name. */
+export interface MacvlanSpec {
+  readonly name: string;
+  readonly id: string;
+  readonly subnet: string;
+  readonly ipRange?: string | undefined;
+  readonly gateway: string;
+  readonly internal: boolean;
+  readonly parent: string;
+  readonly mode: string;
+  readonly children: readonly { readonly id: string; readonly name: string; readonly ns: string; readonly ifname: string }[];
+}
+
+/**
+ * `docker network inspect` of a macvlan network. Nothing in the host says which macvlan
+ * children form a network (no bridge to list ports of), so the children come from the model
+ * and what they are, MAC and address, from the kernel: a child that is not there is left out.
+ */
+export function inspectMacvlan(spec: MacvlanSpec, world: readonly LiveNamespace[]): NetworkInspect {
+  const containers: NetworkInspect['Containers'] = {};
+  for (const c of spec.children) {
+    const iface = world.find((w) => w.ns === c.ns)?.interfaces.find((i) => i.name === c.ifname && i.kind === 'macvlan');
+    if (!iface) continue;
+    const address = iface.addresses.find((a) => subnetContains(subnetOf(spec.subnet), a.split('/')[0]!)) ?? '';
+    containers[c.id] = { Name: c.name, EndpointID: id('endpoint', c.ns, c.ifname, spec.parent), MacAddress: iface.mac ?? '', IPv4Address: address, IPv6Address: '' };
+  }
+  return {
+    Name: spec.name,
+    Id: spec.id,
+    Scope: 'local',
+    Driver: 'macvlan',
+    EnableIPv4: true,
+    EnableIPv6: false,
+    IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: spec.subnet, ...(spec.ipRange ? { IPRange: spec.ipRange } : {}), Gateway: spec.gateway }] },
+    Internal: spec.internal,
+    Attachable: false,
+    Ingress: false,
+    ConfigFrom: { Network: '' },
+    ConfigOnly: false,
+    Containers: containers,
+    Options: { parent: spec.parent, macvlan_mode: spec.mode },
+    Labels: {},
+  };
 }

@@ -67,9 +67,15 @@ export class Ipam {
   readonly subnet: Subnet;
   readonly gateway: string;
   readonly #used = new Set<number>();
+  /** --ip-range: the addresses handed out unasked come from here (a --ip may be anywhere in the subnet). */
+  readonly range: Subnet;
 
-  constructor(cidr: string, gateway?: string) {
+  constructor(cidr: string, gateway?: string, ipRange?: string) {
     this.subnet = parseSubnet(cidr);
+    this.range = ipRange === undefined ? this.subnet : parseSubnet(ipRange);
+    if (this.range.first < this.subnet.first || this.range.last > this.subnet.last) {
+      throw new NslabError(`ip-range ${this.range.cidr} is not inside subnet ${this.subnet.cidr}`, { hint: 'give an --ip-range within the --subnet' });
+    }
     if (this.subnet.prefix > 30) {
       throw new NslabError(`subnet ${cidr} is too small for a gateway and a container`, { hint: 'use a prefix of /30 or shorter' });
     }
@@ -89,13 +95,13 @@ export class Ipam {
   }
 
   allocate(): string {
-    for (let n = this.subnet.first + 1; n < this.subnet.last; n++) {
+    for (let n = Math.max(this.range.first, this.subnet.first + 1); n <= Math.min(this.range.last, this.subnet.last - 1); n++) {
       if (!this.#used.has(n)) {
         this.#used.add(n);
         return intToAddress(n);
       }
     }
-    throw new NslabError(`subnet ${this.subnet.cidr} has no free address left`, { hint: 'use a larger subnet (a shorter prefix)' });
+    throw new NslabError(`${this.range === this.subnet ? 'subnet' : 'ip-range'} ${this.range.cidr} has no free address left`, { hint: 'use a larger subnet (a shorter prefix)' });
   }
 
   /** Claims a fixed address (`docker run --ip`). */

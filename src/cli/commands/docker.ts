@@ -1,12 +1,12 @@
 import type { Argv, CommandModule } from 'yargs';
 import { runWarnings, type ContainerRecord, type DockerCommand } from '../../docker/commands.js';
 import { imageBase, parseServicePort } from '../../docker/images.js';
-import { parseAddHost, parseDriverOptions, parsePublish, validateContainerName, validateNetworkName } from '../../docker/parse.js';
+import { parseAddHost, parseDriver, parseDriverOptions, parsePublish, validateContainerName, validateNetworkName } from '../../docker/parse.js';
 import { currentSandbox, dockerDo, dockerReset, sandboxName, sandboxRunning, type ProfileChoice } from '../../docker/session.js';
 import { networkId } from '../../docker/user-network.js';
 import { NslabError } from '../../errors.js';
 import { cmd, renderCmd } from '../../exec/command.js';
-import { inspectNetworks, type NetworkInspect } from '../../inspect/network-inspect.js';
+import { inspectMacvlan, inspectNetworks, type NetworkInspect } from '../../inspect/network-inspect.js';
 import { readLab } from '../../inspect/world.js';
 import { table } from '../../verify/report.js';
 import type { Action, Context, GlobalArgs } from '../context.js';
@@ -48,10 +48,15 @@ function requireSandbox(): ReturnType<typeof currentSandbox> {
 /** `docker network inspect`, from live state, with the names and ids dockerd would give. */
 async function inspectLive(ctx: Context, names: readonly string[]): Promise<NetworkInspect[]> {
   const model = requireSandbox();
-  const live = inspectNetworks(await readLab(ctx.runner, sandboxName(), { rules: true }));
+  const world = await readLab(ctx.runner, sandboxName(), { rules: true });
+  const live = inspectNetworks(world);
   const containerOf = new Map([...model.engine.sandboxes.values()].map((s) => [s.ns, s]));
   return names.map((name) => {
     const net = model.engine.networks.get(name);
+    if (net?.macvlan) {
+      const children = [...model.engine.sandboxes.values()].flatMap((s) => s.endpoints.filter((e) => e.network === name).map((e) => ({ id: s.id, name: s.container, ns: s.ns, ifname: e.ifname })));
+      return inspectMacvlan({ name, id: net.id, subnet: net.ipam.subnet.cidr, ipRange: net.ipam.range === net.ipam.subnet ? undefined : net.ipam.range.cidr, gateway: net.ipam.gateway, internal: net.internal ?? false, ...net.macvlan, children }, world);
+    }
     const found = net && live.find((l) => l.Options['com.docker.network.bridge.name'] === net.bridge);
     if (!net || !found) throw new NslabError(`network ${name} not found`, { hint: `\`nslab docker network ls\` lists them` });
     const containers = Object.fromEntries(
@@ -81,7 +86,7 @@ function networkLs(ctx: Context): number {
   const model = sandboxRunning() ? currentSandbox() : undefined;
   // Docker lists its two pre-defined non-bridge networks too: the modes, not networks anyone creates.
   const modes = model ? (['host', 'none'] as const).map((name) => ({ id: networkId(sandboxName(), name, 1).slice(0, 12), name, driver: name === 'host' ? 'host' : 'null', scope: 'local' })) : [];
-  const rows = [...(model?.engine.networks.values() ?? [])].map((n) => ({ id: n.id.slice(0, 12), name: n.name, driver: 'bridge', scope: 'local' })).concat(modes)
+  const rows = [...(model?.engine.networks.values() ?? [])].map((n) => ({ id: n.id.slice(0, 12), name: n.name, driver: n.driver as string, scope: 'local' })).concat(modes)
     // The CLI sorts by name (cli/command/network/list.go).
     .sort((a, b) => a.name.localeCompare(b.name));
   if (ctx.json) printJson(ctx.io, rows);
@@ -150,19 +155,29 @@ export function dockerCommand(action: Action): CommandModule<GlobalArgs, Args> {
           n
             .command(
               'create <name>',
-              'create a bridge network',
+              'create a bridge or macvlan network',
               (c: Argv<Common>) =>
                 c
                   .positional('name', { type: 'string', demandOption: true })
                   .option('driver', { alias: 'd', type: 'string', default: 'bridge' })
                   .option('subnet', { type: 'string' })
                   .option('gateway', { type: 'string' })
+                  .option('ip-range', { type: 'string', describe: 'allocate container addresses from this sub-range' })
                   .option('internal', { type: 'boolean' })
                   .option('opt', { alias: 'o', type: 'string' }),
               action<Args>(kernel, async (ctx, a) => {
-                if (a.driver !== 'bridge') throw new NslabError(`nslab docker network create builds bridge networks, not ${String(a.driver)}`, { hint: 'macvlan and overlay: `nslab lab macvlan`, `nslab lab overlay`' });
-                const o = parseDriverOptions(list(a.opt));
-                const c: DockerCommand = { kind: 'network-create', name: validateNetworkName(String(a.name)), subnet: a.subnet as string | undefined, gateway: a.gateway as string | undefined, internal: a.internal === true ? true : undefined, ...o };
+                const driver = parseDriver(a.driver as string | undefined);
+                const o = parseDriverOptions(list(a.opt), driver);
+                const c: DockerCommand = {
+                  kind: 'network-create',
+                  name: validateNetworkName(String(a.name)),
+                  subnet: a.subnet as string | undefined,
+                  gateway: a.gateway as string | undefined,
+                  ipRange: a['ip-range'] as string | undefined,
+                  internal: a.internal === true ? true : undefined,
+                  ...(driver === 'macvlan' ? { driver } : {}),
+                  ...o,
+                };
                 return change(ctx, a, c, (id) => `${id}\n`);
               }),
             )
