@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,29 @@ const INCIDENT = `services:
     image: redis
 `;
 
+const MODES = `services:
+  web:
+    image: nginx
+    ports: ["8081:80"]
+  sidecar:
+    image: redis
+    network_mode: service:web
+  agent:
+    image: httpd
+    network_mode: host
+    ports: ["9000:80"]
+    expose: ["9000"]
+  batch:
+    image: alpine
+    network_mode: none
+  legacy:
+    image: mysql
+    network_mode: bridge
+  legacy2:
+    image: busybox
+    network_mode: bridge
+`;
+
 function project(dir: string, text: string): string {
   const d = join(mkdtempSync(join(tmpdir(), 'nslab-compose-')), dir);
   mkdirSync(d);
@@ -86,7 +110,7 @@ describe('nslab compose on the sandbox engine', () => {
     expect((await cli('compose', '-f', f, 'up', '-q')).code).toBe(0);
     expect((await cli('compose', '-f', f, '-p', 'renamed', 'up', '-q')).code).toBe(0);
     const ls = JSON.parse((await cli('docker', 'network', 'ls', '--json')).out) as { name: string }[];
-    expect(ls.map((n) => n.name)).toEqual(['bridge', 'shop_front', 'shop_back', 'project_default', 'renamed_default']);
+    expect(ls.map((n) => n.name)).toEqual(['bridge', 'host', 'none', 'project_default', 'renamed_default', 'shop_back', 'shop_front']);
     const inspect = JSON.parse((await cli('docker', 'network', 'inspect', 'project_default', 'renamed_default')).out) as { IPAM: { Config: { Subnet: string }[] } }[];
     // shop took 172.18 (front); the pools go on in Docker's order.
     expect(inspect.map((n) => n.IPAM.Config[0]!.Subnet)).toEqual(['172.19.0.0/16', '172.20.0.0/16']);
@@ -103,7 +127,8 @@ describe('nslab compose on the sandbox engine', () => {
     { title: 'a key the specification does not allow', text: 'services:\n  web:\n    image: nginx\n    portz: ["80"]\n', error: /compose\.yaml:4: services\.web\.portz: additional property portz is not allowed/ },
     { title: 'a port already allocated', text: 'services:\n  other:\n    image: nginx\n    ports: ["8080:80"]\n', error: /^nslab: Bind for 0\.0\.0\.0:8080 failed: port is already allocated/ },
     { title: 'a subnet overlapping a network', text: 'services:\n  x:\n    image: nginx\nnetworks:\n  default:\n    ipam:\n      config: [{subnet: 172.30.0.0/16}]\n', error: /^nslab: Pool overlaps with other one on this address space/ },
-    { title: 'network_mode, not in the sandbox yet', text: 'services:\n  x:\n    image: nginx\n    network_mode: host\n', error: /^nslab: service x: network_mode: host is not in the sandbox yet/ },
+    { title: 'network_mode and networks together', text: 'services:\n  x:\n    image: nginx\n    network_mode: host\n    networks: [default]\n', error: /^nslab: service x declares mutually exclusive `network_mode` and `networks`/ },
+    { title: 'network_mode of a service that does not exist', text: 'services:\n  x:\n    image: nginx\n    network_mode: service:nobody\n', error: /^nslab: service x depends on undefined service nobody/ },
     { title: 'an external network that does not exist', text: 'services:\n  x:\n    image: nginx\n    networks: [ext]\nnetworks:\n  ext:\n    external: true\n', error: /^nslab: network ext declared as external, but could not be found/ },
   ])('$title: one line, exit non-zero, nothing changed', async ({ text, error }) => {
     const state = labState(engine);
@@ -112,5 +137,65 @@ describe('nslab compose on the sandbox engine', () => {
     expect(r.err).toMatch(/^nslab: [^\n]+ \([^\n]+\)\n$/m);
     expect(r.err).toMatch(error);
     expect(labState(engine)).toEqual(state);
+  });
+
+  it('network_mode host, none, bridge and service:web: each proven by what its mode gives; down and up again, twice, leave nothing', async () => {
+    const f = project('modes', MODES);
+    const up = await cli('compose', '-f', f, 'up', '-q');
+    expect(up.err).toBe('WARNING: Published ports are discarded when using host network mode\n');
+    const ps = JSON.parse((await cli('compose', '-f', f, 'ps', '--json')).out) as { service: string; networks: string; ports: string }[];
+    expect(ps.map((r) => `${r.service}: ${r.networks} [${r.ports}]`)).toEqual([
+      expect.stringMatching(/^web: modes_default 172\.\d+\.0\.2 \[0\.0\.0\.0:8081->80\/tcp\]$/),
+      'sidecar: container:modes-web-1 []',
+      'agent: host []',
+      'batch: none []',
+      'legacy: bridge 172.17.0.2 []',
+      'legacy2: bridge 172.17.0.3 []',
+    ]);
+    const v = await cli('compose', '-f', f, 'verify', '--json');
+    const outcomes = (JSON.parse(v.out) as { outcomes: Outcome[] }).outcomes;
+    expect(failed(outcomes)).toEqual([]);
+    expect(outcomes.map((o) => o.title)).toEqual(expect.arrayContaining([
+      'web -> 127.0.0.1:6379 answers as modes-sidecar-1 (it shares web\'s namespace: one localhost)',
+      'internet -> 198.51.100.2:9000 answers as modes-agent-1 (network_mode: host)',
+      'batch -> internet 203.0.113.10 (network_mode: none: only lo)',
+      'legacy2 -> 172.17.0.2:3306 (address, on bridge: no DNS there)',
+      'web -> legacy at 172.17.0.2 (no shared network)',
+    ]));
+    // The matrix has only the services with networks.
+    expect((await cli('compose', '-f', f, 'verify')).out).toMatch(/^from \\ to {2}web {8}legacy {5}legacy2 {4}\n/);
+    for (let i = 0; i < 2; i++) {
+      expect((await cli('compose', '-f', f, 'down', '-q')).code).toBe(0);
+      expect(namespacesOf(engine).filter((n) => n.includes('modes'))).toEqual([]);
+      expect(spawnSync('pgrep', ['-f', 'standin modes-']).status).toBe(1);
+      expect((await cli('compose', '-f', f, 'up', '-q')).code).toBe(0);
+    }
+    expect((await cli('compose', '-f', f, 'down', '-q')).code).toBe(0);
+  });
+
+  it("the first article's incident with the customer's database: --remote 172.19.0.0/24 is reached until the renamed project takes 172.19.0.0/16", async () => {
+    await cli('docker', 'reset');
+    const f = project('project', INCIDENT);
+    expect((await cli('compose', '-f', f, '--remote', '172.19.0.0/24', 'up', '-q')).code).toBe(0);
+    const before = await cli('compose', '-f', f, 'verify', '--json');
+    const healthy = (JSON.parse(before.out) as { outcomes: Outcome[] }).outcomes;
+    expect(failed(healthy)).toEqual([]);
+    expect(healthy.map((o) => o.title)).toContain("app -> remote-db 172.19.0.10:5432 (the remote network, through the host's default route)");
+    expect((await cli('compose', '-f', f, '-p', 'renamed', 'up', '-q')).code).toBe(0);
+    const [net] = JSON.parse((await cli('docker', 'network', 'inspect', 'renamed_default')).out) as { IPAM: { Config: { Subnet: string }[] } }[];
+    expect(net!.IPAM.Config[0]!.Subnet).toBe('172.19.0.0/16');
+    // Every container lost the database: the new bridge's route is more specific than the default route.
+    for (const p of ['project', 'renamed']) {
+      const after = await cli('compose', '-f', f, '-p', p, 'verify', '--json');
+      expect(after.code).toBe(1);
+      expect(failed((JSON.parse(after.out) as { outcomes: Outcome[] }).outcomes).map((o) => o.split(':')[0])).toEqual([
+        `cache -> remote-db 172.19.0.10`,
+        `app -> remote-db 172.19.0.10`,
+      ]);
+    }
+    expect(execFileSync('ip', ['-n', `nslab-${engine}-host`, 'route', 'get', '172.19.0.10'], { encoding: 'utf8' })).toMatch(/^172\.19\.0\.10 dev br-[0-9a-f]{12} /);
+    // Taking the renamed project down gives the database back.
+    expect((await cli('compose', '-f', f, '-p', 'renamed', 'down', '-q')).code).toBe(0);
+    expect((await cli('compose', '-f', f, 'verify')).code).toBe(0);
   });
 });

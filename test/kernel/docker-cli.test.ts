@@ -58,6 +58,66 @@ describe('nslab docker: your own docker host, by typed commands', () => {
     expect(answerFromInternet('198.51.100.2', 8080).stdout).toBe('app2\n');
   });
 
+  it('--network host, none and container:app: the host\'s port without -p, only lo, one localhost; inspect names the mode; rm stops each stand-in', async () => {
+    expect((await cli('docker', 'run', '-d', '--name', 'hostnet', '--network', 'host', 'httpd', '-q')).code).toBe(0);
+    // Docker's warning, and the port is the host's own: no DNAT, no proxy.
+    const warned = await cli('docker', 'run', '-d', '--name', 'hostnet2', '--network', 'host', '-p', '9090:6379', 'redis', '-q');
+    expect(warned.err).toBe('WARNING: Published ports are discarded when using host network mode\n');
+    expect(answerFromInternet('198.51.100.2', 80).stdout).toBe('hostnet\n');
+    expect(answerFromInternet('198.51.100.2', 6379).stdout).toBe('hostnet2\n');
+    expect(answerFromInternet('198.51.100.2', 9090).status).not.toBe(0);
+    expect((await cli('docker', 'run', '-d', '--name', 'iso', '--network', 'none', 'alpine', '-q')).code).toBe(0);
+    expect(execFileSync('ip', ['-n', ns('iso'), '-br', 'link'], { encoding: 'utf8' })).toMatch(/^lo\s+UNKNOWN[^\n]*\n$/);
+    expect((await cli('docker', 'run', '-d', '--name', 'side', '--network', 'container:app2', 'redis', '-q')).code).toBe(0);
+    // side made no namespace: it listens in app2's, on app2's localhost.
+    expect(namespacesOf(engine)).not.toContain(ns('side'));
+    const local = spawnSync('ip', ['netns', 'exec', ns('app2'), 'timeout', '5', 'bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/6379 && cat <&3'], { encoding: 'utf8' });
+    expect(local.stdout).toBe('side\n');
+    const modes = (JSON.parse((await cli('docker', 'inspect', 'hostnet', 'iso', 'side')).out) as { HostConfig: { NetworkMode: string }; NetworkSettings: { Networks: Record<string, unknown> } }[]).map((c) => [c.HostConfig.NetworkMode, Object.keys(c.NetworkSettings.Networks)]);
+    expect(modes).toEqual([['host', ['host']], ['none', ['none']], [expect.stringMatching(/^container:[0-9a-f]{64}$/), []]]);
+    expect((JSON.parse((await cli('docker', 'network', 'ls', '--json')).out) as { name: string; driver: string }[]).map((n) => `${n.name} ${n.driver}`)).toEqual(['bridge bridge', 'host host', 'my_bridge bridge', 'none null']);
+    const v = await cli('verify', engine, '--json');
+    const outcomes = (JSON.parse(v.out) as { outcomes: Outcome[] }).outcomes;
+    expect(failed(outcomes)).toEqual([]);
+    expect(outcomes.map((o) => o.title)).toEqual(expect.arrayContaining([
+      "internet -> 198.51.100.2:80 answers as hostnet (--network host: the host's own port)",
+      'app2 -> 127.0.0.1:6379 answers as side (one namespace, one localhost)',
+      'iso -> internet 203.0.113.10 (--network none: only lo)',
+    ]));
+    // Removing a host or container: container removes no namespace, but its stand-in stops.
+    expect((await cli('docker', 'rm', '-f', 'hostnet', 'hostnet2', 'side', 'iso', '-q')).code).toBe(0);
+    expect(answerFromInternet('198.51.100.2', 80).status).not.toBe(0);
+    expect(namespacesOf(engine)).toContain(ns('host'));
+    expect(namespacesOf(engine)).toContain(ns('app2'));
+    expect(namespacesOf(engine)).not.toContain(ns('iso'));
+    expect(spawnSync('pgrep', ['-f', `standin (hostnet|hostnet2|side|iso) `]).status).toBe(1);
+  });
+
+  it('a macvlan network on the uplink: children on the LAN from --ip-range, reached by the router at their own address; inspect from live state', async () => {
+    const created = await cli('docker', 'network', 'create', '-d', 'macvlan', '--subnet', '198.51.100.0/24', '--gateway', '198.51.100.1', '--ip-range', '198.51.100.64/28', '-o', 'parent=eth0', 'macnet');
+    expect(created.code).toBe(0);
+    expect((await cli('docker', 'run', '-d', '--name', 'm1', '--network', 'macnet', 'nginx', '-q')).code).toBe(0);
+    expect((await cli('docker', 'run', '-d', '--name', 'm2', '--network', 'macnet', 'redis', '-q')).code).toBe(0);
+    const m1 = await cli('docker', 'run', '-d', '--name', 'm3', '--network', 'macnet', '--ip', '198.51.100.70', 'busybox');
+    expect(m1.out).toMatch(new RegExp(`\nip -n nslab-${engine}-host link add link eth0 name eth0 address ([0-9a-f]{2}:){5}[0-9a-f]{2} netns nslab-${engine}-m3 type macvlan mode bridge\n`));
+    // No rules for a macvlan network: the listing has no iptables line.
+    expect(created.out).not.toContain('iptables');
+    expect(answerFromInternet('198.51.100.64', 80).stdout).toBe('m1\n');
+    expect(pingFrom('m1', 'm2').stdout).toContain('1 received');
+    const [net] = JSON.parse((await cli('docker', 'network', 'inspect', 'macnet')).out) as { Driver: string; IPAM: { Config: unknown[] }; Options: Record<string, string>; Containers: Record<string, { Name: string; IPv4Address: string }> }[];
+    expect(net!.Driver).toBe('macvlan');
+    expect(net!.IPAM.Config).toEqual([{ Subnet: '198.51.100.0/24', IPRange: '198.51.100.64/28', Gateway: '198.51.100.1' }]);
+    expect(net!.Options).toEqual({ parent: 'eth0', macvlan_mode: 'bridge' });
+    expect(Object.values(net!.Containers).map((c) => `${c.Name} ${c.IPv4Address}`).sort()).toEqual(['m1 198.51.100.64/24', 'm2 198.51.100.65/24', 'm3 198.51.100.70/24']);
+    const v = await cli('verify', engine, '--json');
+    const outcomes = (JSON.parse(v.out) as { outcomes: Outcome[] }).outcomes;
+    expect(failed(outcomes)).toEqual([]);
+    expect(outcomes.map((o) => o.title)).toContain('wan -> m1 at 198.51.100.64 (macnet, macvlan: a neighbour on the LAN, no NAT)');
+    expect((await cli('docker', 'rm', '-f', 'm1', 'm2', 'm3', '-q')).code).toBe(0);
+    expect((await cli('docker', 'network', 'rm', 'macnet', '-q')).code).toBe(0);
+    expect(execFileSync('ip', ['-n', ns('host'), '-br', 'link'], { encoding: 'utf8' })).not.toContain('macvlan');
+  });
+
   it.each([
     { argv: ['network', 'create', 'my_bridge'], error: /^nslab: network with name my_bridge already exists/ },
     { argv: ['run', '--name', 'web', 'nginx'], error: /^nslab: Conflict\. The container name "\/web" is already in use/ },
@@ -69,6 +129,13 @@ describe('nslab docker: your own docker host, by typed commands', () => {
     { argv: ['network', 'connect', 'my_bridge', 'nobody'], error: /^nslab: No such container: nobody/ },
     { argv: ['run', '--name', 'x', '-p', '70000:80', 'nginx'], error: /^nslab: host port "70000" is out of range/ },
     { argv: ['--docker', '27', 'run', '--name', 'x', 'nginx'], error: /^nslab: the sandbox engine runs Docker 29 \(iptables\), not Docker 27 \(iptables\)/ },
+    { argv: ['run', '--name', 'x', '--network', 'container:app2', '-p', '81:80', 'nginx'], error: /^nslab: conflicting options: port publishing and the container type network mode/ },
+    { argv: ['run', '--name', 'x', '--network', 'none', '--ip', '172.17.0.9', 'nginx'], error: /^nslab: user specified IP address is supported on user defined networks only/ },
+    { argv: ['run', '--name', 'x', '--network', 'container:nobody', 'nginx'], error: /^nslab: No such container: nobody/ },
+    { argv: ['network', 'create', '-d', 'macvlan', 'mv'], error: /^nslab: nslab builds macvlan networks on a parent link only/ },
+    { argv: ['network', 'create', '-d', 'overlay', 'ov'], error: /^nslab: driver overlay is not one the sandbox builds/ },
+    { argv: ['network', 'create', '-d', 'macvlan', '-o', 'parent=eth0', '-o', 'macvlan_mode=fast', 'mv'], error: /^nslab: unknown macvlan mode: fast/ },
+    { argv: ['--remote', '172.19.0.0/24', 'run', '--name', 'x', 'nginx'], error: /^nslab: the sandbox engine was created with no remote network/ },
   ])('nslab docker $argv.0 $argv.1 ...: Docker\'s error in one line, nothing changed', async ({ argv, error }) => {
     const state = labState(engine);
     const r = await cli('docker', ...argv);
