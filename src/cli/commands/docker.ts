@@ -28,7 +28,8 @@ async function change(ctx: Context, args: Common, c: DockerCommand, printed: (id
   const id = idOf(model, c);
   if (ctx.json) printJson(ctx.io, { command: step.title, id, ran: step.ops.map((o) => renderCmd(o.cmd)) });
   else {
-    if (!args.quiet) ctx.io.out(`# ${step.title}\n${step.ops.map((o) => renderCmd(o.cmd)).join('\n')}\n`);
+    // host, container: and a macvlan network create nothing: say so rather than print an empty listing.
+    if (!args.quiet) ctx.io.out(`# ${step.title}\n${step.ops.length ? step.ops.map((o) => renderCmd(o.cmd)).join('\n') : '# (nothing to create in the kernel)'}\n`);
     ctx.io.out(printed(id));
   }
   return 0;

@@ -107,4 +107,21 @@ networks:
     expect(() => load('services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [a]\n')).toThrow('services depend on each other in a circle: a -> b -> a');
     expect(() => load('services:\n  a:\n    image: x\nnetworks:\n  default:\n    driver: overlay\n')).toThrow('network default: driver overlay is not one the sandbox builds');
   });
+
+  it('network_mode: service:X becomes container:<X container> and starts after X; host, none and bridge pass as they are; no default network for them', () => {
+    const p = composeProject(
+      loadCompose(
+        file('services:\n  side:\n    image: redis\n    network_mode: service:web\n  web:\n    image: nginx\n  h:\n    image: x\n    network_mode: host\n  n:\n    image: x\n    network_mode: none\n  b:\n    image: x\n    network_mode: bridge\n', 'modes'),
+      ),
+    );
+    expect(p.services.map((s) => `${s.service} ${s.networkMode ?? s.attachments.map((a) => a.network).join(',')}`)).toEqual(['web modes_default', 'side container:modes-web-1', 'h host', 'n none', 'b bridge']);
+    const only = composeProject(loadCompose(file('services:\n  h:\n    image: x\n    network_mode: host\n', 'hostonly')));
+    expect(only.networks).toEqual([]);
+  });
+
+  it('a macvlan network takes its parent and ip_range from the file', () => {
+    const p = composeProject(loadCompose(file('services:\n  a:\n    image: x\n    networks: [lan]\nnetworks:\n  lan:\n    driver: macvlan\n    driver_opts: {parent: eth0}\n    ipam:\n      config: [{subnet: 198.51.100.0/24, gateway: 198.51.100.1, ip_range: 198.51.100.64/28}]\n', 'mv')));
+    expect(p.networks[0]).toMatchObject({ name: 'mv_lan', driver: 'macvlan', parent: 'eth0', subnet: '198.51.100.0/24', ipRange: '198.51.100.64/28' });
+    expect(() => composeProject(loadCompose(file('services:\n  a:\n    image: x\nnetworks:\n  default:\n    driver_opts: {parent: eth0}\n', 'mv2')))).toThrow('driver option "parent" is not one nslab rebuilds for the bridge driver');
+  });
 });
