@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LABS } from '../../labs/index.js';
+import { buildSandbox } from '../../labs/sandbox.js';
 import { buildLab } from '../../src/lab/lifecycle.js';
 import { instanceDir } from '../../src/lab/state.js';
 import { orphanAgents } from '../../src/kernel/orphan-agents.js';
@@ -77,6 +78,53 @@ describe.each(labs)('kill at every step: %s', (lab) => {
       })
     ).filter(Boolean);
     expect(failures).toEqual([]);
+    expect(rootSnapshot()).toEqual(before);
+  });
+});
+
+// The sandbox engine keeps its commands in its record and applies each new one onto the
+// running engine: a kill in the middle of one must leave nothing after `docker reset` or
+// `clean` either, whichever the record says was asked.
+describe('kill at every step: a docker command on a running sandbox engine', () => {
+  const RUN = ['run', '-d', '--net', 'my_bridge', '--name', 'web', '-p', '8080:80', 'nginx'];
+  const total = buildSandbox({
+    name: 'k',
+    env: { brctl: true },
+    options: {
+      commands: JSON.stringify([
+        { kind: 'network-create', name: 'my_bridge' },
+        { kind: 'run', name: 'web', image: 'nginx', network: 'my_bridge', publish: [{ protocol: 'tcp', hostPort: 8080, containerPort: 80 }] },
+      ]),
+    },
+  }).steps.at(-1)!.ops.length;
+  let before: Record<string, string>;
+
+  beforeAll(() => {
+    requireKernel();
+    isolateState();
+    before = rootSnapshot();
+  });
+
+  it(`SIGKILL after each of \`docker run\`'s ${total} operations, then docker reset or clean, leaves nothing`, { timeout: 1_800_000 }, async () => {
+    const ks = Array.from({ length: total }, (_, i) => i + 1);
+    const failures = (
+      await pool(ks, CONCURRENCY, async (k) => {
+        const name = uniqueName(`s${k}x`);
+        const env = { NSLAB_DOCKER_NAME: name };
+        const problems: string[] = [];
+        const made = await spawnNslab(['docker', 'network', 'create', 'my_bridge', '-q'], env);
+        if (made.code !== 0) problems.push(`network create: ${made.err.trim()}`);
+        const r = await spawnNslab(['docker', ...RUN, '-q'], { ...env, NSLAB_FAULT_AFTER: String(k), NSLAB_FAULT_SIGNAL: 'KILL' });
+        if (r.signal !== 'SIGKILL') problems.push(`not killed (code ${r.code}, ${r.err.trim()})`);
+        const recovery = k % 2 === 0 ? ['docker', 'reset'] : ['clean', name];
+        const undo = await spawnNslab(recovery, env);
+        if (undo.code !== 0) problems.push(`${recovery.join(' ')}: exit ${undo.code}: ${undo.err.trim()}`);
+        if (namespacesOf(name).length > 0) problems.push(`${recovery.join(' ')} left ${namespacesOf(name).join(', ')}`);
+        return problems.length ? `k=${k}: ${problems.join('; ')}` : undefined;
+      })
+    ).filter(Boolean);
+    expect(failures).toEqual([]);
+    expect(orphanAgents()).toEqual([]);
     expect(rootSnapshot()).toEqual(before);
   });
 });
