@@ -29,6 +29,25 @@ function peerOf(world: readonly LiveNamespace[], ns: LiveNamespace, i: Interface
   return undefined;
 }
 
+/**
+ * A bridge's connected route that takes `dst` although nothing on the bridge has it, while
+ * some other namespace does: a network's subnet overlapping one the host reaches another
+ * way (the first article's renamed compose project), which no rule will ever fix.
+ */
+function shadowingBridge(world: readonly LiveNamespace[], ns: LiveNamespace, bridge: Interface, route: string, dst: string): Hop | undefined {
+  if (bridge.kind !== 'bridge') return undefined;
+  const onBridge = ns.interfaces.filter((i) => i.master === bridge.name).map((port) => peerOf(world, ns, port)?.ns);
+  if (onBridge.some((w) => w && ownerOf(w, dst))) return undefined;
+  const owner = world.find((w) => w !== ns && ownerOf(w, dst));
+  if (!owner) return undefined;
+  return {
+    at: ns.node,
+    ok: false,
+    what: `${bridge.name}'s subnet ${route} takes ${dst}, but nothing on ${bridge.name} has it: ${owner.node} does, elsewhere. The connected route is more specific than the way there, so the network's subnet shadows it`,
+    fix: `give that network a subnet that does not overlap ${dst} (docker network rm, then create it with --subnet)`,
+  };
+}
+
 /** The iptables FORWARD verdict for a packet a namespace forwards (routed, or bridged with br_netfilter). */
 function forwardHop(ns: LiveNamespace, packet: Packet): Hop {
   const v = evaluate(ns.rules, 'filter', 'FORWARD', packet);
@@ -172,6 +191,11 @@ export function why(world: readonly LiveNamespace[], from: LiveNamespace, target
       break;
     }
     src ??= found.route.prefsrc ?? out.addresses[0]?.split('/')[0];
+    const shadow = found.route.gateway ? undefined : shadowingBridge(world, cur, out, found.route.dst, dst);
+    if (shadow) {
+      hops.push(shadow);
+      break;
+    }
     if (cur !== from && src) {
       const packet = { src, dst, inIface, outIface: out.name, protocol, dport };
       hops.push(forwardHop(cur, packet));

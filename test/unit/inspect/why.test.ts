@@ -88,4 +88,16 @@ describe('why (path walk on a live docker0 capture)', () => {
     const world = docker0World((node, file, text) => (node === 'host' && file === 'addr.json' ? learning(text) : text));
     expect(broken(why(world, from(world, 'c1'), '172.17.0.1'))).toMatchObject({ at: 'host', what: expect.stringContaining('is learning, not forwarding (STP)'), fix: 'ip -n nslab-zqd-host link set dev docker0 type bridge stp_state 0' });
   });
+
+  it("a bridge's subnet that shadows a destination reached another way is named, not blamed on a rule", () => {
+    // The renamed project's network took 203.0.113.0/24: its connected route beats the default route.
+    const world = docker0World((node, file, text) =>
+      node === 'host' && file === 'route.json' ? JSON.stringify([...JSON.parse(text), { dst: '203.0.113.0/24', dev: 'docker0', protocol: 'kernel', scope: 'link', flags: [] }]) : text,
+    );
+    const b = broken(why(world, from(world, 'c1'), '203.0.113.10'))!;
+    expect(b).toMatchObject({ at: 'host', what: expect.stringMatching(/^docker0's subnet 203\.0\.113\.0\/24 takes 203\.0\.113\.10, but nothing on docker0 has it: wan does/) });
+    expect(b.fix).toContain('--subnet');
+    // A destination on the bridge itself is not shadowed.
+    expect(broken(why(world, from(world, 'c1'), '172.17.0.3'))).toBeUndefined();
+  });
 });
