@@ -6,22 +6,33 @@ import { pidsInNamespaces } from '../kernel/netns-fs.js';
 import { parseObjectKey, type UndoGuard } from '../ops/op.js';
 import { mayHaveApplied, type JournalEntry } from './journal.js';
 
-// Messages that mean the object is already gone: undo treats them as success.
-const GONE = [
-  /Cannot find device/i,
-  /No such file or directory/i,
-  /Cannot open network namespace/i,
-  /does a matching rule exist/i,
-  /No such process/i,
-  /RTNETLINK answers: No such/i,
-  /Cannot assign requested address/i,
-  /not a bridge/i,
-  /does not exist/i,
-  /is not a member/i,
-];
+// What each tool says when the thing an undo removes is already gone: that undo is done.
+// Per tool, so that another failure worded alike is not taken for it (iptables' "Couldn't
+// load match ...: No such file or directory" is a real error; nft's "No such file or
+// directory" is its ENOENT for a table, chain or rule that is not there).
+const NAMESPACE_GONE = [/Cannot open network namespace/i];
+const GONE: Readonly<Record<string, readonly RegExp[]>> = {
+  ip: [
+    /Cannot find device/i,
+    /Cannot remove namespace file .*No such file or directory/i,
+    /RTNETLINK answers: No such (device|process|file or directory)/i,
+    // `ip addr del` of an address the link no longer has (older and newer iproute2)
+    /RTNETLINK answers: Cannot assign requested address/i,
+    /Error: ipv4: Address not found/i,
+    // `ip route del` in a table that has no routes left
+    /Error: FIB table does not exist/i,
+  ],
+  brctl: [/does not exist/i, /doesn't exist/i, /is not a member/i, /not a bridge/i],
+  bridge: [/Cannot find (bridge )?device/i],
+  iptables: [/does a matching rule exist/i, /No chain\/target\/match by that name/i],
+  nft: [/No such file or directory/i],
+  // a per-link key goes with its link
+  sysctl: [/cannot stat .*No such file or directory/i],
+};
 
-export function isGone(stderr: string): boolean {
-  return GONE.some((re) => re.test(stderr));
+/** Does this failed undo say its object is gone already (so the undo is done)? */
+export function isGone(c: Cmd, stderr: string): boolean {
+  return [...NAMESPACE_GONE, ...(GONE[c.file] ?? [])].some((re) => re.test(stderr));
 }
 
 /**
@@ -93,7 +104,7 @@ export interface UndoStep {
 export async function runUndo(steps: readonly UndoStep[], runner: Runner): Promise<Error[]> {
   const errors: Error[] = [];
   const judge = (step: UndoStep, r: CmdResult) => {
-    if (r.exitCode !== 0 && !isGone(r.stderr)) errors.push(new Error(`${step.summary}: ${r.stderr.trim() || `exit ${r.exitCode}`}`));
+    if (r.exitCode !== 0 && !isGone(step.cmd, r.stderr)) errors.push(new Error(`${step.summary}: ${r.stderr.trim() || `exit ${r.exitCode}`}`));
   };
   const key = (step: UndoStep) => (step.guard ? undefined : batchKey(step.cmd));
   let i = 0;

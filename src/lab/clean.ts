@@ -77,7 +77,7 @@ export async function cleanAll(runner: Runner, only?: string): Promise<CleanRepo
     const r = await runner.run(leftover.remove, { allowFail: true });
     // A veth whose peer's namespace was just deleted disappears on its own, a moment later.
     if (r.exitCode === 0) report.root.push(leftover.what);
-    else if (!isGone(r.stderr)) report.errors.push(`${leftover.what}: ${r.stderr.trim()}`);
+    else if (!isGone(leftover.remove, r.stderr)) report.errors.push(`${leftover.what}: ${r.stderr.trim()}`);
   }
   // Agent processes of a lab torn down while nslab, killed, was starting them.
   if (!runner.dryRun) {
