@@ -8,6 +8,8 @@
 #   NSLAB_FRESH_SUITE   Debian suite of the bare root (default trixie: Debian 13)
 #   NSLAB_FRESH_MIRROR  Debian mirror (default http://deb.debian.org/debian)
 #   NSLAB_FRESH_KEEP=1  keep the root afterwards, for a look inside
+#   NSLAB_KILL_LABS     the labs the kill test covers there (default docker0: the host suite
+#                       of the same CI runs it in full; NSLAB_KILL_LABS= runs it in full here too)
 #
 # The root is entered through its own mount namespace with the root bind-mounted onto itself
 # (else `ip netns exec` cannot remount / there). Set-up needs the network (apt, npm), so it
@@ -95,7 +97,7 @@ in_root() {
   [ "$network" = isolated ] && unshare_args+=(--net)
   # shellcheck disable=SC2016 # the inner script expands its own variables, in the new namespace
   unshare "${unshare_args[@]}" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-    CI="${CI:-}" NODE_EXTRA_CA_CERTS="${NODE_EXTRA_CA_CERTS:-}" ROOT="$root" COMMAND="$command" NETWORK="$network" /bin/bash -euc '
+    CI="${CI:-}" NODE_EXTRA_CA_CERTS="${NODE_EXTRA_CA_CERTS:-}" NSLAB_KILL_LABS="${NSLAB_KILL_LABS-docker0}" ROOT="$root" COMMAND="$command" NETWORK="$network" /bin/bash -euc '
       mount --bind "$ROOT" "$ROOT"
       mount -t proc proc "$ROOT/proc"
       mount -t sysfs sysfs "$ROOT/sys"

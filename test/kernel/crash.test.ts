@@ -19,7 +19,14 @@ function opCount(id: string): number {
 
 /** Picked when the test runs: labs are added all the time, and the largest is the hardest. */
 const largest = [...LABS].sort((a, b) => opCount(b.id) - opCount(a.id))[0]!.id;
-const labs = [...new Set(['docker0', largest])];
+// NSLAB_KILL_LABS narrows the test to some labs ("docker" is the sandbox engine). Only the
+// fresh-machine run sets it (to docker0): it proves set-up on a bare machine, and the same CI
+// has just run this test in full on the host; running it twice would take half an hour more.
+const asked = (process.env.NSLAB_KILL_LABS ?? '').split(',').filter(Boolean);
+const only = asked.length > 0 ? asked : undefined;
+if (only) console.warn(`\n*** kill test limited by NSLAB_KILL_LABS to: ${only.join(', ')} (the full test is the host suite's) ***\n`);
+const labs = [...new Set(['docker0', largest])].filter((l) => !only || only.includes(l));
+const withSandbox = !only || only.includes('docker');
 
 type Recovery = 'down' | 'clean' | 'clean without journal';
 
@@ -60,10 +67,16 @@ describe.each(labs)('kill at every step: %s', (lab) => {
   // `up` (the same interruption path, without a step's probes after every operation).
   const command = lab === 'docker0' ? 'run' : 'up';
 
-  it(`SIGINT (Ctrl-C) during \`${command}\` after each of its ${total} operations tears down and says so`, { timeout: 1_800_000 }, async () => {
+  // docker0 is interrupted after every operation. The largest lab goes through the same
+  // handler and the same teardown as the SIGKILL pass above, which kills it after every one:
+  // its SIGINT pass takes every third operation, and the last.
+  const every = lab === 'docker0' ? 1 : 3;
+  const points = Array.from({ length: total }, (_, i) => i + 1).filter((k) => k % every === 0 || k === 1 || k === total);
+
+  it(`SIGINT (Ctrl-C) during \`${command}\` after ${every === 1 ? `each of its ${total} operations` : `${points.length} of its ${total} operations (every ${every}rd, the first and the last)`} tears down and says so`, { timeout: 1_800_000 }, async () => {
     // A separate nslab per kill point, a few at a time: the signal is real (nslab sends it to
     // itself after operation k and its handler runs), as a learner's Ctrl-C is.
-    const ks = Array.from({ length: total }, (_, i) => i + 1);
+    const ks = points;
     const failures = (
       await pool(ks, CONCURRENCY, async (k) => {
         const name = uniqueName(`i${k}x`);
@@ -85,7 +98,8 @@ describe.each(labs)('kill at every step: %s', (lab) => {
 // The sandbox engine keeps its commands in its record and applies each new one onto the
 // running engine: a kill in the middle of one must leave nothing after `docker reset` or
 // `clean` either, whichever the record says was asked.
-describe('kill at every step: a docker command on a running sandbox engine', () => {
+// Not defined at all when narrowed away, rather than counted as skipped.
+if (withSandbox) describe('kill at every step: a docker command on a running sandbox engine', () => {
   const RUN = ['run', '-d', '--net', 'my_bridge', '--name', 'web', '-p', '8080:80', 'nginx'];
   const total = buildSandbox({
     name: 'k',
