@@ -52,7 +52,7 @@ export async function cleanAll(runner: Runner, only?: string): Promise<CleanRepo
       if (!/is corrupt/.test((err as Error).message)) report.errors.push(`${name}: ${(err as Error).message}`);
     }
     // A dry run only records commands; the record stays, like everything else.
-    if (!runner.dryRun) rmSync(dir, { recursive: true, force: true });
+    if (!runner.dryRun) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     if (!report.labs.includes(name)) report.labs.push(name);
   }
   const prefix = only === undefined ? NS_PREFIX : `${NS_PREFIX}${only}-`;

@@ -149,7 +149,8 @@ export function readManifest(name: string): Manifest {
 }
 
 export function releaseInstance(name: string): void {
-  rmSync(instanceDir(name), { recursive: true, force: true });
+  // An agent a killed nslab started may still be writing in it (a pidfile): retry, as rm -rf would race too.
+  rmSync(instanceDir(name), { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 
 /** Names of every recorded instance, readable or not. */

@@ -50,7 +50,8 @@ describe.each(labs)('kill at every step: %s', (lab) => {
         const problems: string[] = [];
         if (r.signal !== 'SIGKILL') problems.push(`not killed (code ${r.code}, ${r.err.trim()})`);
         if (namespacesOf(name).length === 0) problems.push('the kill left nothing to recover: the test would prove nothing');
-        if (recovery === 'clean without journal') rmSync(instanceDir(name), { recursive: true, force: true });
+        // An agent daemon the killed nslab had started may still be writing its pidfile there: retry.
+        if (recovery === 'clean without journal') rmSync(instanceDir(name), { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
         const undo = recovery === 'down' ? await cli('down', name) : await cli('clean', name);
         if (undo.code !== 0) problems.push(`${recovery}: exit ${undo.code}: ${undo.err.trim()}`);
         if (namespacesOf(name).length > 0) problems.push(`${recovery} left ${namespacesOf(name).join(', ')}`);

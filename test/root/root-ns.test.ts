@@ -94,7 +94,7 @@ describe('root-namespace mode (--root-ns)', () => {
       const recovery = (['down', 'clean', 'clean without record'] as const)[k % 3]!;
       const r = await spawnNslab(['up', 'docker0', '--root-ns', '--name', name], { NSLAB_FAULT_AFTER: String(k) });
       if (r.signal !== 'SIGKILL') failures.push(`k=${k}: not killed: ${r.err.trim()}`);
-      if (recovery === 'clean without record') rmSync(instanceDir(name), { recursive: true, force: true });
+      if (recovery === 'clean without record') rmSync(instanceDir(name), { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
       const undo = recovery === 'down' ? await cli('down', name) : await cli('clean', name);
       if (undo.code !== 0) failures.push(`k=${k} ${recovery}: exit ${undo.code}: ${undo.err.trim()}`);
       const now = snapshot();
