@@ -20,7 +20,9 @@ await build({
   // pino is CommonJS with runtime requires and execa resolves its own helpers at run time:
   // both stay in node_modules; the rest (yargs is ~60 small ES modules) is inlined, which
   // saves most of the module loading at start.
-  external: ['pino', 'execa'],
+  // elkjs (the diagram layout engine, 1.5 MB) is imported only by `diagram --svg`: kept out
+  // so every other command does not parse it at start.
+  external: ['pino', 'execa', 'elkjs'],
   // yaml and ajv are CommonJS that require Node built-ins ('process', 'url'); an ES module
   // has no require of its own, so the bundle gets one, or those requires throw at load.
   banner: { js: "import { createRequire as __nslabRequire } from 'node:module'; const require = __nslabRequire(import.meta.url);" },

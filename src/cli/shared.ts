@@ -6,9 +6,10 @@ import type { LabEnv, LabModel, LabOptions } from '../lab/definition.js';
 import { requireTools } from '../kernel/tools.js';
 import { labOptions, labOptionValues, type LabOptionArgs } from './lab-options.js';
 import { findLab } from '../lab/registry.js';
-import { readNamespaces } from '../kernel/snapshot.js';
+import { readNamespace } from '../inspect/world.js';
 import { renderShell } from '../plan/render-shell.js';
 import { renderTopology } from '../view/diagram-text.js';
+import { buildPicture } from '../view/picture.js';
 import type { Expectation, Outcome } from '../verify/expectation.js';
 import { renderOutcomes } from '../verify/report.js';
 import { verifyLab } from '../verify/verify-lab.js';
@@ -87,9 +88,10 @@ export function printOutcomes(ctx: Context, model: LabModel, outcomes: readonly 
 }
 
 export async function topologyPicture(ctx: Context, model: LabModel): Promise<string> {
-  const states = await readNamespaces(ctx.runner, model.nodes);
+  // With rules and routes, so the picture also says what the host does (MASQUERADE, -p, isolation).
+  const states = await Promise.all(Object.entries(model.nodes).map(async ([node, { ns }]) => ({ ...(await readNamespace(ctx.runner, ns)), node })));
   const roles = Object.fromEntries(Object.entries(model.nodes).map(([k, v]) => [k, v.role]));
-  return renderTopology(states, roles);
+  return renderTopology(states, roles, buildPicture(states));
 }
 
 export const outcomeExit = (outcomes: readonly Outcome[]): number => (outcomes.every((o) => o.pass) ? 0 : 1);

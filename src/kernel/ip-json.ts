@@ -16,6 +16,8 @@ export interface IpLink {
     readonly info_slave_kind?: string;
     /** For a bridge port: its STP state (forwarding, disabled, ...). */
     readonly info_slave_data?: { readonly state?: string };
+    /** For a vxlan device: its VNI and UDP port. */
+    readonly info_data?: { readonly id?: number; readonly port?: number };
   };
   readonly addr_info?: readonly { readonly family: string; readonly local: string; readonly prefixlen: number }[];
 }
@@ -34,6 +36,8 @@ export interface Interface {
   readonly mtu?: number | undefined;
   /** Bridge port state (forwarding, disabled, ...) when enslaved to a bridge. */
   readonly portState?: string | undefined;
+  /** A vxlan device's VNI and destination UDP port. */
+  readonly vxlan?: { readonly vni: number; readonly port: number } | undefined;
   /** IPv4 addresses with prefix, e.g. 172.17.0.1/16. */
   readonly addresses: readonly string[];
 }
@@ -55,6 +59,7 @@ export function parseIpAddr(json: string): Interface[] {
     peerNetnsId: l.link_netnsid,
     mtu: l.mtu,
     portState: l.linkinfo?.info_slave_data?.state,
+    vxlan: l.linkinfo?.info_kind === 'vxlan' && l.linkinfo.info_data?.id !== undefined ? { vni: l.linkinfo.info_data.id, port: l.linkinfo.info_data.port ?? 4789 } : undefined,
     addresses: (l.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
   }));
 }

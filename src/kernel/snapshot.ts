@@ -11,18 +11,6 @@ export interface NamespaceState {
   readonly nsids?: ReadonlyMap<number, string | undefined> | undefined;
 }
 
-/** Reads the live interfaces of each namespace from the kernel. */
-export async function readNamespaces(runner: Runner, nodes: Readonly<Record<string, { ns: string | undefined }>>): Promise<NamespaceState[]> {
-  return Promise.all(
-    Object.entries(nodes).map(async ([node, { ns }]) => {
-      const r = await runner.run(cmd('ip', ['-j', '-d', 'addr', 'show'], ns));
-      // ifindexes repeat across namespaces: the ids say which namespace a veth's peer is in.
-      const ids = await runner.run(cmd('ip', ['-j', 'netns', 'list-id'], ns), { allowFail: true });
-      return { node, ns, interfaces: parseIpAddr(r.stdout), nsids: ids.exitCode === 0 ? parseNsIds(ids.stdout) : undefined };
-    }),
-  );
-}
-
 export interface VethEnd {
   readonly node: string;
   readonly iface: Interface;
@@ -56,4 +44,21 @@ export function matchVethPairs(states: readonly NamespaceState[]): [VethEnd, Vet
     }
   }
   return pairs;
+}
+
+/**
+ * macvlan (and ipvlan) children with the parent interface they hang off: the child's iflink
+ * is the parent's ifindex, in the namespace its link_netnsid names.
+ */
+export function matchLowerLinks(states: readonly NamespaceState[]): [child: VethEnd, parent: VethEnd][] {
+  const out: [VethEnd, VethEnd][] = [];
+  for (const s of states) {
+    for (const child of s.interfaces.filter((i) => (i.kind === 'macvlan' || i.kind === 'ipvlan') && i.peerIndex !== undefined)) {
+      for (const t of states) {
+        const parent = t.interfaces.find((i) => i.index === child.peerIndex && i.kind !== 'macvlan');
+        if (parent && peerLivesIn(s, child, t)) out.push([{ node: s.node, iface: child }, { node: t.node, iface: parent }]);
+      }
+    }
+  }
+  return out;
 }

@@ -1,128 +1,157 @@
-import type { Interface } from '../kernel/ip-json.js';
-import { matchVethPairs, type NamespaceState, type VethEnd } from '../kernel/snapshot.js';
-import { inferRoles } from './roles.js';
+import type { Box, Edge, EdgeKind, Picture, Port } from './picture.js';
+import { CHAR, FONT, LINE, TITLE, isHost, type Layout, type Point, type Rect } from './layout.js';
 
-// The articles' docker0 picture as SVG: a host box, containers along its top with their
-// eth0 and address, each wired by its veth to a bridge bar, the uplink leaving at the bottom
-// to the internet. Several hosts stack vertically; several bridges stack as bars.
+// Draws a laid-out Picture as SVG. Styling is nslab's, geometry is ELK's: nothing here
+// decides where a box goes or how an edge bends.
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const text = (x: number, y: number, s: string, o: { size?: number; anchor?: string; weight?: string; fill?: string } = {}) =>
-  `<text x="${x}" y="${y}" font-size="${o.size ?? 12}" text-anchor="${o.anchor ?? 'middle'}"${o.weight ? ` font-weight="${o.weight}"` : ''} fill="${o.fill ?? '#222'}">${esc(s)}</text>`;
-const rect = (x: number, y: number, w: number, h: number, fill: string, stroke: string, extra = '') =>
-  `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="8" fill="${fill}" stroke="${stroke}" stroke-width="1.5"${extra}/>`;
-const line = (x1: number, y1: number, x2: number, y2: number, stroke = '#555') => `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${stroke}" stroke-width="2"/>`;
-
-const BOX_W = 190;
-const GAP = 30;
-const PAD = 24;
-const ifaceText = (i: Interface) => `${i.name}  ${i.addresses.filter((a) => !a.startsWith('127.')).join(' ') || '-'}${i.up ? '' : ' (DOWN)'}`;
-const shown = (s: NamespaceState) => s.interfaces.filter((i) => i.name !== 'lo' || i.addresses.some((a) => !a.startsWith('127.')));
-
-function nsBox(out: string[], s: NamespaceState, x: number, y: number, fill: string, stroke: string): number {
-  const ifs = shown(s);
-  const h = 30 + 18 * Math.max(1, ifs.length);
-  out.push(rect(x, y, BOX_W, h, fill, stroke), text(x + BOX_W / 2, y + 18, s.node, { weight: 'bold' }));
-  ifs.forEach((i, k) => out.push(text(x + BOX_W / 2, y + 38 + 18 * k, ifaceText(i), { size: 11 })));
-  return h;
+/** A path to draw over the picture (trace): edges by id, each with its hop numbers. */
+export interface Highlight {
+  readonly edges: ReadonlyMap<string, readonly number[]>;
 }
 
-const between = (a: string, b: string, pairs: readonly [VethEnd, VethEnd][]) =>
-  pairs.flatMap(([x, y]): [VethEnd, VethEnd][] => (x.node === a && y.node === b ? [[x, y]] : y.node === a && x.node === b ? [[y, x]] : []));
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const MONO = 'DejaVu Sans Mono, Menlo, Consolas, monospace';
+const text = (x: number, y: number, s: string, o: { size?: number; anchor?: string; weight?: string; fill?: string; mono?: boolean } = {}) =>
+  `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" font-size="${o.size ?? FONT}" text-anchor="${o.anchor ?? 'middle'}"${o.weight ? ` font-weight="${o.weight}"` : ''}${o.mono ? ` font-family="${MONO}"` : ''} fill="${o.fill ?? '#222'}">${esc(s)}</text>`;
+const rect = (r: Rect, fill: string, stroke: string, extra = '') =>
+  `<rect x="${r.x.toFixed(1)}" y="${r.y.toFixed(1)}" width="${r.width.toFixed(1)}" height="${r.height.toFixed(1)}" rx="6" fill="${fill}" stroke="${stroke}" stroke-width="1.5"${extra}/>`;
 
-export function renderSvg(states: readonly NamespaceState[], heading: string): string {
-  const roles = inferRoles(states);
-  const pairs = matchVethPairs(states);
-  const body: string[] = [];
-  const drawn = new Set<string>();
-  let y = 50;
-  let width = 400;
-  for (const host of states.filter((s) => roles[s.node] === 'host')) {
-    const containers = states.filter((s) => roles[s.node] === 'container' && !drawn.has(s.node) && between(s.node, host.node, pairs).length > 0);
-    const bridges = host.interfaces.filter((i) => i.kind === 'bridge');
-    const uplinks = host.interfaces.filter((i) => i.kind !== 'bridge' && i.name !== 'lo' && !i.master);
-    const innerW = Math.max(containers.length, uplinks.length, 1) * (BOX_W + GAP) - GAP;
-    const hostX = 20;
-    const hostW = innerW + 2 * PAD;
-    const top = y;
-    // Containers along the top of the host.
-    let cy = top + 36;
-    const wires: { x: number; from: number; end: VethEnd }[] = [];
-    let tallest = 0;
-    containers.forEach((c, k) => {
-      const x = hostX + PAD + k * (BOX_W + GAP);
-      const h = nsBox(body, c, x, cy, '#e3f0fb', '#3b7dc4');
-      tallest = Math.max(tallest, h);
-      between(c.node, host.node, pairs).forEach(([, h2], j, all) => wires.push({ x: x + ((j + 1) * BOX_W) / (all.length + 1), from: cy + h, end: h2 }));
-      drawn.add(c.node);
-    });
-    // Bridge bars below them; each wire runs to the bar its host end is a port of.
-    let by = cy + tallest + 70;
-    const barY: Record<string, number> = {};
-    // Bars are drawn after the wires, so a wire to a lower bar passes behind the upper one.
-    const bars: string[] = [];
-    for (const br of bridges) {
-      barY[br.name] = by;
-      // Ports that are not container veths (an overlay's vxlan device) are named on the bar.
-      const others = host.interfaces.filter((p) => p.master === br.name && p.kind !== 'veth').map((p) => `${p.name} (${p.kind})`);
-      const label = [br.name, ...br.addresses, ...(others.length ? [`+ ${others.join(', ')}`] : []), ...(br.up ? [] : ['(DOWN)'])].join('  ');
-      bars.push(rect(hostX + PAD, by, innerW, 34, '#fde9d2', '#d9822b'), text(hostX + PAD + innerW / 2, by + 22, label, { weight: 'bold' }));
-      by += 60;
+const BOX_STYLE: Record<Box['role'], { fill: string; stroke: string; dash?: string }> = {
+  container: { fill: '#e3f0fb', stroke: '#3b7dc4' },
+  host: { fill: '#fafafa', stroke: '#888', dash: '6 4' },
+  other: { fill: '#e5f5e0', stroke: '#41a05a' },
+};
+
+const EDGE_STYLE: Record<EdgeKind, { stroke: string; width: number; dash?: string; label: string }> = {
+  veth: { stroke: '#555', width: 2, label: '#555' },
+  underlay: { stroke: '#777', width: 4, label: '#555' },
+  macvlan: { stroke: '#8a4fbf', width: 2, label: '#8a4fbf' },
+  tunnel: { stroke: '#2b6cb0', width: 2.5, dash: '8 5', label: '#2b6cb0' },
+  masquerade: { stroke: '#2f8f46', width: 2, dash: '3 3', label: '#2f8f46' },
+  blocked: { stroke: '#c33', width: 2, dash: '2 4', label: '#c33' },
+};
+
+function portLabel(out: string[], p: Port, at: Rect, where: 'above' | 'below'): void {
+  const cx = at.x + at.width / 2;
+  p.label.forEach((l, k) => {
+    const y = where === 'above' ? at.y - 4 - LINE * (p.label.length - 1 - k) : at.y + at.height + LINE * (k + 1) - 2;
+    out.push(text(cx, y, l, { mono: true, fill: p.iface.up ? '#222' : '#c33', weight: k === 0 ? 'bold' : undefined }));
+  });
+}
+
+function drawBox(out: string[], b: Box, l: Layout): void {
+  const r = l.shapes.get(b.id)!;
+  const style = BOX_STYLE[b.role];
+  const parent = b.parent ? ` data-parent="${esc(b.parent)}"` : '';
+  out.push(rect(r, style.fill, style.stroke, `${style.dash ? ` stroke-dasharray="${style.dash}"` : ''} data-box="${esc(b.id)}"${parent}`));
+  const compound = isHost(b);
+  // A container's title sits on top, its interfaces at the bottom; a box facing up the other way round.
+  const titleY = compound || b.role === 'container' ? r.y + 16 : r.y + r.height - 8 - LINE * b.notes.length;
+  out.push(text(r.x + 8, titleY, `${b.node} (${b.ns ?? 'root namespace'})`, { anchor: 'start', weight: 'bold', fill: compound ? '#555' : '#222', size: 12 }));
+  b.notes.forEach((n, k) => out.push(text(r.x + 8, titleY + LINE * (k + 1), n, { anchor: 'start', mono: true, fill: '#2b6cb0' })));
+  for (const p of b.ports) {
+    const at = l.shapes.get(p.id)!;
+    out.push(rect(at, p.iface.up ? '#666' : '#c33', 'none'));
+    if (compound) {
+      const lab = l.shapes.get(`${p.id}/label`);
+      const cx = lab ? lab.x + lab.width / 2 : at.x;
+      p.label.forEach((s, k) => out.push(text(cx, (lab?.y ?? at.y + at.height) + LINE * (k + 1) - 3, s, { mono: true, weight: k === 0 ? 'bold' : undefined, fill: p.iface.up ? '#222' : '#c33' })));
+    } else portLabel(out, p, at, b.role === 'container' ? 'above' : 'below');
+  }
+  for (const br of b.bridges) {
+    const bar = l.shapes.get(br.id)!;
+    out.push(rect(bar, '#fde9d2', br.iface.up ? '#d9822b' : '#c33', ` data-bridge="${esc(br.id)}" data-parent="${esc(b.id)}"`));
+    out.push(text(bar.x + bar.width / 2, bar.y + bar.height - 8, [br.iface.name, ...br.iface.addresses, ...(br.iface.up ? [] : ['DOWN'])].join('  '), { weight: 'bold', mono: true }));
+    for (const p of br.ports) {
+      const at = l.shapes.get(p.id)!;
+      const lab = l.shapes.get(`${p.id}/label`) ?? { x: at.x, y: at.y + at.height, width: at.width, height: LINE };
+      out.push(rect(at, p.iface.up ? '#666' : '#c33', 'none'), text(lab.x + lab.width / 2, lab.y + lab.height - 2, p.label[0]!, { mono: true, size: FONT - 1, fill: p.iface.up ? '#555' : '#c33' }));
     }
-    wires.forEach((w, k) => {
-      const target = w.end.iface.master ? barY[w.end.iface.master] : undefined;
-      const to = target ?? w.from + 40;
-      body.push(line(w.x, w.from, w.x, to, w.end.iface.up ? '#555' : '#c33'), text(w.x + 5, w.from + 18 + 14 * (k % 3), w.end.iface.name, { size: 10, anchor: 'start', fill: '#555' }));
-    });
-    body.push(...bars);
-    // The host's own interfaces (its uplink) along the bottom edge, and what they lead to.
-    const uy = by;
-    const below: { x: number; other: NamespaceState }[] = [];
-    uplinks.forEach((u, k) => {
-      const x = hostX + PAD + k * (BOX_W + GAP);
-      body.push(rect(x, uy, BOX_W, 30, '#eeeeee', '#777'), text(x + BOX_W / 2, uy + 20, ifaceText(u), { size: 11 }));
-      const peer = pairs.find(([a, b]) => (a.node === host.node && a.iface.index === u.index) || (b.node === host.node && b.iface.index === u.index));
-      const other = peer && (peer[0].node === host.node ? peer[1] : peer[0]);
-      const ns = other && states.find((s) => s.node === other.node);
-      if (ns && !drawn.has(ns.node) && roles[ns.node] !== 'host') below.push({ x, other: ns });
-      // Two docker hosts joined by a veth (an overlay's underlay): say where the link goes.
-      if (other && roles[other.node] === 'host') {
-        body.push(text(x + BOX_W + 8, uy + 20, `underlay to ${other.node} (${other.iface.name})`, { size: 11, anchor: 'start', fill: '#555' }));
-        width = Math.max(width, x + BOX_W + 200);
+  }
+}
+
+const path = (pts: readonly Point[]) => pts.map((p, k) => `${k ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+
+function drawEdge(out: string[], e: Edge, l: Layout, hops: readonly number[] | undefined, said: Rect[], solid: Rect[]): void {
+  const route = l.routes.get(e.id);
+  if (!route || route.points.length < 2) return;
+  const s = EDGE_STYLE[e.kind];
+  const stroke = hops ? '#e07b00' : s.stroke;
+  const attrs = `data-edge="${esc(e.id)}" data-kind="${e.kind}" data-from="${esc(e.from)}" data-to="${esc(e.to)}" data-boxes="${esc(e.boxes.join(' '))}"${hops ? ` data-hops="${hops.join(' ')}"` : ''}`;
+  const arrow = e.kind === 'masquerade' || hops ? ' marker-end="url(#arrow)"' : '';
+  out.push(
+    `<path ${attrs} d="${path(route.points)}" fill="none" stroke="${stroke}" stroke-width="${hops ? s.width + 2 : s.width}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}${arrow}><title>${esc(e.label)}</title></path>`,
+  );
+  const at = route.label ?? (e.kind === 'veth' ? undefined : beside(route.points, e.label, solid));
+  // Two edges sharing a run (macvlan children of one parent) say their words once.
+  const repeated = at && said.some((r) => Math.abs(r.x - at.x) < 4 && Math.abs(r.y - at.y) < 40 && r.width === at.width);
+  if (at) said.push(at), solid.push(at);
+  if (at && e.kind !== 'veth' && !repeated) out.push(`<rect x="${at.x.toFixed(1)}" y="${at.y.toFixed(1)}" width="${at.width.toFixed(1)}" height="${at.height.toFixed(1)}" fill="white" opacity="0.85"/>`, text(at.x + at.width / 2, at.y + at.height - 3, e.label, { size: FONT - 1, fill: s.label }));
+  if (hops) {
+    // The hop numbers ride on the edge, in a pill at the middle of its longest run.
+    const [p, q] = longestRun(route.points);
+    const words = hops.join(', ');
+    const w = words.length * 6.2 + 10;
+    const mid = { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
+    out.push(`<rect x="${(mid.x - w / 2).toFixed(1)}" y="${(mid.y - 8).toFixed(1)}" width="${w.toFixed(1)}" height="16" rx="8" fill="#e07b00"/>`, text(mid.x, mid.y + 4, words, { size: 10, fill: 'white', weight: 'bold' }));
+  }
+}
+
+function longestRun(points: readonly Point[]): [Point, Point] {
+  let best: [Point, Point] = [points[0]!, points[1]!];
+  const len = ([a, b]: [Point, Point]) => Math.abs(a.x - b.x) + Math.abs(a.y - b.y);
+  for (let k = 2; k < points.length; k++) if (len([points[k - 1]!, points[k]!]) > len(best)) best = [points[k - 1]!, points[k]!];
+  return best;
+}
+
+const overlaps = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/**
+ * Where an edge's words go: beside one of its vertical runs, the longest first, right then
+ * left, at the first place that covers no box, bridge or words already set.
+ */
+function beside(points: readonly Point[], words: string, solid: readonly Rect[]): Rect | undefined {
+  const runs: [Point, Point][] = [];
+  for (let k = 1; k < points.length; k++) if (Math.abs(points[k - 1]!.x - points[k]!.x) < 1) runs.push([points[k - 1]!, points[k]!]);
+  runs.sort((a, b) => Math.abs(b[0].y - b[1].y) - Math.abs(a[0].y - a[1].y));
+  const width = words.length * CHAR * 0.9;
+  let first: Rect | undefined;
+  for (const [a, b] of runs) {
+    for (const frac of [0.5, 0.25, 0.75]) {
+      const y = a.y + (b.y - a.y) * frac - LINE / 2;
+      for (const x of [a.x + 6, a.x - 6 - width]) {
+        const r = { x, y, width, height: LINE };
+        first ??= r;
+        if (!solid.some((o) => overlaps(o, r))) return r;
       }
-    });
-    const bottom = uy + (uplinks.length ? 50 : 10);
-    body.unshift(rect(hostX, top, hostW, bottom - top, '#fafafa', '#888', ' stroke-dasharray="6 4"'), text(hostX + 12, top + 22, `${host.node} (${host.ns ?? 'root namespace'})`, { anchor: 'start', weight: 'bold', fill: '#555' }));
-    drawn.add(host.node);
-    y = bottom + 30;
-    let tallestBelow = 0;
-    for (const b of below) {
-      body.push(line(b.x + BOX_W / 2, uy + 30, b.x + BOX_W / 2, y));
-      tallestBelow = Math.max(tallestBelow, nsBox(body, b.other, b.x, y, '#e5f5e0', '#41a05a'));
-      drawn.add(b.other.node);
-    }
-    y += tallestBelow + (tallestBelow ? 16 : 0);
-    width = Math.max(width, hostW + 40);
-  }
-  // Whatever no host claimed (namespaces joined only to each other) sits in a row at the end.
-  const rest = states.filter((s) => !drawn.has(s.node));
-  rest.forEach((s, k) => nsBox(body, s, 20 + k * (BOX_W + GAP), y, '#e3f0fb', '#3b7dc4'));
-  for (const [a, b] of pairs) {
-    const ia = rest.findIndex((s) => s.node === a.node);
-    const ib = rest.findIndex((s) => s.node === b.node);
-    if (ia >= 0 && ib >= 0 && Math.abs(ia - ib) === 1) {
-      const x = 20 + Math.min(ia, ib) * (BOX_W + GAP) + BOX_W;
-      body.push(line(x, y + 30, x + GAP, y + 30), text(x + GAP / 2, y + 24, `${a.iface.name}-${b.iface.name}`, { size: 9 }));
     }
   }
-  if (rest.length) {
-    y += 120;
-    width = Math.max(width, rest.length * (BOX_W + GAP) + 20);
-  }
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}" font-family="Helvetica, Arial, sans-serif">
+  return first;
+}
+
+export function renderSvg(picture: Picture, layout: Layout, heading: string, highlight?: Highlight): string {
+  const body: string[] = [];
+  // Hosts first, so the boxes and bridges inside them are drawn on top.
+  const order = [...picture.boxes].sort((a, b) => Number(isHost(b)) - Number(isHost(a)));
+  for (const b of order) drawBox(body, b, layout);
+  const said: Rect[] = [];
+  // What words must not cover: leaf boxes, bridges, and the words under a host's ports.
+  const solid = picture.boxes.flatMap((b) => [
+    ...(isHost(b) ? [] : [layout.shapes.get(b.id)!]),
+    ...b.bridges.map((br) => layout.shapes.get(br.id)!),
+    ...b.ports.flatMap((p) => (layout.shapes.has(`${p.id}/label`) ? [layout.shapes.get(`${p.id}/label`)!] : [])),
+  ]);
+  for (const e of picture.edges) drawEdge(body, e, layout, highlight?.edges.get(e.id), said, solid);
+  // Words set beside an edge near the right or bottom may reach past what ELK laid out.
+  const width = Math.ceil(Math.max(layout.width, heading.length * 8.5 + 40, ...said.map((r) => r.x + r.width + 12)));
+  const height = Math.ceil(Math.max(layout.height, ...said.map((r) => r.y + r.height + 12)));
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif">
+<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>
 <rect width="100%" height="100%" fill="white"/>
-${text(20, 30, heading, { anchor: 'start', size: 15, weight: 'bold' })}
+${text(20, 28, heading, { anchor: 'start', size: 15, weight: 'bold' })}
 ${body.join('\n')}
 </svg>
 `;
 }
+
+export { CHAR, TITLE };

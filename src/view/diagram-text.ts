@@ -1,6 +1,25 @@
 import { matchVethPairs, type NamespaceState, type VethEnd } from '../kernel/snapshot.js';
+import type { Picture } from './picture.js';
 
-function box(title: string, lines: readonly string[], width: number): string[] {
+/** The terminal picture never runs wider than this. */
+export const TEXT_COLUMNS = 100;
+
+/** A line too wide for the page, broken at spaces, continued lines indented. */
+function wrap(line: string, room: number): string[] {
+  if (line.length <= room) return [line];
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > room) {
+    const cut = rest.lastIndexOf(' ', room);
+    const at = cut > room / 3 ? cut : room;
+    out.push(rest.slice(0, at).trimEnd());
+    rest = `    ${rest.slice(at).trimStart()}`;
+  }
+  return [...out, rest];
+}
+
+function box(title: string, raw: readonly string[], width: number): string[] {
+  const lines = raw.flatMap((l) => wrap(l, TEXT_COLUMNS - 4));
   const inner = Math.max(width - 4, title.length + 2, ...lines.map((l) => l.length));
   return [
     `┌─ ${title} ${'─'.repeat(inner - title.length - 1)}┐`,
@@ -64,13 +83,50 @@ function unwired(g: Group, mid: string): string[] {
   return first ? [`${mid}│`, `${mid}│ (${first.name} is a ${first.kind}, no veth)`] : [];
 }
 
+/** Column indexes grouped into rows no wider than TEXT_COLUMNS. */
+function rowsOf(widths: readonly number[]): number[][] {
+  const rows: number[][] = [];
+  let used = TEXT_COLUMNS;
+  widths.forEach((w, i) => {
+    if (used + 2 + w > TEXT_COLUMNS) {
+      rows.push([]);
+      used = -2;
+    }
+    rows[rows.length - 1]!.push(i);
+    used += 2 + w;
+  });
+  return rows;
+}
+
+const nodeOf = (p: Picture, id: string) => p.boxes.find((b) => id === b.id || id.startsWith(`${b.id}/`))?.node ?? id;
+const ifName = (id: string) => id.slice(id.lastIndexOf('/') + 1).replace(/^bridge:/, '');
+
+/**
+ * What the host does and what the boxes cannot show: MASQUERADE to the uplink, published
+ * ports, isolation between bridges, tunnels, macvlan parents, the embedded DNS. The same
+ * facts the SVG draws, from the same Picture.
+ */
+export function renderFacts(p: Picture): string {
+  const out: string[] = [];
+  for (const e of p.edges) {
+    const [a, b] = [`${nodeOf(p, e.from)} ${ifName(e.from)}`, `${nodeOf(p, e.to)} ${ifName(e.to)}`];
+    if (e.kind === 'masquerade') out.push(`${a} -> ${ifName(e.to)}: ${e.label}`);
+    else if (e.kind === 'blocked') out.push(`${a} x ${ifName(e.to)}: ${e.label}`);
+    else if (e.kind === 'tunnel') out.push(`${a} <-> ${b}: ${e.label}`);
+    else if (e.kind === 'macvlan') out.push(`${a}: ${e.label} (${nodeOf(p, e.to)})`);
+  }
+  for (const [port, list] of p.published) for (const l of list) out.push(`${nodeOf(p, port)} ${ifName(port)}: published ${l}`);
+  for (const b of p.boxes) for (const n of b.notes) out.push(`${b.node}: ${n}`);
+  return out.length ? `\n${out.map((l) => `  ${l}`.slice(0, TEXT_COLUMNS)).join('\n')}\n` : '';
+}
+
 /**
  * A picture of a lab's live topology in the style of the articles' docker0 drawings: for
  * each docker host, its containers on top, each wired by its veth pair(s) to the host's
  * bridges; then whatever the hosts link to (the internet, another host, a remote network),
  * each under a line naming the veth pair between them.
  */
-export function renderTopology(states: readonly NamespaceState[], roles: Readonly<Record<string, string>>): string {
+export function renderTopology(states: readonly NamespaceState[], roles: Readonly<Record<string, string>>, facts?: Picture): string {
   const groups = groupByNamespace(states, roles);
   const pairs = matchVethPairs(groups.map((g) => g.state));
   const hosts = groups.filter((g) => g.role === 'host');
@@ -102,8 +158,11 @@ export function renderTopology(states: readonly NamespaceState[], roles: Readonl
         return [...b, ...(wires.length > 0 ? [`${mid}│`, ...wires] : unwired(c, mid))];
       });
     const colWidths = columns.map((col) => Math.max(...col.map((l) => l.length)));
-    const height = Math.max(0, ...columns.map((col) => col.length));
-    for (let row = 0; row < height; row++) out.push(columns.map((col, i) => (col[row] ?? '').padEnd(colWidths[i]!)).join('  ').trimEnd());
+    // Containers side by side, as many to a row as fit in TEXT_COLUMNS.
+    for (const row of rowsOf(colWidths)) {
+      const height = Math.max(0, ...row.map((i) => columns[i]!.length));
+      for (let line = 0; line < height; line++) out.push(row.map((i) => (columns[i]![line] ?? '').padEnd(colWidths[i]!)).join('  ').trimEnd());
+    }
     const lines = visible(host.state)
       .filter((i) => i.kind !== 'veth' || !i.master)
       .map((i) => {
@@ -111,7 +170,7 @@ export function renderTopology(states: readonly NamespaceState[], roles: Readonl
         const ports = host.state.interfaces.filter((p) => p.master === i.name).map((p) => p.name);
         return `${ifaceLine(i)}  ports: ${ports.join(', ') || 'none'}`;
       });
-    out.push(...box(title(host), lines, Math.max(width, colWidths.reduce((a, w) => a + w + 2, -2))));
+    out.push(...box(title(host), lines, Math.min(TEXT_COLUMNS - 4, Math.max(width, ...rowsOf(colWidths).map((r) => r.reduce((a, i) => a + colWidths[i]! + 2, -2))))));
     drawn.push(host);
   }
   if (hosts.length === 0) {
@@ -125,5 +184,5 @@ export function renderTopology(states: readonly NamespaceState[], roles: Readonl
     out.push(...box(title(o), visible(o.state).map(ifaceLine), width));
     drawn.push(o);
   }
-  return `${out.join('\n')}\n`;
+  return `${out.join('\n')}\n${facts ? renderFacts(facts) : ''}`;
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drawnEdges, edgesThroughBoxes } from '../view/svg-geometry.js';
 import { cli, isolateState, namespacesOf, requireKernel, uniqueName } from './support.js';
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
@@ -71,6 +72,46 @@ describe('inspect, peers, diagram and why on live state', () => {
       expect(JSON.parse(bad.out)).toMatchObject({ broken: { at: 'host', fix: `ip netns exec nslab-${name}-host sysctl -w net.ipv4.ip_forward=1` }, ping: { reached: false } });
     } finally {
       execFileSync('ip', ['netns', 'exec', `nslab-${name}-host`, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
+    }
+  });
+  it('diagram: a lab broken by hand is drawn broken (MASQUERADE deleted, a veth moved to another bridge)', async () => {
+    const host = `nslab-${name}-host`;
+    const inHost = (...argv: string[]) => execFileSync('ip', ['netns', 'exec', host, ...argv], { encoding: 'utf8' });
+    const picture = async () => {
+      const file = join(tmpdir(), `${name}-broken.svg`);
+      const r = await cli('diagram', name, '--svg', file);
+      expect(r.code).toBe(0);
+      return { text: r.out, svg: readFileSync(file, 'utf8') };
+    };
+    const masquerades = (svg: string) => drawnEdges(svg).filter((e) => e.kind === 'masquerade').map((e) => e.from);
+    expect(masquerades((await picture()).svg)).toEqual([`ns:${host}/bridge:docker0`]);
+
+    const nat = inHost('iptables-save', '-t', 'nat');
+    const n = inHost('iptables', '-t', 'nat', '-S', 'POSTROUTING').split('\n').filter((l) => l.startsWith('-A ')).findIndex((l) => l.includes('-j MASQUERADE'));
+    inHost('iptables', '-t', 'nat', '-D', 'POSTROUTING', String(n + 1));
+    try {
+      const broken = await picture();
+      expect(masquerades(broken.svg)).toEqual([]);
+      expect(broken.text).not.toContain('MASQUERADE');
+    } finally {
+      execFileSync('ip', ['netns', 'exec', host, 'iptables-restore', '-T', 'nat'], { input: nat });
+    }
+    expect(masquerades((await picture()).svg)).toEqual([`ns:${host}/bridge:docker0`]);
+
+    const peers = JSON.parse((await cli('peers', name, '--json')).out) as { namespace: string; peerInterface: string }[];
+    const c1End = peers.find((p) => p.namespace === `nslab-${name}-c1`)!.peerInterface;
+    const toC1 = (svg: string) => drawnEdges(svg).filter((e) => e.from === `ns:nslab-${name}-c1/eth0`).map((e) => e.to);
+    expect(toC1((await picture()).svg)).toEqual([`ns:${host}/bridge:docker0/${c1End}`]);
+    inHost('ip', 'link', 'add', 'br-moved', 'type', 'bridge');
+    try {
+      inHost('ip', 'link', 'set', c1End, 'master', 'br-moved');
+      const moved = await picture();
+      expect(toC1(moved.svg)).toEqual([`ns:${host}/bridge:br-moved/${c1End}`]);
+      expect(edgesThroughBoxes(moved.svg)).toEqual([]);
+      expect(moved.text).toContain(`${c1End} @br-moved`);
+    } finally {
+      inHost('ip', 'link', 'set', c1End, 'master', 'docker0');
+      inHost('ip', 'link', 'del', 'br-moved');
     }
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,36 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { LABS } from '../../labs/index.js';
 import { main } from '../../src/cli/main.js';
+import { drawnEdges, edgesThroughBoxes, type DrawnEdge } from '../view/svg-geometry.js';
 import { cli, failed, labNames, namespacesOf, replayAndVerify, rootSnapshot, type Outcome } from './support.js';
+
+/**
+ * The lab's SVG, drawn from the kernel, against the kernel: each veth pair `peers` lists is
+ * exactly one edge between its two namespaces' boxes, no edge runs through another box, and
+ * every DNAT rule and MASQUERADE'd bridge the host has is written on the picture.
+ */
+async function checkPicture(name: string): Promise<void> {
+  const file = join(mkdtempSync(join(tmpdir(), 'nslab-svg-')), `${name}.svg`);
+  expect((await cli('diagram', name, '--svg', file)).code).toBe(0);
+  const svg = readFileSync(file, 'utf8');
+  const peers = JSON.parse((await cli('peers', name, '--json')).out) as { namespace: string; interface: string; peerNamespace: string; peerInterface: string }[];
+  const veths = drawnEdges(svg).filter((e) => e.kind === 'veth' || e.kind === 'underlay');
+  const ends = (e: DrawnEdge) => [e.from, e.to].map((id) => `${id.split('/')[0]!.slice(3)}/${id.slice(id.lastIndexOf('/') + 1)}`).sort();
+  const seen = peers.map((p) => [`${p.namespace}/${p.interface}`, `${p.peerNamespace}/${p.peerInterface}`].sort().join(' '));
+  // peers lists a pair from both ends when both are in the lab: each pair once.
+  expect(veths.map((e) => ends(e).join(' ')).sort()).toEqual([...new Set(seen)].sort());
+  expect(edgesThroughBoxes(svg)).toEqual([]);
+  for (const ns of namespacesOf(name)) {
+    const rules = execFileSync('ip', ['netns', 'exec', ns, 'iptables-save', '-t', 'nat'], { encoding: 'utf8' });
+    for (const m of rules.matchAll(/-A \S+ (?:.* )?-d (?!127\.0\.0\.11)\S+ .*--dport (\d+) -j DNAT --to-destination (\S+)/g)) expect(svg).toContain(`${m[1]} -&gt; ${m[2]}`);
+    const has = (...argv: string[]) => execFileSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8' }).trim() !== '';
+    // A docker host with a way out (connect's host has none: its MASQUERADE rules have nowhere to apply).
+    const host = has('ip', 'link', 'show', 'type', 'bridge') && has('ip', 'route', 'show', 'default');
+    if (host && /-j MASQUERADE/.test(rules) && execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-n', 'net.ipv4.ip_forward'], { encoding: 'utf8' }).trim() === '1') {
+      expect(drawnEdges(svg).filter((e) => e.kind === 'masquerade' && e.boxes[0] === `ns:${ns}`).length, `${ns} masquerades`).toBeGreaterThan(0);
+    }
+  }
+}
 
 // Every lab in labs/index.ts, so labs added later are covered without touching this file.
 const IDS = LABS.map((l) => l.id);
@@ -28,6 +58,7 @@ describe('every lab against the kernel', () => {
     // The lab stays up for exploring; verify from "another process" sees the same.
     const v = await cli('verify', name, '--json');
     expect(v.code).toBe(0);
+    await checkPicture(name);
 
     expect((await cli('down', name)).code).toBe(0);
     expect(namespacesOf(name)).toEqual([]);

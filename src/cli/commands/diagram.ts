@@ -4,6 +4,8 @@ import { readLab } from '../../inspect/world.js';
 import { validateLabName } from '../../model/names.js';
 import { renderSvg } from '../../view/diagram-svg.js';
 import { renderTopology } from '../../view/diagram-text.js';
+import { layOut } from '../../view/layout.js';
+import { buildPicture } from '../../view/picture.js';
 import { inferRoles } from '../../view/roles.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
@@ -19,9 +21,11 @@ export function diagramCommand(action: Action): CommandModule<GlobalArgs, Args> 
         .positional('lab', { type: 'string', demandOption: true, describe: 'lab instance name (namespaces nslab-<lab>-*)' })
         .option('svg', { type: 'string', describe: 'also write the picture as an SVG file here' }) as Argv<Args>,
     handler: action<Args>({ kernel: true }, async (ctx, args) => {
-      const world = await readLab(ctx.runner, validateLabName(args.lab), { rules: false });
-      const text = renderTopology(world, inferRoles(world));
-      if (args.svg) writeFileSync(args.svg, renderSvg(world, `nslab lab ${args.lab}, read from the kernel`));
+      const world = await readLab(ctx.runner, validateLabName(args.lab));
+      const picture = buildPicture(world);
+      const text = renderTopology(world, inferRoles(world), picture);
+      // Only a picture on paper pays for the layout engine.
+      if (args.svg) writeFileSync(args.svg, renderSvg(picture, await layOut(picture), `nslab lab ${args.lab}, read from the kernel`));
       if (ctx.json) printJson(ctx.io, { lab: args.lab, text, svg: args.svg ?? null });
       else ctx.io.out(`${text}${args.svg ? `\nwrote ${args.svg}\n` : ''}`);
       return 0;
