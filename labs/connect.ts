@@ -106,6 +106,7 @@ function build(ctx: LabContext): LabModel {
     nodes: { host: { ns: host, role: 'host' }, web: { ns: webNode.ns, role: 'container' }, db: { ns: dbNode.ns, role: 'container' } },
     steps,
     expectations,
+    trace: { from: 'web', to: db.endpoint.address, look: 'web is back on docker0 only: its ping to db on my_bridge is dropped in the host, and the rule is named' },
   };
 }
 

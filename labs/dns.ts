@@ -1,4 +1,4 @@
-import { DOCKER0, EXAMPLE_ZONE, WAN } from '../src/docker/defaults.js';
+import { DOCKER0, EMBEDDED_DNS, EXAMPLE_ZONE, WAN } from '../src/docker/defaults.js';
 import { recordsDir, resolverPort, resolverTcpPort } from '../src/docker/embedded-dns.js';
 import { cmd } from '../src/exec/command.js';
 import type { LabContext, LabDefinition, LabModel, LabNode } from '../src/lab/definition.js';
@@ -88,7 +88,8 @@ function build(ctx: LabContext): LabModel {
     { title: `c1 -> gateway ${bridge.ipam.gateway} (by address it works)`, probe: { kind: 'ping', from: 'c1', to: bridge.ipam.gateway }, expect: 'reach' },
   ];
 
-  return { id: 'dns', name: ctx.name, title: TITLE, nodes, steps, expectations };
+  const trace = { from: 'web', to: EMBEDDED_DNS, port: 53, udp: true, dns: 'db', look: `web asks 127.0.0.11:53 for db; web's own nat table sends it to the resolver's port` };
+  return { id: 'dns', name: ctx.name, title: TITLE, nodes, steps, expectations, trace };
 }
 
 export const dnsLab: LabDefinition = {

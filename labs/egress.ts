@@ -94,6 +94,7 @@ function build(ctx: LabContext): LabModel {
         show: nft ? h.engine.fw.show() : [cmd('iptables', ['-t', 'nat', '-S', 'POSTROUTING'], h.host)],
       },
     ],
+    trace: { from: 'c1', to: WAN.server, look: `c1's ping leaves as its own address on docker0 and is ${WAN.hostAddress} on the uplink: the MASQUERADE rule, named` },
     expectations: [
       ping(`c1 -> ${server}`, 'c1', WAN.server),
       seenAs,

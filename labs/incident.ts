@@ -131,6 +131,7 @@ function build(ctx: LabContext): LabModel {
     },
     steps,
     expectations,
+    trace: { from: 'app', to: CUSTOMER.db, look: `after the fix app's packets leave by the uplink again, masqueraded to ${WAN.hostAddress}, and reach the customer's db` },
   };
 }
 

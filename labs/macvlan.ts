@@ -95,6 +95,7 @@ function build(ctx: LabContext): LabModel {
     },
     steps,
     expectations,
+    trace: { from: 'wan', to: c1.address, look: 'a neighbour on the LAN reaches c1 straight through the parent: no bridge, no NAT on the way' },
   };
 }
 

@@ -167,7 +167,8 @@ function build(ctx: LabContext): LabModel {
     { title: `host1 -> c2 (${c2.endpoint.address}): the underlay has no route to containers`, probe: { kind: 'ping', from: 'host1', to: c2.endpoint.address }, expect: 'fail' },
   ];
 
-  return { id: 'overlay', name: ctx.name, title: TITLE, nodes, steps, expectations };
+  const trace = { from: 'c1', to: c2.endpoint.address, look: `c1's ping to c2 crosses the underlay wrapped in UDP ${VXLAN_PORT} with VNI ${net.vni}` };
+  return { id: 'overlay', name: ctx.name, title: TITLE, nodes, steps, expectations, trace };
 }
 
 export const overlayLab: LabDefinition = {

@@ -65,6 +65,7 @@ function build(ctx: LabContext): LabModel {
         show: [cmd('iptables', ['-t', 'nat', '-S', 'DOCKER'], h.host), cmd('iptables', ['-S', 'DOCKER'], h.host)],
       },
     ],
+    trace: { from: 'wan', to: WAN.hostAddress, port: PORT.hostPort, look: `a connection to ${published} from the wan, DNATed to ${web.address}:${PORT.containerPort} in the host` },
     expectations: [
       fromWan,
       get(`host -> http://${published} (nat OUTPUT rule)`, 'host', WAN.hostAddress, PORT.hostPort, 'reach', 'hello from web'),

@@ -8,6 +8,7 @@ import { httpGet, httpServer } from './commands/http.mjs';
 import { removeFile, writeFile } from './commands/files.mjs';
 import { tcpClient } from './commands/tcp-client.mjs';
 import { tcpProxy } from './commands/tcp-proxy.mjs';
+import { udpSend } from './commands/udp-send.mjs';
 import { nftDeleteRule } from './commands/nft.mjs';
 import { whoamiServer } from './commands/whoami.mjs';
 import { standin } from './commands/standin.mjs';
@@ -18,6 +19,7 @@ const COMMANDS = {
   standin,
   'tcp-client': tcpClient,
   'tcp-proxy': tcpProxy,
+  'udp-send': udpSend,
   'nft-delete-rule': nftDeleteRule,
   daemon,
   stop,

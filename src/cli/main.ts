@@ -9,6 +9,7 @@ import { inspectCommand } from './commands/inspect.js';
 import { diagramCommand } from './commands/diagram.js';
 import { peersCommand } from './commands/peers.js';
 import { whyCommand } from './commands/why.js';
+import { traceCommand } from './commands/trace.js';
 import { lsCommand } from './commands/ls.js';
 import { runCommand } from './commands/run.js';
 import { upCommand } from './commands/up.js';
@@ -46,6 +47,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command(peersCommand(action))
     .command(diagramCommand(action))
     .command(whyCommand(action))
+    .command(traceCommand(action))
     .command(exerciseCommand(action))
     .command(versionsCommand(action))
     .command(compareCommand(action))

@@ -2,11 +2,14 @@ import type { Argv } from 'yargs';
 import { writeFileSync } from 'node:fs';
 import { buildLab, detectEnv, recordedModel } from '../lab/lifecycle.js';
 import { labTranscript } from '../lab/transcript.js';
-import type { LabEnv, LabModel, LabOptions } from '../lab/definition.js';
+import type { LabEnv, LabModel, LabOptions, LabTrace } from '../lab/definition.js';
 import { requireTools } from '../kernel/tools.js';
 import { labOptions, labOptionValues, type LabOptionArgs } from './lab-options.js';
 import { findLab } from '../lab/registry.js';
-import { readNamespace } from '../inspect/world.js';
+import { resolveEnds } from '../inspect/endpoints.js';
+import { readLab, readNamespace } from '../inspect/world.js';
+import { renderTrace } from '../trace/render.js';
+import { trace } from '../trace/trace.js';
 import { renderShell } from '../plan/render-shell.js';
 import { renderTopology } from '../view/diagram-text.js';
 import { buildPicture } from '../view/picture.js';
@@ -92,6 +95,17 @@ export async function topologyPicture(ctx: Context, model: LabModel): Promise<st
   const states = await Promise.all(Object.entries(model.nodes).map(async ([node, { ns }]) => ({ ...(await readNamespace(ctx.runner, ns)), node })));
   const roles = Object.fromEntries(Object.entries(model.nodes).map(([k, v]) => [k, v.role]));
   return renderTopology(states, roles, buildPicture(states));
+}
+
+/** A lab's own trace, rendered; a trace that cannot run says why instead of failing the lab. */
+export async function labTrace(ctx: Context, name: string, t: LabTrace): Promise<string> {
+  try {
+    const world = await readLab(ctx.runner, name);
+    const { from, dst } = resolveEnds(world, name, t.from, t.to);
+    return renderTrace(await trace(ctx.runner, world, { from, to: dst, protocol: t.port === undefined ? 'icmp' : t.udp ? 'udp' : 'tcp', port: t.port, dnsName: t.dns }));
+  } catch (err) {
+    return `(the trace could not run: ${(err as Error).message})\n`;
+  }
 }
 
 export const outcomeExit = (outcomes: readonly Outcome[]): number => (outcomes.every((o) => o.pass) ? 0 : 1);

@@ -133,21 +133,26 @@ export class RealRunner implements Runner {
     const ready = new Promise<void>((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? 5000;
       const timer = setTimeout(() => reject(new Error(`\`${renderCmd(c)}\` not ready after ${timeoutMs} ms`)), timeoutMs);
+      let errText = '';
+      const look = (text: string) => {
+        if (!options.ready || readyLine !== undefined) return;
+        const line = text.split('\n').find((l) => options.ready!.test(l));
+        if (line !== undefined) {
+          readyLine = line;
+          clearTimeout(timer);
+          resolve();
+        }
+      };
       child.stdout?.setEncoding('utf8');
       child.stdout?.on('data', (chunk: string) => {
         out += chunk;
-        if (options.ready && readyLine === undefined) {
-          const line = out.split('\n').find((l) => options.ready!.test(l));
-          if (line !== undefined) {
-            readyLine = line;
-            clearTimeout(timer);
-            resolve();
-          }
-        }
+        if (options.readyOn !== 'stderr') look(out);
       });
-      let errText = '';
       child.stderr?.setEncoding('utf8');
-      child.stderr?.on('data', (chunk: string) => (errText += chunk));
+      child.stderr?.on('data', (chunk: string) => {
+        errText += chunk;
+        if (options.readyOn === 'stderr') look(errText);
+      });
       void exited.then((r) => {
         clearTimeout(timer);
         reject(new Error(`\`${renderCmd(c)}\` exited (${r.exitCode ?? r.signal}) before it was ready: ${errText.trim()}`));

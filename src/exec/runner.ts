@@ -22,6 +22,8 @@ export interface RunOptions {
 export interface StartOptions {
   /** Resolve once a line of stdout matches; reject if the process exits first. */
   readonly ready?: RegExp;
+  /** Where `ready` is looked for: tcpdump says "listening on" on stderr. */
+  readonly readyOn?: 'stdout' | 'stderr';
   readonly timeoutMs?: number;
 }
 

@@ -18,6 +18,8 @@ export interface GuideDeps {
   readonly up: (hooks: UpHooks) => Promise<void>;
   readonly verify: (expectations: readonly Expectation[]) => Promise<Outcome[]>;
   readonly picture: () => Promise<string>;
+  /** `nslab trace` of the lab's one packet, rendered; shown once the whole lab stands. */
+  readonly trace?: (() => Promise<string>) | undefined;
   /** Index of the first step to guide (`--from N`: N-1); earlier ones are built without pausing. */
   readonly from?: number | undefined;
   /** Steps already standing before `up` is called (resuming a running lab). */
@@ -109,6 +111,10 @@ export async function runGuided(def: LabDefinition, model: LabModel, deps: Guide
   if (deps.out) {
     const where = applied < total ? ` at step ${applied} of ${total}` : '';
     say(`\n${await deps.picture()}\nVerification of ${model.name}${where} (${model.title}):\n\n${renderOutcomes(outcomes)}\n${renderExplore(model, applied)}`);
+    if (model.trace && deps.trace && applied === total) {
+      const t = model.trace;
+      say(`\nOne packet, watched in every namespace: nslab trace ${model.name} ${t.from} ${t.to}${t.port ? ` --port ${t.port}` : ''}${t.udp ? ' --udp' : ''}${t.dns ? ` --dns ${t.dns}` : ''}\n(${t.look})\n\n${await deps.trace()}`);
+    }
   }
   const pass = outcomes.every((o) => o.pass) && stepsPass();
   return { quit: false, stopped, applied, steps, outcomes, pass };

@@ -20,8 +20,8 @@ const MAX_HOPS = 8;
 const STP_WAIT = new Set(['listening', 'learning', 'blocking']);
 const linkUpFix = (ns: LiveNamespace, i: Interface) => ip(ns, 'link', 'set', 'dev', i.name, 'up');
 
-/** The other end of a veth, wherever it lives among the namespaces read. */
-function peerOf(world: readonly LiveNamespace[], ns: LiveNamespace, i: Interface): { ns: LiveNamespace; iface: Interface } | undefined {
+/** The other end of a veth, wherever it lives among the namespaces read (trace asks it too). */
+export function peerOf(world: readonly LiveNamespace[], ns: LiveNamespace, i: Interface): { ns: LiveNamespace; iface: Interface } | undefined {
   for (const [a, b] of matchVethPairs(world)) {
     const [near, far] = a.node === ns.node && a.iface.index === i.index ? [a, b] : b.node === ns.node && b.iface.index === i.index ? [b, a] : [];
     if (near && far) return { ns: world.find((w) => w.node === far.node)!, iface: far.iface };
@@ -150,6 +150,13 @@ export function why(world: readonly LiveNamespace[], from: LiveNamespace, target
   let dport = port;
   let delivered = false;
   for (let n = 0; n < MAX_HOPS && !broken(); n++) {
+    // Docker 28+ drops, in raw PREROUTING, packets for a container's address that do not come
+    // from its own bridge: direct routing from outside, or from another network.
+    const raw = cur !== from && src ? evaluate(cur.rules, 'raw', 'PREROUTING', { src, dst, inIface, protocol, dport }) : undefined;
+    if (raw?.target === 'DROP' && raw.rule) {
+      hops.push({ at: cur.node, ok: false, what: `raw PREROUTING rule \`${raw.rule.spec.join(' ')}\` drops it on arrival from ${inIface}: ${dst} takes packets only from its own network (${raw.rule.packets} packets so far)` });
+      break;
+    }
     // A published port: nat PREROUTING rewrites the destination before the route lookup.
     const pre = cur !== from && src ? evaluate(cur.rules, 'nat', 'PREROUTING', { src, dst, inIface, protocol, dport }) : undefined;
     if (pre?.target === 'DNAT' && pre.rule?.toDestination) {
@@ -172,6 +179,12 @@ export function why(world: readonly LiveNamespace[], from: LiveNamespace, target
         break;
       }
       hops.push({ at: cur.node, ok: true, what: 'forwarding is on' });
+    }
+    // An interface set down takes its routes with it: the missing route is the symptom.
+    const down = !found ? cur.interfaces.find((i) => i.name !== 'lo' && !i.up && i.addresses.length > 0) : undefined;
+    if (down) {
+      hops.push({ at: cur.node, ok: false, what: `no route to ${dst}: ${down.name} is down, and the kernel took its routes with it`, fix: linkUpFix(cur, down) });
+      break;
     }
     if (!found || !found.dev) {
       const gw = gatewayFor(cur, world);

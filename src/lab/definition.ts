@@ -30,6 +30,20 @@ export interface LabModel {
   readonly nodes: Readonly<Record<string, LabNode>>;
   readonly steps: readonly Step[];
   readonly expectations: readonly Expectation[];
+  /** The one packet guided mode traces at the end (`nslab trace`), and what to look for in it. */
+  readonly trace?: LabTrace | undefined;
+}
+
+export interface LabTrace {
+  readonly from: string;
+  /** A node or an address. */
+  readonly to: string;
+  /** A TCP connection (or with udp, a datagram) to this port instead of a ping. */
+  readonly port?: number | undefined;
+  readonly udp?: boolean | undefined;
+  /** With udp: a real DNS query for this name. */
+  readonly dns?: string | undefined;
+  readonly look: string;
 }
 
 export interface LabDefinition {

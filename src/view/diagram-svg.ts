@@ -92,7 +92,9 @@ function drawEdge(out: string[], e: Edge, l: Layout, hops: readonly number[] | u
     const [p, q] = longestRun(route.points);
     const words = hops.join(', ');
     const w = words.length * 6.2 + 10;
-    const mid = { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
+    // Along the run, where it covers no words already set.
+    const spots = [0.5, 0.3, 0.7, 0.15, 0.85].map((f) => ({ x: p.x + (q.x - p.x) * f, y: p.y + (q.y - p.y) * f }));
+    const mid = spots.find((c) => !solid.some((o) => overlaps(o, { x: c.x - w / 2, y: c.y - 8, width: w, height: 16 }))) ?? spots[0]!;
     out.push(`<rect x="${(mid.x - w / 2).toFixed(1)}" y="${(mid.y - 8).toFixed(1)}" width="${w.toFixed(1)}" height="16" rx="8" fill="#e07b00"/>`, text(mid.x, mid.y + 4, words, { size: 10, fill: 'white', weight: 'bold' }));
   }
 }

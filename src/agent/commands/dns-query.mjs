@@ -12,8 +12,9 @@ import dnsPacket from 'dns-packet';
  * @param {string} name
  * @param {string} timeoutMs
  * @param {string} transport
+ * @param {string} localPort a fixed source port (UDP), so a trace can pick the query out
  */
-export function dnsQuery(server, port, name, timeoutMs = '1000', transport = 'udp') {
+export function dnsQuery(server, port, name, timeoutMs = '1000', transport = 'udp', localPort = '') {
   const started = performance.now();
   const query = dnsPacket.encode({ type: 'query', id: Math.floor(Math.random() * 65536), flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', class: 'IN', name }] });
   let close = () => {};
@@ -52,5 +53,7 @@ export function dnsQuery(server, port, name, timeoutMs = '1000', transport = 'ud
   close = () => socket.close();
   socket.on('error', failed);
   socket.on('message', decoded);
-  socket.connect(Number(port), server, () => socket.send(query));
+  const send = () => socket.connect(Number(port), server, () => socket.send(query));
+  if (localPort) socket.bind(Number(localPort), send);
+  else send();
 }

@@ -11,7 +11,7 @@ import { chooseStep, stepListing } from '../../lab/steps.js';
 import { table } from '../../verify/report.js';
 import type { Action, Context, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
-import { labPositional, printDryRun, recordOption, resolveLab, topologyPicture, verifyModel, writeRecord, type LabArgs } from '../shared.js';
+import { labPositional, labTrace, printDryRun, recordOption, resolveLab, topologyPicture, verifyModel, writeRecord, type LabArgs } from '../shared.js';
 
 type Args = GlobalArgs & LabArgs & { yes: boolean; steps: boolean; from?: number | undefined; rewind?: number | undefined };
 
@@ -100,6 +100,7 @@ export function labCommand(action: Action): CommandModule<GlobalArgs, Args> {
             : labUp(model, env, options, ctx.runner, { ...hooks, signal: ctx.signal }),
         verify: (expectations) => untilAborted(verifyModel(ctx, model, expectations), ctx.signal),
         picture: () => topologyPicture(ctx, model),
+        trace: model.trace && (() => labTrace(ctx, model.name, model.trace!)),
         from,
         built,
         quitRemoves: built > 0 ? `the steps this session applied are undone; the lab stands at step ${built} again` : undefined,
