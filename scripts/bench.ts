@@ -80,14 +80,41 @@ function bench(n: number): SizeResult {
   return r;
 }
 
+/**
+ * What a picture and a trace cost on a docker0 lab: `diagram --svg` against `diagram` (the
+ * same reading of the kernel, without layout), after one warm-up run that compiles the layout
+ * engine's code cache as the first picture of a boot does; and `trace c1 -> the internet`.
+ */
+function picturesAndTrace(): { text: number; svg: number; svgAdded: number; firstSvg: number; trace: number } {
+  const name = `${lab}d`;
+  mustTime(NSLAB, ['up', 'docker0', '--name', name], env);
+  try {
+    const file = join(work, 'docker0.svg');
+    const firstSvg = mustTime(NSLAB, ['diagram', name, '--svg', file], env);
+    const text: number[] = [];
+    const svg: number[] = [];
+    const trace: number[] = [];
+    for (let rep = 0; rep < Math.max(3, reps); rep++) {
+      text.push(mustTime(NSLAB, ['diagram', name], env));
+      svg.push(mustTime(NSLAB, ['diagram', name, '--svg', file], env));
+      trace.push(mustTime(NSLAB, ['trace', name, 'c1', '203.0.113.10'], env));
+    }
+    return { text: median(text), svg: median(svg), svgAdded: median(svg) - median(text), firstSvg, trace: median(trace) };
+  } finally {
+    timed(NSLAB, ['down', name], env);
+  }
+}
+
 let results: SizeResult[] = [];
 let help: number[] = [];
+let pictures: ReturnType<typeof picturesAndTrace> | undefined;
 try {
   if (raiseGc) {
     log(`raising ${gcSysctl('gc_thresh2')}/3 for a mesh of ${Math.max(...sizes)} (${need} entries); restored at the end`);
     sh('sysctl', '-w', `${gcSysctl('gc_thresh2')}=${Math.max(savedGc.gc_thresh2, need)}`, `${gcSysctl('gc_thresh3')}=${2 * need}`);
   }
   help = Array.from({ length: Math.max(5, reps) }, () => mustTime(NSLAB, ['--help']));
+  if (!opts.quick) pictures = picturesAndTrace();
   results = sizes.map(bench);
 } finally {
   if (raiseGc) sh('sysctl', '-w', ...GC_KEYS.map((k) => `${gcSysctl(k)}=${savedGc[k]}`));
@@ -104,13 +131,17 @@ add('setup N=200 vs raw ip -batch', '<= 1.30x', at(200)?.setup.ratio, 1.3, (v) =
 add('full-mesh verification N=50 (2,450 pairs)', '<= 1.50 s', at(50)?.verify.nslab, 1.5, sec);
 add('teardown N=200, nothing left', '<= 1.00 s', at(200) && (at(200)!.teardown.leftover === 0 ? at(200)!.teardown.nslab : Infinity), 1.0, sec);
 add('nslab --help start-up', '<= 0.50 s', median(help), 0.5, sec);
+add('diagram --svg of docker0: time added to the command', '<= 0.30 s', pictures?.svgAdded, 0.3, sec);
+add('trace docker0 c1 -> 203.0.113.10, whole command', '< 2.00 s', pictures?.trace, 2, sec);
 
 const machine = { kernel: release(), cpus: cpus().length, loadavg: loadavg().map((l) => Number(l.toFixed(2))), node: process.version };
-const report = { date: new Date().toISOString(), machine, reps, helpSeconds: median(help), sizes: results, targets };
+const report = { date: new Date().toISOString(), machine, reps, helpSeconds: median(help), pictures, sizes: results, targets };
 mkdirSync(dirname(opts.out), { recursive: true });
 writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(
   `nslab benchmark (${reps} repetition(s), median; kernel ${machine.kernel}, ${machine.cpus} CPUs, load ${machine.loadavg.join(' ')})\n\n` +
-    `${renderSizes(results)}\n\nnslab --help: ${sec(median(help))}\n\n${renderTargets(targets)}\n\nwritten to ${opts.out}\n`,
+    `${renderSizes(results)}\n\nnslab --help: ${sec(median(help))}\n` +
+    (pictures ? `docker0 picture: diagram ${sec(pictures.text)}, diagram --svg ${sec(pictures.svg)} (first of the boot ${sec(pictures.firstSvg)}); trace ${sec(pictures.trace)}\n` : '') +
+    `\n${renderTargets(targets)}\n\nwritten to ${opts.out}\n`,
 );
 process.exitCode = results.every((r) => r.verify.allPassed && r.teardown.leftover === 0) ? 0 : 1;
