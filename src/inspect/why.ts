@@ -131,7 +131,10 @@ function crossLink(
       return undefined;
     }
   }
-  hops.push({ at: cur.node, ok: false, what: `nothing reachable through ${out.name} holds ${nexthop}${holder ? ` (${holder.node} has it, but is not linked there)` : ''}` });
+  // The kernel's own evidence: it asked, by ARP, and nobody answered.
+  const asked = cur.neighbours.find((n) => n.dst === nexthop && n.dev === out.name && n.state.some((st) => st === 'FAILED' || st === 'INCOMPLETE'));
+  const arp = asked ? `; ARP for ${nexthop} on ${out.name} went unanswered (neighbour table: ${asked.state.join(',')})` : '';
+  hops.push({ at: cur.node, ok: false, what: `nothing reachable through ${out.name} holds ${nexthop}${holder ? ` (${holder.node} has it, but is not linked there)` : ''}${arp}` });
   return undefined;
 }
 

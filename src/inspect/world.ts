@@ -1,7 +1,7 @@
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
 import { listNetnsNames } from '../kernel/netns-list.js';
-import { parseIpAddr, parseIpRoute, parseNsIds, type Interface, type Route } from '../kernel/ip-json.js';
+import { parseIpAddr, parseIpNeigh, parseIpRoute, parseNsIds, type Interface, type Neighbour, type Route } from '../kernel/ip-json.js';
 import { parseRuleset, type Ruleset } from '../kernel/iptables-save.js';
 import { NslabError } from '../errors.js';
 import { NS_PREFIX, parseNsName } from '../model/names.js';
@@ -22,6 +22,8 @@ export interface LiveNamespace {
   /** br_netfilter: frames bridged here also traverse iptables FORWARD. */
   readonly bridgeNf: boolean;
   readonly rules: Ruleset;
+  /** The ARP table: an unanswered ARP is an entry FAILED or INCOMPLETE. */
+  readonly neighbours: readonly Neighbour[];
 }
 
 /** The namespaces of lab `lab` (nslab-<lab>-*), found by name in the kernel. */
@@ -35,7 +37,7 @@ export function nodeLabel(ns: string | undefined): string {
 
 export async function readNamespace(runner: Runner, ns: string | undefined, options: { rules?: boolean } = {}): Promise<LiveNamespace> {
   const run = (file: string, args: string[]) => runner.run(cmd(file, args, ns), { allowFail: true });
-  const [addr, route, ids, fwd, brnf, save] = await Promise.all([
+  const [addr, route, ids, fwd, brnf, save, neigh] = await Promise.all([
     run('ip', ['-j', '-d', 'addr', 'show']),
     run('ip', ['-j', 'route', 'show']),
     run('ip', ['-j', 'netns', 'list-id']),
@@ -43,9 +45,10 @@ export async function readNamespace(runner: Runner, ns: string | undefined, opti
     // Absent (exit 255) when br_netfilter is not loaded: then bridged frames skip iptables.
     run('sysctl', ['-n', 'net.bridge.bridge-nf-call-iptables']),
     options.rules === false ? undefined : run('iptables-save', ['-c']),
+    run('ip', ['-j', 'neigh', 'show']),
   ]);
   if (addr.exitCode !== 0) throw new NslabError(`cannot read network namespace ${ns}: ${addr.stderr.trim()}`, { hint: 'see `ip netns list`' });
-  return liveNamespace(ns, { addr: addr.stdout, route: route.stdout, nsids: ids.stdout, forward: fwd.stdout, bridgeNf: brnf.stdout, iptables: save?.stdout ?? '' });
+  return liveNamespace(ns, { addr: addr.stdout, route: route.stdout, nsids: ids.stdout, forward: fwd.stdout, bridgeNf: brnf.stdout, iptables: save?.stdout ?? '', neigh: neigh.exitCode === 0 ? neigh.stdout : '' });
 }
 
 /** The raw outputs one namespace is read from (also what test fixtures hold). */
@@ -56,6 +59,8 @@ export interface NamespaceOutputs {
   readonly forward: string;
   readonly bridgeNf: string;
   readonly iptables: string;
+  /** `ip -j neigh show`; older captures have none. */
+  readonly neigh?: string;
 }
 
 export function liveNamespace(ns: string | undefined, o: NamespaceOutputs): LiveNamespace {
@@ -68,6 +73,7 @@ export function liveNamespace(ns: string | undefined, o: NamespaceOutputs): Live
     forwarding: o.forward.trim() === '1',
     bridgeNf: o.bridgeNf.trim() === '1',
     rules: parseRuleset(o.iptables),
+    neighbours: parseIpNeigh(o.neigh ?? ''),
   };
 }
 

@@ -96,3 +96,18 @@ export interface NetnsEntry {
 export function parseNetnsList(json: string): NetnsEntry[] {
   return (JSON.parse(json || '[]') as { name: string; id?: number }[]).map((n) => ({ name: n.name, id: n.id }));
 }
+
+/** One entry of the neighbour (ARP) table. */
+export interface Neighbour {
+  readonly dst: string;
+  readonly dev: string;
+  readonly mac: string | undefined;
+  /** REACHABLE, STALE, FAILED, INCOMPLETE, PERMANENT, ... */
+  readonly state: readonly string[];
+}
+
+/** Parses `ip -j neigh show`. */
+export function parseIpNeigh(json: string): Neighbour[] {
+  const rows = JSON.parse(json || '[]') as { dst: string; dev: string; lladdr?: string; state?: string[] }[];
+  return rows.map((r) => ({ dst: r.dst, dev: r.dev, mac: r.lladdr, state: r.state ?? [] }));
+}

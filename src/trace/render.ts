@@ -7,7 +7,7 @@ const what = (r: TraceResult) => (r.protocol === 'icmp' ? `ICMP echo` : `${r.pro
 
 export function renderTrace(r: TraceResult): string {
   const out = [`trace ${r.from} -> ${r.to}${r.port === undefined ? '' : `:${r.port}`} (${what(r)}; every interface of every namespace captured)`, ''];
-  out.push('request:', ...(r.request.length ? r.request.map(renderTraceHop) : ['  (not seen anywhere: it never left ' + r.from + ')']));
+  out.push('request:', ...(r.request.length ? r.request.map(renderTraceHop) : [`  (not seen on any interface: it never left ${r.from})`]));
   if (r.reply.length) out.push('', 'reply:', ...r.reply.map(renderTraceHop));
   out.push('');
   if (r.lost) {

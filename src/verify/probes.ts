@@ -41,6 +41,17 @@ export async function tcpService(runner: Runner, fromNs: string | undefined, to:
   return reply.ok ? { reached: true, rttMs: reply.ms, detail: reply.data ?? '' } : { reached: false, detail: reply.error ?? 'no answer' };
 }
 
+/** Opens one TCP connection from `fromNs` and reports whether the handshake completed (why --port). */
+export async function tcpConnect(runner: Runner, fromNs: string | undefined, to: string, port: number): Promise<ProbeResult> {
+  const r = await runner.run(agentCmd(fromNs, 'tcp-client', to, String(port), '1000', '', 'connect'), { allowFail: true, timeoutMs: 5000 });
+  try {
+    const reply = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { ok?: boolean; error?: string; ms?: number };
+    return reply.ok ? { reached: true, rttMs: reply.ms, detail: `connected (${reply.ms} ms)` } : { reached: false, detail: reply.error ?? 'no answer' };
+  } catch {
+    return { reached: false, detail: r.stderr.trim() || `exit ${r.exitCode}` };
+  }
+}
+
 export async function tcpWhoami(
   runner: Runner,
   fromNs: string | undefined,

@@ -132,6 +132,22 @@ describe('trace: one real packet, captured in every namespace', () => {
     expect((await traced(dock, 'c1', '203.0.113.10')).result.arrived).toBe(true);
   });
 
+  it('why --port ends with a real TCP connection: connected to the published port, refused where nothing is published', async () => {
+    const open = JSON.parse((await cli('why', ports, 'wan', '198.51.100.2', '--port', '8080', '--json')).out) as { connect: { reached: boolean; detail: string } };
+    expect(open.connect).toMatchObject({ reached: true, detail: expect.stringMatching(/^connected/) });
+    const shut = JSON.parse((await cli('why', ports, 'wan', '198.51.100.2', '--port', '8081', '--json')).out) as { connect: { reached: boolean; detail: string } };
+    expect(shut.connect).toMatchObject({ reached: false, detail: expect.stringContaining('ECONNREFUSED') });
+  });
+
+  it('an address nobody on the bridge holds: the unanswered ARP is named from the neighbour table, by trace and why alike', async () => {
+    const { code, result } = await traced(ports, 'web', '172.17.0.99');
+    expect(code).toBe(1);
+    expect(result.request).toEqual([]);
+    expect(result.lost!.reason!.what).toMatch(/ARP for 172\.17\.0\.99 on eth0 went unanswered \(neighbour table: (FAILED|INCOMPLETE)\)/);
+    const why = JSON.parse((await cli('why', ports, 'web', '172.17.0.99', '--json')).out) as { broken: { what: string } };
+    expect(why.broken.what).toMatch(/ARP for 172\.17\.0\.99 on eth0 went unanswered/);
+  });
+
   it('bad input: an unknown node, and a UDP trace without a port, are refused before anything runs', async () => {
     const bad = await cli('trace', dock, 'nosuch', '203.0.113.10');
     expect(bad.code).toBe(2);

@@ -4,7 +4,7 @@ import { ownerOf } from '../../inspect/route-lookup.js';
 import { renderHops, why } from '../../inspect/why.js';
 import { readLab } from '../../inspect/world.js';
 import { validateLabName } from '../../model/names.js';
-import { ping } from '../../verify/probes.js';
+import { ping, tcpConnect } from '../../verify/probes.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 
@@ -19,21 +19,23 @@ export function whyCommand(action: Action): CommandModule<GlobalArgs, Args> {
         .positional('lab', { type: 'string', demandOption: true })
         .positional('from', { type: 'string', demandOption: true, describe: 'node the packet starts in (c1, host, ...)' })
         .positional('to', { type: 'string', demandOption: true, describe: 'node or IPv4 address' })
-        .option('port', { type: 'number', describe: 'a TCP port, for iptables rules that match on it' }) as Argv<Args>,
+        .option('port', { type: 'number', describe: 'a TCP port: for rules that match on it, and a real connection to it at the end' }) as Argv<Args>,
     handler: action<Args>({ kernel: true }, async (ctx, args) => {
       const world = await readLab(ctx.runner, validateLabName(args.lab));
       const { from, dst } = resolveEnds(world, args.lab, args.from, args.to);
       const hops = why(world, from, dst, args.port === undefined ? 'icmp' : 'tcp', args.port);
       const broken = hops.find((h) => !h.ok);
-      // Confirm by a real packet, but only to an address one of the lab's namespaces holds.
-      // A ping says nothing about a TCP port, so with --port the walk stands alone.
+      // Confirm by a real packet, but only to an address one of the lab's namespaces holds:
+      // a ping, or with --port a real TCP connection (a ping says nothing about a port).
       const inLab = world.some((w) => ownerOf(w, dst));
       const probe = inLab && args.port === undefined ? await ping(ctx.runner, from.ns, dst) : undefined;
-      if (ctx.json) printJson(ctx.io, { lab: args.lab, from: args.from, to: dst, hops, broken: broken ?? null, ping: probe ?? null });
+      const connect = inLab && args.port !== undefined ? await tcpConnect(ctx.runner, from.ns, dst, args.port) : undefined;
+      if (ctx.json) printJson(ctx.io, { lab: args.lab, from: args.from, to: dst, hops, broken: broken ?? null, ping: probe ?? null, connect: connect ?? null });
       else {
-        ctx.io.out(`${args.from} -> ${dst}:\n${renderHops(hops)}`);
+        ctx.io.out(`${args.from} -> ${dst}${args.port === undefined ? '' : `:${args.port}`}:\n${renderHops(hops)}`);
         ctx.io.out(broken ? `\nFirst broken hop: ${broken.at}: ${broken.what}\n` : '\nNo broken hop found.\n');
         if (probe) ctx.io.out(`ping ${dst} from ${args.from}: ${probe.reached ? `reached (${probe.detail})` : `not reached (${probe.detail})`}\n`);
+        if (connect) ctx.io.out(`TCP connection to ${dst}:${args.port} from ${args.from}: ${connect.reached ? connect.detail : `failed (${connect.detail})`}\n`);
       }
       return broken ? 1 : 0;
     }),
