@@ -32,15 +32,18 @@ export interface TraceHop {
 
 const at = (address: string, port: number | undefined) => (port === undefined ? address : `${address}:${port}`);
 
-/** The rules of one table whose packet counter rose between the two readings. */
-function fired(before: Ruleset | undefined, after: Ruleset | undefined, targets: readonly string[]): { rule: CountedRule; index: number }[] {
+/** The rules whose packet counter rose between two readings of one namespace, with their place in their chain. */
+export function risen(before: Ruleset | undefined, after: Ruleset | undefined): { rule: CountedRule; index: number; rose: number }[] {
   if (!after) return [];
   const key = (r: CountedRule) => `${r.table} ${r.chain} ${r.spec.join(' ')}`;
   const was = new Map((before?.rules ?? []).map((r) => [key(r), r.packets]));
   return after.rules
-    .map((rule) => ({ rule, index: after.rules.filter((r) => r.table === rule.table && r.chain === rule.chain).indexOf(rule) + 1 }))
-    .filter(({ rule }) => rule.table === 'nat' && targets.includes(rule.target ?? '') && rule.packets > (was.get(key(rule)) ?? 0));
+    .map((rule) => ({ rule, index: after.rules.filter((r) => r.table === rule.table && r.chain === rule.chain).indexOf(rule) + 1, rose: rule.packets - (was.get(key(rule)) ?? 0) }))
+    .filter((r) => r.rose > 0);
 }
+
+const fired = (before: Ruleset | undefined, after: Ruleset | undefined, targets: readonly string[]) =>
+  risen(before, after).filter(({ rule }) => rule.table === 'nat' && targets.includes(rule.target ?? ''));
 
 function rewriteOf(prev: Captured, cur: Captured, reply: boolean, counters: { before: Ruleset | undefined; after: Ruleset | undefined }): Rewrite | undefined {
   const srcChanged = prev.src !== cur.src || prev.sport !== cur.sport;

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { agentCmd } from '../agent/agent.js';
 import { cmd } from '../exec/command.js';
 import type { Background, Runner } from '../exec/runner.js';
-import { parseRuleset, type CountedRule, type Ruleset } from '../kernel/iptables-save.js';
+import { parseRuleset, type Ruleset } from '../kernel/iptables-save.js';
 import { findTool } from '../kernel/tools.js';
 import { NslabError } from '../errors.js';
 import { lookupRoute, ownerOf } from '../inspect/route-lookup.js';
@@ -10,7 +10,7 @@ import { peerOf, why, type Hop } from '../inspect/why.js';
 import { readNamespace, type LiveNamespace } from '../inspect/world.js';
 import { ping, type ProbeResult } from '../verify/probes.js';
 import { parseCapture, type Captured } from './captured.js';
-import { orderHops, type TraceHop } from './hops.js';
+import { orderHops, risen, type TraceHop } from './hops.js';
 
 // `nslab trace`: one marked probe, watched by a capture in every namespace of the lab.
 // The captures start first and are waited for until each says it listens; the probe is
@@ -92,19 +92,11 @@ async function ruleCounters(runner: Runner, world: readonly LiveNamespace[]): Pr
 
 /** "host: raw PREROUTING rule 1 `-d 172.18.0.2/32 ! -i br-x -j DROP` (1 packet)" for each drop rule that fired. */
 function dropsThatFired(before: ReadonlyMap<string, Ruleset>, after: ReadonlyMap<string, Ruleset>): string[] {
-  const out: string[] = [];
-  for (const [node, set] of after) {
-    const key = (r: CountedRule) => `${r.table} ${r.chain} ${r.spec.join(' ')}`;
-    const was = new Map((before.get(node)?.rules ?? []).map((r) => [key(r), r.packets]));
-    for (const r of set.rules) {
-      const rose = r.packets - (was.get(key(r)) ?? 0);
-      if ((r.target === 'DROP' || r.target === 'REJECT') && rose > 0) {
-        const index = set.rules.filter((x) => x.table === r.table && x.chain === r.chain).indexOf(r) + 1;
-        out.push(`${node}: ${r.table} ${r.chain} rule ${index} \`${r.spec.join(' ')}\` (${rose} packet${rose === 1 ? '' : 's'} during the trace)`);
-      }
-    }
-  }
-  return out;
+  return [...after].flatMap(([node, set]) =>
+    risen(before.get(node), set)
+      .filter(({ rule }) => rule.target === 'DROP' || rule.target === 'REJECT')
+      .map(({ rule, index, rose }) => `${node}: ${rule.table} ${rule.chain} rule ${index} \`${rule.spec.join(' ')}\` (${rose} packet${rose === 1 ? '' : 's'} during the trace)`),
+  );
 }
 
 /** Where a packet last seen at `h` should have shown up next. */
