@@ -45,8 +45,11 @@ function drawBox(out: string[], b: Box, l: Layout): void {
   const parent = b.parent ? ` data-parent="${esc(b.parent)}"` : '';
   out.push(rect(r, style.fill, style.stroke, `${style.dash ? ` stroke-dasharray="${style.dash}"` : ''} data-box="${esc(b.id)}"${parent}`));
   const compound = isHost(b);
-  // A container's title sits on top, its interfaces at the bottom; a box facing up the other way round.
-  const titleY = compound || b.role === 'container' ? r.y + 16 : r.y + r.height - 8 - LINE * b.notes.length;
+  // Interfaces on the top edge have their words below them, above the title; those on the
+  // bottom edge, above them.
+  const onTop = (p: Port) => l.shapes.get(p.id)!.y < r.y + r.height / 2;
+  const upper = b.ports.filter(onTop);
+  const titleY = r.y + 16 + (compound || upper.length === 0 ? 0 : LINE * Math.max(...upper.map((p) => p.label.length)) + 4);
   out.push(text(r.x + 8, titleY, `${b.node} (${b.ns ?? 'root namespace'})`, { anchor: 'start', weight: 'bold', fill: compound ? '#555' : '#222', size: 12 }));
   b.notes.forEach((n, k) => out.push(text(r.x + 8, titleY + LINE * (k + 1), n, { anchor: 'start', mono: true, fill: '#2b6cb0' })));
   for (const p of b.ports) {
@@ -56,7 +59,7 @@ function drawBox(out: string[], b: Box, l: Layout): void {
       const lab = l.shapes.get(`${p.id}/label`);
       const cx = lab ? lab.x + lab.width / 2 : at.x;
       p.label.forEach((s, k) => out.push(text(cx, (lab?.y ?? at.y + at.height) + LINE * (k + 1) - 3, s, { mono: true, weight: k === 0 ? 'bold' : undefined, fill: p.iface.up ? '#222' : '#c33' })));
-    } else portLabel(out, p, at, b.role === 'container' ? 'above' : 'below');
+    } else portLabel(out, p, at, onTop(p) ? 'below' : 'above');
   }
   for (const br of b.bridges) {
     const bar = l.shapes.get(br.id)!;

@@ -68,18 +68,32 @@ function pinned(ports: readonly Port[], side: 'SOUTH' | 'NORTH', y: number): { s
   return { shapes, width: x - PAD };
 }
 
-function leaf(b: Box): ElkNode {
+/**
+ * Which side of its box an interface sits on: an edge's first end at the bottom, its second
+ * at the top (ELK places edges top-down), so a link runs straight between the two boxes. An
+ * interface with no edge goes where the box's others are: a container's down, toward its host.
+ */
+function sideOf(p: Picture, b: Box, port: Port): 'SOUTH' | 'NORTH' {
+  if (p.edges.some((e) => e.from === port.id)) return 'SOUTH';
+  if (p.edges.some((e) => e.to === port.id)) return 'NORTH';
+  return b.role === 'container' ? 'SOUTH' : 'NORTH';
+}
+
+const lines = (ports: readonly Port[]) => LINE * Math.max(0, ...ports.map((q) => q.label.length));
+
+function leaf(p: Picture, b: Box): ElkNode {
   const title = `${b.node} (${b.ns ?? 'root namespace'})`;
-  const labelLines = Math.max(0, ...b.ports.map((p) => p.label.length));
-  const height = TITLE + LINE * b.notes.length + LINE * labelLines + PAD + 4;
-  // A container's interfaces face down, toward its host; anything else's face up.
-  const side = b.role === 'container' ? 'SOUTH' : 'NORTH';
-  const { shapes, width } = pinned(b.ports, side, side === 'SOUTH' ? height : 0);
+  const north = b.ports.filter((q) => sideOf(p, b, q) === 'NORTH');
+  const south = b.ports.filter((q) => sideOf(p, b, q) === 'SOUTH');
+  // Top to bottom: the upper interfaces' words, the title and notes, the lower interfaces' words.
+  const height = (north.length ? lines(north) + 4 : 0) + TITLE + LINE * b.notes.length + (south.length ? lines(south) : 0) + PAD + 4;
+  const top = pinned(north, 'NORTH', 0);
+  const bottom = pinned(south, 'SOUTH', height);
   return {
     id: b.id,
-    width: Math.max(width, title.length * 7.2 + 2 * PAD, ...b.notes.map((n) => n.length * CHAR + 2 * PAD)),
+    width: Math.max(top.width, bottom.width, title.length * 7.2 + 2 * PAD, ...b.notes.map((n) => n.length * CHAR + 2 * PAD)),
     height,
-    ports: shapes,
+    ports: [...top.shapes, ...bottom.shapes],
     layoutOptions: { 'elk.portConstraints': 'FIXED_POS' },
   };
 }
@@ -165,7 +179,7 @@ function elkGraph(p: Picture, order: Order): ElkNode {
       'elk.padding': '[top=44,left=20,bottom=20,right=20]',
     },
     children: p.boxes.filter((b) => !b.parent).map(function node(b: Box): ElkNode {
-      return isHost(b) ? hostNode(b, p.boxes.filter((c) => c.parent === b.id).map(node), order) : leaf(b);
+      return isHost(b) ? hostNode(b, p.boxes.filter((c) => c.parent === b.id).map(node), order) : leaf(p, b);
     }),
     edges: p.edges.map((e) => ({
       id: e.id,

@@ -171,10 +171,14 @@ export function buildPicture(states: readonly PictureInput[]): Picture {
   });
   const edges: Edge[] = [];
   const box = (node: string) => boxId(byNode.get(node)!.ns);
+  // Each edge runs from the end nearer the containers, so the layout reads top-down: container,
+  // host, the internet, what lies beyond it; between two of a kind, from the one with more links.
+  const RANK: Record<Role, number> = { container: 0, host: 1, other: 2 };
+  const links = (node: string) => pairs.filter(([a, b]) => a.node === node || b.node === node).length;
+  const first = (a: VethEnd, b: VethEnd) => RANK[roles[a.node] ?? 'other'] - RANK[roles[b.node] ?? 'other'] || links(b.node) - links(a.node);
   for (const [a, b] of pairs) {
     const kind = roles[a.node] === 'host' && roles[b.node] === 'host' ? 'underlay' : 'veth';
-    // Containers first, so the layout reads top-down: container, host, the internet.
-    const [x, y] = roles[b.node] === 'container' && roles[a.node] !== 'container' ? [b, a] : [a, b];
+    const [x, y] = first(b, a) < 0 ? [b, a] : [a, b];
     edges.push({ id: `veth:${endOf(x)}`, kind, from: endOf(x), to: endOf(y), boxes: [box(x.node), box(y.node)], label: `${x.iface.name} - ${y.iface.name}` });
   }
   for (const [child, parent] of lowers) {
