@@ -1,4 +1,4 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentCmd } from '../agent/agent.js';
 import { readJournal } from '../apply/journal.js';
@@ -11,7 +11,7 @@ import { orphanAgents } from '../kernel/orphan-agents.js';
 import { NS_PREFIX } from '../model/names.js';
 import { taggedLinks, taggedRules } from './leftovers.js';
 import { labsWithRootJournal, undoRootJournal } from './root-journal.js';
-import { listInstanceDirs } from './state.js';
+import { listInstanceDirs, removeTree } from './state.js';
 
 export interface CleanReport {
   readonly labs: string[];
@@ -52,7 +52,7 @@ export async function cleanAll(runner: Runner, only?: string): Promise<CleanRepo
       if (!/is corrupt/.test((err as Error).message)) report.errors.push(`${name}: ${(err as Error).message}`);
     }
     // A dry run only records commands; the record stays, like everything else.
-    if (!runner.dryRun) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    if (!runner.dryRun) removeTree(dir);
     if (!report.labs.includes(name)) report.labs.push(name);
   }
   const prefix = only === undefined ? NS_PREFIX : `${NS_PREFIX}${only}-`;

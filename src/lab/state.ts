@@ -148,9 +148,26 @@ export function readManifest(name: string): Manifest {
   }
 }
 
+/**
+ * Removes a lab's state directory. An agent a killed nslab started may still be writing in it
+ * (its pidfile, once its server listens: up to seconds on a loaded machine), so a removal that
+ * finds the directory refilled is tried again, for up to 10 s, as rm -rf would race too.
+ */
+export function removeTree(dir: string): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' || attempt >= 100) throw err;
+      Atomics.wait(pause, 0, 0, 100);
+    }
+  }
+}
+
 export function releaseInstance(name: string): void {
-  // An agent a killed nslab started may still be writing in it (a pidfile): retry, as rm -rf would race too.
-  rmSync(instanceDir(name), { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  removeTree(instanceDir(name));
 }
 
 /** Names of every recorded instance, readable or not. */

@@ -117,7 +117,7 @@ function nextPlace(world: readonly LiveNamespace[], h: TraceHop, dst: string): s
 export async function trace(runner: Runner, world: readonly LiveNamespace[], r: TraceRequest): Promise<TraceResult> {
   if (findTool('tcpdump') === undefined) throw new NslabError('trace needs tcpdump, which is not installed', { hint: 'install it: sudo ./scripts/provision.sh (Debian package tcpdump)' });
   if (r.protocol !== 'icmp' && r.port === undefined) throw new NslabError(`a ${r.protocol} trace needs a port`, { hint: 'add --port N' });
-  // Above the kernel's ephemeral range start, so no other socket of the lab holds it.
+  // Above the kernel's ephemeral port range (32768-60999), so no socket the kernel numbered holds it.
   const sport = r.protocol === 'icmp' ? undefined : randomInt(61000, 65000);
   const before = await ruleCounters(runner, world);
   const captures: { node: string; dump: Background }[] = [];

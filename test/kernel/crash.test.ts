@@ -1,9 +1,8 @@
-import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LABS } from '../../labs/index.js';
 import { buildSandbox } from '../../labs/sandbox.js';
 import { buildLab } from '../../src/lab/lifecycle.js';
-import { instanceDir } from '../../src/lab/state.js';
+import { instanceDir, removeTree } from '../../src/lab/state.js';
 import { orphanAgents } from '../../src/kernel/orphan-agents.js';
 import { planOps } from '../../src/plan/plan.js';
 import { cli, isolateState, namespacesOf, pool, requireKernel, rootSnapshot, spawnNslab, uniqueName } from './support.js';
@@ -51,7 +50,7 @@ describe.each(labs)('kill at every step: %s', (lab) => {
         if (r.signal !== 'SIGKILL') problems.push(`not killed (code ${r.code}, ${r.err.trim()})`);
         if (namespacesOf(name).length === 0) problems.push('the kill left nothing to recover: the test would prove nothing');
         // An agent daemon the killed nslab had started may still be writing its pidfile there: retry.
-        if (recovery === 'clean without journal') rmSync(instanceDir(name), { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+        if (recovery === 'clean without journal') removeTree(instanceDir(name));
         const undo = recovery === 'down' ? await cli('down', name) : await cli('clean', name);
         if (undo.code !== 0) problems.push(`${recovery}: exit ${undo.code}: ${undo.err.trim()}`);
         if (namespacesOf(name).length > 0) problems.push(`${recovery} left ${namespacesOf(name).join(', ')}`);

@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LABS } from '../../labs/index.js';
 import { buildLab } from '../../src/lab/lifecycle.js';
-import { instanceDir } from '../../src/lab/state.js';
+import { instanceDir, removeTree } from '../../src/lab/state.js';
 import { planOps } from '../../src/plan/plan.js';
 import { cli, isolateState, namespacesOf, requireKernel, rootSnapshot, spawnNslab, uniqueName } from '../kernel/support.js';
 
@@ -94,7 +93,7 @@ describe('root-namespace mode (--root-ns)', () => {
       const recovery = (['down', 'clean', 'clean without record'] as const)[k % 3]!;
       const r = await spawnNslab(['up', 'docker0', '--root-ns', '--name', name], { NSLAB_FAULT_AFTER: String(k) });
       if (r.signal !== 'SIGKILL') failures.push(`k=${k}: not killed: ${r.err.trim()}`);
-      if (recovery === 'clean without record') rmSync(instanceDir(name), { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      if (recovery === 'clean without record') removeTree(instanceDir(name));
       const undo = recovery === 'down' ? await cli('down', name) : await cli('clean', name);
       if (undo.code !== 0) failures.push(`k=${k} ${recovery}: exit ${undo.code}: ${undo.err.trim()}`);
       const now = snapshot();
