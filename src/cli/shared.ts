@@ -9,7 +9,7 @@ import { findLab } from '../lab/registry.js';
 import { resolveEnds } from '../inspect/endpoints.js';
 import { readLab, readNamespace } from '../inspect/world.js';
 import { renderTrace } from '../trace/render.js';
-import { trace } from '../trace/trace.js';
+import { protocolOf, trace } from '../trace/trace.js';
 import { renderShell } from '../plan/render-shell.js';
 import { renderTopology } from '../view/diagram-text.js';
 import { buildPicture } from '../view/picture.js';
@@ -102,7 +102,7 @@ export async function labTrace(ctx: Context, name: string, t: LabTrace): Promise
   try {
     const world = await readLab(ctx.runner, name);
     const { from, dst } = resolveEnds(world, name, t.from, t.to);
-    return renderTrace(await trace(ctx.runner, world, { from, to: dst, protocol: t.port === undefined ? 'icmp' : t.udp ? 'udp' : 'tcp', port: t.port, dnsName: t.dns }));
+    return renderTrace(await trace(ctx.runner, world, { from, to: dst, protocol: protocolOf(t.port, t.udp), port: t.port, dnsName: t.dns }));
   } catch (err) {
     return `(the trace could not run: ${(err as Error).message})\n`;
   }

@@ -8,7 +8,7 @@ import { NslabError } from '../errors.js';
 import { lookupRoute, ownerOf } from '../inspect/route-lookup.js';
 import { peerOf, why, type Hop } from '../inspect/why.js';
 import { readNamespace, type LiveNamespace } from '../inspect/world.js';
-import { ping, type ProbeResult } from '../verify/probes.js';
+import { agentReply, ping, type ProbeResult } from '../verify/probes.js';
 import { parseCapture, type Captured } from './captured.js';
 import { orderHops, risen, type TraceHop } from './hops.js';
 
@@ -74,17 +74,12 @@ async function probeOnce(runner: Runner, r: TraceRequest, sport: number | undefi
       : r.dnsName
         ? ['dns-query', r.to, String(r.port), r.dnsName, '1000', 'udp', String(sport)]
         : ['udp-send', r.to, String(r.port), String(sport), '1000'];
-  const res = await runner.run(agentCmd(r.from.ns, file!, ...args), { allowFail: true, timeoutMs: 5000 });
-  try {
-    const reply = JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as { ok?: boolean; data?: string; error?: string; ms?: number; addresses?: string[] };
-    const said = reply.addresses ? `${r.dnsName} is ${reply.addresses.join(', ')}` : reply.data || 'connected';
-    return reply.ok ? { reached: true, rttMs: reply.ms, detail: said } : { reached: false, detail: reply.error ?? 'no answer' };
-  } catch {
-    return { reached: false, detail: res.stderr.trim() || `exit ${res.exitCode}` };
-  }
+  const reply = agentReply(await runner.run(agentCmd(r.from.ns, file!, ...args), { allowFail: true, timeoutMs: 5000 }));
+  const said = reply.addresses ? `${r.dnsName} is ${reply.addresses.join(', ')}` : reply.data || 'connected';
+  return reply.ok ? { reached: true, rttMs: reply.ms, detail: said } : { reached: false, detail: reply.error ?? 'no answer' };
 }
 
-/** Every table's rules with their counters, per node: read before and after the probe. */
+/** Every table's rules with their counters, per node, read after the probe (before is the world just read). */
 async function ruleCounters(runner: Runner, world: readonly LiveNamespace[]): Promise<Map<string, Ruleset>> {
   const read = await Promise.all(world.map((w) => runner.run(cmd('iptables-save', ['-c'], w.ns), { allowFail: true })));
   return new Map(world.map((w, k) => [w.node, parseRuleset(read[k]!.stdout)]));
@@ -113,13 +108,16 @@ function nextPlace(world: readonly LiveNamespace[], h: TraceHop, dst: string): s
   return found?.dev ? `${ns.node} ${found.dev.name} out` : `${ns.node}: out by a route to ${dst} (there is none)`;
 }
 
-/** Sends one probe and watches it cross `world`, every namespace captured. */
+/** The probe a trace sends, from the user's words: a port makes it TCP, or with udp a datagram. */
+export const protocolOf = (port: number | undefined, udp: boolean | undefined): TraceRequest['protocol'] => (port === undefined ? 'icmp' : udp ? 'udp' : 'tcp');
+
+/** Sends one probe and watches it cross `world` (read just now, with rule counters), every namespace captured. */
 export async function trace(runner: Runner, world: readonly LiveNamespace[], r: TraceRequest): Promise<TraceResult> {
   if (findTool('tcpdump') === undefined) throw new NslabError('trace needs tcpdump, which is not installed', { hint: 'install it: sudo ./scripts/provision.sh (Debian package tcpdump)' });
   if (r.protocol !== 'icmp' && r.port === undefined) throw new NslabError(`a ${r.protocol} trace needs a port`, { hint: 'add --port N' });
   // Above the kernel's ephemeral port range (32768-60999), so no socket the kernel numbered holds it.
   const sport = r.protocol === 'icmp' ? undefined : randomInt(61000, 65000);
-  const before = await ruleCounters(runner, world);
+  const before = new Map(world.map((w) => [w.node, w.rules]));
   const captures: { node: string; dump: Background }[] = [];
   try {
     // One capture per namespace, on every interface (-i any names the interface and direction).

@@ -1,6 +1,6 @@
 import { agentCmd } from '../agent/agent.js';
 import { cmd } from '../exec/command.js';
-import type { Runner } from '../exec/runner.js';
+import type { CmdResult, Runner } from '../exec/runner.js';
 import { parsePing } from './parse-ping.js';
 
 export interface ProbeResult {
@@ -23,35 +23,41 @@ export async function ping(runner: Runner, ns: string | undefined, to: string, d
   return { reached: false, detail: p.error ?? `no reply within ${timeoutMs} ms` };
 }
 
+/** What an agent client printed: its one JSON line, or, if it printed none, why it failed. */
+export interface AgentReply {
+  readonly ok: boolean;
+  readonly data?: string;
+  readonly error?: string;
+  readonly ms?: number;
+  readonly addresses?: string[];
+}
+
+export function agentReply(r: CmdResult): AgentReply {
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as AgentReply;
+  } catch {
+    return { ok: false, error: r.stderr.trim() || `exit ${r.exitCode}` };
+  }
+}
+
+/** Connects from `fromNs` to a service that is already listening; `detail` is what it answered. */
+export async function tcpService(runner: Runner, fromNs: string | undefined, to: string, port: number): Promise<ProbeResult> {
+  const reply = agentReply(await runner.run(agentCmd(fromNs, 'tcp-client', to, String(port), '1000'), { allowFail: true, timeoutMs: 5000 }));
+  return reply.ok ? { reached: true, rttMs: reply.ms, detail: reply.data ?? '' } : { reached: false, detail: reply.error ?? 'no answer' };
+}
+
+/** Opens one TCP connection from `fromNs` and reports whether the handshake completed (why --port). */
+export async function tcpConnect(runner: Runner, fromNs: string | undefined, to: string, port: number): Promise<ProbeResult> {
+  const reply = agentReply(await runner.run(agentCmd(fromNs, 'tcp-client', to, String(port), '1000', '', 'connect'), { allowFail: true, timeoutMs: 5000 }));
+  return reply.ok ? { reached: true, rttMs: reply.ms, detail: `connected (${reply.ms} ms)` } : { reached: false, detail: reply.error ?? 'no answer' };
+}
+
 /**
  * Starts a whoami server in `serverNs` on to:port (0: any free port, so parallel probes
  * never share a listener), connects from `fromNs`, and returns what the server saw as
  * the source address (in `detail`). `listen` puts the server elsewhere: behind a DNAT
  * the client aims at to:port, which is not where the server listens.
  */
-/** Connects from `fromNs` to a service that is already listening; `detail` is what it answered. */
-export async function tcpService(runner: Runner, fromNs: string | undefined, to: string, port: number): Promise<ProbeResult> {
-  const r = await runner.run(agentCmd(fromNs, 'tcp-client', to, String(port), '1000'), { allowFail: true, timeoutMs: 5000 });
-  let reply: { ok?: boolean; data?: string; error?: string; ms?: number } = {};
-  try {
-    reply = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as typeof reply;
-  } catch {
-    reply = { ok: false, error: r.stderr.trim() || `exit ${r.exitCode}` };
-  }
-  return reply.ok ? { reached: true, rttMs: reply.ms, detail: reply.data ?? '' } : { reached: false, detail: reply.error ?? 'no answer' };
-}
-
-/** Opens one TCP connection from `fromNs` and reports whether the handshake completed (why --port). */
-export async function tcpConnect(runner: Runner, fromNs: string | undefined, to: string, port: number): Promise<ProbeResult> {
-  const r = await runner.run(agentCmd(fromNs, 'tcp-client', to, String(port), '1000', '', 'connect'), { allowFail: true, timeoutMs: 5000 });
-  try {
-    const reply = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { ok?: boolean; error?: string; ms?: number };
-    return reply.ok ? { reached: true, rttMs: reply.ms, detail: `connected (${reply.ms} ms)` } : { reached: false, detail: reply.error ?? 'no answer' };
-  } catch {
-    return { reached: false, detail: r.stderr.trim() || `exit ${r.exitCode}` };
-  }
-}
-
 export async function tcpWhoami(
   runner: Runner,
   fromNs: string | undefined,

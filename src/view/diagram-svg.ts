@@ -1,5 +1,5 @@
 import type { Box, Edge, EdgeKind, Picture, Port } from './picture.js';
-import { CHAR, FONT, LINE, TITLE, isHost, type Layout, type Point, type Rect } from './layout.js';
+import { CHAR, FONT, LINE, isHost, type Layout, type Point, type Rect } from './layout.js';
 
 // Draws a laid-out Picture as SVG. Styling is nslab's, geometry is ELK's: nothing here
 // decides where a box goes or how an edge bends.
@@ -76,23 +76,23 @@ function drawBox(out: string[], b: Box, l: Layout): void {
 const path = (pts: readonly Point[]) => pts.map((p, k) => `${k ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
 
 function drawEdge(out: string[], e: Edge, l: Layout, hops: readonly number[] | undefined, said: Rect[], solid: Rect[]): void {
-  const route = l.routes.get(e.id);
-  if (!route || route.points.length < 2) return;
+  const points = l.routes.get(e.id);
+  if (!points || points.length < 2) return;
   const s = EDGE_STYLE[e.kind];
   const stroke = hops ? '#e07b00' : s.stroke;
   const attrs = `data-edge="${esc(e.id)}" data-kind="${e.kind}" data-from="${esc(e.from)}" data-to="${esc(e.to)}" data-boxes="${esc(e.boxes.join(' '))}"${hops ? ` data-hops="${hops.join(' ')}"` : ''}`;
   const arrow = e.kind === 'masquerade' || hops ? ' marker-end="url(#arrow)"' : '';
   out.push(
-    `<path ${attrs} d="${path(route.points)}" fill="none" stroke="${stroke}" stroke-width="${hops ? s.width + 2 : s.width}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}${arrow}><title>${esc(e.label)}</title></path>`,
+    `<path ${attrs} d="${path(points)}" fill="none" stroke="${stroke}" stroke-width="${hops ? s.width + 2 : s.width}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}${arrow}><title>${esc(e.label)}</title></path>`,
   );
-  const at = route.label ?? (e.kind === 'veth' ? undefined : beside(route.points, e.label, solid));
+  const at = e.kind === 'veth' ? undefined : beside(points, e.label, solid);
   // Two edges sharing a run (macvlan children of one parent) say their words once.
   const repeated = at && said.some((r) => Math.abs(r.x - at.x) < 4 && Math.abs(r.y - at.y) < 40 && r.width === at.width);
   if (at) said.push(at), solid.push(at);
   if (at && e.kind !== 'veth' && !repeated) out.push(`<rect x="${at.x.toFixed(1)}" y="${at.y.toFixed(1)}" width="${at.width.toFixed(1)}" height="${at.height.toFixed(1)}" fill="white" opacity="0.85"/>`, text(at.x + at.width / 2, at.y + at.height - 3, e.label, { size: FONT - 1, fill: s.label }));
   if (hops) {
     // The hop numbers ride on the edge, in a pill at the middle of its longest run.
-    const [p, q] = longestRun(route.points);
+    const [p, q] = longestRun(points);
     const words = hops.join(', ');
     const w = words.length * 6.2 + 10;
     // Along the run, where it covers no words already set.
@@ -159,4 +159,3 @@ ${body.join('\n')}
 `;
 }
 
-export { CHAR, TITLE };

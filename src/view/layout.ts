@@ -22,8 +22,8 @@ export interface Layout {
   readonly width: number;
   readonly height: number;
   readonly shapes: ReadonlyMap<string, Rect>;
-  /** Each edge's route, bend by bend, and where its label goes. */
-  readonly routes: ReadonlyMap<string, { readonly points: readonly Point[]; readonly label: Rect | undefined }>;
+  /** Each edge's route, bend by bend (its words are set beside it by the renderer). */
+  readonly routes: ReadonlyMap<string, readonly Point[]>;
 }
 
 /** Interface labels are set in a monospace face at this size, so their width is known. */
@@ -52,7 +52,6 @@ interface ElkEdge {
   id: string;
   sources: string[];
   targets: string[];
-  labels?: ElkShape[];
   sections?: { startPoint: Point; endPoint: Point; bendPoints?: Point[] }[];
 }
 
@@ -231,17 +230,13 @@ export async function layOut(p: Picture): Promise<Layout> {
     }
   };
   visit(out);
-  const routes = new Map<string, { points: Point[]; label: Rect | undefined }>();
+  const routes = new Map<string, Point[]>();
   const edges: ElkEdge[] = [];
   const collect = (n: ElkNode) => {
     edges.push(...(n.edges ?? []));
     (n.children ?? []).forEach(collect);
   };
   collect(out);
-  for (const e of edges) {
-    if (process.env.NSLAB_DEBUG_ELK) console.error(JSON.stringify(e));
-    const points = orthogonal((e.sections ?? []).flatMap((s) => [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]));
-    routes.set(e.id, { points, label: undefined });
-  }
+  for (const e of edges) routes.set(e.id, orthogonal((e.sections ?? []).flatMap((s) => [s.startPoint, ...(s.bendPoints ?? []), s.endPoint])));
   return { width: out.width!, height: out.height!, shapes, routes };
 }

@@ -5,7 +5,10 @@ import { resolveEnds } from '../../inspect/endpoints.js';
 import { readLab } from '../../inspect/world.js';
 import { validateLabName } from '../../model/names.js';
 import { renderTrace, traceHighlight } from '../../trace/render.js';
-import { trace } from '../../trace/trace.js';
+import { protocolOf, trace } from '../../trace/trace.js';
+import { renderSvg } from '../../view/diagram-svg.js';
+import { layOut } from '../../view/layout.js';
+import { buildPicture } from '../../view/picture.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 
@@ -29,11 +32,8 @@ export function traceCommand(action: Action): CommandModule<GlobalArgs, Args> {
       if (args.udp && args.port === undefined) throw new NslabError('--udp sends one datagram to a port, and no port was given', { hint: 'add --port N (e.g. --port 53)' });
       const world = await readLab(ctx.runner, validateLabName(args.lab));
       const { from, dst } = resolveEnds(world, args.lab, args.from, args.to);
-      const protocol = args.port === undefined ? 'icmp' : args.udp ? 'udp' : 'tcp';
-      const result = await trace(ctx.runner, world, { from, to: dst, protocol, port: args.port, dnsName: args.dns });
+      const result = await trace(ctx.runner, world, { from, to: dst, protocol: protocolOf(args.port, args.udp), port: args.port, dnsName: args.dns });
       if (args.svg) {
-        // The picture and its layout engine load only when a picture is asked for.
-        const [{ buildPicture }, { layOut }, { renderSvg }] = await Promise.all([import('../../view/picture.js'), import('../../view/layout.js'), import('../../view/diagram-svg.js')]);
         const picture = buildPicture(world);
         const highlight = traceHighlight(picture, [...result.request, ...result.reply]);
         writeFileSync(args.svg, renderSvg(picture, await layOut(picture), `nslab trace ${args.lab}: ${args.from} -> ${dst}${args.port ? `:${args.port}` : ''}`, highlight));
