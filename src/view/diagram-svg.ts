@@ -39,6 +39,13 @@ function portLabel(out: string[], p: Port, at: Rect, where: 'above' | 'below'): 
   });
 }
 
+/** A host's interface has its words beside it, not under it: the edge leaving it runs straight down. */
+function hostPortWords(l: Layout, p: Port): Rect {
+  const at = l.shapes.get(p.id)!;
+  const lab = l.shapes.get(`${p.id}/label`);
+  return { x: at.x + at.width + 4, y: lab?.y ?? at.y + at.height, width: lab?.width ?? p.label[0]!.length * CHAR, height: LINE * p.label.length };
+}
+
 function drawBox(out: string[], b: Box, l: Layout): void {
   const r = l.shapes.get(b.id)!;
   const style = BOX_STYLE[b.role];
@@ -56,9 +63,8 @@ function drawBox(out: string[], b: Box, l: Layout): void {
     const at = l.shapes.get(p.id)!;
     out.push(rect(at, p.iface.up ? '#666' : '#c33', 'none'));
     if (compound) {
-      const lab = l.shapes.get(`${p.id}/label`);
-      const cx = lab ? lab.x + lab.width / 2 : at.x;
-      p.label.forEach((s, k) => out.push(text(cx, (lab?.y ?? at.y + at.height) + LINE * (k + 1) - 3, s, { mono: true, weight: k === 0 ? 'bold' : undefined, fill: p.iface.up ? '#222' : '#c33' })));
+      const where = hostPortWords(l, p);
+      p.label.forEach((s, k) => out.push(text(where.x, where.y + LINE * (k + 1) - 3, s, { mono: true, anchor: 'start', weight: k === 0 ? 'bold' : undefined, fill: p.iface.up ? '#222' : '#c33' })));
     } else portLabel(out, p, at, onTop(p) ? 'below' : 'above');
   }
   for (const br of b.bridges) {
@@ -75,7 +81,15 @@ function drawBox(out: string[], b: Box, l: Layout): void {
 
 const path = (pts: readonly Point[]) => pts.map((p, k) => `${k ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
 
-function drawEdge(out: string[], e: Edge, l: Layout, hops: readonly number[] | undefined, said: Rect[], solid: Rect[]): void {
+/** What the edges drawn so far have set: their words (for the picture's extent), what words must not cover, what was said where. */
+interface Words {
+  readonly said: Rect[];
+  readonly solid: Rect[];
+  readonly spoken: Set<string>;
+}
+
+function drawEdge(out: string[], e: Edge, l: Layout, hops: readonly number[] | undefined, words: Words): void {
+  const { said, solid } = words;
   const points = l.routes.get(e.id);
   if (!points || points.length < 2) return;
   const s = EDGE_STYLE[e.kind];
@@ -85,11 +99,11 @@ function drawEdge(out: string[], e: Edge, l: Layout, hops: readonly number[] | u
   out.push(
     `<path ${attrs} d="${path(points)}" fill="none" stroke="${stroke}" stroke-width="${hops ? s.width + 2 : s.width}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}${arrow}><title>${esc(e.label)}</title></path>`,
   );
-  const at = e.kind === 'veth' ? undefined : beside(points, e.label, solid);
-  // Two edges sharing a run (macvlan children of one parent) say their words once.
-  const repeated = at && said.some((r) => Math.abs(r.x - at.x) < 4 && Math.abs(r.y - at.y) < 40 && r.width === at.width);
-  if (at) said.push(at), solid.push(at);
-  if (at && e.kind !== 'veth' && !repeated) out.push(`<rect x="${at.x.toFixed(1)}" y="${at.y.toFixed(1)}" width="${at.width.toFixed(1)}" height="${at.height.toFixed(1)}" fill="white" opacity="0.85"/>`, text(at.x + at.width / 2, at.y + at.height - 3, e.label, { size: FONT - 1, fill: s.label }));
+  // Edges that end at one place with the same words (macvlan children of one parent) say them once.
+  const key = e.kind === 'macvlan' ? `${e.to} ${e.label}` : e.id;
+  const at = e.kind === 'veth' || words.spoken.has(key) ? undefined : beside(points, e.label, solid);
+  if (at) said.push(at), solid.push(at), words.spoken.add(key);
+  if (at) out.push(`<rect x="${at.x.toFixed(1)}" y="${at.y.toFixed(1)}" width="${at.width.toFixed(1)}" height="${at.height.toFixed(1)}" fill="white" opacity="0.85"/>`, text(at.x + at.width / 2, at.y + at.height - 3, e.label, { size: FONT - 1, fill: s.label }));
   if (hops) {
     // The hop numbers ride on the edge, in a pill at the middle of its longest run.
     const [p, q] = longestRun(points);
@@ -144,12 +158,13 @@ export function renderSvg(picture: Picture, layout: Layout, heading: string, hig
   const solid = picture.boxes.flatMap((b) => [
     ...(isHost(b) ? [] : [layout.shapes.get(b.id)!]),
     ...b.bridges.map((br) => layout.shapes.get(br.id)!),
-    ...b.ports.flatMap((p) => (layout.shapes.has(`${p.id}/label`) ? [layout.shapes.get(`${p.id}/label`)!] : [])),
+    ...(isHost(b) ? b.ports.map((p) => hostPortWords(layout, p)) : []),
   ]);
-  for (const e of picture.edges) drawEdge(body, e, layout, highlight?.edges.get(e.id), said, solid);
-  // Words set beside an edge near the right or bottom may reach past what ELK laid out.
-  const width = Math.ceil(Math.max(layout.width, heading.length * 8.5 + 40, ...said.map((r) => r.x + r.width + 12)));
-  const height = Math.ceil(Math.max(layout.height, ...said.map((r) => r.y + r.height + 12)));
+  const words: Words = { said, solid, spoken: new Set() };
+  for (const e of picture.edges) drawEdge(body, e, layout, highlight?.edges.get(e.id), words);
+  // Words set beside an edge or a host's interface may reach past what ELK laid out.
+  const width = Math.ceil(Math.max(layout.width, heading.length * 8.5 + 40, ...[...said, ...solid].map((r) => r.x + r.width + 12)));
+  const height = Math.ceil(Math.max(layout.height, ...[...said, ...solid].map((r) => r.y + r.height + 12)));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif">
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>
 <rect width="100%" height="100%" fill="white"/>
