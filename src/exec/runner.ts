@@ -1,6 +1,8 @@
 import type { BatchOutcome } from './batch.js';
 import type { Cmd } from './command.js';
 import { renderCmd } from './command.js';
+import { NslabError } from '../errors.js';
+import { failureHint } from './failure-hints.js';
 
 export interface CmdResult {
   readonly cmd: Cmd;
@@ -67,13 +69,19 @@ export interface Runner {
   attach(cmd: Cmd): Promise<number>;
 }
 
-export class CommandError extends Error {
+/**
+ * A command that failed: its whole stderr (the real cause is often not the last line, as
+ * with `ip netns exec`'s "mount --make-rslave / failed" before its exit), and where one is
+ * known, what it means for the lab (failure-hints.ts).
+ */
+export class CommandError extends NslabError {
   readonly result: CmdResult;
 
   constructor(result: CmdResult) {
     const why = result.timedOut ? 'timed out' : `exit ${result.exitCode}`;
-    const stderr = result.stderr.trim().split('\n').filter(Boolean).pop() ?? '';
-    super(`\`${renderCmd(result.cmd)}\` failed (${why})${stderr ? `: ${stderr}` : ''}`);
+    const stderr = result.stderr.trim().split('\n').map((l) => l.trim()).filter(Boolean).join(' / ');
+    const hint = failureHint(result);
+    super(`\`${renderCmd(result.cmd)}\` failed (${why})${stderr ? `: ${stderr}` : ''}`, hint === undefined ? {} : { hint });
     this.name = 'CommandError';
     this.result = result;
   }

@@ -64,12 +64,29 @@ export async function probeLinkKinds(runner: Runner, kinds: readonly string[]): 
   }
 }
 
-/** A kernel without (say) vxlan is reported before anything is built, not half-way through. */
+// What iproute2 says when the kernel has no driver for a kind; anything else that fails
+// a probe is not about the kind (a chroot where `ip netns exec` cannot remount /).
+const KIND_MISSING = /Unknown device type|not supported|No such device|Error: Unknown/i;
+
+/**
+ * A kernel without (say) vxlan is reported before anything is built, not half-way through,
+ * in the kernel's own words. A probe that failed for another reason says that reason.
+ */
 export async function requireLinkKinds(runner: Runner, kinds: readonly string[]): Promise<void> {
-  const missing = [...(await probeLinkKinds(runner, kinds))].filter(([, err]) => err !== undefined).map(([k]) => k);
-  if (missing.length > 0) {
-    throw new NslabError(`this kernel cannot create ${missing.join(', ')} links, which this lab needs`, {
-      hint: `load the module (modprobe ${missing.join(' ')}) or use a kernel built with it, e.g. the Vagrant VM`,
+  const failed = [...(await probeLinkKinds(runner, kinds))].filter((e): e is [string, string] => e[1] !== undefined);
+  if (failed.length === 0) return;
+  const other = failed.find(([, err]) => !KIND_MISSING.test(err));
+  if (other) {
+    throw new NslabError(`could not test whether this kernel creates ${other[0]} links: ${oneLine(other[1])}`, {
+      hint: /mount|remount/i.test(other[1])
+        ? '`ip netns exec` cannot remount / here (a chroot?): bind-mount the root onto itself first (`mount --bind / /`)'
+        : 'run `nslab doctor` to see what this machine lacks',
     });
   }
+  const missing = failed.map(([k]) => k);
+  throw new NslabError(`this kernel cannot create ${missing.join(', ')} links, which this lab needs (ip said: ${oneLine(failed[0]![1])})`, {
+    hint: `load the module (modprobe ${missing.join(' ')}) or use a kernel built with it, e.g. the Vagrant VM`,
+  });
 }
+
+const oneLine = (s: string) => s.trim().split('\n').map((l) => l.trim()).filter(Boolean).join(' / ');

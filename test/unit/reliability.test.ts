@@ -1,3 +1,4 @@
+import type { NslabError } from '../../src/errors.js';
 import { describe, expect, it } from 'vitest';
 import { docker0Lab } from '../../labs/docker0.js';
 import { faultPlanFromEnv } from '../../src/apply/fault.js';
@@ -103,10 +104,20 @@ describe('live-state parsers', () => {
   it('a kernel that cannot make a link kind is reported before anything is built, and the probe namespace is removed', async () => {
     // Simulated at the runner: this kernel has veth, bridge and vxlan, so their absence can only be faked here.
     const runner = new RecordingRunner({ dryRun: false, responder: (c) => (c.args.includes('vxlan') ? { exitCode: 2, stderr: 'Error: Unknown device type.' } : undefined) });
-    await expect(requireLinkKinds(runner, ['bridge', 'veth', 'vxlan'])).rejects.toThrow(/^this kernel cannot create vxlan links, which this lab needs$/);
+    await expect(requireLinkKinds(runner, ['bridge', 'veth', 'vxlan'])).rejects.toThrow(/^this kernel cannot create vxlan links, which this lab needs \(ip said: Error: Unknown device type\.\)$/);
     const lines = runner.lines();
     expect(lines[0]).toMatch(/^ip netns add nslab-probe\w+-kinds$/);
     expect(lines.at(-1)).toMatch(/^ip netns del nslab-probe\w+-kinds$/);
+  });
+
+  it('a probe that fails for another reason says that reason, not that the kernel lacks the kinds', async () => {
+    // What `ip netns exec` prints in a chroot whose / is not a mount point.
+    const stderr = '"mount --make-rslave /" failed: Invalid argument\n';
+    const runner = new RecordingRunner({ dryRun: false, responder: (c) => (c.args.includes('add') && c.args.includes('type') ? { exitCode: 1, stderr } : undefined) });
+    const err = await requireLinkKinds(runner, ['bridge', 'veth']).catch((e: unknown) => e as NslabError);
+    expect(err.message).toBe('could not test whether this kernel creates bridge links: "mount --make-rslave /" failed: Invalid argument');
+    expect(err.message).not.toMatch(/cannot create/);
+    expect(err.hint).toMatch(/mount --bind \/ \//);
   });
 
   it('probes a macvlan on a lower device, since a macvlan cannot exist without a parent', async () => {
