@@ -114,7 +114,7 @@ describe('live-state parsers', () => {
     // What `ip netns exec` prints in a chroot whose / is not a mount point.
     const stderr = '"mount --make-rslave /" failed: Invalid argument\n';
     const runner = new RecordingRunner({ dryRun: false, responder: (c) => (c.args.includes('add') && c.args.includes('type') ? { exitCode: 1, stderr } : undefined) });
-    const err = await requireLinkKinds(runner, ['bridge', 'veth']).catch((e: unknown) => e as NslabError);
+    const err = (await requireLinkKinds(runner, ['bridge', 'veth']).then(() => undefined, (e: unknown) => e)) as NslabError;
     expect(err.message).toBe('could not test whether this kernel creates bridge links: "mount --make-rslave /" failed: Invalid argument');
     expect(err.message).not.toMatch(/cannot create/);
     expect(err.hint).toMatch(/mount --bind \/ \//);
