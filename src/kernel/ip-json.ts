@@ -1,3 +1,6 @@
+// Every `ip -j` answer nslab reads is parsed here, once, into the types below: live state
+// has one reader (snapshot.ts and inspect/world.ts gather it, and everything else asks them).
+
 /** The parts of `ip -j -d addr show` nslab reads. */
 export interface IpLink {
   readonly ifindex: number;
@@ -7,6 +10,7 @@ export interface IpLink {
   readonly mtu?: number;
   readonly address?: string;
   readonly master?: string;
+  readonly ifalias?: string;
   /** The peer's ifindex for veth/macvlan/vxlan (iflink). */
   readonly link_index?: number;
   /** Set when the peer lives in another namespace. */
@@ -40,6 +44,13 @@ export interface Interface {
   readonly vxlan?: { readonly vni: number; readonly port: number } | undefined;
   /** IPv4 addresses with prefix, e.g. 172.17.0.1/16. */
   readonly addresses: readonly string[];
+  /** `ip link set ... alias`: how a root-namespace lab tags what it made (nslab:<lab>). */
+  readonly alias?: string | undefined;
+  /**
+   * Carrier on (LOWER_UP) but operstate still DOWN: the kernel's linkwatch has not got to
+   * it, and until it does its qdisc drops every packet (see settle.ts).
+   */
+  readonly linkwatchPending?: boolean | undefined;
 }
 
 /** Parses `ip -j -d addr show` (or `link show`) output into interfaces. */
@@ -61,6 +72,8 @@ export function parseIpAddr(json: string): Interface[] {
     portState: l.linkinfo?.info_slave_data?.state,
     vxlan: l.linkinfo?.info_kind === 'vxlan' && l.linkinfo.info_data?.id !== undefined ? { vni: l.linkinfo.info_data.id, port: l.linkinfo.info_data.port ?? 4789 } : undefined,
     addresses: (l.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
+    alias: l.ifalias,
+    linkwatchPending: l.flags.includes('LOWER_UP') && l.operstate === 'DOWN',
   }));
 }
 

@@ -1,11 +1,6 @@
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
-
-interface LinkState {
-  readonly ifname: string;
-  readonly flags: readonly string[];
-  readonly operstate: string;
-}
+import { parseIpAddr } from './ip-json.js';
 
 /**
  * Links whose carrier is on (LOWER_UP) but whose operstate still says DOWN: the kernel's
@@ -14,8 +9,9 @@ interface LinkState {
  * On a busy machine (namespaces being deleted hold the rtnl lock) that takes seconds.
  */
 export function pendingLinks(json: string): string[] {
-  const links = JSON.parse(json || '[]') as LinkState[];
-  return links.filter((l) => l.flags.includes('LOWER_UP') && l.operstate === 'DOWN').map((l) => l.ifname);
+  return parseIpAddr(json)
+    .filter((l) => l.linkwatchPending)
+    .map((l) => l.name);
 }
 
 /**
@@ -55,7 +51,7 @@ export async function waitForLinksGone(runner: Runner, links: readonly { ns: str
         [...byNs].map(async ([ns, devs]) => {
           const r = await runner.run(cmd('ip', ['-j', 'link', 'show'], ns), { allowFail: true });
           if (r.exitCode !== 0) return [];
-          const names = new Set((JSON.parse(r.stdout || '[]') as { ifname: string }[]).map((l) => l.ifname));
+          const names = new Set(parseIpAddr(r.stdout).map((l) => l.name));
           return [...devs].filter((d) => names.has(d)).map((d) => `${ns ?? 'root'}/${d}`);
         }),
       )

@@ -6,6 +6,7 @@ import { isGone, killProcessesIn, runUndo, teardown } from '../apply/teardown.js
 import { resolvConfPath } from '../docker/embedded-dns.js';
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
+import { parseIpAddr } from '../kernel/ip-json.js';
 import { listNetns } from '../kernel/netns-list.js';
 import { orphanAgents } from '../kernel/orphan-agents.js';
 import { NS_PREFIX } from '../model/names.js';
@@ -30,8 +31,7 @@ async function peersGone(runner: Runner, ids: readonly number[]): Promise<void> 
   if (ids.length === 0 || runner.dryRun) return;
   for (let attempt = 0; attempt < 50; attempt++) {
     const r = await runner.run(cmd('ip', ['-j', 'link', 'show']), { allowFail: true });
-    const links = JSON.parse(r.stdout || '[]') as { link_netnsid?: number }[];
-    if (!links.some((l) => l.link_netnsid !== undefined && ids.includes(l.link_netnsid))) return;
+    if (!parseIpAddr(r.stdout).some((l) => l.peerNetnsId !== undefined && ids.includes(l.peerNetnsId))) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -1,5 +1,6 @@
 import { cmd, type Cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
+import { parseIpAddr } from '../kernel/ip-json.js';
 import { parseIptablesSave } from '../kernel/iptables-save.js';
 import { ruleTag } from '../model/names.js';
 
@@ -30,7 +31,7 @@ export async function taggedRules(runner: Runner, only?: string): Promise<Leftov
 export async function taggedLinks(runner: Runner, only?: string): Promise<Leftover[]> {
   const r = await runner.run(cmd('ip', ['-j', 'link', 'show']), { allowFail: true });
   if (r.exitCode !== 0) return [];
-  return (JSON.parse(r.stdout || '[]') as { ifname: string; ifalias?: string }[])
-    .filter((l) => owned(l.ifalias, only))
-    .map((l) => ({ what: `link ${l.ifname}`, remove: cmd('ip', ['link', 'del', 'dev', l.ifname]) }));
+  return parseIpAddr(r.stdout)
+    .filter((l) => owned(l.alias, only))
+    .map((l) => ({ what: `link ${l.name}`, remove: cmd('ip', ['link', 'del', 'dev', l.name]) }));
 }

@@ -22,7 +22,7 @@ describe('output probe', () => {
 });
 
 describe('veth-peer probe', () => {
-  const link = (ifindex: number, ifname: string, peer: number) => JSON.stringify([{ ifindex, ifname, link_index: peer, link_netnsid: 0 }]);
+  const link = (ifindex: number, ifname: string, peer: number) => JSON.stringify([{ ifindex, ifname, flags: ['UP'], operstate: 'UP', link_index: peer, link_netnsid: 0, linkinfo: { info_kind: 'veth' } }]);
   const runner = (peerOfVeth1: number) =>
     new RecordingRunner({
       dryRun: false,
