@@ -1,7 +1,7 @@
 import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { dockerHost, firewallWhy, hostStep, natOps } from './parts.js';
+import { dockerHost, firewallWhy, hostStep, natOps } from '../src/lab/parts.js';
 
 const TITLE = 'Isolation between bridges, and docker network connect / disconnect';
 

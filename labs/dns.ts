@@ -5,7 +5,7 @@ import type { LabContext, LabDefinition, LabModel, LabNode } from '../src/lab/de
 import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { dockerHost, firewallWhy, hostStep, internetDnsStep, internetStep, natOps } from './parts.js';
+import { dockerHost, firewallWhy, hostStep, internetDnsStep, internetStep, natOps } from '../src/lab/parts.js';
 
 const TITLE = 'A user-defined bridge with name resolution (embedded DNS)';
 

@@ -6,7 +6,7 @@ import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
 import { DOCKER0 } from '../src/docker/defaults.js';
 import { assertRoomFor, validateContainerCount } from '../src/model/lab-options.js';
-import { bridgeShow, bridgeStep, containerStep, dockerHost, firewallWhy, holds, hostStep, internetStep, natOps, ping } from './parts.js';
+import { bridgeShow, bridgeStep, containerStep, dockerHost, firewallWhy, holds, hostStep, internetStep, natOps, ping } from '../src/lab/parts.js';
 
 function build(ctx: LabContext): LabModel {
   const h = dockerHost(ctx);

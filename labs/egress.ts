@@ -3,7 +3,7 @@ import { cmd } from '../src/exec/command.js';
 import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
 import { ruleTag } from '../src/model/names.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { bridgeStep, containerStep, dockerHost, firewallWhy, forwardingOp, holds, hostStep, internetStep, masqueradeOp, ping } from './parts.js';
+import { bridgeStep, containerStep, dockerHost, firewallWhy, forwardingOp, holds, hostStep, internetStep, masqueradeOp, ping } from '../src/lab/parts.js';
 import type { Op } from '../src/ops/op.js';
 
 // The article's two pieces, one at a time: ip_forward, then MASQUERADE. The rest of what the

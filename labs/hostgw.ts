@@ -1,11 +1,10 @@
 import { WAN } from '../src/docker/defaults.js';
 import { cmd } from '../src/exec/command.js';
 import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
-import { instanceDir } from '../src/lab/state.js';
 import { daemonStart } from '../src/ops/process.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { bridgeStep, dockerHost, firewallWhy, hostStep, internetStep, natOps } from './parts.js';
+import { bridgeStep, dockerHost, firewallWhy, hostStep, internetStep, natOps } from '../src/lab/parts.js';
 
 const TITLE = 'host.docker.internal, --internal networks and enable_icc=false';
 const HOST_SERVICE = 8000;
@@ -38,7 +37,7 @@ function build(ctx: LabContext): LabModel {
       title: `A service on the docker host, port ${HOST_SERVICE}`,
       why: `A web server runs on the docker host itself, listening on every address (0.0.0.0:${HOST_SERVICE}), as a host service must\nto be reached from containers: they arrive on docker0's side, at ${gateway}.`,
       docker: [`(a process on the docker host: python3 -m http.server ${HOST_SERVICE})`],
-      ops: [daemonStart(h.host, instanceDir(ctx.name), 'host-service', ['http-server', '0.0.0.0', String(HOST_SERVICE), 'the docker host'])],
+      ops: [daemonStart(h.host, ctx.stateDir, 'host-service', ['http-server', '0.0.0.0', String(HOST_SERVICE), 'the docker host'])],
     },
     {
       title: 'Start app with --add-host host.docker.internal:host-gateway',

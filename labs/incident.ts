@@ -5,7 +5,7 @@ import { parseSubnet } from '../src/model/ipam.js';
 import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { dockerHost, hostStep, internetStep, natOps, remoteNetwork } from './parts.js';
+import { dockerHost, hostStep, internetStep, natOps, remoteNetwork } from '../src/lab/parts.js';
 
 const TITLE = '"After a rename the container lost the database": source addresses and an overlapping subnet';
 

@@ -6,7 +6,7 @@ import { nsName } from '../src/model/names.js';
 import { addrAdd, linkUp, macvlanAdd, routeAdd } from '../src/ops/ip.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { dockerHost, hostStep, internetStep } from './parts.js';
+import { dockerHost, hostStep, internetStep } from '../src/lab/parts.js';
 
 const TITLE = 'macvlan: containers as neighbours on the uplink LAN';
 

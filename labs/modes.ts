@@ -4,7 +4,7 @@ import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.
 import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { dockerHost, hostStep, internetStep, natOps } from './parts.js';
+import { dockerHost, hostStep, internetStep, natOps } from '../src/lab/parts.js';
 
 const TITLE = 'Network modes: host, none and container:<name>';
 

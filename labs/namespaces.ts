@@ -5,7 +5,7 @@ import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.
 import { nsName } from '../src/model/names.js';
 import { linkUp, netnsAdd } from '../src/ops/ip.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { holds, ping } from './parts.js';
+import { holds, ping } from '../src/lab/parts.js';
 
 // Whole-output anchors: the output is exactly this, nothing before or after.
 const START = '(?<![\\s\\S])';

@@ -5,14 +5,13 @@ import { endpointMac } from '../src/docker/mac.js';
 import { overlayJoin, overlayPeer, overlaySandbox, VXLAN_OVERHEAD, VXLAN_PORT, vxlanName, type OverlayHost, type OverlayNetwork } from '../src/docker/overlay.js';
 import { cmd } from '../src/exec/command.js';
 import type { LabContext, LabDefinition, LabModel, LabNode } from '../src/lab/definition.js';
-import { instanceDir } from '../src/lab/state.js';
 import { Ipam } from '../src/model/ipam.js';
 import { nsName } from '../src/model/names.js';
 import { addrAdd, linkUp, netnsAdd, vethAdd } from '../src/ops/ip.js';
 import type { Op } from '../src/ops/op.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { labProfile } from './parts.js';
+import { labProfile } from '../src/lab/parts.js';
 
 const TITLE = 'Overlay: one subnet across two docker hosts with VXLAN';
 
@@ -39,7 +38,7 @@ function build(ctx: LabContext): LabModel {
   // Each host is a docker host of the selected version, with docker0 and docker_gwbridge
   // (enable_icc=false, masquerade on: default_gateway_linux.go), where containers on an
   // overlay get a second endpoint for traffic leaving the cluster.
-  const engines = hosts.map((h) => new Engine({ lab: `${ctx.name}/${h.ns}`, hostNs: h.ns, profile, tools, stateDir: instanceDir(ctx.name) }));
+  const engines = hosts.map((h) => new Engine({ lab: `${ctx.name}/${h.ns}`, hostNs: h.ns, profile, tools, stateDir: ctx.stateDir }));
   const daemons = engines.map((e) => e.start());
   const gwbridges = engines.map((e) => e.networkCreate('docker_gwbridge', { icc: false, bridgeName: 'docker_gwbridge' }));
 

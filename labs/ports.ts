@@ -2,10 +2,9 @@ import { WAN } from '../src/docker/defaults.js';
 import type { PortBinding } from '../src/docker/firewall/firewaller.js';
 import { cmd } from '../src/exec/command.js';
 import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
-import { instanceDir } from '../src/lab/state.js';
 import { daemonStart } from '../src/ops/process.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { bridgeStep, containerStep, dockerHost, firewallWhy, holds, hostStep, internetStep, ping } from './parts.js';
+import { bridgeStep, containerStep, dockerHost, firewallWhy, holds, hostStep, internetStep, ping } from '../src/lab/parts.js';
 
 const PORT: PortBinding = { protocol: 'tcp', hostPort: 8080, containerPort: 80 };
 
@@ -45,7 +44,7 @@ function build(ctx: LabContext): LabModel {
         title: 'Run a web server in web on port 80',
         why: `A real HTTP server listens on port ${PORT.containerPort} inside web. The host can reach it at the container's\naddress, but the outside cannot: ${h.net.ipam.subnet.cidr} is private and the internet has no route to it.`,
         docker: ['(the nginx process inside `docker run -d --name web nginx`)'],
-        ops: [daemonStart(web.ns, instanceDir(ctx.name), 'web-http', ['http-server', '0.0.0.0', String(PORT.containerPort), 'web'])],
+        ops: [daemonStart(web.ns, ctx.stateDir, 'web-http', ['http-server', '0.0.0.0', String(PORT.containerPort), 'web'])],
         checks: [
           get(`host -> http://${web.address}:${PORT.containerPort}`, 'host', web.address, PORT.containerPort, 'reach'),
           get(`wan -> http://${published} (not published yet)`, 'wan', WAN.hostAddress, PORT.hostPort, 'fail'),

@@ -3,17 +3,17 @@ import { attachContainer, createBridgeNetwork, createContainerNamespace, type Br
 import { NslabError } from '../src/errors.js';
 import type { LabContext, LabDefinition, LabModel, LabNode, LabOptions } from '../src/lab/definition.js';
 import { Ipam } from '../src/model/ipam.js';
+import { MESH_DEFAULT_CONTAINERS } from '../src/model/lab-options.js';
 import { nsName } from '../src/model/names.js';
 import { linkUp, netnsAdd } from '../src/ops/ip.js';
 import type { Op } from '../src/ops/op.js';
 import type { Expectation } from '../src/verify/expectation.js';
 
 export const MAX_CONTAINERS = 250;
-export const DEFAULT_CONTAINERS = 10;
 
 /** The `containers` option, checked: 2..250 fit one bridge's /24 worth of neighbours and a sane mesh. */
 export function containerCount(options: LabOptions): number {
-  const raw = options.containers ?? DEFAULT_CONTAINERS;
+  const raw = options.containers ?? MESH_DEFAULT_CONTAINERS;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 2 || n > MAX_CONTAINERS) {
     throw new NslabError(`--containers must be a whole number from 2 to ${MAX_CONTAINERS}, not ${JSON.stringify(raw)}`, {
@@ -78,7 +78,7 @@ export const scaleLab: LabDefinition = {
   id: 'scale',
   title: 'Many containers on one bridge, verified as a full mesh',
   summary: 'N containers (--containers, up to 250) on one docker0 bridge; every pair pings (N*(N-1) probes)',
-  options: { containers: `how many containers (2 to ${MAX_CONTAINERS}, default ${DEFAULT_CONTAINERS})` },
+  options: { containers: `how many containers (2 to ${MAX_CONTAINERS}, default ${MESH_DEFAULT_CONTAINERS})` },
   maxContainers: MAX_CONTAINERS,
   build,
 };

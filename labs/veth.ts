@@ -3,7 +3,7 @@ import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.
 import { nsName } from '../src/model/names.js';
 import { addrAdd, linkDown, linkUp, netnsAdd, vethAdd } from '../src/ops/ip.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { ping } from './parts.js';
+import { ping } from '../src/lab/parts.js';
 
 const RED = { dev: 'veth0', address: '10.0.0.1' };
 const BLUE = { dev: 'veth1', address: '10.0.0.2' };

@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 await build({
-  entryPoints: [join(root, 'src/cli/bin.ts')],
+  entryPoints: [join(root, 'bin/nslab.ts')],
   outfile: join(dist, 'nslab.mjs'),
   bundle: true,
   platform: 'node',

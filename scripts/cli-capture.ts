@@ -1,4 +1,9 @@
+import { LABS } from '../labs/index.js';
 import { main } from '../src/cli/main.js';
+import { useLabs } from '../src/lab/registry.js';
+
+// As bin/nslab.ts composes the program: the CLI, given the labs.
+useLabs(LABS);
 
 /** Runs nslab in-process and returns what it printed; throws, with its error, if it failed. */
 export async function capture(...argv: string[]): Promise<string> {

@@ -1,9 +1,9 @@
-import { buildSandbox, SANDBOX_ID, sandboxCommands, type SandboxModel } from '../../labs/sandbox.js';
+import { buildSandbox, SANDBOX_ID, sandboxCommands, type SandboxModel } from './sandbox.js';
 import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import type { LabOptions } from '../lab/definition.js';
 import { detectEnv, labAdvance, labDown, labUp } from '../lab/lifecycle.js';
-import { instanceExists, readManifest, rewriteRecord, staleClaim } from '../lab/state.js';
+import { instanceDir, instanceExists, readManifest, rewriteRecord, staleClaim } from '../lab/state.js';
 import { parseSubnet } from '../model/ipam.js';
 import { validateLabName } from '../model/names.js';
 import type { Step } from '../plan/plan.js';
@@ -32,7 +32,7 @@ export function sandboxRunning(): boolean {
 /** The sandbox as it stands (no engine yet: a model with no commands). */
 export function currentSandbox(): SandboxModel {
   const options = sandboxRunning() ? readManifest(sandboxName()).options : {};
-  return buildSandbox({ name: sandboxName(), env: sandboxRunning() ? readManifest(sandboxName()).env : detectEnv(), options });
+  return buildSandbox({ name: sandboxName(), stateDir: instanceDir(sandboxName()), env: sandboxRunning() ? readManifest(sandboxName()).env : detectEnv(), options });
 }
 
 function profileOptions(choice: ProfileChoice): LabOptions {
@@ -59,7 +59,7 @@ export async function dockerDoAll(commands: readonly DockerCommand[], runner: Ru
   if (!sandboxRunning()) {
     const options: LabOptions = { ...asked, commands: JSON.stringify(commands) };
     const env = detectEnv();
-    const model = buildSandbox({ name: sandboxName(), env, options });
+    const model = buildSandbox({ name: sandboxName(), stateDir: instanceDir(sandboxName()), env, options });
     await labUp(model, env, options, runner, { signal });
     return { steps: model.steps.slice(model.steps.length - commands.length), model };
   }
@@ -78,8 +78,8 @@ export async function dockerDoAll(commands: readonly DockerCommand[], runner: Ru
   }
   const before = sandboxCommands(manifest.options);
   const options: LabOptions = { ...manifest.options, commands: JSON.stringify([...before, ...commands]) };
-  const previous = buildSandbox({ name: sandboxName(), env: manifest.env, options: manifest.options });
-  const model = buildSandbox({ name: sandboxName(), env: manifest.env, options });
+  const previous = buildSandbox({ name: sandboxName(), stateDir: instanceDir(sandboxName()), env: manifest.env, options: manifest.options });
+  const model = buildSandbox({ name: sandboxName(), stateDir: instanceDir(sandboxName()), env: manifest.env, options });
   rewriteRecord(sandboxName(), options, previous.steps.length);
   try {
     await labAdvance(sandboxName(), model.steps.length, runner, { signal });

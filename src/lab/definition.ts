@@ -14,6 +14,11 @@ export interface LabContext {
   readonly name: string;
   readonly env: LabEnv;
   readonly options: LabOptions;
+  /**
+   * Where this instance keeps its files (pidfiles, DNS zones, resolv.conf): handed in by
+   * whoever builds the lab, so a lab's model does not depend on nslab's state path.
+   */
+  readonly stateDir: string;
 }
 
 export interface LabNode {

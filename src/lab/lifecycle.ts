@@ -16,7 +16,7 @@ import type { LabDefinition, LabEnv, LabModel, LabOptions } from './definition.j
 import { InterruptedError, interruptibleJournal, stopSignalOf } from './interrupt.js';
 import { findLab } from './registry.js';
 import { forgetRootJournal, mirroringRootOps } from './root-journal.js';
-import { claimInstance, journalPath, markBuilding, markUp, readManifest, releaseInstance, staleClaim, takeStaleClaim, type Manifest } from './state.js';
+import { claimInstance, instanceDir, journalPath, markBuilding, markUp, readManifest, releaseInstance, staleClaim, takeStaleClaim, type Manifest } from './state.js';
 import { modelThrough } from './steps.js';
 
 export function detectEnv(): LabEnv {
@@ -24,7 +24,8 @@ export function detectEnv(): LabEnv {
 }
 
 export function buildLab(def: LabDefinition, name: string, options: LabOptions = {}, env: LabEnv = detectEnv()): LabModel {
-  return def.build({ name: validateLabName(name), env, options });
+  const valid = validateLabName(name);
+  return def.build({ name: valid, env, options, stateDir: instanceDir(valid) });
 }
 
 /** The whole model of a recorded lab, rebuilt from its manifest exactly as it was brought up. */

@@ -4,6 +4,9 @@ import type { Ipam } from './ipam.js';
 /** Enough for any lesson, few enough that a mistyped count is caught rather than built. */
 export const MAX_CONTAINERS = 64;
 
+/** The scale lab's mesh when --containers is not given; doctor sizes the neighbour table for it. */
+export const MESH_DEFAULT_CONTAINERS = 10;
+
 export function validateContainerCount(value: unknown, max = MAX_CONTAINERS): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > max) {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LABS } from '../../labs/index.js';
-import { buildSandbox } from '../../labs/sandbox.js';
+import { buildSandbox } from '../../src/docker/sandbox.js';
 import { buildLab } from '../../src/lab/lifecycle.js';
 import { instanceDir, removeTree } from '../../src/lab/state.js';
 import { orphanAgents } from '../../src/kernel/orphan-agents.js';
@@ -103,6 +103,7 @@ if (withSandbox) describe('kill at every step: a docker command on a running san
   const RUN = ['run', '-d', '--net', 'my_bridge', '--name', 'web', '-p', '8080:80', 'nginx'];
   const total = buildSandbox({
     name: 'k',
+    stateDir: instanceDir('k'),
     env: { brctl: true },
     options: {
       commands: JSON.stringify([

@@ -1,3 +1,4 @@
+import { instanceDir } from '../../src/lab/state.js';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { vethLab } from '../../labs/veth.js';
@@ -7,7 +8,7 @@ import { linePrompter, parseAnswer } from '../../src/guide/prompt.js';
 import type { UpHooks } from '../../src/lab/lifecycle.js';
 import type { Expectation, Outcome } from '../../src/verify/expectation.js';
 
-const model = vethLab.build({ name: 'g1', env: { brctl: true }, options: {} });
+const model = vethLab.build({ name: 'g1', stateDir: instanceDir('g1'), env: { brctl: true }, options: {} });
 
 /** A stand-in for labUp: "applies" each step, calls afterStep, and rolls back on a throw as labUp does. */
 function fakeUp(log: string[]) {

@@ -1,3 +1,4 @@
+import { instanceDir } from '../../src/lab/state.js';
 import { describe, expect, it } from 'vitest';
 import { LABS } from '../../labs/index.js';
 import { renderCmd } from '../../src/exec/command.js';
@@ -6,7 +7,7 @@ import { expectSandboxed, teardownLines } from './labs/support.js';
 import { planOps, type Step } from '../../src/plan/plan.js';
 import type { Expectation } from '../../src/verify/expectation.js';
 
-const build = (id: string, options: Record<string, string> = {}) => findLab(id).build({ name: 'u1', env: { brctl: true }, options });
+const build = (id: string, options: Record<string, string> = {}) => findLab(id).build({ name: 'u1', stateDir: instanceDir('u1'), env: { brctl: true }, options });
 const lines = (steps: readonly Step[]) => planOps(steps).map((op) => renderCmd(op.cmd));
 const stepNamed = (id: string, title: string) => build(id).steps.find((s) => s.title === title)!;
 const fails = (checks: readonly Expectation[] | undefined) => (checks ?? []).filter((c) => c.expect === 'fail').map((c) => c.title);

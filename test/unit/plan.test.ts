@@ -1,3 +1,4 @@
+import { instanceDir } from '../../src/lab/state.js';
 import { describe, expect, it } from 'vitest';
 import { docker0Lab } from '../../labs/docker0.js';
 import { undoCommands } from '../../src/apply/teardown.js';
@@ -5,7 +6,7 @@ import { renderCmd } from '../../src/exec/command.js';
 import { planOps } from '../../src/plan/plan.js';
 import { renderShell } from '../../src/plan/render-shell.js';
 
-const model = docker0Lab.build({ name: 'p1', env: { brctl: true }, options: {} });
+const model = docker0Lab.build({ name: 'p1', stateDir: instanceDir('p1'), env: { brctl: true }, options: {} });
 
 describe('docker0 plan', () => {
   const lines = planOps(model.steps).map((op) => renderCmd(op.cmd));
@@ -25,7 +26,7 @@ describe('docker0 plan', () => {
   // That it touches nothing outside its namespaces is checked for every lab in labs.test.ts.
 
   it('falls back to ip link when bridge-utils is absent', () => {
-    const plain = docker0Lab.build({ name: 'p1', env: { brctl: false }, options: {} });
+    const plain = docker0Lab.build({ name: 'p1', stateDir: instanceDir('p1'), env: { brctl: false }, options: {} });
     expect(planOps(plain.steps).map((op) => renderCmd(op.cmd))).toContain('ip -n nslab-p1-host link add name docker0 type bridge');
   });
 

@@ -1,3 +1,4 @@
+import { instanceDir } from '../../src/lab/state.js';
 import type { NslabError } from '../../src/errors.js';
 import { describe, expect, it } from 'vitest';
 import { docker0Lab } from '../../labs/docker0.js';
@@ -45,8 +46,8 @@ describe('interruption', () => {
 });
 
 describe('root-namespace mode of docker0', () => {
-  const sandbox = planOps(docker0Lab.build({ name: 'u', env, options: {} }).steps);
-  const root = planOps(docker0Lab.build({ name: 'u', env, options: { rootNs: true } }).steps);
+  const sandbox = planOps(docker0Lab.build({ name: 'u', stateDir: instanceDir('u'), env, options: {} }).steps);
+  const root = planOps(docker0Lab.build({ name: 'u', stateDir: instanceDir('u'), env, options: { rootNs: true } }).steps);
 
   it('the sandbox touches nothing in the root namespace', () => {
     expect(rootOps(sandbox)).toEqual([]);
@@ -131,7 +132,7 @@ describe('live-state parsers', () => {
   });
 
   it('knows which link kinds a lab needs', () => {
-    expect(linkKindsOf(planOps(docker0Lab.build({ name: 'u', env: { brctl: true }, options: {} }).steps))).toEqual(['bridge', 'veth']);
+    expect(linkKindsOf(planOps(docker0Lab.build({ name: 'u', stateDir: instanceDir('u'), env: { brctl: true }, options: {} }).steps))).toEqual(['bridge', 'veth']);
   });
 });
 

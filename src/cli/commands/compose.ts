@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { remoteCheck, sandboxCommands } from '../../../labs/sandbox.js';
+import { remoteCheck, sandboxCommands } from '../../docker/sandbox.js';
 import { loadCompose } from '../../compose/load.js';
 import { composeProject, downCommands, upCommands, type ComposeProject } from '../../compose/project.js';
 import { composeChecks, renderMatrix } from '../../compose/verify.js';

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { DEFAULT_CONTAINERS } from '../../../labs/scale.js';
+import { MESH_DEFAULT_CONTAINERS } from '../../model/lab-options.js';
 import { runDoctor } from '../../doctor/doctor.js';
 import { NslabError } from '../../errors.js';
 import { table } from '../../verify/report.js';
@@ -14,7 +14,7 @@ export function doctorCommand(action: Action): CommandModule<GlobalArgs, Args> {
     describe: 'Check tools, privileges, kernel link types and neighbour table limits for a lab size',
     builder: (y: Argv<GlobalArgs>) =>
       y
-        .option('containers', { type: 'number', default: DEFAULT_CONTAINERS, describe: 'lab size to check the neighbour table against' })
+        .option('containers', { type: 'number', default: MESH_DEFAULT_CONTAINERS, describe: 'lab size to check the neighbour table against' })
         .option('fix', { type: 'boolean', default: false, describe: 'raise net.ipv4.neigh.default.gc_thresh2/3 if too low (root namespace sysctls)' }) as Argv<Args>,
     handler: action<Args>({ kernel: false }, async (ctx, args) => {
       if (ctx.dryRun) throw new NslabError('doctor reads the live machine and has no dry-run', { hint: 'run `nslab doctor` (without --fix it changes nothing)' });

@@ -1,10 +1,11 @@
+import { instanceDir } from '../../../src/lab/state.js';
 import { describe, expect, it } from 'vitest';
 import { connectLab } from '../../../labs/connect.js';
 import { vethLab } from '../../../labs/veth.js';
 import { chooseStep, expectationsAt, modelThrough } from '../../../src/lab/steps.js';
 
-const connect = connectLab.build({ name: 'connect', env: { brctl: false }, options: {} });
-const veth = vethLab.build({ name: 'veth', env: { brctl: false }, options: {} });
+const connect = connectLab.build({ name: 'connect', stateDir: instanceDir('connect'), env: { brctl: false }, options: {} });
+const veth = vethLab.build({ name: 'veth', stateDir: instanceDir('veth'), env: { brctl: false }, options: {} });
 const titles = (es: readonly { title: string }[]) => es.map((e) => e.title);
 
 describe('choosing a step', () => {

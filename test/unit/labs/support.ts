@@ -7,7 +7,7 @@ import { planOps } from '../../../src/plan/plan.js';
 import type { Step } from '../../../src/plan/plan.js';
 
 export function buildPlan(lab: LabDefinition, name = 'p1', options: Record<string, string> = {}): LabModel {
-  return lab.build({ name, env: { brctl: true }, options });
+  return lab.build({ name, stateDir: instanceDir(name), env: { brctl: true }, options });
 }
 
 /** The plan's commands as shell lines, with the agent's path shortened to `agent`. */

@@ -1,32 +1,33 @@
 import { join } from 'node:path';
-import { EXAMPLE_ZONE, WAN } from '../src/docker/defaults.js';
-import { resolvConfPath } from '../src/docker/embedded-dns.js';
-import { fileWrite } from '../src/ops/file.js';
-import { daemonStart } from '../src/ops/process.js';
-import type { Endpoint, Tools } from '../src/docker/bridge-network.js';
-import { Engine, type EngineSpec, type Network } from '../src/docker/engine.js';
-import type { PortBinding } from '../src/docker/firewall/firewaller.js';
-import { connectInternet } from '../src/docker/internet.js';
-import { enableForwarding, forwardAccept, masquerade } from '../src/docker/nat.js';
-import { profileLabel, resolveProfile, type Profile } from '../src/docker/profile.js';
-import { cmd, type Cmd } from '../src/exec/command.js';
-import type { LabContext, LabNode } from '../src/lab/definition.js';
-import { instanceDir } from '../src/lab/state.js';
-import { NslabError } from '../src/errors.js';
-import { assertNoOverlap, intToAddress, parseSubnet } from '../src/model/ipam.js';
-import { nsName, ruleTag } from '../src/model/names.js';
-import { addrAdd, linkTag, linkUp, netnsAdd, routeAdd, vethAdd } from '../src/ops/ip.js';
-import { sysctlSet } from '../src/ops/sysctl.js';
-import { ruleAppend, tableAdopt } from '../src/ops/iptables.js';
-import type { Op } from '../src/ops/op.js';
-import type { Step } from '../src/plan/plan.js';
-import type { Expectation } from '../src/verify/expectation.js';
+import { EXAMPLE_ZONE, WAN } from '../docker/defaults.js';
+import { resolvConfPath } from '../docker/embedded-dns.js';
+import { fileWrite } from '../ops/file.js';
+import { daemonStart } from '../ops/process.js';
+import type { Endpoint, Tools } from '../docker/bridge-network.js';
+import { Engine, type EngineSpec, type Network } from '../docker/engine.js';
+import type { PortBinding } from '../docker/firewall/firewaller.js';
+import { connectInternet } from '../docker/internet.js';
+import { enableForwarding, forwardAccept, masquerade } from '../docker/nat.js';
+import { profileLabel, resolveProfile, type Profile } from '../docker/profile.js';
+import { cmd, type Cmd } from '../exec/command.js';
+import type { LabContext, LabNode } from './definition.js';
+import { NslabError } from '../errors.js';
+import { assertNoOverlap, intToAddress, parseSubnet } from '../model/ipam.js';
+import { nsName, ruleTag } from '../model/names.js';
+import { addrAdd, linkTag, linkUp, netnsAdd, routeAdd, vethAdd } from '../ops/ip.js';
+import { sysctlSet } from '../ops/sysctl.js';
+import { ruleAppend, tableAdopt } from '../ops/iptables.js';
+import type { Op } from '../ops/op.js';
+import type { Step } from '../plan/plan.js';
+import type { Expectation } from '../verify/expectation.js';
 
 // The pieces the docker0-based labs (docker0, egress, ports) share: a docker host in a
 // namespace, its uplink to the sandbox internet, the docker0 bridge, NAT, and containers.
 
 export interface DockerHost {
   readonly lab: string;
+  /** The instance's own files (LabContext.stateDir). */
+  readonly stateDir: string;
   /** The docker host's namespace; undefined in root-namespace mode (the machine itself). */
   readonly host: string | undefined;
   readonly wan: string;
@@ -61,7 +62,7 @@ export function dockerHost(ctx: LabContext, more: Pick<EngineSpec, 'takenPools' 
     hostNs: host,
     profile,
     tools,
-    stateDir: instanceDir(ctx.name),
+    stateDir: ctx.stateDir,
     // In the machine's own namespace nslab writes only a few tagged rules (natOps), no chains.
     firewall: host === undefined ? 'none' : 'profile',
     // The uplink's subnet is a route the host has: Docker never hands out a pool overlapping it.
@@ -77,6 +78,7 @@ export function dockerHost(ctx: LabContext, more: Pick<EngineSpec, 'takenPools' 
   ]);
   return {
     lab: ctx.name,
+    stateDir: ctx.stateDir,
     host,
     wan,
     engine,
@@ -115,7 +117,7 @@ export function internetStep(h: DockerHost): Step {
  * leaves the lab. (A lab that takes this step builds its docker host with `nameserver`.)
  */
 export function internetDnsStep(h: DockerHost): Step {
-  const zone = join(instanceDir(h.lab), 'dns', 'example.net');
+  const zone = join(h.stateDir, 'dns', 'example.net');
   return {
     title: 'A DNS server on "the internet"',
     why:
@@ -125,7 +127,7 @@ export function internetDnsStep(h: DockerHost): Step {
     ops: [
       addrAdd(h.wan, 'lo', `${WAN.dns}/32`),
       fileWrite(join(zone, 'server'), [EXAMPLE_ZONE.address, EXAMPLE_ZONE.name], `put ${EXAMPLE_ZONE.name} = ${EXAMPLE_ZONE.address} in the example.net zone`),
-      daemonStart(h.wan, join(instanceDir(h.lab), 'pids'), 'dns-internet', ['dns-server', WAN.dns, '53', '53', '-', zone]),
+      daemonStart(h.wan, join(h.stateDir, 'pids'), 'dns-internet', ['dns-server', WAN.dns, '53', '53', '-', zone]),
       ...(h.host === undefined ? [] : [fileWrite(resolvConfPath(h.host), [`nameserver ${WAN.dns}`], `write the docker host's resolv.conf (nameserver ${WAN.dns})`)]),
     ],
     show: [cmd('cat', ['/etc/resolv.conf'], h.host)],
@@ -245,7 +247,7 @@ export function remoteNetwork(ctx: LabContext, h: DockerHost, cidr: string, opts
       routeAdd(ns, { to: 'default', via: router }),
       sysctlSet(h.wan, 'net.ipv4.ip_forward', '1'),
       ruleAppend(ns, { table: 'filter', chain: 'INPUT', match: ['-p', 'tcp', '!', '-s', `${WAN.hostAddress}/32`], target: ['-j', 'DROP'], tag: ruleTag(ctx.name) }),
-      ...(service ? [daemonStart(ns, join(instanceDir(ctx.name), 'pids'), `service-${service.name}`, ['standin', service.name, `${service.port}/tcp`])] : []),
+      ...(service ? [daemonStart(ns, join(ctx.stateDir, 'pids'), `service-${service.name}`, ['standin', service.name, `${service.port}/tcp`])] : []),
     ],
   };
 }
