@@ -83,7 +83,7 @@ async function journalIntents(ops: readonly Op[], runner: Runner, journal: Journ
       const previous = await runner.run(op.capture.read);
       undo = op.capture.undo(previous.stdout);
     }
-    seqs.push(journal.intend({ summary: op.summary, cmd: op.cmd, undo, guard: op.guard, creates: op.creates, within: op.within, ...(op.deletes ? { deletes: op.deletes } : {}) }));
+    seqs.push(journal.intend({ summary: op.summary, cmd: op.cmd, undo, undoGone: op.undoGone, guard: op.guard, creates: op.creates, within: op.within, ...(op.deletes ? { deletes: op.deletes } : {}) }));
   }
   return seqs;
 }

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import type { Gone } from '../ops/gone.js';
 import { NslabError } from '../errors.js';
 import type { Cmd } from '../exec/command.js';
 import type { ObjectKey, UndoGuard } from '../ops/op.js';
@@ -10,6 +11,8 @@ export interface JournalEntry {
   readonly summary: string;
   readonly cmd: Cmd;
   readonly undo?: Cmd | undefined;
+  /** What the undo's object being gone already looks like (Op.undoGone). */
+  readonly undoGone?: Gone | undefined;
   readonly guard?: UndoGuard | undefined;
   readonly creates?: ObjectKey | undefined;
   readonly within: readonly ObjectKey[];

@@ -1,39 +1,11 @@
 import { AggregateNslabError } from '../errors.js';
 import { batchKey } from '../exec/batch.js';
 import type { Cmd } from '../exec/command.js';
+import { undoIsGone, type Gone } from '../ops/gone.js';
 import type { CmdResult, Runner } from '../exec/runner.js';
 import { pidsInNamespaces } from '../kernel/netns-fs.js';
 import { parseObjectKey, type UndoGuard } from '../ops/op.js';
 import { mayHaveApplied, type JournalEntry } from './journal.js';
-
-// What each tool says when the thing an undo removes is already gone: that undo is done.
-// Per tool, so that another failure worded alike is not taken for it (iptables' "Couldn't
-// load match ...: No such file or directory" is a real error; nft's "No such file or
-// directory" is its ENOENT for a table, chain or rule that is not there).
-const NAMESPACE_GONE = [/Cannot open network namespace/i];
-const GONE: Readonly<Record<string, readonly RegExp[]>> = {
-  ip: [
-    /Cannot find device/i,
-    /Cannot remove namespace file .*No such file or directory/i,
-    /RTNETLINK answers: No such (device|process|file or directory)/i,
-    // `ip addr del` of an address the link no longer has (older and newer iproute2)
-    /RTNETLINK answers: Cannot assign requested address/i,
-    /Error: ipv4: Address not found/i,
-    // `ip route del` in a table that has no routes left
-    /Error: FIB table does not exist/i,
-  ],
-  brctl: [/does not exist/i, /doesn't exist/i, /is not a member/i, /not a bridge/i],
-  bridge: [/Cannot find (bridge )?device/i],
-  iptables: [/does a matching rule exist/i, /No chain\/target\/match by that name/i],
-  nft: [/No such file or directory/i],
-  // a per-link key goes with its link
-  sysctl: [/cannot stat .*No such file or directory/i],
-};
-
-/** Does this failed undo say its object is gone already (so the undo is done)? */
-export function isGone(c: Cmd, stderr: string): boolean {
-  return [...NAMESPACE_GONE, ...(GONE[c.file] ?? [])].some((re) => re.test(stderr));
-}
 
 /**
  * The commands that undo a journal, in reverse order. An entry is skipped when it
@@ -47,7 +19,7 @@ export function undoCommands(entries: readonly JournalEntry[]): UndoStep[] {
     .filter((e) => mayHaveApplied(e) && e.undo !== undefined)
     .filter((e) => !e.within.some((key) => removed.has(key)))
     .filter((e) => !cancelled(entries, e))
-    .map((e) => ({ summary: `undo: ${e.summary}`, cmd: e.undo!, ...(e.guard ? { guard: e.guard } : {}) }));
+    .map((e) => ({ summary: `undo: ${e.summary}`, cmd: e.undo!, gone: e.undoGone, ...(e.guard ? { guard: e.guard } : {}) }));
 }
 
 /**
@@ -92,6 +64,8 @@ async function guardKeeps(guard: UndoGuard, runner: Runner): Promise<boolean> {
 export interface UndoStep {
   readonly summary: string;
   readonly cmd: Cmd;
+  /** Its object's kind: that kind's "not found" counts as done (see ops/gone.ts). */
+  readonly gone: Gone | undefined;
   readonly guard?: UndoGuard | undefined;
 }
 
@@ -104,7 +78,7 @@ export interface UndoStep {
 export async function runUndo(steps: readonly UndoStep[], runner: Runner): Promise<Error[]> {
   const errors: Error[] = [];
   const judge = (step: UndoStep, r: CmdResult) => {
-    if (r.exitCode !== 0 && !isGone(step.cmd, r.stderr)) errors.push(new Error(`${step.summary}: ${r.stderr.trim() || `exit ${r.exitCode}`}`));
+    if (r.exitCode !== 0 && !undoIsGone(step.gone, r.stderr)) errors.push(new Error(`${step.summary}: ${r.stderr.trim() || `exit ${r.exitCode}`}`));
   };
   const key = (step: UndoStep) => (step.guard ? undefined : batchKey(step.cmd));
   let i = 0;

@@ -20,7 +20,7 @@ import { dockerCommand } from './commands/docker.js';
 import { composeCommand } from './commands/compose.js';
 import { makeAction, processIo, type GlobalArgs, type Io } from './context.js';
 
-/** The CLI as a function: tests call it in-process; bin.ts calls it with process.argv. */
+/** The CLI as a function: tests call it in-process; bin/nslab.ts calls it with process.argv. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let code = 0;
   const action = makeAction(io, (c) => (code = c));

@@ -103,7 +103,7 @@ function nftablesNat(ns: string, udp: string, tcp: string): Op[] {
   const op = (summary: string, ...args: string[]): Op => ({ summary, cmd: nft(...args), within });
   const rule = (chain: string, text: string) => op(`add nftables rule to ${chain}: ${text}`, 'add', 'rule', 'ip', 'docker-dns', chain, ...words(text));
   return [
-    { ...op('create nftables table ip docker-dns', 'add', 'table', 'ip', 'docker-dns'), undo: nft('delete', 'table', 'ip', 'docker-dns') },
+    { ...op('create nftables table ip docker-dns', 'add', 'table', 'ip', 'docker-dns'), undo: nft('delete', 'table', 'ip', 'docker-dns'), undoGone: 'nft-object' },
     // dstnat is -100: nft before 1.0.7 takes the name for prerouting only.
     op('create chain dns-dnat', 'add', 'chain', 'ip', 'docker-dns', 'dns-dnat', '{', 'type', 'nat', 'hook', 'output', 'priority', '-100', ';', 'policy', 'accept', ';', '}'),
     rule('dns-dnat', `ip daddr ${EMBEDDED_DNS} udp dport 53 counter dnat to ${EMBEDDED_DNS}:${udp}`),

@@ -64,6 +64,7 @@ export function overlaySandbox(net: OverlayNetwork, host: OverlayHost, tools: To
       summary: `create ${vx} (VNI ${net.vni}, UDP ${VXLAN_PORT}, learning, proxy, l2miss, l3miss) in ${host.ns}`,
       cmd: ip(host.ns, 'link', 'add', vx, 'mtu', String(net.mtu), 'type', 'vxlan', 'id', String(net.vni), 'dstport', String(VXLAN_PORT), 'learning', 'proxy', 'l2miss', 'l3miss'),
       undo: ip(host.ns, 'link', 'del', 'dev', vx),
+      undoGone: 'link',
       creates: linkKey(host.ns, vx),
       within: inHost,
     },
@@ -113,12 +114,14 @@ export function overlayPeer(on: OverlayHost, remote: OverlayEndpoint): Op[] {
       summary: `tell ${on.sandboxNs}: ${remote.address} is ${remote.mac}`,
       cmd: ip(on.sandboxNs, 'neigh', 'add', remote.address, 'lladdr', remote.mac, 'dev', 'vxlan0', 'nud', 'permanent'),
       undo: ip(on.sandboxNs, 'neigh', 'del', remote.address, 'dev', 'vxlan0'),
+      undoGone: 'neighbour',
       within: where,
     },
     {
       summary: `tell ${on.sandboxNs}: ${remote.mac} is behind ${remote.host.underlay}`,
       cmd: cmd('bridge', ['fdb', 'add', remote.mac, 'dev', 'vxlan0', 'dst', remote.host.underlay, 'self', 'permanent'], on.sandboxNs),
       undo: cmd('bridge', ['fdb', 'del', remote.mac, 'dev', 'vxlan0', 'dst', remote.host.underlay, 'self'], on.sandboxNs),
+      undoGone: 'fdb',
       within: where,
     },
   ];

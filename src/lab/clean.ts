@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentCmd } from '../agent/agent.js';
 import { readJournal } from '../apply/journal.js';
-import { isGone, killProcessesIn, runUndo, teardown } from '../apply/teardown.js';
+import { killProcessesIn, runUndo, teardown } from '../apply/teardown.js';
+import { undoIsGone } from '../ops/gone.js';
 import { resolvConfPath } from '../docker/embedded-dns.js';
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
@@ -60,7 +61,7 @@ export async function cleanAll(runner: Runner, only?: string): Promise<CleanRepo
   // Processes found in one pass, every `netns del` in one `ip -batch`.
   const names = doomed.map((n) => n.name);
   killProcessesIn(names, runner);
-  const errors = await runUndo(names.map((ns) => ({ summary: ns, cmd: cmd('ip', ['netns', 'del', ns]) })), runner);
+  const errors = await runUndo(names.map((ns) => ({ summary: ns, cmd: cmd('ip', ['netns', 'del', ns]), gone: 'netns' as const })), runner);
   report.errors.push(...errors.map((e) => e.message));
   report.namespaces.push(...names.filter((ns) => !errors.some((e) => e.message.startsWith(`${ns}: `))));
   await peersGone(runner, doomed.flatMap((n) => (n.id === undefined ? [] : [n.id])));
@@ -77,7 +78,7 @@ export async function cleanAll(runner: Runner, only?: string): Promise<CleanRepo
     const r = await runner.run(leftover.remove, { allowFail: true });
     // A veth whose peer's namespace was just deleted disappears on its own, a moment later.
     if (r.exitCode === 0) report.root.push(leftover.what);
-    else if (!isGone(leftover.remove, r.stderr)) report.errors.push(`${leftover.what}: ${r.stderr.trim()}`);
+    else if (!undoIsGone(leftover.gone, r.stderr)) report.errors.push(`${leftover.what}: ${r.stderr.trim()}`);
   }
   // Agent processes of a lab torn down while nslab, killed, was starting them.
   if (!runner.dryRun) {

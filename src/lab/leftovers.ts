@@ -3,6 +3,7 @@ import type { Runner } from '../exec/runner.js';
 import { parseIpAddr } from '../kernel/ip-json.js';
 import { parseIptablesSave } from '../kernel/iptables-save.js';
 import { ruleTag } from '../model/names.js';
+import type { Gone } from '../ops/gone.js';
 
 /**
  * What nslab marked as its own in the namespace it runs in, found from live state alone
@@ -12,6 +13,8 @@ import { ruleTag } from '../model/names.js';
 export interface Leftover {
   readonly what: string;
   readonly remove: Cmd;
+  /** The kind of object `remove` removes: its "not found" means it went on its own. */
+  readonly gone: Gone;
 }
 
 const owned = (tag: string | undefined, only: string | undefined): boolean =>
@@ -25,6 +28,7 @@ export async function taggedRules(runner: Runner, only?: string): Promise<Leftov
     .map((rule) => ({
       what: `iptables -t ${rule.table} ${rule.chain} rule ${rule.spec.join(' ')}`,
       remove: cmd('iptables', ['-w', '-t', rule.table, '-D', rule.chain, ...rule.spec]),
+      gone: 'iptables-rule' as const,
     }));
 }
 
@@ -33,5 +37,5 @@ export async function taggedLinks(runner: Runner, only?: string): Promise<Leftov
   if (r.exitCode !== 0) return [];
   return parseIpAddr(r.stdout)
     .filter((l) => owned(l.alias, only))
-    .map((l) => ({ what: `link ${l.name}`, remove: cmd('ip', ['link', 'del', 'dev', l.name]) }));
+    .map((l) => ({ what: `link ${l.name}`, remove: cmd('ip', ['link', 'del', 'dev', l.name]), gone: 'link' as const }));
 }

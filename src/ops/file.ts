@@ -11,6 +11,7 @@ export function fileWrite(path: string, lines: readonly string[], summary = `wri
     summary,
     cmd: agentCmd(undefined, 'write-file', path, ...lines),
     undo: agentCmd(undefined, 'remove-file', path),
+    undoGone: 'file',
     creates: `file:${path}`,
     within: [],
   };
@@ -18,5 +19,5 @@ export function fileWrite(path: string, lines: readonly string[], summary = `wri
 
 /** Removes a file written by fileWrite (a DNS record on disconnect); its undo writes `restore` back. */
 export function fileRemove(path: string, summary = `remove ${path}`, restore?: readonly string[]): Op {
-  return { summary, cmd: agentCmd(undefined, 'remove-file', path), ...(restore ? { undo: agentCmd(undefined, 'write-file', path, ...restore), deletes: `file:${path}` } : {}), within: [] };
+  return { summary, cmd: agentCmd(undefined, 'remove-file', path), ...(restore ? { undo: agentCmd(undefined, 'write-file', path, ...restore), undoGone: 'file' as const, deletes: `file:${path}` } : {}), within: [] };
 }

@@ -14,6 +14,7 @@ export function netnsAdd(ns: string): Op {
     summary: `create network namespace ${ns}`,
     cmd: ip(undefined, 'netns', 'add', ns),
     undo: ip(undefined, 'netns', 'del', ns),
+    undoGone: 'netns',
     creates: netnsKey(ns),
     within: [],
   };
@@ -24,6 +25,7 @@ export function linkUp(ns: string | undefined, dev: string): Op {
     summary: `bring ${dev} up in ${where(ns)}`,
     cmd: ip(ns, 'link', 'set', 'dev', dev, 'up'),
     undo: ip(ns, 'link', 'set', 'dev', dev, 'down'),
+    undoGone: 'link-setting',
     within: [linkKey(ns, dev), ...inNs(ns)],
   };
 }
@@ -59,6 +61,7 @@ export function bridgeAdd(ns: string | undefined, name: string, options: { brctl
     summary: `create bridge ${name} in ${where(ns)}`,
     cmd: options.brctl ? cmd('brctl', ['addbr', name], ns) : ip(ns, 'link', 'add', 'name', name, 'type', 'bridge'),
     undo: ip(ns, 'link', 'del', 'dev', name),
+    undoGone: 'link',
     creates: linkKey(ns, name),
     within: inNs(ns),
   };
@@ -84,6 +87,7 @@ export function vethAdd(v: VethSpec): Op {
     summary: `create veth pair ${v.name} (${where(v.ns)}) <-> ${v.peerName} (${where(v.peerNs)})`,
     cmd: ip(v.ns, 'link', 'add', v.name, ...mtu, 'type', 'veth', ...peer),
     undo: ip(v.ns, 'link', 'del', 'dev', v.name),
+    undoGone: 'link',
     creates: linkKey(v.ns, v.name),
     alsoCreates: [linkKey(v.peerNs, v.peerName)],
     // A veth pair dies with either end's namespace, but in its own time: the kernel removes
@@ -98,6 +102,7 @@ export function linkSetMaster(ns: string | undefined, dev: string, bridge: strin
     summary: `attach ${dev} to bridge ${bridge}`,
     cmd: options.brctl ? cmd('brctl', ['addif', bridge, dev], ns) : ip(ns, 'link', 'set', 'dev', dev, 'master', bridge),
     undo: options.brctl ? cmd('brctl', ['delif', bridge, dev], ns) : ip(ns, 'link', 'set', 'dev', dev, 'nomaster'),
+    undoGone: 'bridge-port',
     within: [linkKey(ns, dev), linkKey(ns, bridge), ...inNs(ns)],
   };
 }
@@ -108,6 +113,7 @@ export function addrAdd(ns: string | undefined, dev: string, address: string): O
     summary: `assign ${address} to ${dev} in ${where(ns)}`,
     cmd: ip(ns, 'addr', 'add', address, 'dev', dev),
     undo: ip(ns, 'addr', 'del', address, 'dev', dev),
+    undoGone: 'address',
     within: [linkKey(ns, dev), ...inNs(ns)],
   };
 }
@@ -125,6 +131,7 @@ export function routeAdd(ns: string | undefined, r: RouteSpec): Op {
     summary: `route ${r.to}${r.via ? ` via ${r.via}` : ''}${r.dev ? ` dev ${r.dev}` : ''} in ${where(ns)}`,
     cmd: ip(ns, 'route', 'add', ...spec),
     undo: ip(ns, 'route', 'del', ...spec),
+    undoGone: 'route',
     within: [...(r.dev ? [linkKey(ns, r.dev)] : []), ...inNs(ns)],
   };
 }
@@ -143,7 +150,7 @@ export function linkTag(ns: string | undefined, dev: string, tag: string): Op {
 
 /** Takes a link down (a lab breaking something on purpose); the inverse brings it back up. */
 export function linkDown(ns: string | undefined, dev: string): Op {
-  return { ...linkUp(ns, dev), summary: `take ${dev} down in ${where(ns)}`, cmd: ip(ns, 'link', 'set', 'dev', dev, 'down'), undo: ip(ns, 'link', 'set', 'dev', dev, 'up') };
+  return { ...linkUp(ns, dev), summary: `take ${dev} down in ${where(ns)}`, cmd: ip(ns, 'link', 'set', 'dev', dev, 'down'), undo: ip(ns, 'link', 'set', 'dev', dev, 'up'), undoGone: 'link-setting' };
 }
 
 /** Deletes a link (`docker network disconnect` removing an endpoint's veth); nothing to undo. */
@@ -162,6 +169,7 @@ export function macvlanAdd(ns: string | undefined, parent: string, name: string,
     summary: `create macvlan ${name} (${where(childNs)}) on ${parent} (${where(ns)})`,
     cmd: ip(ns, 'link', 'add', 'link', parent, 'name', name, ...into, 'type', 'macvlan', 'mode', mode),
     undo: ip(childNs, 'link', 'del', 'dev', name),
+    undoGone: 'link',
     creates: linkKey(childNs, name),
     // It dies with its own namespace, and with its parent.
     within: [linkKey(ns, parent), ...inNs(childNs)],
@@ -184,6 +192,7 @@ export function vxlanAdd(ns: string | undefined, v: VxlanSpec): Op {
     summary: `create vxlan ${v.name} (VNI ${v.vni}, UDP ${v.dstport}) ${v.local} -> ${v.remote} in ${where(ns)}`,
     cmd: ip(ns, 'link', 'add', v.name, 'type', 'vxlan', 'id', String(v.vni), 'local', v.local, 'remote', v.remote, 'dstport', String(v.dstport), 'dev', v.dev),
     undo: ip(ns, 'link', 'del', 'dev', v.name),
+    undoGone: 'link',
     creates: linkKey(ns, v.name),
     within: inNs(ns),
   };
@@ -200,6 +209,7 @@ export function bridgePortHairpin(ns: string | undefined, dev: string): Op {
     summary: `let ${dev} hairpin (a container reaching itself through a published port)`,
     cmd: cmd('bridge', ['link', 'set', 'dev', dev, 'hairpin', 'on'], ns),
     undo: cmd('bridge', ['link', 'set', 'dev', dev, 'hairpin', 'off'], ns),
+    undoGone: 'link-setting',
     within: [linkKey(ns, dev), ...inNs(ns)],
   };
 }

@@ -32,6 +32,7 @@ export function ruleAppend(ns: string | undefined, r: Rule): Op {
     summary: `add ${r.table}/${r.chain} rule: ${[...r.match, ...r.target].join(' ')}`,
     cmd: iptables(ns, r, '-A'),
     undo: iptables(ns, r, '-D'),
+    undoGone: 'iptables-rule',
     within: ns === undefined ? [] : [netnsKey(ns)],
   };
 }
@@ -54,6 +55,7 @@ export function tableAdopt(ns: string | undefined, table: Table): Op {
       read: cmd('iptables-save', [], ns),
       undo: (previous) => (previous.split('\n').includes(`*${table}`) ? undefined : cmd('nft', ['delete', 'table', 'ip', table], ns)),
     },
+    undoGone: 'nft-object',
     guard: { cmd: cmd('iptables-save', ['-t', table], ns), keepIf: '^-A ', why: `table ${table} holds rules nslab did not add` },
     within: ns === undefined ? [] : [netnsKey(ns)],
   };
@@ -65,6 +67,7 @@ export function chainNew(ns: string | undefined, table: Table, chain: string): O
     summary: `create ${table} chain ${chain}`,
     cmd: cmd('iptables', ['-w', '-t', table, '-N', chain], ns),
     undo: cmd('iptables', ['-w', '-t', table, '-X', chain], ns),
+    undoGone: 'iptables-chain',
     within: ns === undefined ? [] : [netnsKey(ns)],
   };
 }
@@ -79,6 +82,7 @@ export function policySet(ns: string | undefined, table: Table, chain: string, p
       read: cmd('iptables', ['-w', '-t', table, '-S', chain], ns),
       undo: (previous) => cmd('iptables', ['-w', '-t', table, '-P', chain, /^-P \S+ (\S+)/m.exec(previous)?.[1] ?? 'ACCEPT'], ns),
     },
+    undoGone: 'iptables-policy',
     within: ns === undefined ? [] : [netnsKey(ns)],
   };
 }

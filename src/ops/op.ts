@@ -1,4 +1,5 @@
 import type { Cmd } from '../exec/command.js';
+import type { Gone } from './gone.js';
 
 /**
  * Keys of kernel objects an op creates or lives inside:
@@ -36,6 +37,11 @@ export interface Op {
   readonly cmd: Cmd;
   /** The inverse. Absent when nothing needs undoing (e.g. a change that only reads). */
   readonly undo?: Cmd | undefined;
+  /**
+   * The kind of object the undo removes, so teardown knows that kind's "not found" from a
+   * real failure (see gone.ts). Every op with an undo (or a capture) says it.
+   */
+  readonly undoGone?: Gone | undefined;
   /**
    * For ops whose inverse depends on the state they overwrite (a sysctl): run `read`
    * before applying and build the inverse from its output.

@@ -13,6 +13,7 @@ export function daemonStart(ns: string | undefined, pidDir: string, name: string
     summary: `start ${name} (${command.join(' ')}) in ${ns ?? 'the root namespace'}`,
     cmd: agentCmd(ns, 'daemon', ...(ns === undefined ? [] : ['--netns', ns]), pidfile, ...command),
     undo: agentCmd(undefined, 'stop', pidfile),
+    undoGone: 'process',
     within: ns === undefined ? [] : [netnsKey(ns)],
   };
 }

@@ -10,6 +10,7 @@ export function sysctlSet(ns: string | undefined, key: string, value: string): O
       read: cmd('sysctl', ['-n', key], ns),
       undo: (previous) => cmd('sysctl', ['-w', `${key}=${previous.trim()}`], ns),
     },
+    undoGone: 'sysctl',
     within: ns === undefined ? [] : [netnsKey(ns)],
   };
 }

@@ -18,7 +18,7 @@ const quoted = (name: string) => `"${name}"`;
 export function nftables29(p: FirewallPlacement): Firewaller {
   const within = p.ns === undefined ? [] : [netnsKey(p.ns)];
   const nft = (...args: string[]): Cmd => cmd('nft', args, p.ns);
-  const op = (summary: string, run: Cmd, undo?: Cmd): Op => ({ summary, cmd: run, undo, within });
+  const op = (summary: string, run: Cmd, undo?: Cmd): Op => ({ summary, cmd: run, undo, ...(undo ? { undoGone: 'nft-object' as const } : {}), within });
   const chain = (name: string, base?: string): Op =>
     op(`create nftables chain ${name}`, nft('add', 'chain', 'ip', NFT_TABLE, name, ...(base ? ['{', ...base.split(' '), '}'] : [])), nft('delete', 'chain', 'ip', NFT_TABLE, name));
   // A rule's handle is only known once it exists: its undo finds it by its text.
