@@ -23,7 +23,6 @@ function build(ctx: LabContext): LabModel {
   const customer = remoteNetwork(ctx, h, CUSTOMER_NET, { node: 'db' });
   const CUSTOMER = { subnet: customer.subnet, router: customer.router, db: customer.db };
   const dbNs = customer.ns;
-  const bridge = h.net;
   const web = engine.run('web');
   // The same compose network name both times; Docker gives each creation a new ID, hence a new br-.
   const clash = engine.networkCreate('renamed_default');

@@ -11,7 +11,6 @@ const TITLE = 'Network modes: host, none and container:<name>';
 function build(ctx: LabContext): LabModel {
   const h = dockerHost(ctx);
   const { host, wan } = h;
-  const tools = { brctl: ctx.env.brctl };
   const bridge = h.net;
   const appNs = nsName(ctx.name, 'app');
   const noneNs = nsName(ctx.name, 'none');

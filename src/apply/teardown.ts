@@ -1,40 +1,20 @@
 import { AggregateNslabError } from '../errors.js';
 import { batchKey } from '../exec/batch.js';
-import type { Cmd } from '../exec/command.js';
-import { undoIsGone, type Gone } from '../ops/gone.js';
+import { undoIsGone } from '../ops/gone.js';
 import type { CmdResult, Runner } from '../exec/runner.js';
 import { pidsInNamespaces } from '../kernel/netns-fs.js';
 import { parseObjectKey, type UndoGuard } from '../ops/op.js';
+import { undoOrder, type UndoStep } from '../plan/undo-order.js';
 import { mayHaveApplied, type JournalEntry } from './journal.js';
 
-/**
- * The commands that undo a journal, in reverse order. An entry is skipped when it
- * failed, or when an object it lives in is itself removed by this teardown: deleting a
- * namespace takes its links, addresses, routes, sysctls and rules with it.
- */
-export function undoCommands(entries: readonly JournalEntry[]): UndoStep[] {
-  const removed = new Set(entries.filter((e) => mayHaveApplied(e) && e.creates && e.undo).map((e) => e.creates!));
-  return [...entries]
-    .reverse()
-    .filter((e) => mayHaveApplied(e) && e.undo !== undefined)
-    .filter((e) => !e.within.some((key) => removed.has(key)))
-    .filter((e) => !cancelled(entries, e))
-    .map((e) => ({ summary: `undo: ${e.summary}`, cmd: e.undo!, gone: e.undoGone, ...(e.guard ? { guard: e.guard } : {}) }));
-}
+export type { UndoStep } from '../plan/undo-order.js';
 
 /**
- * A creation and a later deletion of the same object, both in these entries, cancel out:
- * the object is gone already, so neither undo runs (a rewind that keeps the creation undoes
- * only the deletion, and puts the object back).
+ * The commands that undo a journal, in reverse order: undoOrder over what may have applied
+ * (an entry that failed, was skipped or was undone already changed nothing).
  */
-function cancelled(entries: readonly JournalEntry[], e: JournalEntry): boolean {
-  const applied = (x: JournalEntry) => mayHaveApplied(x);
-  if (e.deletes !== undefined) return entries.some((c) => applied(c) && c.seq < e.seq && c.creates === e.deletes);
-  if (e.creates === undefined) return false;
-  // The last deletion after this creation, with no re-creation between them.
-  const after = entries.filter((x) => applied(x) && x.seq > e.seq);
-  const deletion = after.find((x) => x.deletes === e.creates);
-  return deletion !== undefined && !after.some((x) => x.creates === e.creates && x.seq < deletion.seq);
+export function undoCommands(entries: readonly JournalEntry[]): UndoStep[] {
+  return undoOrder(entries.filter(mayHaveApplied));
 }
 
 /** Namespaces the journal created: their processes must die before the namespace can. */
@@ -61,13 +41,6 @@ async function guardKeeps(guard: UndoGuard, runner: Runner): Promise<boolean> {
   return r.exitCode !== 0 || new RegExp(guard.keepIf, 'm').test(r.stdout);
 }
 
-export interface UndoStep {
-  readonly summary: string;
-  readonly cmd: Cmd;
-  /** Its object's kind: that kind's "not found" counts as done (see ops/gone.ts). */
-  readonly gone: Gone | undefined;
-  readonly guard?: UndoGuard | undefined;
-}
 
 /**
  * Runs undo steps in order, consecutive ones of one batch key in one process (deleting

@@ -1,6 +1,4 @@
-import { cmd } from '../exec/command.js';
-import type { Runner } from '../exec/runner.js';
-import { parseIpAddr, parseNsIds, type Interface } from './ip-json.js';
+import type { Interface } from './ip-json.js';
 
 export interface NamespaceState {
   /** Node name in the lab (c1, host, ...). */

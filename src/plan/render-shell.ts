@@ -1,7 +1,7 @@
 import { renderCmd } from '../exec/command.js';
-import { undoCommands } from '../apply/teardown.js';
 import type { Step } from './plan.js';
 import { planOps } from './plan.js';
+import { plannedChanges, undoOrder } from './undo-order.js';
 
 function comment(text: string): string[] {
   return text.split('\n').map((l) => (l ? `# ${l}` : '#'));
@@ -27,15 +27,6 @@ export function renderShell(title: string, steps: readonly Step[]): string {
 
 /** Teardown derived from the ops, as comments (it is not run by the script). */
 export function renderTeardown(steps: readonly Step[]): string[] {
-  const entries = planOps(steps).map((op, i) => ({
-    seq: i + 1,
-    summary: op.summary,
-    cmd: op.cmd,
-    undo: op.undo ?? (op.capture ? op.capture.undo('<previous value>') : undefined),
-    guard: op.guard,
-    creates: op.creates,
-    within: op.within,
-    status: 'done' as const,
-  }));
-  return ['# --- Teardown (what `nslab down` runs) ---', ...undoCommands(entries).map((u) => `# ${renderCmd(u.cmd)}${u.guard ? `   (if nslab created it, and not if ${u.guard.why})` : ''}`)];
+  const undos = undoOrder(plannedChanges(planOps(steps)));
+  return ['# --- Teardown (what `nslab down` runs) ---', ...undos.map((u) => `# ${renderCmd(u.cmd)}${u.guard ? `   (if nslab created it, and not if ${u.guard.why})` : ''}`)];
 }

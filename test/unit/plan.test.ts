@@ -1,7 +1,7 @@
 import { instanceDir } from '../../src/lab/state.js';
 import { describe, expect, it } from 'vitest';
 import { docker0Lab } from '../../labs/docker0.js';
-import { undoCommands } from '../../src/apply/teardown.js';
+import { plannedChanges, undoOrder } from '../../src/plan/undo-order.js';
 import { renderCmd } from '../../src/exec/command.js';
 import { planOps } from '../../src/plan/plan.js';
 import { renderShell } from '../../src/plan/render-shell.js';
@@ -31,8 +31,7 @@ describe('docker0 plan', () => {
   });
 
   it('derives teardown from the ops: deleting the namespaces undoes everything inside them', () => {
-    const entries = planOps(model.steps).map((op, i) => ({ ...op, seq: i, status: 'done' as const, undo: op.undo ?? op.capture?.undo('0') }));
-    expect(undoCommands(entries).map((u) => renderCmd(u.cmd))).toEqual([
+        expect(undoOrder(plannedChanges(planOps(model.steps))).map((u) => renderCmd(u.cmd))).toEqual([
       'ip netns del nslab-p1-c2',
       'ip netns del nslab-p1-c1',
       'ip netns del nslab-p1-wan',

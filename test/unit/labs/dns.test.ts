@@ -3,7 +3,7 @@ import { dnsLab } from '../../../labs/dns.js';
 import { resolverPort, resolverTcpPort } from '../../../src/docker/embedded-dns.js';
 import { userBridgeName } from '../../../src/docker/user-network.js';
 import { instanceDir } from '../../../src/lab/state.js';
-import { buildPlan, expectSandboxed, planLines, shape, teardownLines } from './support.js';
+import { buildPlan, expectSandboxed, planLines, teardownLines } from './support.js';
 
 const model = buildPlan(dnsLab);
 const lines = planLines(model);

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { undoCommands } from '../../../src/apply/teardown.js';
+import { plannedChanges, undoOrder } from '../../../src/plan/undo-order.js';
 import { renderCmd, type Cmd } from '../../../src/exec/command.js';
 import type { LabDefinition, LabModel } from '../../../src/lab/definition.js';
 import { instanceDir } from '../../../src/lab/state.js';
@@ -21,8 +21,7 @@ export function shortLine(c: Cmd): string {
 }
 
 export function teardownLines(model: LabModel): string[] {
-  const entries = planOps(model.steps).map((op, i) => ({ ...op, seq: i, status: 'done' as const, undo: op.undo ?? op.capture?.undo('0') }));
-  return undoCommands(entries).map((u) => shortLine(u.cmd));
+    return undoOrder(plannedChanges(planOps(model.steps))).map((u) => shortLine(u.cmd));
 }
 
 /**
