@@ -1,10 +1,12 @@
 import { NslabError } from '../errors.js';
+import type { Journal } from './journal.js';
 
 /**
  * Fault injection for the crash tests: `NSLAB_FAULT_AFTER=k` makes nslab send itself
  * `NSLAB_FAULT_SIGNAL` (KILL, the default, or INT) right after the k-th op of this process
- * is applied and journaled as done. The journal calls it, so the point is exact per op
- * however the executor batches commands. Read here and nowhere else.
+ * is applied and journaled as done. It wraps the journal (withFaultInjection), so the
+ * point is exact per op however the executor batches commands, and the production journal
+ * knows nothing of it. Read here and nowhere else.
  */
 export interface FaultPlan {
   readonly after: number;
@@ -37,4 +39,21 @@ export class FaultCounter {
     if (this.#plan === undefined || ++this.#done !== this.#plan.after) return;
     process.kill(process.pid, this.#plan.signal);
   }
+}
+
+/**
+ * The journal a lab is built with: as given, or, when a fault is planned, the same journal
+ * firing the planned signal once the k-th op is on record as done.
+ */
+export function withFaultInjection(journal: Journal, plan: FaultPlan | undefined = faultPlanFromEnv()): Journal {
+  if (plan === undefined) return journal;
+  const counter = new FaultCounter(plan);
+  return {
+    intend: (entry) => journal.intend(entry),
+    mark: (seq, status) => {
+      journal.mark(seq, status);
+      if (status === 'done') counter.opDone();
+    },
+    entries: () => journal.entries(),
+  };
 }

@@ -3,7 +3,6 @@ import type { Gone } from '../ops/gone.js';
 import { NslabError } from '../errors.js';
 import type { Cmd } from '../exec/command.js';
 import type { ObjectKey, UndoGuard } from '../ops/op.js';
-import { FaultCounter, faultPlanFromEnv } from './fault.js';
 
 /** What the journal keeps of an op: enough to undo it from another process. */
 export interface JournalEntry {
@@ -86,7 +85,6 @@ export class MemoryJournal implements Journal {
 export class FileJournal implements Journal {
   readonly path: string;
   #seq: number;
-  readonly #fault = new FaultCounter(faultPlanFromEnv());
   #fd: number | undefined;
 
   constructor(path: string) {
@@ -102,7 +100,6 @@ export class FileJournal implements Journal {
 
   mark(seq: number, status: Outcome): void {
     this.#append({ t: 'status', seq, status });
-    if (status === 'done') this.#fault.opDone();
   }
 
   entries(): JournalEntry[] {

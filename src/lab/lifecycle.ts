@@ -1,4 +1,5 @@
 import { applyOps } from '../apply/apply.js';
+import { withFaultInjection } from '../apply/fault.js';
 import type { Journal } from '../apply/journal.js';
 import { FileJournal, mayHaveApplied, readJournal, readStepMarks, type JournalEntry } from '../apply/journal.js';
 import { createdNamespaces, teardown } from '../apply/teardown.js';
@@ -98,7 +99,7 @@ export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, r
     throw err;
   }
   const file = new FileJournal(journalPath(model.name));
-  const journal = interruptibleJournal(mirroringRootOps(file, model.name), hooks.signal);
+  const journal = interruptibleJournal(withFaultInjection(mirroringRootOps(file, model.name)), hooks.signal);
   let reached = 0;
   try {
     reached = await applySteps(model, 0, hooks.through ?? model.steps.length, runner, file, journal, hooks);
@@ -152,7 +153,7 @@ export async function labAdvance(name: string, to: number, runner: Runner, hooks
   if (to <= at) return at;
   markBuilding(name);
   const file = new FileJournal(journalPath(name));
-  const journal = interruptibleJournal(mirroringRootOps(file, name), hooks.signal);
+  const journal = interruptibleJournal(withFaultInjection(mirroringRootOps(file, name)), hooks.signal);
   let reached = at;
   try {
     reached = await applySteps(model, at, to, runner, file, journal, hooks);
