@@ -14,7 +14,9 @@ import { findTool } from '../kernel/tools.js';
 import { validateLabName } from '../model/names.js';
 import { planOps, type Step } from '../plan/plan.js';
 import type { LabDefinition, LabEnv, LabModel, LabOptions } from './definition.js';
-import { InterruptedError, interruptibleJournal, stopSignalOf } from './interrupt.js';
+import { InterruptedError, interruptibleJournal, signalsDelivered, stopSignalOf, untilAborted } from './interrupt.js';
+import type { Outcome } from '../verify/expectation.js';
+import { verifyLab } from '../verify/verify-lab.js';
 import { findLab } from './registry.js';
 import { forgetRootJournal, mirroringRootOps } from './root-journal.js';
 import { claimInstance, instanceDir, journalPath, markBuilding, markUp, readManifest, releaseInstance, staleClaim, takeStaleClaim, type Manifest } from './state.js';
@@ -122,6 +124,60 @@ export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, r
     file.close();
   }
   markUp(model.name, reached < model.steps.length ? reached : undefined);
+}
+
+/**
+ * `nslab up`: builds a lab to leave running. A Ctrl-C that lands just after the last op was
+ * promised a teardown, and gets it.
+ */
+export async function labUpToStay(model: LabModel, env: LabEnv, options: LabOptions, runner: Runner, hooks: UpHooks = {}): Promise<void> {
+  await labUp(model, env, options, runner, hooks);
+  await signalsDelivered();
+  const sig = stopSignalOf(hooks.signal);
+  if (sig) {
+    await labDown(model.name, runner);
+    throw new InterruptedError(sig, `lab ${model.name} was built and is now torn down`);
+  }
+}
+
+export interface RunResult {
+  /** Each step's own checks (labelled with their step), then the lab's expectations. */
+  readonly outcomes: Outcome[];
+  /** What `look` returned while the lab stood. */
+  readonly picture: string;
+  readonly seconds: number;
+}
+
+/**
+ * `nslab run`: build, check each step as it lands, verify by packets, look at it, and tear
+ * it down whatever happened. Ctrl-C stops waiting for probes at once; the lab still goes.
+ */
+export async function labRun(model: LabModel, env: LabEnv, options: LabOptions, runner: Runner, hooks: { signal?: AbortSignal | undefined; look: () => Promise<string> }): Promise<RunResult> {
+  const started = performance.now();
+  // Step checks are labelled with their step: they describe the lab mid-way, not at the end.
+  const stepOutcomes: Outcome[] = [];
+  await labUp(model, env, options, runner, {
+    signal: hooks.signal,
+    afterStep: async (step, i) => {
+      if (!step.checks?.length) return;
+      const got = await verifyLab(runner, model, step.checks);
+      stepOutcomes.push(...got.map((o) => ({ ...o, title: `[step ${i + 1}] ${o.title}` })));
+    },
+  });
+  let outcomes: Outcome[] = [];
+  let picture = '';
+  try {
+    outcomes = [...stepOutcomes, ...(await untilAborted(verifyLab(runner, model, model.expectations), hooks.signal))];
+    picture = await untilAborted(hooks.look(), hooks.signal);
+  } catch (err) {
+    if (!hooks.signal?.aborted) throw err;
+  } finally {
+    await labDown(model.name, runner);
+  }
+  await signalsDelivered();
+  const sig = stopSignalOf(hooks.signal);
+  if (sig) throw new InterruptedError(sig, `lab ${model.name} was built and is now torn down; verification did not finish`);
+  return { outcomes, picture, seconds: Number(((performance.now() - started) / 1000).toFixed(2)) };
 }
 
 /** Applies steps from+1..to, marking each in the journal; returns the last step applied. */

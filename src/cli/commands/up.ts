@@ -1,6 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { InterruptedError, signalsDelivered, stopSignalOf } from '../../lab/interrupt.js';
-import { labDown, labUp } from '../../lab/lifecycle.js';
+import { labUpToStay } from '../../lab/lifecycle.js';
 import { chooseStep } from '../../lab/steps.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
@@ -21,14 +20,7 @@ export function upCommand(action: Action): CommandModule<GlobalArgs, Args> {
         printDryRun(ctx, { ...model, steps: model.steps.slice(0, through) }, `nslab up ${args.lab}${through < total ? ` --step ${through}` : ''}`);
         return 0;
       }
-      await labUp(model, env, options, ctx.runner, { signal: ctx.signal, through });
-      // Ctrl-C a moment after the last op was promised a teardown: keep the promise.
-      await signalsDelivered();
-      const sig = stopSignalOf(ctx.signal);
-      if (sig) {
-        await labDown(model.name, ctx.runner);
-        throw new InterruptedError(sig, `lab ${model.name} was built and is now torn down`);
-      }
+      await labUpToStay(model, env, options, ctx.runner, { signal: ctx.signal, through });
       writeRecord(ctx, args.record, model.name, `nslab up ${args.lab}${args.name ? ` --name ${model.name}` : ''}${through < total ? ` --step ${through}` : ''} --record ${args.record}`);
       const nodes = Object.fromEntries(Object.entries(model.nodes).map(([k, v]) => [k, v.ns ?? null]));
       if (ctx.json) printJson(ctx.io, { lab: model.id, name: model.name, step: through, steps: total, nodes });
