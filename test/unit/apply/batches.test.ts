@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { scaleLab } from '../../labs/scale.js';
-import { applyOps } from '../../src/apply/apply.js';
-import { planBatches } from '../../src/apply/batches.js';
-import { MemoryJournal } from '../../src/apply/journal.js';
-import { teardown } from '../../src/apply/teardown.js';
-import { renderCmd } from '../../src/exec/command.js';
-import { RecordingRunner } from '../../src/exec/recording-runner.js';
-import { buildLab } from '../../src/lab/lifecycle.js';
-import { addrAdd, linkUp, netnsAdd, routeAdd, vethAdd } from '../../src/ops/ip.js';
-import type { Op } from '../../src/ops/op.js';
-import { planOps } from '../../src/plan/plan.js';
-import { sysctlSet } from '../../src/ops/sysctl.js';
+import { scaleLab } from '../../../labs/scale.js';
+import { applyOps } from '../../../src/apply/apply.js';
+import { planBatches } from '../../../src/apply/batches.js';
+import { MemoryJournal } from '../../../src/apply/journal.js';
+import { teardown } from '../../../src/apply/teardown.js';
+import { renderCmd } from '../../../src/exec/command.js';
+import { RecordingRunner } from '../../../src/exec/recording-runner.js';
+import { buildLab } from '../../../src/lab/lifecycle.js';
+import { addrAdd, linkUp, netnsAdd, routeAdd, vethAdd } from '../../../src/ops/ip.js';
+import type { Op } from '../../../src/ops/op.js';
+import { planOps } from '../../../src/plan/plan.js';
+import { sysctlSet } from '../../../src/ops/sysctl.js';
 
 const containerOps = (n: number): Op[] => planOps(buildLab(scaleLab, 't', { containers: n }, { brctl: false }).steps);
 

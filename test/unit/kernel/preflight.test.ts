@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { requireRoot } from '../../src/kernel/preflight.js';
-import { findTool, requireTools } from '../../src/kernel/tools.js';
+import { requireRoot } from '../../../src/kernel/preflight.js';
+import { findTool, requireTools } from '../../../src/kernel/tools.js';
 
 describe('preflight', () => {
   const path = process.env.PATH;

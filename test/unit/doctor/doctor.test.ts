@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judgeThresholds, largestMesh, neighboursNeeded, raisedThresholds, writeThresholds } from '../../src/doctor/neigh.js';
-import { RecordingRunner } from '../../src/exec/recording-runner.js';
+import { judgeThresholds, largestMesh, neighboursNeeded, raisedThresholds, writeThresholds } from '../../../src/doctor/neigh.js';
+import { RecordingRunner } from '../../../src/exec/recording-runner.js';
 
 const defaults = { gc_thresh1: 128, gc_thresh2: 512, gc_thresh3: 1024 };
 

@@ -2,11 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { containerCount, scaleLab } from '../../labs/scale.js';
-import { buildLab } from '../../src/lab/lifecycle.js';
-import { parseFping } from '../../src/verify/fping.js';
-import { renderOutcomes } from '../../src/verify/report.js';
-import { cli } from './support.js';
+import { containerCount, scaleLab } from '../../../labs/scale.js';
+import { buildLab } from '../../../src/lab/lifecycle.js';
+import { parseFping } from '../../../src/verify/fping.js';
+import { renderOutcomes } from '../../../src/verify/report.js';
+import { cli } from '../support.js';
 
 beforeAll(() => {
   process.env.NSLAB_STATE_DIR = mkdtempSync(join(tmpdir(), 'nslab-scale-'));

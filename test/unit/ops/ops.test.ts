@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { renderCmd, shellQuote, toArgv } from '../../src/exec/command.js';
-import { ruleAppend } from '../../src/ops/iptables.js';
-import { addrAdd, bridgeAdd, linkSetMaster, netnsAdd, routeAdd, vethAdd } from '../../src/ops/ip.js';
-import { sysctlSet } from '../../src/ops/sysctl.js';
-import { vethName } from '../../src/model/names.js';
+import { renderCmd, shellQuote, toArgv } from '../../../src/exec/command.js';
+import { ruleAppend } from '../../../src/ops/iptables.js';
+import { addrAdd, bridgeAdd, linkSetMaster, netnsAdd, routeAdd, vethAdd } from '../../../src/ops/ip.js';
+import { sysctlSet } from '../../../src/ops/sysctl.js';
+import { vethName } from '../../../src/model/names.js';
 
 describe('ops: argv and inverse', () => {
   it('runs ip with -n and other tools through ip netns exec', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RecordingRunner } from '../../src/exec/recording-runner.js';
-import { renderOutcomes } from '../../src/verify/report.js';
-import { outputMatches } from '../../src/verify/probe-output.js';
-import { vethPeer } from '../../src/verify/probe-veth-peer.js';
-import { httpGet } from '../../src/verify/probe-http.js';
+import { RecordingRunner } from '../../../src/exec/recording-runner.js';
+import { renderOutcomes } from '../../../src/verify/report.js';
+import { outputMatches } from '../../../src/verify/probe-output.js';
+import { vethPeer } from '../../../src/verify/probe-veth-peer.js';
+import { httpGet } from '../../../src/verify/probe-http.js';
 
 describe('output probe', () => {
   it('holds when the output matches, and shows what matched', async () => {

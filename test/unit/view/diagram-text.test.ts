@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Interface } from '../../src/kernel/ip-json.js';
-import { matchVethPairs, type NamespaceState } from '../../src/kernel/snapshot.js';
-import { renderTopology } from '../../src/view/diagram-text.js';
+import type { Interface } from '../../../src/kernel/ip-json.js';
+import { matchVethPairs, type NamespaceState } from '../../../src/kernel/snapshot.js';
+import { renderTopology } from '../../../src/view/diagram-text.js';
 
 const iface = (index: number, name: string, kind: string, more: Partial<Interface> = {}): Interface => ({
   index,

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseIpAddr, parseIpRoute } from '../../src/kernel/ip-json.js';
-import { matchVethPairs } from '../../src/kernel/snapshot.js';
-import { parsePing } from '../../src/verify/parse-ping.js';
+import { parseIpAddr, parseIpRoute } from '../../../src/kernel/ip-json.js';
+import { matchVethPairs } from '../../../src/kernel/snapshot.js';
+import { parsePing } from '../../../src/verify/parse-ping.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8');
 
 describe('ip -j parsers (fixtures captured from a real docker0 lab)', () => {
   const host = parseIpAddr(fixture('ip-addr-host.json'));

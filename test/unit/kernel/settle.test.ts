@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pendingLinks } from '../../src/kernel/settle.js';
+import { pendingLinks } from '../../../src/kernel/settle.js';
 
 describe('link settling', () => {
   it('is pending while carrier is on but linkwatch has not updated operstate', () => {

@@ -2,14 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyOps } from '../../src/apply/apply.js';
-import { FileJournal, MemoryJournal, readJournal } from '../../src/apply/journal.js';
-import { teardown, undoCommands } from '../../src/apply/teardown.js';
-import { renderCmd } from '../../src/exec/command.js';
-import { RecordingRunner } from '../../src/exec/recording-runner.js';
-import { addrAdd, bridgeAdd, linkUp, netnsAdd } from '../../src/ops/ip.js';
-import { sysctlSet } from '../../src/ops/sysctl.js';
-import { ruleAppend } from '../../src/ops/iptables.js';
+import { applyOps } from '../../../src/apply/apply.js';
+import { FileJournal, MemoryJournal, readJournal } from '../../../src/apply/journal.js';
+import { teardown, undoCommands } from '../../../src/apply/teardown.js';
+import { renderCmd } from '../../../src/exec/command.js';
+import { RecordingRunner } from '../../../src/exec/recording-runner.js';
+import { addrAdd, bridgeAdd, linkUp, netnsAdd } from '../../../src/ops/ip.js';
+import { sysctlSet } from '../../../src/ops/sysctl.js';
+import { ruleAppend } from '../../../src/ops/iptables.js';
 
 const rootModeOps = [
   bridgeAdd(undefined, 'docker0', { brctl: false }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertNoOverlap, Ipam, macFromIp, parseSubnet } from '../../src/model/ipam.js';
+import { assertNoOverlap, Ipam, macFromIp, parseSubnet } from '../../../src/model/ipam.js';
 
 describe('Ipam', () => {
   it('reserves the gateway and hands out addresses in order, like docker0', () => {

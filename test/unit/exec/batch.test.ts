@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { batchKey, batchOutcomes, batchProcess, failedIndex } from '../../src/exec/batch.js';
-import { cmd } from '../../src/exec/command.js';
-import { fanOutOutcomes, fanOutProcess, isFanOut } from '../../src/exec/fan-out.js';
-import { ruleAppend } from '../../src/ops/iptables.js';
-import { addrAdd, linkUp, netnsAdd } from '../../src/ops/ip.js';
-import { sysctlSet } from '../../src/ops/sysctl.js';
+import { batchKey, batchOutcomes, batchProcess, failedIndex } from '../../../src/exec/batch.js';
+import { cmd } from '../../../src/exec/command.js';
+import { fanOutOutcomes, fanOutProcess, isFanOut } from '../../../src/exec/fan-out.js';
+import { ruleAppend } from '../../../src/ops/iptables.js';
+import { addrAdd, linkUp, netnsAdd } from '../../../src/ops/ip.js';
+import { sysctlSet } from '../../../src/ops/sysctl.js';
 
 describe('batch: many commands in one process', () => {
   it('keys commands by tool and namespace, and leaves out what cannot share a process', () => {

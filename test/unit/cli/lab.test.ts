@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LABS } from '../../labs/index.js';
-import { cli } from '../kernel/support.js';
+import { LABS } from '../../../labs/index.js';
+import { cli } from '../../kernel/support.js';
 
 beforeAll(() => {
   process.env.NSLAB_STATE_DIR = mkdtempSync(join(tmpdir(), 'nslab-cli-lab-'));

@@ -1,10 +1,10 @@
-import { instanceDir } from '../../src/lab/state.js';
+import { instanceDir } from '../../../src/lab/state.js';
 import { describe, expect, it } from 'vitest';
-import { docker0Lab } from '../../labs/docker0.js';
-import { plannedChanges, undoOrder } from '../../src/plan/undo-order.js';
-import { renderCmd } from '../../src/exec/command.js';
-import { planOps } from '../../src/plan/plan.js';
-import { renderShell } from '../../src/plan/render-shell.js';
+import { docker0Lab } from '../../../labs/docker0.js';
+import { plannedChanges, undoOrder } from '../../../src/plan/undo-order.js';
+import { renderCmd } from '../../../src/exec/command.js';
+import { planOps } from '../../../src/plan/plan.js';
+import { renderShell } from '../../../src/plan/render-shell.js';
 
 const model = docker0Lab.build({ name: 'p1', stateDir: instanceDir('p1'), env: { brctl: true }, options: {} });
 

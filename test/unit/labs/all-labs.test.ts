@@ -1,11 +1,11 @@
-import { instanceDir } from '../../src/lab/state.js';
+import { instanceDir } from '../../../src/lab/state.js';
 import { describe, expect, it } from 'vitest';
-import { LABS } from '../../labs/index.js';
-import { renderCmd } from '../../src/exec/command.js';
-import { findLab } from '../../src/lab/registry.js';
-import { expectSandboxed, teardownLines } from './labs/support.js';
-import { planOps, type Step } from '../../src/plan/plan.js';
-import type { Expectation } from '../../src/verify/expectation.js';
+import { LABS } from '../../../labs/index.js';
+import { renderCmd } from '../../../src/exec/command.js';
+import { findLab } from '../../../src/lab/registry.js';
+import { expectSandboxed, teardownLines } from './support.js';
+import { planOps, type Step } from '../../../src/plan/plan.js';
+import type { Expectation } from '../../../src/verify/expectation.js';
 
 const build = (id: string, options: Record<string, string> = {}) => findLab(id).build({ name: 'u1', stateDir: instanceDir('u1'), env: { brctl: true }, options });
 const lines = (steps: readonly Step[]) => planOps(steps).map((op) => renderCmd(op.cmd));
