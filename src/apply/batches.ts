@@ -1,5 +1,5 @@
 import { batchKey } from '../exec/batch.js';
-import { parseObjectKey, type Op } from '../ops/op.js';
+import { keyId, type ObjectKey, type Op } from '../ops/op.js';
 
 /**
  * Groups ops into as few processes as is safe. Ops that share a batch key (same tool, same
@@ -37,19 +37,19 @@ function accesses(op: Op, made: ReadonlySet<string>): Access[] {
   const out: Access[] = [];
   const home = op.cmd.netns ?? '';
   let homeLink = false;
-  const created = [op.creates, ...(op.alsoCreates ?? [])].filter((k): k is string => k !== undefined);
-  for (const key of [...created, ...op.within]) {
-    const k = parseObjectKey(key);
-    if (!k) continue;
-    if (k.dev === undefined) {
-      out.push({ ns: k.ns, obj: '*', write: created.includes(key) });
+  const created = [op.creates, ...(op.alsoCreates ?? [])].filter((k): k is ObjectKey => k !== undefined);
+  const isCreated = new Set(created.map(keyId));
+  for (const k of [...created, ...op.within]) {
+    if (k.kind === 'file') continue;
+    if (k.kind === 'netns') {
+      out.push({ ns: k.ns, obj: '*', write: isCreated.has(keyId(k)) });
       continue;
     }
-    const known = created.includes(key) || k.dev === 'lo' || made.has(key);
+    const known = isCreated.has(keyId(k)) || k.dev === 'lo' || made.has(keyId(k));
     out.push({ ns: k.ns, obj: known ? k.dev : '*', write: true });
     if (k.ns === home) homeLink = true;
   }
-  const createsNamespace = created.some((key) => key.startsWith('netns:'));
+  const createsNamespace = created.some((k) => k.kind === 'netns');
   if (!homeLink && !createsNamespace) out.push({ ns: home, obj: '*', write: true });
   return out;
 }
@@ -84,8 +84,8 @@ export function planBatches(ops: readonly Op[]): Batch[] {
     const previous = lastIn.get(ns);
     // Deleting a namespace also deletes what reaches into it from elsewhere (the far end of a
     // veth, a macvlan child), which no key names: it waits for everything before it.
-    const gone = op.deletes === undefined ? undefined : parseObjectKey(op.deletes);
-    const deletesNamespace = gone !== undefined && gone.dev === undefined;
+    const gone = op.deletes;
+    const deletesNamespace = gone?.kind === 'netns';
     if (deletesNamespace) access.push({ ns: gone.ns, obj: '*', write: true });
     const barrier = deletesNamespace ? batches.map((_, i) => i) : [];
     const deps = [...access.flatMap((a) => touches.conflicts(a)), ...barrier, ...(previous === undefined ? [] : [previous])];
@@ -101,7 +101,7 @@ export function planBatches(ops: readonly Op[]): Batch[] {
     for (const d of deps) if (d !== target) batch.after.add(d);
     for (const a of access) touches.record(a, target);
     lastIn.set(ns, target);
-    for (const k of [op.creates, ...(op.alsoCreates ?? [])]) if (k) made.add(k);
+    for (const k of [op.creates, ...(op.alsoCreates ?? [])]) if (k) made.add(keyId(k));
   }
   return batches;
 }

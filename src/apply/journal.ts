@@ -2,7 +2,7 @@ import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { Gone } from '../ops/gone.js';
 import { NslabError } from '../errors.js';
 import type { Cmd } from '../exec/command.js';
-import type { ObjectKey, UndoGuard } from '../ops/op.js';
+import { fileKey, linkKey, netnsKey, type ObjectKey, type UndoGuard } from '../ops/op.js';
 
 /** What the journal keeps of an op: enough to undo it from another process. */
 export interface JournalEntry {
@@ -43,10 +43,25 @@ export interface Journal {
 /** A step line says that step `step` ended with the op numbered `seq`: rewind undoes what follows it. */
 type Line = { t: 'op'; e: Omit<JournalEntry, 'status'> } | { t: 'status'; seq: number; status: Outcome } | { t: 'step'; step: number; seq: number };
 
+// Journals written before object keys were typed held them as "netns:<ns>", "link:<ns>/<dev>"
+// and "file:<path>": a lab brought up by an older nslab can still be taken down.
+function typedKey(k: ObjectKey | string): ObjectKey;
+function typedKey(k: ObjectKey | string | undefined): ObjectKey | undefined;
+function typedKey(k: ObjectKey | string | undefined): ObjectKey | undefined {
+  if (typeof k !== 'string') return k;
+  const link = /^link:([^/]*)\/(.+)$/.exec(k);
+  if (link) return linkKey(link[1] || undefined, link[2]!);
+  return k.startsWith('netns:') ? netnsKey(k.slice('netns:'.length)) : fileKey(k.slice('file:'.length));
+}
+
+function withTypedKeys(e: Omit<JournalEntry, 'status'>): Omit<JournalEntry, 'status'> {
+  return { ...e, creates: typedKey(e.creates), deletes: typedKey(e.deletes), within: e.within.map((k) => typedKey(k)) };
+}
+
 function fold(lines: readonly Line[]): JournalEntry[] {
   const byseq = new Map<number, JournalEntry>();
   for (const line of lines) {
-    if (line.t === 'op') byseq.set(line.e.seq, { ...line.e, status: 'intent' });
+    if (line.t === 'op') byseq.set(line.e.seq, { ...withTypedKeys(line.e), status: 'intent' });
     else if (line.t === 'status') {
       const e = byseq.get(line.seq);
       if (e) byseq.set(line.seq, { ...e, status: line.status });

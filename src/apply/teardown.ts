@@ -3,7 +3,7 @@ import { batchKey } from '../exec/batch.js';
 import { undoIsGone } from '../ops/gone.js';
 import type { CmdResult, Runner } from '../exec/runner.js';
 import { pidsInNamespaces } from '../kernel/netns-fs.js';
-import { parseObjectKey, type UndoGuard } from '../ops/op.js';
+import type { UndoGuard } from '../ops/op.js';
 import { undoOrder, type UndoStep } from '../plan/undo-order.js';
 import { mayHaveApplied, type JournalEntry } from './journal.js';
 
@@ -20,8 +20,8 @@ export function undoCommands(entries: readonly JournalEntry[]): UndoStep[] {
 /** Namespaces the journal created: their processes must die before the namespace can. */
 export function createdNamespaces(entries: readonly JournalEntry[]): string[] {
   return entries.flatMap((e) => {
-    const made = mayHaveApplied(e) && e.creates ? parseObjectKey(e.creates) : undefined;
-    return made && made.dev === undefined ? [made.ns] : [];
+    const made = mayHaveApplied(e) ? e.creates : undefined;
+    return made?.kind === 'netns' ? [made.ns] : [];
   });
 }
 

@@ -33,7 +33,7 @@ export async function assertRootFree(runner: Runner, ops: readonly Op[]): Promis
   if (mine.length === 0) return;
   const links = new Set(parseIpAddr((await runner.run(cmd('ip', ['-j', 'link', 'show']))).stdout).map((l) => l.name));
   for (const op of mine) {
-    const dev = op.creates?.startsWith('link:/') ? op.creates.slice('link:/'.length) : undefined;
+    const dev = op.creates?.kind === 'link' && op.creates.ns === '' ? op.creates.dev : undefined;
     if (dev !== undefined && links.has(dev)) {
       throw new NslabError(`link ${dev} already exists in the root namespace and nslab did not create it`, {
         hint: dev === 'docker0' ? 'Docker owns it: stop Docker, pick another --bridge, or drop --root-ns to use the sandbox' : 'pick another name, or drop --root-ns to use the sandbox',

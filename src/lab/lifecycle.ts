@@ -4,7 +4,6 @@ import type { Journal } from '../apply/journal.js';
 import { FileJournal, mayHaveApplied, readJournal, readStepMarks, type JournalEntry } from '../apply/journal.js';
 import { createdNamespaces, teardown } from '../apply/teardown.js';
 import { waitForLinksGone } from '../kernel/settle.js';
-import { parseObjectKey } from '../ops/op.js';
 import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import { linkKindsOf, requireLinkKinds } from '../kernel/link-kinds.js';
@@ -261,8 +260,8 @@ async function undoAfter(name: string, step: number, runner: Runner): Promise<nu
   // Links made after the step in namespaces that stay: wait for the kernel to finish removing them.
   const gone = new Set(createdNamespaces(later));
   const links = later.flatMap((e) => {
-    const k = e.creates ? parseObjectKey(e.creates) : undefined;
-    return k?.dev !== undefined && !gone.has(k.ns) ? [{ ns: k.ns === '' ? undefined : k.ns, dev: k.dev }] : [];
+    const k = e.creates;
+    return k?.kind === 'link' && !gone.has(k.ns) ? [{ ns: k.ns === '' ? undefined : k.ns, dev: k.dev }] : [];
   });
   const left = await waitForLinksGone(runner, links);
   if (left.length) throw new NslabError(`rewinding lab ${name}: ${left.join(', ')} still exist 10 s after their undo`, { hint: `run \`nslab down ${name}\`` });

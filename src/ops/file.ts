@@ -1,5 +1,5 @@
 import { agentCmd } from '../agent/agent.js';
-import type { Op } from './op.js';
+import { fileKey, type Op } from './op.js';
 
 /**
  * A file nslab writes for a lab: a namespace's resolv.conf under /etc/netns (which
@@ -12,12 +12,12 @@ export function fileWrite(path: string, lines: readonly string[], summary = `wri
     cmd: agentCmd(undefined, 'write-file', path, ...lines),
     undo: agentCmd(undefined, 'remove-file', path),
     undoGone: 'file',
-    creates: `file:${path}`,
+    creates: fileKey(path),
     within: [],
   };
 }
 
 /** Removes a file written by fileWrite (a DNS record on disconnect); its undo writes `restore` back. */
 export function fileRemove(path: string, summary = `remove ${path}`, restore?: readonly string[]): Op {
-  return { summary, cmd: agentCmd(undefined, 'remove-file', path), ...(restore ? { undo: agentCmd(undefined, 'write-file', path, ...restore), undoGone: 'file' as const, deletes: `file:${path}` } : {}), within: [] };
+  return { summary, cmd: agentCmd(undefined, 'remove-file', path), ...(restore ? { undo: agentCmd(undefined, 'write-file', path, ...restore), undoGone: 'file' as const, deletes: fileKey(path) } : {}), within: [] };
 }

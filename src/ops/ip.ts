@@ -1,12 +1,12 @@
 import { cmd, type Cmd } from '../exec/command.js';
 import { validateIfName } from '../model/names.js';
-import { linkKey, netnsKey, type Op } from './op.js';
+import { linkKey, netnsKey, type ObjectKey, type Op } from './op.js';
 
 // Builders for the iproute2 and bridge-utils operations a lab is made of. `ns` is the
 // network namespace the object lives in (undefined: the namespace nslab runs in).
 
 const ip = (ns: string | undefined, ...args: string[]): Cmd => cmd('ip', args, ns);
-const inNs = (ns: string | undefined): string[] => (ns === undefined ? [] : [netnsKey(ns)]);
+const inNs = (ns: string | undefined): ObjectKey[] => (ns === undefined ? [] : [netnsKey(ns)]);
 const where = (ns: string | undefined): string => ns ?? 'the root namespace';
 
 export function netnsAdd(ns: string): Op {

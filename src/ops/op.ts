@@ -2,22 +2,27 @@ import type { Cmd } from '../exec/command.js';
 import type { Gone } from './gone.js';
 
 /**
- * Keys of kernel objects an op creates or lives inside:
- *   netns:<name>            a network namespace
- *   link:<netns>/<ifname>   an interface (netns is "" for the namespace nslab runs in)
- * Teardown uses them to skip undoing what a later deletion removes anyway.
+ * A kernel object (or file) an op creates, deletes or lives inside. Teardown uses them to
+ * skip undoing what a later deletion removes anyway; the scheduler, to order ops that touch
+ * the same thing. `ns` is "" for the namespace nslab runs in.
  */
-export type ObjectKey = string;
+export type ObjectKey =
+  | { readonly kind: 'netns'; readonly ns: string }
+  | { readonly kind: 'link'; readonly ns: string; readonly dev: string }
+  | { readonly kind: 'file'; readonly path: string };
 
-export const netnsKey = (ns: string): ObjectKey => `netns:${ns}`;
-export const linkKey = (ns: string | undefined, dev: string): ObjectKey => `link:${ns ?? ''}/${dev}`;
+export const netnsKey = (ns: string): ObjectKey => ({ kind: 'netns', ns });
+export const linkKey = (ns: string | undefined, dev: string): ObjectKey => ({ kind: 'link', ns: ns ?? '', dev });
+export const fileKey = (path: string): ObjectKey => ({ kind: 'file', path });
 
-/** The object a key names: a namespace (no dev), or a link in a namespace ("" for nslab's own). */
-export function parseObjectKey(key: ObjectKey): { ns: string; dev?: string } | undefined {
-  if (key.startsWith('netns:')) return { ns: key.slice('netns:'.length) };
-  const m = /^link:([^/]*)\/(.+)$/.exec(key);
-  return m ? { ns: m[1]!, dev: m[2]! } : undefined;
+/** One string per object, for sets and maps. Only ever compared, never parsed back. */
+export function keyId(k: ObjectKey): string {
+  if (k.kind === 'netns') return `netns\0${k.ns}`;
+  if (k.kind === 'link') return `link\0${k.ns}\0${k.dev}`;
+  return `file\0${k.path}`;
 }
+
+export const sameObject = (a: ObjectKey | undefined, b: ObjectKey | undefined): boolean => a !== undefined && b !== undefined && keyId(a) === keyId(b);
 
 /**
  * A check run just before an undo that would remove more than nslab added (a whole

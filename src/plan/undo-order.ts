@@ -1,6 +1,6 @@
 import type { Cmd } from '../exec/command.js';
 import type { Gone } from '../ops/gone.js';
-import type { ObjectKey, Op, UndoGuard } from '../ops/op.js';
+import { keyId, sameObject, type ObjectKey, type Op, type UndoGuard } from '../ops/op.js';
 
 /**
  * One change as teardown sees it: a journal entry that may have applied, or a planned op
@@ -31,11 +31,11 @@ export interface UndoStep {
  * and rules with it.
  */
 export function undoOrder(changes: readonly Undoable[]): UndoStep[] {
-  const removed = new Set(changes.filter((e) => e.creates && e.undo).map((e) => e.creates!));
+  const removed = new Set(changes.filter((e) => e.creates && e.undo).map((e) => keyId(e.creates!)));
   return [...changes]
     .reverse()
     .filter((e) => e.undo !== undefined)
-    .filter((e) => !e.within.some((key) => removed.has(key)))
+    .filter((e) => !e.within.some((key) => removed.has(keyId(key))))
     .filter((e) => !cancelled(changes, e))
     .map((e) => ({ summary: `undo: ${e.summary}`, cmd: e.undo!, gone: e.undoGone, ...(e.guard ? { guard: e.guard } : {}) }));
 }
@@ -51,10 +51,10 @@ export function plannedChanges(ops: readonly Op[]): Undoable[] {
  * only the deletion, and puts the object back).
  */
 function cancelled(changes: readonly Undoable[], e: Undoable): boolean {
-  if (e.deletes !== undefined) return changes.some((c) => c.seq < e.seq && c.creates === e.deletes);
+  if (e.deletes !== undefined) return changes.some((c) => c.seq < e.seq && sameObject(c.creates, e.deletes));
   if (e.creates === undefined) return false;
   // The last deletion after this creation, with no re-creation between them.
   const after = changes.filter((x) => x.seq > e.seq);
-  const deletion = after.find((x) => x.deletes === e.creates);
-  return deletion !== undefined && !after.some((x) => x.creates === e.creates && x.seq < deletion.seq);
+  const deletion = after.find((x) => sameObject(x.deletes, e.creates));
+  return deletion !== undefined && !after.some((x) => sameObject(x.creates, e.creates) && x.seq < deletion.seq);
 }

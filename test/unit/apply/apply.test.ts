@@ -74,9 +74,27 @@ describe('FileJournal', () => {
   it('keeps an intent with no outcome (a crash mid-command) so teardown still undoes it', () => {
     const path = join(dir, 'b.jsonl');
     const j = new FileJournal(path);
-    j.intend({ summary: 'x', cmd: netnsAdd('nslab-j-b').cmd, undo: netnsAdd('nslab-j-b').undo, creates: 'netns:nslab-j-b', within: [] });
+    j.intend({ summary: 'x', cmd: netnsAdd('nslab-j-b').cmd, undo: netnsAdd('nslab-j-b').undo, creates: netnsAdd('nslab-j-b').creates, within: [] });
     expect(readJournal(path)[0]!.status).toBe('intent');
     expect(undoCommands(readJournal(path)).map((u) => renderCmd(u.cmd))).toEqual(['ip netns del nslab-j-b']);
+  });
+
+  it("reads an older nslab's journal, whose object keys were strings, and tears it down the same", () => {
+    const old = join(dir, 'old.jsonl');
+    const line = (seq: number, o: object) => JSON.stringify({ t: 'op', e: { seq, summary: 's', ...o } });
+    writeFileSync(
+      old,
+      [
+        line(1, { cmd: netnsAdd('nslab-j-o').cmd, undo: netnsAdd('nslab-j-o').undo, creates: 'netns:nslab-j-o', within: [] }),
+        line(2, { cmd: linkUp('nslab-j-o', 'lo').cmd, undo: linkUp('nslab-j-o', 'lo').undo, creates: 'link:nslab-j-o/lo', within: ['netns:nslab-j-o'] }),
+        line(3, { cmd: linkUp(undefined, 'x').cmd, creates: 'link:/x', deletes: 'file:/tmp/f', within: [] }),
+      ].join('\n') + '\n',
+    );
+    const entries = readJournal(old);
+    expect(entries.map((e) => e.creates)).toEqual([{ kind: 'netns', ns: 'nslab-j-o' }, { kind: 'link', ns: 'nslab-j-o', dev: 'lo' }, { kind: 'link', ns: '', dev: 'x' }]);
+    expect(entries[2]!.deletes).toEqual({ kind: 'file', path: '/tmp/f' });
+    // Deleting the namespace takes lo's setting with it, as with a journal written today.
+    expect(undoCommands(entries).map((u) => renderCmd(u.cmd))).toEqual(['ip netns del nslab-j-o']);
   });
 
   it('ignores a torn last line but rejects corruption in the middle', () => {

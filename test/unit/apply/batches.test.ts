@@ -41,7 +41,7 @@ describe('planBatches: as few processes as is safe', () => {
     // The container side of each veth waits for the batch that creates it.
     for (const [i, b] of batches.entries()) {
       for (const op of b.ops.filter((o) => o.summary.startsWith('create veth pair'))) {
-        const peerAddr = ops.find((o) => o.summary.startsWith('assign') && o.cmd.netns === op.alsoCreates![0]!.slice(5, op.alsoCreates![0]!.indexOf('/')))!;
+        const peerAddr = ops.find((o) => o.summary.startsWith('assign') && o.cmd.netns === (op.alsoCreates![0] as { ns: string }).ns)!;
         expect(batches[position.get(peerAddr)!]!.after.has(i)).toBe(true);
       }
     }

@@ -49,7 +49,10 @@ describe('connect lab plan', () => {
       `agent stop ${instanceDir('p1')}/pids/dns-web.pid`,
     ]);
     // Only the files come back on a rewind to before it: the veth and rule go with the connect's undo.
-    expect(step.ops.filter((op) => op.undo !== undefined).map((op) => op.deletes)).toEqual([`file:${instanceDir('p1')}/dns/my_bridge/web`, `file:${instanceDir('p1')}/dns-views/web/my_bridge`]);
+    expect(step.ops.filter((op) => op.undo !== undefined).map((op) => op.deletes)).toEqual([
+      { kind: 'file', path: `${instanceDir('p1')}/dns/my_bridge/web` },
+      { kind: 'file', path: `${instanceDir('p1')}/dns-views/web/my_bridge` },
+    ]);
   });
 
   it('teardown stays derived from the ops: the namespaces and the files', () => {

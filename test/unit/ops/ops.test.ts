@@ -28,8 +28,8 @@ describe('ops: argv and inverse', () => {
   it('creates the veth peer directly in the container namespace, and records both namespaces', () => {
     const op = vethAdd({ ns: 'h', name: 'veth1234567', peerNs: 'c', peerName: 'eth0', peerMac: '02:42:ac:11:00:02' });
     expect(renderCmd(op.cmd)).toBe('ip -n h link add veth1234567 type veth peer name eth0 address 02:42:ac:11:00:02 netns c');
-    expect(op.creates).toBe('link:h/veth1234567');
-    expect(op.within).toEqual(['netns:h', 'netns:c']);
+    expect(op.creates).toEqual({ kind: 'link', ns: 'h', dev: 'veth1234567' });
+    expect(op.within).toEqual([{ kind: 'netns', ns: 'h' }, { kind: 'netns', ns: 'c' }]);
   });
 
   it('deletes the exact iptables rule it added, comment included', () => {
