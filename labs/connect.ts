@@ -1,4 +1,4 @@
-import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene } from '../src/lab/definition.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
 import { dockerHost, firewallWhy, hostStep, natOps } from '../src/lab/parts.js';
@@ -18,7 +18,7 @@ function isolationWhy(docker: string): string {
         ' (Docker 29 removed both chains: `nslab versions connect`.)';
 }
 
-function build(ctx: LabContext): LabModel {
+function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);
   const { host, engine } = h;
   const mine = engine.networkCreate('my_bridge');
@@ -100,9 +100,6 @@ function build(ctx: LabContext): LabModel {
   ];
 
   return {
-    id: 'connect',
-    name: ctx.name,
-    title: TITLE,
     nodes: { host: { ns: host, role: 'host' }, web: { ns: webNode.ns, role: 'container' }, db: { ns: dbNode.ns, role: 'container' } },
     steps,
     expectations,
@@ -110,7 +107,7 @@ function build(ctx: LabContext): LabModel {
   };
 }
 
-export const connectLab: LabDefinition = {
+export const connectLab = defineLab({
   id: 'connect',
   number: 7,
   title: TITLE,
@@ -118,4 +115,4 @@ export const connectLab: LabDefinition = {
   article:
     '"Docker 네트워크 구성", 3. 컨테이너를 여러 Bridge와 연결하기: web (docker0) and db (my_bridge) cannot talk;\ndocker network connect my_bridge web gives web a second address, and db can ping web by name',
   build,
-};
+});

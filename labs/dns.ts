@@ -1,7 +1,7 @@
 import { DOCKER0, EMBEDDED_DNS, EXAMPLE_ZONE, WAN } from '../src/docker/defaults.js';
 import { recordsDir, resolverPort, resolverTcpPort } from '../src/docker/embedded-dns.js';
 import { cmd } from '../src/exec/command.js';
-import type { LabContext, LabDefinition, LabModel, LabNode } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene, type LabNode } from '../src/lab/definition.js';
 import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
@@ -9,7 +9,7 @@ import { dockerHost, firewallWhy, hostStep, internetDnsStep, internetStep, natOp
 
 const TITLE = 'A user-defined bridge with name resolution (embedded DNS)';
 
-function build(ctx: LabContext): LabModel {
+function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx, { nameserver: WAN.dns });
   const { host, engine } = h;
   const bridge = h.net;
@@ -89,10 +89,10 @@ function build(ctx: LabContext): LabModel {
   ];
 
   const trace = { from: 'web', to: EMBEDDED_DNS, port: 53, udp: true, dns: 'db', look: `web asks 127.0.0.11:53 for db; web's own nat table sends it to the resolver's port` };
-  return { id: 'dns', name: ctx.name, title: TITLE, nodes, steps, expectations, trace };
+  return { nodes, steps, expectations, trace };
 }
 
-export const dnsLab: LabDefinition = {
+export const dnsLab = defineLab({
   id: 'dns',
   number: 6,
   title: TITLE,
@@ -100,4 +100,4 @@ export const dnsLab: LabDefinition = {
   article:
     '"Docker 네트워크 구성", Default Bridge vs User-defined Bridge: the default bridge has no DNS (IP only),\na user-defined one (docker network create my_bridge) does; and chapter 4: on one network a container name works as a domain',
   build,
-};
+});

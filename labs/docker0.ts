@@ -1,14 +1,14 @@
 import { WAN } from '../src/docker/defaults.js';
 import type { Endpoint } from '../src/docker/bridge-network.js';
 import { cmd } from '../src/exec/command.js';
-import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene } from '../src/lab/definition.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
 import { DOCKER0 } from '../src/docker/defaults.js';
 import { assertRoomFor, validateContainerCount } from '../src/model/lab-options.js';
 import { bridgeShow, bridgeStep, containerStep, dockerHost, firewallWhy, holds, hostStep, internetStep, natOps, ping } from '../src/lab/parts.js';
 
-function build(ctx: LabContext): LabModel {
+function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);
   const count = validateContainerCount(ctx.options.containers ?? 2);
   assertRoomFor(h.net.ipam, count);
@@ -67,7 +67,7 @@ function build(ctx: LabContext): LabModel {
     ping(`wan -> c1 (${c1.address})`, 'wan', c1.address, 'fail'),
   ];
 
-  return { id: 'docker0', name: ctx.name, title: "Docker's default bridge, docker0, by hand", nodes: h.nodes, steps, expectations };
+  return { nodes: h.nodes, steps, expectations };
 }
 
 /**
@@ -91,7 +91,7 @@ function macLearningStep(brctl: boolean, host: string | undefined, br: string, c
   };
 }
 
-export const docker0Lab: LabDefinition = {
+export const docker0Lab = defineLab({
   id: 'docker0',
   number: 3,
   title: "Docker's default bridge, docker0, by hand",
@@ -105,4 +105,4 @@ export const docker0Lab: LabDefinition = {
   article:
     '"Docker network 구조" (the docker.drawio picture: docker0 172.17.0.1 with containers 172.17.0.2 and\n172.17.0.3 on veth pairs) and "도커 네트워크 구조" (host eth0, veth, docker0)',
   build,
-};
+});

@@ -1,6 +1,6 @@
 import { WAN } from '../src/docker/defaults.js';
 import { cmd } from '../src/exec/command.js';
-import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene } from '../src/lab/definition.js';
 import { ruleTag } from '../src/model/names.js';
 import type { Expectation } from '../src/verify/expectation.js';
 import { bridgeStep, containerStep, dockerHost, firewallWhy, forwardingOp, holds, hostStep, internetStep, masqueradeOp, ping } from '../src/lab/parts.js';
@@ -13,7 +13,7 @@ const isForwarding = (op: Op): boolean => op.cmd.file === 'sysctl' && op.cmd.arg
 const isMasquerade = (subnet: string) => (op: Op): boolean =>
   op.cmd.args.includes(subnet) && ((op.cmd.file === 'iptables' && op.cmd.args.includes('MASQUERADE')) || (op.cmd.file === 'nft' && op.cmd.args.includes('"MASQUERADE"')));
 
-function build(ctx: LabContext): LabModel {
+function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);
   const { step: c1Step, endpoint: c1 } = containerStep(h, 'c1');
   const forwarding = (value: string) => holds(`host: net.ipv4.ip_forward = ${value}`, 'host', ['sysctl', '-n', 'net.ipv4.ip_forward'], `^${value}$`);
@@ -45,9 +45,6 @@ function build(ctx: LabContext): LabModel {
   const server = `internet server ${WAN.server}`;
 
   return {
-    id: 'egress',
-    name: ctx.name,
-    title: 'How a container reaches the internet: ip_forward and MASQUERADE',
     nodes: h.nodes,
     steps: [
       hostStep(h),
@@ -105,11 +102,11 @@ function build(ctx: LabContext): LabModel {
   };
 }
 
-export const egressLab: LabDefinition = {
+export const egressLab = defineLab({
   id: 'egress',
   number: 4,
   title: 'How a container reaches the internet: ip_forward and MASQUERADE',
   summary: 'without ip_forward and MASQUERADE a container cannot reach 203.0.113.10; with them it can, seen as the host',
   article: '"Docker Netowrk" (the picture: container eth0 172.17.0.x -> veth -> docker0 -> host eth0 -> outside)\nand chapter 4\'s "container <-> www works without any setup": this is the setup Docker does for you',
   build,
-};
+});

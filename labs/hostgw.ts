@@ -1,6 +1,6 @@
 import { WAN } from '../src/docker/defaults.js';
 import { cmd } from '../src/exec/command.js';
-import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene } from '../src/lab/definition.js';
 import { daemonStart } from '../src/ops/process.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
@@ -12,7 +12,7 @@ const HOST_SERVICE = 8000;
 // The first chapter reaches a service on the docker host as host.docker.internal. Then two
 // network options that take reach away: --internal (no way out of the subnet) and
 // com.docker.network.bridge.enable_icc=false (containers on one bridge kept apart).
-function build(ctx: LabContext): LabModel {
+function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);
   const { engine } = h;
   const gateway = h.net.ipam.gateway;
@@ -78,14 +78,14 @@ function build(ctx: LabContext): LabModel {
     ping(`a -> internet server ${WAN.server} (still goes out)`, 'a', WAN.server, 'reach'),
   ];
 
-  return { id: 'hostgw', name: ctx.name, title: TITLE, nodes: h.nodes, steps, expectations };
+  return { nodes: h.nodes, steps, expectations };
 }
 
-export const hostgwLab: LabDefinition = {
+export const hostgwLab = defineLab({
   id: 'hostgw',
   number: 12,
   title: TITLE,
   summary: 'a container reaches a server on the docker host as host.docker.internal; --internal and enable_icc=false take reach away',
   article: '"Docker Netowrk" (the first chapter): a container reaching a service on its host by host.docker.internal',
   build,
-};
+});

@@ -1,6 +1,6 @@
 import { DEFAULT_POOLS } from '../src/docker/address-pools.js';
 import { DOCKER0, WAN } from '../src/docker/defaults.js';
-import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene } from '../src/lab/definition.js';
 import { parseSubnet } from '../src/model/ipam.js';
 import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
@@ -17,7 +17,7 @@ const CUSTOMER_NET = '192.168.1.0/24';
 const OTHER_PROJECTS = DEFAULT_POOLS.slice(1, DEFAULT_POOLS.indexOf('192.168.0.0/20')).map(parseSubnet);
 const FIXED = '10.20.0.0/16';
 
-function build(ctx: LabContext): LabModel {
+function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx, { takenPools: OTHER_PROJECTS });
   const { host, wan, engine } = h;
   const customer = remoteNetwork(ctx, h, CUSTOMER_NET, { node: 'db' });
@@ -117,9 +117,6 @@ function build(ctx: LabContext): LabModel {
   ];
 
   return {
-    id: 'incident',
-    name: ctx.name,
-    title: TITLE,
     nodes: {
       host: { ns: host, role: 'host' },
       hostapp: { ns: host, role: 'container' },
@@ -134,7 +131,7 @@ function build(ctx: LabContext): LabModel {
   };
 }
 
-export const incidentLab: LabDefinition = {
+export const incidentLab = defineLab({
   id: 'incident',
   number: 11,
   title: TITLE,
@@ -142,4 +139,4 @@ export const incidentLab: LabDefinition = {
   article:
     '"Docker Netowrk", the incident that opens it: after a folder rename under docker compose the container\ncould no longer reach the customer\'s database, which allows only a specific IP:PORT',
   build,
-};
+});

@@ -1,7 +1,7 @@
 import { createContainerNamespace } from '../src/docker/bridge-network.js';
 import { WAN } from '../src/docker/defaults.js';
 import { endpointMac } from '../src/docker/mac.js';
-import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene } from '../src/lab/definition.js';
 import { nsName } from '../src/model/names.js';
 import { addrAdd, linkUp, macvlanAdd, routeAdd } from '../src/ops/ip.js';
 import type { Step } from '../src/plan/plan.js';
@@ -18,7 +18,7 @@ const CONTAINERS = [
   { name: 'c2', address: '198.51.100.66' },
 ] as const;
 
-function build(ctx: LabContext): LabModel {
+function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);
   const { host, wan } = h;
   const uplink = WAN.uplink;
@@ -84,9 +84,6 @@ function build(ctx: LabContext): LabModel {
   ];
 
   return {
-    id: 'macvlan',
-    name: ctx.name,
-    title: TITLE,
     nodes: {
       host: { ns: host, role: 'host' },
       wan: { ns: wan, role: 'wan' },
@@ -99,7 +96,7 @@ function build(ctx: LabContext): LabModel {
   };
 }
 
-export const macvlanLab: LabDefinition = {
+export const macvlanLab = defineLab({
   id: 'macvlan',
   number: 9,
   title: TITLE,
@@ -107,4 +104,4 @@ export const macvlanLab: LabDefinition = {
   article:
     'chapter 4\'s driver list, macvlan: a container gets its own MAC address on the network, and can be reached by it',
   build,
-};
+});

@@ -1,6 +1,6 @@
 import { createContainerNamespace } from '../src/docker/bridge-network.js';
 import { DOCKER0, WAN } from '../src/docker/defaults.js';
-import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene } from '../src/lab/definition.js';
 import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
@@ -8,7 +8,7 @@ import { dockerHost, hostStep, internetStep, natOps } from '../src/lab/parts.js'
 
 const TITLE = 'Network modes: host, none and container:<name>';
 
-function build(ctx: LabContext): LabModel {
+function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);
   const { host, wan } = h;
   const bridge = h.net;
@@ -79,9 +79,6 @@ function build(ctx: LabContext): LabModel {
   ];
 
   return {
-    id: 'modes',
-    name: ctx.name,
-    title: TITLE,
     nodes: {
       host: { ns: host, role: 'host' },
       // Nodes that share a namespace: what a probe "from hostnet" or "from sidecar" runs in.
@@ -96,7 +93,7 @@ function build(ctx: LabContext): LabModel {
   };
 }
 
-export const modesLab: LabDefinition = {
+export const modesLab = defineLab({
   id: 'modes',
   number: 8,
   title: TITLE,
@@ -104,4 +101,4 @@ export const modesLab: LabDefinition = {
   article:
     '"도커 네트워크 구조" and "Docker Netowrk", the Host and None networks: host shares the host\'s network as is\n(ifconfig shows the same), none cuts the container off; plus container:<name>, which shares another container\'s',
   build,
-};
+});

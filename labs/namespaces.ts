@@ -1,7 +1,7 @@
 import { WAN } from '../src/docker/defaults.js';
 import { connectInternet } from '../src/docker/internet.js';
 import { cmd } from '../src/exec/command.js';
-import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene } from '../src/lab/definition.js';
 import { nsName } from '../src/model/names.js';
 import { linkUp, netnsAdd } from '../src/ops/ip.js';
 import type { Expectation } from '../src/verify/expectation.js';
@@ -14,7 +14,7 @@ const ONLY_LO_DOWN = `${START}1: lo: <LOOPBACK> .*state DOWN.*${END}`;
 const ONLY_LO_UP = `${START}1: lo: <LOOPBACK,UP,LOWER_UP> .*${END}`;
 const EMPTY = `${START}${END}`;
 
-function build(ctx: LabContext): LabModel {
+function build(ctx: LabContext): LabScene {
   const host = nsName(ctx.name, 'host');
   const wan = nsName(ctx.name, 'wan');
   const red = nsName(ctx.name, 'red');
@@ -32,9 +32,6 @@ function build(ctx: LabContext): LabModel {
   ];
 
   return {
-    id: 'namespaces',
-    name: ctx.name,
-    title: 'A network namespace: its own interfaces, addresses, routes and ports',
     nodes: { host: { ns: host, role: 'host' }, wan: { ns: wan, role: 'wan' }, red: { ns: red, role: 'container' } },
     steps: [
       {
@@ -71,11 +68,11 @@ function build(ctx: LabContext): LabModel {
   };
 }
 
-export const namespacesLab: LabDefinition = {
+export const namespacesLab = defineLab({
   id: 'namespaces',
   number: 1,
   title: 'A network namespace: its own interfaces, addresses, routes and ports',
   summary: 'a new namespace has only lo (down) and cannot reach the host; its ports and 127.0.0.1 are its own',
   article: '"Docker network 구조", the Network Namespace picture (networknamespace.drawio): each namespace has\nits own interfaces, IP addresses, routing table, port numbers and /proc/net',
   build,
-};
+});

@@ -4,7 +4,7 @@ import { Engine } from '../src/docker/engine.js';
 import { endpointMac } from '../src/docker/mac.js';
 import { overlayJoin, overlayPeer, overlaySandbox, VXLAN_OVERHEAD, VXLAN_PORT, vxlanName, type OverlayHost, type OverlayNetwork } from '../src/docker/overlay.js';
 import { cmd } from '../src/exec/command.js';
-import type { LabContext, LabDefinition, LabModel, LabNode } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene, type LabNode } from '../src/lab/definition.js';
 import { Ipam } from '../src/model/ipam.js';
 import { nsName } from '../src/model/names.js';
 import { addrAdd, linkUp, netnsAdd, vethAdd } from '../src/ops/ip.js';
@@ -24,7 +24,7 @@ const LARGEST_PING = UNDERLAY.mtu - VXLAN_OVERHEAD - 28;
 /** An address as a regular expression matching it literally. */
 const esc = (address: string): string => address.replaceAll('.', '\\.');
 
-function build(ctx: LabContext): LabModel {
+function build(ctx: LabContext): LabScene {
   const tools = { brctl: ctx.env.brctl };
   const profile = labProfile(ctx);
   const net: OverlayNetwork = {
@@ -167,10 +167,10 @@ function build(ctx: LabContext): LabModel {
   ];
 
   const trace = { from: 'c1', to: c2.endpoint.address, look: `c1's ping to c2 crosses the underlay wrapped in UDP ${VXLAN_PORT} with VNI ${net.vni}` };
-  return { id: 'overlay', name: ctx.name, title: TITLE, nodes, steps, expectations, trace };
+  return { nodes, steps, expectations, trace };
 }
 
-export const overlayLab: LabDefinition = {
+export const overlayLab = defineLab({
   id: 'overlay',
   number: 10,
   title: TITLE,
@@ -178,4 +178,4 @@ export const overlayLab: LabDefinition = {
   article:
     '"Docker Netowrk" and "Docker 네트워크 구성", overlay: one network across several docker daemons (hosts)',
   build,
-};
+});

@@ -1,14 +1,14 @@
 import { WAN } from '../src/docker/defaults.js';
 import type { PortBinding } from '../src/docker/firewall/firewaller.js';
 import { cmd } from '../src/exec/command.js';
-import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene } from '../src/lab/definition.js';
 import { daemonStart } from '../src/ops/process.js';
 import type { Expectation } from '../src/verify/expectation.js';
 import { bridgeStep, containerStep, dockerHost, firewallWhy, holds, hostStep, internetStep, ping } from '../src/lab/parts.js';
 
 const PORT: PortBinding = { protocol: 'tcp', hostPort: 8080, containerPort: 80 };
 
-function build(ctx: LabContext): LabModel {
+function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);
   const { step: webStep, endpoint: web } = containerStep(h, 'web');
   const get = (title: string, from: string, to: string, port: number, expect: 'reach' | 'fail', body?: string): Expectation => ({
@@ -22,9 +22,6 @@ function build(ctx: LabContext): LabModel {
   const fromWan = get(`wan -> http://${published} (DNAT to ${web.address}:${PORT.containerPort})`, 'wan', WAN.hostAddress, PORT.hostPort, 'reach', `you are ${WAN.wanAddress}`);
 
   return {
-    id: 'ports',
-    name: ctx.name,
-    title: 'Publishing a port: docker run -p 8080:80',
     nodes: h.nodes,
     steps: [
       hostStep(h),
@@ -99,11 +96,11 @@ function build(ctx: LabContext): LabModel {
   };
 }
 
-export const portsLab: LabDefinition = {
+export const portsLab = defineLab({
   id: 'ports',
   number: 5,
   title: 'Publishing a port: docker run -p 8080:80',
   summary: "a real HTTP server in a container, reachable at the host's 198.51.100.2:8080 through DNAT (docker-proxy for localhost; --userland-proxy=false: hairpin NAT)",
   article: '"도커 네트워크 구조", the port section: `docker run -p [HOST:PORT]:[CONTAINER PORT]` connects a host port\nto a container port (and "Bridge 네트워크": reachable as [host IP]:port)',
   build,
-};
+});

@@ -1,7 +1,7 @@
 import { DOCKER0 } from '../src/docker/defaults.js';
 import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork, type Endpoint } from '../src/docker/bridge-network.js';
 import { NslabError } from '../src/errors.js';
-import type { LabContext, LabDefinition, LabModel, LabNode, LabOptions } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene, type LabNode, type LabOptions } from '../src/lab/definition.js';
 import { Ipam } from '../src/model/ipam.js';
 import { MESH_DEFAULT_CONTAINERS } from '../src/model/lab-options.js';
 import { nsName } from '../src/model/names.js';
@@ -32,7 +32,7 @@ export function fullMesh(endpoints: readonly Endpoint[]): Expectation[] {
   );
 }
 
-function build(ctx: LabContext): LabModel {
+function build(ctx: LabContext): LabScene {
   const n = containerCount(ctx.options);
   const host = nsName(ctx.name, 'host');
   const net: BridgeNetwork = { name: 'bridge', bridge: DOCKER0.bridge, ipam: new Ipam(DOCKER0.subnet), hostNs: host };
@@ -52,8 +52,6 @@ function build(ctx: LabContext): LabModel {
   }
   const title = `${n} containers on one docker0 bridge, full mesh`;
   return {
-    id: 'scale',
-    name: ctx.name,
     title,
     nodes,
     steps: [
@@ -74,11 +72,11 @@ function build(ctx: LabContext): LabModel {
   };
 }
 
-export const scaleLab: LabDefinition = {
+export const scaleLab = defineLab({
   id: 'scale',
   title: 'Many containers on one bridge, verified as a full mesh',
   summary: 'N containers (--containers, up to 250) on one docker0 bridge; every pair pings (N*(N-1) probes)',
   options: { containers: `how many containers (2 to ${MAX_CONTAINERS}, default ${MESH_DEFAULT_CONTAINERS})` },
   maxContainers: MAX_CONTAINERS,
   build,
-};
+});

@@ -1,5 +1,5 @@
 import { cmd } from '../src/exec/command.js';
-import type { LabContext, LabDefinition, LabModel } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene } from '../src/lab/definition.js';
 import { nsName } from '../src/model/names.js';
 import { addrAdd, linkDown, linkUp, netnsAdd, vethAdd } from '../src/ops/ip.js';
 import type { Expectation } from '../src/verify/expectation.js';
@@ -8,7 +8,7 @@ import { ping } from '../src/lab/parts.js';
 const RED = { dev: 'veth0', address: '10.0.0.1' };
 const BLUE = { dev: 'veth1', address: '10.0.0.2' };
 
-function build(ctx: LabContext): LabModel {
+function build(ctx: LabContext): LabScene {
   const red = nsName(ctx.name, 'red');
   const blue = nsName(ctx.name, 'blue');
   const peer: Expectation = {
@@ -18,9 +18,6 @@ function build(ctx: LabContext): LabModel {
   };
   const look = [cmd('ip', ['link', 'show', RED.dev], red), cmd('ip', ['link', 'show', BLUE.dev], blue)];
   return {
-    id: 'veth',
-    name: ctx.name,
-    title: 'A veth pair: a virtual cable between two namespaces',
     nodes: { red: { ns: red, role: 'container' }, blue: { ns: blue, role: 'container' } },
     steps: [
       {
@@ -79,11 +76,11 @@ function build(ctx: LabContext): LabModel {
   };
 }
 
-export const vethLab: LabDefinition = {
+export const vethLab = defineLab({
   id: 'veth',
   number: 2,
   title: 'A veth pair: a virtual cable between two namespaces',
   summary: 'a veth pair joins two namespaces; find a veth\'s peer by ifindex/iflink; a down end breaks the ping',
   article: '"Docker network 구조", the virtual ethernet (veth) section: veth interfaces always come in pairs,\none end in each namespace, acting as a tunnel between them',
   build,
-};
+});

@@ -1,4 +1,4 @@
-import { table } from '../../src/verify/report.js';
+import { table } from '../../src/view/table.js';
 
 export interface SizeResult {
   readonly containers: number;

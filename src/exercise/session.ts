@@ -3,7 +3,7 @@ import { readNamespace, labNamespaces } from '../inspect/world.js';
 import { cleanAll } from '../lab/clean.js';
 import type { LabEnv, LabModel } from '../lab/definition.js';
 import { labUp } from '../lab/lifecycle.js';
-import { table } from '../verify/report.js';
+import { table } from '../view/table.js';
 import { hintLadder } from './hints.js';
 import type { Exercise, Finding } from './types.js';
 

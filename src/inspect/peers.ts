@@ -1,6 +1,6 @@
 import { matchVethPairs, type VethEnd } from '../kernel/snapshot.js';
 import type { Interface } from '../kernel/ip-json.js';
-import { table } from '../verify/report.js';
+import { table } from '../view/table.js';
 import type { LiveNamespace } from './world.js';
 
 export interface PeerRow {

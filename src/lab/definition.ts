@@ -51,6 +51,17 @@ export interface LabTrace {
   readonly look: string;
 }
 
+/**
+ * What a lab's build returns: the model, less what its definition already says (id, title).
+ * A title here replaces the definition's for this instance (scale names its size).
+ */
+export type LabScene = Omit<LabModel, 'id' | 'name' | 'title'> & { readonly title?: string };
+
+/** A lab, stating its id and title once: the model it builds carries them. */
+export function defineLab(def: Omit<LabDefinition, 'build'> & { build(ctx: LabContext): LabScene }): LabDefinition {
+  return { ...def, build: (ctx) => ({ id: def.id, name: ctx.name, title: def.title, ...def.build(ctx) }) };
+}
+
 export interface LabDefinition {
   readonly id: string;
   readonly title: string;

@@ -1,11 +1,5 @@
+import { table } from '../view/table.js';
 import type { Outcome } from './expectation.js';
-
-/** A fixed-width text table with a header and a rule. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
 /** Beyond this many rows (a full mesh), the table lists only the expectations not met. */
 export const FULL_TABLE_MAX = 60;

@@ -9,7 +9,8 @@ import { NslabError } from '../../errors.js';
 import { cmd, renderCmd } from '../../exec/command.js';
 import { readManifest } from '../../lab/state.js';
 import { verifyLab } from '../../verify/verify-lab.js';
-import { renderOutcomes, table } from '../../verify/report.js';
+import { renderOutcomes } from '../../verify/report.js';
+import { table } from '../../view/table.js';
 import type { Action, Context, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 

@@ -8,7 +8,7 @@ import { NslabError } from '../../errors.js';
 import { cmd, renderCmd } from '../../exec/command.js';
 import { inspectMacvlan, inspectNetworks, type NetworkInspect } from '../../inspect/network-inspect.js';
 import { readLab } from '../../inspect/world.js';
-import { table } from '../../verify/report.js';
+import { table } from '../../view/table.js';
 import type { Action, Context, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 

@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { MESH_DEFAULT_CONTAINERS } from '../../model/lab-options.js';
 import { runDoctor } from '../../doctor/doctor.js';
 import { NslabError } from '../../errors.js';
-import { table } from '../../verify/report.js';
+import { table } from '../../view/table.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 

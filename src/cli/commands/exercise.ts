@@ -9,7 +9,7 @@ import { exerciseShell, exerciseTranscript, recordingFile, startRecording } from
 import type { Exercise } from '../../exercise/types.js';
 import { detectEnv } from '../../lab/lifecycle.js';
 import { validateLabName } from '../../model/names.js';
-import { table } from '../../verify/report.js';
+import { table } from '../../view/table.js';
 import type { Action, Context, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 import { printDryRun } from '../shared.js';

@@ -8,7 +8,7 @@ import { labAdvance, labRewind, labUp, recordedModel } from '../../lab/lifecycle
 import { allLabs, findLab } from '../../lab/registry.js';
 import { instanceExists, staleClaim } from '../../lab/state.js';
 import { chooseStep, stepListing } from '../../lab/steps.js';
-import { table } from '../../verify/report.js';
+import { table } from '../../view/table.js';
 import type { Action, Context, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 import { labPositional, labTrace, printDryRun, recordOption, resolveLab, topologyPicture, verifyModel, writeRecord, type LabArgs } from '../shared.js';

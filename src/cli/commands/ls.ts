@@ -4,7 +4,7 @@ import { listNetnsNames } from '../../kernel/netns-list.js';
 import { allLabs } from '../../lab/registry.js';
 import { listInstanceNames, readManifest, staleClaim } from '../../lab/state.js';
 import { NS_PREFIX, parseNsName } from '../../model/names.js';
-import { table } from '../../verify/report.js';
+import { table } from '../../view/table.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 
