@@ -2,7 +2,7 @@
 // and labs/ (what it builds); bin/nslab runs it, and the bundle is built from it.
 import { LABS } from '../labs/index.js';
 import { main } from '../src/cli/main.js';
-import { useLabs } from '../src/lab/registry.js';
+import { useLabs } from '../src/plan/catalogue.js';
 
 // `nslab ... | head` closes the pipe early; that is not an error worth a stack trace.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -1,12 +1,12 @@
 import { WAN } from '../src/docker/defaults.js';
 import type { Endpoint } from '../src/docker/bridge-network.js';
 import { cmd } from '../src/exec/command.js';
-import { defineLab, type LabContext, type LabScene } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
 import { DOCKER0 } from '../src/docker/defaults.js';
 import { assertRoomFor, validateContainerCount } from '../src/model/lab-options.js';
-import { bridgeShow, bridgeStep, containerStep, dockerHost, firewallWhy, holds, hostStep, internetStep, natOps, ping } from '../src/lab/parts.js';
+import { bridgeShow, bridgeStep, containerStep, dockerHost, firewallWhy, holds, hostStep, internetStep, natOps, ping } from '../src/docker/host.js';
 
 function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);

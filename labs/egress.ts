@@ -1,9 +1,9 @@
 import { WAN } from '../src/docker/defaults.js';
 import { cmd } from '../src/exec/command.js';
-import { defineLab, type LabContext, type LabScene } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { ruleTag } from '../src/model/names.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { bridgeStep, containerStep, dockerHost, firewallWhy, forwardingOp, holds, hostStep, internetStep, masqueradeOp, ping } from '../src/lab/parts.js';
+import { bridgeStep, containerStep, dockerHost, firewallWhy, forwardingOp, holds, hostStep, internetStep, masqueradeOp, ping } from '../src/docker/host.js';
 import type { Op } from '../src/ops/op.js';
 
 // The article's two pieces, one at a time: ip_forward, then MASQUERADE. The rest of what the

@@ -1,4 +1,4 @@
-import type { LabDefinition } from '../src/lab/definition.js';
+import type { LabDefinition } from '../src/plan/lab.js';
 import { connectLab } from './connect.js';
 import { dnsLab } from './dns.js';
 import { docker0Lab } from './docker0.js';

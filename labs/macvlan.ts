@@ -1,12 +1,12 @@
 import { createContainerNamespace } from '../src/docker/bridge-network.js';
 import { WAN } from '../src/docker/defaults.js';
 import { endpointMac } from '../src/docker/mac.js';
-import { defineLab, type LabContext, type LabScene } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { nsName } from '../src/model/names.js';
 import { addrAdd, linkUp, macvlanAdd, routeAdd } from '../src/ops/ip.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { dockerHost, hostStep, internetStep } from '../src/lab/parts.js';
+import { dockerHost, hostStep, internetStep } from '../src/docker/host.js';
 
 const TITLE = 'macvlan: containers as neighbours on the uplink LAN';
 

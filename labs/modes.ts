@@ -1,10 +1,10 @@
 import { createContainerNamespace } from '../src/docker/bridge-network.js';
 import { DOCKER0, WAN } from '../src/docker/defaults.js';
-import { defineLab, type LabContext, type LabScene } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { dockerHost, hostStep, internetStep, natOps } from '../src/lab/parts.js';
+import { dockerHost, hostStep, internetStep, natOps } from '../src/docker/host.js';
 
 const TITLE = 'Network modes: host, none and container:<name>';
 

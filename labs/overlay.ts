@@ -4,14 +4,14 @@ import { Engine } from '../src/docker/engine.js';
 import { endpointMac } from '../src/docker/mac.js';
 import { overlayJoin, overlayPeer, overlaySandbox, VXLAN_OVERHEAD, VXLAN_PORT, vxlanName, type OverlayHost, type OverlayNetwork } from '../src/docker/overlay.js';
 import { cmd } from '../src/exec/command.js';
-import { defineLab, type LabContext, type LabScene, type LabNode } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene, type LabNode } from '../src/plan/lab.js';
 import { Ipam } from '../src/model/ipam.js';
 import { nsName } from '../src/model/names.js';
 import { addrAdd, linkUp, netnsAdd, vethAdd } from '../src/ops/ip.js';
 import type { Op } from '../src/ops/op.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { labProfile } from '../src/lab/parts.js';
+import { labProfile } from '../src/docker/host.js';
 
 const TITLE = 'Overlay: one subnet across two docker hosts with VXLAN';
 

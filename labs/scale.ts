@@ -1,7 +1,7 @@
 import { DOCKER0 } from '../src/docker/defaults.js';
 import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork, type Endpoint } from '../src/docker/bridge-network.js';
 import { NslabError } from '../src/errors.js';
-import { defineLab, type LabContext, type LabScene, type LabNode, type LabOptions } from '../src/lab/definition.js';
+import { defineLab, type LabContext, type LabScene, type LabNode, type LabOptions } from '../src/plan/lab.js';
 import { Ipam } from '../src/model/ipam.js';
 import { MESH_DEFAULT_CONTAINERS } from '../src/model/lab-options.js';
 import { nsName } from '../src/model/names.js';

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { scaleLab } from '../labs/scale.js';
 import { GC_KEYS, neighboursNeeded, type GcThresholds } from '../src/doctor/neigh.js';
-import { buildLab } from '../src/lab/lifecycle.js';
+import { buildLab } from '../src/lifecycle/lifecycle.js';
 import { rawIpBatchScript, rawTeardownScript } from './bench/baseline.js';
 import { median, mustTime, namespacesOf, NSLAB, ROOT, sequentialPing, sh, timed } from './bench/measure.js';
 import { renderSizes, renderTargets, type SizeResult, type Target } from './bench/report.js';

@@ -1,6 +1,6 @@
 import { LABS } from '../labs/index.js';
 import { main } from '../src/cli/main.js';
-import { useLabs } from '../src/lab/registry.js';
+import { useLabs } from '../src/plan/catalogue.js';
 
 // As bin/nslab.ts composes the program: the CLI, given the labs.
 useLabs(LABS);

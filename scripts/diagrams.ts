@@ -3,7 +3,7 @@
 // with `nslab diagram`, and torn down. Run as root: `npm run diagrams`.
 import { mkdirSync } from 'node:fs';
 import { capture } from './cli-capture.js';
-import { allLabs } from '../src/lab/registry.js';
+import { allLabs } from '../src/plan/catalogue.js';
 
 
 mkdirSync('docs/diagrams', { recursive: true });

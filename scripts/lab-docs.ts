@@ -4,8 +4,8 @@
 // Run as root: `npm run lab-docs`. The text to change lives in labs/<lab>.ts.
 import { writeFileSync } from 'node:fs';
 import { capture } from './cli-capture.js';
-import { detectEnv, buildLab } from '../src/lab/lifecycle.js';
-import { allLabs } from '../src/lab/registry.js';
+import { detectEnv, buildLab } from '../src/lifecycle/lifecycle.js';
+import { allLabs } from '../src/plan/catalogue.js';
 
 
 /** Inline code; text holding a backtick needs double ones. */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { stateDir } from './lab/state.js';
+import { stateDir } from './lifecycle/state.js';
 
 /** The command log: one JSON line per command nslab runs (netns, argv, exit code, duration). */
 export function logFile(): string {

@@ -1,4 +1,4 @@
-import type { LabModel } from '../../src/lab/definition.js';
+import type { LabModel } from '../../src/plan/lab.js';
 import { planOps } from '../../src/plan/plan.js';
 
 /**

@@ -4,7 +4,7 @@ import { RealRunner } from '../exec/real-runner.js';
 import { RecordingRunner } from '../exec/recording-runner.js';
 import type { Runner } from '../exec/runner.js';
 import { preflight } from '../kernel/preflight.js';
-import { withInterrupts } from '../lab/interrupt.js';
+import { withInterrupts } from '../lifecycle/interrupt.js';
 import { createLogger } from '../log.js';
 
 export interface Io {

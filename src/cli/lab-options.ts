@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { NslabError } from '../errors.js';
-import type { LabDefinition, LabOptions } from '../lab/definition.js';
+import type { LabDefinition, LabOptions } from '../plan/lab.js';
 import { validateContainerCount } from '../model/lab-options.js';
 import { parsePublished } from '../model/ports.js';
 import { DEFAULT_DOCKER, DOCKER_VERSIONS, FIREWALL_BACKENDS, resolveProfile } from '../docker/profile.js';

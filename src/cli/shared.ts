@@ -1,11 +1,11 @@
 import type { Argv } from 'yargs';
 import { writeFileSync } from 'node:fs';
-import { buildLab, detectEnv, recordedModel } from '../lab/lifecycle.js';
-import { labTranscript } from '../lab/transcript.js';
-import type { LabEnv, LabModel, LabOptions, LabTrace } from '../lab/definition.js';
+import { buildLab, detectEnv, recordedModel } from '../lifecycle/lifecycle.js';
+import { labTranscript } from '../lifecycle/transcript.js';
+import type { LabEnv, LabModel, LabOptions, LabTrace } from '../plan/lab.js';
 import { requireTools } from '../kernel/tools.js';
 import { labOptions, labOptionValues, type LabOptionArgs } from './lab-options.js';
-import { findLab } from '../lab/registry.js';
+import { findLab } from '../plan/catalogue.js';
 import { resolveEnds } from '../inspect/endpoints.js';
 import { readLab, readNamespace } from '../inspect/world.js';
 import { renderTrace } from '../trace/render.js';

@@ -1,9 +1,9 @@
 import { applyCommand, dockerLine, type ContainerRecord, type DockerCommand } from './commands.js';
 import { WAN } from './defaults.js';
-import type { LabContext, LabDefinition, LabModel, LabNode } from '../lab/definition.js';
+import type { LabContext, LabDefinition, LabModel, LabNode } from '../plan/lab.js';
 import type { Step } from '../plan/plan.js';
 import type { Expectation } from '../verify/expectation.js';
-import { dockerHost, firewallWhy, hostStep, internetStep, natOps, remoteNetwork, type RemoteNetwork } from '../lab/parts.js';
+import { dockerHost, firewallWhy, hostStep, internetStep, natOps, remoteNetwork, type RemoteNetwork } from './host.js';
 
 // `nslab docker ...`: a docker host of its own, kept across commands. It is a lab whose
 // steps are the docker commands the user typed, in order: the record keeps the commands,

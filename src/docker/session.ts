@@ -1,9 +1,9 @@
 import { buildSandbox, SANDBOX_ID, sandboxCommands, type SandboxModel } from './sandbox.js';
 import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
-import type { LabOptions } from '../lab/definition.js';
-import { detectEnv, labAdvance, labDown, labUp } from '../lab/lifecycle.js';
-import { instanceDir, instanceExists, readManifest, rewriteRecord, staleClaim } from '../lab/state.js';
+import type { LabOptions } from '../plan/lab.js';
+import { detectEnv, labAdvance, labDown, labUp } from '../lifecycle/lifecycle.js';
+import { instanceDir, instanceExists, readManifest, rewriteRecord, staleClaim } from '../lifecycle/state.js';
 import { parseSubnet } from '../model/ipam.js';
 import { validateLabName } from '../model/names.js';
 import type { Step } from '../plan/plan.js';

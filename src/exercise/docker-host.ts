@@ -1,7 +1,7 @@
 import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork } from '../docker/bridge-network.js';
 import { DOCKER0 } from '../docker/defaults.js';
 import { connectInternet } from '../docker/internet.js';
-import type { LabEnv } from '../lab/definition.js';
+import type { LabEnv } from '../plan/lab.js';
 import { Ipam } from '../model/ipam.js';
 import { nsName } from '../model/names.js';
 import { linkUp, netnsAdd } from '../ops/ip.js';

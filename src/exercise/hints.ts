@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stateDir } from '../lab/state.js';
+import { stateDir } from '../lifecycle/state.js';
 import { MISTAKES, NUDGES } from './mistakes.js';
 import type { Finding } from './types.js';
 

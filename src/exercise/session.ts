@@ -1,8 +1,8 @@
 import type { Runner } from '../exec/runner.js';
 import { readNamespace, labNamespaces } from '../inspect/world.js';
-import { cleanAll } from '../lab/clean.js';
-import type { LabEnv, LabModel } from '../lab/definition.js';
-import { labUp } from '../lab/lifecycle.js';
+import { cleanAll } from '../lifecycle/clean.js';
+import type { LabEnv, LabModel } from '../plan/lab.js';
+import { labUp } from '../lifecycle/lifecycle.js';
 import { table } from '../view/table.js';
 import { hintLadder } from './hints.js';
 import type { Exercise, Finding } from './types.js';

@@ -1,7 +1,7 @@
 import type { Runner } from '../exec/runner.js';
 import type { LiveNamespace } from '../inspect/world.js';
 import type { Step } from '../plan/plan.js';
-import type { LabEnv } from '../lab/definition.js';
+import type { LabEnv } from '../plan/lab.js';
 
 /** The usual mistakes the checker recognises by name (see mistakes.ts for how each reads). */
 export type MistakeId =

@@ -1,7 +1,7 @@
 import type { Runner } from '../exec/runner.js';
-import type { LabDefinition, LabModel } from '../lab/definition.js';
-import type { UpHooks } from '../lab/lifecycle.js';
-import { expectationsAt } from '../lab/steps.js';
+import type { LabDefinition, LabModel } from '../plan/lab.js';
+import type { UpHooks } from '../lifecycle/lifecycle.js';
+import { expectationsAt } from '../plan/steps.js';
 import type { Expectation, Outcome } from '../verify/expectation.js';
 import { renderOutcomes } from '../verify/report.js';
 import type { Prompter } from './prompt.js';

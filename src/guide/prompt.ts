@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { relayTerminalInterrupt } from '../lab/interrupt.js';
+import { relayTerminalInterrupt } from '../lifecycle/interrupt.js';
 
 export type Answer = 'continue' | 'stop' | 'quit';
 

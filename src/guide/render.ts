@@ -1,6 +1,6 @@
 import { renderCmd } from '../exec/command.js';
 import type { CmdResult } from '../exec/runner.js';
-import type { LabDefinition, LabModel } from '../lab/definition.js';
+import type { LabDefinition, LabModel } from '../plan/lab.js';
 import type { Step } from '../plan/plan.js';
 
 const indent = (text: string, by = '  '): string =>

@@ -1,5 +1,5 @@
 import type { Runner } from '../exec/runner.js';
-import type { LabModel } from '../lab/definition.js';
+import type { LabModel } from '../plan/lab.js';
 import type { Expectation, Outcome } from './expectation.js';
 import { verify } from './verify.js';
 

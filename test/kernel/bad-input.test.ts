@@ -7,7 +7,7 @@ import { formatError, NslabError } from '../../src/errors.js';
 import { RealRunner } from '../../src/exec/real-runner.js';
 import { requireLinkKinds } from '../../src/kernel/link-kinds.js';
 import { findTool } from '../../src/kernel/tools.js';
-import { journalPath, instanceDir } from '../../src/lab/state.js';
+import { journalPath, instanceDir } from '../../src/lifecycle/state.js';
 import { createLogger } from '../../src/log.js';
 import { cli, isolateState, namespacesOf, requireKernel, rootSnapshot, uniqueName } from './support.js';
 

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LABS } from '../../labs/index.js';
 import { buildSandbox } from '../../src/docker/sandbox.js';
-import { buildLab } from '../../src/lab/lifecycle.js';
-import { instanceDir, removeTree } from '../../src/lab/state.js';
+import { buildLab } from '../../src/lifecycle/lifecycle.js';
+import { instanceDir, removeTree } from '../../src/lifecycle/state.js';
 import { orphanAgents } from '../../src/kernel/orphan-agents.js';
 import { planOps } from '../../src/plan/plan.js';
 import { cli, isolateState, namespacesOf, pool, requireKernel, rootSnapshot, spawnNslab, uniqueName } from './support.js';

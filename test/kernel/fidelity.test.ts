@@ -6,8 +6,8 @@ import { nftListing, stableNft } from '../../src/docker/firewall/nftables-listin
 import { parseRuleListing } from '../../src/docker/firewall/rule-listing.js';
 import { RealRunner } from '../../src/exec/real-runner.js';
 import { readIptablesRules, readNftTable } from '../../src/kernel/firewall-rules.js';
-import { buildLab } from '../../src/lab/lifecycle.js';
-import type { LabDefinition } from '../../src/lab/definition.js';
+import { buildLab } from '../../src/lifecycle/lifecycle.js';
+import type { LabDefinition } from '../../src/plan/lab.js';
 import { createLogger } from '../../src/log.js';
 import { planOps } from '../../src/plan/plan.js';
 import { fixtureListing } from '../unit/docker/firewall/moby-fixtures.js';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { instanceDir } from '../../src/lab/state.js';
+import { instanceDir } from '../../src/lifecycle/state.js';
 import { cli, isolateState, namespacesOf, requireKernel, rootSnapshot, spawnNslab, uniqueName } from './support.js';
 
 describe('labs never interfere', () => {

@@ -3,8 +3,8 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { LABS } from '../../labs/index.js';
 import { RealRunner } from '../../src/exec/real-runner.js';
-import { buildLab, detectEnv, labUp } from '../../src/lab/lifecycle.js';
-import { expectationsAt } from '../../src/lab/steps.js';
+import { buildLab, detectEnv, labUp } from '../../src/lifecycle/lifecycle.js';
+import { expectationsAt } from '../../src/plan/steps.js';
 import { verifyLab } from '../../src/verify/verify-lab.js';
 import { cli, failed, labNames, namespacesOf, rootSnapshot, settledLabState, type Outcome } from './support.js';
 

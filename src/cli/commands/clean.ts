@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { validateLabName } from '../../model/names.js';
-import { cleanAll } from '../../lab/clean.js';
+import { cleanAll } from '../../lifecycle/clean.js';
 import { RecordingRunner } from '../../exec/recording-runner.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';

@@ -7,7 +7,7 @@ import { runWarnings } from '../../docker/commands.js';
 import { currentSandbox, dockerDoAll, sandboxName, sandboxRunning } from '../../docker/session.js';
 import { NslabError } from '../../errors.js';
 import { cmd, renderCmd } from '../../exec/command.js';
-import { readManifest } from '../../lab/state.js';
+import { readManifest } from '../../lifecycle/state.js';
 import { verifyLab } from '../../verify/verify-lab.js';
 import { renderOutcomes } from '../../verify/report.js';
 import { table } from '../../view/table.js';

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { labDown } from '../../lab/lifecycle.js';
+import { labDown } from '../../lifecycle/lifecycle.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 

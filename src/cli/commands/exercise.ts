@@ -7,7 +7,7 @@ import { forgetHints, revealedHints, revealNext } from '../../exercise/hints.js'
 import { checkExercise, exerciseModel, renderFindings, resetExercise, startExercise, visibleHints } from '../../exercise/session.js';
 import { exerciseShell, exerciseTranscript, recordingFile, startRecording } from '../../exercise/transcript.js';
 import type { Exercise } from '../../exercise/types.js';
-import { detectEnv } from '../../lab/lifecycle.js';
+import { detectEnv } from '../../lifecycle/lifecycle.js';
 import { validateLabName } from '../../model/names.js';
 import { table } from '../../view/table.js';
 import type { Action, Context, GlobalArgs } from '../context.js';

@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { NslabError } from '../../errors.js';
 import { listNetnsNames } from '../../kernel/netns-list.js';
-import { allLabs } from '../../lab/registry.js';
-import { listInstanceNames, readManifest, staleClaim } from '../../lab/state.js';
+import { allLabs } from '../../plan/catalogue.js';
+import { listInstanceNames, readManifest, staleClaim } from '../../lifecycle/state.js';
 import { NS_PREFIX, parseNsName } from '../../model/names.js';
 import { table } from '../../view/table.js';
 import type { Action, GlobalArgs } from '../context.js';

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { labRun } from '../../lab/lifecycle.js';
+import { labRun } from '../../lifecycle/lifecycle.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 import { labPositional, outcomeExit, printDryRun, printOutcomes, resolveLab, topologyPicture, type LabArgs } from '../shared.js';

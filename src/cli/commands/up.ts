@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { labUpToStay } from '../../lab/lifecycle.js';
-import { chooseStep } from '../../lab/steps.js';
+import { labUpToStay } from '../../lifecycle/lifecycle.js';
+import { chooseStep } from '../../plan/steps.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 import { labPositional, printDryRun, recordOption, resolveLab, stepOptions, writeRecord, type LabArgs, type StepArgs } from '../shared.js';

@@ -1,9 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { NslabError } from '../../errors.js';
-import { runningModel } from '../../lab/lifecycle.js';
-import { chooseStep, modelThrough } from '../../lab/steps.js';
-import { modelBuiltOutside } from '../../lab/outside.js';
-import type { LabModel } from '../../lab/definition.js';
+import { runningModel } from '../../lifecycle/lifecycle.js';
+import { chooseStep, modelThrough } from '../../plan/steps.js';
+import { modelBuiltOutside } from '../../lifecycle/outside.js';
+import type { LabModel } from '../../plan/lab.js';
 import type { Action, Context, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 import { outcomeExit, printOutcomes, verifyModel } from '../shared.js';

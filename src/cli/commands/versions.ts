@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
-import { detectEnv } from '../../lab/lifecycle.js';
-import { findLab } from '../../lab/registry.js';
-import { versionsOf } from '../../lab/versions.js';
+import { detectEnv } from '../../lifecycle/lifecycle.js';
+import { findLab } from '../../plan/catalogue.js';
+import { versionsOf } from '../../plan/versions.js';
 import { DOCKER_VERSIONS } from '../../docker/profile.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';

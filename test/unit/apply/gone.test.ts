@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LABS } from '../../../labs/index.js';
-import { instanceDir } from '../../../src/lab/state.js';
+import { instanceDir } from '../../../src/lifecycle/state.js';
 import { undoIsGone, type Gone } from '../../../src/ops/gone.js';
 import { addrAdd, bridgeAdd, bridgePortHairpin, linkDown, linkSetMaster, linkUp, macvlanAdd, netnsAdd, routeAdd, vethAdd, vxlanAdd } from '../../../src/ops/ip.js';
 import { chainNew, policySet, ruleAppend, tableAdopt } from '../../../src/ops/iptables.js';

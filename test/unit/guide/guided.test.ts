@@ -1,11 +1,11 @@
-import { instanceDir } from '../../../src/lab/state.js';
+import { instanceDir } from '../../../src/lifecycle/state.js';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { vethLab } from '../../../labs/veth.js';
 import { RecordingRunner } from '../../../src/exec/recording-runner.js';
 import { runGuided, type GuideDeps } from '../../../src/guide/guided.js';
 import { linePrompter, parseAnswer } from '../../../src/guide/prompt.js';
-import type { UpHooks } from '../../../src/lab/lifecycle.js';
+import type { UpHooks } from '../../../src/lifecycle/lifecycle.js';
 import type { Expectation, Outcome } from '../../../src/verify/expectation.js';
 
 const model = vethLab.build({ name: 'g1', stateDir: instanceDir('g1'), env: { brctl: true }, options: {} });

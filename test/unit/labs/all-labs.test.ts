@@ -1,8 +1,8 @@
-import { instanceDir } from '../../../src/lab/state.js';
+import { instanceDir } from '../../../src/lifecycle/state.js';
 import { describe, expect, it } from 'vitest';
 import { LABS } from '../../../labs/index.js';
 import { renderCmd } from '../../../src/exec/command.js';
-import { findLab } from '../../../src/lab/registry.js';
+import { findLab } from '../../../src/plan/catalogue.js';
 import { expectSandboxed, teardownLines } from './support.js';
 import { planOps, type Step } from '../../../src/plan/plan.js';
 import type { Expectation } from '../../../src/verify/expectation.js';

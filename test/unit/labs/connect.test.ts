@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectLab } from '../../../labs/connect.js';
 import { userBridgeName } from '../../../src/docker/user-network.js';
-import { instanceDir } from '../../../src/lab/state.js';
+import { instanceDir } from '../../../src/lifecycle/state.js';
 import { buildPlan, expectSandboxed, planLines, shape, teardownLines } from './support.js';
 
 const model = buildPlan(connectLab);

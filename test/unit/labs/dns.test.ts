@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dnsLab } from '../../../labs/dns.js';
 import { resolverPort, resolverTcpPort } from '../../../src/docker/embedded-dns.js';
 import { userBridgeName } from '../../../src/docker/user-network.js';
-import { instanceDir } from '../../../src/lab/state.js';
+import { instanceDir } from '../../../src/lifecycle/state.js';
 import { buildPlan, expectSandboxed, planLines, teardownLines } from './support.js';
 
 const model = buildPlan(dnsLab);

@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import { plannedChanges, undoOrder } from '../../../src/plan/undo-order.js';
 import { renderCmd, type Cmd } from '../../../src/exec/command.js';
-import type { LabDefinition, LabModel } from '../../../src/lab/definition.js';
-import { instanceDir } from '../../../src/lab/state.js';
+import type { LabDefinition, LabModel } from '../../../src/plan/lab.js';
+import { instanceDir } from '../../../src/lifecycle/state.js';
 import { planOps } from '../../../src/plan/plan.js';
 import type { Step } from '../../../src/plan/plan.js';
 

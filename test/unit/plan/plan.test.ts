@@ -1,4 +1,4 @@
-import { instanceDir } from '../../../src/lab/state.js';
+import { instanceDir } from '../../../src/lifecycle/state.js';
 import { describe, expect, it } from 'vitest';
 import { docker0Lab } from '../../../labs/docker0.js';
 import { plannedChanges, undoOrder } from '../../../src/plan/undo-order.js';

@@ -1,7 +1,7 @@
 import { NslabError } from '../errors.js';
-import type { Step } from '../plan/plan.js';
+import type { Step } from './plan.js';
 import type { Expectation } from '../verify/expectation.js';
-import type { LabModel } from './definition.js';
+import type { LabModel } from './lab.js';
 
 /** Where to stop a lab: a step number (1-based) or words of a step's title. */
 export interface StepChoice {

@@ -1,10 +1,10 @@
 import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import { validateLabName } from '../model/names.js';
-import type { LabModel } from './definition.js';
+import type { LabModel } from '../plan/lab.js';
 import { listNetnsNames } from '../kernel/netns-list.js';
 import { buildLab } from './lifecycle.js';
-import { findLab } from './registry.js';
+import { findLab } from '../plan/catalogue.js';
 import { readManifest } from './state.js';
 
 /**

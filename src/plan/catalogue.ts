@@ -1,6 +1,6 @@
 import { sandboxLab } from '../docker/sandbox.js';
 import { NslabError } from '../errors.js';
-import type { LabDefinition } from './definition.js';
+import type { LabDefinition } from './lab.js';
 
 // The labs are handed in by the program's composition root (bin/nslab.ts), so that nothing
 // under src/ depends on labs/: the toolkit builds, applies and verifies any lab it is given.

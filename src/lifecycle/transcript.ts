@@ -1,6 +1,6 @@
 import { readJournal, readStepMarks } from '../apply/journal.js';
 import { renderCmd } from '../exec/command.js';
-import type { LabModel } from './definition.js';
+import type { LabModel } from '../plan/lab.js';
 import { journalPath } from './state.js';
 
 const comment = (text: string): string[] => text.split('\n').map((l) => (l ? `# ${l}` : '#'));

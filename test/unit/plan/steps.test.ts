@@ -1,8 +1,8 @@
-import { instanceDir } from '../../../src/lab/state.js';
+import { instanceDir } from '../../../src/lifecycle/state.js';
 import { describe, expect, it } from 'vitest';
 import { connectLab } from '../../../labs/connect.js';
 import { vethLab } from '../../../labs/veth.js';
-import { chooseStep, expectationsAt, modelThrough } from '../../../src/lab/steps.js';
+import { chooseStep, expectationsAt, modelThrough } from '../../../src/plan/steps.js';
 
 const connect = connectLab.build({ name: 'connect', stateDir: instanceDir('connect'), env: { brctl: false }, options: {} });
 const veth = vethLab.build({ name: 'veth', stateDir: instanceDir('veth'), env: { brctl: false }, options: {} });

@@ -1,6 +1,6 @@
-import type { LabDefinition, LabEnv } from './definition.js';
-import { buildLab } from './lifecycle.js';
-import { planOps } from '../plan/plan.js';
+import type { LabDefinition, LabEnv } from './lab.js';
+import { buildLab } from '../lifecycle/lifecycle.js';
+import { planOps } from './plan.js';
 import { iptablesListing } from '../docker/firewall/iptables-listing.js';
 import { nftListing } from '../docker/firewall/nftables-listing.js';
 import { parseRuleListing } from '../docker/firewall/rule-listing.js';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NslabError } from '../errors.js';
-import type { LabEnv, LabOptions } from './definition.js';
+import type { LabEnv, LabOptions } from '../plan/lab.js';
 
 /**
  * Where running labs are recorded. /run is cleared at boot, exactly like the namespaces

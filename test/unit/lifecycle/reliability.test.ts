@@ -1,4 +1,4 @@
-import { instanceDir } from '../../../src/lab/state.js';
+import { instanceDir } from '../../../src/lifecycle/state.js';
 import type { NslabError } from '../../../src/errors.js';
 import { describe, expect, it } from 'vitest';
 import { docker0Lab } from '../../../labs/docker0.js';
@@ -11,7 +11,7 @@ import { RecordingRunner } from '../../../src/exec/recording-runner.js';
 import { parseIptablesSave } from '../../../src/kernel/iptables-save.js';
 import { linkKindsOf, requireLinkKinds } from '../../../src/kernel/link-kinds.js';
 import { assertRootFree, rootOps } from '../../../src/kernel/root-conflicts.js';
-import { interruptibleJournal } from '../../../src/lab/interrupt.js';
+import { interruptibleJournal } from '../../../src/lifecycle/interrupt.js';
 import { assertRoomFor, validateContainerCount } from '../../../src/model/lab-options.js';
 import { Ipam } from '../../../src/model/ipam.js';
 import { parsePortMapping, parsePublished } from '../../../src/model/ports.js';

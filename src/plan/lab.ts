@@ -1,4 +1,4 @@
-import type { Step } from '../plan/plan.js';
+import type { Step } from './plan.js';
 import type { Expectation } from '../verify/expectation.js';
 
 /** Facts about the machine a lab adapts to (and records, so it rebuilds identically). */

@@ -12,14 +12,14 @@ import { assertRootFree } from '../kernel/root-conflicts.js';
 import { findTool } from '../kernel/tools.js';
 import { validateLabName } from '../model/names.js';
 import { planOps, type Step } from '../plan/plan.js';
-import type { LabDefinition, LabEnv, LabModel, LabOptions } from './definition.js';
+import type { LabDefinition, LabEnv, LabModel, LabOptions } from '../plan/lab.js';
 import { InterruptedError, interruptibleJournal, signalsDelivered, stopSignalOf, untilAborted } from './interrupt.js';
 import type { Outcome } from '../verify/expectation.js';
 import { verifyLab } from '../verify/verify-lab.js';
-import { findLab } from './registry.js';
+import { findLab } from '../plan/catalogue.js';
 import { forgetRootJournal, mirroringRootOps } from './root-journal.js';
 import { claimInstance, instanceDir, journalPath, markBuilding, markUp, readManifest, releaseInstance, staleClaim, takeStaleClaim, type Manifest } from './state.js';
-import { modelThrough } from './steps.js';
+import { modelThrough } from '../plan/steps.js';
 
 export function detectEnv(): LabEnv {
   return { brctl: findTool('brctl') !== undefined };
