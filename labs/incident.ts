@@ -17,42 +17,51 @@ const CUSTOMER_NET = '192.168.1.0/24';
 const OTHER_PROJECTS = DEFAULT_POOLS.slice(1, DEFAULT_POOLS.indexOf('192.168.0.0/20')).map(parseSubnet);
 const FIXED = '10.20.0.0/16';
 
-function build(ctx: LabContext): LabScene {
+/**
+ * The host as the story has it: docker0 and web, the customer's network behind the router,
+ * then the renamed project's network (the next pool, which shadows the database) and its fix.
+ */
+function story(ctx: LabContext) {
   const h = dockerHost(ctx, { takenPools: OTHER_PROJECTS });
-  const { host, wan, engine } = h;
+  const { engine } = h;
   const customer = remoteNetwork(ctx, h, CUSTOMER_NET, { node: 'db' });
-  const CUSTOMER = { subnet: customer.subnet, router: customer.router, db: customer.db };
-  const dbNs = customer.ns;
   const web = engine.run('web');
   // The same compose network name both times; Docker gives each creation a new ID, hence a new br-.
   const clash = engine.networkCreate('renamed_default');
   const appClash = engine.run('app', { network: 'renamed_default' });
-  const OVERLAPPING = clash.network.ipam.subnet.cidr;
   const down = [...engine.rm('app'), ...engine.networkRm('renamed_default')];
   const fixed = engine.networkCreate('renamed_default', { subnet: FIXED });
   const appFixed = engine.run('app', { network: 'renamed_default' });
-  const appNs = appFixed.endpoint.ns;
+  return { h, customer, web, clash, appClash, down, fixed, appFixed, overlapping: clash.network.ipam.subnet.cidr };
+}
+type Story = ReturnType<typeof story>;
 
+/** What the customer's db sees of each client, and who cannot reach it once it is shadowed. */
+function probes({ customer, overlapping }: Story) {
   const seenAs = (from: string, what: string): Expectation => ({
     title: `db sees ${from} (${what}) as ${WAN.hostAddress}`,
-    probe: { kind: 'source', from, server: 'db', to: CUSTOMER.db, port: 0, source: WAN.hostAddress },
+    probe: { kind: 'source', from, server: 'db', to: customer.db, port: 0, source: WAN.hostAddress },
     expect: 'reach',
   });
   const lost = (from: string, what: string): Expectation => ({
-    title: `${from} (${what}) -> db ${CUSTOMER.db}: shadowed by ${OVERLAPPING}`,
-    probe: { kind: 'tcp', from, server: 'db', to: CUSTOMER.db, port: 0 },
+    title: `${from} (${what}) -> db ${customer.db}: shadowed by ${overlapping}`,
+    probe: { kind: 'tcp', from, server: 'db', to: customer.db, port: 0 },
     expect: 'fail',
   });
-  const healthy = [seenAs('hostapp', 'network_mode: host'), seenAs('web', 'bridge, MASQUERADE')];
+  return { seenAs, lost, healthy: [seenAs('hostapp', 'network_mode: host'), seenAs('web', 'bridge, MASQUERADE')] as const };
+}
 
-  const steps: Step[] = [
+/** Before the rename: the customer's network, dockerd, and two ways the service ran that worked. */
+function beforeTheRename(s: Story, p: ReturnType<typeof probes>): Step[] {
+  const { h, customer, web } = s;
+  return [
     hostStep(h),
     internetStep(h),
     {
       title: "The customer's database network",
       why:
-        `Behind the customer's router (the wan namespace) sits their network ${CUSTOMER.subnet} with the database at\n` +
-        `${CUSTOMER.db}. Its firewall admits one client address: the docker host's public ${WAN.hostAddress}.`,
+        `Behind the customer's router (the wan namespace) sits their network ${customer.subnet} with the database at\n` +
+        `${customer.db}. Its firewall admits one client address: the docker host's public ${WAN.hostAddress}.`,
       docker: ["(the customer's network; not Docker)"],
       ops: customer.ops,
     },
@@ -69,7 +78,7 @@ function build(ctx: LabContext): LabScene {
         `${WAN.hostAddress}, the one the customer allowed. (Nothing is created; the process is the host namespace.)`,
       docker: ['docker compose up   # service with network_mode: host'],
       ops: [],
-      checks: [healthy[0]!],
+      checks: [p.healthy[0]],
     },
     {
       title: 'web runs in bridge mode',
@@ -79,21 +88,28 @@ function build(ctx: LabContext): LabScene {
         'for connections coming in; it changes nothing about the source of connections going out.)',
       docker: ['docker run -d --name web app'],
       ops: web.ops,
-      checks: [healthy[1]!],
+      checks: [p.healthy[1]],
     },
+  ];
+}
+
+/** The rename: a new network on the next pool cuts everyone off the database; then the fix. */
+function theRenameAndItsFix(ctx: LabContext, s: Story, p: ReturnType<typeof probes>): Step[] {
+  const { customer, clash, appClash, down, fixed, appFixed, overlapping } = s;
+  return [
     {
       title: 'Rename the folder: compose creates a new network',
       why:
         `Compose names networks after the project (the folder): after the rename, \`up\` creates renamed_default.\n` +
         `With 172.17-172.31 held by the host's other projects, Docker's default pools hand out the next one in order,\n` +
-        `${OVERLAPPING}, which contains ${CUSTOMER.db}: the host has no route to the customer's network, only a default\n` +
+        `${overlapping}, which contains ${customer.db}: the host has no route to the customer's network, only a default\n` +
         `route, and Docker skips only pools that overlap a route the host has.\n` +
-        `The host now has a connected route ${OVERLAPPING} dev ${clash.network.bridge}: more specific than its default route, so\n` +
+        `The host now has a connected route ${overlapping} dev ${clash.network.bridge}: more specific than its default route, so\n` +
         `everything for the database, from every container and the host itself, goes into that bridge and dies there\n` +
-        `(see it with \`nslab exec ${ctx.name} host -- ip route get ${CUSTOMER.db}\`).`,
+        `(see it with \`nslab exec ${ctx.name} host -- ip route get ${customer.db}\`).`,
       docker: ['mv project renamed && cd renamed && docker compose up -d'],
       ops: [...clash.ops, ...appClash.ops],
-      checks: [lost('hostapp', 'host mode'), lost('web', 'bridge'), lost('app', 'renamed_default')],
+      checks: [p.lost('hostapp', 'host mode'), p.lost('web', 'bridge'), p.lost('app', 'renamed_default')],
     },
     {
       title: 'Fix: recreate the network on a subnet that does not overlap',
@@ -105,29 +121,33 @@ function build(ctx: LabContext): LabScene {
       ops: [...down, ...fixed.ops, ...appFixed.ops],
     },
   ];
+}
 
+function build(ctx: LabContext): LabScene {
+  const s = story(ctx);
+  const p = probes(s);
+  const { h, customer } = s;
   const expectations: Expectation[] = [
-    ...healthy,
-    seenAs('app', `renamed_default, ${FIXED}`),
+    ...p.healthy,
+    p.seenAs('app', `renamed_default, ${FIXED}`),
     {
-      title: `db refuses any other source (the router ${CUSTOMER.router})`,
-      probe: { kind: 'tcp', from: 'wan', server: 'db', to: CUSTOMER.db, port: 0 },
+      title: `db refuses any other source (the router ${customer.router})`,
+      probe: { kind: 'tcp', from: 'wan', server: 'db', to: customer.db, port: 0 },
       expect: 'fail',
     },
   ];
-
   return {
     nodes: {
-      host: { ns: host, role: 'host' },
-      hostapp: { ns: host, role: 'container' },
-      wan: { ns: wan, role: 'wan' },
-      db: { ns: dbNs, role: 'wan' },
+      host: { ns: h.host, role: 'host' },
+      hostapp: { ns: h.host, role: 'container' },
+      wan: { ns: h.wan, role: 'wan' },
+      db: { ns: customer.ns, role: 'wan' },
       web: { ns: nsName(ctx.name, 'web'), role: 'container' },
-      app: { ns: appNs, role: 'container' },
+      app: { ns: s.appFixed.endpoint.ns, role: 'container' },
     },
-    steps,
+    steps: [...beforeTheRename(s, p), ...theRenameAndItsFix(ctx, s, p)],
     expectations,
-    trace: { from: 'app', to: CUSTOMER.db, look: `after the fix app's packets leave by the uplink again, masqueraded to ${WAN.hostAddress}, and reach the customer's db` },
+    trace: { from: 'app', to: customer.db, look: `after the fix app's packets leave by the uplink again, masqueraded to ${WAN.hostAddress}, and reach the customer's db` },
   };
 }
 

@@ -138,112 +138,152 @@ function crossLink(
   return undefined;
 }
 
+/** Where the first packet stands during the walk, and what it looks like there. */
+interface Journey {
+  readonly world: readonly LiveNamespace[];
+  readonly from: LiveNamespace;
+  readonly hops: Hop[];
+  readonly protocol: 'icmp' | 'tcp';
+  cur: LiveNamespace;
+  inIface: string | undefined;
+  src: string | undefined;
+  dst: string;
+  dport: number | undefined;
+}
+
+const brokenIn = (w: Journey): boolean => w.hops.some((h) => !h.ok);
+
 /**
  * Walks the path a first packet from `from` to `dst` would take through live state: route
  * lookup, veth peers and bridge ports, forwarding and iptables on every router, the route
  * back. Stops at the first broken hop.
  */
 export function why(world: readonly LiveNamespace[], from: LiveNamespace, target: string, protocol: 'icmp' | 'tcp' = 'icmp', port?: number): Hop[] {
-  const hops: Hop[] = [];
-  const broken = () => hops.some((h) => !h.ok);
-  let cur = from;
-  let inIface: string | undefined;
-  let src: string | undefined;
-  let dst = target;
-  let dport = port;
+  const w: Journey = { world, from, hops: [], protocol, cur: from, inIface: undefined, src: undefined, dst: target, dport: port };
   let delivered = false;
-  for (let n = 0; n < MAX_HOPS && !broken(); n++) {
-    // Docker 28+ drops, in raw PREROUTING, packets for a container's address that do not come
-    // from its own bridge: direct routing from outside, or from another network.
-    const raw = cur !== from && src ? evaluate(cur.rules, 'raw', 'PREROUTING', { src, dst, inIface, protocol, dport }) : undefined;
-    if (raw?.target === 'DROP' && raw.rule) {
-      hops.push({ at: cur.node, ok: false, what: `raw PREROUTING rule \`${raw.rule.spec.join(' ')}\` drops it on arrival from ${inIface}: ${dst} takes packets only from its own network (${raw.rule.packets} packets so far)` });
-      break;
-    }
-    // A published port: nat PREROUTING rewrites the destination before the route lookup.
-    const pre = cur !== from && src ? evaluate(cur.rules, 'nat', 'PREROUTING', { src, dst, inIface, protocol, dport }) : undefined;
-    if (pre?.target === 'DNAT' && pre.rule?.toDestination) {
-      const [address, newPort] = pre.rule.toDestination.split(':') as [string, string | undefined];
-      hops.push({ at: cur.node, ok: true, what: `nat PREROUTING DNAT rewrites ${dst}${dport ? `:${dport}` : ''} -> ${pre.rule.toDestination} (${pre.rule.packets} packets)` });
-      dst = address;
-      if (newPort) dport = Number(newPort);
-    }
-    const found = lookupRoute(cur, dst);
+  for (let n = 0; n < MAX_HOPS && !brokenIn(w); n++) {
+    if (!arrive(w)) break;
+    const found = lookupRoute(w.cur, w.dst);
     if (found?.kind === 'local') {
-      const lo = cur.interfaces.find((i) => i.name === 'lo');
-      if (cur === from && lo && !lo.up) hops.push({ at: cur.node, ok: false, what: `${dst} is local, but lo is down (local traffic goes over lo)`, fix: linkUpFix(cur, lo) });
-      else hops.push({ at: cur.node, ok: true, what: `${dst} is on ${found.iface.name}: delivered` });
+      deliver(w, found.iface);
       delivered = true;
       break;
     }
-    if (cur !== from) {
-      if (!cur.forwarding) {
-        hops.push({ at: cur.node, ok: false, what: 'forwarding is off (net.ipv4.ip_forward=0): it drops packets not addressed to it', fix: inNs(cur, 'sysctl', '-w', 'net.ipv4.ip_forward=1') });
-        break;
-      }
-      hops.push({ at: cur.node, ok: true, what: 'forwarding is on' });
-    }
-    // An interface set down takes its routes with it: the missing route is the symptom.
-    const down = !found ? cur.interfaces.find((i) => i.name !== 'lo' && !i.up && i.addresses.length > 0) : undefined;
-    if (down) {
-      hops.push({ at: cur.node, ok: false, what: `no route to ${dst}: ${down.name} is down, and the kernel took its routes with it`, fix: linkUpFix(cur, down) });
-      break;
-    }
-    if (!found || !found.dev) {
-      const gw = gatewayFor(cur, world);
-      const linked = world.find((w) => w !== cur && ownerOf(w, dst));
-      hops.push({
-        at: cur.node,
-        ok: false,
-        what: `no route to ${dst}${linked && !gw ? ` (${linked.node} has it, but in a subnet ${cur.node} has no address in)` : ''}`,
-        fix: gw ? ip(cur, 'route', 'add', 'default', 'via', gw) : undefined,
-      });
-      break;
-    }
-    const out = found.dev;
-    hops.push({ at: cur.node, ok: true, what: `route to ${dst}: ${found.route.dst}${found.route.gateway ? ` via ${found.route.gateway}` : ''} dev ${out.name}` });
-    if (!out.up) {
-      hops.push({ at: cur.node, ok: false, what: `${out.kind === 'bridge' ? 'bridge' : 'interface'} ${out.name} is down`, fix: linkUpFix(cur, out) });
-      break;
-    }
-    src ??= found.route.prefsrc ?? out.addresses[0]?.split('/')[0];
-    const shadow = found.route.gateway ? undefined : shadowingBridge(world, cur, out, found.route.dst, dst);
-    if (shadow) {
-      hops.push(shadow);
-      break;
-    }
-    if (cur !== from && src) {
-      const packet = { src, dst, inIface, outIface: out.name, protocol, dport };
-      hops.push(forwardHop(cur, packet));
-      if (broken()) break;
-      const nat = evaluate(cur.rules, 'nat', 'POSTROUTING', packet);
-      if (nat.target === 'MASQUERADE' || nat.target === 'SNAT') {
-        const to = out.addresses[0]?.split('/')[0] ?? src;
-        hops.push({ at: cur.node, ok: true, what: `nat POSTROUTING ${nat.target} rewrites source ${src} -> ${to} (${nat.rule?.packets ?? 0} packets)` });
-        src = to;
-      }
-    }
-    const next = crossLink({ world, hops, packet: src ? { src, dst, protocol, dport } : undefined }, cur, out, found.route.gateway ?? dst);
-    if (!next || broken()) break;
-    inIface = next.iface.name;
-    cur = next.ns;
+    if (!leave(w, found)) break;
   }
-  if (!broken() && !delivered) hops.push({ at: cur.node, ok: false, what: `still not delivered after ${MAX_HOPS} namespaces: a routing loop?` });
-  if (!broken() && src && cur !== from) {
-    const back = lookupRoute(cur, src);
-    if (!back) {
-      const router = [...world].find((w) => w.forwarding && w !== cur && w !== from);
-      const subnet = from.interfaces.flatMap((i) => i.addresses).find((a) => a.startsWith(`${src}/`));
-      const bridge = router?.interfaces.find((i) => i.kind === 'bridge');
-      hops.push({
-        at: cur.node,
-        ok: false,
-        what: `no route back to ${src}: replies cannot return${router ? ` (${router.node} should MASQUERADE ${src}'s subnet)` : ''}`,
-        fix: router && subnet && bridge ? inNs(router, 'iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', subnetOf(subnet).cidr, '!', '-o', bridge.name, '-j', 'MASQUERADE') : ip(cur, 'route', 'add', src, 'via', '<gateway>'),
-      });
-    } else hops.push({ at: cur.node, ok: true, what: `route back to ${src} exists` });
+  if (!brokenIn(w) && !delivered) w.hops.push({ at: w.cur.node, ok: false, what: `still not delivered after ${MAX_HOPS} namespaces: a routing loop?` });
+  if (!brokenIn(w) && w.src && w.cur !== w.from) w.hops.push(routeBack(w, w.src));
+  return w.hops;
+}
+
+/**
+ * What a router does to a packet as it arrives, before the route lookup: Docker 28+ drops,
+ * in raw PREROUTING, packets for a container's address that do not come from its own bridge
+ * (direct routing from outside, or from another network); a published port's DNAT rewrites
+ * the destination. False when the packet goes no further.
+ */
+function arrive(w: Journey): boolean {
+  const { cur, src, dst, inIface, protocol, dport } = w;
+  if (cur === w.from || !src) return true;
+  const raw = evaluate(cur.rules, 'raw', 'PREROUTING', { src, dst, inIface, protocol, dport });
+  if (raw.target === 'DROP' && raw.rule) {
+    w.hops.push({ at: cur.node, ok: false, what: `raw PREROUTING rule \`${raw.rule.spec.join(' ')}\` drops it on arrival from ${inIface}: ${dst} takes packets only from its own network (${raw.rule.packets} packets so far)` });
+    return false;
   }
-  return hops;
+  const pre = evaluate(cur.rules, 'nat', 'PREROUTING', { src, dst, inIface, protocol, dport });
+  if (pre.target === 'DNAT' && pre.rule?.toDestination) {
+    const [address, newPort] = pre.rule.toDestination.split(':') as [string, string | undefined];
+    w.hops.push({ at: cur.node, ok: true, what: `nat PREROUTING DNAT rewrites ${dst}${dport ? `:${dport}` : ''} -> ${pre.rule.toDestination} (${pre.rule.packets} packets)` });
+    w.dst = address;
+    if (newPort) w.dport = Number(newPort);
+  }
+  return true;
+}
+
+/** The destination is one of this namespace's own addresses. */
+function deliver(w: Journey, iface: Interface): void {
+  const lo = w.cur.interfaces.find((i) => i.name === 'lo');
+  if (w.cur === w.from && lo && !lo.up) w.hops.push({ at: w.cur.node, ok: false, what: `${w.dst} is local, but lo is down (local traffic goes over lo)`, fix: linkUpFix(w.cur, lo) });
+  else w.hops.push({ at: w.cur.node, ok: true, what: `${w.dst} is on ${iface.name}: delivered` });
+}
+
+/**
+ * Sends the packet on from here: forwarding on a router, a route and an interface that is
+ * up, the FORWARD chain and source NAT, then across the link to the next namespace. False
+ * when it goes no further.
+ */
+function leave(w: Journey, found: ReturnType<typeof lookupRoute>): boolean {
+  const { cur, world } = w;
+  if (cur !== w.from) {
+    if (!cur.forwarding) {
+      w.hops.push({ at: cur.node, ok: false, what: 'forwarding is off (net.ipv4.ip_forward=0): it drops packets not addressed to it', fix: inNs(cur, 'sysctl', '-w', 'net.ipv4.ip_forward=1') });
+      return false;
+    }
+    w.hops.push({ at: cur.node, ok: true, what: 'forwarding is on' });
+  }
+  if (!found || found.kind === 'local' || !found.dev) {
+    w.hops.push(noRoute(w, found === undefined));
+    return false;
+  }
+  const out = found.dev;
+  w.hops.push({ at: cur.node, ok: true, what: `route to ${w.dst}: ${found.route.dst}${found.route.gateway ? ` via ${found.route.gateway}` : ''} dev ${out.name}` });
+  if (!out.up) {
+    w.hops.push({ at: cur.node, ok: false, what: `${out.kind === 'bridge' ? 'bridge' : 'interface'} ${out.name} is down`, fix: linkUpFix(cur, out) });
+    return false;
+  }
+  w.src ??= found.route.prefsrc ?? out.addresses[0]?.split('/')[0];
+  const shadow = found.route.gateway ? undefined : shadowingBridge(world, cur, out, found.route.dst, w.dst);
+  if (shadow) {
+    w.hops.push(shadow);
+    return false;
+  }
+  if (cur !== w.from && w.src) {
+    const packet = { src: w.src, dst: w.dst, inIface: w.inIface, outIface: out.name, protocol: w.protocol, dport: w.dport };
+    w.hops.push(forwardHop(cur, packet));
+    if (brokenIn(w)) return false;
+    const nat = evaluate(cur.rules, 'nat', 'POSTROUTING', packet);
+    if (nat.target === 'MASQUERADE' || nat.target === 'SNAT') {
+      const to = out.addresses[0]?.split('/')[0] ?? w.src;
+      w.hops.push({ at: cur.node, ok: true, what: `nat POSTROUTING ${nat.target} rewrites source ${w.src} -> ${to} (${nat.rule?.packets ?? 0} packets)` });
+      w.src = to;
+    }
+  }
+  const packet = w.src ? { src: w.src, dst: w.dst, protocol: w.protocol, dport: w.dport } : undefined;
+  const next = crossLink({ world, hops: w.hops, packet }, cur, out, found.route.gateway ?? w.dst);
+  if (!next || brokenIn(w)) return false;
+  w.inIface = next.iface.name;
+  w.cur = next.ns;
+  return true;
+}
+
+/** No route out: an interface set down takes its routes with it, else a route is missing. */
+function noRoute(w: Journey, noneAtAll: boolean): Hop {
+  const { cur, world, dst } = w;
+  const down = noneAtAll ? cur.interfaces.find((i) => i.name !== 'lo' && !i.up && i.addresses.length > 0) : undefined;
+  if (down) return { at: cur.node, ok: false, what: `no route to ${dst}: ${down.name} is down, and the kernel took its routes with it`, fix: linkUpFix(cur, down) };
+  const gw = gatewayFor(cur, world);
+  const linked = world.find((x) => x !== cur && ownerOf(x, dst));
+  return {
+    at: cur.node,
+    ok: false,
+    what: `no route to ${dst}${linked && !gw ? ` (${linked.node} has it, but in a subnet ${cur.node} has no address in)` : ''}`,
+    fix: gw ? ip(cur, 'route', 'add', 'default', 'via', gw) : undefined,
+  };
+}
+
+/** The reply's way home: without a route back to the source, the first packet is the only one. */
+function routeBack(w: Journey, src: string): Hop {
+  const { cur, world, from } = w;
+  if (lookupRoute(cur, src)) return { at: cur.node, ok: true, what: `route back to ${src} exists` };
+  const router = [...world].find((x) => x.forwarding && x !== cur && x !== from);
+  const subnet = from.interfaces.flatMap((i) => i.addresses).find((a) => a.startsWith(`${src}/`));
+  const bridge = router?.interfaces.find((i) => i.kind === 'bridge');
+  return {
+    at: cur.node,
+    ok: false,
+    what: `no route back to ${src}: replies cannot return${router ? ` (${router.node} should MASQUERADE ${src}'s subnet)` : ''}`,
+    fix: router && subnet && bridge ? inNs(router, 'iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', subnetOf(subnet).cidr, '!', '-o', bridge.name, '-j', 'MASQUERADE') : ip(cur, 'route', 'add', src, 'via', '<gateway>'),
+  };
 }
 
 export function renderHops(hops: readonly Hop[]): string {
