@@ -1,4 +1,4 @@
-import { cmd, type Cmd } from './command.js';
+import { cmd, isPlainWord, type Cmd } from './command.js';
 
 /**
  * Many commands, one process: `ip -batch -` runs iproute2 lines, `iptables-restore
@@ -14,7 +14,6 @@ export type BatchOutcome = 'done' | 'failed' | 'skipped' | 'unknown';
 /** Commands that can share a process have the same key. */
 export type BatchKey = string;
 
-const PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
 // iproute2 objects whose commands are safe in a batch (`netns exec` and options like -j are not).
 const IP_OBJECTS = new Set(['link', 'addr', 'address', 'route', 'neigh', 'rule']);
 const IPT_TABLE = /^(filter|nat|raw|mangle)$/;
@@ -33,7 +32,7 @@ function iptablesBatchable(c: Cmd): boolean {
 
 /** The batch a command can join, or undefined when it must run in a process of its own. */
 export function batchKey(c: Cmd): BatchKey | undefined {
-  if (!c.args.every((a) => PLAIN.test(a))) return undefined;
+  if (!c.args.every(isPlainWord)) return undefined;
   if (c.file === 'ip' && ipBatchable(c)) return `ip|${c.netns ?? ''}`;
   if (c.file === 'iptables' && iptablesBatchable(c)) return `iptables|${c.netns ?? ''}|${c.args[2]}`;
   return undefined;

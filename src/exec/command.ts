@@ -23,6 +23,12 @@ export function toArgv(c: Cmd): string[] {
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
+/** A word the shell, and a batch file's tokenizer, read as it is: nothing to quote. */
+export const isPlainWord = (word: string): boolean => SAFE.test(word);
+
+/** Changes the namespace nslab runs in (creating or deleting a named namespace does not count). */
+export const changesRoot = (c: Cmd): boolean => c.netns === undefined && !(c.file === 'ip' && c.args[0] === 'netns');
+
 /** POSIX single-quote a word unless it is made only of characters the shell leaves alone. */
 export function shellQuote(word: string): string {
   if (word === '') return "''";

@@ -1,5 +1,5 @@
 import { NslabError } from '../errors.js';
-import { cmd } from '../exec/command.js';
+import { changesRoot, cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
 import { parseSubnet, subnetOf, subnetsOverlap, type Subnet } from '../model/ipam.js';
 import type { Op } from '../ops/op.js';
@@ -7,7 +7,7 @@ import { parseIpAddr, parseIpRoute } from './ip-json.js';
 
 /** Ops that change the namespace nslab runs in (creating a namespace does not count). */
 export function rootOps(ops: readonly Op[]): Op[] {
-  return ops.filter((op) => op.cmd.netns === undefined && !(op.cmd.file === 'ip' && op.cmd.args[0] === 'netns'));
+  return ops.filter((op) => changesRoot(op.cmd));
 }
 
 /** The subnets root ops claim: addresses they assign and routes they add. */

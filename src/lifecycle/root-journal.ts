@@ -1,7 +1,8 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileJournal, readJournal, type Journal, type NewEntry } from '../apply/journal.js';
+import { FileJournal, readJournal, type Journal } from '../apply/journal.js';
 import { teardown } from '../apply/teardown.js';
+import { changesRoot } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
 import { stateDir } from './state.js';
 
@@ -17,17 +18,12 @@ function rootJournalDir(): string {
 
 const rootJournalPath = (lab: string): string => join(rootJournalDir(), `${lab}.jsonl`);
 
-/** Changes the namespace nslab runs in (creating a namespace does not count). */
-function inRoot(entry: NewEntry): boolean {
-  return entry.cmd.netns === undefined && !(entry.cmd.file === 'ip' && entry.cmd.args[0] === 'netns');
-}
-
 /** Copies each root-namespace intent to the side journal before the main one records it. */
 export function mirroringRootOps(journal: Journal, lab: string): Journal {
   let side: FileJournal | undefined;
   return {
     intend: (entry) => {
-      if (inRoot(entry) && entry.undo !== undefined) {
+      if (changesRoot(entry.cmd) && entry.undo !== undefined) {
         mkdirSync(rootJournalDir(), { recursive: true });
         side ??= new FileJournal(rootJournalPath(lab));
         side.intend(entry);

@@ -19,7 +19,7 @@ const rect = (r: Rect, fill: string, stroke: string, extra = '') =>
 const BOX_STYLE: Record<Box['role'], { fill: string; stroke: string; dash?: string }> = {
   container: { fill: '#e3f0fb', stroke: '#3b7dc4' },
   host: { fill: '#fafafa', stroke: '#888', dash: '6 4' },
-  other: { fill: '#e5f5e0', stroke: '#41a05a' },
+  wan: { fill: '#e5f5e0', stroke: '#41a05a' },
 };
 
 const EDGE_STYLE: Record<EdgeKind, { stroke: string; width: number; dash?: string; label: string }> = {

@@ -158,7 +158,7 @@ export function buildPicture(states: readonly PictureInput[]): Picture {
       id: boxId(s.ns),
       node: s.node,
       ns: s.ns,
-      role: roles[s.node] ?? 'other',
+      role: roles[s.node] ?? 'wan',
       ports,
       bridges: bridges.map((br) => ({
         id: bridgeId(s.ns, br.name),
@@ -173,9 +173,9 @@ export function buildPicture(states: readonly PictureInput[]): Picture {
   const box = (node: string) => boxId(byNode.get(node)!.ns);
   // Each edge runs from the end nearer the containers, so the layout reads top-down: container,
   // host, the internet, what lies beyond it; between two of a kind, from the one with more links.
-  const RANK: Record<Role, number> = { container: 0, host: 1, other: 2 };
+  const RANK: Record<Role, number> = { container: 0, host: 1, wan: 2 };
   const links = (node: string) => pairs.filter(([a, b]) => a.node === node || b.node === node).length;
-  const first = (a: VethEnd, b: VethEnd) => RANK[roles[a.node] ?? 'other'] - RANK[roles[b.node] ?? 'other'] || links(b.node) - links(a.node);
+  const first = (a: VethEnd, b: VethEnd) => RANK[roles[a.node] ?? 'wan'] - RANK[roles[b.node] ?? 'wan'] || links(b.node) - links(a.node);
   for (const [a, b] of pairs) {
     const kind = roles[a.node] === 'host' && roles[b.node] === 'host' ? 'underlay' : 'veth';
     const [x, y] = first(b, a) < 0 ? [b, a] : [a, b];

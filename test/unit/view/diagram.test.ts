@@ -10,7 +10,7 @@ import { connectWorld, docker0World } from '../inspect/fixtures.js';
 
 describe('diagram from live state (roles inferred from the kernel, not a plan)', () => {
   it('infers host, containers and the rest', () => {
-    expect(inferRoles(docker0World())).toEqual({ host: 'host', c1: 'container', c2: 'container', wan: 'other' });
+    expect(inferRoles(docker0World())).toEqual({ host: 'host', c1: 'container', c2: 'container', wan: 'wan' });
   });
 
   it('docker0: containers above the host, their veth host ends on docker0, the wan below', () => {
