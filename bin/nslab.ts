@@ -1,6 +1,5 @@
 // The program: the CLI, given the labs. This is the one place that joins src/ (the toolkit)
 // and labs/ (what it builds); bin/nslab runs it, and the bundle is built from it.
-import { LABS } from '../labs/index.js';
 import { main } from '../src/cli/main.js';
 import { useLabs } from '../src/plan/catalogue.js';
 
@@ -9,5 +8,5 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code !== 'EPIPE') throw err;
 });
 
-useLabs(LABS);
+useLabs(async () => (await import('../labs/index.js')).LABS);
 process.exitCode = await main(process.argv.slice(2));

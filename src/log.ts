@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { stateDir } from './lifecycle/state.js';
 
 /** The command log: one JSON line per command nslab runs (netns, argv, exit code, duration). */
@@ -8,7 +9,25 @@ export function logFile(): string {
   return process.env.NSLAB_LOG ?? join(stateDir(), 'nslab.log');
 }
 
-export function createLogger(file = logFile()): Logger {
-  mkdirSync(dirname(file), { recursive: true });
-  return pino({ base: { pid: process.pid } }, pino.destination({ dest: file, sync: true, append: true }));
+/** What nslab writes to its log: pino's `info(fields, message)`. */
+export interface CommandLog {
+  info(fields: object, message: string): void;
+}
+
+// pino (CommonJS) is required on the first line written, not at start: a command that runs
+// nothing, like `nslab --help`, does not load it (~17 ms).
+const requireHere = createRequire(import.meta.url);
+
+export function createLogger(file = logFile()): CommandLog {
+  let pino: Logger | undefined;
+  return {
+    info(fields, message) {
+      if (pino === undefined) {
+        mkdirSync(dirname(file), { recursive: true });
+        const make = requireHere('pino') as typeof import('pino');
+        pino = make.pino({ base: { pid: process.pid } }, make.destination({ dest: file, sync: true, append: true }));
+      }
+      pino.info(fields, message);
+    },
+  };
 }

@@ -1,11 +1,10 @@
-import type { Logger } from 'pino';
 import { formatError, NslabError } from '../errors.js';
 import { RealRunner } from '../exec/real-runner.js';
 import { RecordingRunner } from '../exec/recording-runner.js';
 import type { Runner } from '../exec/runner.js';
 import { preflight } from '../kernel/preflight.js';
 import { withInterrupts } from '../lifecycle/interrupt.js';
-import { createLogger } from '../log.js';
+import { createLogger, type CommandLog } from '../log.js';
 
 export interface Io {
   out(text: string): void;
@@ -29,7 +28,7 @@ export interface GlobalArgs {
 export interface Context extends GlobalArgs {
   readonly io: Io;
   readonly runner: Runner;
-  readonly logger: Logger;
+  readonly logger: CommandLog;
   /** Aborted by Ctrl-C (SIGINT), SIGTERM or SIGHUP in commands that build a lab. */
   readonly signal: AbortSignal | undefined;
 }

@@ -1,24 +1,35 @@
-import yargs, { type Argv } from 'yargs';
-import { cleanCommand } from './commands/clean.js';
-import { doctorCommand } from './commands/doctor.js';
-import { downCommand } from './commands/down.js';
-import { execCommand } from './commands/exec.js';
-import { labCommand } from './commands/lab.js';
-import { exerciseCommand } from './commands/exercise.js';
-import { inspectCommand } from './commands/inspect.js';
-import { diagramCommand } from './commands/diagram.js';
-import { peersCommand } from './commands/peers.js';
-import { whyCommand } from './commands/why.js';
-import { traceCommand } from './commands/trace.js';
-import { lsCommand } from './commands/ls.js';
-import { runCommand } from './commands/run.js';
-import { upCommand } from './commands/up.js';
-import { verifyCommand } from './commands/verify.js';
-import { versionsCommand } from './commands/versions.js';
-import { compareCommand } from './commands/compare.js';
-import { dockerCommand } from './commands/docker.js';
-import { composeCommand } from './commands/compose.js';
-import { makeAction, processIo, type GlobalArgs, type Io } from './context.js';
+import yargs, { type Argv, type CommandModule } from 'yargs';
+import { loadLabs } from '../plan/catalogue.js';
+import { makeAction, processIo, type Action, type GlobalArgs, type Io } from './context.js';
+
+// Every command's line for `nslab --help`, and where it lives. Only the command asked for is
+// loaded (with what it imports): `nslab --help` and `nslab ls` do not pay for the Docker
+// model, the diagrams or compose's YAML and schema.
+// Each module gives its builder and handler (typed for its own arguments); the line is here.
+const COMMANDS: readonly { command: string; describe: string; load: () => Promise<(action: Action) => unknown> }[] = [
+  { command: 'run <lab>', describe: 'Build a lab, verify it by sending packets, show the topology, and tear it down', load: async () => (await import('./commands/run.js')).runCommand },
+  { command: 'up <lab>', describe: 'Build a lab (all of it, or through --step N / --until <title>) and leave it running', load: async () => (await import('./commands/up.js')).upCommand },
+  { command: 'down <name>', describe: 'Remove everything a running lab created, exactly as its journal recorded it', load: async () => (await import('./commands/down.js')).downCommand },
+  { command: 'verify <name>', describe: "Re-check a running lab's expectations by sending packets", load: async () => (await import('./commands/verify.js')).verifyCommand },
+  { command: 'exec <name> <node> [command..]', describe: 'Run a command inside a node of a running lab, e.g. `nslab exec docker0 c1 -- ip addr`', load: async () => (await import('./commands/exec.js')).execCommand },
+  { command: 'lab <lab>', describe: 'Walk through a lab step by step (`nslab lab list` lists them; `nslab lab 3` works too)', load: async () => (await import('./commands/lab.js')).labCommand },
+  { command: 'docker <command>', describe: 'Docker commands on a sandbox docker host of your own: network create/ls/inspect/rm/prune/connect/disconnect, run, ps, rm, inspect, exec, port, reset', load: async () => (await import('./commands/docker.js')).dockerCommand },
+  { command: 'compose <action> [service] [command..]', describe: "A compose file's networks and services on the sandbox docker host: up | down | ps | config | verify | exec SERVICE -- CMD", load: async () => (await import('./commands/compose.js')).composeCommand },
+  { command: 'ls', describe: 'List the labs, the running ones, and stray nslab namespaces', load: async () => (await import('./commands/ls.js')).lsCommand },
+  { command: 'clean [name]', describe: 'Remove every lab (or only lab <name>) and leftover nslab- namespaces, even without a journal', load: async () => (await import('./commands/clean.js')).cleanCommand },
+  { command: 'doctor', describe: 'Check tools, privileges, kernel link types and neighbour table limits for a lab size', load: async () => (await import('./commands/doctor.js')).doctorCommand },
+  { command: 'inspect <lab> [network]', describe: "A lab's bridge networks as `docker network inspect` shows them, read from the kernel", load: async () => (await import('./commands/inspect.js')).inspectCommand },
+  { command: 'peers [lab]', describe: 'Every veth pair and where its two ends are: one lab, or every `ip netns` namespace and the root one', load: async () => (await import('./commands/peers.js')).peersCommand },
+  { command: 'diagram <lab>', describe: "Draw a lab's live topology in the terminal, and as SVG with --svg <file>", load: async () => (await import('./commands/diagram.js')).diagramCommand },
+  { command: 'why <lab> <from> <to>', describe: 'Walk the path a packet from <from> to <to> (a node or an address) would take, and name the first broken hop', load: async () => (await import('./commands/why.js')).whyCommand },
+  { command: 'trace <lab> <from> <to>', describe: 'Send one marked packet from <from> to <to> and show, hop by hop from captures in every namespace, where it went and which rule rewrote it', load: async () => (await import('./commands/trace.js')).traceCommand },
+  { command: 'exercise <action> [id]', describe: 'Build it yourself, nslab checks: list | start <id> | shell <id> | check <id> | hint <id> | reset <id>', load: async () => (await import('./commands/exercise.js')).exerciseCommand },
+  { command: 'versions <lab>', describe: "What changes between Docker 27, 28 and 29 for a lab: the rules and objects that differ, and why", load: async () => (await import('./commands/versions.js')).versionsCommand },
+  { command: 'compare <lab> <file>', describe: "Hold a real Docker host's rules (iptables-save, iptables -S, or nft list ruleset, in a file) against a lab's", load: async () => (await import('./commands/compare.js')).compareCommand },
+];
+
+/** The command a command line names: its first word that is not an option. */
+const named = (argv: readonly string[]) => COMMANDS.find((c) => c.command.split(' ')[0] === argv.find((a) => !a.startsWith('-')));
 
 /** The CLI as a function: tests call it in-process; bin/nslab.ts calls it with process.argv. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -31,26 +42,15 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'print every command as it runs' }) as unknown as Argv<GlobalArgs>;
   // yargs also exposes --dry-run as dryRun (camel-case expansion); the cast above says so.
-  const parser = base
-    .command(runCommand(action))
-    .command(upCommand(action))
-    .command(downCommand(action))
-    .command(verifyCommand(action))
-    .command(execCommand(action))
-    .command(labCommand(action))
-    .command(dockerCommand(action))
-    .command(composeCommand(action))
-    .command(lsCommand(action))
-    .command(cleanCommand(action))
-    .command(doctorCommand(action))
-    .command(inspectCommand(action))
-    .command(peersCommand(action))
-    .command(diagramCommand(action))
-    .command(whyCommand(action))
-    .command(traceCommand(action))
-    .command(exerciseCommand(action))
-    .command(versionsCommand(action))
-    .command(compareCommand(action))
+  const asked = named(argv);
+  if (asked) await loadLabs();
+  let parser = base;
+  for (const c of COMMANDS) {
+    // Listed for --help; only the one asked for has a builder and a handler.
+    const spec = c === asked ? ((await c.load())(action) as CommandModule<GlobalArgs, GlobalArgs>) : undefined;
+    parser = spec ? parser.command({ ...spec, command: c.command, describe: c.describe }) : parser.command(c.command, c.describe);
+  }
+  parser = parser
     .demandCommand(1, 'name a command, e.g. `nslab run docker0`')
     .strict()
     .parserConfiguration({ 'populate--': true })

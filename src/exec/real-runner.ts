@@ -1,18 +1,23 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
-import type { Logger } from 'pino';
+import type { ResultPromise } from 'execa';
+import type { CommandLog } from '../log.js';
 import { batchOutcomes, batchProcess, failedIndex, type BatchOutcome } from './batch.js';
 import { fanOutOutcomes, fanOutProcess, isFanOut } from './fan-out.js';
 import { renderCmd, toArgv, type Cmd } from './command.js';
 import { CommandError, type Background, type BatchResult, type CmdResult, type RunOptions, type Runner, type StartOptions } from './runner.js';
 
+// execa is loaded on the first command, not at start: importing it costs ~70 ms, which
+// `nslab --help` and a command that runs nothing should not pay.
+let execaModule: Promise<typeof import('execa')> | undefined;
+const loadExeca = () => (execaModule ??= import('execa'));
+
 // Tools print localised text otherwise, and parsers (ping, iptables) read it.
 const ENV = { LANG: 'C', LC_ALL: 'C' };
 
 export interface RealRunnerOptions {
-  readonly logger: Logger;
+  readonly logger: CommandLog;
   /** Called with each command before it runs (`--verbose`). */
   readonly echo?: ((line: string) => void) | undefined;
 }
@@ -31,7 +36,7 @@ function stripBatchNoise(stderr: string): string {
 
 export class RealRunner implements Runner {
   readonly dryRun = false;
-  readonly #logger: Logger;
+  readonly #logger: CommandLog;
   readonly #echo: ((line: string) => void) | undefined;
 
   constructor(options: RealRunnerOptions) {
@@ -56,6 +61,7 @@ export class RealRunner implements Runner {
   async #exec(c: Cmd, options: RunOptions): Promise<CmdResult> {
     const [file, ...args] = toArgv(c);
     const started = performance.now();
+    const { execa } = await loadExeca();
     const r = await execa(file!, args, {
       reject: false,
       cleanup: false,
@@ -117,6 +123,7 @@ export class RealRunner implements Runner {
   async attach(c: Cmd): Promise<number> {
     const [file, ...args] = toArgv(c);
     this.#echo?.(`+ ${renderCmd(c)}`);
+    const { execa } = await loadExeca();
     const r = await execa(file!, args, { reject: false, stdio: 'inherit' });
     this.#logger.info({ netns: c.netns ?? null, argv: [file, ...args], exitCode: r.exitCode ?? null }, 'attach');
     return r.exitCode ?? 1;
@@ -126,6 +133,7 @@ export class RealRunner implements Runner {
     const [file, ...args] = toArgv(c);
     this.#echo?.(`+ ${renderCmd(c)} &`);
     this.#logger.info({ netns: c.netns ?? null, argv: [file, ...args] }, 'start');
+    const { execa } = await loadExeca();
     const child: ResultPromise = execa(file!, args, { reject: false, env: ENV, stdin: 'ignore', buffer: false });
     let out = '';
     let readyLine: string | undefined;

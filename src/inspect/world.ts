@@ -28,7 +28,7 @@ export interface LiveNamespace {
 
 /** The namespaces of lab `lab` (nslab-<lab>-*), found by name in the kernel. */
 export async function labNamespaces(runner: Runner, lab: string): Promise<string[]> {
-  return (await listNetnsNames(runner)).filter((n) => n.startsWith(`${NS_PREFIX}${lab}-`));
+  return listNetnsNames().filter((n) => n.startsWith(`${NS_PREFIX}${lab}-`));
 }
 
 export function nodeLabel(ns: string | undefined): string {

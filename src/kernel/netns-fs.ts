@@ -12,6 +12,18 @@ const identity = (path: string): string | undefined => {
 };
 
 /**
+ * The named namespaces, sorted: the entries of /run/netns, which is all `ip netns list`
+ * reads for names. No process, so `nslab ls` spawns nothing.
+ */
+export function namespaceNames(): string[] {
+  try {
+    return readdirSync(NETNS_DIR).sort((a, b) => a.localeCompare(b));
+  } catch {
+    return [];
+  }
+}
+
+/**
  * Whether a named namespace exists: what `ip netns list` reads, without a process (every
  * `nslab up` checks its names before touching anything).
  */

@@ -12,6 +12,5 @@ export async function listNetns(runner: Runner): Promise<NetnsEntry[]> {
   return parseNetnsList(r.stdout).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export async function listNetnsNames(runner: Runner): Promise<string[]> {
-  return (await listNetns(runner)).map((n) => n.name);
-}
+/** Their names alone, read from /run/netns without a process (see netns-fs.ts). */
+export { namespaceNames as listNetnsNames } from './netns-fs.js';

@@ -25,7 +25,7 @@ export async function modelBuiltOutside(name: string, labId: string, runner: Run
   if (recordedAs !== undefined && recordedAs !== def.id) {
     throw new NslabError(`lab ${name} is up as lab ${recordedAs}, not ${def.id}`, { hint: `run \`nslab verify ${name}\` without --lab` });
   }
-  const have = new Set(await listNetnsNames(runner));
+  const have = new Set(listNetnsNames());
   const missing = Object.values(model.nodes).find((n) => n.ns !== undefined && !have.has(n.ns));
   if (missing) {
     throw new NslabError(`lab ${name} (${def.id}) is not built: namespace ${missing.ns} does not exist`, {

@@ -9,8 +9,6 @@ type Args = GlobalArgs & { name?: string };
 
 export function cleanCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
-    command: 'clean [name]',
-    describe: 'Remove every lab (or only lab <name>) and leftover nslab- namespaces, even without a journal',
     builder: (y: Argv<GlobalArgs>) => y.positional('name', { type: 'string', describe: 'only this lab instance' }) as Argv<Args>,
     handler: action<Args>({ kernel: true }, async (ctx, args) => {
       const report = await cleanAll(ctx.runner, args.name === undefined ? undefined : validateLabName(args.name));

@@ -26,8 +26,6 @@ function render(c: Comparison, lab: string, file: string): string {
 
 export function compareCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
-    command: 'compare <lab> <file>',
-    describe: "Hold a real Docker host's rules (iptables-save, iptables -S, or nft list ruleset, in a file) against a lab's",
     builder: (y: Argv<GlobalArgs>) =>
       labPositional(y).positional('file', { type: 'string', demandOption: true, describe: 'what the real host printed' }) as unknown as Argv<Args>,
     handler: action<Args>({ kernel: false }, async (ctx, args) => {

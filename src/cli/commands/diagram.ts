@@ -14,8 +14,6 @@ type Args = GlobalArgs & { lab: string; svg?: string };
 
 export function diagramCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
-    command: 'diagram <lab>',
-    describe: "Draw a lab's live topology in the terminal, and as SVG with --svg <file>",
     builder: (y: Argv<GlobalArgs>) =>
       y
         .positional('lab', { type: 'string', demandOption: true, describe: 'lab instance name (namespaces nslab-<lab>-*)' })

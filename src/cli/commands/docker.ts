@@ -144,8 +144,6 @@ async function exec(ctx: Context, name: string, words: readonly string[]): Promi
 export function dockerCommand(action: Action): CommandModule<GlobalArgs, Args> {
   const kernel = { kernel: true, interruptible: true };
   return {
-    command: 'docker <command>',
-    describe: 'Docker commands on a sandbox docker host of your own: network create/ls/inspect/rm/prune/connect/disconnect, run, ps, rm, inspect, exec, port, reset',
     builder: (y: Argv<GlobalArgs>) =>
       y
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'do not list the commands each change ran' })

@@ -10,8 +10,6 @@ type Args = GlobalArgs & { containers: number; fix: boolean };
 
 export function doctorCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
-    command: 'doctor',
-    describe: 'Check tools, privileges, kernel link types and neighbour table limits for a lab size',
     builder: (y: Argv<GlobalArgs>) =>
       y
         .option('containers', { type: 'number', default: MESH_DEFAULT_CONTAINERS, describe: 'lab size to check the neighbour table against' })

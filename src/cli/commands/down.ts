@@ -7,8 +7,6 @@ type Args = GlobalArgs & { name: string };
 
 export function downCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
-    command: 'down <name>',
-    describe: 'Remove everything a running lab created, exactly as its journal recorded it',
     builder: (y: Argv<GlobalArgs>) => y.positional('name', { type: 'string', demandOption: true, describe: 'lab instance name' }) as Argv<Args>,
     handler: action<Args>({ kernel: true }, async (ctx, args) => {
       await labDown(args.name, ctx.runner);

@@ -8,8 +8,6 @@ type Args = GlobalArgs & { name: string; node: string; command: string[]; '--'?:
 
 export function execCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
-    command: 'exec <name> <node> [command..]',
-    describe: 'Run a command inside a node of a running lab, e.g. `nslab exec docker0 c1 -- ip addr`',
     builder: (y: Argv<GlobalArgs>) =>
       y
         .positional('name', { type: 'string', demandOption: true, describe: 'lab instance name' })

@@ -27,8 +27,6 @@ function writeTranscript(ctx: Context, ex: Exercise, name: string): void {
 
 export function exerciseCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
-    command: 'exercise <action> [id]',
-    describe: 'Build it yourself, nslab checks: list | start <id> | shell <id> | check <id> | hint <id> | reset <id>',
     builder: (y: Argv<GlobalArgs>) =>
       y
         .positional('action', { choices: ACTIONS, demandOption: true })

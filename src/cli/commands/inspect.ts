@@ -10,8 +10,6 @@ type Args = GlobalArgs & { lab: string; network?: string };
 
 export function inspectCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
-    command: 'inspect <lab> [network]',
-    describe: "A lab's bridge networks as `docker network inspect` shows them, read from the kernel",
     builder: (y: Argv<GlobalArgs>) =>
       y
         .positional('lab', { type: 'string', demandOption: true, describe: 'lab instance name (namespaces nslab-<lab>-*)' })

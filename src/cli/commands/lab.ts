@@ -50,8 +50,6 @@ async function rewind(ctx: Context, args: Args, to: number): Promise<number> {
 
 export function labCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
-    command: 'lab <lab>',
-    describe: 'Walk through a lab step by step (`nslab lab list` lists them; `nslab lab 3` works too)',
     builder: (y: Argv<GlobalArgs>) =>
       recordOption(labPositional(y))
         .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'do not wait for Enter between steps' })

@@ -10,8 +10,6 @@ import { printJson } from '../context.js';
 
 export function lsCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs> {
   return {
-    command: 'ls',
-    describe: 'List the labs, the running ones, and stray nslab namespaces',
     handler: action<GlobalArgs>({ kernel: false }, async (ctx) => {
       const labs = allLabs().map((l) => ({ id: l.id, title: l.title, summary: l.summary }));
       const running = listInstanceNames().map((name) => {
@@ -25,7 +23,7 @@ export function lsCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs>
           return { name, lab: '?', since: missing ? `no record (built outside nslab? \`nslab clean ${name}\`)` : 'unreadable record', state: 'unknown (`nslab clean <name>` removes it)' };
         }
       });
-      const namespaces = (await listNetnsNames(ctx.runner)).filter((n) => n.startsWith(NS_PREFIX));
+      const namespaces = listNetnsNames().filter((n) => n.startsWith(NS_PREFIX));
       const stray = namespaces.filter((n) => !running.some((r) => parseNsName(n)?.lab === r.name)).sort();
       if (ctx.json) {
         printJson(ctx.io, { labs, running, stray });

@@ -10,11 +10,9 @@ type Args = GlobalArgs & { lab?: string };
 
 export function peersCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
-    command: 'peers [lab]',
-    describe: 'Every veth pair and where its two ends are: one lab, or every `ip netns` namespace and the root one',
     builder: (y: Argv<GlobalArgs>) => y.positional('lab', { type: 'string', describe: 'only the namespaces nslab-<lab>-*' }) as Argv<Args>,
     handler: action<Args>({ kernel: true }, async (ctx, args) => {
-      const names: (string | undefined)[] = args.lab === undefined ? [undefined, ...(await listNetnsNames(ctx.runner))] : await labNamespaces(ctx.runner, validateLabName(args.lab));
+      const names: (string | undefined)[] = args.lab === undefined ? [undefined, ...listNetnsNames()] : await labNamespaces(ctx.runner, validateLabName(args.lab));
       // A namespace can vanish between the listing and the read (another tool deleting it):
       // it then has nothing to show, which is not an error.
       const read = await Promise.all(names.map((ns) => readNamespace(ctx.runner, ns, { rules: false }).catch(() => undefined)));

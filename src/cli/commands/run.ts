@@ -6,8 +6,6 @@ import { labPositional, outcomeExit, printDryRun, printOutcomes, resolveLab, top
 
 export function runCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs & LabArgs> {
   return {
-    command: 'run <lab>',
-    describe: 'Build a lab, verify it by sending packets, show the topology, and tear it down',
     builder: (y: Argv<GlobalArgs>) => labPositional(y) as Argv<GlobalArgs & LabArgs>,
     handler: action<GlobalArgs & LabArgs>({ kernel: true, interruptible: true }, async (ctx, args) => {
       const { model, env, options } = resolveLab(args);

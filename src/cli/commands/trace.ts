@@ -16,8 +16,6 @@ type Args = GlobalArgs & { lab: string; from: string; to: string; port?: number;
 
 export function traceCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
-    command: 'trace <lab> <from> <to>',
-    describe: 'Send one marked packet from <from> to <to> and show, hop by hop from captures in every namespace, where it went and which rule rewrote it',
     builder: (y: Argv<GlobalArgs>) =>
       y
         .positional('lab', { type: 'string', demandOption: true, describe: 'lab, compose project or docker engine name (namespaces nslab-<name>-*)' })

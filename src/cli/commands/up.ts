@@ -9,8 +9,6 @@ type Args = GlobalArgs & LabArgs & StepArgs;
 
 export function upCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
-    command: 'up <lab>',
-    describe: 'Build a lab (all of it, or through --step N / --until <title>) and leave it running',
     builder: (y: Argv<GlobalArgs>) => recordOption(stepOptions(labPositional(y))) as unknown as Argv<Args>,
     handler: action<Args>({ kernel: true, interruptible: true }, async (ctx, args) => {
       const { model, env, options } = resolveLab(args);

@@ -18,8 +18,6 @@ async function outside(name: string, lab: string, step: number | undefined, ctx:
 
 export function verifyCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
-    command: 'verify <name>',
-    describe: "Re-check a running lab's expectations by sending packets",
     builder: (y: Argv<GlobalArgs>) =>
       y
         .positional('name', { type: 'string', demandOption: true, describe: 'lab instance name' })

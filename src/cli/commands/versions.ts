@@ -10,8 +10,6 @@ type Args = GlobalArgs & { lab: string };
 
 export function versionsCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
-    command: 'versions <lab>',
-    describe: "What changes between Docker 27, 28 and 29 for a lab: the rules and objects that differ, and why",
     builder: (y: Argv<GlobalArgs>) => y.positional('lab', { type: 'string', demandOption: true, describe: 'lab id (see `nslab ls`)' }) as Argv<Args>,
     handler: action<Args>({ kernel: false }, async (ctx, args) => {
       const report = versionsOf(findLab(args.lab), detectEnv());

@@ -12,8 +12,6 @@ type Args = GlobalArgs & { lab: string; from: string; to: string; port?: number 
 
 export function whyCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
-    command: 'why <lab> <from> <to>',
-    describe: 'Walk the path a packet from <from> to <to> (a node or an address) would take, and name the first broken hop',
     builder: (y: Argv<GlobalArgs>) =>
       y
         .positional('lab', { type: 'string', demandOption: true })
