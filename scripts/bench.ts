@@ -1,6 +1,7 @@
 // `npm run bench`: nslab against the fastest hand-written equivalent, on this machine.
 // For each N: setup vs a raw `ip -batch` script of the same topology, full-mesh
-// verification vs sequential ping, teardown; and `nslab --help` start-up. Whole processes,
+// verification vs sequential ping, teardown; start-up (--help, ls); docker run and compose up
+// against the commands they print; peak memory of up. Whole processes,
 // several repetitions, median, nslab and baseline interleaved so load hits both alike.
 // `--quick`: one tiny size, one repetition (a kernel test runs it to prove the script works).
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { scaleLab } from '../labs/scale.js';
 import { GC_KEYS, neighboursNeeded, type GcThresholds } from '../src/doctor/neigh.js';
 import { buildLab } from '../src/lifecycle/lifecycle.js';
-import { rawIpBatchScript, rawTeardownScript } from './bench/baseline.js';
+import { rawIpBatchScript, rawListingScript, rawTeardownScript } from './bench/baseline.js';
 import { median, mustTime, namespacesOf, NSLAB, ROOT, sequentialPing, sh, timed } from './bench/measure.js';
 import { renderSizes, renderTargets, type SizeResult, type Target } from './bench/report.js';
 
@@ -26,7 +27,8 @@ const sizes = (opts.sizes ?? (opts.quick ? '3' : '10,50,100,200')).split(',').ma
 const reps = Number(opts.reps ?? (opts.quick ? 1 : 3));
 const lab = `bench${process.pid.toString(36)}`;
 const work = mkdtempSync(join(tmpdir(), 'nslab-bench-'));
-const env = { ...process.env, NSLAB_STATE_DIR: join(work, 'state') };
+// A sandbox engine of its own, so a user's `nslab docker` engine is neither in the way nor touched.
+const env = { ...process.env, NSLAB_STATE_DIR: join(work, 'state'), NSLAB_DOCKER_NAME: `${lab}k` };
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 if (process.getuid?.() !== 0) throw new Error('the benchmark builds real namespaces: run it as root');
@@ -105,17 +107,94 @@ function picturesAndTrace(): { text: number; svg: number; svgAdded: number; firs
   }
 }
 
+/** Start-up: `--help` and `ls` against a bare node start, measured alternately. */
+function startup(): { help: number; ls: number; node: number } {
+  const help: number[] = [];
+  const ls: number[] = [];
+  const node: number[] = [];
+  for (let rep = 0; rep < Math.max(5, reps); rep++) {
+    node.push(mustTime('node', ['-e', '0']));
+    help.push(mustTime(NSLAB, ['--help']));
+    ls.push(mustTime(NSLAB, ['ls'], env));
+  }
+  return { help: median(help), ls: median(ls), node: median(node) };
+}
+
+/**
+ * `nslab docker run` of one container on a running engine against the commands it printed,
+ * run as a script (one process each, as printed); and `nslab compose up` of 10 services on
+ * 3 networks against the same listing with its ip commands batched per namespace. Each is
+ * taken down again between repetitions (by nslab, and by the raw listing of its removal).
+ */
+function dockerShaped(): { run: { nslab: number; raw: number }; compose: { nslab: number; raw: number } } {
+  const t = { run: [] as number[], rawRun: [] as number[], up: [] as number[], rawUp: [] as number[] };
+  mustTime(NSLAB, ['docker', 'network', 'create', 'benchnet'], env);
+  try {
+    const run = ['docker', 'run', '-d', '--net', 'benchnet', '--name', 'w', 'nginx'];
+    const rm = ['docker', 'rm', '-f', 'w'];
+    const runScript = join(work, 'raw-docker-run.sh');
+    const rmScript = join(work, 'raw-docker-rm.sh');
+    writeFileSync(runScript, rawListingScript(timed(NSLAB, run, env).stdout, { batch: false }));
+    writeFileSync(rmScript, rawListingScript(timed(NSLAB, rm, env).stdout, { batch: false }));
+    const file = join(work, 'compose.yaml');
+    writeFileSync(file, composeFile(10, 3));
+    const up = ['compose', 'up', '-f', file];
+    const down = ['compose', 'down', '-f', file];
+    const upScript = join(work, 'raw-compose-up.sh');
+    const downScript = join(work, 'raw-compose-down.sh');
+    writeFileSync(upScript, rawListingScript(timed(NSLAB, up, env).stdout, { batch: true }));
+    writeFileSync(downScript, rawListingScript(timed(NSLAB, down, env).stdout, { batch: true }));
+    for (let rep = 0; rep < Math.max(3, reps); rep++) {
+      t.rawRun.push(mustTime('sh', [runScript]));
+      mustTime('sh', [rmScript]);
+      t.run.push(mustTime(NSLAB, run, env));
+      mustTime(NSLAB, rm, env);
+      t.rawUp.push(mustTime('sh', [upScript]));
+      mustTime('sh', [downScript]);
+      t.up.push(mustTime(NSLAB, up, env));
+      mustTime(NSLAB, down, env);
+    }
+  } finally {
+    timed(NSLAB, ['docker', 'reset'], env);
+  }
+  return { run: { nslab: median(t.run), raw: median(t.rawRun) }, compose: { nslab: median(t.up), raw: median(t.rawUp) } };
+}
+
+/** A compose file of `services` services spread over `networks` networks, each service on one, the first two on two. */
+function composeFile(services: number, networks: number): string {
+  const nets = Array.from({ length: networks }, (_, i) => `net${i}`);
+  const lines = ['services:'];
+  for (let i = 0; i < services; i++) {
+    const on = i < 2 ? [nets[0]!, nets[1]!] : [nets[i % networks]!];
+    lines.push(`  svc${i}:`, '    image: nginx', `    networks: [${on.join(', ')}]`);
+  }
+  lines.push('networks:', ...nets.map((n) => `  ${n}: {}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** nslab's peak resident memory during `up` of the largest mesh (GNU time's %M, in KiB). */
+function peakRss(n: number): number {
+  const r = timed('/usr/bin/time', ['-f', '%M', NSLAB, 'up', 'scale', '--containers', String(n), '--name', lab], env);
+  if (r.code !== 0) throw new Error(`nslab up under /usr/bin/time failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  mustTime(NSLAB, ['down', lab], env);
+  return Number(r.stderr.trim().split('\n').pop());
+}
+
 let results: SizeResult[] = [];
-let help: number[] = [];
+let start: ReturnType<typeof startup> | undefined;
+let shaped: ReturnType<typeof dockerShaped> | undefined;
+let rssKiB: number | undefined;
 let pictures: ReturnType<typeof picturesAndTrace> | undefined;
 try {
   if (raiseGc) {
     log(`raising ${gcSysctl('gc_thresh2')}/3 for a mesh of ${Math.max(...sizes)} (${need} entries); restored at the end`);
     sh('sysctl', '-w', `${gcSysctl('gc_thresh2')}=${Math.max(savedGc.gc_thresh2, need)}`, `${gcSysctl('gc_thresh3')}=${2 * need}`);
   }
-  help = Array.from({ length: Math.max(5, reps) }, () => mustTime(NSLAB, ['--help']));
+  start = startup();
   if (!opts.quick) pictures = picturesAndTrace();
+  if (!opts.quick) shaped = dockerShaped();
   results = sizes.map(bench);
+  rssKiB = peakRss(Math.max(...sizes));
 } finally {
   if (raiseGc) sh('sysctl', '-w', ...GC_KEYS.map((k) => `${gcSysctl(k)}=${savedGc[k]}`));
   timed(NSLAB, ['clean', lab], env);
@@ -127,20 +206,31 @@ const add = (what: string, limit: string, value: number | undefined, max: number
   if (value !== undefined) targets.push({ what, limit, measured: unit(value), met: value <= max });
 };
 const sec = (v: number) => `${v.toFixed(2)} s`;
-add('setup N=200 vs raw ip -batch', '<= 1.30x', at(200)?.setup.ratio, 1.3, (v) => `${v.toFixed(2)}x`);
-add('full-mesh verification N=50 (2,450 pairs)', '<= 1.50 s', at(50)?.verify.nslab, 1.5, sec);
-add('teardown N=200, nothing left', '<= 1.00 s', at(200) && (at(200)!.teardown.leftover === 0 ? at(200)!.teardown.nslab : Infinity), 1.0, sec);
-add('nslab --help start-up', '<= 0.50 s', median(help), 0.5, sec);
+const ratio = (v: number) => `${v.toFixed(2)}x`;
+const torn = (n: number) => at(n) && (at(n)!.teardown.leftover === 0 ? at(n)!.teardown.nslab : Infinity);
+add('nslab --help start-up', `<= 0.15 s (node alone: ${sec(start?.node ?? 0)})`, start?.help, 0.15, sec);
+add('nslab ls start-up', '<= 0.15 s', start?.ls, 0.15, sec);
+add('setup N=50 vs raw ip -batch', '<= 1.60x', at(50)?.setup.ratio, 1.6, ratio);
+add('setup N=200 vs raw ip -batch', '<= 1.15x', at(200)?.setup.ratio, 1.15, ratio);
+add('full-mesh verification N=50 (2,450 pairs)', '<= 0.60 s', at(50)?.verify.nslab, 0.6, sec);
+add('full-mesh verification N=200 (39,800 pairs)', '<= 2.00 s', at(200)?.verify.nslab, 2, sec);
+add('teardown N=200, nothing left', '<= 0.30 s', torn(200), 0.3, sec);
+if (shaped) {
+  add(`docker run, one container (raw: ${sec(shaped.run.raw)})`, '<= 2.00x its commands', shaped.run.nslab / shaped.run.raw, 2, ratio);
+  add(`compose up, 10 services on 3 networks (raw: ${sec(shaped.compose.raw)})`, '<= 1.50x its commands batched', shaped.compose.nslab / shaped.compose.raw, 1.5, ratio);
+}
 add('diagram --svg of docker0: time added to the command', '<= 0.30 s', pictures?.svgAdded, 0.3, sec);
 add('trace docker0 c1 -> 203.0.113.10, whole command', '< 2.00 s', pictures?.trace, 2, sec);
 
 const machine = { kernel: release(), cpus: cpus().length, loadavg: loadavg().map((l) => Number(l.toFixed(2))), node: process.version };
-const report = { date: new Date().toISOString(), machine, reps, helpSeconds: median(help), pictures, sizes: results, targets };
+const report = { date: new Date().toISOString(), machine, reps, startup: start, dockerShaped: shaped, peakRssKiB: rssKiB, pictures, sizes: results, targets };
 mkdirSync(dirname(opts.out), { recursive: true });
 writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(
   `nslab benchmark (${reps} repetition(s), median; kernel ${machine.kernel}, ${machine.cpus} CPUs, load ${machine.loadavg.join(' ')})\n\n` +
-    `${renderSizes(results)}\n\nnslab --help: ${sec(median(help))}\n` +
+    `${renderSizes(results)}\n\nstart-up: --help ${sec(start!.help)}, ls ${sec(start!.ls)}, node alone ${sec(start!.node)}\n` +
+    `peak RSS of nslab up N=${Math.max(...sizes)}: ${((rssKiB ?? 0) / 1024).toFixed(0)} MiB\n` +
+    (shaped ? `docker run: nslab ${sec(shaped.run.nslab)}, its commands ${sec(shaped.run.raw)}; compose up: nslab ${sec(shaped.compose.nslab)}, batched ${sec(shaped.compose.raw)}\n` : '') +
     (pictures ? `docker0 picture: diagram ${sec(pictures.text)}, diagram --svg ${sec(pictures.svg)} (first of the boot ${sec(pictures.firstSvg)}); trace ${sec(pictures.trace)}\n` : '') +
     `\n${renderTargets(targets)}\n\nwritten to ${opts.out}\n`,
 );

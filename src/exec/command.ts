@@ -8,6 +8,12 @@ export interface Cmd {
   readonly args: readonly string[];
   /** Network namespace (an `ip netns` name); undefined means the namespace nslab runs in. */
   readonly netns?: string | undefined;
+  /**
+   * It forks a process that outlives it (`setsid -f`): the fork inherits the command's
+   * stdout and stderr, so they are not captured, or the command would seem to run until the
+   * fork exits.
+   */
+  readonly leavesRunning?: true | undefined;
 }
 
 export function cmd(file: string, args: readonly string[], netns?: string): Cmd {

@@ -68,6 +68,7 @@ export class RealRunner implements Runner {
       env: ENV,
       stripFinalNewline: false,
       ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
+      ...(c.leavesRunning ? { stdout: 'ignore' as const, stderr: 'ignore' as const } : {}),
       ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const }),
     });
     const notStarted = r.exitCode === undefined && !r.timedOut;

@@ -41,7 +41,7 @@ export function linkUp(ns: string | undefined, dev: string): Op {
 export function advertiseAddress(ns: string, dev: string, address: string): Op {
   return {
     summary: `announce ${address} on ${dev} in ${ns} (unsolicited ARP)`,
-    cmd: cmd('setsid', ['-f', 'arping', '-q', '-U', '-c', '3', '-I', dev, address], ns),
+    cmd: { ...cmd('setsid', ['-f', 'arping', '-q', '-U', '-c', '3', '-I', dev, address], ns), leavesRunning: true },
     within: [linkKey(ns, dev), netnsKey(ns)],
   };
 }
