@@ -1,21 +1,15 @@
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
-import type { Gone } from '../ops/gone.js';
 import { NslabError } from '../errors.js';
 import type { Cmd } from '../exec/command.js';
-import { fileKey, linkKey, netnsKey, type ObjectKey, type UndoGuard } from '../ops/op.js';
+import { fileKey, linkKey, netnsKey, type ObjectKey } from '../ops/op.js';
+import type { Undoable } from '../plan/undo-order.js';
 
-/** What the journal keeps of an op: enough to undo it from another process. */
-export interface JournalEntry {
-  readonly seq: number;
-  readonly summary: string;
+/**
+ * What the journal keeps of an op: enough to undo it from another process (what teardown's
+ * order needs, see plan/undo-order.ts), the command itself, and what became of it.
+ */
+export interface JournalEntry extends Undoable {
   readonly cmd: Cmd;
-  readonly undo?: Cmd | undefined;
-  /** What the undo's object being gone already looks like (Op.undoGone). */
-  readonly undoGone?: Gone | undefined;
-  readonly guard?: UndoGuard | undefined;
-  readonly creates?: ObjectKey | undefined;
-  readonly within: readonly ObjectKey[];
-  readonly deletes?: ObjectKey | undefined;
   /**
    * intent: written before the command ran, so it may or may not have taken effect.
    * skipped: it was in a batch that stopped (or rolled back) before it, so it never took effect.
