@@ -173,7 +173,11 @@ function composeFile(services: number, networks: number): string {
 }
 
 /** nslab's peak resident memory during `up` of the largest mesh (GNU time's %M, in KiB). */
-function peakRss(n: number): number {
+function peakRss(n: number): number | undefined {
+  if (!existsSync('/usr/bin/time')) {
+    log('peak memory not measured: GNU time (/usr/bin/time, Debian package time) is not installed');
+    return undefined;
+  }
   const r = timed('/usr/bin/time', ['-f', '%M', NSLAB, 'up', 'scale', '--containers', String(n), '--name', lab], env);
   if (r.code !== 0) throw new Error(`nslab up under /usr/bin/time failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   mustTime(NSLAB, ['down', lab], env);
@@ -229,7 +233,7 @@ writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(
   `nslab benchmark (${reps} repetition(s), median; kernel ${machine.kernel}, ${machine.cpus} CPUs, load ${machine.loadavg.join(' ')})\n\n` +
     `${renderSizes(results)}\n\nstart-up: --help ${sec(start!.help)}, ls ${sec(start!.ls)}, node alone ${sec(start!.node)}\n` +
-    `peak RSS of nslab up N=${Math.max(...sizes)}: ${((rssKiB ?? 0) / 1024).toFixed(0)} MiB\n` +
+    (rssKiB === undefined ? '' : `peak RSS of nslab up N=${Math.max(...sizes)}: ${(rssKiB / 1024).toFixed(0)} MiB\n`) +
     (shaped ? `docker run: nslab ${sec(shaped.run.nslab)}, its commands ${sec(shaped.run.raw)}; compose up: nslab ${sec(shaped.compose.nslab)}, batched ${sec(shaped.compose.raw)}\n` : '') +
     (pictures ? `docker0 picture: diagram ${sec(pictures.text)}, diagram --svg ${sec(pictures.svg)} (first of the boot ${sec(pictures.firstSvg)}); trace ${sec(pictures.trace)}\n` : '') +
     `\n${renderTargets(targets)}\n\nwritten to ${opts.out}\n`,
