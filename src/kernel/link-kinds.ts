@@ -1,3 +1,5 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { NslabError } from '../errors.js';
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
@@ -64,6 +66,23 @@ export async function probeLinkKinds(runner: Runner, kinds: readonly string[]): 
   }
 }
 
+// A kind that worked once works until the kernel changes: the caller names a file per boot
+// and kernel release (under /run), so \`up\` probes once, not every time. A kind that failed is
+// tried again next time (its module may have been loaded since).
+function workingKinds(cache: string): string[] {
+  try {
+    const kinds = JSON.parse(readFileSync(cache, 'utf8')) as unknown;
+    return Array.isArray(kinds) ? kinds.filter((k): k is string => typeof k === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function rememberKinds(cache: string, kinds: readonly string[]): void {
+  mkdirSync(dirname(cache), { recursive: true });
+  writeFileSync(cache, `${JSON.stringify([...new Set(kinds)].sort())}\n`);
+}
+
 // What iproute2 says when the kernel has no driver for a kind; anything else that fails
 // a probe is not about the kind (a chroot where `ip netns exec` cannot remount /).
 const KIND_MISSING = /Unknown device type|not supported|No such device|Error: Unknown/i;
@@ -72,8 +91,11 @@ const KIND_MISSING = /Unknown device type|not supported|No such device|Error: Un
  * A kernel without (say) vxlan is reported before anything is built, not half-way through,
  * in the kernel's own words. A probe that failed for another reason says that reason.
  */
-export async function requireLinkKinds(runner: Runner, kinds: readonly string[]): Promise<void> {
-  const failed = [...(await probeLinkKinds(runner, kinds))].filter((e): e is [string, string] => e[1] !== undefined);
+export async function requireLinkKinds(runner: Runner, kinds: readonly string[], cache?: string): Promise<void> {
+  const known = cache === undefined ? [] : workingKinds(cache);
+  const probed = await probeLinkKinds(runner, kinds.filter((k) => !known.includes(k)));
+  const failed = [...probed].filter((e): e is [string, string] => e[1] !== undefined);
+  if (cache !== undefined && !runner.dryRun) rememberKinds(cache, [...known, ...[...probed].filter(([, err]) => err === undefined).map(([k]) => k)]);
   if (failed.length === 0) return;
   const other = failed.find(([, err]) => !KIND_MISSING.test(err));
   if (other) {

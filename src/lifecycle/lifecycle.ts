@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { release } from 'node:os';
+import { join } from 'node:path';
 import { applyOps } from '../apply/apply.js';
 import { withFaultInjection } from '../apply/fault.js';
 import type { Journal } from '../apply/journal.js';
@@ -18,7 +21,7 @@ import type { Outcome } from '../verify/expectation.js';
 import { verifyLab } from '../verify/verify-lab.js';
 import { findLab } from '../plan/catalogue.js';
 import { forgetRootJournal, mirroringRootOps } from './root-journal.js';
-import { claimInstance, instanceDir, journalPath, markBuilding, markUp, readManifest, releaseInstance, staleClaim, takeStaleClaim, type Manifest } from './state.js';
+import { claimInstance, instanceDir, journalPath, stateDir, markBuilding, markUp, readManifest, releaseInstance, staleClaim, takeStaleClaim, type Manifest } from './state.js';
 import { modelThrough } from '../plan/steps.js';
 
 export function detectEnv(): LabEnv {
@@ -28,6 +31,18 @@ export function detectEnv(): LabEnv {
 export function buildLab(def: LabDefinition, name: string, options: LabOptions = {}, env: LabEnv = detectEnv()): LabModel {
   const valid = validateLabName(name);
   return def.build({ name: valid, env, options, stateDir: instanceDir(valid) });
+}
+
+/** Which link kinds this kernel was seen to create, per boot and kernel release (see link-kinds.ts). */
+function linkKindsCache(): string {
+  const boot = (() => {
+    try {
+      return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    } catch {
+      return 'unknown-boot';
+    }
+  })();
+  return join(stateDir(), 'cache', `link-kinds-${release()}-${boot}.json`);
 }
 
 /** The whole model of a recorded lab, rebuilt from its manifest exactly as it was brought up. */
@@ -82,7 +97,7 @@ async function assertFree(model: LabModel, runner: Runner): Promise<void> {
     });
   }
   await assertRootFree(runner, planOps(model.steps));
-  await requireLinkKinds(runner, linkKindsOf(planOps(model.steps)));
+  await requireLinkKinds(runner, linkKindsOf(planOps(model.steps)), linkKindsCache());
 }
 
 /**

@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { instanceDir } from '../../../src/lifecycle/state.js';
 import type { NslabError } from '../../../src/errors.js';
 import { describe, expect, it } from 'vitest';
@@ -119,6 +122,21 @@ describe('live-state parsers', () => {
     expect(err.message).toBe('could not test whether this kernel creates bridge links: "mount --make-rslave /" failed: Invalid argument');
     expect(err.message).not.toMatch(/cannot create/);
     expect(err.hint).toMatch(/mount --bind \/ \//);
+  });
+
+  it('probes a kind once per boot and kernel: what worked is remembered, what failed is tried again', async () => {
+    const cache = join(mkdtempSync(join(tmpdir(), 'nslab-kinds-')), 'cache', 'link-kinds.json');
+    const fails = (c: { args: readonly string[] }) => (c.args.includes('vxlan') ? { exitCode: 2, stderr: 'Error: Unknown device type.' } : undefined);
+    const first = new RecordingRunner({ dryRun: false, responder: fails });
+    await expect(requireLinkKinds(first, ['bridge', 'veth', 'vxlan'], cache)).rejects.toThrow(/cannot create vxlan/);
+    expect(JSON.parse(readFileSync(cache, 'utf8'))).toEqual(['bridge', 'veth']);
+    // Known kinds make no probe at all; only the one that failed is tried again.
+    const second = new RecordingRunner({ dryRun: false });
+    await requireLinkKinds(second, ['bridge', 'veth'], cache);
+    expect(second.lines()).toEqual([]);
+    await requireLinkKinds(second, ['bridge', 'veth', 'vxlan'], cache);
+    expect(second.lines().filter((l) => l.includes('type'))).toEqual([expect.stringMatching(/link add probe0 type vxlan/)]);
+    expect(JSON.parse(readFileSync(cache, 'utf8'))).toEqual(['bridge', 'veth', 'vxlan']);
   });
 
   it('probes a macvlan on a lower device, since a macvlan cannot exist without a parent', async () => {
