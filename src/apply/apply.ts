@@ -21,32 +21,40 @@ const fannable = (b: Batch): boolean => b.key !== undefined && b.key.startsWith(
 export async function applyOps(ops: readonly Op[], runner: Runner, journal: Journal, options: ApplyOptions = {}): Promise<void> {
   const concurrency = options.concurrency ?? 2;
   const batches = planBatches(ops);
-  const state = batches.map(() => 'waiting' as 'waiting' | 'running' | 'done');
+  const done = new Set<number>();
+  const started = new Set<number>();
+  const running = new Set<Promise<void>>();
   let failure: unknown;
-  let running = 0;
-  await new Promise<void>((resolve) => {
-    const pump = () => {
-      if (running === 0 && (failure !== undefined || state.every((s) => s === 'done'))) return resolve();
-      const ready = batches.flatMap((b, i) => (state[i] === 'waiting' && [...b.after].every((d) => state[d] === 'done') ? [i] : []));
-      const fan = ready.filter((i) => fannable(batches[i]!));
-      const share = Math.ceil(fan.length / concurrency);
-      const units = [...ready.filter((i) => !fannable(batches[i]!)).map((i) => [i]), ...Array.from({ length: concurrency }, (_, k) => fan.slice(k * share, (k + 1) * share))];
-      for (const unit of units.filter((u) => u.length > 0)) {
-        if (failure !== undefined || running >= concurrency) break;
-        for (const i of unit) state[i] = 'running';
-        running++;
-        applyUnit(unit.map((i) => batches[i]!), runner, journal)
-          .catch((err: unknown) => (failure ??= err))
-          .finally(() => {
-            for (const i of unit) state[i] = 'done';
-            running--;
-            pump();
-          });
-      }
-    };
-    pump();
-  });
+  for (;;) {
+    for (const unit of failure === undefined ? readyUnits(batches, started, done, concurrency) : []) {
+      if (running.size >= concurrency) break;
+      for (const i of unit) started.add(i);
+      const work: Promise<void> = applyUnit(unit.map((i) => batches[i]!), runner, journal)
+        .catch((err: unknown) => void (failure ??= err))
+        .finally(() => {
+          for (const i of unit) done.add(i);
+          running.delete(work);
+        });
+      running.add(work);
+    }
+    if (running.size === 0) break;
+    await Promise.race(running);
+  }
   if (failure !== undefined) throw failure;
+  if (done.size < batches.length) throw new Error(`internal: ${batches.length - done.size} batches wait on each other`);
+}
+
+/**
+ * What can start now, as the processes to start: batches whose predecessors are all done,
+ * each alone, except that ready `ip` batches of lab namespaces share `concurrency` processes
+ * between them (fan-out.ts).
+ */
+function readyUnits(batches: readonly Batch[], started: ReadonlySet<number>, done: ReadonlySet<number>, concurrency: number): number[][] {
+  const ready = batches.flatMap((b, i) => (!started.has(i) && [...b.after].every((d) => done.has(d)) ? [i] : []));
+  const fan = ready.filter((i) => fannable(batches[i]!));
+  const share = Math.ceil(fan.length / concurrency);
+  const shared = Array.from({ length: concurrency }, (_, k) => fan.slice(k * share, (k + 1) * share));
+  return [...ready.filter((i) => !fannable(batches[i]!)).map((i) => [i]), ...shared].filter((u) => u.length > 0);
 }
 
 /** One process: a lone op, one batch, or ready batches of several namespaces together. */

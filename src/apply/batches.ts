@@ -54,21 +54,38 @@ function accesses(op: Op, made: ReadonlySet<string>): Access[] {
   return out;
 }
 
-/** Which batches touched what: the index conflicts are looked up in. */
+/** What batches did in one namespace: to it as a whole, and to its links. */
+interface NamespaceTouches {
+  readonly wrote: Set<number>;
+  readonly read: Set<number>;
+  /** Batches that touched any link here, and each link's own. */
+  readonly anyLink: Set<number>;
+  readonly links: Map<string, Set<number>>;
+}
+
+/**
+ * Which batches touched what: the index conflicts are looked up in. A write to a whole
+ * namespace conflicts with everything done there; reading that it exists, with writes to
+ * it as a whole; a link, with the namespace written as a whole and with that link.
+ */
 class Touches {
-  readonly #by = new Map<string, Set<number>>();
+  readonly #by = new Map<string, NamespaceTouches>();
 
   conflicts(a: Access): number[] {
-    const ids = a.obj === '*' ? (a.write ? [`w*${a.ns}`, `r*${a.ns}`, `l*${a.ns}`] : [`w*${a.ns}`]) : [`w*${a.ns}`, `l:${a.ns}/${a.obj}`];
-    return ids.flatMap((id) => [...(this.#by.get(id) ?? [])]);
+    const t = this.#by.get(a.ns);
+    if (!t) return [];
+    if (a.obj === '*') return a.write ? [...t.wrote, ...t.read, ...t.anyLink] : [...t.wrote];
+    return [...t.wrote, ...(t.links.get(a.obj) ?? [])];
   }
 
   record(a: Access, batch: number): void {
-    const ids = a.obj === '*' ? [a.write ? `w*${a.ns}` : `r*${a.ns}`] : [`l:${a.ns}/${a.obj}`, `l*${a.ns}`];
-    for (const id of ids) {
-      const set = this.#by.get(id) ?? new Set<number>();
-      set.add(batch);
-      this.#by.set(id, set);
+    let t = this.#by.get(a.ns);
+    if (!t) this.#by.set(a.ns, (t = { wrote: new Set(), read: new Set(), anyLink: new Set(), links: new Map() }));
+    if (a.obj === '*') (a.write ? t.wrote : t.read).add(batch);
+    else {
+      t.anyLink.add(batch);
+      const link = t.links.get(a.obj) ?? new Set<number>();
+      t.links.set(a.obj, link.add(batch));
     }
   }
 }
