@@ -13,7 +13,18 @@ const HINTS: readonly { file?: string; re: RegExp; hint: string }[] = [
   { file: 'sysctl', re: /cannot stat/i, hint: 'that setting does not exist on this kernel or in this namespace' },
 ];
 
-/** A sentence a learner can act on for this failure, if one is known. */
-export function failureHint(result: CmdResult): string | undefined {
-  return HINTS.find((h) => (h.file === undefined || h.file === result.cmd.file) && h.re.test(result.stderr))?.hint;
+/** A sentence a learner can act on for what `file` printed on failing, if one is known. */
+export function hintFor(file: string, stderr: string): string | undefined {
+  return HINTS.find((h) => (h.file === undefined || h.file === file) && h.re.test(stderr))?.hint;
 }
+
+export const failureHint = (result: CmdResult): string | undefined => hintFor(result.cmd.file, result.stderr);
+
+/** A failure's whole stderr on one line: the cause is often not its last line. */
+export const stderrOneLine = (stderr: string): string =>
+  stderr
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' / ');

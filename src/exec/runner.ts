@@ -2,7 +2,7 @@ import type { BatchOutcome } from './batch.js';
 import type { Cmd } from './command.js';
 import { renderCmd } from './command.js';
 import { NslabError } from '../errors.js';
-import { failureHint } from './failure-hints.js';
+import { failureHint, stderrOneLine } from './failure-hints.js';
 
 export interface CmdResult {
   readonly cmd: Cmd;
@@ -79,7 +79,7 @@ export class CommandError extends NslabError {
 
   constructor(result: CmdResult) {
     const why = result.timedOut ? 'timed out' : `exit ${result.exitCode}`;
-    const stderr = result.stderr.trim().split('\n').map((l) => l.trim()).filter(Boolean).join(' / ');
+    const stderr = stderrOneLine(result.stderr);
     const hint = failureHint(result);
     super(`\`${renderCmd(result.cmd)}\` failed (${why})${stderr ? `: ${stderr}` : ''}`, hint === undefined ? {} : { hint });
     this.name = 'CommandError';

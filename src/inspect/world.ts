@@ -1,6 +1,6 @@
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
-import { listNetnsNames } from '../kernel/netns-list.js';
+import { namespaceNames } from '../kernel/netns-fs.js';
 import { parseIpAddr, parseIpNeigh, parseIpRoute, parseNsIds, type Interface, type Neighbour, type Route } from '../kernel/ip-json.js';
 import { parseRuleset, type Ruleset } from '../kernel/iptables-save.js';
 import { NslabError } from '../errors.js';
@@ -28,7 +28,7 @@ export interface LiveNamespace {
 
 /** The namespaces of lab `lab` (nslab-<lab>-*), found by name in the kernel. */
 export async function labNamespaces(runner: Runner, lab: string): Promise<string[]> {
-  return listNetnsNames().filter((n) => n.startsWith(`${NS_PREFIX}${lab}-`));
+  return namespaceNames().filter((n) => n.startsWith(`${NS_PREFIX}${lab}-`));
 }
 
 export function nodeLabel(ns: string | undefined): string {

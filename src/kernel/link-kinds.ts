@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { NslabError } from '../errors.js';
 import { cmd } from '../exec/command.js';
+import { hintFor, stderrOneLine } from '../exec/failure-hints.js';
 import type { Runner } from '../exec/runner.js';
 import type { Op } from '../ops/op.js';
 
@@ -99,16 +100,12 @@ export async function requireLinkKinds(runner: Runner, kinds: readonly string[],
   if (failed.length === 0) return;
   const other = failed.find(([, err]) => !KIND_MISSING.test(err));
   if (other) {
-    throw new NslabError(`could not test whether this kernel creates ${other[0]} links: ${oneLine(other[1])}`, {
-      hint: /mount|remount/i.test(other[1])
-        ? '`ip netns exec` cannot remount / here (a chroot?): bind-mount the root onto itself first (`mount --bind / /`)'
-        : 'run `nslab doctor` to see what this machine lacks',
+    throw new NslabError(`could not test whether this kernel creates ${other[0]} links: ${stderrOneLine(other[1])}`, {
+      hint: hintFor('ip', other[1]) ?? 'run `nslab doctor` to see what this machine lacks',
     });
   }
   const missing = failed.map(([k]) => k);
-  throw new NslabError(`this kernel cannot create ${missing.join(', ')} links, which this lab needs (ip said: ${oneLine(failed[0]![1])})`, {
+  throw new NslabError(`this kernel cannot create ${missing.join(', ')} links, which this lab needs (ip said: ${stderrOneLine(failed[0]![1])})`, {
     hint: `load the module (modprobe ${missing.join(' ')}) or use a kernel built with it, e.g. the Vagrant VM`,
   });
 }
-
-const oneLine = (s: string) => s.trim().split('\n').map((l) => l.trim()).filter(Boolean).join(' / ');

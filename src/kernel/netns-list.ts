@@ -11,6 +11,3 @@ export async function listNetns(runner: Runner): Promise<NetnsEntry[]> {
   if (r.exitCode !== 0) return [];
   return parseNetnsList(r.stdout).sort((a, b) => a.name.localeCompare(b.name));
 }
-
-/** Their names alone, read from /run/netns without a process (see netns-fs.ts). */
-export { namespaceNames as listNetnsNames } from './netns-fs.js';

@@ -35,13 +35,12 @@ export function buildLab(def: LabDefinition, name: string, options: LabOptions =
 
 /** Which link kinds this kernel was seen to create, per boot and kernel release (see link-kinds.ts). */
 function linkKindsCache(): string {
-  const boot = (() => {
-    try {
-      return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    } catch {
-      return 'unknown-boot';
-    }
-  })();
+  let boot = 'unknown-boot';
+  try {
+    boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    // Without a boot id the release alone names the kernel.
+  }
   return join(stateDir(), 'cache', `link-kinds-${release()}-${boot}.json`);
 }
 

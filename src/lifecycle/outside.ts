@@ -2,7 +2,7 @@ import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import { validateLabName } from '../model/names.js';
 import type { LabModel } from '../plan/lab.js';
-import { listNetnsNames } from '../kernel/netns-list.js';
+import { namespaceNames } from '../kernel/netns-fs.js';
 import { buildLab } from './lifecycle.js';
 import { findLab } from '../plan/catalogue.js';
 import { readManifest } from './state.js';
@@ -25,7 +25,7 @@ export async function modelBuiltOutside(name: string, labId: string, runner: Run
   if (recordedAs !== undefined && recordedAs !== def.id) {
     throw new NslabError(`lab ${name} is up as lab ${recordedAs}, not ${def.id}`, { hint: `run \`nslab verify ${name}\` without --lab` });
   }
-  const have = new Set(listNetnsNames());
+  const have = new Set(namespaceNames());
   const missing = Object.values(model.nodes).find((n) => n.ns !== undefined && !have.has(n.ns));
   if (missing) {
     throw new NslabError(`lab ${name} (${def.id}) is not built: namespace ${missing.ns} does not exist`, {

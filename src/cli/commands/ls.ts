@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { NslabError } from '../../errors.js';
-import { listNetnsNames } from '../../kernel/netns-list.js';
+import { namespaceNames } from '../../kernel/netns-fs.js';
 import { allLabs } from '../../plan/catalogue.js';
 import { listInstanceNames, readManifest, staleClaim } from '../../lifecycle/state.js';
 import { NS_PREFIX, parseNsName } from '../../model/names.js';
@@ -23,7 +23,7 @@ export function lsCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs>
           return { name, lab: '?', since: missing ? `no record (built outside nslab? \`nslab clean ${name}\`)` : 'unreadable record', state: 'unknown (`nslab clean <name>` removes it)' };
         }
       });
-      const namespaces = listNetnsNames().filter((n) => n.startsWith(NS_PREFIX));
+      const namespaces = namespaceNames().filter((n) => n.startsWith(NS_PREFIX));
       const stray = namespaces.filter((n) => !running.some((r) => parseNsName(n)?.lab === r.name)).sort();
       if (ctx.json) {
         printJson(ctx.io, { labs, running, stray });

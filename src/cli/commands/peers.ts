@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { peerRows, renderPeers } from '../../inspect/peers.js';
 import { labNamespaces, readNamespace } from '../../inspect/world.js';
-import { listNetnsNames } from '../../kernel/netns-list.js';
+import { namespaceNames } from '../../kernel/netns-fs.js';
 import { validateLabName } from '../../model/names.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
@@ -12,7 +12,7 @@ export function peersCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
     builder: (y: Argv<GlobalArgs>) => y.positional('lab', { type: 'string', describe: 'only the namespaces nslab-<lab>-*' }) as Argv<Args>,
     handler: action<Args>({ kernel: true }, async (ctx, args) => {
-      const names: (string | undefined)[] = args.lab === undefined ? [undefined, ...listNetnsNames()] : await labNamespaces(ctx.runner, validateLabName(args.lab));
+      const names: (string | undefined)[] = args.lab === undefined ? [undefined, ...namespaceNames()] : await labNamespaces(ctx.runner, validateLabName(args.lab));
       // A namespace can vanish between the listing and the read (another tool deleting it):
       // it then has nothing to show, which is not an error.
       const read = await Promise.all(names.map((ns) => readNamespace(ctx.runner, ns, { rules: false }).catch(() => undefined)));
