@@ -57,6 +57,8 @@ export interface TraceResult {
 }
 
 const SETTLE_MS = 60;
+// How long a busy machine's captures get to print what the kernel already handed them.
+const CATCH_UP_LIMIT_MS = 3000;
 const VXLAN_PORT = 4789;
 // A capture ends by itself after this, so even a trace killed with SIGKILL leaves none running for long.
 const CAPTURE_LIMIT_S = 15;
@@ -135,13 +137,13 @@ export async function trace(runner: Runner, world: readonly LiveNamespace[], r: 
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw new NslabError(`a capture did not start: ${(failed.reason as Error).message}`, { hint: 'see `nslab doctor`' });
     const probe = await probeOnce(runner, r, sport);
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    const isRequest = (p: Captured) => (r.protocol === 'icmp' ? p.what.endsWith('echo request') : p.sport === sport);
+    await capturesCaughtUp(captures, r.from.node, probe.reached ? (p) => p.direction === 'in' && !isRequest(p) : undefined);
     await Promise.all(captures.map((c) => c.dump.stop()));
     const packets = captures.flatMap((c) => parseCapture(c.node, c.dump.output()));
     const ours = pickProbe(packets, r, sport);
     const after = await ruleCounters(runner, world);
     const counters = new Map(world.map((w) => [w.node, { before: before.get(w.node), after: after.get(w.node) }]));
-    const isRequest = (p: Captured) => (r.protocol === 'icmp' ? p.what.endsWith('echo request') : p.sport === sport);
     const { request, reply } = orderHops(ours, isRequest, counters, { dst: r.to, dport: r.port });
     const last = request.at(-1);
     const finalDst = [...request].reverse().find((h) => !h.what.startsWith('VXLAN'))?.dst ?? r.to;
@@ -161,6 +163,26 @@ export async function trace(runner: Runner, world: readonly LiveNamespace[], r: 
   } finally {
     // Interrupted or failed: no capture outlives the trace.
     await Promise.all(captures.map((c) => c.dump.stop()));
+  }
+}
+
+/**
+ * Waits until the captures have printed what they saw: each has been quiet for SETTLE_MS and,
+ * when the probe got its answer, the sender's capture shows the answer arriving. Stopping a
+ * capture drops packets it has not printed yet, and on a loaded machine tcpdump can print
+ * the reply well after ping has it, so a fixed pause loses the last hop now and then.
+ */
+async function capturesCaughtUp(captures: readonly { node: string; dump: Background }[], sender: string, answered: ((p: Captured) => boolean) | undefined): Promise<void> {
+  const deadline = Date.now() + CATCH_UP_LIMIT_MS;
+  const lengths = () => captures.map((c) => c.dump.output().length).join(',');
+  const senderHasAnswer = () => answered === undefined || captures.filter((c) => c.node === sender).some((c) => parseCapture(c.node, c.dump.output()).some(answered));
+  let seen = lengths();
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const now = lengths();
+    if (now !== seen) [seen, quietSince] = [now, Date.now()];
+    else if (Date.now() - quietSince >= SETTLE_MS && senderHasAnswer()) return;
   }
 }
 
