@@ -56,7 +56,8 @@ export interface TraceResult {
   readonly lost: Lost | undefined;
 }
 
-const SETTLE_MS = 60;
+// Quiet this long, a capture has printed what it saw (a loaded machine schedules tcpdump late).
+const SETTLE_MS = 150;
 // How long a busy machine's captures get to print what the kernel already handed them.
 const CATCH_UP_LIMIT_MS = 3000;
 const VXLAN_PORT = 4789;
