@@ -11,8 +11,9 @@ import { parseArgs } from 'node:util';
 import { scaleLab } from '../labs/scale.js';
 import { GC_KEYS, neighboursNeeded, type GcThresholds } from '../src/doctor/neigh.js';
 import { buildLab } from '../src/lifecycle/lifecycle.js';
+import { mininet, type PeerResult } from './bench/mininet.js';
 import { rawIpBatchScript, rawListingScript, rawTeardownScript } from './bench/baseline.js';
-import { median, mustTime, namespacesOf, NSLAB, ROOT, sequentialPing, sh, timed } from './bench/measure.js';
+import { fpingMesh, median, mustTime, namespacesOf, NSLAB, ROOT, sequentialPing, sh, timed } from './bench/measure.js';
 import { renderSizes, renderTargets, type SizeResult, type Target } from './bench/report.js';
 
 const { values: opts } = parseArgs({
@@ -20,6 +21,8 @@ const { values: opts } = parseArgs({
     quick: { type: 'boolean', default: false },
     sizes: { type: 'string' },
     reps: { type: 'string' },
+    peers: { type: 'boolean', default: false },
+    'pingall-up-to': { type: 'string', default: '200' },
     out: { type: 'string', default: join(ROOT, 'bench-results', 'latest.json') },
   },
 });
@@ -57,6 +60,7 @@ function bench(n: number): SizeResult {
   let allPassed = true;
   let leftover = 0;
   let seq = { seconds: 0, measured: 0, failed: 0 };
+  const floor: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
     t.rawUp.push(mustTime('sh', [upScript]));
     t.rawDown.push(mustTime('sh', [downScript]));
@@ -67,6 +71,12 @@ function bench(n: number): SizeResult {
     if (rep === 0) {
       const mesh = model.expectations.flatMap((e) => (e.probe.kind === 'ping' ? [{ fromNs: model.nodes[e.probe.from]!.ns!, to: e.probe.to }] : []));
       seq = sequentialPing(mesh, Math.min(pairs, opts.quick ? 6 : 150));
+      // The hand-written mesh, on a cold mesh of its own as nslab's verify had.
+      mustTime(NSLAB, ['down', lab], env);
+      mustTime(NSLAB, ['up', 'scale', '--containers', String(n), '--name', lab], env);
+      const f = fpingMesh(mesh, cpus().length);
+      floor.push(f.seconds);
+      allPassed &&= f.allAnswered;
     }
     t.down.push(mustTime(NSLAB, ['down', lab], env));
     leftover = Math.max(leftover, namespacesOf(lab).length);
@@ -75,7 +85,7 @@ function bench(n: number): SizeResult {
     containers: n,
     pairs,
     setup: { nslab: median(t.nslabUp), raw: median(t.rawUp), ratio: median(t.nslabUp) / median(t.rawUp) },
-    verify: { nslab: median(t.verify), sequential: seq.seconds, sequentialMeasuredPairs: seq.measured, speedup: seq.seconds / median(t.verify), allPassed: allPassed && seq.failed === 0 },
+    verify: { nslab: median(t.verify), fpingScript: median(floor), sequential: seq.seconds, sequentialMeasuredPairs: seq.measured, speedup: seq.seconds / median(t.verify), allPassed: allPassed && seq.failed === 0 },
     teardown: { nslab: median(t.down), raw: median(t.rawDown), leftover },
   };
   log(`N=${n}: ${JSON.stringify(r)}`);
@@ -189,6 +199,7 @@ let start: ReturnType<typeof startup> | undefined;
 let shaped: ReturnType<typeof dockerShaped> | undefined;
 let rssKiB: number | undefined;
 let pictures: ReturnType<typeof picturesAndTrace> | undefined;
+let peers: PeerResult[] = [];
 try {
   if (raiseGc) {
     log(`raising ${gcSysctl('gc_thresh2')}/3 for a mesh of ${Math.max(...sizes)} (${need} entries); restored at the end`);
@@ -199,6 +210,7 @@ try {
   if (!opts.quick) shaped = dockerShaped();
   results = sizes.map(bench);
   rssKiB = peakRss(Math.max(...sizes));
+  if (opts.peers) peers = sizes.map((n) => mininet(n, Number(opts['pingall-up-to'])));
 } finally {
   if (raiseGc) sh('sysctl', '-w', ...GC_KEYS.map((k) => `${gcSysctl(k)}=${savedGc[k]}`));
   timed(NSLAB, ['clean', lab], env);
@@ -227,7 +239,12 @@ add('diagram --svg of docker0: time added to the command', '<= 0.30 s', pictures
 add('trace docker0 c1 -> 203.0.113.10, whole command', '< 2.00 s', pictures?.trace, 2, sec);
 
 const machine = { kernel: release(), cpus: cpus().length, loadavg: loadavg().map((l) => Number(l.toFixed(2))), node: process.version };
-const report = { date: new Date().toISOString(), machine, reps, startup: start, dockerShaped: shaped, peakRssKiB: rssKiB, pictures, sizes: results, targets };
+const report = { date: new Date().toISOString(), machine, reps, startup: start, dockerShaped: shaped, peakRssKiB: rssKiB, pictures, sizes: results, peers, targets };
+const peerLines = peers.map((p) =>
+  'missing' in p
+    ? p.missing
+    : `Mininet N=${p.containers}: build+teardown ${sec(p.build)} (nslab up+down ${sec((at(p.containers)?.setup.nslab ?? NaN) + (at(p.containers)?.teardown.nslab ?? NaN))}), pingall ${p.pingall === undefined ? 'not run' : `${sec(p.pingall)}${p.pingallPassed ? '' : ' (FAILED)'}`} (nslab verify ${sec(at(p.containers)?.verify.nslab ?? NaN)})`,
+);
 mkdirSync(dirname(opts.out), { recursive: true });
 writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(
@@ -236,6 +253,7 @@ process.stdout.write(
     (rssKiB === undefined ? '' : `peak RSS of nslab up N=${Math.max(...sizes)}: ${(rssKiB / 1024).toFixed(0)} MiB\n`) +
     (shaped ? `docker run: nslab ${sec(shaped.run.nslab)}, its commands ${sec(shaped.run.raw)}; compose up: nslab ${sec(shaped.compose.nslab)}, batched ${sec(shaped.compose.raw)}\n` : '') +
     (pictures ? `docker0 picture: diagram ${sec(pictures.text)}, diagram --svg ${sec(pictures.svg)} (first of the boot ${sec(pictures.firstSvg)}); trace ${sec(pictures.trace)}\n` : '') +
+    (peerLines.length ? `${peerLines.join('\n')}\n` : '') +
     `\n${renderTargets(targets)}\n\nwritten to ${opts.out}\n`,
 );
 process.exitCode = results.every((r) => r.verify.allPassed && r.teardown.leftover === 0) ? 0 : 1;

@@ -64,3 +64,18 @@ export function sequentialPing(pairs: readonly { fromNs: string; to: string }[],
   const perPair = (performance.now() - started) / 1000 / chosen.length;
   return { seconds: perPair * pairs.length, measured: chosen.length, failed };
 }
+
+/**
+ * The fastest hand-written full mesh: one `fping` per sender, all its targets in flight, as
+ * many senders at once as there are CPUs (`xargs -P`; more at once is slower, since each
+ * `ip netns exec` remounts /sys). What the kernel needs for the mesh, against which nslab's
+ * verify is judged; its output is not read, only its exit code (0: every target answered).
+ */
+export function fpingMesh(pairs: readonly { fromNs: string; to: string }[], parallel: number): { seconds: number; allAnswered: boolean } {
+  const bySender = new Map<string, string[]>();
+  for (const p of pairs) bySender.set(p.fromNs, [...(bySender.get(p.fromNs) ?? []), p.to]);
+  const lines = [...bySender].map(([ns, targets]) => [ns, 'fping', '-C', '1', '-q', '-i', '0', '-r', '0', '-t', '1000', ...targets].join(' '));
+  const started = performance.now();
+  const r = spawnSync('xargs', ['-P', String(parallel), '-L', '1', 'ip', 'netns', 'exec'], { input: `${lines.join('\n')}\n`, stdio: ['pipe', 'ignore', 'ignore'] });
+  return { seconds: (performance.now() - started) / 1000, allAnswered: r.status === 0 };
+}

@@ -4,7 +4,7 @@ export interface SizeResult {
   readonly containers: number;
   readonly pairs: number;
   readonly setup: { readonly nslab: number; readonly raw: number; readonly ratio: number };
-  readonly verify: { readonly nslab: number; readonly sequential: number; readonly sequentialMeasuredPairs: number; readonly speedup: number; readonly allPassed: boolean };
+  readonly verify: { readonly nslab: number; readonly fpingScript: number; readonly sequential: number; readonly sequentialMeasuredPairs: number; readonly speedup: number; readonly allPassed: boolean };
   readonly teardown: { readonly nslab: number; readonly raw: number; readonly leftover: number };
 }
 
@@ -20,7 +20,7 @@ const x = (r: number) => `${r.toFixed(2)}x`;
 
 export function renderSizes(rows: readonly SizeResult[]): string {
   return table(
-    ['N', 'pairs', 'setup nslab', 'setup raw ip -batch', 'ratio', 'mesh verify nslab', 'sequential ping', 'speedup', 'teardown nslab', 'left'],
+    ['N', 'pairs', 'setup nslab', 'setup raw ip -batch', 'ratio', 'mesh verify nslab', 'fping script', 'sequential ping', 'speedup', 'teardown nslab', 'left'],
     rows.map((r) => [
       String(r.containers),
       String(r.pairs),
@@ -28,6 +28,7 @@ export function renderSizes(rows: readonly SizeResult[]): string {
       s(r.setup.raw),
       x(r.setup.ratio),
       `${s(r.verify.nslab)}${r.verify.allPassed ? '' : ' (FAILED)'}`,
+      s(r.verify.fpingScript),
       `${s(r.verify.sequential)}${r.verify.sequentialMeasuredPairs < r.pairs ? ` (est. from ${r.verify.sequentialMeasuredPairs})` : ''}`,
       x(r.verify.speedup),
       s(r.teardown.nslab),

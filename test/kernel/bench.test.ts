@@ -13,10 +13,11 @@ describe('benchmark script, quick mode', () => {
   it('builds, verifies and tears down for real and writes its JSON', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'nslab-bench-t-')), 'quick.json');
     const root = join(import.meta.dirname, '..', '..');
-    const text = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--quick', '--out', out], { cwd: root, encoding: 'utf8' });
+    const text = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--quick', '--peers', '--out', out], { cwd: root, encoding: 'utf8' });
     expect(text).toContain('nslab --help');
     const report = JSON.parse(readFileSync(out, 'utf8')) as {
-      sizes: { containers: number; pairs: number; verify: { allPassed: boolean }; teardown: { leftover: number } }[];
+      sizes: { containers: number; pairs: number; verify: { allPassed: boolean; nslab: number; fpingScript: number }; teardown: { leftover: number } }[];
+      peers: ({ missing: string } | { containers: number; build: number; pingall: number; pingallPassed: boolean })[];
       startup: { help: number; ls: number; node: number };
       targets: { what: string }[];
     };
@@ -25,5 +26,20 @@ describe('benchmark script, quick mode', () => {
     expect(report.targets.map((t) => t.what)).toEqual(expect.arrayContaining(['nslab --help start-up', 'nslab ls start-up']));
     expect(report.sizes).toHaveLength(1);
     expect(report.sizes[0]).toMatchObject({ containers: 3, pairs: 6, verify: { allPassed: true }, teardown: { leftover: 0 } });
+    // The hand-written fping mesh is measured beside verify, on a mesh of its own.
+    expect(report.sizes[0]!.verify.fpingScript).toBeGreaterThan(0);
+    // --peers: Mininet measured at the same N where it is installed, and said missing where not.
+    const installed = (() => {
+      try {
+        execFileSync('mn', ['--version'], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    expect(report.peers).toHaveLength(1);
+    if (installed) expect(report.peers[0]).toMatchObject({ containers: 3, pingallPassed: true });
+    else expect(report.peers[0]).toMatchObject({ missing: expect.stringContaining('Mininet is not installed') });
+    expect(text).toContain(installed ? 'Mininet N=3' : 'Mininet is not installed');
   });
 });
