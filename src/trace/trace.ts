@@ -176,7 +176,9 @@ export async function trace(runner: Runner, world: readonly LiveNamespace[], r: 
 async function capturesCaughtUp(captures: readonly { node: string; dump: Background }[], sender: string, answered: ((p: Captured) => boolean) | undefined): Promise<void> {
   const deadline = Date.now() + CATCH_UP_LIMIT_MS;
   const lengths = () => captures.map((c) => c.dump.output().length).join(',');
-  const senderHasAnswer = () => answered === undefined || captures.filter((c) => c.node === sender).some((c) => parseCapture(c.node, c.dump.output()).some(answered));
+  const senderCapture = captures.find((c) => c.node === sender);
+  // Parsed only once the captures are quiet, not on every tick.
+  const senderHasAnswer = () => answered === undefined || (senderCapture !== undefined && parseCapture(sender, senderCapture.dump.output()).some(answered));
   let seen = lengths();
   let quietSince = Date.now();
   while (Date.now() < deadline) {
