@@ -31,6 +31,19 @@ const COMMANDS: readonly { command: string; describe: string; load: () => Promis
 /** The command a command line names: its first word that is not an option. */
 const named = (argv: readonly string[]) => COMMANDS.find((c) => c.command.split(' ')[0] === argv.find((a) => !a.startsWith('-')));
 
+/**
+ * yargs renders a command's whole help text as soon as its handler has started, to show it
+ * should the handler's promise reject: 20 ms of string widths for `up`, on every command.
+ * Every handler here settles its own errors (makeAction), so that text is never shown and
+ * is not rendered. `--help` and usage errors render help as before. (An internal of yargs:
+ * where it is missing, nothing changes.)
+ */
+function skipHelpCache(parser: Argv<GlobalArgs>): void {
+  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const usage = (parser as unknown as Internals).getInternalMethods?.().getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 /** The CLI as a function: tests call it in-process; bin/nslab.ts calls it with process.argv. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let code = 0;
@@ -59,6 +72,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .version(false)
     .wrap(Math.min(100, process.stdout.columns || 100))
     .exitProcess(false);
+  skipHelpCache(parser);
   await parser.parseAsync([...argv], {}, (err, _args, output) => {
     if (output) (err ? io.err : io.out)(`${output}\n`);
     if (err) code = 2;
