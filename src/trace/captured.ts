@@ -1,10 +1,13 @@
-// tcpdump's one-line text of a packet, as `tcpdump -i any -n -tt -l` prints it in a lab
+// tcpdump's one-line text of a packet, as `tcpdump -i any -n -tt [--nano] -l` prints it in a lab
 // namespace (LINUX_SLL2: the interface and direction come first), parsed back into data:
 //   1796192680.803003 eth0  Out IP 172.17.0.2 > 203.0.113.10: ICMP echo request, id 17129, seq 1, length 64
 //   1796192680.803026 eth0  In  IP 198.51.100.1.40000 > 198.51.100.2.8080: Flags [S], seq 1, ...
 
 export interface Captured {
-  /** Seconds since the epoch, as the kernel stamped the packet (one clock for all namespaces). */
+  /**
+   * Seconds since the epoch, as the kernel stamped the packet (one clock for all namespaces).
+   * Nanoseconds are read, but a double this large keeps them to about a quarter microsecond.
+   */
   readonly time: number;
   readonly node: string;
   readonly iface: string;

@@ -65,13 +65,37 @@ function rewriteOf(prev: Captured, cur: Captured, reply: boolean, counters: { be
   };
 }
 
+/**
+ * Packets sorted by time, with ties put in the order packets can travel. Two captures can
+ * stamp the same instant (a veth's far end receives within a microsecond of its near end
+ * sending), and a sort by time alone then keeps the captures' order: a reply seemed to end
+ * on the host's veth after it had reached the container. A packet passes from one
+ * namespace to another only by leaving one and entering the other, so at the same instant
+ * in two namespaces, the one that went out came first. Within one capture, tcpdump's order
+ * is the kernel's and is kept.
+ */
+export function byTime(packets: readonly Captured[]): Captured[] {
+  const sorted = [...packets].sort((a, b) => a.time - b.time);
+  for (let pass = 0, moved = true; moved && pass < sorted.length; pass++) {
+    moved = false;
+    for (let k = 0; k + 1 < sorted.length; k++) {
+      const [a, b] = [sorted[k]!, sorted[k + 1]!];
+      if (a.time === b.time && a.node !== b.node && a.direction === 'in' && b.direction === 'out') {
+        [sorted[k], sorted[k + 1]] = [b, a];
+        moved = true;
+      }
+    }
+  }
+  return sorted;
+}
+
 export interface Ordered {
   readonly request: TraceHop[];
   readonly reply: TraceHop[];
 }
 
 /**
- * Orders the probe's packets by the kernel's timestamps (one clock for every namespace) and
+ * Orders the probe's packets by the kernel's timestamps (one clock for every namespace; ties by byTime) and
  * numbers them, request first. `isRequest` tells the two directions apart; counters are the
  * nat tables of each namespace read before and after the probe.
  */
@@ -81,7 +105,7 @@ export function orderHops(
   counters: ReadonlyMap<string, { before: Ruleset | undefined; after: Ruleset | undefined }>,
   sent?: { readonly dst: string; readonly dport: number | undefined },
 ): Ordered {
-  const sorted = [...packets].sort((a, b) => a.time - b.time);
+  const sorted = byTime(packets);
   const t0 = sorted[0]?.time ?? 0;
   // What a hop is compared with: the hop before it wrapped the same way (a VXLAN frame's
   // outer header is not a rewrite of the inner packet); the first request hop, with what the

@@ -127,7 +127,7 @@ export async function trace(runner: Runner, world: readonly LiveNamespace[], r: 
     const started = await Promise.allSettled(
       world.map(async (w) => ({
         node: w.node,
-        dump: await runner.start(cmd('timeout', [String(CAPTURE_LIMIT_S), 'tcpdump', '-i', 'any', '-n', '-tt', '-l', '--immediate-mode', ...captureFilter(r, sport)], w.ns), {
+        dump: await runner.start(cmd('timeout', [String(CAPTURE_LIMIT_S), 'tcpdump', '-i', 'any', '-n', '-tt', '--nano', '-l', '--immediate-mode', ...captureFilter(r, sport)], w.ns), {
           ready: /listening on/,
           readyOn: 'stderr',
           timeoutMs: 5000,

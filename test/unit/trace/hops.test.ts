@@ -43,6 +43,28 @@ describe('trace: captures into hops', () => {
     expect(reply[2]!.rewrite).toMatchObject({ kind: 'un-SNAT', change: 'dst 198.51.100.2 -> 172.17.0.2', by: 'conntrack' });
   });
 
+  it('two captures that stamp the same instant: the packet left one namespace before it entered the other', () => {
+    // As a loaded CI machine captured a reply (the captures listed c1 before host): c1's
+    // eth0 received it in the same microsecond the host's veth sent it.
+    const tie: [string, string][] = [
+      ['c1', '1796192680.100135 eth0  In  IP 203.0.113.10 > 172.17.0.2: ICMP echo reply, id 4242, seq 1, length 64'],
+      ['wan', '1796192680.100113 eth0  Out IP 203.0.113.10 > 198.51.100.2: ICMP echo reply, id 4242, seq 1, length 64'],
+      ['host', '1796192680.100113 eth0  In  IP 203.0.113.10 > 198.51.100.2: ICMP echo reply, id 4242, seq 1, length 64'],
+      ['host', '1796192680.100132 docker0 Out IP 203.0.113.10 > 172.17.0.2: ICMP echo reply, id 4242, seq 1, length 64'],
+      ['host', '1796192680.100135 vethdbdf806 Out IP 203.0.113.10 > 172.17.0.2: ICMP echo reply, id 4242, seq 1, length 64'],
+    ];
+    const packets = tie.map(([node, line]) => parseCaptured(node, line)!);
+    const { reply } = orderHops(packets, () => false, new Map());
+    expect(reply.map((h) => `${h.node} ${h.iface} ${h.direction}`)).toEqual(['wan eth0 out', 'host eth0 in', 'host docker0 out', 'host vethdbdf806 out', 'c1 eth0 in']);
+  });
+
+  it('nanosecond stamps (tcpdump --nano) are read and order the hops', () => {
+    const a = parseCaptured('host', '1796192680.100135001 vethdbdf806 Out IP 203.0.113.10 > 172.17.0.2: ICMP echo reply, id 4242, seq 1, length 64')!;
+    const b = parseCaptured('c1', '1796192680.100135901 eth0  In  IP 203.0.113.10 > 172.17.0.2: ICMP echo reply, id 4242, seq 1, length 64')!;
+    expect(b.time).toBeGreaterThan(a.time);
+    expect(orderHops([b, a], () => false, new Map()).reply.map((h) => h.node)).toEqual(['host', 'c1']);
+  });
+
   it('a rewrite no counter explains is shown, and said to be unattributed', () => {
     const packets = ICMP.slice(0, 4).map(([node, line]) => parseCaptured(node, line)!);
     const same = new Map([['host', { before: parseRuleset(NAT_AFTER), after: parseRuleset(NAT_AFTER) }]]);
