@@ -1,7 +1,7 @@
 import { CommandError, type Runner } from '../exec/runner.js';
 import type { Op } from '../ops/op.js';
 import { planBatches, type Batch } from './batches.js';
-import type { Journal } from './journal.js';
+import type { Journal, NewEntry } from './journal.js';
 
 export interface ApplyOptions {
   /** Processes at the same time when no batch waits for another (2 cores: 2). */
@@ -67,31 +67,32 @@ async function applyUnit(unit: readonly Batch[], runner: Runner, journal: Journa
     try {
       await runner.run(ops[0]!.cmd);
     } catch (err) {
-      journal.mark(seqs[0]!, 'failed');
+      journal.mark([{ seq: seqs[0]!, status: 'failed' }]);
       throw err;
     }
-    journal.mark(seqs[0]!, 'done');
+    journal.mark([{ seq: seqs[0]!, status: 'done' }]);
     return;
   }
   const r = await runner.runBatch(ops.map((op) => op.cmd));
   // 'unknown' (the tool did not say which line failed) stays an intent: teardown undoes it.
-  for (const [i, outcome] of r.outcomes.entries()) if (outcome !== 'unknown') journal.mark(seqs[i]!, outcome);
+  journal.mark(r.outcomes.flatMap((outcome, i) => (outcome === 'unknown' ? [] : [{ seq: seqs[i]!, status: outcome }])));
   if (r.error) throw new CommandError(r.error);
 }
 
 /**
- * Writes an intent per op, in order, before anything of the process runs. This is the one
- * place an op becomes "journaled": each intent is on file when `intend` returns.
+ * Writes an intent per op, in order, before anything of the process runs, all of them at
+ * once. This is the one place an op becomes "journaled": every intent is on file when
+ * `intend` returns.
  */
 async function journalIntents(ops: readonly Op[], runner: Runner, journal: Journal): Promise<number[]> {
-  const seqs: number[] = [];
+  const entries: NewEntry[] = [];
   for (const op of ops) {
     let undo = op.undo;
     if (op.capture && !runner.dryRun) {
       const previous = await runner.run(op.capture.read);
       undo = op.capture.undo(previous.stdout);
     }
-    seqs.push(journal.intend({ summary: op.summary, cmd: op.cmd, undo, undoGone: op.undoGone, guard: op.guard, creates: op.creates, within: op.within, ...(op.deletes ? { deletes: op.deletes } : {}) }));
+    entries.push({ summary: op.summary, cmd: op.cmd, undo, undoGone: op.undoGone, guard: op.guard, creates: op.creates, within: op.within, ...(op.deletes ? { deletes: op.deletes } : {}) });
   }
-  return seqs;
+  return journal.intend(entries);
 }

@@ -49,10 +49,13 @@ export function withFaultInjection(journal: Journal, plan: FaultPlan | undefined
   if (plan === undefined) return journal;
   const counter = new FaultCounter(plan);
   return {
-    intend: (entry) => journal.intend(entry),
-    mark: (seq, status) => {
-      journal.mark(seq, status);
-      if (status === 'done') counter.opDone();
+    intend: (entries) => journal.intend(entries),
+    // One mark at a time, so the signal fires with exactly k ops on record as done.
+    mark: (marks) => {
+      for (const m of marks) {
+        journal.mark([m]);
+        if (m.status === 'done') counter.opDone();
+      }
     },
     entries: () => journal.entries(),
   };

@@ -27,10 +27,21 @@ export function mayHaveApplied(e: JournalEntry): boolean {
 
 export type NewEntry = Omit<JournalEntry, 'seq' | 'status'>;
 
+/** What became of the op numbered `seq`. */
+export interface Mark {
+  readonly seq: number;
+  readonly status: Outcome;
+}
+
+/**
+ * Ops are recorded as the processes that run them are: every op of one process before it
+ * starts, what became of them after it ends, each list at once (one write for a batch of
+ * 200 namespaces' commands instead of 1,600).
+ */
 export interface Journal {
-  /** Records an op before it runs; once it returns, the record outlives this process. */
-  intend(entry: NewEntry): number;
-  mark(seq: number, status: Outcome): void;
+  /** Records ops before they run, in order; once it returns, the records outlive this process. */
+  intend(entries: readonly NewEntry[]): number[];
+  mark(marks: readonly Mark[]): void;
   entries(): JournalEntry[];
 }
 
@@ -69,14 +80,16 @@ export class MemoryJournal implements Journal {
   readonly #lines: Line[] = [];
   #seq = 0;
 
-  intend(entry: NewEntry): number {
-    const seq = ++this.#seq;
-    this.#lines.push({ t: 'op', e: { ...entry, seq } });
-    return seq;
+  intend(entries: readonly NewEntry[]): number[] {
+    return entries.map((entry) => {
+      const seq = ++this.#seq;
+      this.#lines.push({ t: 'op', e: { ...entry, seq } });
+      return seq;
+    });
   }
 
-  mark(seq: number, status: Outcome): void {
-    this.#lines.push({ t: 'status', seq, status });
+  mark(marks: readonly Mark[]): void {
+    for (const m of marks) this.#lines.push({ t: 'status', seq: m.seq, status: m.status });
   }
 
   entries(): JournalEntry[] {
@@ -101,14 +114,14 @@ export class FileJournal implements Journal {
     this.#seq = Math.max(0, ...readJournal(path, { missingOk: true }).map((e) => e.seq));
   }
 
-  intend(entry: NewEntry): number {
-    const seq = ++this.#seq;
-    this.#append({ t: 'op', e: { ...entry, seq } });
-    return seq;
+  intend(entries: readonly NewEntry[]): number[] {
+    const seqs = entries.map(() => ++this.#seq);
+    this.#append(entries.map((entry, i): Line => ({ t: 'op', e: { ...entry, seq: seqs[i]! } })));
+    return seqs;
   }
 
-  mark(seq: number, status: Outcome): void {
-    this.#append({ t: 'status', seq, status });
+  mark(marks: readonly Mark[]): void {
+    this.#append(marks.map((m): Line => ({ t: 'status', seq: m.seq, status: m.status })));
   }
 
   entries(): JournalEntry[] {
@@ -117,7 +130,7 @@ export class FileJournal implements Journal {
 
   /** Records that step `step` is complete: everything journaled so far belongs to it or earlier. */
   markStep(step: number): void {
-    this.#append({ t: 'step', step, seq: this.#seq });
+    this.#append([{ t: 'step', step, seq: this.#seq }]);
   }
 
   /** Lets go of the file (the journal can still be read by path). */
@@ -126,11 +139,12 @@ export class FileJournal implements Journal {
     this.#fd = undefined;
   }
 
-  // One descriptor for the journal's life: opening the file per line cost a third of the
-  // journal's time at 3,200 lines.
-  #append(line: Line): void {
+  // One descriptor for the journal's life (opening the file per line cost a third of the
+  // journal's time at 3,200 lines), and one write per list of lines.
+  #append(lines: readonly Line[]): void {
+    if (lines.length === 0) return;
     this.#fd ??= openSync(this.path, 'a');
-    writeSync(this.#fd, `${JSON.stringify(line)}\n`);
+    writeSync(this.#fd, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
   }
 }
 

@@ -76,11 +76,11 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefine
 export function interruptibleJournal(journal: Journal, signal: AbortSignal | undefined): Journal {
   if (signal === undefined) return journal;
   return {
-    intend: (entry: NewEntry) => {
-      if (signal.aborted) throw new Error(`aborted by ${String(signal.reason)} before: ${entry.summary}`);
-      return journal.intend(entry);
+    intend: (entries: readonly NewEntry[]) => {
+      if (signal.aborted) throw new Error(`aborted by ${String(signal.reason)} before: ${entries[0]?.summary ?? 'the next op'}`);
+      return journal.intend(entries);
     },
-    mark: (seq, status) => journal.mark(seq, status),
+    mark: (marks) => journal.mark(marks),
     entries: () => journal.entries(),
   };
 }

@@ -281,7 +281,7 @@ async function undoAfter(name: string, step: number, runner: Runner): Promise<nu
   if (left.length) throw new NslabError(`rewinding lab ${name}: ${left.join(', ')} still exist 10 s after their undo`, { hint: `run \`nslab down ${name}\`` });
   const file = new FileJournal(journalPath(name));
   try {
-    for (const e of later) file.mark(e.seq, 'undone');
+    file.mark(later.map((e) => ({ seq: e.seq, status: 'undone' as const })));
   } finally {
     file.close();
   }

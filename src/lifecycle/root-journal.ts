@@ -22,15 +22,16 @@ const rootJournalPath = (lab: string): string => join(rootJournalDir(), `${lab}.
 export function mirroringRootOps(journal: Journal, lab: string): Journal {
   let side: FileJournal | undefined;
   return {
-    intend: (entry) => {
-      if (changesRoot(entry.cmd) && entry.undo !== undefined) {
+    intend: (entries) => {
+      const root = entries.filter((e) => changesRoot(e.cmd) && e.undo !== undefined);
+      if (root.length > 0) {
         mkdirSync(rootJournalDir(), { recursive: true });
         side ??= new FileJournal(rootJournalPath(lab));
-        side.intend(entry);
+        side.intend(root);
       }
-      return journal.intend(entry);
+      return journal.intend(entries);
     },
-    mark: (seq, status) => journal.mark(seq, status),
+    mark: (marks) => journal.mark(marks),
     entries: () => journal.entries(),
   };
 }

@@ -71,10 +71,24 @@ describe('FileJournal', () => {
     ]);
   });
 
+  it('records the ops of one process together, numbered in order, and what became of each', () => {
+    const path = join(dir, 'c.jsonl');
+    const j = new FileJournal(path);
+    const ops = ['nslab-j-c1', 'nslab-j-c2', 'nslab-j-c3'].map((ns) => netnsAdd(ns));
+    const seqs = j.intend(ops.map((op) => ({ summary: op.summary, cmd: op.cmd, undo: op.undo, creates: op.creates, within: [] })));
+    expect(seqs).toEqual([1, 2, 3]);
+    // All three are on file before anything runs: a crash now still undoes each.
+    expect(readJournal(path).map((e) => [e.seq, e.status])).toEqual([[1, 'intent'], [2, 'intent'], [3, 'intent']]);
+    j.mark([{ seq: 1, status: 'done' }, { seq: 2, status: 'failed' }]);
+    j.close();
+    expect(readJournal(path).map((e) => e.status)).toEqual(['done', 'failed', 'intent']);
+    expect(undoCommands(readJournal(path)).map((u) => renderCmd(u.cmd))).toEqual(['ip netns del nslab-j-c3', 'ip netns del nslab-j-c1']);
+  });
+
   it('keeps an intent with no outcome (a crash mid-command) so teardown still undoes it', () => {
     const path = join(dir, 'b.jsonl');
     const j = new FileJournal(path);
-    j.intend({ summary: 'x', cmd: netnsAdd('nslab-j-b').cmd, undo: netnsAdd('nslab-j-b').undo, creates: netnsAdd('nslab-j-b').creates, within: [] });
+    j.intend([{ summary: 'x', cmd: netnsAdd('nslab-j-b').cmd, undo: netnsAdd('nslab-j-b').undo, creates: netnsAdd('nslab-j-b').creates, within: [] }]);
     expect(readJournal(path)[0]!.status).toBe('intent');
     expect(undoCommands(readJournal(path)).map((u) => renderCmd(u.cmd))).toEqual(['ip netns del nslab-j-b']);
   });
