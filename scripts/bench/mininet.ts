@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { timed } from './measure.js';
 
 // Mininet beside nslab (`npm run bench -- --peers`): the same N hosts on one Linux bridge
-// (`--switch lxbr`, no controller), built and torn down, and its pingall. Mininet is the
+// (`--switch lxbr`, no controller), built and torn down, and its pingall. Up to 253 hosts. Mininet is the
 // user's to install (`apt-get install mininet`); the benchmark never installs it.
 
 export type PeerResult = { readonly containers: number; readonly build: number; readonly pingall: number | undefined; readonly pingallPassed: boolean } | { readonly missing: string };
@@ -10,7 +10,8 @@ export type PeerResult = { readonly containers: number; readonly build: number; 
 const mnInstalled = () => spawnSync('mn', ['--version'], { stdio: 'ignore' }).error === undefined;
 
 function mn(n: number, test: 'none' | 'pingall') {
-  const r = timed('mn', ['--topo', `single,${n}`, '--switch', 'lxbr', '--controller', 'none', '--test', test]);
+  // Its hosts on a documentation range, as every nslab lab's outside is (a /24 holds 253 hosts).
+  const r = timed('mn', ['--topo', `single,${n}`, '--switch', 'lxbr', '--controller', 'none', '--ipbase', '198.51.100.0/24', '--test', test]);
   if (r.code !== 0) {
     // What Mininet leaves after a failure (its bridge, hosts' veths) is for `mn -c` to remove.
     timed('mn', ['-c']);
