@@ -71,7 +71,8 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefine
 
 /**
  * A journal that refuses to begin a new op once `signal` has aborted: the apply loop
- * stops at the next op boundary, and the ops already journaled are undone as on any failure.
+ * starts no further process (the ops of one process are journaled together), and the ops
+ * already journaled are undone as on any failure.
  */
 export function interruptibleJournal(journal: Journal, signal: AbortSignal | undefined): Journal {
   if (signal === undefined) return journal;
