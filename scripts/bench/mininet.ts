@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { timed } from './measure.js';
 
 // Mininet beside nslab (`npm run bench -- --peers`): the same N hosts on one Linux bridge
-// (`--switch lxbr`, no controller), built and torn down, and its pingall. Up to 253 hosts. Mininet is the
-// user's to install (`apt-get install mininet`); the benchmark never installs it.
+// (`--switch lxbr`, no controller), built and torn down, and its pingall; up to 253 hosts.
+// Mininet is the user's to install (`apt-get install mininet`); the benchmark never installs it.
 
 export type PeerResult = { readonly containers: number; readonly build: number; readonly pingall: number | undefined; readonly pingallPassed: boolean } | { readonly missing: string };
 

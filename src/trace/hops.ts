@@ -95,8 +95,8 @@ export interface Ordered {
 }
 
 /**
- * Orders the probe's packets by the kernel's timestamps (one clock for every namespace; ties by byTime) and
- * numbers them, request first. `isRequest` tells the two directions apart; counters are the
+ * Orders the probe's packets by the kernel's timestamps (one clock for every namespace; ties
+ * as byTime puts them) and numbers them, request first. `isRequest` tells the two directions apart; counters are the
  * nat tables of each namespace read before and after the probe.
  */
 export function orderHops(
