@@ -92,7 +92,7 @@ async function journalIntents(ops: readonly Op[], runner: Runner, journal: Journ
       const previous = await runner.run(op.capture.read);
       undo = op.capture.undo(previous.stdout);
     }
-    entries.push({ summary: op.summary, cmd: op.cmd, undo, undoGone: op.undoGone, guard: op.guard, creates: op.creates, within: op.within, ...(op.deletes ? { deletes: op.deletes } : {}) });
+    entries.push({ summary: op.summary, cmd: op.cmd, undo, undoGone: op.undoGone, guard: op.guard, creates: op.creates, within: op.within, ...(op.deletes ? { deletes: op.deletes } : {}), ...(op.removes ? { removes: true as const } : {}) });
   }
   return journal.intend(entries);
 }

@@ -228,14 +228,16 @@ export async function labAdvance(name: string, to: number, runner: Runner, hooks
     reached = await applySteps(model, at, to, runner, file, journal, hooks);
   } catch (err) {
     file.close();
+    let back: Rewound;
     try {
-      await undoAfter(name, at, runner);
+      back = await backTo(name, at, runner);
     } catch (rollbackErr) {
       throw new NslabError(`${(err as Error).message}; rolling back to step ${at} also failed: ${(rollbackErr as Error).message}`, { hint: `run \`nslab clean ${name}\``, cause: err });
     }
-    markUp(name, at < model.steps.length ? at : undefined);
+    if (!back.rebuilt) markUp(name, at < model.steps.length ? at : undefined);
     const sig = stopSignalOf(hooks.signal);
-    if (sig) throw new InterruptedError(sig, `lab ${name} was being built on from step ${at}; what was added is undone and it stands at step ${at} again`);
+    const how = back.rebuilt ? `it was rebuilt to step ${at} (${rebuiltWhy(back.rebuilt, model)})` : `what was added is undone and it stands at step ${at} again`;
+    if (sig) throw new InterruptedError(sig, `lab ${name} was being built on from step ${at}; ${how}`);
     throw err;
   } finally {
     file.close();
@@ -244,11 +246,30 @@ export async function labAdvance(name: string, to: number, runner: Runner, hooks
   return reached;
 }
 
+/** How a lab went back to a step: ops undone from the journal, or built again from nothing. */
+export interface Rewound {
+  readonly undone: number;
+  /**
+   * Set when later steps took away what the step had made (a disconnect deleting a veth):
+   * undoing a deletion restores nothing, so the lab was taken down and built to the step
+   * again. `by` lists those steps.
+   */
+  readonly rebuilt?: { readonly by: readonly number[]; readonly ops: number } | undefined;
+}
+
+/** "step 7 (Disconnect web from my_bridge) removed what an earlier step made": why a rewind rebuilt. */
+export function rebuiltWhy(rebuilt: NonNullable<Rewound['rebuilt']>, model: LabModel): string {
+  const steps = rebuilt.by.map((n) => `step ${n} (${model.steps[n - 1]?.title ?? 'unfinished'})`).join(', ');
+  return `${steps} removed what an earlier step made, which undoing cannot bring back`;
+}
+
 /**
  * Takes a running lab back to how it stood after step `to`: every op journaled after that
- * step is undone, newest first, and nothing else. The ops stay in the journal, marked undone.
+ * step is undone, newest first, and nothing else; the ops stay in the journal, marked undone.
+ * Where a later step removed something (see Op.removes), the lab is built anew to step `to`
+ * instead, so a rewind always leaves what `up --step` builds.
  */
-export async function labRewind(name: string, to: number, runner: Runner): Promise<{ from: number; to: number; undone: number }> {
+export async function labRewind(name: string, to: number, runner: Runner): Promise<{ from: number; to: number } & Rewound> {
   const { model, at, marks } = standing(name);
   const total = model.steps.length;
   if (!Number.isInteger(to) || to < 1 || to > total) {
@@ -261,15 +282,36 @@ export async function labRewind(name: string, to: number, runner: Runner): Promi
     throw new NslabError(`the journal of lab ${name} does not say where step ${to} ended (it was built by an older nslab)`, { hint: `rebuild it: \`nslab down ${name}\`, then \`nslab up ${model.id} --step ${to}\`` });
   }
   markBuilding(name);
-  const undone = await undoAfter(name, to, runner);
-  markUp(name, to < total ? to : undefined);
-  return { from: at, to, undone };
+  const back = await backTo(name, to, runner);
+  if (!back.rebuilt) markUp(name, to < total ? to : undefined);
+  return { from: at, to, ...back };
 }
 
-/** Undoes the journal's ops after step `step`'s mark and marks them undone. */
-async function undoAfter(name: string, step: number, runner: Runner): Promise<number> {
-  const after = readStepMarks(journalPath(name)).get(step) ?? 0;
+/**
+ * Back to how the lab stood after step `step`: the journal's ops after that step's mark are
+ * undone, unless one of them removed something, in which case the lab is built again.
+ */
+async function backTo(name: string, step: number, runner: Runner): Promise<Rewound> {
+  const marks = readStepMarks(journalPath(name));
+  const after = marks.get(step) ?? 0;
   const later = readJournal(journalPath(name)).filter((e) => e.seq > after && mayHaveApplied(e));
+  const removing = later.filter((e) => e.removes);
+  if (removing.length === 0) return { undone: await undoEntries(name, later, runner) };
+  const { manifest, model } = recordedModel(name);
+  await labDown(name, runner);
+  await labUp(model, manifest.env, manifest.options, runner, { through: step });
+  const by = [...new Set(removing.map((e) => stepOfSeq(marks, e.seq)))].sort((a, b) => a - b);
+  return { undone: later.length, rebuilt: { by, ops: planOps(model.steps.slice(0, step)).length } };
+}
+
+/** The step an op was applied in: the first whose mark is at or after it (else the one being built). */
+function stepOfSeq(marks: ReadonlyMap<number, number>, seq: number): number {
+  const ends = [...marks.entries()].filter(([, last]) => last >= seq).map(([n]) => n);
+  return ends.length ? Math.min(...ends) : Math.max(0, ...marks.keys()) + 1;
+}
+
+/** Undoes these journal entries (newest first), waits for their links to go, and marks them undone. */
+async function undoEntries(name: string, later: readonly JournalEntry[], runner: Runner): Promise<number> {
   await teardown(later, runner);
   // Links made after the step in namespaces that stay: wait for the kernel to finish removing them.
   const gone = new Set(createdNamespaces(later));

@@ -19,5 +19,5 @@ export function fileWrite(path: string, lines: readonly string[], summary = `wri
 
 /** Removes a file written by fileWrite (a DNS record on disconnect); its undo writes `restore` back. */
 export function fileRemove(path: string, summary = `remove ${path}`, restore?: readonly string[]): Op {
-  return { summary, cmd: agentCmd(undefined, 'remove-file', path), ...(restore ? { undo: agentCmd(undefined, 'write-file', path, ...restore), undoGone: 'file' as const, deletes: fileKey(path) } : {}), within: [] };
+  return { summary, cmd: agentCmd(undefined, 'remove-file', path), ...(restore ? { undo: agentCmd(undefined, 'write-file', path, ...restore), undoGone: 'file' as const, deletes: fileKey(path) } : { removes: true as const }), within: [] };
 }

@@ -155,7 +155,7 @@ export function linkDown(ns: string | undefined, dev: string): Op {
 
 /** Deletes a link (`docker network disconnect` removing an endpoint's veth); nothing to undo. */
 export function linkDel(ns: string | undefined, dev: string): Op {
-  return { summary: `delete ${dev} in ${where(ns)}`, cmd: ip(ns, 'link', 'del', 'dev', dev), within: inNs(ns) };
+  return { summary: `delete ${dev} in ${where(ns)}`, cmd: ip(ns, 'link', 'del', 'dev', dev), within: inNs(ns), removes: true };
 }
 
 /**
@@ -200,7 +200,7 @@ export function vxlanAdd(ns: string | undefined, v: VxlanSpec): Op {
 
 /** Deletes a namespace as a forward step (`docker rm`, `compose down`); nothing to undo. */
 export function netnsDel(ns: string): Op {
-  return { summary: `delete network namespace ${ns}`, cmd: ip(undefined, 'netns', 'del', ns), within: [], deletes: netnsKey(ns) };
+  return { summary: `delete network namespace ${ns}`, cmd: ip(undefined, 'netns', 'del', ns), within: [], deletes: netnsKey(ns), removes: true };
 }
 
 /** `bridge link set dev DEV hairpin on`: the bridge may send a frame back out of the port it came in by. */

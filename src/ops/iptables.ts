@@ -89,5 +89,5 @@ export function policySet(ns: string | undefined, table: Table, chain: string, p
 
 /** Deletes a rule as a forward step (`docker network rm` removing its MASQUERADE); nothing to undo. */
 export function ruleDelete(ns: string | undefined, r: Rule): Op {
-  return { summary: `delete ${r.table}/${r.chain} rule: ${[...r.match, ...r.target].join(' ')}`, cmd: iptables(ns, r, '-D'), within: ns === undefined ? [] : [netnsKey(ns)] };
+  return { summary: `delete ${r.table}/${r.chain} rule: ${[...r.match, ...r.target].join(' ')}`, cmd: iptables(ns, r, '-D'), within: ns === undefined ? [] : [netnsKey(ns)], removes: true };
 }

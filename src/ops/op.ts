@@ -67,4 +67,10 @@ export interface Op {
    * Its undo puts it back, for a rewind to before it; a whole teardown skips both.
    */
   readonly deletes?: ObjectKey | undefined;
+  /**
+   * A forward op that takes away what an earlier op made (a link, a rule, a process, a
+   * namespace), with nothing that puts it back: a rewind to a step before it cannot undo its
+   * way there, and rebuilds the lab to that step instead.
+   */
+  readonly removes?: true | undefined;
 }

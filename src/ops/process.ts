@@ -20,5 +20,5 @@ export function daemonStart(ns: string | undefined, pidDir: string, name: string
 
 /** Stops a daemon started by daemonStart (a resolver when its container leaves a network). */
 export function daemonStop(pidDir: string, name: string): Op {
-  return { summary: `stop ${name}`, cmd: agentCmd(undefined, 'stop', join(pidDir, `${name}.pid`)), within: [] };
+  return { summary: `stop ${name}`, cmd: agentCmd(undefined, 'stop', join(pidDir, `${name}.pid`)), within: [], removes: true };
 }

@@ -15,6 +15,8 @@ export interface Undoable {
   readonly creates?: ObjectKey | undefined;
   readonly within: readonly ObjectKey[];
   readonly deletes?: ObjectKey | undefined;
+  /** It took away what an earlier change made, and nothing puts it back (see Op.removes). */
+  readonly removes?: true | undefined;
 }
 
 export interface UndoStep {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
+import { instanceDir } from '../../src/lifecycle/state.js';
 
 /** Kernel tests need root and namespaces; they fail (never skip) without them. */
 export function requireKernel(): void {
@@ -152,7 +153,20 @@ export function labState(lab: string): Record<string, string> {
     const etc = existsSync(`/etc/netns/${ns}`) ? readdirSync(`/etc/netns/${ns}`).sort().map((f) => `${f}:\n${readFileSync(`/etc/netns/${ns}/${f}`, 'utf8')}`) : [];
     state[ns] = [links, addrs.sort(), routes.sort(), iptables, nft, neigh.sort(), fdb.sort(), sysctls, procs, etc].map((part) => part.join('\n')).join('\n--\n');
   }
+  // The embedded DNS's records and each resolver's networks: files in the lab's own state.
+  const records = ['dns', 'dns-views'].flatMap((d) => filesUnder(join(instanceDir(lab), d)));
+  if (records.length) state['(dns records)'] = records.join('\n');
   return state;
+}
+
+/** Every file under a directory, as "path: contents", in order. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort()
+    .map((f) => `${f.slice(dir.length)}: ${readFileSync(f, 'utf8').trim().replaceAll('\n', ' ')}`);
 }
 
 /** iptables-save without the tables that hold no rule and accept everything. */

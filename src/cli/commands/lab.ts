@@ -4,7 +4,7 @@ import { runGuided } from '../../guide/guided.js';
 import { linePrompter } from '../../guide/prompt.js';
 import { preflight } from '../../kernel/preflight.js';
 import { untilAborted } from '../../lifecycle/interrupt.js';
-import { labAdvance, labRewind, labUp, recordedModel } from '../../lifecycle/lifecycle.js';
+import { labAdvance, labRewind, labUp, rebuiltWhy, recordedModel } from '../../lifecycle/lifecycle.js';
 import { allLabs, findLab } from '../../plan/catalogue.js';
 import { instanceExists, staleClaim } from '../../lifecycle/state.js';
 import { chooseStep, stepListing } from '../../plan/steps.js';
@@ -44,7 +44,12 @@ async function rewind(ctx: Context, args: Args, to: number): Promise<number> {
   const r = await labRewind(name, to, ctx.runner);
   const { model } = recordedModel(name);
   if (ctx.json) printJson(ctx.io, { name, ...r, steps: model.steps.length });
-  else ctx.io.out(`lab ${name} rewound from step ${r.from} to step ${r.to} of ${model.steps.length} (${model.steps[to - 1]!.title}): ${r.undone} operations undone\n  nslab verify ${name}\n`);
+  else {
+    const how = r.rebuilt
+      ? `${rebuiltWhy(r.rebuilt, model)}, so it was taken down and built again through step ${r.to} (${r.rebuilt.ops} operations)`
+      : `${r.undone} operations undone`;
+    ctx.io.out(`lab ${name} rewound from step ${r.from} to step ${r.to} of ${model.steps.length} (${model.steps[to - 1]!.title}): ${how}\n  nslab verify ${name}\n`);
+  }
   return 0;
 }
 

@@ -59,5 +59,5 @@ export function removal(added: readonly Op[]): Op[] {
   return [...added]
     .reverse()
     .filter((op) => op.undo !== undefined)
-    .map((op) => ({ summary: `undo: ${op.summary}`, cmd: op.undo!, within: op.within }));
+    .map((op) => ({ summary: `undo: ${op.summary}`, cmd: op.undo!, within: op.within, removes: true }));
 }
