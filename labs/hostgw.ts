@@ -21,9 +21,9 @@ function build(ctx: LabContext): LabScene {
   const db = engine.run('db', { network: 'backend' });
   const worker = engine.run('worker', { network: 'backend' });
   const locked = engine.networkCreate('locked', { icc: false });
-  const a = engine.run('a', { network: 'locked' });
-  const b = engine.run('b', { network: 'locked' });
-  for (const n of ['app', 'db', 'worker', 'a', 'b']) h.nodes[n] = { ns: engine.sandboxes.get(n)!.ns, role: 'container' };
+  const c1 = engine.run('c1', { network: 'locked' });
+  const c2 = engine.run('c2', { network: 'locked' });
+  for (const n of ['app', 'db', 'worker', 'c1', 'c2']) h.nodes[n] = { ns: engine.sandboxes.get(n)!.ns, role: 'container' };
 
   const http = (title: string, from: string, to: string, port: number, expect: 'reach' | 'fail', body?: string): Expectation => ({ title, probe: { kind: 'http', from, to, port, body }, expect });
   const ping = (title: string, from: string, to: string, expect: 'reach' | 'fail'): Expectation => ({ title, probe: { kind: 'ping', from, to }, expect });
@@ -59,12 +59,12 @@ function build(ctx: LabContext): LabScene {
       ops: [...backend.ops, ...db.ops, ...worker.ops],
     },
     {
-      title: 'A network with enable_icc=false, locked, with a and b',
+      title: 'A network with enable_icc=false, locked, with c1 and c2',
       why:
         `com.docker.network.bridge.enable_icc=false: containers on the bridge may go out, not to each other. The bridge's\n` +
         'own traffic reaches the firewall through br_netfilter (bridge-nf-call-iptables), where a DROP waits for it.',
-      docker: ['docker network create -o com.docker.network.bridge.enable_icc=false locked', 'docker run -d --network locked --name a alpine', 'docker run -d --network locked --name b alpine'],
-      ops: [...locked.ops, ...a.ops, ...b.ops],
+      docker: ['docker network create -o com.docker.network.bridge.enable_icc=false locked', 'docker run -d --network locked --name c1 alpine', 'docker run -d --network locked --name c2 alpine'],
+      ops: [...locked.ops, ...c1.ops, ...c2.ops],
     },
   ];
 
@@ -74,8 +74,8 @@ function build(ctx: LabContext): LabScene {
     ping(`worker -> db (${db.endpoint.address}), inside backend`, 'worker', db.endpoint.address, 'reach'),
     ping(`db -> internet server ${WAN.server} (--internal: no way out)`, 'db', WAN.server, 'fail'),
     ping(`app -> db (${db.endpoint.address}) (--internal: no way in)`, 'app', db.endpoint.address, 'fail'),
-    ping(`a -> b (${b.endpoint.address}) (enable_icc=false)`, 'a', b.endpoint.address, 'fail'),
-    ping(`a -> internet server ${WAN.server} (still goes out)`, 'a', WAN.server, 'reach'),
+    ping(`c1 -> c2 (${c2.endpoint.address}) (enable_icc=false)`, 'c1', c2.endpoint.address, 'fail'),
+    ping(`c1 -> internet server ${WAN.server} (still goes out)`, 'c1', WAN.server, 'reach'),
   ];
 
   return { nodes: h.nodes, steps, expectations };

@@ -44,15 +44,18 @@ export interface ActionOptions {
  * Wraps a command handler: preflight, a context, and one place that turns errors into a
  * one-line message and an exit code. Handlers return their exit code; none calls exit().
  */
+/** The runner a command gets: a recorder in dry-run, else the real one (echoing with --verbose). */
+export function runnerFor(io: Io): (dryRun: boolean, verbose: boolean) => Runner {
+  return (dryRun, verbose) => (dryRun ? new RecordingRunner({ dryRun: true }) : new RealRunner({ logger: createLogger(), echo: verbose ? (line) => io.err(`${line}\n`) : undefined }));
+}
+
 export function makeAction(io: Io, setExit: (code: number) => void) {
   return <A extends GlobalArgs>(options: ActionOptions, handler: (ctx: Context, args: A) => Promise<number>) =>
     async (args: A): Promise<void> => {
       try {
         if (options.kernel && !args.dryRun) preflight();
         const logger = createLogger();
-        const runner: Runner = args.dryRun
-          ? new RecordingRunner({ dryRun: true })
-          : new RealRunner({ logger, echo: args.verbose ? (line) => io.err(`${line}\n`) : undefined });
+        const runner: Runner = runnerFor(io)(args.dryRun, args.verbose);
         const run = (signal: AbortSignal | undefined) =>
           handler({ io, runner, logger, signal, dryRun: args.dryRun, json: args.json, verbose: args.verbose }, args);
         setExit(options.interruptible && !args.dryRun ? await withInterrupts((line) => io.err(`\n${line}\n`), run) : await run(undefined));

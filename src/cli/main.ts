@@ -1,20 +1,34 @@
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { loadLabs } from '../plan/catalogue.js';
+import { formatError, NslabError } from '../errors.js';
 import { makeAction, processIo, type Action, type GlobalArgs, type Io } from './context.js';
 
 // Every command's line for `nslab --help`, and where it lives. Only the command asked for is
 // loaded (with what it imports): `nslab --help` and `nslab ls` do not pay for the Docker
 // model, the diagrams or compose's YAML and schema.
 // Each module gives its builder and handler (typed for its own arguments); the line is here.
-const COMMANDS: readonly { command: string; describe: string; load: () => Promise<(action: Action) => unknown> }[] = [
+/** A command with a grammar of its own (docker's), handed the words after its name. */
+type Raw = (argv: readonly string[], io: Io, globals: { json: boolean; dryRun: boolean; verbose: boolean }) => Promise<number>;
+
+const COMMANDS: readonly { command: string; describe: string; load: () => Promise<(action: Action) => unknown>; raw?: () => Promise<Raw> }[] = [
   { command: 'run <lab>', describe: 'Build a lab, verify it by sending packets, show the topology, and tear it down', load: async () => (await import('./commands/run.js')).runCommand },
   { command: 'up <lab>', describe: 'Build a lab (all of it, or through --step N / --until <title>) and leave it running', load: async () => (await import('./commands/up.js')).upCommand },
   { command: 'down <name>', describe: 'Remove everything a running lab created, exactly as its journal recorded it', load: async () => (await import('./commands/down.js')).downCommand },
   { command: 'verify <name>', describe: "Re-check a running lab's expectations by sending packets", load: async () => (await import('./commands/verify.js')).verifyCommand },
   { command: 'exec <name> <node> [command..]', describe: 'Run a command inside a node of a running lab, e.g. `nslab exec docker0 c1 -- ip addr`', load: async () => (await import('./commands/exec.js')).execCommand },
   { command: 'lab <lab>', describe: 'Walk through a lab step by step (`nslab lab list` lists them; `nslab lab 3` works too)', load: async () => (await import('./commands/lab.js')).labCommand },
-  { command: 'docker <command>', describe: 'Docker commands on a sandbox docker host of your own: network create/ls/inspect/rm/prune/connect/disconnect, run, ps, rm, inspect, exec, port, reset', load: async () => (await import('./commands/docker.js')).dockerCommand },
-  { command: 'compose <action> [service] [command..]', describe: "A compose file's networks and services on the sandbox docker host: up | down | ps | config | verify | exec SERVICE -- CMD", load: async () => (await import('./commands/compose.js')).composeCommand },
+  {
+    command: 'docker <command>',
+    describe: "Docker's CLI on a sandbox docker host of your own: run, exec, ps, rm, inspect, port, attach, network create/ls/inspect/rm/prune/connect/disconnect, reset (nslab docker --help)",
+    load: async () => () => undefined,
+    raw: async () => (await import('./commands/docker.js')).dockerCommand,
+  },
+  {
+    command: 'compose <command>',
+    describe: "A compose file's networks and services on the sandbox docker host: [-f FILE] up | down | ps | config | verify | exec SERVICE CMD...",
+    load: async () => () => undefined,
+    raw: async () => (await import('./commands/compose.js')).composeCommand,
+  },
   { command: 'ls', describe: 'List the labs, the running ones, and stray nslab namespaces', load: async () => (await import('./commands/ls.js')).lsCommand },
   { command: 'clean [name]', describe: 'Remove every lab (or only lab <name>) and leftover nslab- namespaces, even without a journal', load: async () => (await import('./commands/clean.js')).cleanCommand },
   { command: 'doctor', describe: 'Check tools, privileges, kernel link types and neighbour table limits for a lab size', load: async () => (await import('./commands/doctor.js')).doctorCommand },
@@ -44,6 +58,27 @@ function skipHelpCache(parser: Argv<GlobalArgs>): void {
   if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
+/**
+ * A command with its own grammar: nslab's --json, --dry-run and --verbose may come before
+ * its name; everything after the name is the command's.
+ */
+async function rawCommand(load: () => Promise<Raw>, argv: readonly string[], io: Io): Promise<number> {
+  const at = argv.findIndex((a) => !a.startsWith('-'));
+  const before = argv.slice(0, at);
+  const unknown = before.filter((a) => !['--json', '--dry-run', '--verbose', '-v'].includes(a));
+  if (unknown.length) {
+    io.err(`nslab: unknown option ${unknown[0]} before ${argv[at]} (nslab takes --json, --dry-run and --verbose there)\n`);
+    return 2;
+  }
+  await loadLabs();
+  try {
+    return await (await load())(argv.slice(at + 1), io, { json: before.includes('--json'), dryRun: before.includes('--dry-run'), verbose: before.includes('--verbose') || before.includes('-v') });
+  } catch (err) {
+    io.err(`${formatError(err)}\n`);
+    return err instanceof NslabError ? err.exitCode : 1;
+  }
+}
+
 /** The CLI as a function: tests call it in-process; bin/nslab.ts calls it with process.argv. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let code = 0;
@@ -56,6 +91,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'print every command as it runs' }) as unknown as Argv<GlobalArgs>;
   // yargs also exposes --dry-run as dryRun (camel-case expansion); the cast above says so.
   const asked = named(argv);
+  if (asked?.raw) return rawCommand(asked.raw, argv, io);
   if (asked) await loadLabs();
   let parser = base;
   for (const c of COMMANDS) {

@@ -1,9 +1,9 @@
 import { NslabError } from '../errors.js';
 import type { DockerCommand } from '../docker/commands.js';
 import type { Engine, NetworkCreateOptions } from '../docker/engine.js';
-import type { PortBinding } from '../docker/firewall/firewaller.js';
+import { parsePortSpec, type PortRequest } from '../docker/port-spec.js';
 import { parseServicePort, type ServicePort } from '../docker/images.js';
-import { parseAddHost, parseDriver, parseDriverOptions, parsePublish, validateContainerName } from '../docker/parse.js';
+import { parseAddHost, parseDriver, parseDriverOptions, validateContainerName } from '../docker/parse.js';
 import type { ComposeFile } from './load.js';
 
 // A compose project in Docker's terms: which networks Compose creates (named
@@ -31,7 +31,8 @@ export interface ComposeService {
   readonly attachments: readonly ServiceAttachment[];
   /** network_mode as `docker run --network` takes it: host, none, container:<name>, bridge. */
   readonly networkMode?: string | undefined;
-  readonly publish: readonly PortBinding[];
+  /** ports:, as asked: a host port left out is Docker's to pick when the service starts. */
+  readonly publish: readonly PortRequest[];
   readonly expose: readonly ServicePort[];
   readonly extraHosts: readonly { name: string; address: string }[];
 }
@@ -56,11 +57,10 @@ export function composeProject(file: ComposeFile): ComposeProject {
   const networks = keys.map((key) => composeNetwork(p, key, obj(declared[key])));
   const byKey = new Map(networks.map((n) => [n.key, n]));
   const order = startOrder(services);
-  const published: PortBinding[] = [];
   return {
     name: p,
     networks,
-    services: order.map((name) => composeService(p, name, obj(services[name]), byKey, published, services)),
+    services: order.map((name) => composeService(p, name, obj(services[name]), byKey, services)),
   };
 }
 
@@ -122,7 +122,7 @@ function networkMode(project: string, name: string, s: Raw, services: Raw): stri
   throw new NslabError(`service ${name}: network_mode: ${mode} is not one the sandbox builds`, { hint: 'use host, none, bridge, service:<name> or container:<name>' });
 }
 
-function composeService(project: string, name: string, s: Raw, networks: ReadonlyMap<string, ComposeNetwork>, published: PortBinding[], services: Raw): ComposeService {
+function composeService(project: string, name: string, s: Raw, networks: ReadonlyMap<string, ComposeNetwork>, services: Raw): ComposeService {
   const container = containerName(project, name, s);
   const mode = networkMode(project, name, s, services);
   const raw = mode !== undefined ? {} : s.networks === undefined ? { default: {} } : Array.isArray(s.networks) ? Object.fromEntries(s.networks.map((n) => [String(n), {}])) : obj(s.networks);
@@ -136,8 +136,7 @@ function composeService(project: string, name: string, s: Raw, networks: Readonl
     // Compose puts the container on its highest-priority network first, then by name.
     .sort((a, b) => b.priority - a.priority || a.key.localeCompare(b.key))
     .map((a) => a.attachment);
-  const publish = (Array.isArray(s.ports) ? s.ports : []).flatMap((p) => parsePorts(name, p, published));
-  published.push(...publish);
+  const publish = (Array.isArray(s.ports) ? s.ports : []).flatMap((p) => parsePorts(name, p));
   return {
     service: name,
     container,
@@ -151,31 +150,18 @@ function composeService(project: string, name: string, s: Raw, networks: Readonl
   };
 }
 
-/** ports:, short syntax ([ip:][host[-host]:]ctr[-ctr][/proto]) or long; a missing host port gets the next free one from 32768. */
-function parsePorts(service: string, p: unknown, taken: readonly PortBinding[]): PortBinding[] {
+/** ports:, short syntax ([ip:][host[-host]:]ctr[-ctr][/proto], docker run -p's grammar) or long; a host port left out is Docker's to pick. */
+function parsePorts(service: string, p: unknown): PortRequest[] {
   if (typeof p === 'object' && p !== null) {
     const o = p as Raw;
-    const spec = `${o.host_ip ? `${String(o.host_ip)}:` : ''}${o.published ? `${String(o.published)}:` : ''}${String(o.target)}${o.protocol ? `/${String(o.protocol)}` : ''}`;
-    return parsePorts(service, spec, taken);
+    const spec = `${o.host_ip ? `${String(o.host_ip)}:` : ''}${o.published ? `${String(o.published)}:` : o.host_ip ? ':' : ''}${String(o.target)}${o.protocol ? `/${String(o.protocol)}` : ''}`;
+    return parsePorts(service, spec);
   }
-  const spec = String(p);
-  const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(?:(\d+)(?:-(\d+))?:)?(\d+)(?:-(\d+))?(?:\/(tcp|udp))?$/.exec(spec);
-  if (!m) throw new NslabError(`service ${service}: invalid port ${JSON.stringify(spec)}`, { hint: 'write it as [ip:][host:]container[/tcp|udp], a range as 8080-8081:80-81' });
-  const [, ip, h1, h2, c1, c2, proto] = m;
-  const containers = range(Number(c1), c2 === undefined ? Number(c1) : Number(c2));
-  const hosts = h1 === undefined ? undefined : range(Number(h1), h2 === undefined ? Number(h1) : Number(h2));
-  if (hosts && hosts.length !== containers.length) throw new NslabError(`service ${service}: port ranges ${h1}-${h2} and ${c1}-${c2} differ in length`, { hint: 'a host range maps one to one onto a container range' });
-  const protocol = proto ?? 'tcp';
-  return containers.map((c, i) => {
-    const host = hosts?.[i] ?? ephemeral(taken, protocol);
-    return parsePublish(`${ip ? `${ip}:` : ''}${host}:${c}/${protocol}`);
-  });
-}
-
-const range = (a: number, b: number): number[] => Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
-
-function ephemeral(taken: readonly PortBinding[], protocol: string): number {
-  for (let port = 32768; ; port++) if (!taken.some((t) => t.hostPort === port && t.protocol === protocol)) return port;
+  try {
+    return parsePortSpec(String(p));
+  } catch (err) {
+    throw new NslabError(`service ${service}: ${(err as NslabError).message}`, { hint: 'write it as [ip:][host:]container[/tcp|udp], a range as 8080-8081:80-81' });
+  }
 }
 
 /**

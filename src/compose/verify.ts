@@ -1,8 +1,9 @@
-import { WAN } from '../docker/defaults.js';
+import type { ContainerRecord } from '../docker/commands.js';
 import type { Engine } from '../docker/engine.js';
 import type { Expectation, Outcome } from '../verify/expectation.js';
 import type { ComposeProject, ComposeService } from './project.js';
 import { servicePorts } from '../docker/images.js';
+import { modePromises, publishedPromises } from '../docker/promises.js';
 
 // What `compose verify` proves by packets: services that share a network reach each other
 // by service name and by alias (their stand-ins answer with the container's name), services
@@ -19,8 +20,9 @@ export interface PairCheck {
  * `remote`: the check that a service reaches the engine's remote network, if it has one (the
  * first article's customer database); every service with a way out is asked it.
  */
-export function composeChecks(project: ComposeProject, engine: Engine, remote?: (container: string, label: string) => Expectation): { pairs: PairCheck[]; published: Expectation[] } {
+export function composeChecks(project: ComposeProject, engine: Engine, containers: ReadonlyMap<string, ContainerRecord>, remote?: (container: string, label: string) => Expectation): { pairs: PairCheck[]; published: Expectation[] } {
   const pairs: PairCheck[] = [];
+  const bound = (s: ComposeService) => containers.get(s.container)?.publish ?? [];
   const networksOf = (s: ComposeService) => new Set(engine.sandboxes.get(s.container)?.endpoints.map((e) => e.network) ?? []);
   const matrix = matrixServices(project);
   for (const a of matrix) {
@@ -48,14 +50,8 @@ export function composeChecks(project: ComposeProject, engine: Engine, remote?: 
       }
     }
   }
-  const published = matrix.flatMap((s) =>
-    s.publish
-      .filter((p) => p.protocol === 'tcp')
-      .flatMap((p): Expectation[] => [
-        { title: `internet -> ${WAN.hostAddress}:${p.hostPort} answers as ${s.container}`, probe: { kind: 'service', from: 'wan', to: WAN.hostAddress, port: p.hostPort, answer: s.container }, expect: 'reach' },
-        { title: `host -> ${WAN.hostAddress}:${p.hostPort} answers as ${s.container}`, probe: { kind: 'service', from: 'host', to: WAN.hostAddress, port: p.hostPort, answer: s.container }, expect: 'reach' },
-      ]),
-  );
+  // What the engine bound (a host port left to Docker is picked when the service starts).
+  const published = matrix.flatMap((s) => publishedPromises(s.container, bound(s)));
   const outward = remote
     ? project.services.filter((s) => engine.routesOut(s.container)).map((s) => remote(s.container, s.service))
     : [];
@@ -65,25 +61,12 @@ export function composeChecks(project: ComposeProject, engine: Engine, remote?: 
 /** The services with networks of their own (network_mode: bridge is one): the matrix's rows. */
 const matrixServices = (project: ComposeProject) => project.services.filter((s) => s.networkMode === undefined || s.networkMode === 'bridge');
 
-/**
- * A service with network_mode host, none or service:X has no network to be reached on; what
- * its mode promises instead: host, its ports at the host's address without -p; service:X,
- * its ports on X's localhost; none, no way out at all.
- */
+/** A service with network_mode host, none or service:X has no network to be reached on: what its mode promises instead. */
 function modeChecks(s: ComposeService, project: ComposeProject, engine: Engine): Expectation[] {
   const sandbox = engine.sandboxes.get(s.container);
-  const ports = servicePorts(s.image, [...s.expose, ...s.publish.map((p) => ({ port: p.containerPort, protocol: p.protocol }))]).filter((p) => p.protocol === 'tcp');
-  if (sandbox?.mode === 'host') {
-    return ports.map((p) => ({ title: `internet -> ${WAN.hostAddress}:${p.port} answers as ${s.container} (network_mode: host)`, probe: { kind: 'service', from: 'wan', to: WAN.hostAddress, port: p.port, answer: s.container }, expect: 'reach' }));
-  }
-  if (sandbox?.mode === 'container') {
-    const owner = project.services.find((o) => o.container === sandbox.joins)?.service ?? sandbox.joins!;
-    return ports.map((p) => ({ title: `${owner} -> 127.0.0.1:${p.port} answers as ${s.container} (it shares ${owner}'s namespace: one localhost)`, probe: { kind: 'service', from: sandbox.joins!, to: '127.0.0.1', port: p.port, answer: s.container }, expect: 'reach' }));
-  }
-  if (sandbox?.mode === 'none') {
-    return [{ title: `${s.service} -> internet ${WAN.server} (network_mode: none: only lo)`, probe: { kind: 'ping', from: s.container, to: WAN.server }, expect: 'fail' }];
-  }
-  return [];
+  if (!sandbox) return [];
+  const ports = servicePorts(s.image, [...s.expose, ...s.publish.map((p) => ({ port: p.containerPort, protocol: p.protocol }))]);
+  return modePromises(sandbox, ports, 'network_mode:', (c) => project.services.find((o) => o.container === c)?.service ?? c);
 }
 
 /** The service-to-service matrix: each cell is how the row reaches the column (ok, blocked, or FAIL). */

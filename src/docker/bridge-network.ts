@@ -29,6 +29,8 @@ export interface Endpoint {
   readonly mac: string;
   /** The names the embedded DNS gives it on a user-defined network (container, aliases, short ID...). */
   readonly names?: readonly string[] | undefined;
+  /** Its address was asked for (--ip), as inspect's IPAMConfig shows. */
+  readonly requested?: true | undefined;
 }
 
 export interface Tools {

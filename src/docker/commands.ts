@@ -6,7 +6,8 @@ import type { Op } from '../ops/op.js';
 import { sharedMode, type Engine } from './engine.js';
 import type { MacvlanMode } from './macvlan-network.js';
 import type { PortBinding } from './firewall/firewaller.js';
-import { servicePorts, type ServicePort } from './images.js';
+import { commandPorts, imageCommand, servicePorts, type ServicePort } from './images.js';
+import { allocatePorts, type PortRequest } from './port-spec.js';
 
 // The docker commands nslab's sandbox engine takes, as data: parsed from the command line,
 // kept in the engine's record in the order they were given, and replayed onto a fresh
@@ -27,6 +28,11 @@ export type DockerCommand =
       readonly macvlanMode?: MacvlanMode | undefined;
       /** The compose project that created it (compose down removes it). */
       readonly project?: string | undefined;
+      /** -o KEY=VALUE as given, and --label KEY=VALUE, as network inspect shows them. */
+      readonly options?: Readonly<Record<string, string>> | undefined;
+      readonly labels?: Readonly<Record<string, string>> | undefined;
+      /** When it was asked for (ISO time): inspect's Created. */
+      readonly created?: string | undefined;
     }
   | { readonly kind: 'network-rm'; readonly name: string }
   | { readonly kind: 'network-connect'; readonly network: string; readonly container: string; readonly ip?: string | undefined; readonly aliases?: readonly string[] | undefined }
@@ -36,7 +42,8 @@ export type DockerCommand =
       readonly name: string;
       readonly image: string;
       readonly network?: string | undefined;
-      readonly publish?: readonly PortBinding[] | undefined;
+      /** -p as asked: a host port left out is picked when the command applies (from 32768). */
+      readonly publish?: readonly PortRequest[] | undefined;
       readonly expose?: readonly ServicePort[] | undefined;
       readonly ip?: string | undefined;
       readonly aliases?: readonly string[] | undefined;
@@ -45,6 +52,9 @@ export type DockerCommand =
       /** The compose project and service it runs for. */
       readonly project?: string | undefined;
       readonly service?: string | undefined;
+      /** IMAGE [COMMAND] [ARG...]: what the container runs (its stand-in answers for it). */
+      readonly command?: readonly string[] | undefined;
+      readonly created?: string | undefined;
     }
   | { readonly kind: 'rm'; readonly name: string };
 
@@ -54,8 +64,13 @@ export interface ContainerRecord {
   readonly image: string;
   readonly project?: string | undefined;
   readonly service?: string | undefined;
+  /** Each -p with its host port, as bound. */
   readonly publish: readonly PortBinding[];
+  /** What the stand-in listens on. */
   readonly ports: readonly ServicePort[];
+  /** The command it runs: given after the image, or the image's own. */
+  readonly command: readonly string[];
+  readonly created?: string | undefined;
 }
 
 /** The docker command line a command stands for, as a learner would type it. */
@@ -91,9 +106,10 @@ export function dockerLine(c: DockerCommand): string {
         ...(c.aliases ?? []).map((a) => `--network-alias ${q(a)}`),
         ...(c.hostname ? [`--hostname ${q(c.hostname)}`] : []),
         ...(c.addHosts ?? []).map((h) => `--add-host ${q(`${h.name}:${h.address}`)}`),
-        ...(c.publish ?? []).map((p) => `-p ${p.hostIp ? `${p.hostIp}:` : ''}${p.hostPort}:${p.containerPort}${p.protocol === 'udp' ? '/udp' : ''}`),
+        ...(c.publish ?? []).map((p) => `-p ${requestSpec(p)}`),
         ...(c.expose ?? []).map((p) => `--expose ${p.port}${p.protocol === 'udp' ? '/udp' : ''}`),
         q(c.image),
+        ...(c.command ?? []).map(q),
       ].join(' ');
     case 'rm':
       return `docker rm -f ${q(c.name)}`;
@@ -113,14 +129,15 @@ export function applyCommand(engine: Engine, c: DockerCommand, containers: Map<s
       return engine.disconnect(c.network, c.container);
     case 'run': {
       const mode = sharedMode(c.network);
-      const publish = mode?.kind === 'host' ? [] : (c.publish ?? []);
-      assertPortsFree(c.publish === publish ? c : { ...c, publish }, containers);
+      const taken = [...containers.values()].flatMap((r) => r.publish);
+      const publish = mode?.kind === 'host' ? [] : allocatePorts(c.publish ?? [], taken);
       // host-gateway is the default bridge's gateway: the docker host's own address there.
       const addHosts = c.addHosts?.map((h) => (h.address === 'host-gateway' ? { ...h, address: engine.network('bridge').ipam.gateway } : h));
-      const ops = mode ? engine.runShared(c.name, mode, { ...c, publish, addHosts }).ops : engine.run(c.name, { ...c, addHosts }).ops;
+      const ops = mode ? engine.runShared(c.name, mode, { ...c, publish, addHosts }).ops : engine.run(c.name, { ...c, publish, addHosts }).ops;
       const ns = engine.sandboxes.get(c.name)!.ns;
-      const ports = servicePorts(c.image, [...(c.expose ?? []), ...(c.publish ?? []).map((p) => ({ port: p.containerPort, protocol: p.protocol }))]);
-      containers.set(c.name, { name: c.name, image: c.image, publish, ports, project: c.project, service: c.service });
+      const command = c.command?.length ? c.command : imageCommand(c.image);
+      const ports = servicePorts(c.image, [...(c.expose ?? []), ...commandPorts(command), ...publish.map((p) => ({ port: p.containerPort, protocol: p.protocol }))]);
+      containers.set(c.name, { name: c.name, image: c.image, publish, ports, project: c.project, service: c.service, command, created: c.created });
       // The stand-in for the image's service: it answers on each of its ports with the container's name.
       const service = ports.length ? [daemonStart(ns, pidDir(engine), serviceName(c.name), ['standin', c.name, ...ports.map((p) => `${p.port}/${p.protocol}`)])] : [];
       return [...ops, ...service];
@@ -145,15 +162,9 @@ export function runWarnings(c: DockerCommand): string[] {
   return ['WARNING: Published ports are discarded when using host network mode'];
 }
 
-/** Docker's own words: a host port (per protocol and address) is bound once. */
-function assertPortsFree(c: Extract<DockerCommand, { kind: 'run' }>, containers: ReadonlyMap<string, ContainerRecord>): void {
-  const taken = [...containers.values()].flatMap((r) => r.publish);
-  const clash = (a: PortBinding, b: PortBinding) => a.hostPort === b.hostPort && a.protocol === b.protocol && (a.hostIp === undefined || b.hostIp === undefined || a.hostIp === b.hostIp);
-  const seen: PortBinding[] = [...taken];
-  for (const p of c.publish ?? []) {
-    if (seen.some((t) => clash(t, p))) {
-      throw new NslabError(`Bind for ${p.hostIp ?? '0.0.0.0'}:${p.hostPort} failed: port is already allocated`, { hint: 'publish another host port (-p 8081:80), or docker rm -f the container that holds it' });
-    }
-    seen.push(p);
-  }
+/** A -p as written: its host port may be left to Docker, or be a range. */
+function requestSpec(p: PortRequest): string {
+  const host = p.hostPort === undefined ? '' : typeof p.hostPort === 'number' ? String(p.hostPort) : `${p.hostPort.from}-${p.hostPort.to}`;
+  const ip = p.hostIp ? `${p.hostIp}:` : '';
+  return `${ip}${host || ip ? `${host}:` : ''}${p.containerPort}${p.protocol === 'udp' ? '/udp' : ''}`;
 }

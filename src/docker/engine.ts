@@ -57,6 +57,8 @@ export interface Network extends BridgeNetwork {
   readonly driver: 'bridge' | 'macvlan';
   /** A macvlan network's parent link and mode; its `bridge` is the parent too. */
   readonly macvlan?: { readonly parent: string; readonly mode: MacvlanMode } | undefined;
+  /** What `network create` was given, as inspect shows it (a --subnet alone has no Gateway there). */
+  readonly asked: { readonly subnet?: string | undefined; readonly gateway?: string | undefined; readonly options: Readonly<Record<string, string>>; readonly labels: Readonly<Record<string, string>> };
 }
 
 export interface Sandbox {
@@ -89,6 +91,9 @@ export interface NetworkCreateOptions {
   /** macvlan: -o parent=..., -o macvlan_mode=... */
   readonly parent?: string | undefined;
   readonly macvlanMode?: MacvlanMode | undefined;
+  /** The -o KEY=VALUE options as given (network inspect's Options). */
+  readonly options?: Readonly<Record<string, string>> | undefined;
+  readonly labels?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface RunOptions {
@@ -271,7 +276,11 @@ export class Engine {
     const network = this.network(name);
     if (network.isDefault) throw new NslabError(`bridge is a pre-defined network and cannot be removed`, { hint: 'only user-defined networks can be removed' });
     const users = [...this.sandboxes.values()].filter((s) => s.endpoints.some((e) => e.network === name)).map((s) => s.container);
-    if (users.length > 0) throw new NslabError(`error while removing network: network ${name} has active endpoints (${users.join(', ')})`, { hint: 'docker rm -f them, or docker network disconnect them, first' });
+    if (users.length > 0) {
+      // 28 names the endpoints (name and short endpoint ID); 27 named the network's ID.
+      const held = this.#classicWords() ? `network ${name} id ${network.id} has active endpoints` : `network ${name} has active endpoints (${users.map((u) => `name:"${u}" id:"${this.endpointId(u, name).slice(0, 12)}"`).join(', ')})`;
+      throw new NslabError(`error while removing network: ${held}`, { hint: `docker rm -f ${users.join(' ')}, or docker network disconnect them, first` });
+    }
     this.networks.delete(name);
     if (network.macvlan) return [];
     return [...removal(this.fw.newNetwork(network.firewall)), linkDel(this.spec.hostNs, network.bridge)];
@@ -281,17 +290,14 @@ export class Engine {
   publish(network: Network, endpoint: Endpoint, ports: readonly PortBinding[]): Op[] {
     // A macvlan endpoint is on the LAN itself: there is nothing to publish through (Docker ignores -p).
     if (ports.length === 0 || network.macvlan) return [];
+    // docker-proxy per port and host address; a port on every address gets one for 0.0.0.0
+    // and one for the IPv6 any address, as Docker binds both ([::] in docker ps).
     const proxies = this.spec.profile.userlandProxy
       ? ports
           .filter((p) => p.protocol === 'tcp')
-          .map((p) =>
-            daemonStart(this.spec.hostNs, join(this.spec.stateDir, 'pids'), `docker-proxy-${endpoint.container}-${p.hostPort}`, [
-              'tcp-proxy',
-              p.hostIp ?? '0.0.0.0',
-              String(p.hostPort),
-              endpoint.address,
-              String(p.containerPort),
-            ]),
+          .flatMap((p) => (p.hostIp ? [[p, p.hostIp, '']] : [[p, '0.0.0.0', ''], [p, '::', '-v6']]) as [PortBinding, string, string][])
+          .map(([p, ip, suffix]) =>
+            daemonStart(this.spec.hostNs, join(this.spec.stateDir, 'pids'), `docker-proxy-${endpoint.container}-${p.hostPort}${suffix}`, ['tcp-proxy', ip, String(p.hostPort), endpoint.address, String(p.containerPort)]),
           )
       : [];
     return [...this.fw.addPorts(network.firewall, endpoint, ports), ...proxies];
@@ -311,7 +317,10 @@ export class Engine {
 
   #join(network: Network, sandbox: Sandbox, opts: { ip?: string | undefined; defaultRoute: boolean; aliases?: readonly string[] | undefined }): { endpoint: Endpoint; ops: Op[] } {
     if (opts.ip !== undefined && network.isDefault) {
-      throw new NslabError('user specified IP address is supported on user defined networks only', { hint: 'create a network with --subnet and run the container on it' });
+      const why = this.#classicWords()
+        ? '* user specified IP address is supported on user defined networks only\n* user specified IP address is supported only when connecting to networks with user configured subnets'
+        : 'user specified IP address is supported on user defined networks only';
+      throw new NslabError(`invalid config for network ${network.name}: invalid endpoint settings:\n${why}`, { hint: 'create a network with --subnet and run the container on it' });
     }
     if ((opts.aliases?.length ?? 0) > 0 && network.isDefault) {
       throw new NslabError('network-scoped aliases are only supported for user-defined networks', { hint: 'run the container on a network made with docker network create' });
@@ -333,7 +342,7 @@ export class Engine {
     // default bridge). Its names: the container's, its aliases, its short ID and hostname
     // (buildEndpointDNSNames).
     const names = [sandbox.container, ...(opts.aliases ?? []), sandbox.id.slice(0, 12), ...(sandbox.hostname ? [sandbox.hostname] : [])];
-    sandbox.endpoints.push({ ...endpoint, names });
+    sandbox.endpoints.push({ ...endpoint, names, ...(opts.ip === undefined ? {} : { requested: true }) });
     // Since 28 a reused address comes with a new MAC: tell the neighbours (advertiseAddrs).
     if (profile.endpointMac === 'random') ops.push(advertiseAddress(sandbox.ns, ifname, endpoint.address));
     // setHairpinMode: only without the proxy does a container reach itself by the bridge.
@@ -388,7 +397,7 @@ export class Engine {
     if (opts.subnet !== undefined) {
       const s = parseSubnet(opts.subnet);
       const clash = [...this.networks.values()].find((n) => n.ipam.subnet.first <= s.last && s.first <= n.ipam.subnet.last);
-      if (clash) throw new NslabError('Pool overlaps with other one on this address space', { hint: `${opts.subnet} overlaps ${clash.ipam.subnet.cidr} of network ${clash.name}` });
+      if (clash) throw new NslabError(`${this.#classicWords() ? '' : 'invalid pool request: '}Pool overlaps with other one on this address space`, { hint: `${opts.subnet} overlaps ${clash.ipam.subnet.cidr} of network ${clash.name}` });
     }
     const bridge = validateIfName(opts.bridgeName ?? (isDefault ? DOCKER0.bridge : userBridgeName(this.spec.lab, name, generation)));
     const ipam = new Ipam(subnet, opts.gateway, opts.ipRange);
@@ -405,13 +414,25 @@ export class Engine {
       isDefault,
       firewall: { bridge, subnet: ipam.subnet.cidr, internal, icc, masquerade: !internal },
       ...driver,
+      asked: { subnet: opts.subnet, gateway: opts.gateway, options: opts.options ?? {}, labels: opts.labels ?? {} },
     };
     this.networks.set(name, network);
     return network;
   }
 
   #assertNameFree(name: string): void {
-    if (this.sandboxes.has(name)) throw new NslabError(`Conflict. The container name "/${name}" is already in use`, { hint: 'remove it first (docker rm -f), or pick another --name' });
+    const held = this.sandboxes.get(name);
+    if (held) throw new NslabError(`Conflict. The container name "/${name}" is already in use by container "${held.id}". You have to remove (or rename) that container to be able to reuse that name.`, { hint: `docker rm -f ${name} first, or pick another --name` });
+  }
+
+  /** Docker 27's daemon words some refusals as 26 did; 28 reworded them. */
+  #classicWords(): boolean {
+    return this.spec.profile.docker === '27';
+  }
+
+  /** An endpoint's ID: derived from its container and network, as stable as their own. */
+  endpointId(container: string, network: string): string {
+    return createHash('sha256').update(`${this.spec.lab}/endpoint/${container}/${network}`).digest('hex');
   }
 
   #containerId(name: string): string {

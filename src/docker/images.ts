@@ -31,6 +31,50 @@ const IMAGE_PORTS: Readonly<Record<string, readonly string[]>> = {
   debian: [],
 };
 
+/**
+ * What an image runs when `docker run` names no command (its ENTRYPOINT and CMD), as `docker
+ * ps` shows it; images nslab does not know run sh, as busybox does.
+ */
+const IMAGE_COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  nginx: ['/docker-entrypoint.sh', 'nginx', '-g', 'daemon off;'],
+  httpd: ['httpd-foreground'],
+  redis: ['docker-entrypoint.sh', 'redis-server'],
+  valkey: ['docker-entrypoint.sh', 'valkey-server'],
+  postgres: ['docker-entrypoint.sh', 'postgres'],
+  mysql: ['docker-entrypoint.sh', 'mysqld'],
+  mariadb: ['docker-entrypoint.sh', 'mariadbd'],
+  mongo: ['docker-entrypoint.sh', 'mongod'],
+  memcached: ['docker-entrypoint.sh', 'memcached'],
+  ubuntu: ['/bin/bash'],
+  debian: ['bash'],
+  alpine: ['/bin/sh'],
+  busybox: ['sh'],
+};
+
+export function imageCommand(image: string): string[] {
+  return [...(IMAGE_COMMANDS[imageBase(image)] ?? ['sh'])];
+}
+
+/**
+ * The ports a command given after the image listens on, where nslab can tell: busybox's
+ * `httpd -p 80`, `nc -l -p 9000`, `python3 -m http.server 8000`. The stand-in answers there.
+ */
+export function commandPorts(command: readonly string[]): ServicePort[] {
+  const [file = '', ...args] = command;
+  const base = file.split('/').at(-1)!;
+  const after = (flag: string) => {
+    const i = args.findIndex((a) => a === flag || a.startsWith(flag));
+    if (i < 0) return undefined;
+    const v = args[i] === flag ? args[i + 1] : args[i]!.slice(flag.length);
+    return v?.split(':').at(-1);
+  };
+  const tcp = (v: string | undefined): ServicePort[] => (v && /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535 ? [{ port: Number(v), protocol: 'tcp' }] : []);
+  if (base === 'httpd') return tcp(after('-p') ?? '80');
+  if (base === 'nc' && args.some((a) => /^-\w*l/.test(a))) return tcp(after('-p') ?? args.at(-1));
+  if (/^python[\d.]*$/.test(base) && args[0] === '-m' && args[1] === 'http.server') return tcp(args[2] && /^\d+$/.test(args[2]) ? args[2] : '8000');
+  return [];
+}
+
 /** nginx, nginx:1.27, docker.io/library/nginx:latest and nginx@sha256:... are all nginx. */
 export function imageBase(image: string): string {
   const noDigest = image.split('@')[0]!;

@@ -2,12 +2,10 @@ import { NslabError } from '../errors.js';
 import { parseSubnet } from '../model/ipam.js';
 import { validateIfName } from '../model/names.js';
 import { MACVLAN_MODES, type MacvlanMode } from './macvlan-network.js';
-import { validatePort } from '../model/ports.js';
-import type { PortBinding } from './firewall/firewaller.js';
 
 // What the docker CLI accepts, checked the way dockerd checks it, before anything is built.
 
-const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,62}$/;
 /** Nodes of the sandbox that are not containers. */
 const RESERVED = ['host', 'wan'];
 
@@ -22,15 +20,6 @@ export function validateContainerName(name: string): string {
 export function validateNetworkName(name: string): string {
   if (!CONTAINER_NAME.test(name)) throw new NslabError(`invalid network name ${JSON.stringify(name)}`, { hint: 'letters, digits, and _ . - after the first, e.g. my_bridge' });
   return name;
-}
-
-/** `-p [ip:]host:container[/proto]`, `-p container` publishing on the same host port. */
-export function parsePublish(spec: string): PortBinding {
-  const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(?:(\d+):)?(\d+)(?:\/(tcp|udp))?$/.exec(spec);
-  if (!m) throw new NslabError(`invalid publish spec ${JSON.stringify(spec)}`, { hint: 'write it as [ip:]hostPort:containerPort[/tcp|udp], e.g. 8080:80' });
-  const containerPort = validatePort(m[3]!, 'container port');
-  const hostPort = m[2] === undefined ? containerPort : validatePort(m[2], 'host port');
-  return { protocol: (m[4] ?? 'tcp') as 'tcp' | 'udp', hostPort, containerPort, ...(m[1] ? { hostIp: m[1] } : {}) };
 }
 
 /** `--add-host name:ip` or `name:host-gateway` (kept as is: the engine knows the host's address). */

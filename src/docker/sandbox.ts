@@ -3,6 +3,7 @@ import { WAN } from './defaults.js';
 import type { LabContext, LabDefinition, LabModel, LabNode } from '../plan/lab.js';
 import type { Step } from '../plan/plan.js';
 import type { Expectation } from '../verify/expectation.js';
+import { modePromises, publishedPromises } from './promises.js';
 import { dockerHost, firewallWhy, hostStep, internetStep, natOps, remoteNetwork, type RemoteNetwork } from './host.js';
 
 // `nslab docker ...`: a docker host of its own, kept across commands. It is a lab whose
@@ -26,6 +27,8 @@ export interface SandboxModel extends LabModel {
   readonly engine: ReturnType<typeof dockerHost>['engine'];
   /** --remote: a network beyond the internet router, with a database (the first article's customer). */
   readonly remote?: RemoteNetwork | undefined;
+  /** When a network standing now was created (its latest network create), as inspect's Created. */
+  networkCreated(name: string): string | undefined;
 }
 
 export function buildSandbox(ctx: LabContext): SandboxModel {
@@ -61,7 +64,9 @@ export function buildSandbox(ctx: LabContext): SandboxModel {
   }
   const nodes: Record<string, LabNode> = { ...h.nodes, ...(remote ? { remote: { ns: remote.ns, role: 'wan' as const } } : {}) };
   for (const s of h.engine.sandboxes.values()) nodes[s.container] = { ns: s.ns, role: 'container' };
-  return { id: SANDBOX_ID, name: ctx.name, title: TITLE, nodes, steps, expectations: expectationsOf(h.engine, containers, remote), containers, engine: h.engine, remote };
+  const creations = sandboxCommands(ctx.options).filter((c) => c.kind === 'network-create');
+  const networkCreated = (name: string) => creations.filter((c) => c.name === name).at(-1)?.created;
+  return { id: SANDBOX_ID, name: ctx.name, title: TITLE, nodes, steps, expectations: expectationsOf(h.engine, containers, remote), containers, engine: h.engine, remote, networkCreated };
 }
 
 /**
@@ -72,19 +77,7 @@ function expectationsOf(engine: SandboxModel['engine'], containers: ReadonlyMap<
   const out: Expectation[] = [];
   for (const s of engine.sandboxes.values()) {
     if (remote && engine.routesOut(s.container)) out.push(remoteCheck(s.container, remote));
-    const tcp = (containers.get(s.container)?.ports ?? []).filter((p) => p.protocol === 'tcp');
-    // The modes without an endpoint promise what their namespace gives them.
-    if (s.mode === 'host') {
-      for (const p of tcp) {
-        out.push({ title: `internet -> ${WAN.hostAddress}:${p.port} answers as ${s.container} (--network host: the host's own port)`, probe: { kind: 'service', from: 'wan', to: WAN.hostAddress, port: p.port, answer: s.container }, expect: 'reach' });
-      }
-    } else if (s.mode === 'container') {
-      for (const p of tcp) {
-        out.push({ title: `${s.joins} -> 127.0.0.1:${p.port} answers as ${s.container} (one namespace, one localhost)`, probe: { kind: 'service', from: s.joins!, to: '127.0.0.1', port: p.port, answer: s.container }, expect: 'reach' });
-      }
-    } else if (s.mode === 'none') {
-      out.push({ title: `${s.container} -> internet ${WAN.server} (--network none: only lo)`, probe: { kind: 'ping', from: s.container, to: WAN.server }, expect: 'fail' });
-    }
+    out.push(...modePromises(s, containers.get(s.container)?.ports ?? [], '--network'));
     for (const e of s.endpoints) {
       const gw = engine.network(e.network).ipam.gateway;
       out.push({ title: `${s.container} -> gateway ${gw} (${e.network})`, probe: { kind: 'ping', from: s.container, to: gw }, expect: 'reach' });
@@ -93,14 +86,9 @@ function expectationsOf(engine: SandboxModel['engine'], containers: ReadonlyMap<
         out.push({ title: `wan -> ${s.container} at ${e.address} (${e.network}, macvlan: a neighbour on the LAN, no NAT)`, probe: { kind: 'ping', from: 'wan', to: e.address }, expect: 'reach' });
       }
     }
-    for (const p of containers.get(s.container)?.publish ?? []) {
-      if (p.protocol !== 'tcp') continue;
-      out.push({
-        title: `internet -> ${WAN.hostAddress}:${p.hostPort} answers as ${s.container} (-p ${p.hostPort}:${p.containerPort})`,
-        probe: { kind: 'service', from: 'wan', to: WAN.hostAddress, port: p.hostPort, answer: s.container },
-        expect: 'reach',
-      });
-    }
+    // Docker ignores -p on a macvlan network: there is no host port in between.
+    const first = s.endpoints[0] && engine.network(s.endpoints[0].network);
+    if (first && !first.macvlan) out.push(...publishedPromises(s.container, containers.get(s.container)?.publish ?? []));
   }
   return out;
 }

@@ -138,7 +138,7 @@ export class RealRunner implements Runner {
     this.#echo?.(`+ ${renderCmd(c)} &`);
     this.#logger.info({ netns: c.netns ?? null, argv: [file, ...args] }, 'start');
     const { execa } = await loadExeca();
-    const child: ResultPromise = execa(file!, args, { reject: false, env: ENV, stdin: 'ignore', buffer: false });
+    const child: ResultPromise = execa(file!, args, { reject: false, env: ENV, stdin: options.tiedToUs ? 'pipe' : 'ignore', buffer: false });
     let out = '';
     let readyLine: string | undefined;
     const exited = child.then((r) => r);
@@ -188,8 +188,12 @@ export class RealRunner implements Runner {
       },
       output: () => out,
       stop: async () => {
-        child.kill('SIGTERM');
+        // One tied to us ends as it would when nslab exits: its input closes.
+        if (options.tiedToUs) child.stdin?.end();
+        else child.kill('SIGTERM');
+        const late = setTimeout(() => child.kill('SIGKILL'), 2000);
         await exited;
+        clearTimeout(late);
       },
     };
   }

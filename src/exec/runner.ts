@@ -27,6 +27,11 @@ export interface StartOptions {
   /** Where `ready` is looked for: tcpdump says "listening on" on stderr. */
   readonly readyOn?: 'stdout' | 'stderr';
   readonly timeoutMs?: number;
+  /**
+   * Give it a standard input that nslab holds open and never writes: it reads EOF the moment
+   * nslab exits, however nslab exits (SIGKILL included). A lock's holder lives exactly that long.
+   */
+  readonly tiedToUs?: boolean;
 }
 
 /** A process left running in the background (a server a probe talks to). */

@@ -8,11 +8,14 @@ import type { LiveNamespace } from './world.js';
 export interface NetworkInspect {
   readonly Name: string;
   readonly Id: string;
+  /** When it was created; the sandbox engine's networks say (a lab's bridges, read from the kernel, do not). */
+  readonly Created?: string;
   readonly Scope: 'local';
   readonly Driver: 'bridge' | 'macvlan';
-  readonly EnableIPv4: boolean;
+  /** API 1.48 (Docker 28) and later. */
+  readonly EnableIPv4?: boolean;
   readonly EnableIPv6: boolean;
-  readonly IPAM: { Driver: 'default'; Options: Record<string, string>; Config: { Subnet: string; IPRange?: string; Gateway: string }[] };
+  readonly IPAM: { Driver: 'default'; Options: Record<string, string> | null; Config: { Subnet: string; IPRange?: string; Gateway?: string }[] };
   readonly Internal: boolean;
   readonly Attachable: boolean;
   readonly Ingress: boolean;

@@ -14,6 +14,7 @@ import { NS_PREFIX } from '../model/names.js';
 import { taggedLinks, taggedRules } from './leftovers.js';
 import { labsWithRootJournal, undoRootJournal } from './root-journal.js';
 import { listInstanceDirs, removeTree } from './state.js';
+import { withLabLock } from './lock.js';
 
 export interface CleanReport {
   readonly labs: string[];
@@ -44,6 +45,11 @@ async function peersGone(runner: Runner, ids: readonly number[]): Promise<void> 
  * root-namespace rules and links tagged `nslab:<lab>`. With `only`, just that lab: others are left alone.
  */
 export async function cleanAll(runner: Runner, only?: string): Promise<CleanReport> {
+  // One lab waits for a command still at work on it; clean of everything is the way out of anything.
+  return only === undefined ? cleanUnlocked(runner) : withLabLock(only, runner, `clean ${only}`, () => cleanUnlocked(runner, only));
+}
+
+async function cleanUnlocked(runner: Runner, only?: string): Promise<CleanReport> {
   const report: CleanReport = { labs: [], namespaces: [], root: [], errors: [] };
   for (const { name, dir } of listInstanceDirs().filter((d) => only === undefined || d.name === only)) {
     try {

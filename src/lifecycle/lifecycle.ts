@@ -23,6 +23,7 @@ import { findLab } from '../plan/catalogue.js';
 import { forgetRootJournal, mirroringRootOps } from './root-journal.js';
 import { claimInstance, instanceDir, journalPath, stateDir, markBuilding, markUp, readManifest, releaseInstance, staleClaim, takeStaleClaim, type Manifest } from './state.js';
 import { modelThrough } from '../plan/steps.js';
+import { withLabLock } from './lock.js';
 
 export function detectEnv(): LabEnv {
   return { brctl: findTool('brctl') !== undefined };
@@ -104,39 +105,41 @@ async function assertFree(model: LabModel, runner: Runner): Promise<void> {
  * signal arrives, what was applied is undone from the journal and the error rethrown.
  */
 export async function labUp(model: LabModel, env: LabEnv, options: LabOptions, runner: Runner, hooks: UpHooks = {}): Promise<void> {
-  await recoverStaleClaim(model.name, runner);
-  // Claim first: of two processes racing for one name, the loser hears "already up".
-  claimInstance({ id: model.id, name: model.name, options, env, createdAt: new Date().toISOString(), pid: process.pid });
-  try {
-    await assertFree(model, runner);
-  } catch (err) {
-    releaseInstance(model.name);
-    throw err;
-  }
-  const file = new FileJournal(journalPath(model.name));
-  const journal = interruptibleJournal(withFaultInjection(mirroringRootOps(file, model.name)), hooks.signal);
-  let reached = 0;
-  try {
-    reached = await applySteps(model, 0, hooks.through ?? model.steps.length, runner, file, journal, hooks);
-  } catch (err) {
-    const applied = journal.entries().filter(mayHaveApplied).length;
+  return withLabLock(model.name, runner, `up ${model.id}`, async () => {
+    await recoverStaleClaim(model.name, runner);
+    // Claim first: of two processes racing for one name, the loser hears "already up".
+    claimInstance({ id: model.id, name: model.name, options, env, createdAt: new Date().toISOString(), pid: process.pid });
     try {
-      await teardown(journal.entries(), runner);
-      forgetRootJournal(model.name);
+      await assertFree(model, runner);
+    } catch (err) {
       releaseInstance(model.name);
-    } catch (rollbackErr) {
-      throw new NslabError(`${(err as Error).message}; rollback also failed: ${(rollbackErr as Error).message}`, {
-        hint: `run \`nslab clean ${model.name}\``,
-        cause: err,
-      });
+      throw err;
     }
-    const sig = stopSignalOf(hooks.signal);
-    if (sig) throw new InterruptedError(sig, `lab ${model.name} was being built (${applied} of ${planOps(model.steps).length} operations applied); all of them were undone`);
-    throw err;
-  } finally {
-    file.close();
-  }
-  markUp(model.name, reached < model.steps.length ? reached : undefined);
+    const file = new FileJournal(journalPath(model.name));
+    const journal = interruptibleJournal(withFaultInjection(mirroringRootOps(file, model.name)), hooks.signal);
+    let reached = 0;
+    try {
+      reached = await applySteps(model, 0, hooks.through ?? model.steps.length, runner, file, journal, hooks);
+    } catch (err) {
+      const applied = journal.entries().filter(mayHaveApplied).length;
+      try {
+        await teardown(journal.entries(), runner);
+        forgetRootJournal(model.name);
+        releaseInstance(model.name);
+      } catch (rollbackErr) {
+        throw new NslabError(`${(err as Error).message}; rollback also failed: ${(rollbackErr as Error).message}`, {
+          hint: `run \`nslab clean ${model.name}\``,
+          cause: err,
+        });
+      }
+      const sig = stopSignalOf(hooks.signal);
+      if (sig) throw new InterruptedError(sig, `lab ${model.name} was being built (${applied} of ${planOps(model.steps).length} operations applied); all of them were undone`);
+      throw err;
+    } finally {
+      file.close();
+    }
+    markUp(model.name, reached < model.steps.length ? reached : undefined);
+  });
 }
 
 /**
@@ -218,32 +221,34 @@ function standing(name: string): { manifest: Manifest; model: LabModel; at: numb
  * it stood.
  */
 export async function labAdvance(name: string, to: number, runner: Runner, hooks: Omit<UpHooks, 'through'> = {}): Promise<number> {
-  const { model, at } = standing(name);
-  if (to <= at) return at;
-  markBuilding(name);
-  const file = new FileJournal(journalPath(name));
-  const journal = interruptibleJournal(withFaultInjection(mirroringRootOps(file, name)), hooks.signal);
-  let reached = at;
-  try {
-    reached = await applySteps(model, at, to, runner, file, journal, hooks);
-  } catch (err) {
-    file.close();
-    let back: Rewound;
+  return withLabLock(name, runner, `building ${name} on to step ${to}`, async () => {
+    const { model, at } = standing(name);
+    if (to <= at) return at;
+    markBuilding(name);
+    const file = new FileJournal(journalPath(name));
+    const journal = interruptibleJournal(withFaultInjection(mirroringRootOps(file, name)), hooks.signal);
+    let reached = at;
     try {
-      back = await backTo(name, at, runner);
-    } catch (rollbackErr) {
-      throw new NslabError(`${(err as Error).message}; rolling back to step ${at} also failed: ${(rollbackErr as Error).message}`, { hint: `run \`nslab clean ${name}\``, cause: err });
+      reached = await applySteps(model, at, to, runner, file, journal, hooks);
+    } catch (err) {
+      file.close();
+      let back: Rewound;
+      try {
+        back = await backTo(name, at, runner);
+      } catch (rollbackErr) {
+        throw new NslabError(`${(err as Error).message}; rolling back to step ${at} also failed: ${(rollbackErr as Error).message}`, { hint: `run \`nslab clean ${name}\``, cause: err });
+      }
+      if (!back.rebuilt) markUp(name, at < model.steps.length ? at : undefined);
+      const sig = stopSignalOf(hooks.signal);
+      const how = back.rebuilt ? `it was rebuilt to step ${at} (${rebuiltWhy(back.rebuilt, model)})` : `what was added is undone and it stands at step ${at} again`;
+      if (sig) throw new InterruptedError(sig, `lab ${name} was being built on from step ${at}; ${how}`);
+      throw err;
+    } finally {
+      file.close();
     }
-    if (!back.rebuilt) markUp(name, at < model.steps.length ? at : undefined);
-    const sig = stopSignalOf(hooks.signal);
-    const how = back.rebuilt ? `it was rebuilt to step ${at} (${rebuiltWhy(back.rebuilt, model)})` : `what was added is undone and it stands at step ${at} again`;
-    if (sig) throw new InterruptedError(sig, `lab ${name} was being built on from step ${at}; ${how}`);
-    throw err;
-  } finally {
-    file.close();
-  }
-  markUp(name, reached < model.steps.length ? reached : undefined);
-  return reached;
+    markUp(name, reached < model.steps.length ? reached : undefined);
+    return reached;
+  });
 }
 
 /** How a lab went back to a step: ops undone from the journal, or built again from nothing. */
@@ -270,21 +275,23 @@ export function rebuiltWhy(rebuilt: NonNullable<Rewound['rebuilt']>, model: LabM
  * instead, so a rewind always leaves what `up --step` builds.
  */
 export async function labRewind(name: string, to: number, runner: Runner): Promise<{ from: number; to: number } & Rewound> {
-  const { model, at, marks } = standing(name);
-  const total = model.steps.length;
-  if (!Number.isInteger(to) || to < 1 || to > total) {
-    throw new NslabError(`--rewind ${String(to)} is not a step of lab ${name} (it has steps 1 to ${total})`, { hint: `see \`nslab lab ${model.id} --steps\`` });
-  }
-  if (to > at) {
-    throw new NslabError(`lab ${name} stands at step ${at}: it cannot rewind forward to step ${to}`, { hint: `build on with \`nslab lab ${model.id} --name ${name} --from ${at + 1}\`` });
-  }
-  if (!marks.has(to)) {
-    throw new NslabError(`the journal of lab ${name} does not say where step ${to} ended (it was built by an older nslab)`, { hint: `rebuild it: \`nslab down ${name}\`, then \`nslab up ${model.id} --step ${to}\`` });
-  }
-  markBuilding(name);
-  const back = await backTo(name, to, runner);
-  if (!back.rebuilt) markUp(name, to < total ? to : undefined);
-  return { from: at, to, ...back };
+  return withLabLock(name, runner, `rewinding ${name} to step ${to}`, async () => {
+    const { model, at, marks } = standing(name);
+    const total = model.steps.length;
+    if (!Number.isInteger(to) || to < 1 || to > total) {
+      throw new NslabError(`--rewind ${String(to)} is not a step of lab ${name} (it has steps 1 to ${total})`, { hint: `see \`nslab lab ${model.id} --steps\`` });
+    }
+    if (to > at) {
+      throw new NslabError(`lab ${name} stands at step ${at}: it cannot rewind forward to step ${to}`, { hint: `build on with \`nslab lab ${model.id} --name ${name} --from ${at + 1}\`` });
+    }
+    if (!marks.has(to)) {
+      throw new NslabError(`the journal of lab ${name} does not say where step ${to} ended (it was built by an older nslab)`, { hint: `rebuild it: \`nslab down ${name}\`, then \`nslab up ${model.id} --step ${to}\`` });
+    }
+    markBuilding(name);
+    const back = await backTo(name, to, runner);
+    if (!back.rebuilt) markUp(name, to < total ? to : undefined);
+    return { from: at, to, ...back };
+  });
 }
 
 /**
@@ -332,16 +339,18 @@ async function undoEntries(name: string, later: readonly JournalEntry[], runner:
 
 /** Undoes exactly what the journal says was applied, then forgets the lab. */
 export async function labDown(name: string, runner: Runner): Promise<void> {
-  readManifest(validateLabName(name));
-  let entries: JournalEntry[];
-  try {
-    entries = readJournal(journalPath(name), { missingOk: true });
-  } catch (err) {
-    throw new NslabError(`${(err as Error).message}: cannot tell what lab ${name} applied`, {
-      hint: `run \`nslab clean ${name}\` to remove it by its names and tags instead`,
-    });
-  }
-  await teardown(entries, runner);
-  forgetRootJournal(name);
-  releaseInstance(name);
+  return withLabLock(name, runner, `down ${name}`, async () => {
+    readManifest(validateLabName(name));
+    let entries: JournalEntry[];
+    try {
+      entries = readJournal(journalPath(name), { missingOk: true });
+    } catch (err) {
+      throw new NslabError(`${(err as Error).message}: cannot tell what lab ${name} applied`, {
+        hint: `run \`nslab clean ${name}\` to remove it by its names and tags instead`,
+      });
+    }
+    await teardown(entries, runner);
+    forgetRootJournal(name);
+    releaseInstance(name);
+  });
 }

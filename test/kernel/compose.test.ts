@@ -81,13 +81,13 @@ describe('nslab compose on the sandbox engine', () => {
 
   it('two networks, a static address, an alias and a published port: up, then verify proves the matrix by packets', async () => {
     const f = project('shop', SHOP);
-    const up = await cli('compose', '-f', f, 'up', '-q');
+    const up = await cli('compose', '-f', f, '--quiet', 'up');
     expect(up.err).toBe('ignored (no network meaning): environment\n');
     expect(up.out).toBe('Network shop_front  Created\nNetwork shop_back  Created\nContainer shop-db-1  Started\nContainer shop-api-1  Started\nContainer shop-web-1  Started\n');
-    const ps = JSON.parse((await cli('compose', '-f', f, 'ps', '--json')).out) as { name: string; networks: string }[];
-    expect(ps.map((r) => `${r.name}: ${r.networks}`)).toEqual(['shop-db-1: shop_back 172.30.0.10', 'shop-api-1: shop_back 172.30.0.2, shop_front 172.18.0.2', 'shop-web-1: shop_front 172.18.0.3']);
+    const ps = JSON.parse((await cli('--json', 'compose', '-f', f, 'ps')).out) as { Name: string; Networks: string }[];
+    expect(ps.map((r) => `${r.Name}: ${r.Networks}`)).toEqual(['shop-db-1: shop_back 172.30.0.10', 'shop-api-1: shop_back 172.30.0.2, shop_front 172.18.0.2', 'shop-web-1: shop_front 172.18.0.3']);
 
-    const v = await cli('compose', '-f', f, 'verify', '--json');
+    const v = await cli('--json', 'compose', '-f', f, 'verify');
     const outcomes = (JSON.parse(v.out) as { outcomes: Outcome[] }).outcomes;
     expect(failed(outcomes)).toEqual([]);
     const titles = outcomes.map((o) => o.title);
@@ -102,23 +102,23 @@ describe('nslab compose on the sandbox engine', () => {
     // The text output leads with the matrix.
     expect((await cli('compose', '-f', f, 'verify')).out).toMatch(/^from \\ to {2}db {9}api {8}web {8}\ndb {9}- {10}ok {9}blocked/);
     // The compose project is on the same engine as nslab docker.
-    expect((JSON.parse((await cli('docker', 'ps', '--json')).out) as { names: string }[]).map((r) => r.names)).toEqual(['shop-db-1', 'shop-api-1', 'shop-web-1']);
+    expect((JSON.parse((await cli('--json', 'docker', 'ps')).out) as { Names: string }[]).map((r) => r.Names).sort()).toEqual(['shop-api-1', 'shop-db-1', 'shop-web-1']);
   });
 
   it("the first article's rename: the same file under a new project name gets its own network on the next pool", async () => {
     const f = project('project', INCIDENT);
-    expect((await cli('compose', '-f', f, 'up', '-q')).code).toBe(0);
-    expect((await cli('compose', '-f', f, '-p', 'renamed', 'up', '-q')).code).toBe(0);
-    const ls = JSON.parse((await cli('docker', 'network', 'ls', '--json')).out) as { name: string }[];
-    expect(ls.map((n) => n.name)).toEqual(['bridge', 'host', 'none', 'project_default', 'renamed_default', 'shop_back', 'shop_front']);
+    expect((await cli('compose', '-f', f, '--quiet', 'up')).code).toBe(0);
+    expect((await cli('compose', '-f', f, '--quiet', '-p', 'renamed', 'up')).code).toBe(0);
+    const ls = JSON.parse((await cli('--json', 'docker', 'network', 'ls')).out) as { Name: string }[];
+    expect(ls.map((n) => n.Name)).toEqual(['bridge', 'host', 'none', 'project_default', 'renamed_default', 'shop_back', 'shop_front']);
     const inspect = JSON.parse((await cli('docker', 'network', 'inspect', 'project_default', 'renamed_default')).out) as { IPAM: { Config: { Subnet: string }[] } }[];
     // shop took 172.18 (front); the pools go on in Docker's order.
     expect(inspect.map((n) => n.IPAM.Config[0]!.Subnet)).toEqual(['172.19.0.0/16', '172.20.0.0/16']);
     for (const p of ['project', 'renamed']) {
-      const v = await cli('compose', '-f', f, '-p', p, 'verify', '--json');
+      const v = await cli('--json', 'compose', '-f', f, '-p', p, 'verify');
       expect(failed((JSON.parse(v.out) as { outcomes: Outcome[] }).outcomes)).toEqual([]);
     }
-    const down = await cli('compose', '-f', f, '-p', 'renamed', 'down', '-q');
+    const down = await cli('compose', '-f', f, '--quiet', '-p', 'renamed', 'down');
     expect(down.out).toBe('Container renamed-app-1  Removed\nContainer renamed-cache-1  Removed\nNetwork renamed_default  Removed\n');
     expect(namespacesOf(engine)).not.toContain(`nslab-${engine}-renamed-app-1`);
   });
@@ -141,10 +141,10 @@ describe('nslab compose on the sandbox engine', () => {
 
   it('network_mode host, none, bridge and service:web: each proven by what its mode gives; down and up again, twice, leave nothing', async () => {
     const f = project('modes', MODES);
-    const up = await cli('compose', '-f', f, 'up', '-q');
+    const up = await cli('compose', '-f', f, '--quiet', 'up');
     expect(up.err).toBe('WARNING: Published ports are discarded when using host network mode\n');
-    const ps = JSON.parse((await cli('compose', '-f', f, 'ps', '--json')).out) as { service: string; networks: string; ports: string }[];
-    expect(ps.map((r) => `${r.service}: ${r.networks} [${r.ports}]`)).toEqual([
+    const ps = JSON.parse((await cli('--json', 'compose', '-f', f, 'ps')).out) as { Service: string; Networks: string; Ports: string }[];
+    expect(ps.map((r) => `${r.Service}: ${r.Networks} [${r.Ports}]`)).toEqual([
       expect.stringMatching(/^web: modes_default 172\.\d+\.0\.2 \[0\.0\.0\.0:8081->80\/tcp\]$/),
       'sidecar: container:modes-web-1 []',
       'agent: host []',
@@ -152,7 +152,7 @@ describe('nslab compose on the sandbox engine', () => {
       'legacy: bridge 172.17.0.2 []',
       'legacy2: bridge 172.17.0.3 []',
     ]);
-    const v = await cli('compose', '-f', f, 'verify', '--json');
+    const v = await cli('--json', 'compose', '-f', f, 'verify');
     const outcomes = (JSON.parse(v.out) as { outcomes: Outcome[] }).outcomes;
     expect(failed(outcomes)).toEqual([]);
     expect(outcomes.map((o) => o.title)).toEqual(expect.arrayContaining([
@@ -165,28 +165,28 @@ describe('nslab compose on the sandbox engine', () => {
     // The matrix has only the services with networks.
     expect((await cli('compose', '-f', f, 'verify')).out).toMatch(/^from \\ to {2}web {8}legacy {5}legacy2 {4}\n/);
     for (let i = 0; i < 2; i++) {
-      expect((await cli('compose', '-f', f, 'down', '-q')).code).toBe(0);
+      expect((await cli('compose', '-f', f, '--quiet', 'down')).code).toBe(0);
       expect(namespacesOf(engine).filter((n) => n.includes('modes'))).toEqual([]);
       expect(spawnSync('pgrep', ['-f', 'standin modes-']).status).toBe(1);
-      expect((await cli('compose', '-f', f, 'up', '-q')).code).toBe(0);
+      expect((await cli('compose', '-f', f, '--quiet', 'up')).code).toBe(0);
     }
-    expect((await cli('compose', '-f', f, 'down', '-q')).code).toBe(0);
+    expect((await cli('compose', '-f', f, '--quiet', 'down')).code).toBe(0);
   });
 
   it("the first article's incident with the customer's database: --remote 172.19.0.0/24 is reached until the renamed project takes 172.19.0.0/16", async () => {
     await cli('docker', 'reset');
     const f = project('project', INCIDENT);
-    expect((await cli('compose', '-f', f, '--remote', '172.19.0.0/24', 'up', '-q')).code).toBe(0);
-    const before = await cli('compose', '-f', f, 'verify', '--json');
+    expect((await cli('compose', '-f', f, '--quiet', '--remote', '172.19.0.0/24', 'up')).code).toBe(0);
+    const before = await cli('--json', 'compose', '-f', f, 'verify');
     const healthy = (JSON.parse(before.out) as { outcomes: Outcome[] }).outcomes;
     expect(failed(healthy)).toEqual([]);
     expect(healthy.map((o) => o.title)).toContain("app -> remote-db 172.19.0.10:5432 (the remote network, through the host's default route)");
-    expect((await cli('compose', '-f', f, '-p', 'renamed', 'up', '-q')).code).toBe(0);
+    expect((await cli('compose', '-f', f, '--quiet', '-p', 'renamed', 'up')).code).toBe(0);
     const [net] = JSON.parse((await cli('docker', 'network', 'inspect', 'renamed_default')).out) as { IPAM: { Config: { Subnet: string }[] } }[];
     expect(net!.IPAM.Config[0]!.Subnet).toBe('172.19.0.0/16');
     // Every container lost the database: the new bridge's route is more specific than the default route.
     for (const p of ['project', 'renamed']) {
-      const after = await cli('compose', '-f', f, '-p', p, 'verify', '--json');
+      const after = await cli('--json', 'compose', '-f', f, '-p', p, 'verify');
       expect(after.code).toBe(1);
       expect(failed((JSON.parse(after.out) as { outcomes: Outcome[] }).outcomes).map((o) => o.split(':')[0])).toEqual([
         `cache -> remote-db 172.19.0.10`,
@@ -195,7 +195,7 @@ describe('nslab compose on the sandbox engine', () => {
     }
     expect(execFileSync('ip', ['-n', `nslab-${engine}-host`, 'route', 'get', '172.19.0.10'], { encoding: 'utf8' })).toMatch(/^172\.19\.0\.10 dev br-[0-9a-f]{12} /);
     // Taking the renamed project down gives the database back.
-    expect((await cli('compose', '-f', f, '-p', 'renamed', 'down', '-q')).code).toBe(0);
+    expect((await cli('compose', '-f', f, '--quiet', '-p', 'renamed', 'down')).code).toBe(0);
     expect((await cli('compose', '-f', f, 'verify')).code).toBe(0);
   });
 });

@@ -127,9 +127,9 @@ if (withSandbox) describe('kill at every step: a docker command on a running san
         const name = uniqueName(`s${k}x`);
         const env = { NSLAB_DOCKER_NAME: name };
         const problems: string[] = [];
-        const made = await spawnNslab(['docker', 'network', 'create', 'my_bridge', '-q'], env);
+        const made = await spawnNslab(['docker', '-q', 'network', 'create', 'my_bridge'], env);
         if (made.code !== 0) problems.push(`network create: ${made.err.trim()}`);
-        const r = await spawnNslab(['docker', ...RUN, '-q'], { ...env, NSLAB_FAULT_AFTER: String(k), NSLAB_FAULT_SIGNAL: 'KILL' });
+        const r = await spawnNslab(['docker', '-q', ...RUN], { ...env, NSLAB_FAULT_AFTER: String(k), NSLAB_FAULT_SIGNAL: 'KILL' });
         if (r.signal !== 'SIGKILL') problems.push(`not killed (code ${r.code}, ${r.err.trim()})`);
         const recovery = k % 2 === 0 ? ['docker', 'reset'] : ['clean', name];
         const undo = await spawnNslab(recovery, env);

@@ -23,8 +23,8 @@ describe('nslab docker: your own docker host, by typed commands', () => {
     expect(created.out).toMatch(/^# docker network create my_bridge\n/);
     expect(created.out).toMatch(new RegExp(`\\nip -n nslab-${engine}-host addr add 172\\.18\\.0\\.1/16 dev br-[0-9a-f]{12}\\n`));
     expect(created.out).toMatch(/\n[0-9a-f]{64}\n$/);
-    expect((await cli('docker', 'run', '-d', '--net', 'my_bridge', '--name', 'db', 'redis', '-q')).code).toBe(0);
-    expect((await cli('docker', 'run', '-d', '--name', 'web', 'nginx', '-q')).code).toBe(0);
+    expect((await cli('docker', 'run', '-q', '-d', '--net', 'my_bridge', '--name', 'db', 'redis')).code).toBe(0);
+    expect((await cli('docker', 'run', '-q', '-d', '--name', 'web', 'nginx')).code).toBe(0);
 
     expect(pingFrom('web', '172.18.0.2').status).not.toBe(0);
     const connect = await cli('docker', 'network', 'connect', 'my_bridge', 'web');
@@ -39,8 +39,8 @@ describe('nslab docker: your own docker host, by typed commands', () => {
     expect(net!.IPAM.Config).toEqual([{ Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }]);
     expect(Object.values(net!.Containers).map((c) => `${c.Name} ${c.IPv4Address}`).sort()).toEqual(['db 172.18.0.2/16', 'web 172.18.0.3/16']);
 
-    const ps = await cli('docker', 'ps', '--json');
-    expect((JSON.parse(ps.out) as { names: string; image: string }[]).map((r) => `${r.names} ${r.image}`)).toEqual(['db redis', 'web nginx']);
+    const ps = await cli('--json', 'docker', 'ps');
+    expect((JSON.parse(ps.out) as { Names: string; Image: string }[]).map((r) => `${r.Names} ${r.Image}`).sort()).toEqual(['db redis', 'web nginx']);
     // The sandbox is a lab like any other: verify checks it by packets.
     const v = await cli('verify', engine, '--json');
     expect(failed((JSON.parse(v.out) as { outcomes: Outcome[] }).outcomes)).toEqual([]);
@@ -48,34 +48,34 @@ describe('nslab docker: your own docker host, by typed commands', () => {
   });
 
   it('-p 8080:80: the internet reaches the stand-in at the host address; port lists it; rm frees the port', async () => {
-    expect((await cli('docker', 'run', '-d', '--name', 'app', '-p', '8080:80', 'nginx', '-q')).code).toBe(0);
+    expect((await cli('docker', 'run', '-q', '-d', '--name', 'app', '-p', '8080:80', 'nginx')).code).toBe(0);
     expect(answerFromInternet('198.51.100.2', 8080).stdout).toBe('app\n');
-    expect((await cli('docker', 'port', 'app')).out).toBe('80/tcp -> 0.0.0.0:8080\n');
-    expect((await cli('docker', 'rm', '-f', 'app', '-q')).code).toBe(0);
+    expect((await cli('docker', 'port', 'app')).out).toBe('80/tcp -> 0.0.0.0:8080\n80/tcp -> [::]:8080\n');
+    expect((await cli('docker', '-q', 'rm', '-f', 'app')).code).toBe(0);
     expect(namespacesOf(engine)).not.toContain(ns('app'));
     expect(answerFromInternet('198.51.100.2', 8080).status).not.toBe(0);
-    expect((await cli('docker', 'run', '-d', '--name', 'app2', '-p', '8080:80', 'httpd', '-q')).code).toBe(0);
+    expect((await cli('docker', 'run', '-q', '-d', '--name', 'app2', '-p', '8080:80', 'httpd')).code).toBe(0);
     expect(answerFromInternet('198.51.100.2', 8080).stdout).toBe('app2\n');
   });
 
   it('--network host, none and container:app: the host\'s port without -p, only lo, one localhost; inspect names the mode; rm stops each stand-in', async () => {
-    expect((await cli('docker', 'run', '-d', '--name', 'hostnet', '--network', 'host', 'httpd', '-q')).code).toBe(0);
+    expect((await cli('docker', 'run', '-q', '-d', '--name', 'hostnet', '--network', 'host', 'httpd')).code).toBe(0);
     // Docker's warning, and the port is the host's own: no DNAT, no proxy.
-    const warned = await cli('docker', 'run', '-d', '--name', 'hostnet2', '--network', 'host', '-p', '9090:6379', 'redis', '-q');
+    const warned = await cli('docker', 'run', '-q', '-d', '--name', 'hostnet2', '--network', 'host', '-p', '9090:6379', 'redis');
     expect(warned.err).toBe('WARNING: Published ports are discarded when using host network mode\n');
     expect(answerFromInternet('198.51.100.2', 80).stdout).toBe('hostnet\n');
     expect(answerFromInternet('198.51.100.2', 6379).stdout).toBe('hostnet2\n');
     expect(answerFromInternet('198.51.100.2', 9090).status).not.toBe(0);
-    expect((await cli('docker', 'run', '-d', '--name', 'iso', '--network', 'none', 'alpine', '-q')).code).toBe(0);
+    expect((await cli('docker', 'run', '-q', '-d', '--name', 'iso', '--network', 'none', 'alpine')).code).toBe(0);
     expect(execFileSync('ip', ['-n', ns('iso'), '-br', 'link'], { encoding: 'utf8' })).toMatch(/^lo\s+UNKNOWN[^\n]*\n$/);
-    expect((await cli('docker', 'run', '-d', '--name', 'side', '--network', 'container:app2', 'redis', '-q')).code).toBe(0);
+    expect((await cli('docker', 'run', '-q', '-d', '--name', 'side', '--network', 'container:app2', 'redis')).code).toBe(0);
     // side made no namespace: it listens in app2's, on app2's localhost.
     expect(namespacesOf(engine)).not.toContain(ns('side'));
     const local = spawnSync('ip', ['netns', 'exec', ns('app2'), 'timeout', '5', 'bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/6379 && cat <&3'], { encoding: 'utf8' });
     expect(local.stdout).toBe('side\n');
     const modes = (JSON.parse((await cli('docker', 'inspect', 'hostnet', 'iso', 'side')).out) as { HostConfig: { NetworkMode: string }; NetworkSettings: { Networks: Record<string, unknown> } }[]).map((c) => [c.HostConfig.NetworkMode, Object.keys(c.NetworkSettings.Networks)]);
     expect(modes).toEqual([['host', ['host']], ['none', ['none']], [expect.stringMatching(/^container:[0-9a-f]{64}$/), []]]);
-    expect((JSON.parse((await cli('docker', 'network', 'ls', '--json')).out) as { name: string; driver: string }[]).map((n) => `${n.name} ${n.driver}`)).toEqual(['bridge bridge', 'host host', 'my_bridge bridge', 'none null']);
+    expect((JSON.parse((await cli('--json', 'docker', 'network', 'ls')).out) as { Name: string; Driver: string }[]).map((n) => `${n.Name} ${n.Driver}`)).toEqual(['bridge bridge', 'host host', 'my_bridge bridge', 'none null']);
     const v = await cli('verify', engine, '--json');
     const outcomes = (JSON.parse(v.out) as { outcomes: Outcome[] }).outcomes;
     expect(failed(outcomes)).toEqual([]);
@@ -85,7 +85,7 @@ describe('nslab docker: your own docker host, by typed commands', () => {
       'iso -> internet 203.0.113.10 (--network none: only lo)',
     ]));
     // Removing a host or container: container removes no namespace, but its stand-in stops.
-    expect((await cli('docker', 'rm', '-f', 'hostnet', 'hostnet2', 'side', 'iso', '-q')).code).toBe(0);
+    expect((await cli('docker', '-q', 'rm', '-f', 'hostnet', 'hostnet2', 'side', 'iso')).code).toBe(0);
     expect(answerFromInternet('198.51.100.2', 80).status).not.toBe(0);
     expect(namespacesOf(engine)).toContain(ns('host'));
     expect(namespacesOf(engine)).toContain(ns('app2'));
@@ -96,8 +96,8 @@ describe('nslab docker: your own docker host, by typed commands', () => {
   it('a macvlan network on the uplink: children on the LAN from --ip-range, reached by the router at their own address; inspect from live state', async () => {
     const created = await cli('docker', 'network', 'create', '-d', 'macvlan', '--subnet', '198.51.100.0/24', '--gateway', '198.51.100.1', '--ip-range', '198.51.100.64/28', '-o', 'parent=eth0', 'macnet');
     expect(created.code).toBe(0);
-    expect((await cli('docker', 'run', '-d', '--name', 'm1', '--network', 'macnet', 'nginx', '-q')).code).toBe(0);
-    expect((await cli('docker', 'run', '-d', '--name', 'm2', '--network', 'macnet', 'redis', '-q')).code).toBe(0);
+    expect((await cli('docker', 'run', '-q', '-d', '--name', 'm1', '--network', 'macnet', 'nginx')).code).toBe(0);
+    expect((await cli('docker', 'run', '-q', '-d', '--name', 'm2', '--network', 'macnet', 'redis')).code).toBe(0);
     const m1 = await cli('docker', 'run', '-d', '--name', 'm3', '--network', 'macnet', '--ip', '198.51.100.70', 'busybox');
     expect(m1.out).toMatch(new RegExp(`\nip -n nslab-${engine}-host link add link eth0 name eth0 address ([0-9a-f]{2}:){5}[0-9a-f]{2} netns nslab-${engine}-m3 type macvlan mode bridge\n`));
     // No rules for a macvlan network: the listing has no iptables line.
@@ -113,35 +113,49 @@ describe('nslab docker: your own docker host, by typed commands', () => {
     const outcomes = (JSON.parse(v.out) as { outcomes: Outcome[] }).outcomes;
     expect(failed(outcomes)).toEqual([]);
     expect(outcomes.map((o) => o.title)).toContain('wan -> m1 at 198.51.100.64 (macnet, macvlan: a neighbour on the LAN, no NAT)');
-    expect((await cli('docker', 'rm', '-f', 'm1', 'm2', 'm3', '-q')).code).toBe(0);
-    expect((await cli('docker', 'network', 'rm', 'macnet', '-q')).code).toBe(0);
+    expect((await cli('docker', '-q', 'rm', '-f', 'm1', 'm2', 'm3')).code).toBe(0);
+    expect((await cli('docker', '-q', 'network', 'rm', 'macnet')).code).toBe(0);
     expect(execFileSync('ip', ['-n', ns('host'), '-br', 'link'], { encoding: 'utf8' })).not.toContain('macvlan');
   });
 
+  // Docker 28's CLI words (this engine is Docker 29's): the daemon's refusals as "Error response
+  // from daemon: ...", exit 1; run's as "docker: ..." and where to get help, exit 125; nslab's
+  // hint on a line of its own after them.
+  const daemon = (words: string) => new RegExp(`^Error response from daemon: ${words}`);
+  const run = (words: string) => new RegExp(`^docker: (Error response from daemon: )?${words}[^\\n]*\\n\\nRun 'docker run --help' for more information\\n`);
   it.each([
-    { argv: ['network', 'create', 'my_bridge'], error: /^nslab: network with name my_bridge already exists/ },
-    { argv: ['run', '--name', 'web', 'nginx'], error: /^nslab: Conflict\. The container name "\/web" is already in use/ },
-    { argv: ['run', '--name', 'app3', '-p', '8080:80', 'nginx'], error: /^nslab: Bind for 0\.0\.0\.0:8080 failed: port is already allocated/ },
-    { argv: ['run', '--net', 'nope', '--name', 'x', 'busybox'], error: /^nslab: network nope not found/ },
-    { argv: ['network', 'create', '--subnet', '172.18.5.0/24', 'other'], error: /^nslab: Pool overlaps with other one on this address space/ },
-    { argv: ['run', '--name', 'a;reboot', 'nginx'], error: /^nslab: Invalid container name \(a;reboot\)/ },
-    { argv: ['network', 'rm', 'my_bridge'], error: /^nslab: error while removing network: network my_bridge has active endpoints \(db, web\)/ },
-    { argv: ['network', 'connect', 'my_bridge', 'nobody'], error: /^nslab: No such container: nobody/ },
-    { argv: ['run', '--name', 'x', '-p', '70000:80', 'nginx'], error: /^nslab: host port "70000" is out of range/ },
-    { argv: ['--docker', '27', 'run', '--name', 'x', 'nginx'], error: /^nslab: the sandbox engine runs Docker 29 \(iptables\), not Docker 27 \(iptables\)/ },
-    { argv: ['run', '--name', 'x', '--network', 'container:app2', '-p', '81:80', 'nginx'], error: /^nslab: conflicting options: port publishing and the container type network mode/ },
-    { argv: ['run', '--name', 'x', '--network', 'none', '--ip', '172.17.0.9', 'nginx'], error: /^nslab: user specified IP address is supported on user defined networks only/ },
-    { argv: ['run', '--name', 'x', '--network', 'container:nobody', 'nginx'], error: /^nslab: No such container: nobody/ },
-    { argv: ['network', 'create', '-d', 'macvlan', 'mv'], error: /^nslab: nslab builds macvlan networks on a parent link only/ },
-    { argv: ['network', 'create', '-d', 'overlay', 'ov'], error: /^nslab: driver overlay is not one the sandbox builds/ },
-    { argv: ['network', 'create', '-d', 'macvlan', '-o', 'parent=eth0', '-o', 'macvlan_mode=fast', 'mv'], error: /^nslab: unknown macvlan mode: fast/ },
-    { argv: ['--remote', '172.19.0.0/24', 'run', '--name', 'x', 'nginx'], error: /^nslab: the sandbox engine was created with no remote network/ },
-  ])('nslab docker $argv.0 $argv.1 ...: Docker\'s error in one line, nothing changed', async ({ argv, error }) => {
+    { argv: ['network', 'create', 'my_bridge'], code: 1, error: daemon('network with name my_bridge already exists') },
+    { argv: ['run', '--name', 'web', 'nginx'], code: 125, error: run('Conflict\\. The container name "/web" is already in use by container "[0-9a-f]{64}"') },
+    { argv: ['run', '--name', 'app3', '-p', '8080:80', 'nginx'], code: 125, error: run('Bind for 0\\.0\\.0\\.0:8080 failed: port is already allocated') },
+    { argv: ['run', '--net', 'nope', '--name', 'x', 'busybox'], code: 125, error: run('network nope not found') },
+    { argv: ['network', 'create', '--subnet', '172.18.5.0/24', 'other'], code: 1, error: daemon('invalid pool request: Pool overlaps with other one on this address space') },
+    { argv: ['run', '--name', 'a;reboot', 'nginx'], code: 125, error: run('Invalid container name \\(a;reboot\\), only \\[a-zA-Z0-9\\]\\[a-zA-Z0-9_.-\\] are allowed') },
+    { argv: ['run', '--name', 'a', 'nginx'], code: 125, error: run('Invalid container name \\(a\\)') },
+    { argv: ['network', 'rm', 'my_bridge'], code: 1, error: /^Error response from daemon: error while removing network: network my_bridge has active endpoints \(name:"db" id:"[0-9a-f]{12}", name:"web" id:"[0-9a-f]{12}"\)\n(hint: .*\n)?exit status 1\n$/ },
+    { argv: ['network', 'connect', 'my_bridge', 'nobody'], code: 1, error: daemon('No such container: nobody') },
+    { argv: ['run', '--name', 'x', '-p', '70000:80', 'nginx'], code: 125, error: /^docker: Invalid hostPort: 70000\n/ },
+    { argv: ['run', '--name', 'x', '-p', 'abc', 'nginx'], code: 125, error: /^docker: Invalid containerPort: abc\n/ },
+    { argv: ['run', '--foo', 'nginx'], code: 125, error: /^unknown flag: --foo\n\nUsage: {2}docker run \[OPTIONS\] IMAGE \[COMMAND\] \[ARG\.\.\.\]\n\nRun 'docker run --help' for more information\n$/ },
+    { argv: ['run'], code: 1, error: /^docker: 'docker run' requires at least 1 argument\n\nUsage: {2}docker run/ },
+    { argv: ['exec', 'web'], code: 1, error: /^docker: 'docker exec' requires at least 2 arguments\n/ },
+    { argv: ['netork', 'ls'], code: 1, error: /^docker: unknown command: docker netork\n\nRun 'docker --help' for more information\n$/ },
+    { argv: ['network', 'nope'], code: 1, error: /^docker: unknown command: docker network nope\n/ },
+    { argv: ['--docker', '27', 'run', '--name', 'x', 'nginx'], code: 125, error: run('the sandbox engine runs Docker 29 \\(iptables\\), not Docker 27 \\(iptables\\)') },
+    { argv: ['run', '--name', 'x', '--network', 'container:app2', '-p', '81:80', 'nginx'], code: 125, error: run('conflicting options: port publishing and the container type network mode') },
+    { argv: ['run', '--name', 'x', '--network', 'none', '--ip', '172.17.0.9', 'nginx'], code: 125, error: run('user specified IP address is supported on user defined networks only') },
+    { argv: ['run', '--name', 'x', '--network', 'container:nobody', 'nginx'], code: 125, error: run('No such container: nobody') },
+    { argv: ['run', '--name', 'x', '--network-alias', 'y', 'nginx'], code: 125, error: /^docker: network-scoped aliases are only supported for user-defined networks\n/ },
+    { argv: ['network', 'create', '-d', 'macvlan', 'mv'], code: 1, error: daemon('nslab builds macvlan networks on a parent link only') },
+    { argv: ['network', 'create', '-d', 'overlay', 'ov'], code: 1, error: daemon('driver overlay is not one the sandbox builds') },
+    { argv: ['network', 'create', '-d', 'macvlan', '-o', 'parent=eth0', '-o', 'macvlan_mode=fast', 'mv'], code: 1, error: daemon('unknown macvlan mode: fast') },
+    { argv: ['--remote', '172.19.0.0/24', 'run', '--name', 'x', 'nginx'], code: 125, error: run('the sandbox engine was created with no remote network') },
+    { argv: ['rm', 'web'], code: 1, error: daemon('cannot remove container "web": container is running: stop the container before removing or force remove') },
+  ])('nslab docker $argv.0 $argv.1 ...: Docker\'s words and exit code, nothing changed', async ({ argv, code, error }) => {
     const state = labState(engine);
     const r = await cli('docker', ...argv);
-    expect(r.code).not.toBe(0);
-    expect(r.err).toMatch(/^nslab: [^\n]+ \([^\n]+\)\n$/);
+    expect(r.code).toBe(code);
     expect(r.err).toMatch(error);
+    expect(r.err).not.toMatch(/^nslab: /m);
     expect(labState(engine)).toEqual(state);
   });
 
@@ -149,6 +163,6 @@ describe('nslab docker: your own docker host, by typed commands', () => {
     expect((await cli('docker', 'reset')).out).toBe('the sandbox engine and everything on it are removed\n');
     expect(namespacesOf(engine)).toEqual([]);
     expect(rootSnapshot()).toEqual(suite.before());
-    expect((await cli('docker', 'ps', '--json')).out).toBe('[]\n');
+    expect((await cli('--json', 'docker', 'ps')).out).toBe('[]\n');
   });
 });

@@ -17,6 +17,7 @@ export function tcpProxy(host, port, targetHost, targetPort) {
     client.on('error', close);
     upstream.on('error', close);
   });
-  server.listen(Number(port), host, () => console.log(`listening ${host}:${port} -> ${targetHost}:${targetPort}`));
+  // The IPv6 any address takes IPv6 only: IPv4 is the 0.0.0.0 proxy's, as with Docker's two.
+  server.listen({ port: Number(port), host, ipv6Only: host.includes(':') }, () => console.log(`listening ${host}:${port} -> ${targetHost}:${targetPort}`));
   process.on('SIGTERM', () => server.close(() => process.exit(0)));
 }

@@ -1,4 +1,5 @@
 import { NslabError } from '../../errors.js';
+import { isGoMap } from '../../inspect/go-map.js';
 
 // Go's text/template, as far as `docker ... --format` uses it: fields and map keys, variables,
 // pipelines, parentheses, if/else if/else/range/with, and the functions docker/cli adds
@@ -19,12 +20,6 @@ export class TemplateError extends NslabError {
   }
 }
 
-/** Marks an object Docker holds as a Go map (Networks, Options, Labels, Containers). */
-const goMaps = new WeakSet<object>();
-export function goMap<T extends object>(o: T): T {
-  goMaps.add(o);
-  return o;
-}
 
 // --- lexing ------------------------------------------------------------------------------
 
@@ -345,7 +340,7 @@ class Exec {
       if (v === NO_VALUE || v === null || v === undefined) return NO_VALUE;
       if (!isObject(v)) this.#fail(seg.at, chain, `can't evaluate field ${seg.w} in type ${Array.isArray(v) ? '[]interface {}' : typeof v}`);
       if (seg.w in v) v = v[seg.w];
-      else if (goMaps.has(v)) v = NO_VALUE;
+      else if (isGoMap(v)) v = NO_VALUE;
       else this.#fail(seg.at, chain, `map has no entry for key "${seg.w}"`);
     }
     return v;
@@ -389,7 +384,7 @@ class Exec {
         const v = real(this.pipe(n.pipe, s));
         if (!truthy(v)) this.run(n.else, s, out);
         else this.run(n.then, n.t === 'with' ? { dot: v, vars: new Map(s.vars) } : s, out);
-      } else {
+      } else if (n.t === 'range') {
         const v = real(this.pipe({ decl: [], cmds: n.pipe.cmds }, s));
         if (v !== undefined && v !== null && typeof v !== 'object') throw new TemplateError(`:1: range can't iterate over ${goString(v)}`, 1);
         const entries: [Value, Value][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : isObject(v) ? Object.keys(v).sort().map((k) => [k, v[k]]) : [];

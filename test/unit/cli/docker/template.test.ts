@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { goMap, parseTemplate } from '../../../../src/docker/cli/template.js';
+import { parseTemplate } from '../../../../src/cli/docker/template.js';
+import { goMap } from '../../../../src/inspect/go-map.js';
 
 // What a real dockerd 28.5.2 printed for `docker inspect --format T web` (web on bridge and
 // my_bridge, -p 8080:80), its inspect JSON carried as the fixture beside the outputs.

@@ -1,0 +1,38 @@
+import { NslabError } from '../../errors.js';
+import type { Network, Sandbox } from '../../docker/engine.js';
+import type { SandboxModel } from '../../docker/sandbox.js';
+
+// How dockerd finds what a command names: a container by its name, its full ID or an
+// unambiguous prefix of it (`docker exec ec2c85c542b0 ...`); a network likewise.
+
+function byRef<T extends { readonly id: string }>(items: readonly T[], ref: string, nameOf: (t: T) => string): T | 'ambiguous' | undefined {
+  const exact = items.find((t) => nameOf(t) === ref || t.id === ref);
+  if (exact) return exact;
+  if (!/^[0-9a-f]+$/.test(ref)) return undefined;
+  const prefixed = items.filter((t) => t.id.startsWith(ref));
+  return prefixed.length > 1 ? 'ambiguous' : prefixed[0];
+}
+
+export function findContainer(model: SandboxModel | undefined, ref: string): Sandbox | undefined {
+  const found = byRef([...(model?.engine.sandboxes.values() ?? [])], ref, (s) => s.container);
+  if (found === 'ambiguous') throw new NslabError(`Multiple IDs found with provided prefix: ${ref}`, { hint: 'give more of the ID, or the name' });
+  return found;
+}
+
+export function container(model: SandboxModel | undefined, ref: string): Sandbox {
+  const s = findContainer(model, ref);
+  if (!s) throw new NslabError(`No such container: ${ref}`, { hint: '`nslab docker ps` lists the containers' });
+  return s;
+}
+
+export function findNetwork(model: SandboxModel | undefined, ref: string): Network | undefined {
+  const found = byRef([...(model?.engine.networks.values() ?? [])], ref, (n) => n.name);
+  if (found === 'ambiguous') throw new NslabError(`network ${ref} is ambiguous (2 matches found based on ID prefix)`, { hint: 'give more of the ID, or the name' });
+  return found;
+}
+
+export function network(model: SandboxModel | undefined, ref: string): Network {
+  const n = findNetwork(model, ref);
+  if (!n) throw new NslabError(`network ${ref} not found`, { hint: '`nslab docker network ls` lists them' });
+  return n;
+}
