@@ -42,7 +42,7 @@ export function createBridgeNetwork(net: BridgeNetwork, tools: Tools): Op[] {
   return [
     bridgeAdd(net.hostNs, net.bridge, tools),
     linkSetAddress(net.hostNs, net.bridge, bridgeMac(net.hostNs, net.bridge)),
-    addrAdd(net.hostNs, net.bridge, net.ipam.withPrefix(net.ipam.gateway)),
+    addrAdd(net.hostNs, net.bridge, net.ipam.withPrefix(net.ipam.gateway), { broadcast: true }),
     linkUp(net.hostNs, net.bridge),
   ];
 }
@@ -77,7 +77,7 @@ export function attachContainer(
     vethAdd({ ns: net.hostNs, name: endpoint.hostIf, peerNs: container.ns, peerName: ifname, peerMac: endpoint.mac }),
     linkSetMaster(net.hostNs, endpoint.hostIf, net.bridge, options),
     linkUp(net.hostNs, endpoint.hostIf),
-    addrAdd(container.ns, ifname, net.ipam.withPrefix(address)),
+    addrAdd(container.ns, ifname, net.ipam.withPrefix(address), { broadcast: true }),
     linkUp(container.ns, ifname),
   ];
   if (options.defaultRoute ?? true) ops.push(routeAdd(container.ns, { to: 'default', via: net.ipam.gateway }));

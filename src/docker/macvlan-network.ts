@@ -25,7 +25,7 @@ export function attachMacvlan(
   const endpoint: Endpoint = { network: net.name, container: container.name, ns: container.ns, ifname: options.ifname, hostIf: '', address, mac: options.mac(address) };
   const ops = [
     macvlanAdd(net.hostNs, net.parent, options.ifname, container.ns, net.mode, endpoint.mac),
-    addrAdd(container.ns, options.ifname, net.ipam.withPrefix(address)),
+    addrAdd(container.ns, options.ifname, net.ipam.withPrefix(address), { broadcast: true }),
     linkUp(container.ns, options.ifname),
   ];
   if (options.defaultRoute) ops.push(routeAdd(container.ns, { to: 'default', via: net.ipam.gateway }));

@@ -59,7 +59,7 @@ export function overlaySandbox(net: OverlayNetwork, host: OverlayHost, tools: To
     netnsAdd(host.sandboxNs),
     linkUp(host.sandboxNs, 'lo'),
     bridgeAdd(host.sandboxNs, 'br0', tools),
-    addrAdd(host.sandboxNs, 'br0', net.ipam.withPrefix(net.ipam.gateway)),
+    addrAdd(host.sandboxNs, 'br0', net.ipam.withPrefix(net.ipam.gateway), { broadcast: true }),
     {
       summary: `create ${vx} (VNI ${net.vni}, UDP ${VXLAN_PORT}, learning, proxy, l2miss, l3miss) in ${host.ns}`,
       cmd: ip(host.ns, 'link', 'add', vx, 'mtu', String(net.mtu), 'type', 'vxlan', 'id', String(net.vni), 'dstport', String(VXLAN_PORT), 'learning', 'proxy', 'l2miss', 'l3miss'),
@@ -96,7 +96,7 @@ export function overlayJoin(net: OverlayNetwork, host: OverlayHost, container: {
     vethAdd({ ns: host.sandboxNs, name: endpoint.hostIf, peerNs: container.ns, peerName: 'eth0', peerMac: endpoint.mac, mtu: net.mtu }),
     linkSetMaster(host.sandboxNs, endpoint.hostIf, 'br0', tools),
     linkUp(host.sandboxNs, endpoint.hostIf),
-    addrAdd(container.ns, 'eth0', net.ipam.withPrefix(address)),
+    addrAdd(container.ns, 'eth0', net.ipam.withPrefix(address), { broadcast: true }),
     linkUp(container.ns, 'eth0'),
   ];
   return { endpoint, ops };

@@ -46,7 +46,8 @@ export function parsePortSpec(spec: string): PortRequest[] {
   if (host && host[1] - host[0] + 1 !== count && count !== 1) {
     throw new NslabError(`Invalid ranges specified for container and host Ports: ${parts.at(-1)} and ${hostText}`, { hint: 'a host range maps one to one onto a container range' });
   }
-  const ip = hostIp === undefined || hostIp === '0.0.0.0' ? {} : { hostIp };
+  // An explicit 0.0.0.0 stays: Docker then binds IPv4 only, where a port with no address gets [::] too.
+  const ip = hostIp === undefined ? {} : { hostIp };
   return Array.from({ length: count }, (_, i): PortRequest => {
     const hostPort = host === undefined ? undefined : count > 1 ? host[0] + i : host[0] === host[1] ? host[0] : { from: host[0], to: host[1] };
     return { protocol: proto, containerPort: ctr1 + i, hostPort, ...ip };

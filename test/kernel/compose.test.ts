@@ -49,7 +49,7 @@ const INCIDENT = `services:
 const MODES = `services:
   web:
     image: nginx
-    ports: ["8081:80"]
+    ports: ["8081:80", "127.0.0.1:8085:80"]
   sidecar:
     image: redis
     network_mode: service:web
@@ -96,8 +96,8 @@ describe('nslab compose on the sandbox engine', () => {
     expect(titles).toContain('api -> db:5432 (service name, on shop_back)');
     expect(titles).toContain('db -> backend:3000 (alias)');
     expect(titles).toContain('web -> db at 172.30.0.10 (no shared network)');
-    expect(titles).toContain('internet -> 198.51.100.2:8080 answers as shop-web-1');
-    expect(titles).toContain('host -> 198.51.100.2:8080 answers as shop-web-1');
+    expect(titles).toContain('internet -> 198.51.100.2:8080 answers as shop-web-1 (-p 8080:80)');
+    expect(titles).toContain('host -> 198.51.100.2:8080 answers as shop-web-1 (-p 8080:80)');
     expect(v.code).toBe(0);
     // The text output leads with the matrix.
     expect((await cli('compose', '-f', f, 'verify')).out).toMatch(/^from \\ to {2}db {9}api {8}web {8}\ndb {9}- {10}ok {9}blocked/);
@@ -126,7 +126,7 @@ describe('nslab compose on the sandbox engine', () => {
   it.each([
     { title: 'a key the specification does not allow', text: 'services:\n  web:\n    image: nginx\n    portz: ["80"]\n', error: /compose\.yaml:4: services\.web\.portz: additional property portz is not allowed/ },
     { title: 'a port already allocated', text: 'services:\n  other:\n    image: nginx\n    ports: ["8080:80"]\n', error: /^nslab: Bind for 0\.0\.0\.0:8080 failed: port is already allocated/ },
-    { title: 'a subnet overlapping a network', text: 'services:\n  x:\n    image: nginx\nnetworks:\n  default:\n    ipam:\n      config: [{subnet: 172.30.0.0/16}]\n', error: /^nslab: Pool overlaps with other one on this address space/ },
+    { title: 'a subnet overlapping a network', text: 'services:\n  x:\n    image: nginx\nnetworks:\n  default:\n    ipam:\n      config: [{subnet: 172.30.0.0/16}]\n', error: /^nslab: invalid pool request: Pool overlaps with other one on this address space/ },
     { title: 'network_mode and networks together', text: 'services:\n  x:\n    image: nginx\n    network_mode: host\n    networks: [default]\n', error: /^nslab: service x declares mutually exclusive `network_mode` and `networks`/ },
     { title: 'network_mode of a service that does not exist', text: 'services:\n  x:\n    image: nginx\n    network_mode: service:nobody\n', error: /^nslab: service x depends on undefined service nobody/ },
     { title: 'an external network that does not exist', text: 'services:\n  x:\n    image: nginx\n    networks: [ext]\nnetworks:\n  ext:\n    external: true\n', error: /^nslab: network ext declared as external, but could not be found/ },
@@ -145,11 +145,12 @@ describe('nslab compose on the sandbox engine', () => {
     expect(up.err).toBe('WARNING: Published ports are discarded when using host network mode\n');
     const ps = JSON.parse((await cli('--json', 'compose', '-f', f, 'ps')).out) as { Service: string; Networks: string; Ports: string }[];
     expect(ps.map((r) => `${r.Service}: ${r.Networks} [${r.Ports}]`)).toEqual([
-      expect.stringMatching(/^web: modes_default 172\.\d+\.0\.2 \[0\.0\.0\.0:8081->80\/tcp\]$/),
+      expect.stringMatching(/^web: modes_default 172\.\d+\.0\.2 \[0\.0\.0\.0:8081->80\/tcp, \[::\]:8081->80\/tcp, 127\.0\.0\.1:8085->80\/tcp\]$/),
       'sidecar: container:modes-web-1 []',
       'agent: host []',
       'batch: none []',
-      'legacy: bridge 172.17.0.2 []',
+      // Ports the image exposes and nothing publishes, as docker ps shows them.
+      'legacy: bridge 172.17.0.2 [3306/tcp, 33060/tcp]',
       'legacy2: bridge 172.17.0.3 []',
     ]);
     const v = await cli('--json', 'compose', '-f', f, 'verify');
@@ -157,10 +158,13 @@ describe('nslab compose on the sandbox engine', () => {
     expect(failed(outcomes)).toEqual([]);
     expect(outcomes.map((o) => o.title)).toEqual(expect.arrayContaining([
       'web -> 127.0.0.1:6379 answers as modes-sidecar-1 (it shares web\'s namespace: one localhost)',
-      'internet -> 198.51.100.2:9000 answers as modes-agent-1 (network_mode: host)',
+      "internet -> 198.51.100.2:9000 answers as modes-agent-1 (network_mode: host: the host's own port)",
       'batch -> internet 203.0.113.10 (network_mode: none: only lo)',
       'legacy2 -> 172.17.0.2:3306 (address, on bridge: no DNS there)',
       'web -> legacy at 172.17.0.2 (no shared network)',
+      // A port bound to 127.0.0.1 answers on the host's loopback, and not from the internet.
+      'host -> 127.0.0.1:8085 answers as modes-web-1 (-p 127.0.0.1:8085:80)',
+      'internet -> 198.51.100.2:8085 reaches nothing (-p 127.0.0.1:8085:80: bound to 127.0.0.1 only)',
     ]));
     // The matrix has only the services with networks.
     expect((await cli('compose', '-f', f, 'verify')).out).toMatch(/^from \\ to {2}web {8}legacy {5}legacy2 {4}\n/);

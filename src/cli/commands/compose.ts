@@ -105,7 +105,9 @@ async function verify(ctx: DockerCliContext, args: ComposeArgs): Promise<number>
 }
 
 async function exec(ctx: DockerCliContext, args: ComposeArgs, p: Parsed): Promise<number> {
-  const [service, file, ...rest] = p.args as [string, string | undefined, ...string[]];
+  const [service, ...words] = p.args as [string, ...string[]];
+  // As with nslab docker exec: a `--` after the service (nslab's older form) is dropped.
+  const [file, ...rest] = words[0] === '--' ? words.slice(1) : words;
   const { project } = await load(args);
   const s = project.services.find((x) => x.service === service);
   if (!s) throw new NslabError(`service "${service}" is not running`, { hint: `the services: ${project.services.map((x) => x.service).join(', ')}` });

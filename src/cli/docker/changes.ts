@@ -4,6 +4,7 @@ import type { SandboxModel } from '../../docker/sandbox.js';
 import { NslabError } from '../../errors.js';
 import { renderCmd } from '../../exec/command.js';
 import { printJson } from '../context.js';
+import { TemplateError } from './template.js';
 import { ClientError } from './words.js';
 import type { DockerCliContext } from './program.js';
 
@@ -43,7 +44,7 @@ export function clientSide<T>(f: () => T): T {
   try {
     return f();
   } catch (err) {
-    if (err instanceof NslabError && !(err instanceof ClientError)) throw new ClientError(err.message, err.hint === undefined ? {} : { hint: err.hint });
+    if (err instanceof NslabError && !(err instanceof ClientError) && !(err instanceof TemplateError)) throw new ClientError(err.message, err.hint === undefined ? {} : { hint: err.hint });
     throw err;
   }
 }

@@ -1,3 +1,4 @@
+import { runWarnings } from '../../docker/commands.js';
 import { imageBase, parseServicePort } from '../../docker/images.js';
 import { parseAddHost, validateContainerName } from '../../docker/parse.js';
 import { parsePortSpec, portsCell } from '../../docker/port-spec.js';
@@ -13,7 +14,7 @@ import { change, clientSide, say, standing } from './changes.js';
 import { container, findContainer, findNetwork } from './lookup.js';
 import { commandCell, humanDuration, renderListing } from './table.js';
 import { parseTemplate } from './template.js';
-import { ClientError } from './words.js';
+import { ClientError, UsageError } from './words.js';
 import type { DockerCliContext, DockerCommandDef } from './program.js';
 
 // docker run, exec, ps, rm, inspect, port, attach (and the `container` forms of each) on the
@@ -121,6 +122,7 @@ async function run(ctx: DockerCliContext, p: Parsed): Promise<number> {
     },
   ]);
   const made = done.commands[0]!;
+  for (const w of runWarnings(made)) ctx.io.err(`${w}\n`);
   const s = made.kind === 'run' ? done.model.engine.sandboxes.get(made.name) : undefined;
   if (ctx.dryRun || !s) return 0;
   if (ctx.json) return 0;
@@ -136,7 +138,11 @@ async function run(ctx: DockerCliContext, p: Parsed): Promise<number> {
 }
 
 async function exec(ctx: DockerCliContext, p: Parsed): Promise<number> {
-  const [ref, file, ...rest] = p.args as [string, string, ...string[]];
+  // nslab's own older form, `docker exec web -- ip addr`, still works: a real docker would
+  // try to run "--" (and fail), so nothing typed for Docker means that.
+  const [ref, ...words] = p.args as [string, ...string[]];
+  const [file, ...rest] = words[0] === '--' ? words.slice(1) : words;
+  if (file === undefined) throw new UsageError('requires at least 2 arguments', 'args', 'min');
   const s = container(standing(), ref);
   if (flagBool(p.flags, 'detach')) {
     await ctx.runner.run(cmd('setsid', ['-f', file, ...rest], s.ns));

@@ -1,6 +1,6 @@
 import { networkId } from '../../docker/user-network.js';
 import { parseDriver, parseDriverOptions, validateNetworkName } from '../../docker/parse.js';
-import { sandboxName } from '../../docker/session.js';
+import { currentSandbox, sandboxName } from '../../docker/session.js';
 import type { SandboxModel } from '../../docker/sandbox.js';
 import { networkInspect } from '../../inspect/docker-inspect.js';
 import { NslabError } from '../../errors.js';
@@ -89,8 +89,7 @@ interface NetworkRow extends Record<string, unknown> {
 
 const LS_HEADERS = { ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Scope: 'SCOPE', IPv6: 'IPV6', Internal: 'INTERNAL', CreatedAt: 'CREATED', Labels: 'LABELS' };
 
-function lsRows(model: SandboxModel | undefined, noTrunc: boolean): NetworkRow[] {
-  if (!model) return [];
+function lsRows(model: SandboxModel, noTrunc: boolean): NetworkRow[] {
   const cut = (id: string) => (noTrunc ? id : id.slice(0, 12));
   const row = (id: string, name: string, driver: string, internal: boolean, created: string | undefined, labels: Readonly<Record<string, string>>): NetworkRow => ({
     ID: cut(id),
@@ -125,7 +124,8 @@ function lsFilter(filters: readonly string[]): (r: NetworkRow) => boolean {
 async function ls(ctx: DockerCliContext, p: Parsed): Promise<number> {
   const format = flagString(p.flags, 'format');
   if (format) clientSide(() => parseTemplate(format.replace(/^table /, '')));
-  const rows = lsRows(standing(), flagBool(p.flags, 'no-trunc')).filter(lsFilter(flagList(p.flags, 'filter')));
+  // Before the first command the engine would start with its pre-defined networks: list those.
+  const rows = lsRows(currentSandbox(), flagBool(p.flags, 'no-trunc')).filter(lsFilter(flagList(p.flags, 'filter')));
   if (ctx.json) {
     printJson(ctx.io, rows);
     return 0;
@@ -213,7 +213,11 @@ async function prune(ctx: DockerCliContext, p: Parsed): Promise<number> {
 async function connect(ctx: DockerCliContext, p: Parsed): Promise<number> {
   if (flagList(p.flags, 'ip6').length || flagList(p.flags, 'link').length || flagList(p.flags, 'link-local-ip').length) throw new ClientError('--ip6, --link and --link-local-ip are docker flags nslab does not rebuild', { hint: 'leave them out' });
   const [net, ref] = p.args as [string, string];
-  await change(ctx, (current) => [{ kind: 'network-connect', network: network(current, net).name, container: container(current, ref).container, ip: flagString(p.flags, 'ip'), aliases: flagList(p.flags, 'alias') }]);
+  await change(ctx, (current) => {
+    // dockerd finds the container before the network.
+    const s = container(current, ref);
+    return [{ kind: 'network-connect', network: network(current, net).name, container: s.container, ip: flagString(p.flags, 'ip'), aliases: flagList(p.flags, 'alias') }];
+  });
   return 0;
 }
 

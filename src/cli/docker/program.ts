@@ -8,7 +8,7 @@ import type { Runner } from '../../exec/runner.js';
 import type { Io } from '../context.js';
 import { FlagError, flagBool, flagString, parseFlags, type FlagSpec, type Parsed } from './flags.js';
 import { TemplateError } from './template.js';
-import { dialectOf, failure, unknownCommand, UsageError, type CommandUsage, type Dialect } from './words.js';
+import { argCountError, dialectOf, failure, unknownCommand, UsageError, type CommandUsage, type Dialect } from './words.js';
 import { CONTAINER_COMMANDS } from './containers.js';
 import { NETWORK_COMMANDS } from './networks.js';
 
@@ -119,7 +119,7 @@ export async function dockerProgram(argv: readonly string[], io: Io, runnerFor: 
     }
     path = m.sub[sub];
     if (path === undefined) {
-      io.err(unknownCommand(dialect, [word, sub]).stderr);
+      io.err(unknownCommand(dialect, [word, sub], managementHelp(word)).stderr);
       return 1;
     }
     args = after;
@@ -146,7 +146,8 @@ export async function dockerProgram(argv: readonly string[], io: Io, runnerFor: 
       io.out(commandHelp(shown));
       return 0;
     }
-    checkArgs(parsed, def);
+    const wrongCount = argCountError(dialect, def.args.min, def.args.max, parsed.args.length);
+    if (wrongCount) throw wrongCount;
     if ((def.changes || def.reads) && !dryRun) preflight();
     const run = (signal: AbortSignal | undefined) => def.run({ ...ctxBase, signal }, parsed);
     return def.changes && !dryRun ? await withInterrupts((line) => io.err(`\n${line}\n`), run) : await run(undefined);
@@ -164,17 +165,6 @@ export async function dockerProgram(argv: readonly string[], io: Io, runnerFor: 
 function print(io: Io, p: { stderr: string; code: number }): number {
   io.err(p.stderr);
   return p.code;
-}
-
-/** cobra's Args checks: "requires at least 1 argument", "requires exactly 2 arguments". */
-function checkArgs(p: Parsed, def: DockerCommandDef): void {
-  const { min, max } = def.args;
-  const n = p.args.length;
-  const plural = (k: number) => `${k} argument${k === 1 ? '' : 's'}`;
-  if (max === 0 && n > 0) throw new UsageError('accepts no arguments', 'args');
-  if (max === min && n !== min) throw new UsageError(`requires exactly ${plural(min)}`, 'args');
-  if (n < min) throw new UsageError(`requires at least ${plural(min)}`, 'args');
-  if (max !== undefined && n > max) throw new UsageError(`requires at most ${plural(max)}`, 'args');
 }
 
 function flagLines(flags: readonly FlagSpec[]): string {

@@ -35,9 +35,21 @@ export class UsageError extends NslabError {
   constructor(
     message: string,
     readonly kind: 'flag' | 'args',
+    /** Which argument count cobra checked: 28 words the minimum apart from the others. */
+    readonly check?: 'min' | 'exact' | 'range' | 'none',
   ) {
     super(message, { exitCode: kind === 'flag' ? 125 : 1 });
   }
+}
+
+/** cobra's argument-count checks, in each CLI generation's words. */
+export function argCountError(d: Dialect, min: number, max: number | undefined, given: number): UsageError | undefined {
+  const n = (k: number) => `${k} argument${k === 1 ? '' : 's'}`;
+  if (max === 0 && given > 0) return new UsageError('accepts no arguments', 'args', 'none');
+  if (max === min && given !== min) return new UsageError(`requires ${d === 'docker-26' ? 'exactly ' : ''}${n(min)}`, 'args', 'exact');
+  if (max !== undefined && max !== min && (given < min || given > max)) return new UsageError(`requires at least ${min} and at most ${n(max)}`, 'args', 'range');
+  if (given < min) return new UsageError(`requires at least ${n(min)}`, 'args', 'min');
+  return undefined;
 }
 
 export interface Printed {
@@ -61,7 +73,7 @@ export function failure(d: Dialect, c: CommandUsage, err: NslabError): Printed {
     const text =
       d === 'docker-26'
         ? `"${name}" ${err.message}.\nSee '${name} --help'.\n\nUsage:  ${name} ${c.usage}\n\n${c.summary}`
-        : `docker: '${name}' ${err.message}\n\nUsage:  ${name} ${c.usage}\n\nSee '${name} --help' for more information`;
+        : `docker: '${name}' ${err.message}\n\nUsage:  ${name} ${c.usage}\n\n${err.check === 'min' ? 'See' : 'Run'} '${name} --help' for more information`;
     return { stderr: withHint(text, err.hint), code: 1 };
   }
   const fromDaemon = !(err instanceof ClientError);
@@ -75,8 +87,16 @@ export function failure(d: Dialect, c: CommandUsage, err: NslabError): Printed {
   return { stderr: withHint(`${words}${tail}`, err.hint), code: err.exitCode === 2 ? 1 : err.exitCode };
 }
 
-/** `docker netork ls`: not a docker command. */
-export function unknownCommand(d: Dialect, words: readonly string[]): Printed {
-  const text = d === 'docker-26' ? `docker: '${words.at(-1)}' is not a docker command.\nSee 'docker${words.length > 1 ? ` ${words.slice(0, -1).join(' ')}` : ''} --help'` : `docker: unknown command: docker ${words.join(' ')}\n\nRun 'docker${words.length > 1 ? ` ${words.slice(0, -1).join(' ')}` : ''} --help' for more information`;
-  return { stderr: `${text}\n`, code: 1 };
+/**
+ * `docker netork ls`: not a docker command. Under a management command (`docker network
+ * nope`) 26 prints that command's usage, `listing`; 28 says which command it did not know.
+ */
+export function unknownCommand(d: Dialect, words: readonly string[], listing?: string): Printed {
+  const [head, sub] = words;
+  if (sub === undefined) {
+    const text = d === 'docker-26' ? `docker: '${head}' is not a docker command.\nSee 'docker --help'` : `docker: unknown command: docker ${head}\n\nRun 'docker --help' for more information`;
+    return { stderr: `${text}\n`, code: 1 };
+  }
+  if (d === 'docker-26') return { stderr: listing ?? '', code: 1 };
+  return { stderr: `docker: unknown command: docker ${head} ${sub}\n\nUsage:  docker ${head}\n\nRun 'docker ${head} --help' for more information\n`, code: 1 };
 }

@@ -71,11 +71,11 @@ describe('planBatches: as few processes as is safe', () => {
 
 describe('applyOps with batches: the journal stays exact per op', () => {
   it('a failing line marks the ops before it done, it failed, the rest of its batch skipped; rollback undoes what applied', async () => {
-    const failing = 'ip -n nslab-t-c3 addr add 172.17.0.4/16 dev eth0';
+    const failing = 'ip -n nslab-t-c3 addr add 172.17.0.4/16 brd + dev eth0';
     const runner = new RecordingRunner({ dryRun: false, responder: (c) => (renderCmd(c) === failing ? { exitCode: 2, stderr: 'RTNETLINK answers: File exists' } : undefined) });
     const journal = new MemoryJournal();
     const ops = buildLab(scaleLab, 't', { containers: 4 }, { brctl: false }).steps.flatMap((s) => s.ops);
-    await expect(applyOps(ops, runner, journal, { concurrency: 1 })).rejects.toThrow(/`ip -n nslab-t-c3 addr add 172.17.0.4\/16 dev eth0` failed \(exit 2\): RTNETLINK answers: File exists/);
+    await expect(applyOps(ops, runner, journal, { concurrency: 1 })).rejects.toThrow(/`ip -n nslab-t-c3 addr add 172.17.0.4\/16 brd \+ dev eth0` failed \(exit 2\): RTNETLINK answers: File exists/);
     const status = Object.fromEntries(journal.entries().map((e) => [renderCmd(e.cmd), e.status]));
     expect(status[failing]).toBe('failed');
     expect(status['ip -n nslab-t-c3 link set dev lo up']).toBe('done');
@@ -84,7 +84,7 @@ describe('applyOps with batches: the journal stays exact per op', () => {
     // c2..c4 were ready together and shared one process (a fan-out): c2 before c3 applied,
     // c4 after it never ran.
     expect(status['ip -n nslab-t-c2 route add default via 172.17.0.1']).toBe('done');
-    expect(status['ip -n nslab-t-c4 addr add 172.17.0.5/16 dev eth0']).toBe('skipped');
+    expect(status['ip -n nslab-t-c4 addr add 172.17.0.5/16 brd + dev eth0']).toBe('skipped');
     // Every op that may have applied is either undone or inside a namespace that is deleted.
     const undo = new RecordingRunner({ dryRun: false });
     await teardown(journal.entries(), undo);

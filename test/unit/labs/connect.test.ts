@@ -31,7 +31,7 @@ describe('connect lab plan', () => {
   it('connect adds eth1 from my_bridge without a second default route, a DNS record and a resolver', () => {
     const lines = stepLines('Connect web to my_bridge');
     expect(lines.some((l) => new RegExp(`^ip -n nslab-p1-host link add veth[0-9a-f]{7} type veth peer name eth1 .* netns nslab-p1-web$`).test(l))).toBe(true);
-    expect(lines).toContain('ip -n nslab-p1-web addr add 172.18.0.3/16 dev eth1');
+    expect(lines).toContain('ip -n nslab-p1-web addr add 172.18.0.3/16 brd + dev eth1');
     expect(lines.filter((l) => l.includes('route add'))).toEqual([]);
     // Its names there: web, and its short ID.
     expect(lines.some((l) => new RegExp(`^agent write-file ${instanceDir('p1')}/dns/my_bridge/web 172\\.18\\.0\\.3 web [0-9a-f]{12}$`).test(l))).toBe(true);

@@ -13,10 +13,10 @@ describe('dns lab plan', () => {
   it('creates my_bridge as br-<12 hex> on 172.18.0.0/16 beside docker0', () => {
     expect(br).toMatch(/^br-[0-9a-f]{12}$/);
     expect(lines).toContain(`ip netns exec nslab-p1-host brctl addbr ${br}`);
-    expect(lines).toContain(`ip -n nslab-p1-host addr add 172.18.0.1/16 dev ${br}`);
-    expect(lines).toContain('ip -n nslab-p1-db addr add 172.18.0.2/16 dev eth0');
-    expect(lines).toContain('ip -n nslab-p1-web addr add 172.18.0.3/16 dev eth0');
-    expect(lines).toContain('ip -n nslab-p1-c1 addr add 172.17.0.2/16 dev eth0');
+    expect(lines).toContain(`ip -n nslab-p1-host addr add 172.18.0.1/16 brd + dev ${br}`);
+    expect(lines).toContain('ip -n nslab-p1-db addr add 172.18.0.2/16 brd + dev eth0');
+    expect(lines).toContain('ip -n nslab-p1-web addr add 172.18.0.3/16 brd + dev eth0');
+    expect(lines).toContain('ip -n nslab-p1-c1 addr add 172.17.0.2/16 brd + dev eth0');
   });
 
   it('gives db and web (not c1) a resolver on 127.0.0.11 over UDP and TCP, Docker\'s DNAT chains, a resolv.conf and their names', () => {

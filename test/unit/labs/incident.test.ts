@@ -20,7 +20,7 @@ describe('incident lab plan', () => {
     const clash = userBridgeName('p1', 'renamed_default');
     const rename = planLines([stepOf('Rename')]);
     // 172.17 is docker0's, 172.18-172.31 the other projects': next come 192.168.0.0/16's /20s.
-    expect(rename).toContain(`ip -n nslab-p1-host addr add 192.168.0.1/20 dev ${clash}`);
+    expect(rename).toContain(`ip -n nslab-p1-host addr add 192.168.0.1/20 brd + dev ${clash}`);
     expect(subnetContains(parseSubnet('192.168.0.0/20'), '192.168.1.10')).toBe(true);
     const fix = planLines([stepOf('Fix')]);
     expect(fix[0]).toMatch(/^ip -n nslab-p1-host link del dev veth[0-9a-f]{7}$/);
@@ -30,7 +30,7 @@ describe('incident lab plan', () => {
     expect(at('ip netns del nslab-p1-app')).toBeGreaterThan(0);
     expect(at(masq)).toBeGreaterThan(at('ip netns del nslab-p1-app'));
     expect(at(`ip -n nslab-p1-host link del dev ${clash}`)).toBeGreaterThan(at(masq));
-    expect(fix.some((l) => /addr add 10\.20\.0\.1\/16 dev br-[0-9a-f]{12}$/.test(l) && !l.includes(clash))).toBe(true);
+    expect(fix.some((l) => /addr add 10\.20\.0\.1\/16 brd \+ dev br-[0-9a-f]{12}$/.test(l) && !l.includes(clash))).toBe(true);
     expect(subnetContains(parseSubnet('10.20.0.0/16'), '192.168.1.10')).toBe(false);
   });
 

@@ -13,12 +13,12 @@ describe('docker0 plan', () => {
 
   it('builds the objects Docker builds, in the sandbox host namespace', () => {
     expect(lines).toContain('ip netns exec nslab-p1-host brctl addbr docker0');
-    expect(lines).toContain('ip -n nslab-p1-host addr add 172.17.0.1/16 dev docker0');
+    expect(lines).toContain('ip -n nslab-p1-host addr add 172.17.0.1/16 brd + dev docker0');
     expect(lines).toContain('ip netns exec nslab-p1-host sysctl -w net.ipv4.ip_forward=1');
     // In the sandbox the host's tables are the lab's own: the rule reads exactly as Docker writes it.
     expect(lines).toContain("ip netns exec nslab-p1-host iptables -w -t nat -I POSTROUTING -s 172.17.0.0/16 '!' -o docker0 -j MASQUERADE");
-    expect(lines).toContain('ip -n nslab-p1-c1 addr add 172.17.0.2/16 dev eth0');
-    expect(lines).toContain('ip -n nslab-p1-c2 addr add 172.17.0.3/16 dev eth0');
+    expect(lines).toContain('ip -n nslab-p1-c1 addr add 172.17.0.2/16 brd + dev eth0');
+    expect(lines).toContain('ip -n nslab-p1-c2 addr add 172.17.0.3/16 brd + dev eth0');
     expect(lines).toContain('ip -n nslab-p1-c1 route add default via 172.17.0.1');
     expect(lines.filter((l) => / link add veth[0-9a-f]{7} type veth peer name eth0 /.test(l))).toHaveLength(2);
   });
