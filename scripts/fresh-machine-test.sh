@@ -87,8 +87,9 @@ fi
 [ -f /etc/ssl/certs/ca-certificates.crt ] && cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
 [ -f /etc/npmrc ] && cp /etc/npmrc "$root/etc/npmrc"
 
-git clone --quiet "$repo" "$root/nslab"
-say "cloned $(git -C "$repo" rev-parse --short HEAD) into /nslab"
+# Where a root user on a bare machine clones it: their home, which no other user may enter.
+git clone --quiet "$repo" "$root/root/nslab"
+say "cloned $(git -C "$repo" rev-parse --short HEAD) into /root/nslab"
 
 # Runs one command in the root, from the checkout. $1 says whether it gets the machine's
 # network ("net", for set-up) or a network namespace of its own ("isolated").
@@ -111,7 +112,7 @@ in_root() {
         ip link set eth0-lan up
         ip link set eth0 up
       fi
-      exec chroot "$ROOT" /bin/bash -c "cd /nslab && $COMMAND"
+      exec chroot "$ROOT" /bin/bash -c "cd /root/nslab && $COMMAND"
     '
 }
 

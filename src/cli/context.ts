@@ -38,6 +38,16 @@ export interface ActionOptions {
   readonly kernel: boolean;
   /** Builds a lab: a stop signal tears it down instead of killing nslab (see withInterrupts). */
   readonly interruptible?: boolean;
+  /**
+   * What the command does instead of changing anything ("sends packets to check a running
+   * lab"): it has nothing to dry-run, and says so when asked for --dry-run.
+   */
+  readonly readsOnly?: string;
+}
+
+/** The words of a command that changes nothing, asked for --dry-run. */
+export function noDryRun(command: string, does: string): NslabError {
+  return new NslabError(`nslab ${command} ${does} and changes nothing, so it has no --dry-run`, { hint: 'run it without --dry-run; --dry-run is for the commands that change the kernel (run, up, lab, down, clean, docker and compose changes, exercise start and reset, doctor --fix)' });
 }
 
 /**
@@ -53,6 +63,7 @@ export function makeAction(io: Io, setExit: (code: number) => void) {
   return <A extends GlobalArgs>(options: ActionOptions, handler: (ctx: Context, args: A) => Promise<number>) =>
     async (args: A): Promise<void> => {
       try {
+        if (options.readsOnly && args.dryRun) throw noDryRun(String((args as unknown as { _?: unknown[] })._?.[0] ?? 'this command'), options.readsOnly);
         if (options.kernel && !args.dryRun) preflight();
         const logger = createLogger();
         const runner: Runner = runnerFor(io)(args.dryRun, args.verbose);

@@ -1,4 +1,4 @@
-import { cmd } from '../exec/command.js';
+import { cmd, type Cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
 import type { Check } from './check.js';
 
@@ -72,12 +72,12 @@ export function raisedThresholds(t: GcThresholds, containers: number): GcThresho
 }
 
 /** Writes the thresholds that differ; returns what changed, as `key: old -> new`. */
+/** The sysctl commands that take the limits from `from` to `to`. */
+export function thresholdCommands(from: GcThresholds, to: GcThresholds): Cmd[] {
+  return GC_KEYS.filter((k) => from[k] !== to[k]).map((k) => cmd('sysctl', ['-w', `${sysctlName(k)}=${to[k]}`]));
+}
+
 export async function writeThresholds(runner: Runner, from: GcThresholds, to: GcThresholds): Promise<string[]> {
-  const changed: string[] = [];
-  for (const k of GC_KEYS) {
-    if (from[k] === to[k]) continue;
-    await runner.run(cmd('sysctl', ['-w', `${sysctlName(k)}=${to[k]}`]));
-    changed.push(`${sysctlName(k)}: ${from[k]} -> ${to[k]}`);
-  }
-  return changed;
+  for (const c of thresholdCommands(from, to)) await runner.run(c);
+  return GC_KEYS.filter((k) => from[k] !== to[k]).map((k) => `${sysctlName(k)}: ${from[k]} -> ${to[k]}`);
 }

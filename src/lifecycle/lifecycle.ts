@@ -5,10 +5,11 @@ import { applyOps } from '../apply/apply.js';
 import { withFaultInjection } from '../apply/fault.js';
 import type { Journal } from '../apply/journal.js';
 import { FileJournal, mayHaveApplied, readJournal, readStepMarks, type JournalEntry } from '../apply/journal.js';
-import { createdNamespaces, teardown } from '../apply/teardown.js';
+import { createdNamespaces, teardown, undoCommands } from '../apply/teardown.js';
 import { waitForLinksGone } from '../kernel/settle.js';
 import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
+import type { Cmd } from '../exec/command.js';
 import { linkKindsOf, requireLinkKinds } from '../kernel/link-kinds.js';
 import { namespaceExists } from '../kernel/netns-fs.js';
 import { assertRootFree } from '../kernel/root-conflicts.js';
@@ -335,6 +336,26 @@ async function undoEntries(name: string, later: readonly JournalEntry[], runner:
     file.close();
   }
   return later.length;
+}
+
+/** What `down` would run, from the journal, as commands (`down --dry-run`); nothing runs. */
+export function labDownPlan(name: string): Cmd[] {
+  readManifest(validateLabName(name));
+  return undoCommands(readJournal(journalPath(name), { missingOk: true }).filter(mayHaveApplied)).map((u) => u.cmd);
+}
+
+/**
+ * What `--rewind N` would run (`--rewind N --dry-run`): the undos of the ops after step N,
+ * or, where a later step removed something, the lab's teardown and its steps 1..N again.
+ */
+export function labRewindPlan(name: string, to: number): { undo: Cmd[] } | { rebuild: { down: Cmd[]; up: readonly Step[]; by: readonly number[] } } {
+  const { model, at, marks } = standing(name);
+  if (!Number.isInteger(to) || to < 1 || to > at) throw new NslabError(`--rewind ${String(to)} is not a step lab ${name} can go back to (it stands at step ${at})`, { hint: `see \`nslab lab ${model.id} --steps\`` });
+  const after = marks.get(to) ?? 0;
+  const later = readJournal(journalPath(name)).filter((e) => e.seq > after && mayHaveApplied(e));
+  const removing = later.filter((e) => e.removes);
+  if (removing.length === 0) return { undo: undoCommands(later).map((u) => u.cmd) };
+  return { rebuild: { down: labDownPlan(name), up: model.steps.slice(0, to), by: [...new Set(removing.map((e) => stepOfSeq(marks, e.seq)))] } };
 }
 
 /** Undoes exactly what the journal says was applied, then forgets the lab. */

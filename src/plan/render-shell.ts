@@ -1,4 +1,4 @@
-import { renderCmd } from '../exec/command.js';
+import { renderCmd, type Cmd } from '../exec/command.js';
 import type { Step } from './plan.js';
 import { planOps } from './plan.js';
 import { plannedChanges, undoOrder } from './undo-order.js';
@@ -29,4 +29,9 @@ export function renderShell(title: string, steps: readonly Step[]): string {
 export function renderTeardown(steps: readonly Step[]): string[] {
   const undos = undoOrder(plannedChanges(planOps(steps)));
   return ['# --- Teardown (what `nslab down` runs) ---', ...undos.map((u) => `# ${renderCmd(u.cmd)}${u.guard ? `   (if nslab created it, and not if ${u.guard.why})` : ''}`)];
+}
+
+/** Commands nslab would run, as a script with a heading (down, rewind, clean, doctor --fix in dry-run). */
+export function renderCommands(heading: string, cmds: readonly Cmd[]): string {
+  return `${['#!/usr/bin/env bash', ...comment(heading), 'set -euo pipefail', '', ...cmds.map(renderCmd)].join('\n')}\n`;
 }

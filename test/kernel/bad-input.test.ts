@@ -95,7 +95,9 @@ const CASES: Case[] = [
     run: async () => {
       const copy = readableCheckout();
       try {
+        // From a directory that user can enter (the tests' own may be /root/nslab), as a user would.
         const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', join(copy, 'bin/nslab'), 'up', 'docker0', '--name', fresh], {
+          cwd: copy,
           encoding: 'utf8',
           env: { ...process.env, NSLAB_STATE_DIR: state },
         });

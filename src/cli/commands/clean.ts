@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { validateLabName } from '../../model/names.js';
 import { cleanAll } from '../../lifecycle/clean.js';
 import { RecordingRunner } from '../../exec/recording-runner.js';
+import { renderCommands } from '../../plan/render-shell.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
 
@@ -16,7 +17,7 @@ export function cleanCommand(action: Action): CommandModule<GlobalArgs, Args> {
         // A dry run reads no live state, so it shows what the journals of recorded labs undo.
         const lines = ctx.runner.lines();
         if (ctx.json) printJson(ctx.io, { labs: report.labs, commands: lines });
-        else ctx.io.out(`# nslab clean --dry-run: the teardown recorded labs' journals call for (${report.labs.join(', ') || 'no recorded labs'})\n${lines.join('\n')}\n`);
+        else ctx.io.out(renderCommands(`nslab clean --dry-run: the teardown recorded labs' journals call for (${report.labs.join(', ') || 'no recorded labs'}), and what clean reads first; nothing was run`, ctx.runner.commands));
         return 0;
       }
       if (ctx.json) printJson(ctx.io, report);

@@ -28,7 +28,7 @@ export function compareCommand(action: Action): CommandModule<GlobalArgs, Args> 
   return {
     builder: (y: Argv<GlobalArgs>) =>
       labPositional(y).positional('file', { type: 'string', demandOption: true, describe: 'what the real host printed' }) as unknown as Argv<Args>,
-    handler: action<Args>({ kernel: false }, async (ctx, args) => {
+    handler: action<Args>({ kernel: false, readsOnly: 'compares rules' }, async (ctx, args) => {
       let text: string;
       try {
         text = readFileSync(args.file, 'utf8');

@@ -16,7 +16,7 @@ import { flagBool, flagString, FlagError, parseFlags, type FlagSpec, type Parsed
 import type { DockerCliContext } from '../docker/program.js';
 import { renderListing } from '../docker/table.js';
 import { dialectOf } from '../docker/words.js';
-import { printJson, runnerFor, type Io } from '../context.js';
+import { noDryRun, printJson, runnerFor, type Io } from '../context.js';
 import { resolveProfile } from '../../docker/profile.js';
 
 // `nslab compose`: a compose file's networks and services, on the same sandbox engine as
@@ -143,6 +143,7 @@ const GLOBAL: readonly FlagSpec[] = [
   { name: 'firewall', kind: 'string', help: "(nslab) Docker 29's firewall backend for a new sandbox engine" },
   { name: 'remote', kind: 'string', help: "(nslab) a new sandbox engine's remote network (CIDR), with a database at its .10:5432" },
   { name: 'quiet', kind: 'bool', help: '(nslab) do not list the commands up and down ran' },
+  { name: 'dry-run', kind: 'bool', help: 'Execute command in dry run mode: print what up or down would run, and run nothing' },
   { name: 'help', short: 'h', kind: 'bool', help: 'Print usage' },
 ];
 
@@ -191,10 +192,12 @@ export async function composeCommand(argv: readonly string[], io: Io, globals: {
     const choice: ProfileChoice = { docker: flagString(top.flags, 'docker'), firewall: flagString(top.flags, 'firewall'), remote: flagString(top.flags, 'remote') };
     const args: ComposeArgs = { file: flagString(top.flags, 'file') ?? 'compose.yaml', projectName: flagString(top.flags, 'project-name') };
     const docker = sandboxRunning() ? resolveProfile({ docker: readManifest(sandboxName()).options.docker as string | undefined }).docker : resolveProfile({ docker: choice.docker }).docker;
-    const base = { io, runner: runnerFor(io)(globals.dryRun, globals.verbose), json: globals.json, dryRun: globals.dryRun, quiet: flagBool(top.flags, 'quiet'), choice, dialect: dialectOf(docker) };
-    if (!globals.dryRun) preflight();
+    const dryRun = globals.dryRun || flagBool(top.flags, 'dry-run');
+    const base = { io, runner: runnerFor(io)(dryRun, globals.verbose), json: globals.json, dryRun, quiet: flagBool(top.flags, 'quiet'), choice, dialect: dialectOf(docker) };
+    if (dryRun && !sub.changes) throw noDryRun(`compose ${word}`, 'reads the project and the engine');
+    if (!dryRun) preflight();
     const run = (signal: AbortSignal | undefined) => sub.run({ ...base, signal }, args, p);
-    return sub.changes && !globals.dryRun ? await withInterrupts((line) => io.err(`\n${line}\n`), run) : await run(undefined);
+    return sub.changes && !dryRun ? await withInterrupts((line) => io.err(`\n${line}\n`), run) : await run(undefined);
   } catch (err) {
     if (err instanceof FlagError) {
       io.err(`${err.message}\n`);

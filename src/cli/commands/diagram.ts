@@ -18,7 +18,7 @@ export function diagramCommand(action: Action): CommandModule<GlobalArgs, Args> 
       y
         .positional('lab', { type: 'string', demandOption: true, describe: 'lab instance name (namespaces nslab-<lab>-*)' })
         .option('svg', { type: 'string', describe: 'also write the picture as an SVG file here' }) as Argv<Args>,
-    handler: action<Args>({ kernel: true }, async (ctx, args) => {
+    handler: action<Args>({ kernel: true, readsOnly: 'reads the kernel' }, async (ctx, args) => {
       const world = await readLab(ctx.runner, validateLabName(args.lab));
       const picture = buildPicture(world);
       const text = renderTopology(world, inferRoles(world), picture);

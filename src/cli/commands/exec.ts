@@ -13,7 +13,7 @@ export function execCommand(action: Action): CommandModule<GlobalArgs, Args> {
         .positional('name', { type: 'string', demandOption: true, describe: 'lab instance name' })
         .positional('node', { type: 'string', demandOption: true, describe: 'node: c1, c2, host, wan, ...' })
         .positional('command', { type: 'string', array: true, default: [], describe: 'command and arguments (after --)' }) as Argv<Args>,
-    handler: action<Args>({ kernel: true }, async (ctx, args) => {
+    handler: action<Args>({ kernel: true, readsOnly: 'runs a command in a running lab' }, async (ctx, args) => {
       const { model } = runningModel(args.name);
       const node = model.nodes[args.node];
       if (!node) {

@@ -11,7 +11,10 @@ import { detectEnv } from '../../lifecycle/lifecycle.js';
 import { validateLabName } from '../../model/names.js';
 import { table } from '../../view/table.js';
 import type { Action, Context, GlobalArgs } from '../context.js';
-import { printJson } from '../context.js';
+import { noDryRun, printJson } from '../context.js';
+import { namespaceNames } from '../../kernel/netns-fs.js';
+import { renderCommands } from '../../plan/render-shell.js';
+import { cmd } from '../../exec/command.js';
 import { printDryRun } from '../shared.js';
 
 const ACTIONS = ['list', 'start', 'check', 'hint', 'shell', 'reset'] as const;
@@ -36,6 +39,7 @@ export function exerciseCommand(action: Action): CommandModule<GlobalArgs, Args>
         .option('all-hints', { type: 'boolean', default: false, describe: 'check: show every hint at once, not only those `hint` revealed' }) as unknown as Argv<Args>,
     handler: action<Args>({ kernel: true }, async (ctx, args) => {
       if (args.action === 'list') {
+        if (ctx.dryRun) throw noDryRun('exercise list', 'lists the exercises');
         const rows = EXERCISES.map((e) => ({ id: e.id, slug: e.slug, title: e.title, namespaces: `nslab-${defaultInstance(e)}-*` }));
         if (ctx.json) printJson(ctx.io, rows);
         else ctx.io.out(`${table(['id', 'slug', 'exercise', 'namespaces'], rows.map((r) => [r.id, r.slug, r.title, r.namespaces]))}\n`);
@@ -67,7 +71,7 @@ export function exerciseCommand(action: Action): CommandModule<GlobalArgs, Args>
           return 0;
         }
         case 'shell': {
-          if (ctx.dryRun) throw new NslabError('exercise shell opens a shell and cannot run in dry-run mode');
+          if (ctx.dryRun) throw noDryRun('exercise shell', 'opens a shell');
           if (args.record !== undefined) startRecording(name, resolve(args.record));
           ctx.io.err(`Exercise ${ex.id}: ${ex.title}. Your commands are recorded; \`exit\` (or Ctrl-D) ends the shell.\n`);
           const code = await ctx.runner.attach(exerciseShell(ex, name));
@@ -75,7 +79,7 @@ export function exerciseCommand(action: Action): CommandModule<GlobalArgs, Args>
           return code;
         }
         case 'check': {
-          if (ctx.dryRun) throw new NslabError('exercise check sends real packets and cannot run in dry-run mode');
+          if (ctx.dryRun) throw noDryRun('exercise check', 'checks your work by packets');
           const findings = await checkExercise(ex, name, ctx.runner);
           const pass = findings.every((f) => f.pass);
           const revealed = args.allHints ? 'all' : revealedHints(name);
@@ -90,7 +94,7 @@ export function exerciseCommand(action: Action): CommandModule<GlobalArgs, Args>
           return pass ? 0 : 1;
         }
         case 'hint': {
-          if (ctx.dryRun) throw new NslabError('exercise hint checks your work by packets and cannot run in dry-run mode');
+          if (ctx.dryRun) throw noDryRun('exercise hint', 'checks your work by packets');
           const findings = await checkExercise(ex, name, ctx.runner);
           const next = revealNext(name, findings);
           if (ctx.json) printJson(ctx.io, { id: ex.id, name, pass: next === undefined, ...(next ?? {}) });
@@ -104,8 +108,12 @@ export function exerciseCommand(action: Action): CommandModule<GlobalArgs, Args>
           return 0;
         }
         case 'reset': {
-          // What it removes is whatever exists, which a dry run cannot see.
-          if (ctx.dryRun) throw new NslabError('exercise reset removes what exists and cannot run in dry-run mode', { hint: `see \`ip netns list | grep nslab-${name}-\`` });
+          if (ctx.dryRun) {
+            // What it removes is whatever of the exercise's exists now, which is read as it stands.
+            const doomed = namespaceNames().filter((n) => n.startsWith(`nslab-${name}-`));
+            ctx.io.out(renderCommands(`nslab exercise reset ${ex.id}${named} --dry-run: the exercise's namespaces as they stand, deleted; nothing was run`, doomed.map((n) => cmd('ip', ['netns', 'del', n]))));
+            return 0;
+          }
           const report = await resetExercise(name, ctx.runner);
           forgetHints(name);
           if (ctx.json) printJson(ctx.io, report);

@@ -14,7 +14,7 @@ export function inspectCommand(action: Action): CommandModule<GlobalArgs, Args> 
       y
         .positional('lab', { type: 'string', demandOption: true, describe: 'lab instance name (namespaces nslab-<lab>-*)' })
         .positional('network', { type: 'string', describe: 'network name ("bridge" is docker0), bridge name, or id prefix' }) as Argv<Args>,
-    handler: action<Args>({ kernel: true }, async (ctx, args) => {
+    handler: action<Args>({ kernel: true, readsOnly: 'reads the kernel' }, async (ctx, args) => {
       const networks = inspectNetworks(await readLab(ctx.runner, validateLabName(args.lab)));
       const chosen = args.network === undefined ? networks : selectNetwork(networks, args.network);
       if (chosen.length === 0) {

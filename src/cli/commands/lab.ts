@@ -4,7 +4,9 @@ import { runGuided } from '../../guide/guided.js';
 import { linePrompter } from '../../guide/prompt.js';
 import { preflight } from '../../kernel/preflight.js';
 import { untilAborted } from '../../lifecycle/interrupt.js';
-import { labAdvance, labRewind, labUp, rebuiltWhy, recordedModel } from '../../lifecycle/lifecycle.js';
+import { labAdvance, labRewind, labRewindPlan, labUp, rebuiltWhy, recordedModel } from '../../lifecycle/lifecycle.js';
+import { renderCommands } from '../../plan/render-shell.js';
+import { planOps } from '../../plan/plan.js';
 import { allLabs, findLab } from '../../plan/catalogue.js';
 import { instanceExists, staleClaim } from '../../lifecycle/state.js';
 import { chooseStep, stepListing } from '../../plan/steps.js';
@@ -39,7 +41,15 @@ async function rewind(ctx: Context, args: Args, to: number): Promise<number> {
   if (!instanceExists(name)) {
     throw new NslabError(`lab ${name} is not up: there is nothing to rewind`, { hint: 'see `nslab ls`; bring a lab up part-way with `nslab up <lab> --step N`' });
   }
-  if (ctx.dryRun) throw new NslabError('--rewind undoes what the journal holds and cannot run in dry-run mode');
+  if (ctx.dryRun) {
+    const plan = labRewindPlan(name, to);
+    if ('undo' in plan) ctx.io.out(renderCommands(`nslab lab ${name} --rewind ${to} --dry-run: the undos of what the journal holds after step ${to}, newest first; nothing was run`, plan.undo));
+    else {
+      const { model } = recordedModel(name);
+      ctx.io.out(renderCommands(`nslab lab ${name} --rewind ${to} --dry-run: ${rebuiltWhy({ by: plan.rebuild.by, ops: 0 }, model)}, so the rewind takes the lab down and builds steps 1 to ${to} again; nothing was run`, [...plan.rebuild.down, ...planOps(plan.rebuild.up).map((o) => o.cmd)]));
+    }
+    return 0;
+  }
   preflight();
   const r = await labRewind(name, to, ctx.runner);
   const { model } = recordedModel(name);

@@ -10,7 +10,7 @@ import { printJson } from '../context.js';
 
 export function lsCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs> {
   return {
-    handler: action<GlobalArgs>({ kernel: false }, async (ctx) => {
+    handler: action<GlobalArgs>({ kernel: false, readsOnly: 'reads the records and the kernel' }, async (ctx) => {
       const labs = allLabs().map((l) => ({ id: l.id, title: l.title, summary: l.summary }));
       const running = listInstanceNames().map((name) => {
         try {

@@ -11,7 +11,7 @@ type Args = GlobalArgs & { lab?: string };
 export function peersCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
     builder: (y: Argv<GlobalArgs>) => y.positional('lab', { type: 'string', describe: 'only the namespaces nslab-<lab>-*' }) as Argv<Args>,
-    handler: action<Args>({ kernel: true }, async (ctx, args) => {
+    handler: action<Args>({ kernel: true, readsOnly: 'reads the kernel' }, async (ctx, args) => {
       const names: (string | undefined)[] = args.lab === undefined ? [undefined, ...namespaceNames()] : await labNamespaces(ctx.runner, validateLabName(args.lab));
       // A namespace can vanish between the listing and the read (another tool deleting it):
       // it then has nothing to show, which is not an error.

@@ -25,7 +25,7 @@ export function traceCommand(action: Action): CommandModule<GlobalArgs, Args> {
         .option('udp', { type: 'boolean', describe: 'with --port: one UDP datagram' })
         .option('dns', { type: 'string', describe: 'with --udp --port 53: a real DNS query for this name (e.g. db)' })
         .option('svg', { type: 'string', describe: 'also write the lab picture with the path drawn and the hops numbered' }) as Argv<Args>,
-    handler: action<Args>({ kernel: true }, async (ctx, args) => {
+    handler: action<Args>({ kernel: true, readsOnly: 'sends one packet and watches it' }, async (ctx, args) => {
       if (args.dns !== undefined && !args.udp) throw new NslabError('--dns sends a DNS query, which needs --udp and --port', { hint: 'e.g. --udp --port 53 --dns db' });
       if (args.udp && args.port === undefined) throw new NslabError('--udp sends one datagram to a port, and no port was given', { hint: 'add --port N (e.g. --port 53)' });
       const world = await readLab(ctx.runner, validateLabName(args.lab));

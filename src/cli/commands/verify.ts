@@ -23,7 +23,7 @@ export function verifyCommand(action: Action): CommandModule<GlobalArgs, Args> {
         .positional('name', { type: 'string', demandOption: true, describe: 'lab instance name' })
         .option('lab', { type: 'string', describe: 'lab id, for a lab built outside nslab (its --dry-run script); remove it with `nslab clean <name>`' })
         .option('step', { type: 'number', describe: 'with --lab: the lab was built through step N only (a recorded transcript says which)' }) as Argv<Args>,
-    handler: action<Args>({ kernel: true }, async (ctx, args) => {
+    handler: action<Args>({ kernel: true, readsOnly: 'sends packets to check a running lab' }, async (ctx, args) => {
       if (args.step !== undefined && args.lab === undefined) throw new NslabError('--step goes with --lab', { hint: 'a lab nslab brought up knows its own step: `nslab verify <name>`' });
       const running = args.lab === undefined ? runningModel(args.name) : undefined;
       const model = running?.model ?? (await outside(args.name, args.lab!, args.step, ctx));

@@ -11,7 +11,7 @@ type Args = GlobalArgs & { lab: string };
 export function versionsCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
     builder: (y: Argv<GlobalArgs>) => y.positional('lab', { type: 'string', demandOption: true, describe: 'lab id (see `nslab ls`)' }) as Argv<Args>,
-    handler: action<Args>({ kernel: false }, async (ctx, args) => {
+    handler: action<Args>({ kernel: false, readsOnly: 'renders rules' }, async (ctx, args) => {
       const report = versionsOf(findLab(args.lab), detectEnv());
       if (ctx.json) {
         printJson(ctx.io, report);

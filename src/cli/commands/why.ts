@@ -18,7 +18,7 @@ export function whyCommand(action: Action): CommandModule<GlobalArgs, Args> {
         .positional('from', { type: 'string', demandOption: true, describe: 'node the packet starts in (c1, host, ...)' })
         .positional('to', { type: 'string', demandOption: true, describe: 'node or IPv4 address' })
         .option('port', { type: 'number', describe: 'a TCP port: for rules that match on it, and a real connection to it at the end' }) as Argv<Args>,
-    handler: action<Args>({ kernel: true }, async (ctx, args) => {
+    handler: action<Args>({ kernel: true, readsOnly: 'reads the kernel' }, async (ctx, args) => {
       const world = await readLab(ctx.runner, validateLabName(args.lab));
       const { from, dst } = resolveEnds(world, args.lab, args.from, args.to);
       const hops = why(world, from, dst, args.port === undefined ? 'icmp' : 'tcp', args.port);

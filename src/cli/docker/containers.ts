@@ -2,7 +2,9 @@ import { runWarnings } from '../../docker/commands.js';
 import { imageBase, parseServicePort } from '../../docker/images.js';
 import { parseAddHost, validateContainerName } from '../../docker/parse.js';
 import { parsePortSpec, portsCell } from '../../docker/port-spec.js';
-import { dockerReset, sandboxName } from '../../docker/session.js';
+import { dockerReset, sandboxName, sandboxRunning } from '../../docker/session.js';
+import { labDownPlan } from '../../lifecycle/lifecycle.js';
+import { renderCommands } from '../../plan/render-shell.js';
 import type { SandboxModel } from '../../docker/sandbox.js';
 import { cmd } from '../../exec/command.js';
 import { containerInspect, networkInspect, type InspectSource } from '../../inspect/docker-inspect.js';
@@ -323,7 +325,10 @@ async function port(ctx: DockerCliContext, p: Parsed): Promise<number> {
 }
 
 async function reset(ctx: DockerCliContext): Promise<number> {
-  if (ctx.dryRun) throw new ClientError('docker reset undoes what the sandbox engine applied and has no dry-run', { hint: '`nslab ls` shows it; `nslab down docker --dry-run` is not a thing either: reset is its teardown' });
+  if (ctx.dryRun) {
+    ctx.io.out(sandboxRunning() ? renderCommands(`nslab docker reset --dry-run: what reset would undo, from the engine's journal, newest first; nothing was run`, labDownPlan(sandboxName())) : 'no sandbox engine is running: reset would do nothing\n');
+    return 0;
+  }
   const removed = await dockerReset(ctx.runner);
   ctx.io.out(removed ? 'the sandbox engine and everything on it are removed\n' : 'no sandbox engine was running\n');
   return 0;

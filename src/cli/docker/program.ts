@@ -1,11 +1,11 @@
-import { NslabError } from '../../errors.js';
+import { formatError, NslabError } from '../../errors.js';
 import { resolveProfile } from '../../docker/profile.js';
 import { sandboxName, sandboxRunning, type ProfileChoice } from '../../docker/session.js';
 import { readManifest } from '../../lifecycle/state.js';
 import { preflight } from '../../kernel/preflight.js';
 import { withInterrupts } from '../../lifecycle/interrupt.js';
 import type { Runner } from '../../exec/runner.js';
-import type { Io } from '../context.js';
+import { noDryRun, type Io } from '../context.js';
 import { FlagError, flagBool, flagString, parseFlags, type FlagSpec, type Parsed } from './flags.js';
 import { TemplateError } from './template.js';
 import { argCountError, dialectOf, failure, unknownCommand, UsageError, type CommandUsage, type Dialect } from './words.js';
@@ -148,6 +148,10 @@ export async function dockerProgram(argv: readonly string[], io: Io, runnerFor: 
     }
     const wrongCount = argCountError(dialect, def.args.min, def.args.max, parsed.args.length);
     if (wrongCount) throw wrongCount;
+    if (dryRun && !def.changes) {
+      io.err(`${formatError(noDryRun(`docker ${shown.path}`, 'reads the engine'))}\n`);
+      return 2;
+    }
     if ((def.changes || def.reads) && !dryRun) preflight();
     const run = (signal: AbortSignal | undefined) => def.run({ ...ctxBase, signal }, parsed);
     return def.changes && !dryRun ? await withInterrupts((line) => io.err(`\n${line}\n`), run) : await run(undefined);
