@@ -1,18 +1,24 @@
-// Builds dist/nslab.mjs and its chunks: nslab and most of its dependencies as ES modules,
-// so bin/nslab starts without compiling TypeScript: ~0.1 s instead of ~0.45 s through tsx.
-// The in-namespace agent is plain JavaScript run as its own file; it is copied next to the
-// bundle, where agent.ts looks for it.
-import { cpSync, rmSync } from 'node:fs';
+// Builds the bundle, dist/current/nslab.mjs and its chunks: nslab and most of its dependencies
+// as ES modules, so bin/nslab starts without compiling TypeScript: ~0.1 s instead of ~0.45 s
+// through tsx. The in-namespace agent is plain JavaScript run as its own file; it is copied next
+// to the bundle, where agent.ts looks for it.
+// Each build goes to a directory of its own and dist/current is switched to it in one rename:
+// an nslab already running keeps loading its chunks from the build it started with, and two
+// builds at once (bin/nslab rebuilds a stale bundle) never mix their files.
+import { cpSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-rmSync(dist, { recursive: true, force: true });
+const builds = join(dist, 'builds');
+const name = `${Date.now().toString(36)}-${process.pid}`;
+const out = join(builds, name);
+mkdirSync(builds, { recursive: true });
 await build({
   entryPoints: [join(root, 'bin/nslab.ts')],
-  outdir: dist,
+  outdir: out,
   outExtension: { '.js': '.mjs' },
   // Each command is a chunk of its own (main.ts imports the one asked for), so a command
   // parses only what it uses. Chunks sit beside the entry: agent.ts finds agent.mjs by its
@@ -34,5 +40,20 @@ await build({
   banner: { js: "import { createRequire as __nslabRequire } from 'node:module'; const require = __nslabRequire(import.meta.url);" },
   logLevel: 'warning',
 });
-cpSync(join(root, 'src/agent/agent.mjs'), join(dist, 'agent.mjs'));
-cpSync(join(root, 'src/agent/commands'), join(dist, 'commands'), { recursive: true });
+cpSync(join(root, 'src/agent/agent.mjs'), join(out, 'agent.mjs'));
+cpSync(join(root, 'src/agent/commands'), join(out, 'commands'), { recursive: true });
+
+// Switch dist/current to this build, then drop all but it and the one before it.
+let previous;
+try {
+  previous = readlinkSync(join(dist, 'current'));
+} catch {
+  previous = undefined;
+}
+const link = join(dist, `.current-${process.pid}`);
+rmSync(link, { force: true });
+symlinkSync(join('builds', name), link);
+renameSync(link, join(dist, 'current'));
+for (const b of readdirSync(builds)) {
+  if (b !== name && join('builds', b) !== previous) rmSync(join(builds, b), { recursive: true, force: true });
+}

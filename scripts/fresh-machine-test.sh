@@ -8,9 +8,10 @@
 #   NSLAB_FRESH_SUITE   Debian suite of the bare root (default trixie: Debian 13)
 #   NSLAB_FRESH_MIRROR  Debian mirror (default http://deb.debian.org/debian)
 #   NSLAB_FRESH_KEEP=1  keep the root afterwards, for a look inside
-#   NSLAB_KILL_LABS     the labs the kill test covers there (default docker0: the host suite
-#                       of the same CI runs it in full; NSLAB_KILL_LABS= runs it in full here too)
+#   NSLAB_TEST_RESULTS  a directory here to copy the tests' JSON results into (CI's summary)
 #
+# This is where CI runs the whole suite, once: the run that proves the README's commands on a
+# fresh machine is also the test run.
 # The root is entered through its own mount namespace with the root bind-mounted onto itself
 # (else `ip netns exec` cannot remount / there). Set-up needs the network (apt, npm), so it
 # runs in this machine's network namespace, changing nothing in it; the lab and the tests run
@@ -98,7 +99,7 @@ in_root() {
   [ "$network" = isolated ] && unshare_args+=(--net)
   # shellcheck disable=SC2016 # the inner script expands its own variables, in the new namespace
   unshare "${unshare_args[@]}" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-    CI="${CI:-}" NODE_EXTRA_CA_CERTS="${NODE_EXTRA_CA_CERTS:-}" NSLAB_KILL_LABS="${NSLAB_KILL_LABS-docker0}" ROOT="$root" COMMAND="$command" NETWORK="$network" /bin/bash -euc '
+    CI="${CI:-}" NODE_EXTRA_CA_CERTS="${NODE_EXTRA_CA_CERTS:-}" NSLAB_TEST_RESULTS="${results_inside:-}" ROOT="$root" COMMAND="$command" NETWORK="$network" /bin/bash -euc '
       mount --bind "$ROOT" "$ROOT"
       mount -t proc proc "$ROOT/proc"
       mount -t sysfs sysfs "$ROOT/sys"
@@ -133,9 +134,24 @@ run_phase() {
   done
 }
 
+# Each phase's time, for the caller's record of where CI's minutes go.
+results_inside=""
+if [ -n "${NSLAB_TEST_RESULTS:-}" ]; then
+  results_inside=/root/nslab/.ci/results
+  mkdir -p "$root$results_inside"
+fi
+copy_results() {
+  [ -n "${NSLAB_TEST_RESULTS:-}" ] || return 0
+  mkdir -p "$NSLAB_TEST_RESULTS"
+  cp "$root$results_inside"/*.json "$NSLAB_TEST_RESULTS"/ 2>/dev/null || true
+}
+
 # The first set-up command installs; it needs the network. What follows runs isolated.
 run_phase "quick start" net "${setup[0]}" || exit 1
 run_phase "quick start" isolated "${setup[@]:1}" || exit 1
-run_phase "tests" isolated "${tests[@]}" || exit 1
+tests_ok=0
+run_phase "tests" isolated "${tests[@]}" || tests_ok=1
+copy_results
+[ "$tests_ok" -eq 0 ] || exit 1
 
 [ "$failed" -eq 0 ] && say "passed in $(elapsed "$start"): the README's set-up and tests on a bare $suite root"

@@ -128,6 +128,24 @@ install_dependencies() {
   did "npm ci in $PROJECT_DIR"
 }
 
+# The bundle bin/nslab starts from (0.1 s, against 0.45 s through tsx): built when missing or
+# older than a source file, as bin/nslab itself would on its first run.
+build_bundle() {
+  local bundle="$PROJECT_DIR/dist/current/nslab.mjs" log
+  if [ -f "$bundle" ] && [ -z "$(find "$PROJECT_DIR/src" "$PROJECT_DIR/labs" "$PROJECT_DIR/bin/nslab.ts" -newer "$bundle" -print -quit)" ]; then
+    nothing_to_do "the bundle is current"
+    return
+  fi
+  log="$(mktemp)"
+  if ! (cd "$PROJECT_DIR" && node scripts/build.mjs) >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    die "building the bundle failed in $PROJECT_DIR (its output is above)"
+  fi
+  rm -f "$log"
+  did "built the bundle ($PROJECT_DIR/dist/current)"
+}
+
 link_cli() {
   local target="$PROJECT_DIR/bin/nslab" link="$BIN_DIR/nslab"
   if [ "$(readlink "$link" 2>/dev/null)" = "$target" ]; then
@@ -159,11 +177,14 @@ fi
 step "npm dependencies"
 install_dependencies
 
+step "the bundle nslab starts from"
+build_bundle
+
 step "nslab on PATH"
 link_cli
 
 if [ "$CHANGED" -eq 1 ]; then
-  echo "provision: ready in $PROJECT_DIR; next: sudo npm start"
+  echo "provision: ready in $PROJECT_DIR; next, as root: npm start"
 else
   echo "provision: ready in $PROJECT_DIR (nothing to do)"
 fi

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { NslabError } from '../errors.js';
 import type { Journal } from './journal.js';
 
@@ -11,6 +12,12 @@ import type { Journal } from './journal.js';
 export interface FaultPlan {
   readonly after: number;
   readonly signal: 'SIGKILL' | 'SIGINT';
+  /**
+   * NSLAB_FAULT_REPORT: a file the hook writes, just before the signal, with the ops marked
+   * done in the same mark list as the k-th (one process's outcomes, written with nothing in
+   * between): the kill points that leave exactly what this one leaves (see the crash test).
+   */
+  readonly report?: string | undefined;
 }
 
 export function faultPlanFromEnv(env: NodeJS.ProcessEnv = process.env): FaultPlan | undefined {
@@ -23,10 +30,14 @@ export function faultPlanFromEnv(env: NodeJS.ProcessEnv = process.env): FaultPla
       hint: 'NSLAB_FAULT_AFTER takes an op count from 1, NSLAB_FAULT_SIGNAL takes KILL or INT',
     });
   }
-  return { after, signal };
+  return { after, signal, ...(env.NSLAB_FAULT_REPORT ? { report: env.NSLAB_FAULT_REPORT } : {}) };
 }
 
-/** Counts ops marked done and fires the planned signal at the k-th. */
+/**
+ * Counts ops marked done and fires the planned signal at the k-th. `list` says how many ops
+ * the mark list being written marks done, and where this one is in it: a kill anywhere in one
+ * list finds the same kernel (its process had ended) and the same ops that may have applied.
+ */
 export class FaultCounter {
   readonly #plan: FaultPlan | undefined;
   #done = 0;
@@ -35,8 +46,12 @@ export class FaultCounter {
     this.#plan = plan;
   }
 
-  opDone(): void {
+  opDone(list?: { readonly index: number; readonly size: number }): void {
     if (this.#plan === undefined || ++this.#done !== this.#plan.after) return;
+    if (this.#plan.report !== undefined && list) {
+      const first = this.#done - list.index;
+      writeFileSync(this.#plan.report, `${JSON.stringify({ k: this.#done, first, last: first + list.size - 1 })}\n`);
+    }
     process.kill(process.pid, this.#plan.signal);
   }
 }
@@ -52,9 +67,11 @@ export function withFaultInjection(journal: Journal, plan: FaultPlan | undefined
     intend: (entries) => journal.intend(entries),
     // One mark at a time, so the signal fires with exactly k ops on record as done.
     mark: (marks) => {
+      const size = marks.filter((m) => m.status === 'done').length;
+      let index = 0;
       for (const m of marks) {
         journal.mark([m]);
-        if (m.status === 'done') counter.opDone();
+        if (m.status === 'done') counter.opDone({ index: index++, size });
       }
     },
     entries: () => journal.entries(),

@@ -197,6 +197,8 @@ function snapshot(): Record<string, unknown> {
   const walk = (dir: string) => {
     for (const e of readdirSync(dir)) {
       const p = join(dir, e);
+      // The per-lab lock files (empty; the kernel holds the lock, only while a command runs).
+      if (p === join(state, 'locks')) continue;
       if (statSync(p).isDirectory()) walk(p);
       else if (!p.endsWith('nslab.log')) files[p] = readFileSync(p, 'utf8');
     }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { requireKernel, rootSnapshot } from './support.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const script = join(repo, 'scripts/provision.sh');
-const STEPS = ['Debian packages nslab and its tests use', 'Node.js 20.19 or later', 'npm dependencies', 'nslab on PATH'];
+const STEPS = ['Debian packages nslab and its tests use', 'Node.js 20.19 or later', 'npm dependencies', 'the bundle nslab starts from', 'nslab on PATH'];
 
 function run(file: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
   const r = spawnSync(file, args, { cwd: opts.cwd, encoding: 'utf8', env: { ...process.env, LANG: 'C', ...opts.env } });
@@ -72,7 +72,8 @@ describe('scripts/provision.sh', () => {
     const first = run(script, [project], { env });
     expect(first.code, first.err).toBe(0);
     expect(first.out).toContain(`done: npm ci in ${project}`);
-    expect(first.out).toMatch(/^provision: ready in .*; next: sudo npm start$/m);
+    expect(first.out).toMatch(/^provision: ready in .*; next, as root: npm start$/m);
+    expect(first.out).toContain(`done: built the bundle (${project}/dist/current)`);
     expect(existsSync(join(project, 'node_modules/.nslab-provisioned'))).toBe(true);
     expect(readlinkSync(join(binDir, 'nslab'))).toBe(join(project, 'bin/nslab'));
     const installed = statSync(join(project, 'node_modules/.nslab-provisioned')).mtimeMs;
@@ -94,11 +95,23 @@ describe('scripts/provision.sh', () => {
       expect(body, title).not.toMatch(/^ {4}done: /m);
     }
 
-    // Called through the symlink from a directory that is not the checkout, as a user would.
+    // Called through the symlink from a directory that is not the checkout, as a user would,
+    // from the bundle provision built: nothing says it fell back to the TypeScript.
     const help = run(join(binDir, 'nslab'), ['--help'], { cwd: scratch });
     expect(help.err).toBe('');
     expect(help.code).toBe(0);
+    expect(existsSync(join(project, 'dist/current/nslab.mjs'))).toBe(true);
     expect(help.out).toContain('nslab run');
+
+    // A source newer than the bundle: the next nslab builds it again before it runs.
+    const built = readlinkSync(join(project, 'dist/current'));
+    const earlier = new Date(Date.now() - 60_000);
+    utimesSync(join(project, 'dist/current/nslab.mjs'), earlier, earlier);
+    const again = run(join(binDir, 'nslab'), ['--help'], { cwd: scratch });
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('nslab run');
+    expect(readlinkSync(join(project, 'dist/current'))).not.toBe(built);
+    expect(statSync(join(project, 'dist/current/nslab.mjs')).mtimeMs).toBeGreaterThan(earlier.getTime());
 
     expect(rootSnapshot()).toEqual(before);
   });
