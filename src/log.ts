@@ -15,8 +15,9 @@ export interface CommandLog {
 }
 
 // pino (CommonJS) is required on the first line written, not at start: a command that runs
-// nothing, like `nslab --help`, does not load it (~17 ms).
-const requireHere = createRequire(import.meta.url);
+// nothing, like `nslab --help`, does not load it (~17 ms). From the checkout's node_modules,
+// wherever this code runs from (a bundle, a snapshot of one, the TypeScript).
+const requireHere = () => createRequire(process.env.NSLAB_ROOT ? join(process.env.NSLAB_ROOT, 'package.json') : import.meta.url);
 
 export function createLogger(file = logFile()): CommandLog {
   let pino: Logger | undefined;
@@ -24,7 +25,7 @@ export function createLogger(file = logFile()): CommandLog {
     info(fields, message) {
       if (pino === undefined) {
         mkdirSync(dirname(file), { recursive: true });
-        const make = requireHere('pino') as typeof import('pino');
+        const make = requireHere()('pino') as typeof import('pino');
         pino = make.pino({ base: { pid: process.pid } }, make.destination({ dest: file, sync: true, append: true }));
       }
       pino.info(fields, message);

@@ -4,7 +4,18 @@ export interface SizeResult {
   readonly containers: number;
   readonly pairs: number;
   readonly setup: { readonly nslab: number; readonly raw: number; readonly ratio: number };
-  readonly verify: { readonly nslab: number; readonly fpingScript: number; readonly sequential: number; readonly sequentialMeasuredPairs: number; readonly speedup: number; readonly allPassed: boolean };
+  /** nslab and the fping script on a mesh just built (cold), and again once it has learned its neighbours (warm). */
+  readonly verify: {
+    readonly nslab: number;
+    readonly fpingScript: number;
+    readonly warm: { readonly nslab: number; readonly fpingScript: number };
+    readonly sequential: number;
+    readonly sequentialMeasuredPairs: number;
+    readonly speedup: number;
+    readonly allPassed: boolean;
+    /** Did every target answer the fping script's single try (a cold mesh may lose a first packet)? */
+    readonly scriptAnswered: boolean;
+  };
   readonly teardown: { readonly nslab: number; readonly raw: number; readonly leftover: number };
 }
 
@@ -20,7 +31,7 @@ const x = (r: number) => `${r.toFixed(2)}x`;
 
 export function renderSizes(rows: readonly SizeResult[]): string {
   return table(
-    ['N', 'pairs', 'setup nslab', 'setup raw ip -batch', 'ratio', 'mesh verify nslab', 'fping script', 'sequential ping', 'speedup', 'teardown nslab', 'left'],
+    ['N', 'pairs', 'setup nslab', 'setup raw ip -batch', 'ratio', 'verify nslab cold', 'fping script cold', 'verify nslab warm', 'fping script warm', 'sequential ping', 'speedup', 'teardown nslab', 'left'],
     rows.map((r) => [
       String(r.containers),
       String(r.pairs),
@@ -28,7 +39,9 @@ export function renderSizes(rows: readonly SizeResult[]): string {
       s(r.setup.raw),
       x(r.setup.ratio),
       `${s(r.verify.nslab)}${r.verify.allPassed ? '' : ' (FAILED)'}`,
-      s(r.verify.fpingScript),
+      `${s(r.verify.fpingScript)}${r.verify.scriptAnswered ? '' : ' (some unanswered)'}`,
+      s(r.verify.warm.nslab),
+      s(r.verify.warm.fpingScript),
       `${s(r.verify.sequential)}${r.verify.sequentialMeasuredPairs < r.pairs ? ` (est. from ${r.verify.sequentialMeasuredPairs})` : ''}`,
       x(r.verify.speedup),
       s(r.teardown.nslab),

@@ -31,6 +31,8 @@ export interface Endpoint {
   readonly names?: readonly string[] | undefined;
   /** Its address was asked for (--ip), as inspect's IPAMConfig shows. */
   readonly requested?: true | undefined;
+  /** --gw-priority: the highest gives the container its default route. */
+  readonly priority?: number | undefined;
 }
 
 export interface Tools {

@@ -35,7 +35,7 @@ export type DockerCommand =
       readonly created?: string | undefined;
     }
   | { readonly kind: 'network-rm'; readonly name: string }
-  | { readonly kind: 'network-connect'; readonly network: string; readonly container: string; readonly ip?: string | undefined; readonly aliases?: readonly string[] | undefined }
+  | { readonly kind: 'network-connect'; readonly network: string; readonly container: string; readonly ip?: string | undefined; readonly aliases?: readonly string[] | undefined; readonly gwPriority?: number | undefined }
   | { readonly kind: 'network-disconnect'; readonly network: string; readonly container: string }
   | {
       readonly kind: 'run';
@@ -49,6 +49,8 @@ export type DockerCommand =
       readonly aliases?: readonly string[] | undefined;
       readonly hostname?: string | undefined;
       readonly addHosts?: readonly { readonly name: string; readonly address: string }[] | undefined;
+      /** --gw-priority (28 and later): the highest gives the default route. */
+      readonly gwPriority?: number | undefined;
       /** The compose project and service it runs for. */
       readonly project?: string | undefined;
       readonly service?: string | undefined;
@@ -94,7 +96,7 @@ export function dockerLine(c: DockerCommand): string {
     case 'network-rm':
       return `docker network rm ${q(c.name)}`;
     case 'network-connect':
-      return ['docker network connect', ...(c.ip ? [`--ip ${q(c.ip)}`] : []), ...(c.aliases ?? []).map((a) => `--alias ${q(a)}`), q(c.network), q(c.container)].join(' ');
+      return ['docker network connect', ...(c.ip ? [`--ip ${q(c.ip)}`] : []), ...(c.aliases ?? []).map((a) => `--alias ${q(a)}`), ...(c.gwPriority ? [`--gw-priority ${c.gwPriority}`] : []), q(c.network), q(c.container)].join(' ');
     case 'network-disconnect':
       return `docker network disconnect ${q(c.network)} ${q(c.container)}`;
     case 'run':
@@ -105,6 +107,7 @@ export function dockerLine(c: DockerCommand): string {
         ...(c.ip ? [`--ip ${q(c.ip)}`] : []),
         ...(c.aliases ?? []).map((a) => `--network-alias ${q(a)}`),
         ...(c.hostname ? [`--hostname ${q(c.hostname)}`] : []),
+        ...(c.gwPriority ? [`--gw-priority ${c.gwPriority}`] : []),
         ...(c.addHosts ?? []).map((h) => `--add-host ${q(`${h.name}:${h.address}`)}`),
         ...(c.publish ?? []).map((p) => `-p ${requestSpec(p)}`),
         ...(c.expose ?? []).map((p) => `--expose ${p.port}${p.protocol === 'udp' ? '/udp' : ''}`),

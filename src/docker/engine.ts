@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { NslabError } from '../errors.js';
 import { Ipam, parseSubnet, type Subnet } from '../model/ipam.js';
 import { nsName, validateIfName } from '../model/names.js';
-import { advertiseAddress, bridgePortHairpin, linkDel, netnsDel } from '../ops/ip.js';
+import { advertiseAddress, bridgePortHairpin, defaultRouteMove, linkDel, netnsDel, routeAdd } from '../ops/ip.js';
 import { sysctlSet } from '../ops/sysctl.js';
 import { fileWrite } from '../ops/file.js';
 import { daemonStart, daemonStop } from '../ops/process.js';
@@ -105,6 +105,8 @@ export interface RunOptions {
   readonly hostname?: string | undefined;
   /** --add-host NAME:IP or NAME:host-gateway, written to the container's /etc/hosts. */
   readonly addHosts?: readonly { readonly name: string; readonly address: string }[] | undefined;
+  /** --gw-priority (28 and later). */
+  readonly gwPriority?: number | undefined;
 }
 
 /** `--network host|none|container:NAME`: the modes that make no endpoint of their own. */
@@ -176,7 +178,7 @@ export class Engine {
     this.#assertNameFree(name);
     const network = this.network(opts.network ?? 'bridge');
     const sandbox: Sandbox = { container: name, id: this.#containerId(name), hostname: opts.hostname, ns: this.#sandboxNs(name), mode: 'network', endpoints: [], published: [] };
-    const joined = this.#join(network, sandbox, { ip: opts.ip, defaultRoute: true, aliases: opts.aliases });
+    const joined = this.#join(network, sandbox, { ip: opts.ip, aliases: opts.aliases, priority: opts.gwPriority });
     this.sandboxes.set(name, sandbox);
     const ports = opts.publish ?? [];
     if (ports.length > 0) sandbox.published.push({ network: network.name, endpoint: joined.endpoint, ports });
@@ -211,8 +213,11 @@ export class Engine {
     return { sandbox, ops: [...createContainerNamespace(ns), ...(opts.addHosts?.length ? [this.#etcHosts(sandbox, opts.addHosts)] : [])] };
   }
 
-  /** `docker network connect NET CTR`: a second endpoint, the next ethN; the default route stays. */
-  connect(networkName: string, container: string, opts: { ip?: string | undefined; aliases?: readonly string[] | undefined } = {}): { endpoint: Endpoint; ops: Op[] } {
+  /**
+   * `docker network connect NET CTR`: a second endpoint, the next ethN, and the default route
+   * where libnetwork's election puts it (see #gatewayOf: by --gw-priority, then the network's name).
+   */
+  connect(networkName: string, container: string, opts: { ip?: string | undefined; aliases?: readonly string[] | undefined; gwPriority?: number | undefined } = {}): { endpoint: Endpoint; ops: Op[] } {
     const network = this.network(networkName);
     const sandbox = this.sandboxes.get(container);
     if (!sandbox) throw new NslabError(`No such container: ${container}`, { hint: 'start it first (docker run)' });
@@ -224,7 +229,23 @@ export class Engine {
     if (sandbox.endpoints.some((e) => e.network === network.name)) {
       throw new NslabError(`endpoint with name ${container} already exists in network ${network.name}`, { hint: 'it is connected already' });
     }
-    return this.#join(network, sandbox, { ip: opts.ip, defaultRoute: false, aliases: opts.aliases });
+    return this.#join(network, sandbox, { ip: opts.ip, aliases: opts.aliases, priority: opts.gwPriority });
+  }
+
+  /**
+   * The endpoint that gives a container its default route, as libnetwork elects it
+   * (sandbox.go Endpoint.Less, the same in 26, 27, 28 and 29): the highest --gw-priority,
+   * then a network that is not --internal (an internal one has no gateway to give), then
+   * the network's name, in byte order.
+   */
+  #gatewayOf(sandbox: Sandbox): Endpoint | undefined {
+    const rank = (e: Endpoint) => ({ prio: e.priority ?? 0, internal: this.network(e.network).internal ? 1 : 0, name: e.network });
+    const best = [...sandbox.endpoints].sort((a, b) => {
+      const x = rank(a);
+      const y = rank(b);
+      return y.prio - x.prio || x.internal - y.internal || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+    })[0];
+    return best && !this.network(best.network).internal ? best : undefined;
   }
 
   /**
@@ -232,17 +253,21 @@ export class Engine {
    * address), its rules are taken back, its name leaves the network's DNS, and the resolver
    * stops when no user-defined network is left.
    */
-  disconnect(networkName: string, container: string): Op[] {
+  disconnect(networkName: string, container: string, leaving = false): Op[] {
     const network = this.network(networkName);
     const sandbox = this.sandboxes.get(container);
     const endpoint = sandbox?.endpoints.find((e) => e.network === network.name);
     if (!sandbox || !endpoint) throw new NslabError(`container ${container} is not connected to network ${networkName}`, { hint: 'docker network connect it first' });
+    const gatewayBefore = this.#gatewayOf(sandbox);
     sandbox.endpoints.splice(sandbox.endpoints.indexOf(endpoint), 1);
     network.ipam.release(endpoint.address);
     const userLeft = sandbox.endpoints.some((e) => !this.network(e.network).isDefault);
+    // The default route went with the endpoint that gave it: the next one elected gives it now.
+    const next = gatewayBefore === endpoint && !leaving ? this.#gatewayOf(sandbox) : undefined;
     return [
       // A veth goes by its host end; a macvlan child is only in the container.
       network.macvlan ? linkDel(sandbox.ns, endpoint.ifname) : linkDel(this.spec.hostNs, endpoint.hostIf),
+      ...(next ? [routeAdd(sandbox.ns, { to: 'default', via: this.network(next.network).ipam.gateway, dev: next.ifname })] : []),
       ...removal(this.#endpointRules(network, endpoint)),
       ...(network.isDefault ? [] : [dnsRecordRemove(this.dns, network.name, container, endpoint.address, endpoint.names), resolverLeaves(this.dns, container, network.name)]),
       ...(network.isDefault || userLeft ? [] : [daemonStop(join(this.spec.stateDir, 'pids'), resolverName(container))]),
@@ -266,7 +291,8 @@ export class Engine {
       return [];
     }
     const unpublish = sandbox.published.flatMap((p) => removal(this.publish(this.network(p.network), p.endpoint, p.ports)));
-    const endpoints = [...sandbox.endpoints].reverse().flatMap((e) => this.disconnect(e.network, container));
+    // Leaving every network: no default route to move to another on the way out.
+    const endpoints = [...sandbox.endpoints].reverse().flatMap((e) => this.disconnect(e.network, container, true));
     this.sandboxes.delete(container);
     return [...unpublish, ...endpoints, netnsDel(sandbox.ns)];
   }
@@ -315,7 +341,7 @@ export class Engine {
     return n;
   }
 
-  #join(network: Network, sandbox: Sandbox, opts: { ip?: string | undefined; defaultRoute: boolean; aliases?: readonly string[] | undefined }): { endpoint: Endpoint; ops: Op[] } {
+  #join(network: Network, sandbox: Sandbox, opts: { ip?: string | undefined; aliases?: readonly string[] | undefined; priority?: number | undefined }): { endpoint: Endpoint; ops: Op[] } {
     if (opts.ip !== undefined && network.isDefault) {
       const why = this.#classicWords()
         ? '* user specified IP address is supported on user defined networks only\n* user specified IP address is supported only when connecting to networks with user configured subnets'
@@ -327,10 +353,11 @@ export class Engine {
     }
     const ifname = `eth${sandbox.endpoints.length}`;
     const { profile } = this.spec;
+    const gatewayBefore = this.#gatewayOf(sandbox);
     const how = {
       ifname,
-      // An --internal network is no way out: no default route through it.
-      defaultRoute: opts.defaultRoute && !network.internal,
+      // The first endpoint elected gets the default route with its link; a later one takes it over (below).
+      defaultRoute: gatewayBefore === undefined && !network.internal,
       address: opts.ip,
       mac: (address: string) => endpointMac(profile, address, this.spec.lab, network.name, sandbox.container),
     };
@@ -342,7 +369,12 @@ export class Engine {
     // default bridge). Its names: the container's, its aliases, its short ID and hostname
     // (buildEndpointDNSNames).
     const names = [sandbox.container, ...(opts.aliases ?? []), sandbox.id.slice(0, 12), ...(sandbox.hostname ? [sandbox.hostname] : [])];
-    sandbox.endpoints.push({ ...endpoint, names, ...(opts.ip === undefined ? {} : { requested: true }) });
+    const joined: Endpoint = { ...endpoint, names, ...(opts.ip === undefined ? {} : { requested: true }), ...(opts.priority ? { priority: opts.priority } : {}) };
+    sandbox.endpoints.push(joined);
+    // Docker elects the gateway endpoint again: one that ranks above the one before takes the default route.
+    if (gatewayBefore !== undefined && this.#gatewayOf(sandbox) === joined) {
+      ops.push(defaultRouteMove(sandbox.ns, { via: network.ipam.gateway, dev: ifname }, { via: this.network(gatewayBefore.network).ipam.gateway, dev: gatewayBefore.ifname }));
+    }
     // Since 28 a reused address comes with a new MAC: tell the neighbours (advertiseAddrs).
     if (profile.endpointMac === 'random') ops.push(advertiseAddress(sandbox.ns, ifname, endpoint.address));
     // setHairpinMode: only without the proxy does a container reach itself by the bridge.

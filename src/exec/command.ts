@@ -14,6 +14,12 @@ export interface Cmd {
    * fork exits.
    */
   readonly leavesRunning?: true | undefined;
+  /**
+   * It needs only the network namespace (an fping of addresses): it is entered with
+   * `nsenter --net`, which skips what `ip netns exec` adds (a mount namespace, /sys mounted
+   * again, /etc/netns files over /etc) and what the kernel serialises of it.
+   */
+  readonly netOnly?: true | undefined;
 }
 
 export function cmd(file: string, args: readonly string[], netns?: string): Cmd {
@@ -24,6 +30,7 @@ export function cmd(file: string, args: readonly string[], netns?: string): Cmd 
 export function toArgv(c: Cmd): string[] {
   if (c.netns === undefined) return [c.file, ...c.args];
   if (c.file === 'ip') return ['ip', '-n', c.netns, ...c.args];
+  if (c.netOnly) return ['nsenter', `--net=/run/netns/${c.netns}`, c.file, ...c.args];
   return ['ip', 'netns', 'exec', c.netns, c.file, ...c.args];
 }
 

@@ -49,6 +49,12 @@ export class RecordingRunner implements Runner {
     return { outcomes: batchOutcomes('ip', cmds.length, 0, undefined), error: undefined };
   }
 
+  async runEach(cmds: readonly Cmd[]): Promise<CmdResult[]> {
+    const out: CmdResult[] = [];
+    for (const c of cmds) out.push(await this.run(c, { allowFail: true }));
+    return out;
+  }
+
   async start(c: Cmd): Promise<Background> {
     this.commands.push(c);
     return { pid: undefined, readyLine: undefined, output: () => '', stop: async () => {} };

@@ -69,6 +69,12 @@ export interface Runner {
    * first failure. Never throws for a failing command: the outcomes say what applied.
    */
   runBatch(cmds: readonly Cmd[]): Promise<BatchResult>;
+  /**
+   * Runs independent commands, `parallel` at a time, from one spawn of nslab's (through
+   * xargs): a hundred probes cost one spawn instead of a hundred. Never throws for a failing
+   * command: each result says how it ended.
+   */
+  runEach(cmds: readonly Cmd[], options?: { readonly timeoutMs?: number; readonly parallel?: number }): Promise<CmdResult[]>;
   start(cmd: Cmd, options?: StartOptions): Promise<Background>;
   /** Runs with the terminal attached (`nslab exec`); resolves to the exit code. */
   attach(cmd: Cmd): Promise<number>;

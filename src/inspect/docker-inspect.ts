@@ -55,7 +55,7 @@ function endpointSettings(src: InspectSource, s: Sandbox, net: Network, live: Li
   // The field order of each API: 1.48 moved DriverOpts up and added GwPriority.
   return src.api === 'v1.45'
     ? { ...head, ...addressing, DriverOpts: user ? {} : null, DNSNames: dnsNames }
-    : { ...head, DriverOpts: user ? {} : null, GwPriority: 0, ...addressing, DNSNames: dnsNames };
+    : { ...head, DriverOpts: user ? {} : null, GwPriority: e.priority ?? 0, ...addressing, DNSNames: dnsNames };
 }
 
 /** `docker inspect CONTAINER`, the fields that concern its network, in Docker's order. */

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AGENT } from '../agent/agent.js';
+import { agentPath } from '../agent/agent.js';
 
 /**
  * nslab's own agent processes (servers, proxies, resolvers) living in a network namespace that
@@ -38,7 +38,7 @@ export function orphanAgents(netnsDir = '/run/netns'): number[] {
     } catch {
       continue;
     }
-    if (!argv.split('\0').includes(AGENT)) continue;
+    if (!argv.split('\0').includes(agentPath())) continue;
     const ns = ino(`/proc/${entry}/ns/net`);
     if (ns && !home.has(ns) && !named.has(ns)) orphans.push(Number(entry));
   }

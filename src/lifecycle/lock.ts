@@ -26,11 +26,12 @@ const holderFile = (name: string) => join(lockDir(), `${name}.holder`);
  * call again for the same lab (a docker command advancing its lab) and goes straight on,
  * while another call of the same process, not inside it, waits like any other process.
  */
-const holding = new AsyncLocalStorage<ReadonlySet<string>>();
+let holding: AsyncLocalStorage<ReadonlySet<string>> | undefined;
+const held = () => (holding ??= new AsyncLocalStorage<ReadonlySet<string>>());
 
 /** Runs `fn` holding lab `name`'s lock, waiting up to LOCK_WAIT_S for whoever holds it. */
 export async function withLabLock<T>(name: string, runner: Runner, what: string, fn: () => Promise<T>): Promise<T> {
-  const mine = holding.getStore() ?? new Set<string>();
+  const mine = held().getStore() ?? new Set<string>();
   if (runner.dryRun || mine.has(name)) return fn();
   mkdirSync(lockDir(), { recursive: true });
   let holder;
@@ -47,7 +48,7 @@ export async function withLabLock<T>(name: string, runner: Runner, what: string,
   }
   writeFileSync(holderFile(name), `${JSON.stringify({ pid: process.pid, what, since: new Date().toISOString() })}\n`);
   try {
-    return await holding.run(new Set([...mine, name]), fn);
+    return await held().run(new Set([...mine, name]), fn);
   } finally {
     rmSync(holderFile(name), { force: true });
     await holder.stop();

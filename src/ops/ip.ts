@@ -140,6 +140,21 @@ export function routeAdd(ns: string | undefined, r: RouteSpec): Op {
 }
 
 /**
+ * Moves the default route to another gateway (Docker re-electing the gateway endpoint when a
+ * container joins or leaves a network): `ip route replace`; the undo moves it back, or
+ * removes it when there was none.
+ */
+export function defaultRouteMove(ns: string, to: { readonly via: string; readonly dev: string }, from: { readonly via: string; readonly dev: string } | undefined): Op {
+  return {
+    summary: `move ${ns}'s default route to ${to.via} dev ${to.dev}${from ? ` (from ${from.via} dev ${from.dev})` : ''}`,
+    cmd: ip(ns, 'route', 'replace', 'default', 'via', to.via, 'dev', to.dev),
+    undo: from ? ip(ns, 'route', 'replace', 'default', 'via', from.via, 'dev', from.dev) : ip(ns, 'route', 'del', 'default', 'via', to.via, 'dev', to.dev),
+    undoGone: 'route',
+    within: [linkKey(ns, to.dev), ...(from ? [linkKey(ns, from.dev)] : []), ...inNs(ns)],
+  };
+}
+
+/**
  * Marks a link as nslab's (`ip link set ... alias nslab:<lab>`), so `nslab clean` finds it
  * in the root namespace even without a journal. The mark goes with the link: no undo.
  */

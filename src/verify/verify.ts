@@ -6,7 +6,7 @@ import { findTool } from '../kernel/tools.js';
 import type { Expectation, Outcome, Probe } from './expectation.js';
 import { captureWhilePinging } from './probe-capture.js';
 import { dnsLookup } from './probe-dns.js';
-import { fpingMany } from './fping.js';
+import { fpingEach, fpingMany } from './fping.js';
 import { httpGet } from './probe-http.js';
 import { outputMatches } from './probe-output.js';
 import { vethPeer } from './probe-veth-peer.js';
@@ -101,6 +101,9 @@ async function runUnit(runner: Runner, expectations: readonly Expectation[], uni
   return targets.map((t) => got.get(t)!);
 }
 
+/** From this many fping groups on, they go through one spawn (Runner.runEach). */
+const MANY_GROUPS = 8;
+
 /** Runs `work` with at most `limit` in flight. */
 async function pool<T>(work: readonly T[], limit: number, run: (w: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -150,7 +153,19 @@ export async function verify(
     };
     const grouped = work.filter((u) => u.length > 1);
     const single = work.filter((u) => u.length === 1);
-    await Promise.all([pool(grouped, Math.min(concurrency, availableParallelism()), run), pool(single, concurrency, run)]);
+    const cpus = Math.min(concurrency, availableParallelism());
+    // Many fping groups (a big mesh): one helper process per CPU runs a share of them, since
+    // spawning from nslab's own process is what costs; a few go one process each.
+    // Many fping groups (a big mesh) go through one spawn of nslab's, one per CPU at a time,
+    // since spawning from nslab's own process is what costs; a few go one process each.
+    const pingOf = (i: number) => expectations[i]!.probe as Extract<Probe, { kind: 'ping' }>;
+    const fpings =
+      grouped.length >= MANY_GROUPS
+        ? fpingEach(runner, grouped.map((u) => ({ ns: ns(pingOf(u[0]!).from), targets: u.map((i) => pingOf(i).to) })), DEADLINE_MS.reach, cpus).then((got) =>
+            grouped.forEach((u, k) => u.forEach((i) => (results[i] = got[k]!.get(pingOf(i).to)!))),
+          )
+        : pool(grouped, cpus, run);
+    await Promise.all([fpings, pool(single, concurrency, run)]);
   };
   const all = expectations.map((_, i) => i);
   const shouldFail = all.filter((i) => expectations[i]!.expect === 'fail');

@@ -13,13 +13,14 @@ export interface ElkEngine {
   layout<T>(graph: T): Promise<T>;
 }
 
-const require = createRequire(import.meta.url);
+const here = () => createRequire(process.env.NSLAB_ROOT ? join(process.env.NSLAB_ROOT, 'package.json') : import.meta.url);
 
 function cacheFile(version: string): string {
   return join(stateDir(), 'cache', `elkjs-${version}-node-${process.version}.v8`);
 }
 
 function compile(): { engine: ElkEngine; script: vm.Script; cache: string; cached: boolean } {
+  const require = here();
   const file = require.resolve('elkjs/lib/elk.bundled.js');
   const version = (require('elkjs/package.json') as { version: string }).version;
   const cache = cacheFile(version);

@@ -51,6 +51,7 @@ const RUN_FLAGS: readonly FlagSpec[] = [
   { name: 'add-host', kind: 'list', help: 'Add a custom host-to-IP mapping (host:ip)' },
   { name: 'hostname', short: 'h', kind: 'string', help: 'Container host name' },
   { name: 'quiet', short: 'q', kind: 'bool', help: 'Suppress the pull output (nslab: and the listing of what it ran)' },
+  { name: 'gw-priority', kind: 'string', help: 'Highest gw-priority provides the default gateway (Docker 28 and later)' },
   inert('interactive', 'bool', 'Keep STDIN open even if not attached', 'i'),
   inert('tty', 'bool', 'Allocate a pseudo-TTY', 't'),
   inert('rm', 'bool', 'Automatically remove the container when it exits'),
@@ -86,6 +87,15 @@ export function refuseNotRebuilt(p: Parsed, flags: readonly FlagSpec[]): void {
   }
 }
 
+/** --gw-priority N: from Docker 28 (API 1.48); before it the flag does not exist. */
+export function gwPriorityFlag(ctx: DockerCliContext, p: Parsed): number | undefined {
+  const v = flagString(p.flags, 'gw-priority');
+  if (v === undefined) return undefined;
+  if (ctx.dialect === 'docker-26') throw new UsageError('unknown flag: --gw-priority', 'flag');
+  if (!/^-?\d+$/.test(v)) throw new ClientError(`invalid argument "${v}" for "--gw-priority" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
+  return Number(v);
+}
+
 /** Docker names an unnamed container; nslab's names are the image's, numbered (nginx1, nginx2). */
 function autoName(image: string, model: SandboxModel): string {
   const base = imageBase(image).replace(/[^a-zA-Z0-9_.-]/g, '').replace(/^[^a-zA-Z0-9]+/, '') || 'container';
@@ -106,6 +116,7 @@ async function run(ctx: DockerCliContext, p: Parsed): Promise<number> {
   // The CLI refuses aliases on the default network before asking the daemon (opts/parse.go).
   if (aliases.length && (network === undefined || network === 'bridge' || network === 'default')) throw new ClientError('network-scoped aliases are only supported for user-defined networks');
   const name = flagString(f, 'name');
+  const gwPriority = gwPriorityFlag(ctx, p);
   const created = new Date().toISOString();
   const done = await change(ctx, (current) => [
     {
@@ -119,6 +130,7 @@ async function run(ctx: DockerCliContext, p: Parsed): Promise<number> {
       aliases,
       hostname: flagString(f, 'hostname'),
       addHosts,
+      ...(gwPriority === undefined ? {} : { gwPriority }),
       ...(command.length ? { command } : {}),
       created,
     },

@@ -7,7 +7,7 @@ import { NslabError } from '../../errors.js';
 import { printJson } from '../context.js';
 import { flagBool, flagList, flagString, type FlagSpec, type Parsed } from './flags.js';
 import { change, clientSide, say, standing } from './changes.js';
-import { inspectSource, printInspected } from './containers.js';
+import { gwPriorityFlag, inspectSource, printInspected } from './containers.js';
 import { container, findNetwork, network } from './lookup.js';
 import { renderListing } from './table.js';
 import { parseTemplate } from './template.js';
@@ -213,10 +213,11 @@ async function prune(ctx: DockerCliContext, p: Parsed): Promise<number> {
 async function connect(ctx: DockerCliContext, p: Parsed): Promise<number> {
   if (flagList(p.flags, 'ip6').length || flagList(p.flags, 'link').length || flagList(p.flags, 'link-local-ip').length) throw new ClientError('--ip6, --link and --link-local-ip are docker flags nslab does not rebuild', { hint: 'leave them out' });
   const [net, ref] = p.args as [string, string];
+  const gwPriority = gwPriorityFlag(ctx, p);
   await change(ctx, (current) => {
     // dockerd finds the container before the network.
     const s = container(current, ref);
-    return [{ kind: 'network-connect', network: network(current, net).name, container: s.container, ip: flagString(p.flags, 'ip'), aliases: flagList(p.flags, 'alias') }];
+    return [{ kind: 'network-connect', network: network(current, net).name, container: s.container, ip: flagString(p.flags, 'ip'), aliases: flagList(p.flags, 'alias'), ...(gwPriority === undefined ? {} : { gwPriority }) }];
   });
   return 0;
 }
@@ -287,6 +288,7 @@ export const NETWORK_COMMANDS: readonly DockerCommandDef[] = [
       list('ip6', '(not rebuilt)'),
       list('link', '(not rebuilt)'),
       list('link-local-ip', '(not rebuilt)'),
+      { name: 'gw-priority', kind: 'string', help: 'Highest gw-priority provides the default gateway (Docker 28 and later)' },
     ],
     interspersed: true,
     args: { min: 2, max: 2 },
