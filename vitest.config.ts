@@ -17,10 +17,11 @@ export default defineConfig({
   test: {
     ...(results ? { reporters: ['default', ['json', { outputFile: join(results, `results-${process.pid}.json`) }]] } : {}),
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], setupFiles } },
+      // Projects with their own worker counts run one group after another: unit, then kernel.
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], setupFiles, sequence: { groupOrder: 0 } } },
       // Two files at once on two cores: most of a kernel test is waiting on the kernel and on
       // the processes it starts, and vitest's default (cores - 1) runs them one at a time.
-      { test: { name: 'kernel', include: ['test/kernel/**/*.test.ts'], ...kernelLike, maxWorkers: 2 } },
+      { test: { name: 'kernel', include: ['test/kernel/**/*.test.ts'], ...kernelLike, maxWorkers: 2, sequence: { groupOrder: 1 } } },
       { test: { name: 'root', include: ['test/root/**/*.test.ts'], ...kernelLike, fileParallelism: false } },
     ],
   },
