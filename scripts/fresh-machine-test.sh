@@ -98,7 +98,7 @@ in_root() {
   local network="$1" command="$2" unshare_args=(--mount --propagation private --fork)
   [ "$network" = isolated ] && unshare_args+=(--net)
   # shellcheck disable=SC2016 # the inner script expands its own variables, in the new namespace
-  unshare "${unshare_args[@]}" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+  unshare "${unshare_args[@]}" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
     CI="${CI:-}" NODE_EXTRA_CA_CERTS="${NODE_EXTRA_CA_CERTS:-}" NSLAB_TEST_RESULTS="${results_inside:-}" ROOT="$root" COMMAND="$command" NETWORK="$network" /bin/bash -euc '
       mount --bind "$ROOT" "$ROOT"
       mount -t proc proc "$ROOT/proc"
