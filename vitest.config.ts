@@ -23,6 +23,9 @@ export default defineConfig({
       // the processes it starts, and vitest's default (cores - 1) runs them one at a time.
       { test: { name: 'kernel', include: ['test/kernel/**/*.test.ts'], ...kernelLike, maxWorkers: 2, sequence: { groupOrder: 1 } } },
       { test: { name: 'root', include: ['test/root/**/*.test.ts'], ...kernelLike, fileParallelism: false } },
+      // The differential suite against real dockerds (`npm run test:real`): it builds their
+      // Debian roots once from the archive, so it runs where the archive is reachable.
+      { test: { name: 'real', include: ['test/real/**/*.test.ts'], ...kernelLike, fileParallelism: false } },
     ],
   },
 });

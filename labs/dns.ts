@@ -10,7 +10,7 @@ import { dockerHost, firewallWhy, hostStep, internetDnsStep, internetStep, natOp
 const TITLE = 'A user-defined bridge with name resolution (embedded DNS)';
 
 function build(ctx: LabContext): LabScene {
-  const h = dockerHost(ctx, { nameserver: WAN.dns });
+  const h = dockerHost(ctx);
   const { host, engine } = h;
   const bridge = h.net;
   const mine = engine.networkCreate('my_bridge');

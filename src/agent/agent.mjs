@@ -8,6 +8,7 @@ import { httpGet, httpServer } from './commands/http.mjs';
 import { removeFile, writeFile } from './commands/files.mjs';
 import { tcpClient } from './commands/tcp-client.mjs';
 import { tcpProxy } from './commands/tcp-proxy.mjs';
+import { udpProxy } from './commands/udp-proxy.mjs';
 import { udpSend } from './commands/udp-send.mjs';
 import { nftDeleteRule } from './commands/nft.mjs';
 import { whoamiServer } from './commands/whoami.mjs';
@@ -19,6 +20,7 @@ const COMMANDS = {
   standin,
   'tcp-client': tcpClient,
   'tcp-proxy': tcpProxy,
+  'udp-proxy': udpProxy,
   'udp-send': udpSend,
   'nft-delete-rule': nftDeleteRule,
   daemon,

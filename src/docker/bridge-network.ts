@@ -1,6 +1,6 @@
 import { macFromIp, type Ipam } from '../model/ipam.js';
 import { vethName } from '../model/names.js';
-import { addrAdd, bridgeAdd, linkSetAddress, linkSetMaster, linkUp, netnsAdd, routeAdd, vethAdd } from '../ops/ip.js';
+import { addrAdd, bridgeAdd, linkNoIpv6, linkSetAddress, linkSetMaster, linkUp, netnsAdd, routeAdd, vethAdd } from '../ops/ip.js';
 import { bridgeMac } from './mac.js';
 import type { Op } from '../ops/op.js';
 
@@ -31,6 +31,8 @@ export interface Endpoint {
   readonly names?: readonly string[] | undefined;
   /** Its address was asked for (--ip), as inspect's IPAMConfig shows. */
   readonly requested?: true | undefined;
+  /** Made by `docker network connect` (whose CLI sends empty settings, where run's sends none). */
+  readonly connected?: true | undefined;
   /** --gw-priority: the highest gives the container its default route. */
   readonly priority?: number | undefined;
 }
@@ -39,11 +41,15 @@ export interface Tools {
   readonly brctl: boolean;
 }
 
-/** What dockerd does for a bridge network: the bridge with a MAC of its own, the gateway address on it, link up. */
+/**
+ * What dockerd does for a bridge network: the bridge with a MAC of its own, the gateway
+ * address on it, link up. dockerd makes its links by netlink with a queue length of 0 (no
+ * qlen in `ip link`), as it makes veths (createVeth: TxQLen 0).
+ */
 export function createBridgeNetwork(net: BridgeNetwork, tools: Tools): Op[] {
   return [
     bridgeAdd(net.hostNs, net.bridge, tools),
-    linkSetAddress(net.hostNs, net.bridge, bridgeMac(net.hostNs, net.bridge)),
+    linkSetAddress(net.hostNs, net.bridge, bridgeMac(net.hostNs, net.bridge), 0),
     addrAdd(net.hostNs, net.bridge, net.ipam.withPrefix(net.ipam.gateway), { broadcast: true }),
     linkUp(net.hostNs, net.bridge),
   ];
@@ -76,7 +82,10 @@ export function attachContainer(
     mac: (options.mac ?? macFromIp)(address),
   };
   const ops = [
-    vethAdd({ ns: net.hostNs, name: endpoint.hostIf, peerNs: container.ns, peerName: ifname, peerMac: endpoint.mac }),
+    vethAdd({ ns: net.hostNs, name: endpoint.hostIf, peerNs: container.ns, peerName: ifname, peerMac: endpoint.mac, txqlen: 0 }),
+    // A network without IPv6 gets none in the container: no link-local address either
+    // (osl setIPv6, on every endpoint's interface since Docker 26).
+    linkNoIpv6(container.ns, ifname),
     linkSetMaster(net.hostNs, endpoint.hostIf, net.bridge, options),
     linkUp(net.hostNs, endpoint.hostIf),
     addrAdd(container.ns, ifname, net.ipam.withPrefix(address), { broadcast: true }),

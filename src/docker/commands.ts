@@ -70,6 +70,8 @@ export interface ContainerRecord {
   readonly publish: readonly PortBinding[];
   /** What the stand-in listens on. */
   readonly ports: readonly ServicePort[];
+  /** Config.ExposedPorts: the image's EXPOSE, --expose, and each -p's container port ("80/tcp"). */
+  readonly exposed: readonly string[];
   /** The command it runs: given after the image, or the image's own. */
   readonly command: readonly string[];
   readonly created?: string | undefined;
@@ -140,7 +142,8 @@ export function applyCommand(engine: Engine, c: DockerCommand, containers: Map<s
       const ns = engine.sandboxes.get(c.name)!.ns;
       const command = c.command?.length ? c.command : imageCommand(c.image);
       const ports = servicePorts(c.image, [...(c.expose ?? []), ...commandPorts(command), ...publish.map((p) => ({ port: p.containerPort, protocol: p.protocol }))]);
-      containers.set(c.name, { name: c.name, image: c.image, publish, ports, project: c.project, service: c.service, command, created: c.created });
+      const exposed = servicePorts(c.image, [...(c.expose ?? []), ...publish.map((p) => ({ port: p.containerPort, protocol: p.protocol }))]).map((p) => `${p.port}/${p.protocol}`);
+      containers.set(c.name, { name: c.name, image: c.image, publish, ports, exposed, project: c.project, service: c.service, command, created: c.created });
       // The stand-in for the image's service: it answers on each of its ports with the container's name.
       const service = ports.length ? [daemonStart(ns, pidDir(engine), serviceName(c.name), ['standin', c.name, ...ports.map((p) => `${p.port}/${p.protocol}`)])] : [];
       return [...ops, ...service];

@@ -27,8 +27,6 @@ export interface DnsLayout {
 
 export const recordsDir = (layout: DnsLayout, network: string): string => join(layout.stateDir, 'dns', network);
 
-/** `ip netns exec` bind-mounts /etc/netns/<ns>/resolv.conf over /etc/resolv.conf. */
-export const resolvConfPath = (ns: string): string => join('/etc/netns', ns, 'resolv.conf');
 
 const portFrom = (seed: string): number => 30000 + (parseInt(createHash('sha256').update(seed).digest('hex').slice(0, 8), 16) % 10000);
 
@@ -114,31 +112,14 @@ function nftablesNat(ns: string, udp: string, tcp: string): Op[] {
   ];
 }
 
-/** The resolver inside a container: the server, its NAT rules, and resolv.conf. */
+/** The resolver inside a container: the server and its NAT rules (its resolv.conf: container-files.ts). */
 export function embeddedResolver(layout: DnsLayout, container: { name: string; ns: string }, networks: readonly string[], options: ResolverOptions): Op[] {
   const udp = String(resolverPort(container.ns));
   const tcp = String(resolverTcpPort(container.ns));
   return [
     ...networks.map((n) => resolverJoins(layout, container.name, n)),
-    daemonStart(container.ns, join(layout.stateDir, 'pids'), resolverName(container.name), ['dns-server', EMBEDDED_DNS, udp, tcp, options.upstream ?? '-', `@${resolverView(layout, container.name)}`]),
+    daemonStart(container.ns, join(layout.stateDir, 'pids'), resolverName(container.name), ['dns-server', EMBEDDED_DNS, udp, tcp, options.upstream ?? 'none', `@${resolverView(layout, container.name)}`]),
     ...(options.firewall === 'nftables' ? nftablesNat(container.ns, udp, tcp) : iptablesNat(container.ns, udp, tcp)),
-    fileWrite(
-      resolvConfPath(container.ns),
-      [
-        '# Written by nslab like Docker does for user-defined networks: the embedded DNS.',
-        `nameserver ${EMBEDDED_DNS}`,
-        'options ndots:0',
-        ...(options.upstream ? ['', `# ExtServers: [${options.upstream}]`] : []),
-      ],
-      `write resolv.conf for ${container.name} (nameserver ${EMBEDDED_DNS})`,
-    ),
   ];
 }
 
-/**
- * What a container on the default bridge gets instead: a copy of the host's resolv.conf
- * (TransformForLegacyNw: loopback nameservers dropped), so it asks the host's resolver.
- */
-export function legacyResolvConf(ns: string, container: string, hostNameserver: string): Op {
-  return fileWrite(resolvConfPath(ns), ['# Written by nslab like Docker does for the default bridge: the host\'s resolv.conf.', `nameserver ${hostNameserver}`], `write resolv.conf for ${container} (the host's: nameserver ${hostNameserver})`);
-}

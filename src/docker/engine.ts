@@ -5,13 +5,14 @@ import { Ipam, parseSubnet, type Subnet } from '../model/ipam.js';
 import { nsName, validateIfName } from '../model/names.js';
 import { advertiseAddress, bridgePortHairpin, defaultRouteMove, linkDel, netnsDel, routeAdd } from '../ops/ip.js';
 import { sysctlSet } from '../ops/sysctl.js';
-import { fileWrite } from '../ops/file.js';
+import { fileRemove, fileRewrite, fileWrite } from '../ops/file.js';
 import { daemonStart, daemonStop } from '../ops/process.js';
 import type { Op } from '../ops/op.js';
 import { nextPool } from './address-pools.js';
 import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork, type Endpoint, type Tools } from './bridge-network.js';
-import { DOCKER0, WAN } from './defaults.js';
-import { dnsRecord, dnsRecordRemove, embeddedResolver, legacyResolvConf, resolverJoins, resolverLeaves, resolverName, type DnsLayout } from './embedded-dns.js';
+import { DOCKER0, EMBEDDED_DNS, WAN } from './defaults.js';
+import { netnsEtcPath, etcHosts, resolvConf } from './container-files.js';
+import { dnsRecord, dnsRecordRemove, embeddedResolver, resolverJoins, resolverLeaves, resolverName, type DnsLayout } from './embedded-dns.js';
 import { firewallerFor, noFirewall } from './firewall/index.js';
 import { removal, type Firewaller, type FirewallNetwork, type PortBinding } from './firewall/firewaller.js';
 import { attachMacvlan, type MacvlanMode } from './macvlan-network.js';
@@ -73,6 +74,8 @@ export interface Sandbox {
    */
   readonly mode: SharedMode['kind'] | 'network';
   readonly joins?: string | undefined;
+  /** The network `docker run` put it on (inspect's NetworkMode keeps it after a disconnect). */
+  readonly runOn?: string | undefined;
   readonly endpoints: Endpoint[];
   /** What `-p` published, by network: removed with the container. */
   readonly published: { readonly network: string; readonly endpoint: Endpoint; readonly ports: readonly PortBinding[] }[];
@@ -124,6 +127,8 @@ export class Engine {
   readonly networks = new Map<string, Network>();
   readonly sandboxes = new Map<string, Sandbox>();
   readonly #creations = new Map<string, number>();
+  /** Each container's hosts and resolv.conf as last written, and what they are made of. */
+  readonly #files = new Map<string, { extra: readonly { name: string; address: string }[]; internal: boolean; hosts?: string[]; resolv?: string[] }>();
 
   constructor(readonly spec: EngineSpec) {
     this.fw = spec.firewall === 'none' ? noFirewall : firewallerFor(spec.profile, { ns: spec.hostNs, tag: spec.tag });
@@ -177,13 +182,13 @@ export class Engine {
   run(name: string, opts: RunOptions = {}): { endpoint: Endpoint; ops: Op[] } {
     this.#assertNameFree(name);
     const network = this.network(opts.network ?? 'bridge');
-    const sandbox: Sandbox = { container: name, id: this.#containerId(name), hostname: opts.hostname, ns: this.#sandboxNs(name), mode: 'network', endpoints: [], published: [] };
+    const sandbox: Sandbox = { container: name, id: this.#containerId(name), hostname: opts.hostname, ns: this.#sandboxNs(name), mode: 'network', runOn: network.name, endpoints: [], published: [] };
     const joined = this.#join(network, sandbox, { ip: opts.ip, aliases: opts.aliases, priority: opts.gwPriority });
     this.sandboxes.set(name, sandbox);
     const ports = opts.publish ?? [];
     if (ports.length > 0) sandbox.published.push({ network: network.name, endpoint: joined.endpoint, ports });
-    const hosts = opts.addHosts?.length ? [this.#etcHosts(sandbox, opts.addHosts)] : [];
-    return { endpoint: joined.endpoint, ops: [...createContainerNamespace(sandbox.ns), ...joined.ops, ...hosts, ...this.publish(network, joined.endpoint, ports)] };
+    this.#files.set(name, { extra: this.#extraHosts(opts.addHosts ?? []), internal: false });
+    return { endpoint: joined.endpoint, ops: [...createContainerNamespace(sandbox.ns), ...joined.ops, ...this.#writeFiles(sandbox), ...this.publish(network, joined.endpoint, ports)] };
   }
 
   /**
@@ -210,7 +215,8 @@ export class Engine {
     const sandbox: Sandbox = { container: name, id: this.#containerId(name), hostname: opts.hostname, ns, mode: mode.kind, joins: owner?.container, endpoints: [], published: [] };
     this.sandboxes.set(name, sandbox);
     if (mode.kind !== 'none') return { sandbox, ops: [] };
-    return { sandbox, ops: [...createContainerNamespace(ns), ...(opts.addHosts?.length ? [this.#etcHosts(sandbox, opts.addHosts)] : [])] };
+    this.#files.set(name, { extra: this.#extraHosts(opts.addHosts ?? []), internal: false });
+    return { sandbox, ops: [...createContainerNamespace(ns), ...this.#writeFiles(sandbox)] };
   }
 
   /**
@@ -229,7 +235,8 @@ export class Engine {
     if (sandbox.endpoints.some((e) => e.network === network.name)) {
       throw new NslabError(`endpoint with name ${container} already exists in network ${network.name}`, { hint: 'it is connected already' });
     }
-    return this.#join(network, sandbox, { ip: opts.ip, aliases: opts.aliases, priority: opts.gwPriority });
+    const joined = this.#join(network, sandbox, { ip: opts.ip, aliases: opts.aliases, priority: opts.gwPriority, connected: true });
+    return { endpoint: joined.endpoint, ops: [...joined.ops, ...this.#writeFiles(sandbox)] };
   }
 
   /**
@@ -271,6 +278,7 @@ export class Engine {
       ...removal(this.#endpointRules(network, endpoint)),
       ...(network.isDefault ? [] : [dnsRecordRemove(this.dns, network.name, container, endpoint.address, endpoint.names), resolverLeaves(this.dns, container, network.name)]),
       ...(network.isDefault || userLeft ? [] : [daemonStop(join(this.spec.stateDir, 'pids'), resolverName(container))]),
+      ...(leaving ? [] : this.#writeFiles(sandbox)),
     ];
   }
 
@@ -294,7 +302,7 @@ export class Engine {
     // Leaving every network: no default route to move to another on the way out.
     const endpoints = [...sandbox.endpoints].reverse().flatMap((e) => this.disconnect(e.network, container, true));
     this.sandboxes.delete(container);
-    return [...unpublish, ...endpoints, netnsDel(sandbox.ns)];
+    return [...unpublish, ...endpoints, ...this.#removeFiles(sandbox), netnsDel(sandbox.ns)];
   }
 
   /** `docker network rm NET`: its rules taken back, then its bridge. */
@@ -318,12 +326,18 @@ export class Engine {
     if (ports.length === 0 || network.macvlan) return [];
     // docker-proxy per port and host address; a port on every address gets one for 0.0.0.0
     // and one for the IPv6 any address, as Docker binds both ([::] in docker ps).
+    // UDP ports get one too (Docker runs docker-proxy -proto udp), but SCTP's none here.
     const proxies = this.spec.profile.userlandProxy
       ? ports
-          .filter((p) => p.protocol === 'tcp')
           .flatMap((p) => (p.hostIp ? [[p, p.hostIp, '']] : [[p, '0.0.0.0', ''], [p, '::', '-v6']]) as [PortBinding, string, string][])
           .map(([p, ip, suffix]) =>
-            daemonStart(this.spec.hostNs, join(this.spec.stateDir, 'pids'), `docker-proxy-${endpoint.container}-${p.hostPort}${suffix}`, ['tcp-proxy', ip, String(p.hostPort), endpoint.address, String(p.containerPort)]),
+            daemonStart(this.spec.hostNs, join(this.spec.stateDir, 'pids'), `docker-proxy-${endpoint.container}-${p.hostPort}${p.protocol === 'udp' ? '-udp' : ''}${suffix}`, [
+              `${p.protocol}-proxy`,
+              ip,
+              String(p.hostPort),
+              endpoint.address,
+              String(p.containerPort),
+            ]),
           )
       : [];
     return [...this.fw.addPorts(network.firewall, endpoint, ports), ...proxies];
@@ -341,7 +355,7 @@ export class Engine {
     return n;
   }
 
-  #join(network: Network, sandbox: Sandbox, opts: { ip?: string | undefined; aliases?: readonly string[] | undefined; priority?: number | undefined }): { endpoint: Endpoint; ops: Op[] } {
+  #join(network: Network, sandbox: Sandbox, opts: { ip?: string | undefined; aliases?: readonly string[] | undefined; priority?: number | undefined; connected?: boolean }): { endpoint: Endpoint; ops: Op[] } {
     if (opts.ip !== undefined && network.isDefault) {
       const why = this.#classicWords()
         ? '* user specified IP address is supported on user defined networks only\n* user specified IP address is supported only when connecting to networks with user configured subnets'
@@ -369,7 +383,7 @@ export class Engine {
     // default bridge). Its names: the container's, its aliases, its short ID and hostname
     // (buildEndpointDNSNames).
     const names = [sandbox.container, ...(opts.aliases ?? []), sandbox.id.slice(0, 12), ...(sandbox.hostname ? [sandbox.hostname] : [])];
-    const joined: Endpoint = { ...endpoint, names, ...(opts.ip === undefined ? {} : { requested: true }), ...(opts.priority ? { priority: opts.priority } : {}) };
+    const joined: Endpoint = { ...endpoint, names, ...(opts.ip === undefined ? {} : { requested: true }), ...(opts.priority ? { priority: opts.priority } : {}), ...(opts.connected ? { connected: true } : {}) };
     sandbox.endpoints.push(joined);
     // Docker elects the gateway endpoint again: one that ranks above the one before takes the default route.
     if (gatewayBefore !== undefined && this.#gatewayOf(sandbox) === joined) {
@@ -385,26 +399,63 @@ export class Engine {
     const resolver = network.isDefault
       ? []
       : userNetworks === 1
-        ? embeddedResolver(this.dns, { name: sandbox.container, ns: sandbox.ns }, [network.name], { upstream: this.spec.nameserver, firewall: this.spec.profile.firewall })
+        ? embeddedResolver(this.dns, { name: sandbox.container, ns: sandbox.ns }, [network.name], { upstream: this.#upstream(sandbox), firewall: this.spec.profile.firewall })
         : [resolverJoins(this.dns, sandbox.container, network.name)];
-    // A default-bridge container gets a copy of the host's resolv.conf instead.
-    const legacy = network.isDefault && sandbox.endpoints.length === 1 && this.spec.nameserver ? [legacyResolvConf(sandbox.ns, sandbox.container, this.spec.nameserver)] : [];
-    return { endpoint, ops: [...ops, ...this.#endpointRules(network, endpoint), ...dns, ...resolver, ...legacy] };
+    return { endpoint, ops: [...ops, ...this.#endpointRules(network, endpoint), ...dns, ...resolver] };
   }
 
   /**
-   * The container's /etc/hosts with --add-host's lines (`ip netns exec` mounts
-   * /etc/netns/<ns>/hosts over /etc/hosts). host-gateway is the daemon's host-gateway-ip: by
-   * default the default bridge's gateway (daemon_unix.go setHostGatewayIP).
+   * Where the embedded DNS forwards what it does not know. Docker 28 asks the host file's
+   * servers from the host's namespace, and not at all for a container with no way out (only
+   * --internal networks: SERVFAIL); 27 asks them from the container's namespace, where they
+   * fail if it has no way out. (Docker re-decides as endpoints come and go; nslab decides
+   * when the resolver starts.)
    */
-  #etcHosts(sandbox: Sandbox, extra: readonly { name: string; address: string }[]): Op {
+  #upstream(sandbox: Sandbox): string | undefined {
+    if (this.spec.profile.docker !== '27' && !sandbox.endpoints.some((e) => !this.network(e.network).internal)) return undefined;
+    return this.spec.nameserver;
+  }
+
+  /** --add-host's entries, host-gateway resolved: the daemon's host-gateway-ip, by default the default bridge's gateway (daemon_unix.go setHostGatewayIP). */
+  #extraHosts(extra: readonly { name: string; address: string }[]): { name: string; address: string }[] {
     const gateway = this.networks.get('bridge')?.ipam.gateway;
-    const lines = extra.map((h) => {
+    return extra.map((h) => {
       const address = h.address === 'host-gateway' ? gateway : h.address;
       if (address === undefined) throw new NslabError('host-gateway has no address: there is no default bridge', { hint: 'give the address itself: --add-host NAME:IP' });
-      return `${address}\t${h.name}`;
+      return { name: h.name, address };
     });
-    return fileWrite(join('/etc/netns', sandbox.ns, 'hosts'), ['127.0.0.1\tlocalhost', ...lines], `write /etc/hosts for ${sandbox.container} (${lines.join(', ').replaceAll('\t', ' ')})`);
+  }
+
+  /**
+   * The container's hosts and resolv.conf as Docker writes them now (container-files.ts):
+   * written at run, written again when a connect or disconnect changes them. A container
+   * that shares the host's or another's namespace sees their files.
+   */
+  #writeFiles(sandbox: Sandbox): Op[] {
+    const state = this.#files.get(sandbox.container);
+    if (!state) return [];
+    const docker = this.spec.profile.docker;
+    state.internal ||= sandbox.endpoints.some((e) => !this.network(e.network).isDefault);
+    const hosts = etcHosts({ docker, hostname: sandbox.hostname ?? sandbox.id.slice(0, 12), extra: state.extra, addresses: sandbox.endpoints.map((e) => e.address) });
+    const resolv = resolvConf({ docker, hostNameservers: this.spec.nameserver ? [this.spec.nameserver] : [], internal: state.internal });
+    const ops: Op[] = [];
+    for (const [file, lines, before] of [['hosts', hosts, state.hosts], ['resolv.conf', resolv, state.resolv]] as const) {
+      const path = netnsEtcPath(sandbox.ns, file);
+      const what = file === 'hosts' ? hosts.slice(6).map((l) => l.replace('\t', ' ')).join(', ') || 'localhost' : state.internal ? `nameserver ${EMBEDDED_DNS}` : `the host's nameserver${this.spec.nameserver ? ` ${this.spec.nameserver}` : 's'}`;
+      if (before === undefined) ops.push(fileWrite(path, lines, `write /etc/${file} for ${sandbox.container} (${what})`));
+      else if (before.join('\n') !== lines.join('\n')) ops.push(fileRewrite(path, lines, before, `write /etc/${file} for ${sandbox.container} again (${what})`));
+    }
+    state.hosts = hosts;
+    state.resolv = resolv;
+    return ops;
+  }
+
+  /** docker rm: the files go with the container (undone, they come back as they were). */
+  #removeFiles(sandbox: Sandbox): Op[] {
+    const state = this.#files.get(sandbox.container);
+    this.#files.delete(sandbox.container);
+    if (!state) return [];
+    return (['hosts', 'resolv.conf'] as const).map((file) => fileRemove(netnsEtcPath(sandbox.ns, file), `remove /etc/${file} of ${sandbox.container}`, file === 'hosts' ? state.hosts : state.resolv));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { EXAMPLE_ZONE, WAN } from './defaults.js';
-import { resolvConfPath } from './embedded-dns.js';
+import { netnsEtcPath } from './container-files.js';
 import { fileWrite } from '../ops/file.js';
 import { daemonStart } from '../ops/process.js';
 import type { Endpoint, Tools } from './bridge-network.js';
@@ -67,6 +67,9 @@ export function dockerHost(ctx: LabContext, more: Pick<EngineSpec, 'takenPools' 
     firewall: host === undefined ? 'none' : 'profile',
     // The uplink's subnet is a route the host has: Docker never hands out a pool overlapping it.
     hostRoutes: [parseSubnet(WAN.subnet)],
+    // The host's resolver (hostStep writes it); in the machine's own namespace, none: the
+    // embedded DNS then forwards nothing, so no query leaves the machine.
+    nameserver: host === undefined ? undefined : WAN.dns,
     ...more,
   });
   const started = engine.start({ bridge: ctx.options.bridge as string | undefined, subnet: ctx.options.subnet as string | undefined });
@@ -98,7 +101,9 @@ export function hostStep(h: DockerHost): Step {
         ? 'Root-namespace mode: the machine nslab runs on is the docker host, as on a real\nDocker machine. Everything nslab adds to it is tagged and removed on teardown.'
         : 'The "docker host" is itself a network namespace, so its docker0 bridge, routes and\niptables rules are its own and the machine\'s real network is never touched.',
     docker: ['(a machine running dockerd)'],
-    ops: h.host === undefined ? [] : [netnsAdd(h.host), linkUp(h.host, 'lo')],
+    // Its resolver is the internet's DNS server (which internetDnsStep runs), never the
+    // machine's: containers get it in their resolv.conf, and the embedded DNS forwards to it.
+    ops: h.host === undefined ? [] : [netnsAdd(h.host), linkUp(h.host, 'lo'), fileWrite(netnsEtcPath(h.host, 'resolv.conf'), [`nameserver ${WAN.dns}`], `write the docker host's resolv.conf (nameserver ${WAN.dns})`)],
   };
 }
 
@@ -112,9 +117,9 @@ export function internetStep(h: DockerHost): Step {
 }
 
 /**
- * The internet's DNS server, answering for example.net, and the docker host's resolv.conf
- * naming it: the host's resolver is that server, never the machine's real ones, so no query
- * leaves the lab. (A lab that takes this step builds its docker host with `nameserver`.)
+ * The internet's DNS server, answering for example.net: the resolver the docker host's
+ * resolv.conf names (hostStep). Without this step that resolver does not answer, as an
+ * unreachable one does not, and nothing a container asks leaves the lab either way.
  */
 export function internetDnsStep(h: DockerHost): Step {
   const zone = join(h.stateDir, 'dns', 'example.net');
@@ -128,7 +133,6 @@ export function internetDnsStep(h: DockerHost): Step {
       addrAdd(h.wan, 'lo', `${WAN.dns}/32`),
       fileWrite(join(zone, 'server'), [EXAMPLE_ZONE.address, EXAMPLE_ZONE.name], `put ${EXAMPLE_ZONE.name} = ${EXAMPLE_ZONE.address} in the example.net zone`),
       daemonStart(h.wan, join(h.stateDir, 'pids'), 'dns-internet', ['dns-server', WAN.dns, '53', '53', '-', zone]),
-      ...(h.host === undefined ? [] : [fileWrite(resolvConfPath(h.host), [`nameserver ${WAN.dns}`], `write the docker host's resolv.conf (nameserver ${WAN.dns})`)]),
     ],
     show: [cmd('cat', ['/etc/resolv.conf'], h.host)],
   };

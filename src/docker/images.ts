@@ -5,54 +5,55 @@ export interface ServicePort {
   readonly protocol: 'tcp' | 'udp';
 }
 
+/** What an image's config says: its ENTRYPOINT, CMD and EXPOSE lines (from Docker Hub's images). */
+export interface ImageConfig {
+  readonly entrypoint: readonly string[];
+  readonly cmd: readonly string[];
+  readonly expose: readonly string[];
+}
+
+const image = (cmd: readonly string[], expose: readonly string[] = [], entrypoint: readonly string[] = []): ImageConfig => ({ entrypoint, cmd, expose });
+const entrypointed = (service: string, expose: readonly string[]) => image([service], expose, ['docker-entrypoint.sh']);
+
 /**
- * What well-known images listen on (their EXPOSE lines). There are no images in nslab: the
- * image only decides which ports the container's stand-in service answers on.
+ * The well-known images nslab knows. There are no images in nslab: the config decides what
+ * `docker ps` and inspect show, and which ports the container's stand-in service answers on.
+ * Images nslab does not know run sh and expose nothing, as busybox does.
  */
-const IMAGE_PORTS: Readonly<Record<string, readonly string[]>> = {
-  nginx: ['80/tcp'],
-  httpd: ['80/tcp'],
-  caddy: ['80/tcp', '443/tcp'],
-  traefik: ['80/tcp'],
-  redis: ['6379/tcp'],
-  valkey: ['6379/tcp'],
-  memcached: ['11211/tcp'],
-  postgres: ['5432/tcp'],
-  mysql: ['3306/tcp', '33060/tcp'],
-  mariadb: ['3306/tcp'],
-  mongo: ['27017/tcp'],
-  rabbitmq: ['4369/tcp', '5671/tcp', '5672/tcp', '25672/tcp'],
-  elasticsearch: ['9200/tcp', '9300/tcp'],
-  registry: ['5000/tcp'],
-  coredns: ['53/tcp', '53/udp'],
-  busybox: [],
-  alpine: [],
-  ubuntu: [],
-  debian: [],
+export const IMAGES: Readonly<Record<string, ImageConfig>> = {
+  nginx: image(['nginx', '-g', 'daemon off;'], ['80/tcp'], ['/docker-entrypoint.sh']),
+  httpd: image(['httpd-foreground'], ['80/tcp']),
+  caddy: image(['caddy', 'run', '--config', '/etc/caddy/Caddyfile', '--adapter', 'caddyfile'], ['80/tcp', '443/tcp']),
+  traefik: image(['traefik'], ['80/tcp'], ['/entrypoint.sh']),
+  redis: entrypointed('redis-server', ['6379/tcp']),
+  valkey: entrypointed('valkey-server', ['6379/tcp']),
+  memcached: entrypointed('memcached', ['11211/tcp']),
+  postgres: entrypointed('postgres', ['5432/tcp']),
+  mysql: entrypointed('mysqld', ['3306/tcp', '33060/tcp']),
+  mariadb: entrypointed('mariadbd', ['3306/tcp']),
+  mongo: entrypointed('mongod', ['27017/tcp']),
+  rabbitmq: entrypointed('rabbitmq-server', ['4369/tcp', '5671/tcp', '5672/tcp', '25672/tcp']),
+  elasticsearch: image(['eswrapper'], ['9200/tcp', '9300/tcp'], ['/bin/tini', '--', '/usr/local/bin/docker-entrypoint.sh']),
+  registry: image(['/etc/docker/registry/config.yml'], ['5000/tcp'], ['/entrypoint.sh']),
+  coredns: image([], ['53/tcp', '53/udp'], ['/coredns']),
+  busybox: image(['sh']),
+  alpine: image(['/bin/sh']),
+  ubuntu: image(['/bin/bash']),
+  debian: image(['bash']),
 };
+
+/** An image's config, by its base name (nginx:1.27 is nginx). */
+export function imageConfig(name: string): ImageConfig {
+  return IMAGES[imageBase(name)] ?? IMAGES.busybox!;
+}
 
 /**
  * What an image runs when `docker run` names no command (its ENTRYPOINT and CMD), as `docker
- * ps` shows it; images nslab does not know run sh, as busybox does.
+ * ps` shows it.
  */
-const IMAGE_COMMANDS: Readonly<Record<string, readonly string[]>> = {
-  nginx: ['/docker-entrypoint.sh', 'nginx', '-g', 'daemon off;'],
-  httpd: ['httpd-foreground'],
-  redis: ['docker-entrypoint.sh', 'redis-server'],
-  valkey: ['docker-entrypoint.sh', 'valkey-server'],
-  postgres: ['docker-entrypoint.sh', 'postgres'],
-  mysql: ['docker-entrypoint.sh', 'mysqld'],
-  mariadb: ['docker-entrypoint.sh', 'mariadbd'],
-  mongo: ['docker-entrypoint.sh', 'mongod'],
-  memcached: ['docker-entrypoint.sh', 'memcached'],
-  ubuntu: ['/bin/bash'],
-  debian: ['bash'],
-  alpine: ['/bin/sh'],
-  busybox: ['sh'],
-};
-
-export function imageCommand(image: string): string[] {
-  return [...(IMAGE_COMMANDS[imageBase(image)] ?? ['sh'])];
+export function imageCommand(name: string): string[] {
+  const c = imageConfig(name);
+  return [...c.entrypoint, ...c.cmd];
 }
 
 /**
@@ -91,7 +92,7 @@ export function parseServicePort(spec: string): ServicePort {
 
 /** The ports the stand-in listens on: the image's, then --expose's, then the container side of -p. */
 export function servicePorts(image: string, more: readonly ServicePort[]): ServicePort[] {
-  const all = [...(IMAGE_PORTS[imageBase(image)] ?? []).map(parseServicePort), ...more];
+  const all = [...imageConfig(image).expose.map(parseServicePort), ...more];
   const seen = new Set<string>();
   return all.filter((p) => {
     const key = `${p.port}/${p.protocol}`;

@@ -93,7 +93,7 @@ export function overlayJoin(net: OverlayNetwork, host: OverlayHost, container: {
     host,
   };
   const ops: Op[] = [
-    vethAdd({ ns: host.sandboxNs, name: endpoint.hostIf, peerNs: container.ns, peerName: 'eth0', peerMac: endpoint.mac, mtu: net.mtu }),
+    vethAdd({ ns: host.sandboxNs, name: endpoint.hostIf, peerNs: container.ns, peerName: 'eth0', peerMac: endpoint.mac, mtu: net.mtu, txqlen: 0 }),
     linkSetMaster(host.sandboxNs, endpoint.hostIf, 'br0', tools),
     linkUp(host.sandboxNs, endpoint.hostIf),
     addrAdd(container.ns, 'eth0', net.ipam.withPrefix(address), { broadcast: true }),

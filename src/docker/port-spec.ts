@@ -92,11 +92,11 @@ export function bindingSpec(p: PortBinding): string {
  * binds both, the IPv6 any address, written `[::]` by the 28 CLI and `::` before it), then
  * ports exposed but not published.
  */
-export function portsCell(published: readonly PortBinding[], exposed: readonly { port: number; protocol: string }[], ipv6Any: '[::]' | '::'): string {
+export function portsCell(published: readonly PortBinding[], exposed: readonly string[], ipv6Any: '[::]' | '::'): string {
   const cells = published.flatMap((p) => {
     const to = `${p.containerPort}/${p.protocol}`;
     return p.hostIp ? [`${p.hostIp}:${p.hostPort}->${to}`] : [`0.0.0.0:${p.hostPort}->${to}`, `${ipv6Any}:${p.hostPort}->${to}`];
   });
-  const unpublished = exposed.filter((e) => !published.some((p) => p.containerPort === e.port && p.protocol === e.protocol)).map((e) => `${e.port}/${e.protocol}`);
+  const unpublished = exposed.filter((e) => !published.some((p) => `${p.containerPort}/${p.protocol}` === e));
   return [...cells, ...unpublished].join(', ');
 }

@@ -4,7 +4,7 @@ import type { LabContext, LabDefinition, LabModel, LabNode } from '../plan/lab.j
 import type { Step } from '../plan/plan.js';
 import type { Expectation } from '../verify/expectation.js';
 import { modePromises, publishedPromises } from './promises.js';
-import { dockerHost, firewallWhy, hostStep, internetStep, natOps, remoteNetwork, type RemoteNetwork } from './host.js';
+import { dockerHost, firewallWhy, hostStep, internetDnsStep, internetStep, natOps, remoteNetwork, type RemoteNetwork } from './host.js';
 
 // `nslab docker ...`: a docker host of its own, kept across commands. It is a lab whose
 // steps are the docker commands the user typed, in order: the record keeps the commands,
@@ -38,6 +38,7 @@ export function buildSandbox(ctx: LabContext): SandboxModel {
   const steps: Step[] = [
     hostStep(h),
     internetStep(h),
+    internetDnsStep(h),
     ...(remote
       ? [
           {

@@ -40,11 +40,20 @@ function endpointSettings(src: InspectSource, s: Sandbox, net: Network, live: Li
   const address = iface?.addresses.find((a) => a.startsWith(`${e.address}/`)) ?? iface?.addresses[0] ?? '';
   const user = !net.isDefault;
   const aliases = (e.names ?? []).filter((n) => n !== s.container && n !== s.id.slice(0, 12) && n !== s.hostname);
-  const head = { IPAMConfig: user ? (e.requested ? { IPv4Address: e.address } : {}) : null, Links: null, Aliases: user ? aliases : null, MacAddress: iface?.mac ?? e.mac };
+  // What the CLI sent is what inspect shows: run sends an endpoint's settings only where given
+  // (--ip, --network-alias), connect sends them all, empty.
+  const given = e.connected === true;
+  const head = {
+    IPAMConfig: e.requested ? { IPv4Address: e.address } : user && given ? {} : null,
+    Links: null,
+    Aliases: user && (given || aliases.length > 0) ? aliases : null,
+    MacAddress: iface?.mac ?? e.mac,
+  };
   const addressing = {
     NetworkID: net.id,
     EndpointID: src.engine.endpointId(s.container, net.name),
-    Gateway: net.ipam.gateway,
+    // An --internal network gives no gateway to its endpoints (28; 27 still named it).
+    Gateway: net.internal && src.api === 'v1.48' ? '' : net.ipam.gateway,
     IPAddress: address.split('/')[0] ?? '',
     IPPrefixLen: Number(address.split('/')[1] ?? 0),
     IPv6Gateway: '',
@@ -54,8 +63,8 @@ function endpointSettings(src: InspectSource, s: Sandbox, net: Network, live: Li
   const dnsNames = user ? [...(e.names ?? [])] : null;
   // The field order of each API: 1.48 moved DriverOpts up and added GwPriority.
   return src.api === 'v1.45'
-    ? { ...head, ...addressing, DriverOpts: user ? {} : null, DNSNames: dnsNames }
-    : { ...head, DriverOpts: user ? {} : null, GwPriority: e.priority ?? 0, ...addressing, DNSNames: dnsNames };
+    ? { ...head, ...addressing, DriverOpts: given ? {} : null, DNSNames: dnsNames }
+    : { ...head, DriverOpts: given ? {} : null, GwPriority: e.priority ?? 0, ...addressing, DNSNames: dnsNames };
 }
 
 /** `docker inspect CONTAINER`, the fields that concern its network, in Docker's order. */
@@ -65,14 +74,18 @@ export function containerInspect(src: InspectSource, s: Sandbox) {
   const live = src.world.find((w) => w.ns === s.ns);
   const published = record?.publish ?? [];
   const created = record?.created ?? ZERO_TIME;
-  const mode = s.mode === 'network' ? (s.endpoints[0]?.network ?? 'bridge') : s.mode === 'container' ? `container:${src.engine.sandboxes.get(s.joins!)?.id ?? s.joins}` : s.mode;
+  // The mode it was run with, whatever it was connected to or disconnected from since.
+  const mode = s.mode === 'network' ? (s.runOn ?? 'bridge') : s.mode === 'container' ? `container:${src.engine.sandboxes.get(s.joins!)?.id ?? s.joins}` : s.mode;
   const networks: Record<string, unknown> = {};
   for (const e of [...s.endpoints].sort((a, b) => a.network.localeCompare(b.network))) networks[e.network] = endpointSettings(src, s, src.engine.network(e.network), live);
   // host and none show as their pre-defined networks, with no address; container: shows none.
   if (s.mode === 'host' || s.mode === 'none') {
-    networks[s.mode] = { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', NetworkID: networkId(src.lab, s.mode, 1), EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null };
+    const addressing = { NetworkID: networkId(src.lab, s.mode, 1), EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null };
+    networks[s.mode] = { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', ...(src.api === 'v1.48' ? { DriverOpts: null, GwPriority: 0 } : {}), ...addressing };
   }
-  const exposed = goMap(Object.fromEntries((record?.ports ?? []).map((p) => [`${p.port}/${p.protocol}`, {}])));
+  const exposed = goMap(Object.fromEntries((record?.exposed ?? []).map((p) => [p, {}])));
+  // Every exposed port is in Ports: with its bindings where published, else null.
+  const ports = s.mode === 'network' ? goMap({ ...Object.fromEntries((record?.exposed ?? []).map((p) => [p, null])), ...portMap(published, true) }) : goMap({});
   return {
     Id: s.id,
     Created: created,
@@ -83,7 +96,7 @@ export function containerInspect(src: InspectSource, s: Sandbox) {
     Name: `/${s.container}`,
     HostConfig: { NetworkMode: mode, PortBindings: portMap(published, false) },
     Config: { Hostname: s.hostname ?? (s.mode === 'host' ? 'host' : s.id.slice(0, 12)), ExposedPorts: Object.keys(exposed).length ? exposed : null, Cmd: record?.command ?? [], Image: record?.image ?? '' },
-    NetworkSettings: { SandboxKey: s.mode === 'host' ? '/var/run/docker/netns/default' : `/var/run/netns/${s.ns}`, Ports: s.mode === 'network' ? portMap(published, true) : goMap({}), Networks: goMap(networks) },
+    NetworkSettings: { SandboxKey: s.mode === 'host' ? '/var/run/docker/netns/default' : `/var/run/netns/${s.ns}`, Ports: ports, Networks: goMap(networks) },
   };
 }
 
@@ -96,7 +109,8 @@ export function networkInspect(src: InspectSource, net: Network, created: string
   const live = net.macvlan
     ? inspectMacvlan({ name: net.name, id: net.id, subnet: net.ipam.subnet.cidr, ipRange: net.ipam.range === net.ipam.subnet ? undefined : net.ipam.range.cidr, gateway: net.ipam.gateway, internal: net.internal ?? false, ...net.macvlan, children: childrenOf(src, net) }, src.world)
     : inspectNetworks(src.world).find((l) => l.Options['com.docker.network.bridge.name'] === net.bridge && l.Options['nslab.namespace'] === (src.engine.spec.hostNs ?? 'root'));
-  const byNs = new Map([...src.engine.sandboxes.values()].map((s) => [s.ns, s]));
+  // A container: container shares its owner's namespace and has no endpoint of its own.
+  const byNs = new Map([...src.engine.sandboxes.values()].filter((s) => s.mode !== 'container').map((s) => [s.ns, s]));
   const containers: NetworkInspect['Containers'] = {};
   for (const c of Object.values(live?.Containers ?? {})) {
     const s = byNs.get(`nslab-${src.lab}-${c.Name}`) ?? [...src.engine.sandboxes.values()].find((x) => x.container === c.Name);
@@ -121,7 +135,7 @@ export function networkInspect(src: InspectSource, net: Network, created: string
     Driver: net.driver,
     ...(src.api === 'v1.48' ? { EnableIPv4: true } : {}),
     EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: net.isDefault && src.api === 'v1.45' ? null : goMap({}), Config: [config] },
+    IPAM: { Driver: 'default', Options: net.isDefault ? null : goMap({}), Config: [config] },
     Internal: net.internal ?? false,
     Attachable: false,
     Ingress: false,

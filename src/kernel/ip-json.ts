@@ -23,7 +23,8 @@ export interface IpLink {
     /** For a vxlan device: its VNI and UDP port. */
     readonly info_data?: { readonly id?: number; readonly port?: number };
   };
-  readonly addr_info?: readonly { readonly family: string; readonly local: string; readonly prefixlen: number }[];
+  readonly addr_info?: readonly { readonly family: string; readonly local: string; readonly prefixlen: number; readonly broadcast?: string }[];
+  readonly txqlen?: number;
 }
 
 export interface Interface {
@@ -44,6 +45,12 @@ export interface Interface {
   readonly vxlan?: { readonly vni: number; readonly port: number } | undefined;
   /** IPv4 addresses with prefix, e.g. 172.17.0.1/16. */
   readonly addresses: readonly string[];
+  /** The broadcast address of each IPv4 address that has one (Docker's netlink sets it). */
+  readonly broadcasts?: Readonly<Record<string, string>> | undefined;
+  /** IPv6 addresses with prefix (a link-local fe80:: where IPv6 is on). */
+  readonly ipv6?: readonly string[] | undefined;
+  /** The transmit queue length (Docker makes the host end of a veth with 0). */
+  readonly txqlen?: number | undefined;
   /** `ip link set ... alias`: how a root-namespace lab tags what it made (nslab:<lab>). */
   readonly alias?: string | undefined;
   /**
@@ -72,6 +79,9 @@ export function parseIpAddr(json: string): Interface[] {
     portState: l.linkinfo?.info_slave_data?.state,
     vxlan: l.linkinfo?.info_kind === 'vxlan' && l.linkinfo.info_data?.id !== undefined ? { vni: l.linkinfo.info_data.id, port: l.linkinfo.info_data.port ?? 4789 } : undefined,
     addresses: (l.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
+    broadcasts: Object.fromEntries((l.addr_info ?? []).filter((a) => a.family === 'inet' && a.broadcast).map((a) => [`${a.local}/${a.prefixlen}`, a.broadcast!])),
+    ipv6: (l.addr_info ?? []).filter((a) => a.family === 'inet6').map((a) => `${a.local}/${a.prefixlen}`),
+    txqlen: l.txqlen,
     alias: l.ifalias,
     linkwatchPending: l.flags.includes('LOWER_UP') && l.operstate === 'DOWN',
   }));

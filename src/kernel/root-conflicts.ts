@@ -5,9 +5,13 @@ import { parseSubnet, subnetOf, subnetsOverlap, type Subnet } from '../model/ipa
 import type { Op } from '../ops/op.js';
 import { parseIpAddr, parseIpRoute } from './ip-json.js';
 
-/** Ops that change the namespace nslab runs in (creating a namespace does not count). */
+/**
+ * Ops that change the namespace nslab runs in (creating a namespace does not count, nor
+ * writing a file: a namespace's /etc/netns files and the lab's state are no network's).
+ */
 export function rootOps(ops: readonly Op[]): Op[] {
-  return ops.filter((op) => changesRoot(op.cmd));
+  const files = (op: Op) => op.cmd.file !== 'ip' && (op.cmd.args[1] === 'write-file' || op.cmd.args[1] === 'remove-file');
+  return ops.filter((op) => changesRoot(op.cmd) && !files(op));
 }
 
 /** The subnets root ops claim: addresses they assign and routes they add. */

@@ -4,7 +4,7 @@ import { agentCmd } from '../agent/agent.js';
 import { readJournal } from '../apply/journal.js';
 import { killProcessesIn, runUndo, teardown } from '../apply/teardown.js';
 import { undoIsGone } from '../ops/gone.js';
-import { resolvConfPath } from '../docker/embedded-dns.js';
+import { netnsEtcPath } from '../docker/container-files.js';
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
 import { parseIpAddr } from '../kernel/ip-json.js';
@@ -97,10 +97,10 @@ async function cleanUnlocked(runner: Runner, only?: string): Promise<CleanReport
       }
     }
   }
-  // A container's resolv.conf and hosts (--add-host) outlive its namespace.
+  // A container's resolv.conf and hosts, and the docker host's resolv.conf, outlive their namespace.
   for (const ns of netnsConfigDirs().filter((n) => n.startsWith(prefix))) {
-    await runner.run(agentCmd(undefined, 'remove-file', resolvConfPath(ns)), { allowFail: true });
-    await runner.run(agentCmd(undefined, 'remove-file', join('/etc/netns', ns, 'hosts')), { allowFail: true });
+    await runner.run(agentCmd(undefined, 'remove-file', netnsEtcPath(ns, 'resolv.conf')), { allowFail: true });
+    await runner.run(agentCmd(undefined, 'remove-file', netnsEtcPath(ns, 'hosts')), { allowFail: true });
   }
   return report;
 }

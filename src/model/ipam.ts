@@ -79,7 +79,10 @@ export class Ipam {
     if (this.subnet.prefix > 30) {
       throw new NslabError(`subnet ${cidr} is too small for a gateway and a container`, { hint: 'use a prefix of /30 or shorter' });
     }
-    const gw = gateway ?? intToAddress(this.subnet.first + 1);
+    // Without --gateway libnetwork asks its IPAM for the first free address of the pool, and
+    // a pool with --ip-range hands out from the range: the gateway is the range's first
+    // address (10.20.5.0 for --subnet 10.20.0.0/16 --ip-range 10.20.5.0/24).
+    const gw = gateway ?? intToAddress(Math.max(this.range.first, this.subnet.first + 1));
     this.#assertHost(gw, 'gateway');
     this.gateway = gw;
     this.#used.add(toInt(gw));

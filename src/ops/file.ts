@@ -21,3 +21,9 @@ export function fileWrite(path: string, lines: readonly string[], summary = `wri
 export function fileRemove(path: string, summary = `remove ${path}`, restore?: readonly string[]): Op {
   return { summary, cmd: agentCmd(undefined, 'remove-file', path), ...(restore ? { undo: agentCmd(undefined, 'write-file', path, ...restore), undoGone: 'file' as const, deletes: fileKey(path) } : { removes: true as const }), within: [] };
 }
+
+/** Writes a file written before again (a container's hosts after a connect); its undo writes `before` back. */
+export function fileRewrite(path: string, lines: readonly string[], before: readonly string[], summary = `write ${path} again`): Op {
+  // Within the file: when the file itself is removed, there is nothing to write back.
+  return { summary, cmd: agentCmd(undefined, 'write-file', path, ...lines), undo: agentCmd(undefined, 'write-file', path, ...before), undoGone: 'file', within: [fileKey(path)] };
+}

@@ -47,12 +47,22 @@ export function advertiseAddress(ns: string, dev: string, address: string): Op {
 }
 
 /** A fixed hardware address (the address a deletion of the link takes with it). */
-export function linkSetAddress(ns: string | undefined, dev: string, mac: string): Op {
+export function linkSetAddress(ns: string | undefined, dev: string, mac: string, txqlen?: number): Op {
   return {
-    summary: `set ${dev}'s MAC to ${mac} in ${where(ns)}`,
-    cmd: ip(ns, 'link', 'set', 'dev', dev, 'address', mac),
+    summary: `set ${dev}'s MAC to ${mac}${txqlen === undefined ? '' : ` and its queue length to ${txqlen}`} in ${where(ns)}`,
+    cmd: ip(ns, 'link', 'set', 'dev', dev, 'address', mac, ...(txqlen === undefined ? [] : ['txqueuelen', String(txqlen)])),
     within: [linkKey(ns, dev), ...inNs(ns)],
   };
+}
+
+/**
+ * No IPv6 on a link: no link-local address is made when it comes up. Docker writes
+ * disable_ipv6=1 for a container's interface on a network without IPv6; `ip addr` shows the
+ * same, and this is one more line of the namespace's `ip -batch` where a sysctl is a process
+ * per container.
+ */
+export function linkNoIpv6(ns: string | undefined, dev: string): Op {
+  return { summary: `no IPv6 on ${dev} in ${where(ns)} (Docker: net.ipv6.conf.${dev}.disable_ipv6=1)`, cmd: ip(ns, 'link', 'set', 'dev', dev, 'addrgenmode', 'none'), within: [linkKey(ns, dev), ...inNs(ns)] };
 }
 
 export function bridgeAdd(ns: string | undefined, name: string, options: { brctl: boolean }): Op {
@@ -75,13 +85,15 @@ export interface VethSpec {
   readonly peerMac?: string | undefined;
   /** Both ends' MTU (an overlay's: the underlay's less VXLAN's 50 bytes). */
   readonly mtu?: number | undefined;
+  /** Both ends' transmit queue length (Docker's netlink makes them with 0). */
+  readonly txqlen?: number | undefined;
 }
 
 /** A veth pair, the peer created directly in its namespace (as Docker does). */
 export function vethAdd(v: VethSpec): Op {
   validateIfName(v.name);
   validateIfName(v.peerName);
-  const mtu = v.mtu === undefined ? [] : ['mtu', String(v.mtu)];
+  const mtu = [...(v.mtu === undefined ? [] : ['mtu', String(v.mtu)]), ...(v.txqlen === undefined ? [] : ['txqueuelen', String(v.txqlen)])];
   const peer = ['peer', 'name', v.peerName, ...(v.peerMac ? ['address', v.peerMac] : []), ...mtu, ...(v.peerNs !== v.ns && v.peerNs !== undefined ? ['netns', v.peerNs] : [])];
   return {
     summary: `create veth pair ${v.name} (${where(v.ns)}) <-> ${v.peerName} (${where(v.peerNs)})`,

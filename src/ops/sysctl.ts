@@ -14,3 +14,4 @@ export function sysctlSet(ns: string | undefined, key: string, value: string): O
     within: ns === undefined ? [] : [netnsKey(ns)],
   };
 }
+

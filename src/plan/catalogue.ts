@@ -17,8 +17,9 @@ export function useLabs(labs: readonly LabDefinition[] | (() => Promise<readonly
 export async function loadLabs(): Promise<void> {
   if (loader) listed = await loader();
   loader = undefined;
-  // The docker sandbox is recorded like a lab, but is built by `nslab docker`, not listed.
-  unlisted = [(await import('../docker/sandbox.js')).sandboxLab];
+  // The docker sandbox and the real dockerd are recorded like labs, but built by `nslab
+  // docker` and `--real`, not listed.
+  unlisted = [(await import('../docker/sandbox.js')).sandboxLab, (await import('../realdocker/engine-lab.js')).realEngineLab];
 }
 
 export function allLabs(): readonly LabDefinition[] {

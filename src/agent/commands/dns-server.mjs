@@ -100,9 +100,14 @@ async function answer(msg, networks, upstream) {
   const q = query.questions?.[0];
   const name = q?.name.toLowerCase().replace(/\.$/, '') ?? '';
   const addresses = lookup(networks, name);
+  // Docker's resolver passes on what its upstream answers (an NXDOMAIN too), and answers
+  // SERVFAIL when none does or it has none (resolver.go serveDNS); a zone's own server says
+  // NXDOMAIN.
+  let rcode = addresses.length > 0 ? 0 : 3;
   if (addresses.length === 0 && upstream) {
-    const reply = await forward(upstream, msg);
+    const reply = upstream === 'none' ? undefined : await forward(upstream, msg);
     if (reply) return reply;
+    rcode = 2;
   }
   const answers = q?.type === 'A' ? addresses.map((data) => ({ type: 'A', class: 'IN', name: q.name, ttl: TTL, data })) : [];
   return dnsPacket.encode({
@@ -110,7 +115,7 @@ async function answer(msg, networks, upstream) {
     type: 'response',
     // RD echoed, RA set: what resolvers expect from a recursive server. NXDOMAIN (rcode 3)
     // only when the name is unknown: a known name asked for AAAA gets an empty answer.
-    flags: ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | dnsPacket.RECURSION_AVAILABLE | (addresses.length > 0 ? 0 : 3),
+    flags: ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | dnsPacket.RECURSION_AVAILABLE | rcode,
     questions: query.questions ?? [],
     answers: /** @type {any} */ (answers),
   });
@@ -118,7 +123,8 @@ async function answer(msg, networks, upstream) {
 
 /**
  * A DNS server like Docker's embedded one: it answers A queries for the names on the
- * networks it is given, forwards the rest to `upstream` ('-' for none: NXDOMAIN), on UDP
+ * networks it is given, forwards the rest to `upstream` ('none': SERVFAIL, as Docker's
+ * resolver without one; '-': none, and NXDOMAIN, as the server of a zone), on UDP
  * host:udpPort and TCP host:tcpPort (TCP messages carry a two-byte length).
  * The same server, with records of its own zone, plays the internet's DNS server.
  * @param {string} host

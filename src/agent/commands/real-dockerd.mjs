@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 
 const SCRIPT = `
 set -e
-lower=$1 upper=$2 work=$3 merged=$4 cgroup=$5
+lower=$1 upper=$2 work=$3 merged=$4 cgroup=$5 resolv=$6
 mount -t overlay overlay -o "lowerdir=$lower,upperdir=$upper,workdir=$work" "$merged"
 mount -t proc proc "$merged/proc"
 mount -t sysfs sysfs "$merged/sys"
@@ -33,21 +33,24 @@ else
 fi
 mount -t tmpfs tmpfs "$merged/run"
 mount --rbind /dev "$merged/dev"
+# The docker host's resolver, as its containers' resolv.conf will name it.
+cat "$resolv" > "$merged/etc/resolv.conf"
 echo "dockerd pid $$"
 exec chroot "$merged" /usr/sbin/dockerd --storage-driver=vfs --host unix:///run/docker.sock --data-root /var/lib/docker --cgroup-parent "$cgroup" --iptables=true
 `;
 
 /**
- * `real-dockerd start PIDFILE NS LOWER RUNDIR CGROUP`: starts it detached, waits until its API
- * listens (up to 60 s), writes its pid and mount namespace to PIDFILE, prints one line, exits 0.
+ * `real-dockerd start PIDFILE NS LOWER RUNDIR CGROUP RESOLVCONF`: starts it detached, waits
+ * until its API listens (up to 60 s), writes its pid and mount namespace to PIDFILE, prints
+ * one line, exits 0.
  */
-export function realDockerdStart(pidfile, netns, lower, runDir, cgroup) {
+export function realDockerdStart(pidfile, netns, lower, runDir, cgroup, resolvConf) {
   const upper = join(runDir, 'upper');
   const work = join(runDir, 'work');
   const merged = join(runDir, 'merged');
   for (const d of [upper, work, merged]) mkdirSync(d, { recursive: true });
   mkdirSync(dirname(pidfile), { recursive: true });
-  const child = spawn('nsenter', [`--net=/run/netns/${netns}`, 'unshare', '--mount', '--propagation', 'private', '--fork', 'sh', '-c', SCRIPT, 'sh', lower, upper, work, merged, cgroup], {
+  const child = spawn('nsenter', [`--net=/run/netns/${netns}`, 'unshare', '--mount', '--propagation', 'private', '--fork', 'sh', '-c', SCRIPT, 'sh', lower, upper, work, merged, cgroup, resolvConf], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -113,8 +116,17 @@ function stopTree(pid, cgroup, mnt = undefined) {
   }
 }
 
-/** Removes the cgroup subtree dockerd made under every controller (empty once its processes are gone). */
-function removeCgroups(cgroup) {
+/**
+ * Removes the cgroup subtree dockerd made under every controller. A killed process leaves its
+ * cgroup a moment after the signal, so each removal is tried again for up to 10 s.
+ */
+async function removeCgroups(cgroup) {
+  const deadline = Date.now() + 10_000;
+  while (!removeCgroupsOnce(cgroup) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** One pass, deepest first; true when none of the subtree is left. */
+function removeCgroupsOnce(cgroup) {
   const base = '/sys/fs/cgroup';
   const v2 = existsSync(join(base, 'cgroup.controllers'));
   const roots = v2 ? [base] : readdirSync(base).map((c) => join(base, c));
@@ -133,6 +145,7 @@ function removeCgroups(cgroup) {
     }
   };
   for (const root of roots) walk(join(root, cgroup));
+  return roots.every((root) => !existsSync(join(root, cgroup)));
 }
 
 /**
@@ -174,7 +187,6 @@ export async function realDockerdStop(pidfile, cgroupArg) {
       }
     }
   }
-  await new Promise((r) => setTimeout(r, 200));
-  if (cgroup) removeCgroups(cgroup);
+  if (cgroup) await removeCgroups(cgroup);
   rmSync(pidfile, { force: true });
 }

@@ -80,7 +80,7 @@ async function ps(ctx: DockerCliContext, args: ComposeArgs, p: Parsed): Promise<
         Name: s.container,
         Service: s.service,
         Image: s.image,
-        Ports: sandbox.mode === 'network' && r ? portsCell(r.publish, r.ports, v6) : '',
+        Ports: sandbox.mode === 'network' && r ? portsCell(r.publish, r.exposed, v6) : '',
         Networks: s.networkMode && s.networkMode !== 'bridge' ? s.networkMode : sandbox.endpoints.map((e) => `${e.network} ${e.address}`).join(', '),
         ID: sandbox.id.slice(0, 12),
       };

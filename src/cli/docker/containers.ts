@@ -210,7 +210,7 @@ function psRows(ctx: DockerCliContext, model: SandboxModel | undefined, noTrunc:
         CreatedAt: goTime(r.created ?? new Date(now).toISOString()),
         RunningFor: `${age} ago`,
         // A container sharing the host's or another's namespace publishes nothing of its own.
-        Ports: s.mode === 'network' ? portsCell(r.publish, r.ports, v6) : '',
+        Ports: s.mode === 'network' ? portsCell(r.publish, r.exposed, v6) : '',
         State: 'running',
         Status: `Up ${age}`,
         Names: r.name,

@@ -30,7 +30,7 @@ describe('connect lab plan', () => {
 
   it('connect adds eth1 from my_bridge without a second default route, a DNS record and a resolver', () => {
     const lines = stepLines('Connect web to my_bridge');
-    expect(lines.some((l) => new RegExp(`^ip -n nslab-p1-host link add veth[0-9a-f]{7} type veth peer name eth1 .* netns nslab-p1-web$`).test(l))).toBe(true);
+    expect(lines.some((l) => new RegExp(`^ip -n nslab-p1-host link add veth[0-9a-f]{7} txqueuelen 0 type veth peer name eth1 .* netns nslab-p1-web$`).test(l))).toBe(true);
     expect(lines).toContain('ip -n nslab-p1-web addr add 172.18.0.3/16 brd + dev eth1');
     expect(lines.filter((l) => l.includes('route add'))).toEqual([]);
     // Its names there: web, and its short ID.
@@ -39,7 +39,7 @@ describe('connect lab plan', () => {
   });
 
   it("disconnect deletes that veth, the endpoint's rule, the record, the resolver's view of my_bridge and the resolver, as forward steps", () => {
-    const connectVeth = /link add (veth[0-9a-f]{7}) type veth peer name eth1/.exec(stepLines('Connect web to my_bridge').join('\n'))![1];
+    const connectVeth = /link add (veth[0-9a-f]{7}) txqueuelen 0 type veth peer name eth1/.exec(stepLines('Connect web to my_bridge').join('\n'))![1];
     const step = model.steps.find((s) => s.title === 'Disconnect web from my_bridge')!;
     expect(planLines([step])).toEqual([
       `ip -n nslab-p1-host link del dev ${connectVeth}`,
@@ -47,11 +47,15 @@ describe('connect lab plan', () => {
       `agent remove-file ${instanceDir('p1')}/dns/my_bridge/web`,
       `agent remove-file ${instanceDir('p1')}/dns-views/web/my_bridge`,
       `agent stop ${instanceDir('p1')}/pids/dns-web.pid`,
+      // Docker takes eth1's address out of web's /etc/hosts; its resolv.conf keeps the embedded DNS.
+      expect.stringMatching(/^agent write-file \/etc\/netns\/nslab-p1-web\/hosts .* '172\.17\.0\.2\t[0-9a-f]{12}'$/),
     ]);
-    // Only the files come back on a rewind to before it: the veth and rule go with the connect's undo.
-    expect(step.ops.filter((op) => op.undo !== undefined).map((op) => op.deletes)).toEqual([
+    // Only the files come back on a rewind to before it (the two removed, and web's hosts as it
+    // was): the veth and rule go with the connect's undo.
+    expect(step.ops.filter((op) => op.undo !== undefined).map((op) => op.deletes ?? op.within)).toEqual([
       { kind: 'file', path: `${instanceDir('p1')}/dns/my_bridge/web` },
       { kind: 'file', path: `${instanceDir('p1')}/dns-views/web/my_bridge` },
+      [{ kind: 'file', path: '/etc/netns/nslab-p1-web/hosts' }],
     ]);
   });
 

@@ -30,7 +30,7 @@ describe('dns lab plan', () => {
       expect(lines).toContain(`${nat} -I DOCKER_OUTPUT -d 127.0.0.11/32 -p udp -m udp --dport 53 -j DNAT --to-destination 127.0.0.11:${udp}`);
       expect(lines).toContain(`${nat} -I DOCKER_OUTPUT -d 127.0.0.11/32 -p tcp -m tcp --dport 53 -j DNAT --to-destination 127.0.0.11:${tcp}`);
       expect(lines).toContain(`${nat} -I DOCKER_POSTROUTING -s 127.0.0.11/32 -p tcp -m tcp --sport ${tcp} -j SNAT --to-source :53`);
-      expect(lines.some((l) => l.startsWith(`agent write-file /etc/netns/nslab-p1-${c}/resolv.conf`) && l.includes("'nameserver 127.0.0.11'") && l.includes("'# ExtServers: [203.0.113.53]'"))).toBe(true);
+      expect(lines.some((l) => l.startsWith(`agent write-file /etc/netns/nslab-p1-${c}/resolv.conf`) && l.includes("'nameserver 127.0.0.11'") && l.includes("'# ExtServers: [host(203.0.113.53)]'"))).toBe(true);
     }
     expect(lines.some((l) => new RegExp(`^agent write-file ${instanceDir('p1')}/dns/my_bridge/db 172\\.18\\.0\\.2 db database [0-9a-f]{12}$`).test(l))).toBe(true);
     expect(lines.filter((l) => l.includes('nslab-p1-c1') && /dns-server|DNAT/.test(l))).toEqual([]);

@@ -24,8 +24,8 @@ describe('overlay lab plan', () => {
   it('plugs c1 and c2 into br0 by veths of MTU 1450 on both ends, MACs from the IP, and eth1 on docker_gwbridge with the default route', () => {
     expect(lines).toContain('ip -n nslab-p1-c1 addr add 10.0.0.2/24 brd + dev eth0');
     expect(lines).toContain('ip -n nslab-p1-c2 addr add 10.0.0.3/24 brd + dev eth0');
-    expect(lines.some((l) => /^ip -n nslab-p1-ovnet1 link add veth\w+ mtu 1450 type veth peer name eth0 address 02:42:0a:00:00:02 mtu 1450 netns nslab-p1-c1$/.test(l))).toBe(true);
-    expect(lines.some((l) => /^ip -n nslab-p1-host1 link add veth\w+ type veth peer name eth1 .*netns nslab-p1-c1$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^ip -n nslab-p1-ovnet1 link add veth\w+ mtu 1450 txqueuelen 0 type veth peer name eth0 address 02:42:0a:00:00:02 mtu 1450 txqueuelen 0 netns nslab-p1-c1$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^ip -n nslab-p1-host1 link add veth\w+ txqueuelen 0 type veth peer name eth1 .*netns nslab-p1-c1$/.test(l))).toBe(true);
     expect(lines).toContain('ip -n nslab-p1-c1 route add default via 172.18.0.1');
     expect(lines).toContain('ip netns exec nslab-p1-host1 brctl addbr docker_gwbridge');
     expect(lines).toContain("ip netns exec nslab-p1-host1 iptables -w -t filter -A DOCKER-FORWARD -i docker_gwbridge -o docker_gwbridge -j DROP");

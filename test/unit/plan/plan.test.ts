@@ -20,7 +20,13 @@ describe('docker0 plan', () => {
     expect(lines).toContain('ip -n nslab-p1-c1 addr add 172.17.0.2/16 brd + dev eth0');
     expect(lines).toContain('ip -n nslab-p1-c2 addr add 172.17.0.3/16 brd + dev eth0');
     expect(lines).toContain('ip -n nslab-p1-c1 route add default via 172.17.0.1');
-    expect(lines.filter((l) => / link add veth[0-9a-f]{7} type veth peer name eth0 /.test(l))).toHaveLength(2);
+    // dockerd's netlink makes both ends with a queue length of 0; the container's end has no IPv6.
+    expect(lines.filter((l) => / link add veth[0-9a-f]{7} txqueuelen 0 type veth peer name eth0 address [0-9a-f:]{17} txqueuelen 0 netns nslab-p1-c\d$/.test(l))).toHaveLength(2);
+    expect(lines).toContain('ip -n nslab-p1-c1 link set dev eth0 addrgenmode none');
+    // Docker's own /etc/hosts and resolv.conf for each container, and the docker host's resolver.
+    expect(lines.some((l) => l.includes('write-file /etc/netns/nslab-p1-c1/hosts') && l.includes('172.17.0.2'))).toBe(true);
+    expect(lines.some((l) => l.includes('write-file /etc/netns/nslab-p1-c1/resolv.conf') && l.includes('nameserver 203.0.113.53'))).toBe(true);
+    expect(lines.some((l) => l.includes('write-file /etc/netns/nslab-p1-host/resolv.conf'))).toBe(true);
   });
 
   // That it touches nothing outside its namespaces is checked for every lab in labs.test.ts.
@@ -31,10 +37,17 @@ describe('docker0 plan', () => {
   });
 
   it('derives teardown from the ops: deleting the namespaces undoes everything inside them', () => {
-        expect(undoOrder(plannedChanges(planOps(model.steps))).map((u) => renderCmd(u.cmd))).toEqual([
+    // The files under /etc/netns live outside the namespaces: they go on their own.
+    const agent = (f: string) => expect.stringMatching(new RegExp(`agent\\.mjs remove-file /etc/netns/${f}$`));
+    expect(undoOrder(plannedChanges(planOps(model.steps))).map((u) => renderCmd(u.cmd))).toEqual([
+      agent('nslab-p1-c2/resolv.conf'),
+      agent('nslab-p1-c2/hosts'),
       'ip netns del nslab-p1-c2',
+      agent('nslab-p1-c1/resolv.conf'),
+      agent('nslab-p1-c1/hosts'),
       'ip netns del nslab-p1-c1',
       'ip netns del nslab-p1-wan',
+      agent('nslab-p1-host/resolv.conf'),
       'ip netns del nslab-p1-host',
     ]);
   });
