@@ -7,7 +7,7 @@ import { sharedMode, type Engine } from './engine.js';
 import type { MacvlanMode } from './macvlan-network.js';
 import type { PortBinding } from './firewall/firewaller.js';
 import { commandPorts, imageCommand, servicePorts, type ServicePort } from './images.js';
-import { allocatePorts, type PortRequest } from './port-spec.js';
+import { allocatePorts, bindingOrder, type PortRequest } from './port-spec.js';
 
 // The docker commands nslab's sandbox engine takes, as data: parsed from the command line,
 // kept in the engine's record in the order they were given, and replayed onto a fresh
@@ -135,7 +135,7 @@ export function applyCommand(engine: Engine, c: DockerCommand, containers: Map<s
     case 'run': {
       const mode = sharedMode(c.network);
       const taken = [...containers.values()].flatMap((r) => r.publish);
-      const publish = mode?.kind === 'host' ? [] : allocatePorts(c.publish ?? [], taken);
+      const publish = mode?.kind === 'host' ? [] : allocatePorts(bindingOrder(engine.spec.profile.docker, c.publish ?? []), taken);
       // host-gateway is the default bridge's gateway: the docker host's own address there.
       const addHosts = c.addHosts?.map((h) => (h.address === 'host-gateway' ? { ...h, address: engine.network('bridge').ipam.gateway } : h));
       const ops = mode ? engine.runShared(c.name, mode, { ...c, publish, addHosts }).ops : engine.run(c.name, { ...c, publish, addHosts }).ops;

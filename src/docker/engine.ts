@@ -128,7 +128,7 @@ export class Engine {
   readonly sandboxes = new Map<string, Sandbox>();
   readonly #creations = new Map<string, number>();
   /** Each container's hosts and resolv.conf as last written, and what they are made of. */
-  readonly #files = new Map<string, { extra: readonly { name: string; address: string }[]; internal: boolean; hosts?: string[]; resolv?: string[] }>();
+  readonly #files = new Map<string, { extra: readonly { name: string; address: string }[]; addresses: string[]; internal: boolean; hosts?: string[]; resolv?: string[] }>();
 
   constructor(readonly spec: EngineSpec) {
     this.fw = spec.firewall === 'none' ? noFirewall : firewallerFor(spec.profile, { ns: spec.hostNs, tag: spec.tag });
@@ -187,7 +187,7 @@ export class Engine {
     this.sandboxes.set(name, sandbox);
     const ports = opts.publish ?? [];
     if (ports.length > 0) sandbox.published.push({ network: network.name, endpoint: joined.endpoint, ports });
-    this.#files.set(name, { extra: this.#extraHosts(opts.addHosts ?? []), internal: false });
+    this.#files.set(name, { extra: this.#extraHosts(opts.addHosts ?? []), addresses: [joined.endpoint.address], internal: false });
     return { endpoint: joined.endpoint, ops: [...createContainerNamespace(sandbox.ns), ...joined.ops, ...this.#writeFiles(sandbox), ...this.publish(network, joined.endpoint, ports)] };
   }
 
@@ -215,7 +215,7 @@ export class Engine {
     const sandbox: Sandbox = { container: name, id: this.#containerId(name), hostname: opts.hostname, ns, mode: mode.kind, joins: owner?.container, endpoints: [], published: [] };
     this.sandboxes.set(name, sandbox);
     if (mode.kind !== 'none') return { sandbox, ops: [] };
-    this.#files.set(name, { extra: this.#extraHosts(opts.addHosts ?? []), internal: false });
+    this.#files.set(name, { extra: this.#extraHosts(opts.addHosts ?? []), addresses: [], internal: false });
     return { sandbox, ops: [...createContainerNamespace(ns), ...this.#writeFiles(sandbox)] };
   }
 
@@ -236,6 +236,7 @@ export class Engine {
       throw new NslabError(`endpoint with name ${container} already exists in network ${network.name}`, { hint: 'it is connected already' });
     }
     const joined = this.#join(network, sandbox, { ip: opts.ip, aliases: opts.aliases, priority: opts.gwPriority, connected: true });
+    this.#files.get(container)?.addresses.push(joined.endpoint.address);
     return { endpoint: joined.endpoint, ops: [...joined.ops, ...this.#writeFiles(sandbox)] };
   }
 
@@ -278,7 +279,7 @@ export class Engine {
       ...removal(this.#endpointRules(network, endpoint)),
       ...(network.isDefault ? [] : [dnsRecordRemove(this.dns, network.name, container, endpoint.address, endpoint.names), resolverLeaves(this.dns, container, network.name)]),
       ...(network.isDefault || userLeft ? [] : [daemonStop(join(this.spec.stateDir, 'pids'), resolverName(container))]),
-      ...(leaving ? [] : this.#writeFiles(sandbox)),
+      ...(leaving ? [] : this.#leaveHosts(sandbox, network, endpoint)),
     ];
   }
 
@@ -436,7 +437,7 @@ export class Engine {
     if (!state) return [];
     const docker = this.spec.profile.docker;
     state.internal ||= sandbox.endpoints.some((e) => !this.network(e.network).isDefault);
-    const hosts = etcHosts({ docker, hostname: sandbox.hostname ?? sandbox.id.slice(0, 12), extra: state.extra, addresses: sandbox.endpoints.map((e) => e.address) });
+    const hosts = etcHosts({ docker, hostname: sandbox.hostname ?? sandbox.id.slice(0, 12), extra: state.extra, addresses: state.addresses });
     const resolv = resolvConf({ docker, hostNameservers: this.spec.nameserver ? [this.spec.nameserver] : [], internal: state.internal });
     const ops: Op[] = [];
     for (const [file, lines, before] of [['hosts', hosts, state.hosts], ['resolv.conf', resolv, state.resolv]] as const) {
@@ -448,6 +449,20 @@ export class Engine {
     state.hosts = hosts;
     state.resolv = resolv;
     return ops;
+  }
+
+  /**
+   * A disconnect's /etc/hosts. Docker 28 takes out the line of the endpoint's address. Docker
+   * 27 (and 26) deletes every line that ends with a name the network's DNS knows for another
+   * record (getSvcRecords): the container's short ID or hostname is one, so all its own lines
+   * go; the default bridge has no such records, and its line stays.
+   */
+  #leaveHosts(sandbox: Sandbox, network: Network, endpoint: Endpoint): Op[] {
+    const state = this.#files.get(sandbox.container);
+    if (!state) return [];
+    if (this.spec.profile.docker !== '27') state.addresses = state.addresses.filter((a) => a !== endpoint.address);
+    else if (!network.isDefault) state.addresses = [];
+    return this.#writeFiles(sandbox);
   }
 
   /** docker rm: the files go with the container (undone, they come back as they were). */

@@ -63,6 +63,22 @@ export function sameHostPort(a: PortBinding, b: PortBinding): boolean {
  * Gives each request its host port, against those already bound: a fixed port that is taken
  * is Docker's "port is already allocated"; an unset one is the first free from 32768.
  */
+/**
+ * The order the daemon binds a container's ports in, which is the order of their rules.
+ * Docker 27 sorts them with go-connections' SortPortMap: by container port as a string
+ * ("443/tcp" before "80/tcp"), then host port. Docker 28 rewrote it (cmpPortBinding): exact
+ * host ports before the ones to pick, then container port by number, tcp before udp, then
+ * host port, then host address.
+ */
+export function bindingOrder(docker: '27' | '28' | '29', requests: readonly PortRequest[]): PortRequest[] {
+  const key = (r: PortRequest) => `${r.containerPort}/${r.protocol}`;
+  const host = (r: PortRequest) => (typeof r.hostPort === 'number' ? r.hostPort : (r.hostPort?.from ?? 0));
+  const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  if (docker === '27') return [...requests].sort((a, b) => byString(key(a), key(b)) || host(a) - host(b));
+  const exact = (r: PortRequest) => (typeof r.hostPort === 'number' ? 0 : 1);
+  return [...requests].sort((a, b) => exact(a) - exact(b) || a.containerPort - b.containerPort || byString(a.protocol, b.protocol) || host(a) - host(b) || byString(a.hostIp ?? '', b.hostIp ?? ''));
+}
+
 export function allocatePorts(requests: readonly PortRequest[], taken: readonly PortBinding[]): PortBinding[] {
   const bound: PortBinding[] = [...taken];
   return requests.map((r) => {
@@ -88,15 +104,50 @@ export function bindingSpec(p: PortBinding): string {
 }
 
 /**
- * docker ps's PORTS cell: each binding on its address (every address: 0.0.0.0 and, as Docker
- * binds both, the IPv6 any address, written `[::]` by the 28 CLI and `::` before it), then
- * ports exposed but not published.
+ * docker ps's PORTS cell, as the CLI's DisplayablePorts writes it: every port (a published one
+ * on each address it is bound to: 0.0.0.0 and, as Docker binds both, the IPv6 any address)
+ * sorted by container port, address, host port and protocol; a port published on the same
+ * number, and one only exposed, joins a run of consecutive ports (80-81/tcp) of its address
+ * and protocol; the ones published on another number follow. The 28 CLI writes an IPv6
+ * address in brackets ([::]:8080), the 26 one bare (:::8080).
  */
 export function portsCell(published: readonly PortBinding[], exposed: readonly string[], ipv6Any: '[::]' | '::'): string {
-  const cells = published.flatMap((p) => {
-    const to = `${p.containerPort}/${p.protocol}`;
-    return p.hostIp ? [`${p.hostIp}:${p.hostPort}->${to}`] : [`0.0.0.0:${p.hostPort}->${to}`, `${ipv6Any}:${p.hostPort}->${to}`];
-  });
-  const unpublished = exposed.filter((e) => !published.some((p) => `${p.containerPort}/${p.protocol}` === e));
-  return [...cells, ...unpublished].join(', ');
+  interface Port {
+    readonly private: number;
+    readonly ip: string;
+    readonly public: number;
+    readonly type: string;
+  }
+  const ports: Port[] = [
+    ...published.flatMap((p) => (p.hostIp ? [p.hostIp] : ['0.0.0.0', '::']).map((ip) => ({ private: p.containerPort, ip, public: p.hostPort, type: p.protocol }))),
+    ...exposed
+      .filter((e) => !published.some((p) => `${p.containerPort}/${p.protocol}` === e))
+      .map((e) => ({ private: Number(e.split('/')[0]), ip: '', public: 0, type: e.split('/')[1] ?? 'tcp' })),
+  ];
+  const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+  ports.sort((a, b) => cmp(a.private, b.private) || cmp(a.ip, b.ip) || cmp(a.public, b.public) || cmp(a.type, b.type));
+  const hostPort = (ip: string, port: string) => (ip.includes(':') && ipv6Any === '[::]' ? `[${ip}]:${port}` : `${ip}:${port}`);
+  const groups = new Map<string, { ip: string; type: string; first: number; last: number }>();
+  const result: string[] = [];
+  const mappings: string[] = [];
+  const form = (g: { ip: string; type: string; first: number; last: number }) => {
+    const run = g.first === g.last ? String(g.first) : `${g.first}-${g.last}`;
+    return `${g.ip ? `${hostPort(g.ip, run)}->${run}` : run}/${g.type}`;
+  };
+  for (const p of ports) {
+    if (p.ip && p.public !== p.private) {
+      mappings.push(`${hostPort(p.ip, String(p.public))}->${p.private}/${p.type}`);
+      continue;
+    }
+    const key = `${p.ip}/${p.type}`;
+    const g = groups.get(key);
+    if (!g) groups.set(key, { ip: p.ip, type: p.type, first: p.private, last: p.private });
+    else if (p.private === g.last + 1) g.last = p.private;
+    else {
+      result.push(form(g));
+      g.first = p.private;
+      g.last = p.private;
+    }
+  }
+  return [...result, ...[...groups.values()].map(form), ...mappings].join(', ');
 }

@@ -52,8 +52,8 @@ function endpointSettings(src: InspectSource, s: Sandbox, net: Network, live: Li
   const addressing = {
     NetworkID: net.id,
     EndpointID: src.engine.endpointId(s.container, net.name),
-    // An --internal network gives no gateway to its endpoints (28; 27 still named it).
-    Gateway: net.internal && src.api === 'v1.48' ? '' : net.ipam.gateway,
+    // An --internal network gives its endpoints no gateway.
+    Gateway: net.internal ? '' : net.ipam.gateway,
     IPAddress: address.split('/')[0] ?? '',
     IPPrefixLen: Number(address.split('/')[1] ?? 0),
     IPv6Gateway: '',
@@ -80,8 +80,9 @@ export function containerInspect(src: InspectSource, s: Sandbox) {
   for (const e of [...s.endpoints].sort((a, b) => a.network.localeCompare(b.network))) networks[e.network] = endpointSettings(src, s, src.engine.network(e.network), live);
   // host and none show as their pre-defined networks, with no address; container: shows none.
   if (s.mode === 'host' || s.mode === 'none') {
-    const addressing = { NetworkID: networkId(src.lab, s.mode, 1), EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null };
-    networks[s.mode] = { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', ...(src.api === 'v1.48' ? { DriverOpts: null, GwPriority: 0 } : {}), ...addressing };
+    const addressing = { NetworkID: networkId(src.lab, s.mode, 1), EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0 };
+    const head = { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '' };
+    networks[s.mode] = src.api === 'v1.48' ? { ...head, DriverOpts: null, GwPriority: 0, ...addressing, DNSNames: null } : { ...head, ...addressing, DriverOpts: null, DNSNames: null };
   }
   const exposed = goMap(Object.fromEntries((record?.exposed ?? []).map((p) => [p, {}])));
   // Every exposed port is in Ports: with its bindings where published, else null.

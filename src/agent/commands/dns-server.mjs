@@ -80,7 +80,8 @@ function forward(upstream, msg) {
     const timer = setTimeout(() => done(undefined), UPSTREAM_TIMEOUT_MS);
     socket.on('message', (reply) => done(reply));
     socket.on('error', () => done(undefined));
-    socket.send(msg, 53, upstream);
+    // No route to it fails at once, as Go's dial does in Docker's resolver.
+    socket.send(msg, 53, upstream, (err) => err && done(undefined));
   });
 }
 
