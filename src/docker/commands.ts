@@ -7,7 +7,8 @@ import { sharedMode, type Engine } from './engine.js';
 import type { MacvlanMode } from './macvlan-network.js';
 import type { PortBinding } from './firewall/firewaller.js';
 import { commandPorts, imageCommand, servicePorts, type ServicePort } from './images.js';
-import { allocatePorts, bindingOrder, type PortRequest } from './port-spec.js';
+import { allocatePorts, bindingOrder, PortTakenError, type PortRequest } from './port-spec.js';
+import { AddressInUseError } from '../model/ipam.js';
 
 // The docker commands nslab's sandbox engine takes, as data: parsed from the command line,
 // kept in the engine's record in the order they were given, and replayed onto a fresh
@@ -57,6 +58,9 @@ export type DockerCommand =
       /** IMAGE [COMMAND] [ARG...]: what the container runs (its stand-in answers for it). */
       readonly command?: readonly string[] | undefined;
       readonly created?: string | undefined;
+      /** -t and -i: a shell with a terminal or its stdin open keeps running; without, it exits. */
+      readonly tty?: boolean | undefined;
+      readonly interactive?: boolean | undefined;
     }
   | { readonly kind: 'rm'; readonly name: string };
 
@@ -75,6 +79,17 @@ export interface ContainerRecord {
   /** The command it runs: given after the image, or the image's own. */
   readonly command: readonly string[];
   readonly created?: string | undefined;
+  /**
+   * running: it has its sandbox. exited: its command ended at once (a shell with no terminal
+   * and no stdin). created: it could not start (a port or address someone holds), and
+   * `error` says why, in the daemon's words. Neither of the last two has a sandbox: only the
+   * networks it is configured on.
+   */
+  readonly state: 'running' | 'exited' | 'created';
+  readonly networks: readonly string[];
+  readonly error?: string | undefined;
+  /** What run asked for, for one that never got it (inspect's PortBindings and IPAMConfig). */
+  readonly asked?: { readonly publish: readonly PortRequest[]; readonly ip?: string | undefined; readonly aliases?: readonly string[] | undefined } | undefined;
 }
 
 /** The docker command line a command stands for, as a learner would type it. */
@@ -103,7 +118,7 @@ export function dockerLine(c: DockerCommand): string {
       return `docker network disconnect ${q(c.network)} ${q(c.container)}`;
     case 'run':
       return [
-        'docker run -d',
+        `docker run -d${c.interactive ? 'i' : ''}${c.tty ? 't' : ''}`,
         `--name ${q(c.name)}`,
         ...(c.network ? [`--network ${q(c.network)}`] : []),
         ...(c.ip ? [`--ip ${q(c.ip)}`] : []),
@@ -128,35 +143,98 @@ export function applyCommand(engine: Engine, c: DockerCommand, containers: Map<s
       return engine.networkCreate(c.name, c).ops;
     case 'network-rm':
       return engine.networkRm(c.name);
-    case 'network-connect':
+    case 'network-connect': {
+      // A container that is not running is connected in its config only (docker start would join it).
+      const r = containers.get(c.container);
+      if (r && r.state !== 'running') return configure(containers, r, [...r.networks.filter((n) => n !== c.network), engine.network(c.network).name]);
       return engine.connect(c.network, c.container, c).ops;
-    case 'network-disconnect':
-      return engine.disconnect(c.network, c.container);
-    case 'run': {
-      const mode = sharedMode(c.network);
-      const taken = [...containers.values()].flatMap((r) => r.publish);
-      const publish = mode?.kind === 'host' ? [] : allocatePorts(bindingOrder(engine.spec.profile.docker, c.publish ?? []), taken);
-      // host-gateway is the default bridge's gateway: the docker host's own address there.
-      const addHosts = c.addHosts?.map((h) => (h.address === 'host-gateway' ? { ...h, address: engine.network('bridge').ipam.gateway } : h));
-      const ops = mode ? engine.runShared(c.name, mode, { ...c, publish, addHosts }).ops : engine.run(c.name, { ...c, publish, addHosts }).ops;
-      const ns = engine.sandboxes.get(c.name)!.ns;
-      const command = c.command?.length ? c.command : imageCommand(c.image);
-      const ports = servicePorts(c.image, [...(c.expose ?? []), ...commandPorts(command), ...publish.map((p) => ({ port: p.containerPort, protocol: p.protocol }))]);
-      const exposed = servicePorts(c.image, [...(c.expose ?? []), ...publish.map((p) => ({ port: p.containerPort, protocol: p.protocol }))]).map((p) => `${p.port}/${p.protocol}`);
-      containers.set(c.name, { name: c.name, image: c.image, publish, ports, exposed, project: c.project, service: c.service, command, created: c.created });
-      // The stand-in for the image's service: it answers on each of its ports with the container's name.
-      const service = ports.length ? [daemonStart(ns, pidDir(engine), serviceName(c.name), ['standin', c.name, ...ports.map((p) => `${p.port}/${p.protocol}`)])] : [];
-      return [...ops, ...service];
     }
+    case 'network-disconnect': {
+      const r = containers.get(c.container);
+      if (r && r.state !== 'running') {
+        if (!r.networks.includes(c.network)) throw new NslabError(`container ${c.container} is not connected to network ${c.network}`, { hint: 'docker inspect shows its networks' });
+        return configure(containers, r, r.networks.filter((n) => n !== c.network));
+      }
+      return engine.disconnect(c.network, c.container);
+    }
+    case 'run':
+      return run(engine, c, containers);
     case 'rm': {
+      const r = containers.get(c.name);
+      if (r && r.state !== 'running') {
+        containers.delete(c.name);
+        return [];
+      }
       // The stand-in first: a namespace outlives `ip netns del` while a process is in it, and a
       // host or container: one's namespace is not the container's to delete.
-      const standin = containers.get(c.name)?.ports.length ? [daemonStop(pidDir(engine), serviceName(c.name))] : [];
+      const standin = r?.ports.length ? [daemonStop(pidDir(engine), serviceName(c.name))] : [];
       const ops = engine.rm(c.name);
       containers.delete(c.name);
       return [...standin, ...ops];
     }
   }
+}
+
+function configure(containers: Map<string, ContainerRecord>, r: ContainerRecord, networks: readonly string[]): Op[] {
+  containers.set(r.name, { ...r, networks });
+  return [];
+}
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
+
+/**
+ * Does the container's command end as soon as it starts? A shell with nothing to run reads
+ * its stdin, which `docker run -d` closes unless -i keeps it open or -t gives it a terminal:
+ * `docker run -d busybox` exits at once, with 0.
+ */
+export function exitsAtOnce(command: readonly string[], c: { readonly tty?: boolean | undefined; readonly interactive?: boolean | undefined }): boolean {
+  const [file = '', ...args] = command;
+  return SHELLS.has(file.split('/').at(-1)!) && args.every((a) => a.startsWith('-') && a !== '-c') && !c.tty && !c.interactive;
+}
+
+/**
+ * docker run: create, then start. What the daemon refuses at create is refused (the
+ * container does not exist); what fails at start (a host port or a fixed address someone
+ * holds) leaves the container created, and the run fails with the daemon's words.
+ */
+function run(engine: Engine, c: Extract<DockerCommand, { kind: 'run' }>, containers: Map<string, ContainerRecord>): Op[] {
+  const held = containers.get(c.name);
+  if (held) throw new NslabError(`Conflict. The container name "/${c.name}" is already in use by container "${engine.containerId(c.name)}". You have to remove (or rename) that container to be able to reuse that name.`, { hint: `docker rm -f ${c.name} first, or pick another --name` });
+  const mode = sharedMode(c.network);
+  if (!mode) engine.network(c.network ?? 'bridge');
+  const command = c.command?.length ? c.command : imageCommand(c.image);
+  const exposed = servicePorts(c.image, [...(c.expose ?? []), ...(c.publish ?? []).map((p) => ({ port: p.containerPort, protocol: p.protocol }))]).map((p) => `${p.port}/${p.protocol}`);
+  const record = { name: c.name, image: c.image, exposed, project: c.project, service: c.service, command, created: c.created, networks: [mode ? (c.network ?? '') : engine.network(c.network ?? 'bridge').name] };
+  const stopped = (state: 'exited' | 'created', error?: string): Op[] => {
+    containers.set(c.name, { ...record, publish: [], ports: [], state, asked: { publish: c.publish ?? [], ip: c.ip, aliases: c.aliases?.length ? c.aliases : undefined }, ...(error ? { error } : {}) });
+    return [];
+  };
+  if (exitsAtOnce(command, c)) return stopped('exited');
+  const classic = engine.spec.profile.docker === '27';
+  const taken = [...containers.values()].flatMap((r) => r.publish);
+  let publish: PortBinding[];
+  try {
+    publish = mode?.kind === 'host' ? [] : allocatePorts(bindingOrder(engine.spec.profile.docker, c.publish ?? []), taken);
+  } catch (err) {
+    if (!(err instanceof PortTakenError)) throw err;
+    const endpoint = engine.endpointId(c.name, record.networks[0]!);
+    return stopped('created', `${classic ? '' : 'failed to set up container networking: '}driver failed programming external connectivity on endpoint ${c.name} (${endpoint}): ${err.message}${classic ? '.' : ''}`);
+  }
+  // host-gateway is the default bridge's gateway: the docker host's own address there.
+  const addHosts = c.addHosts?.map((h) => (h.address === 'host-gateway' ? { ...h, address: engine.network('bridge').ipam.gateway } : h));
+  let ops: Op[];
+  try {
+    ops = mode ? engine.runShared(c.name, mode, { ...c, publish, addHosts }).ops : engine.run(c.name, { ...c, publish, addHosts }).ops;
+  } catch (err) {
+    if (!(err instanceof AddressInUseError)) throw err;
+    return stopped('created', classic ? 'Address already in use.' : 'failed to set up container networking: Address already in use');
+  }
+  const ns = engine.sandboxes.get(c.name)!.ns;
+  const ports = servicePorts(c.image, [...(c.expose ?? []), ...commandPorts(command), ...publish.map((p) => ({ port: p.containerPort, protocol: p.protocol }))]);
+  containers.set(c.name, { ...record, publish, ports, state: 'running' });
+  // The stand-in for the image's service: it answers on each of its ports with the container's name.
+  const service = ports.length ? [daemonStart(ns, pidDir(engine), serviceName(c.name), ['standin', c.name, ...ports.map((p) => `${p.port}/${p.protocol}`)])] : [];
+  return [...ops, ...service];
 }
 
 const pidDir = (engine: Engine) => join(engine.spec.stateDir, 'pids');

@@ -182,7 +182,7 @@ export class Engine {
   run(name: string, opts: RunOptions = {}): { endpoint: Endpoint; ops: Op[] } {
     this.#assertNameFree(name);
     const network = this.network(opts.network ?? 'bridge');
-    const sandbox: Sandbox = { container: name, id: this.#containerId(name), hostname: opts.hostname, ns: this.#sandboxNs(name), mode: 'network', runOn: network.name, endpoints: [], published: [] };
+    const sandbox: Sandbox = { container: name, id: this.containerId(name), hostname: opts.hostname, ns: this.#sandboxNs(name), mode: 'network', runOn: network.name, endpoints: [], published: [] };
     const joined = this.#join(network, sandbox, { ip: opts.ip, aliases: opts.aliases, priority: opts.gwPriority });
     this.sandboxes.set(name, sandbox);
     const ports = opts.publish ?? [];
@@ -212,7 +212,7 @@ export class Engine {
     const ns = mode.kind === 'none' ? this.#sandboxNs(name) : mode.kind === 'host' ? this.#hostNs() : this.#container(mode.container).ns;
     const owner = mode.kind === 'container' ? this.#container(mode.container) : undefined;
     if (owner && owner.mode === 'container') throw new NslabError(`cannot join the network of ${owner.container}: it shares ${owner.joins}'s`, { hint: `use --network container:${owner.joins}` });
-    const sandbox: Sandbox = { container: name, id: this.#containerId(name), hostname: opts.hostname, ns, mode: mode.kind, joins: owner?.container, endpoints: [], published: [] };
+    const sandbox: Sandbox = { container: name, id: this.containerId(name), hostname: opts.hostname, ns, mode: mode.kind, joins: owner?.container, endpoints: [], published: [] };
     this.sandboxes.set(name, sandbox);
     if (mode.kind !== 'none') return { sandbox, ops: [] };
     this.#files.set(name, { extra: this.#extraHosts(opts.addHosts ?? []), addresses: [], internal: false });
@@ -358,9 +358,7 @@ export class Engine {
 
   #join(network: Network, sandbox: Sandbox, opts: { ip?: string | undefined; aliases?: readonly string[] | undefined; priority?: number | undefined; connected?: boolean }): { endpoint: Endpoint; ops: Op[] } {
     if (opts.ip !== undefined && network.isDefault) {
-      const why = this.#classicWords()
-        ? '* user specified IP address is supported on user defined networks only\n* user specified IP address is supported only when connecting to networks with user configured subnets'
-        : 'user specified IP address is supported on user defined networks only';
+      const why = '* user specified IP address is supported on user defined networks only\n* user specified IP address is supported only when connecting to networks with user configured subnets';
       throw new NslabError(`invalid config for network ${network.name}: invalid endpoint settings:\n${why}`, { hint: 'create a network with --subnet and run the container on it' });
     }
     if ((opts.aliases?.length ?? 0) > 0 && network.isDefault) {
@@ -533,7 +531,8 @@ export class Engine {
     return createHash('sha256').update(`${this.spec.lab}/endpoint/${container}/${network}`).digest('hex');
   }
 
-  #containerId(name: string): string {
+  /** A container's ID: derived from its name and the engine's instance, as stable as both. */
+  containerId(name: string): string {
     return createHash('sha256').update(`${this.spec.lab}/container/${name}`).digest('hex');
   }
 

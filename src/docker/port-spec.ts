@@ -10,6 +10,13 @@ import type { PortBinding } from './firewall/firewaller.js';
 /** A binding whose host port Docker is to pick. */
 export type PortRequest = Omit<PortBinding, 'hostPort'> & { readonly hostPort: number | { readonly from: number; readonly to: number } | undefined };
 
+/** A host port someone holds already: Docker finds it out when the container starts. */
+export class PortTakenError extends NslabError {
+  constructor(message: string) {
+    super(message, { hint: 'publish another host port (-p 8081:80), or docker rm -f the container that holds it' });
+  }
+}
+
 const EPHEMERAL_START = 32768;
 const EPHEMERAL_END = 60999;
 
@@ -60,10 +67,6 @@ export function sameHostPort(a: PortBinding, b: PortBinding): boolean {
 }
 
 /**
- * Gives each request its host port, against those already bound: a fixed port that is taken
- * is Docker's "port is already allocated"; an unset one is the first free from 32768.
- */
-/**
  * The order the daemon binds a container's ports in, which is the order of their rules.
  * Docker 27 sorts them with go-connections' SortPortMap: by container port as a string
  * ("443/tcp" before "80/tcp"), then host port. Docker 28 rewrote it (cmpPortBinding): exact
@@ -79,6 +82,10 @@ export function bindingOrder(docker: '27' | '28' | '29', requests: readonly Port
   return [...requests].sort((a, b) => exact(a) - exact(b) || a.containerPort - b.containerPort || byString(a.protocol, b.protocol) || host(a) - host(b) || byString(a.hostIp ?? '', b.hostIp ?? ''));
 }
 
+/**
+ * Gives each request its host port, against those already bound: a fixed port that is taken
+ * is Docker's "port is already allocated"; an unset one is the first free from 32768.
+ */
 export function allocatePorts(requests: readonly PortRequest[], taken: readonly PortBinding[]): PortBinding[] {
   const bound: PortBinding[] = [...taken];
   return requests.map((r) => {
@@ -86,7 +93,7 @@ export function allocatePorts(requests: readonly PortRequest[], taken: readonly 
     const free = candidates.find((p) => !bound.some((t) => sameHostPort(t, { ...r, hostPort: p })));
     if (free === undefined) {
       const shown = typeof r.hostPort === 'number' ? String(r.hostPort) : r.hostPort ? `${r.hostPort.from}-${r.hostPort.to}` : 'an ephemeral port';
-      throw new NslabError(`Bind for ${r.hostIp ?? '0.0.0.0'}:${shown} failed: port is already allocated`, { hint: 'publish another host port (-p 8081:80), or docker rm -f the container that holds it' });
+      throw new PortTakenError(`Bind for ${r.hostIp ?? '0.0.0.0'}:${shown} failed: port is already allocated`);
     }
     const b: PortBinding = { ...r, hostPort: free };
     bound.push(b);

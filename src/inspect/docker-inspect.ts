@@ -102,6 +102,47 @@ export function containerInspect(src: InspectSource, s: Sandbox) {
 }
 
 /**
+ * `docker inspect` of a container that is not running: its config, no sandbox, no addresses.
+ * Its networks are as configured: run's with the network's ID, a connect's still empty.
+ */
+export function stoppedInspect(src: InspectSource, r: ContainerRecord & { readonly id: string }) {
+  const [path = '', ...args] = r.command;
+  const created = r.created ?? ZERO_TIME;
+  const exited = r.state === 'exited';
+  const networks: Record<string, unknown> = {};
+  r.networks.forEach((name, i) => {
+    const net = src.engine.networks.get(name);
+    const run = i === 0;
+    const user = net !== undefined && !net.isDefault;
+    const ip = run ? r.asked?.ip : undefined;
+    const head = { IPAMConfig: ip ? { IPv4Address: ip } : run ? null : {}, Links: null, Aliases: run ? (r.asked?.aliases ?? null) : [], MacAddress: '' };
+    const addressing = { NetworkID: run ? (net?.id ?? networkId(src.lab, name, 1)) : '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0 };
+    const dnsNames = user || !run ? [r.name, ...(run ? (r.asked?.aliases ?? []) : []), r.id.slice(0, 12)] : null;
+    const driverOpts = run ? null : {};
+    networks[name] = src.api === 'v1.48' ? { ...head, DriverOpts: driverOpts, GwPriority: 0, ...addressing, DNSNames: dnsNames } : { ...head, ...addressing, DriverOpts: driverOpts, DNSNames: dnsNames };
+  });
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of r.asked?.publish ?? []) {
+    const key = `${p.containerPort}/${p.protocol}`;
+    const host = p.hostPort === undefined ? '' : typeof p.hostPort === 'number' ? String(p.hostPort) : `${p.hostPort.from}-${p.hostPort.to}`;
+    bindings[key] = [...(bindings[key] ?? []), { HostIp: p.hostIp ?? '', HostPort: host }];
+  }
+  const exposed = goMap(Object.fromEntries(r.exposed.map((p) => [p, {}])));
+  return {
+    Id: r.id,
+    Created: created,
+    Path: path,
+    Args: args,
+    State: { Status: r.state, Running: false, Paused: false, Restarting: false, OOMKilled: false, Dead: false, Pid: 0, ExitCode: exited ? 0 : 128, Error: r.error ?? '', StartedAt: exited ? created : ZERO_TIME, FinishedAt: exited ? created : ZERO_TIME },
+    Image: r.image,
+    Name: `/${r.name}`,
+    HostConfig: { NetworkMode: r.networks[0] ?? 'bridge', PortBindings: goMap(bindings) },
+    Config: { Hostname: r.id.slice(0, 12), ExposedPorts: Object.keys(exposed).length ? exposed : null, Cmd: [...r.command], Image: r.image },
+    NetworkSettings: { SandboxKey: '', Ports: goMap({}), Networks: goMap(networks) },
+  };
+}
+
+/**
  * `docker network inspect NETWORK`: the engine's network (its IPAM config as asked: a
  * `--subnet` alone has no Gateway there; a user network's Options are its -o's only), with
  * its containers as the kernel has them.

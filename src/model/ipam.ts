@@ -63,6 +63,13 @@ export function assertNoOverlap(subnets: readonly { name: string; subnet: Subnet
  * Docker's default IPAM: the gateway takes the first host address, containers take the
  * lowest free address after it, and a released address is handed out again.
  */
+/** A fixed address someone holds already: Docker finds it out when the container starts. */
+export class AddressInUseError extends NslabError {
+  constructor(readonly address: string, subnet: string) {
+    super(`address ${address} is already in use in ${subnet}`, { hint: 'pick another address or let Docker allocate one' });
+  }
+}
+
 export class Ipam {
   readonly subnet: Subnet;
   readonly gateway: string;
@@ -110,9 +117,7 @@ export class Ipam {
   /** Claims a fixed address (`docker run --ip`). */
   reserve(address: string): string {
     this.#assertHost(address, 'address');
-    if (this.#used.has(toInt(address))) {
-      throw new NslabError(`address ${address} is already in use in ${this.subnet.cidr}`, { hint: 'pick another address or let nslab allocate one' });
-    }
+    if (this.#used.has(toInt(address))) throw new AddressInUseError(address, this.subnet.cidr);
     this.#used.add(toInt(address));
     return address;
   }

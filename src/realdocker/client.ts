@@ -83,9 +83,9 @@ export function containerFile(name: string, id: string, file: string): string | 
 /**
  * Names each running container's network namespace nslab-<engine>-<container> (and lets go
  * the names of containers that are gone), so it reads like a lab's node. Returns the
- * containers by name, with their full IDs.
+ * containers by name, with their full IDs; those not running are added to `stopped`.
  */
-export async function attachContainers(runner: Runner, name: string): Promise<Map<string, string>> {
+export async function attachContainers(runner: Runner, name: string, stopped = new Set<string>()): Promise<Map<string, string>> {
   const ps = await realDocker(runner, name, ['ps', '-aq', '--no-trunc']);
   const ids = ps.stdout.split('\n').filter(Boolean);
   const byName = new Map<string, string>();
@@ -97,7 +97,8 @@ export async function attachContainers(runner: Runner, name: string): Promise<Ma
       const [slashed, id, pid, mode] = line.split(' ') as [string, string, string, string];
       const container = slashed.slice(1);
       byName.set(container, id);
-      // host and container: ones share a namespace that has a name already; a stopped one has none.
+      // host and container: ones share a namespace that has a name already; one not running has none.
+      if (pid === '0') stopped.add(container);
       if (mode === 'host' || mode.startsWith('container:') || pid === '0') continue;
       const ns = nsName(name, container);
       if (!have.has(ns)) await runner.run(cmd('ip', ['netns', 'attach', ns, pid]));

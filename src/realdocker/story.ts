@@ -75,7 +75,7 @@ async function nslabDocker(runnerFor: (dryRun: boolean, verbose: boolean) => Run
 /** nslab's sandbox as the judge reads a docker host. */
 function nslabSide(name: string): DockerHostSide {
   const model = currentSandbox();
-  const containers = new Map([...model.engine.sandboxes.values()].map((s) => [s.container, s.id]));
+  const containers = new Map([...model.containers.keys()].map((name) => [name, model.engine.containerId(name)]));
   const networks = new Map([...model.engine.networks.values()].map((n) => [n.name, { id: n.id, bridge: n.bridge, driver: n.driver }]));
   const namespaceOf = new Map([...model.engine.sandboxes.values()].map((s) => [s.container, s.ns]));
   const sharing = new Set([...model.engine.sandboxes.values()].filter((s) => s.mode === 'host' || s.mode === 'container').map((s) => s.container));
@@ -95,7 +95,8 @@ function nslabSide(name: string): DockerHostSide {
 
 /** The real engine as the judge reads a docker host. */
 async function realSide(runner: Runner, name: string): Promise<DockerHostSide> {
-  const containers = await attachContainers(runner, name);
+  const stopped = new Set<string>();
+  const containers = await attachContainers(runner, name, stopped);
   const ls = await realDocker(runner, name, ['network', 'ls', '--no-trunc', '--format', '{{.ID}} {{.Name}} {{.Driver}}']);
   const networks = new Map<string, { id: string; bridge: string; driver: string }>();
   for (const [id, net, driver] of ls.stdout.split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string, string])) {
@@ -106,7 +107,7 @@ async function realSide(runner: Runner, name: string): Promise<DockerHostSide> {
   }
   const namespaceOf = new Map<string, string>();
   const sharing = new Set<string>();
-  for (const container of containers.keys()) {
+  for (const container of [...containers.keys()].filter((c) => !stopped.has(c))) {
     const mode = (await realDocker(runner, name, ['inspect', '-f', '{{.HostConfig.NetworkMode}}', container])).stdout.trim();
     const joined = mode.startsWith('container:') ? [...containers].find(([, id]) => id === mode.slice('container:'.length))?.[0] : undefined;
     namespaceOf.set(container, mode === 'host' ? nsName(name, 'host') : nsName(name, joined ?? container));
@@ -141,8 +142,10 @@ async function inspectViews(side: DockerHostSide, n: Normalizer, inspect: (args:
     }
     views.push({ aspect: `network ${net}: docker network inspect`, lines });
   }
-  const ps = await inspect(['ps', '--format', '{{.Names}} {{.Image}} {{.Ports}}']);
-  views.push({ aspect: 'docker ps (names, images, ports)', lines: ps.stdout.split('\n').filter(Boolean).map((l) => n.text(l)).sort() });
+  const ps = await inspect(['ps', '-a', '--format', '{{.Names}} {{.Image}} {{.State}} {{.Command}} {{.Ports}} {{.Networks}}']);
+  // The NETWORKS cell comes from a Go map: its order is the map's, random.
+  const sortedNetworks = (l: string) => l.replace(/(\S+)$/, (cell) => cell.split(',').sort().join(','));
+  views.push({ aspect: 'docker ps -a (names, images, states, commands, ports, networks)', lines: ps.stdout.split('\n').filter(Boolean).map((l) => sortedNetworks(n.text(l))).sort() });
   const ls = await inspect(['network', 'ls', '--format', '{{.Name}} {{.Driver}} {{.Scope}}']);
   views.push({ aspect: 'docker network ls', lines: ls.stdout.split('\n').filter(Boolean) });
   return views;
@@ -151,7 +154,13 @@ async function inspectViews(side: DockerHostSide, n: Normalizer, inspect: (args:
 /** What a printed result is, where IDs and timing do not count; nslab's hint lines are its own. */
 function printedLines(p: Printed, n: Normalizer): string[] {
   // An ID of something gone by the end (a removed network or container) has no name to map to.
-  const gone = (t: string) => n.text(t).replace(/\b[0-9a-f]{64}\b/g, '<an ID>');
+  // Docker 28 binds a port's IPv4 and IPv6 addresses side by side: which one it says it could
+  // not bind varies from run to run.
+  const gone = (t: string) =>
+    n
+      .text(t)
+      .replace(/\b[0-9a-f]{64}\b/g, '<an ID>')
+      .replace(/Bind for (?:0\.0\.0\.0|::):/g, 'Bind for <0.0.0.0 or ::>:');
   return [`exit ${p.code}`, ...gone(p.stdout).split('\n').filter(Boolean).map((l) => `out: ${l}`), ...gone(p.stderr).split('\n').filter((l) => l && !l.startsWith('hint: ')).map((l) => `err: ${l}`)];
 }
 

@@ -103,7 +103,7 @@ export async function hostLinks(runner: Runner, side: DockerHostSide, n: Normali
 /** A container's links, routes and the files Docker wrote for it. */
 export async function containerViews(runner: Runner, side: DockerHostSide, n: Normalizer, container: string): Promise<View[]> {
   const ns = side.namespaceOf.get(container);
-  if (!ns) return [{ aspect: `${container}: namespace`, lines: ['(none)'] }];
+  if (!ns) return [{ aspect: `${container}: namespace`, lines: ['(none: not running)'] }];
   const live = await readNamespace(runner, ns, { rules: false });
   const links = live.interfaces
     .filter((i) => i.name !== 'lo')
@@ -123,7 +123,8 @@ export async function containerViews(runner: Runner, side: DockerHostSide, n: No
 
 /** What the embedded DNS answers in a container (127.0.0.11), for each name asked. */
 export async function dnsAnswers(runner: Runner, side: DockerHostSide, n: Normalizer, container: string, names: readonly string[]): Promise<View> {
-  const ns = side.namespaceOf.get(container)!;
+  const ns = side.namespaceOf.get(container);
+  if (!ns) return { aspect: `${container}: embedded DNS`, lines: ['(not running)'] };
   const lines: string[] = [];
   for (const name of [...names].sort()) {
     const r = await runner.run({ ...agentCmd(ns, 'dns-query', '127.0.0.11', '53', name, '1500'), netns: ns }, { allowFail: true });

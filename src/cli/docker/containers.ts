@@ -7,16 +7,16 @@ import { labDownPlan } from '../../lifecycle/lifecycle.js';
 import { renderCommands } from '../../plan/render-shell.js';
 import type { SandboxModel } from '../../docker/sandbox.js';
 import { cmd } from '../../exec/command.js';
-import { containerInspect, networkInspect, type InspectSource } from '../../inspect/docker-inspect.js';
+import { containerInspect, networkInspect, stoppedInspect, type InspectSource } from '../../inspect/docker-inspect.js';
 import { readLab } from '../../inspect/world.js';
 import { NslabError } from '../../errors.js';
 import { printJson } from '../context.js';
 import { flagBool, flagList, flagString, type FlagSpec, type Parsed } from './flags.js';
 import { change, clientSide, say, standing } from './changes.js';
-import { container, findContainer, findNetwork } from './lookup.js';
+import { anyContainer, container, findContainer, findNetwork, findStopped } from './lookup.js';
 import { commandCell, humanDuration, renderListing } from './table.js';
 import { parseTemplate } from './template.js';
-import { ClientError, UsageError } from './words.js';
+import { ClientError, StartFailure, UsageError } from './words.js';
 import type { DockerCliContext, DockerCommandDef } from './program.js';
 
 // docker run, exec, ps, rm, inspect, port, attach (and the `container` forms of each) on the
@@ -99,7 +99,7 @@ export function gwPriorityFlag(ctx: DockerCliContext, p: Parsed): number | undef
 /** Docker names an unnamed container; nslab's names are the image's, numbered (nginx1, nginx2). */
 function autoName(image: string, model: SandboxModel): string {
   const base = imageBase(image).replace(/[^a-zA-Z0-9_.-]/g, '').replace(/^[^a-zA-Z0-9]+/, '') || 'container';
-  for (let i = 1; ; i++) if (!model.engine.sandboxes.has(`${base}${i}`)) return `${base}${i}`;
+  for (let i = 1; ; i++) if (!model.containers.has(`${base}${i}`)) return `${base}${i}`;
 }
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
@@ -133,14 +133,19 @@ async function run(ctx: DockerCliContext, p: Parsed): Promise<number> {
       ...(gwPriority === undefined ? {} : { gwPriority }),
       ...(command.length ? { command } : {}),
       created,
+      ...(flagBool(f, 'tty') ? { tty: true } : {}),
+      ...(flagBool(f, 'interactive') ? { interactive: true } : {}),
     },
   ]);
   const made = done.commands[0]!;
   for (const w of runWarnings(made)) ctx.io.err(`${w}\n`);
-  const s = made.kind === 'run' ? done.model.engine.sandboxes.get(made.name) : undefined;
-  if (ctx.dryRun || !s) return 0;
-  if (ctx.json) return 0;
-  say(ctx, `${s.id}\n`);
+  const record = made.kind === 'run' ? done.model.containers.get(made.name) : undefined;
+  if (ctx.dryRun || !record || ctx.json) return 0;
+  // It was created; if it could not start, docker run says why after its ID (exit 125).
+  say(ctx, `${done.model.engine.containerId(record.name)}\n`);
+  if (record.state === 'created') throw new StartFailure(record.error ?? 'the container could not start', { hint: `it stays created (docker ps -a): docker rm ${record.name}, then run it again once the port or address is free` });
+  const s = done.model.engine.sandboxes.get(record.name);
+  if (!s) return 0;
   // `docker run -it IMAGE` without -d opens the container's shell; here, one in its namespace.
   const wantsConsole = !flagBool(f, 'detach') && flagBool(f, 'interactive') && flagBool(f, 'tty');
   const shell = done.model.containers.get(s.container)?.command ?? [];
@@ -195,24 +200,28 @@ const PS_HEADERS = { ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', Cre
 /** `2026-12-04 18:37:59 +0000 UTC`, as Go prints a time. */
 const goTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} +0000 UTC`;
 
-function psRows(ctx: DockerCliContext, model: SandboxModel | undefined, noTrunc: boolean): PsRow[] {
+function psRows(ctx: DockerCliContext, model: SandboxModel | undefined, noTrunc: boolean, all: boolean): PsRow[] {
   const now = Date.now();
   const v6 = ctx.dialect === 'docker-26' ? '::' : '[::]';
   return [...(model?.containers.values() ?? [])]
+    .filter((r) => all || r.state === 'running')
     .map((r) => {
-      const s = model!.engine.sandboxes.get(r.name)!;
+      const s = model!.engine.sandboxes.get(r.name);
+      const id = model!.engine.containerId(r.name);
       const age = humanDuration((now - Date.parse(r.created ?? new Date(now).toISOString())) / 1000);
-      const networks = s.mode === 'network' ? s.endpoints.map((e) => e.network) : s.mode === 'container' ? [] : [s.mode];
+      const networks = !s ? r.networks : s.mode === 'network' ? s.endpoints.map((e) => e.network) : s.mode === 'container' ? [] : [s.mode];
+      // An exited one ended as it started: it exited as long ago as it was created.
+      const status = r.state === 'running' ? `Up ${age}` : r.state === 'exited' ? `Exited (0) ${age} ago` : 'Created';
       return {
-        ID: noTrunc ? s.id : s.id.slice(0, 12),
+        ID: noTrunc ? id : id.slice(0, 12),
         Image: r.image,
         Command: commandCell(r.command.join(' '), noTrunc),
         CreatedAt: goTime(r.created ?? new Date(now).toISOString()),
         RunningFor: `${age} ago`,
         // A container sharing the host's or another's namespace publishes nothing of its own.
-        Ports: s.mode === 'network' ? portsCell(r.publish, r.exposed, v6) : '',
-        State: 'running',
-        Status: `Up ${age}`,
+        Ports: s?.mode === 'network' ? portsCell(r.publish, r.exposed, v6) : '',
+        State: r.state,
+        Status: status,
         Names: r.name,
         Networks: networks.join(','),
         Labels: '',
@@ -243,7 +252,7 @@ async function ps(ctx: DockerCliContext, p: Parsed): Promise<number> {
   const f = p.flags;
   const format = flagString(f, 'format');
   if (format) clientSide(() => parseTemplate(format.replace(/^table /, '')));
-  let rows = psRows(ctx, standing(), flagBool(f, 'no-trunc')).filter(psFilter(flagList(f, 'filter')));
+  let rows = psRows(ctx, standing(), flagBool(f, 'no-trunc'), flagBool(f, 'all') || flagList(f, 'filter').some((x) => x.startsWith('status='))).filter(psFilter(flagList(f, 'filter')));
   const last = flagBool(f, 'latest') ? 1 : Number(flagString(f, 'last') ?? -1);
   if (last >= 0) rows = rows.slice(0, last);
   if (ctx.json) {
@@ -265,10 +274,10 @@ async function rm(ctx: DockerCliContext, p: Parsed): Promise<number> {
   for (const ref of p.args) {
     try {
       const done = await change(ctx, (current) => {
-        const s = container(current, ref);
-        // Every nslab container runs: Docker removes a running one only when forced.
-        if (!force) throw new NslabError(`cannot remove container "${ctx.dialect === 'docker-26' ? '/' : ''}${s.container}": container is running: stop the container before removing or force remove`, { hint: `nslab's containers always run: docker rm -f ${ref}` });
-        return [{ kind: 'rm', name: s.container }];
+        const s = anyContainer(current, ref);
+        // Docker removes a running one only when forced (nslab has no docker stop).
+        if (!force && s.sandbox) throw new NslabError(`cannot remove container "${ctx.dialect === 'docker-26' ? '/' : ''}${s.name}": container is running: stop the container before removing or force remove`, { hint: `nslab has no docker stop: docker rm -f ${ref}` });
+        return [{ kind: 'rm', name: s.name }];
       });
       if (!ctx.dryRun) say(ctx, `${ref}\n`);
       void done;
@@ -305,8 +314,10 @@ async function inspect(ctx: DockerCliContext, p: Parsed): Promise<number> {
   const missing: string[] = [];
   for (const ref of p.args) {
     const s = type === 'network' ? undefined : findContainer(model, ref);
-    const n = s || type === 'container' ? undefined : findNetwork(model, ref);
+    const stopped = s || type === 'network' ? undefined : findStopped(model, ref);
+    const n = s || stopped || type === 'container' ? undefined : findNetwork(model, ref);
     if (s && src) found.push(containerInspect(src, s));
+    else if (stopped && src) found.push(stoppedInspect(src, stopped));
     else if (n && src) found.push(networkInspect(src, n, model!.networkCreated(n.name)));
     else missing.push(ref);
   }
@@ -374,7 +385,7 @@ export const CONTAINER_COMMANDS: readonly DockerCommandDef[] = [
     usage: '[OPTIONS]',
     summary: 'List containers',
     flags: [
-      { name: 'all', short: 'a', kind: 'bool', help: 'Show all containers (nslab: they all run)' },
+      { name: 'all', short: 'a', kind: 'bool', help: 'Show all containers (default shows just running)' },
       { name: 'quiet', short: 'q', kind: 'bool', help: 'Only display container IDs' },
       { ...FORMAT, short: undefined },
       { name: 'no-trunc', kind: 'bool', help: "Don't truncate output" },

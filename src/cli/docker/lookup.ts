@@ -1,6 +1,7 @@
 import { NslabError } from '../../errors.js';
 import type { Network, Sandbox } from '../../docker/engine.js';
 import type { SandboxModel } from '../../docker/sandbox.js';
+import type { ContainerRecord } from '../../docker/commands.js';
 
 // How dockerd finds what a command names: a container by its name, its full ID or an
 // unambiguous prefix of it (`docker exec ec2c85c542b0 ...`); a network likewise.
@@ -19,10 +20,30 @@ export function findContainer(model: SandboxModel | undefined, ref: string): San
   return found;
 }
 
+/** A container that is not running (exited, or created and never started): it has a record and no sandbox. */
+export function findStopped(model: SandboxModel | undefined, ref: string): (ContainerRecord & { readonly id: string }) | undefined {
+  const stopped = [...(model?.containers.values() ?? [])].filter((r) => r.state !== 'running').map((r) => ({ ...r, id: model!.engine.containerId(r.name) }));
+  const found = byRef(stopped, ref, (r) => r.name);
+  if (found === 'ambiguous') throw new NslabError(`Multiple IDs found with provided prefix: ${ref}`, { hint: 'give more of the ID, or the name' });
+  return found;
+}
+
+/** Any container, running or not, for what works on both (rm, network connect and disconnect). */
+export function anyContainer(model: SandboxModel | undefined, ref: string): { readonly name: string; readonly id: string; readonly sandbox?: Sandbox | undefined } {
+  const s = findContainer(model, ref);
+  if (s) return { name: s.container, id: s.id, sandbox: s };
+  const stopped = findStopped(model, ref);
+  if (stopped) return { name: stopped.name, id: stopped.id };
+  throw new NslabError(`No such container: ${ref}`, { hint: '`nslab docker ps -a` lists the containers' });
+}
+
+/** A running container, for what needs its namespace (exec, attach, port). */
 export function container(model: SandboxModel | undefined, ref: string): Sandbox {
   const s = findContainer(model, ref);
-  if (!s) throw new NslabError(`No such container: ${ref}`, { hint: '`nslab docker ps` lists the containers' });
-  return s;
+  if (s) return s;
+  const stopped = findStopped(model, ref);
+  if (stopped) throw new NslabError(`container ${stopped.id} is not running`, { hint: stopped.state === 'exited' ? `its command (${stopped.command.join(' ')}) ended at once: a shell keeps running with -it, or give it one that does (sleep infinity)` : `it could not start: ${stopped.error ?? 'see docker inspect'}` });
+  throw new NslabError(`No such container: ${ref}`, { hint: '`nslab docker ps -a` lists the containers' });
 }
 
 export function findNetwork(model: SandboxModel | undefined, ref: string): Network | undefined {

@@ -8,7 +8,7 @@ import { printJson } from '../context.js';
 import { flagBool, flagList, flagString, type FlagSpec, type Parsed } from './flags.js';
 import { change, clientSide, say, standing } from './changes.js';
 import { gwPriorityFlag, inspectSource, printInspected } from './containers.js';
-import { container, findNetwork, network } from './lookup.js';
+import { anyContainer, findNetwork, network } from './lookup.js';
 import { renderListing } from './table.js';
 import { parseTemplate } from './template.js';
 import { ClientError } from './words.js';
@@ -216,8 +216,8 @@ async function connect(ctx: DockerCliContext, p: Parsed): Promise<number> {
   const gwPriority = gwPriorityFlag(ctx, p);
   await change(ctx, (current) => {
     // dockerd finds the container before the network.
-    const s = container(current, ref);
-    return [{ kind: 'network-connect', network: network(current, net).name, container: s.container, ip: flagString(p.flags, 'ip'), aliases: flagList(p.flags, 'alias'), ...(gwPriority === undefined ? {} : { gwPriority }) }];
+    const s = anyContainer(current, ref);
+    return [{ kind: 'network-connect', network: network(current, net).name, container: s.name, ip: flagString(p.flags, 'ip'), aliases: flagList(p.flags, 'alias'), ...(gwPriority === undefined ? {} : { gwPriority }) }];
   });
   return 0;
 }
@@ -225,10 +225,11 @@ async function connect(ctx: DockerCliContext, p: Parsed): Promise<number> {
 async function disconnect(ctx: DockerCliContext, p: Parsed): Promise<number> {
   const [net, ref] = p.args as [string, string];
   await change(ctx, (current) => {
-    const s = container(current, ref);
+    const s = anyContainer(current, ref);
     const n = network(current, net);
-    if (!s.endpoints.some((e) => e.network === n.name)) throw new NslabError(`container ${s.id} is not connected to network ${n.name}`, { hint: `docker network connect ${n.name} ${ref} first` });
-    return [{ kind: 'network-disconnect', network: n.name, container: s.container }];
+    const on = s.sandbox ? s.sandbox.endpoints.some((e) => e.network === n.name) : current.containers.get(s.name)?.networks.includes(n.name);
+    if (!on) throw new NslabError(`container ${s.id} is not connected to network ${n.name}`, { hint: `docker network connect ${n.name} ${ref} first` });
+    return [{ kind: 'network-disconnect', network: n.name, container: s.name }];
   });
   return 0;
 }

@@ -63,6 +63,9 @@ const withHint = (text: string, hint: string | undefined): string => `${text}\n$
 const RUNS = new Set(['run', 'container run', 'create', 'container create']);
 
 /** The words and exit code of a failed command. */
+/** The container was created and could not start (docker run's second half). */
+export class StartFailure extends NslabError {}
+
 export function failure(d: Dialect, c: CommandUsage, err: NslabError): Printed {
   const name = `docker ${c.path}`;
   if (err instanceof UsageError && err.kind === 'flag') {
@@ -79,7 +82,9 @@ export function failure(d: Dialect, c: CommandUsage, err: NslabError): Printed {
   const fromDaemon = !(err instanceof ClientError);
   const words = `${fromDaemon ? 'Error response from daemon: ' : ''}${err.message}`;
   if (RUNS.has(c.path)) {
-    const text = d === 'docker-26' ? `docker: ${words}${/[.!?]$/.test(words) ? '' : '.'}\nSee '${name} --help'.` : `docker: ${words}\n\nRun '${name} --help' for more information`;
+    // 26's CLI sends the reader to --help for what the daemon refused at create, not at start.
+    const text =
+      d === 'docker-26' ? `docker: ${words}${/[.!?]$/.test(words) ? '' : '.'}${err instanceof StartFailure ? '' : `\nSee '${name} --help'.`}` : `docker: ${words}\n\nRun '${name} --help' for more information`;
     return { stderr: withHint(text, err.hint), code: 125 };
   }
   // 28's `network rm` says how it ended once more (cli/command/network/remove.go returns a StatusError).
