@@ -5,7 +5,7 @@
 // Servers print one ready line on stdout once listening (the runner and `daemon` wait for it).
 import { daemon, stop } from './commands/daemon.mjs';
 import { httpGet, httpServer } from './commands/http.mjs';
-import { removeFile, writeFile } from './commands/files.mjs';
+import { files, removeFile, writeFile } from './commands/files.mjs';
 import { tcpClient } from './commands/tcp-client.mjs';
 import { tcpProxy } from './commands/tcp-proxy.mjs';
 import { udpProxy } from './commands/udp-proxy.mjs';
@@ -29,6 +29,7 @@ const COMMANDS = {
   'http-get': httpGet,
   'write-file': writeFile,
   'remove-file': removeFile,
+  files: () => void files(),
   // DNS commands load dns-packet only when used, so probes start as fast as before.
   'dns-server': (...a) => void import('./commands/dns-server.mjs').then((m) => m.dnsServer(...a)),
   'dns-query': (...a) => void import('./commands/dns-query.mjs').then((m) => m.dnsQuery(...a)),

@@ -30,8 +30,14 @@ function iptablesBatchable(c: Cmd): boolean {
   return w === '-w' && t === '-t' && IPT_TABLE.test(table ?? '') && (action === '-A' || action === '-I') && c.args.length > 5;
 }
 
+/** The agent's file commands (write-file, remove-file): files outside every namespace. */
+const FILE_VERBS = new Set(['write-file', 'remove-file']);
+const agentFileOp = (c: Cmd): boolean => c.netns === undefined && (c.args[0]?.endsWith('/agent.mjs') ?? false) && FILE_VERBS.has(c.args[1] ?? '');
+
 /** The batch a command can join, or undefined when it must run in a process of its own. */
 export function batchKey(c: Cmd): BatchKey | undefined {
+  // Their lines are JSON, so their words may be anything (a resolv.conf's comments).
+  if (agentFileOp(c)) return 'files|';
   if (!c.args.every(isPlainWord)) return undefined;
   if (c.file === 'ip' && ipBatchable(c)) return `ip|${c.netns ?? ''}`;
   if (c.file === 'iptables' && iptablesBatchable(c)) return `iptables|${c.netns ?? ''}|${c.args[2]}`;
@@ -48,6 +54,8 @@ export function batchProcess(cmds: readonly Cmd[]): { cmd: Cmd; input: string } 
   if (first.file === 'ip') {
     return { cmd: cmd('ip', ['-batch', '-'], first.netns), input: cmds.map((c) => `${c.args.join(' ')}\n`).join('') };
   }
+  // `agent files`: one command per line, as JSON ([verb, path, lines...]).
+  if (key === 'files|') return { cmd: cmd(first.file, [first.args[0]!, 'files']), input: cmds.map((c) => `${JSON.stringify(c.args.slice(1))}\n`).join('') };
   const table = first.args[2]!;
   const lines = cmds.map((c) => `${c.args.slice(3).join(' ')}\n`).join('');
   return { cmd: cmd('iptables-restore', ['-w', '--noflush'], first.netns), input: `*${table}\n${lines}COMMIT\n` };
@@ -55,18 +63,19 @@ export function batchProcess(cmds: readonly Cmd[]): { cmd: Cmd; input: string } 
 
 /**
  * Which command failed, from the tool's stderr: iproute2 stops at the first failing line
- * and says `Command failed -:N`; iptables-restore says `line N failed` (line 1 is `*table`).
+ * and says `Command failed -:N`; iptables-restore says `line N failed` (line 1 is `*table`);
+ * the agent's `files` stops at the first too, and says `files: line N failed`.
  */
 export function failedIndex(file: string, stderr: string, count: number): number | undefined {
-  const m = file === 'ip' ? /Command failed -:(\d+)/.exec(stderr) : /line (\d+) failed/.exec(stderr);
+  const m = file === 'ip' ? /Command failed -:(\d+)/.exec(stderr) : file === 'iptables-restore' || file === 'iptables' ? /line (\d+) failed/.exec(stderr) : /^files: line (\d+) failed/m.exec(stderr);
   if (!m) return undefined;
-  const index = Number(m[1]) - (file === 'ip' ? 1 : 2);
+  const index = Number(m[1]) - (file === 'iptables' || file === 'iptables-restore' ? 2 : 1);
   return index >= 0 && index < count ? index : undefined;
 }
 
 /**
- * The outcome of each command once the batch process exited. `ip -batch` applied every
- * line before the failing one and none after it; an iptables-restore commit is atomic, so
+ * The outcome of each command once the batch process exited. `ip -batch` (and the agent's
+ * `files`) applied every line before the failing one and none after it; an iptables-restore commit is atomic, so
  * a failure applies nothing. When the failing line cannot be told, nothing is known.
  */
 export function batchOutcomes(file: string, count: number, exitCode: number, failed: number | undefined): BatchOutcome[] {
@@ -74,7 +83,7 @@ export function batchOutcomes(file: string, count: number, exitCode: number, fai
   if (failed === undefined) return Array<BatchOutcome>(count).fill('unknown');
   return Array.from({ length: count }, (_, i): BatchOutcome => {
     if (i === failed) return 'failed';
-    if (i < failed && file === 'ip') return 'done';
+    if (i < failed && file !== 'iptables' && file !== 'iptables-restore') return 'done';
     return 'skipped';
   });
 }

@@ -22,3 +22,24 @@ export function removeFile(/** @type {string} */ path) {
     // not empty, or already gone
   }
 }
+
+/**
+ * `files`: many write-file and remove-file commands in one process, one per line on stdin as
+ * JSON ([verb, path, lines...]), in order, stopping at the first that fails.
+ */
+export async function files() {
+  let input = '';
+  for await (const chunk of process.stdin) input += chunk;
+  const lines = input.split('\n').filter(Boolean);
+  for (const [i, line] of lines.entries()) {
+    try {
+      const [verb, path, ...rest] = JSON.parse(line);
+      if (verb === 'write-file') writeFile(path, ...rest);
+      else if (verb === 'remove-file') removeFile(path);
+      else throw new Error(`unknown file command ${verb}`);
+    } catch (err) {
+      console.error(`files: line ${i + 1} failed: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    }
+  }
+}
