@@ -19,7 +19,8 @@ function isolationWhy(docker: string): string {
 }
 
 function build(ctx: LabContext): LabScene {
-  const h = dockerHost(ctx);
+  // Two bridges on a host of their own: no uplink (its resolver is out of reach).
+  const h = dockerHost(ctx, { uplink: false });
   const { host, engine } = h;
   const mine = engine.networkCreate('my_bridge');
   const web = engine.run('web');
@@ -103,6 +104,7 @@ function build(ctx: LabContext): LabScene {
     nodes: { host: { ns: host, role: 'host' }, web: { ns: webNode.ns, role: 'container' }, db: { ns: dbNode.ns, role: 'container' } },
     steps,
     expectations,
+    dockerHost: engine,
     trace: { from: 'web', to: db.endpoint.address, look: 'web is back on docker0 only: its ping to db on my_bridge is dropped in the host, and the rule is named' },
   };
 }

@@ -89,7 +89,7 @@ function build(ctx: LabContext): LabScene {
   ];
 
   const trace = { from: 'web', to: EMBEDDED_DNS, port: 53, udp: true, dns: 'db', look: `web asks 127.0.0.11:53 for db; web's own nat table sends it to the resolver's port` };
-  return { nodes, steps, expectations, trace };
+  return { nodes, steps, expectations, trace, dockerHost: h.engine };
 }
 
 export const dnsLab = defineLab({

@@ -67,7 +67,7 @@ function build(ctx: LabContext): LabScene {
     ping(`wan -> c1 (${c1.address})`, 'wan', c1.address, 'fail'),
   ];
 
-  return { nodes: h.nodes, steps, expectations };
+  return { nodes: h.nodes, steps, expectations, dockerHost: h.engine };
 }
 
 /**

@@ -46,6 +46,7 @@ function build(ctx: LabContext): LabScene {
 
   return {
     nodes: h.nodes,
+    dockerHost: h.engine,
     steps: [
       hostStep(h),
       internetStep(h),

@@ -78,7 +78,7 @@ function build(ctx: LabContext): LabScene {
     ping(`c1 -> internet server ${WAN.server} (still goes out)`, 'c1', WAN.server, 'reach'),
   ];
 
-  return { nodes: h.nodes, steps, expectations };
+  return { nodes: h.nodes, steps, expectations, dockerHost: h.engine };
 }
 
 export const hostgwLab = defineLab({

@@ -147,6 +147,7 @@ function build(ctx: LabContext): LabScene {
     },
     steps: [...beforeTheRename(s, p), ...theRenameAndItsFix(ctx, s, p)],
     expectations,
+    dockerHost: s.h.engine,
     trace: { from: 'app', to: customer.db, look: `after the fix app's packets leave by the uplink again, masqueraded to ${WAN.hostAddress}, and reach the customer's db` },
   };
 }

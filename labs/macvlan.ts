@@ -92,6 +92,7 @@ function build(ctx: LabContext): LabScene {
     },
     steps,
     expectations,
+    dockerHost: h.engine,
     trace: { from: 'wan', to: c1.address, look: 'a neighbour on the LAN reaches c1 straight through the parent: no bridge, no NAT on the way' },
   };
 }

@@ -90,6 +90,7 @@ function build(ctx: LabContext): LabScene {
     },
     steps,
     expectations,
+    dockerHost: h.engine,
   };
 }
 

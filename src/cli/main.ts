@@ -39,7 +39,7 @@ const COMMANDS: readonly { command: string; describe: string; load: () => Promis
   { command: 'trace <lab> <from> <to>', describe: 'Send one marked packet from <from> to <to> and show, hop by hop from captures in every namespace, where it went and which rule rewrote it', load: async () => (await import('./commands/trace.js')).traceCommand },
   { command: 'exercise <action> [id]', describe: 'Build it yourself, nslab checks: list | start <id> | shell <id> | check <id> | hint <id> | reset <id>', load: async () => (await import('./commands/exercise.js')).exerciseCommand },
   { command: 'versions <lab>', describe: "What changes between Docker 27, 28 and 29 for a lab: the rules and objects that differ, and why", load: async () => (await import('./commands/versions.js')).versionsCommand },
-  { command: 'compare <lab> <file>', describe: "Hold a real Docker host's rules (iptables-save, iptables -S, or nft list ruleset, in a file) against a lab's", load: async () => (await import('./commands/compare.js')).compareCommand },
+  { command: 'compare <lab> [file]', describe: "Hold a lab against a real Docker: a host's saved rules (iptables-save, iptables -S, nft list ruleset), or --real: a real dockerd beside it", load: async () => (await import('./commands/compare.js')).compareCommand },
 ];
 
 /** The command a command line names: its first word that is not an option. */

@@ -47,6 +47,8 @@ export interface EngineSpec {
    * and the embedded DNS forwards what it does not know to it. Undefined: the host has none.
    */
   readonly nameserver?: string | undefined;
+  /** false: the docker host has no uplink (a lab of bridges alone): its nameserver is out of reach. */
+  readonly uplink?: boolean | undefined;
 }
 
 export interface Network extends BridgeNetwork {
@@ -411,7 +413,10 @@ export class Engine {
    * when the resolver starts.)
    */
   #upstream(sandbox: Sandbox): string | undefined {
-    if (this.spec.profile.docker !== '27' && !sandbox.endpoints.some((e) => !this.network(e.network).internal)) return undefined;
+    const fromHost = this.spec.profile.docker !== '27';
+    if (fromHost && !sandbox.endpoints.some((e) => !this.network(e.network).internal)) return undefined;
+    // Asked from the host's namespace, a nameserver the host has no route to fails at once.
+    if (fromHost && this.spec.uplink === false) return undefined;
     return this.spec.nameserver;
   }
 

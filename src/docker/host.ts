@@ -51,7 +51,7 @@ export const labProfile = (ctx: LabContext): Profile =>
   });
 
 /** The docker host a lab's options describe: --subnet, --bridge, --root-ns and --docker where the lab takes them. */
-export function dockerHost(ctx: LabContext, more: Pick<EngineSpec, 'takenPools' | 'nameserver'> = {}): DockerHost {
+export function dockerHost(ctx: LabContext, more: Pick<EngineSpec, 'takenPools' | 'nameserver' | 'uplink'> = {}): DockerHost {
   // In root-namespace mode (a throwaway VM) the machine itself is the docker host.
   const host = ctx.options.rootNs === true ? undefined : nsName(ctx.name, 'host');
   const wan = nsName(ctx.name, 'wan');

@@ -37,6 +37,15 @@ export interface LabModel {
   readonly expectations: readonly Expectation[];
   /** The one packet guided mode traces at the end (`nslab trace`), and what to look for in it. */
   readonly trace?: LabTrace | undefined;
+  /** The docker host's engine, for a lab that rebuilds one: `compare --real` reads its names and IDs. */
+  readonly dockerHost?: DockerHostModel | undefined;
+}
+
+/** What the engine of a lab's docker host knows that the kernel does not: names and IDs. */
+export interface DockerHostModel {
+  readonly networks: ReadonlyMap<string, { readonly name: string; readonly id: string; readonly bridge: string; readonly driver: string }>;
+  readonly sandboxes: ReadonlyMap<string, { readonly container: string; readonly ns: string; readonly mode: string; readonly endpoints: readonly { readonly names?: readonly string[] | undefined }[] }>;
+  containerId(name: string): string;
 }
 
 export interface LabTrace {

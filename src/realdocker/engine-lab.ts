@@ -43,21 +43,24 @@ export const realEngineLab: LabDefinition = {
   id: REAL_ID,
   title: 'A real dockerd, the judge',
   summary: 'a real dockerd (Debian docker.io) in namespaces of its own, which nslab is held against (nslab compare --real, nslab docker --real)',
-  options: { engine: 'the docker.io version: 26.1.5 or 28.5.2' },
+  options: { engine: 'the docker.io version: 26.1.5 or 28.5.2', uplink: 'false: no uplink to the internet (as a lab without one)', internetDns: "false: no DNS server on the internet (as a lab without one)" },
   build(ctx) {
     const e = realEngineOf(ctx.options);
     // The docker host nslab's engine gets, step for step: its namespace and resolver, the
-    // uplink to "the internet" and the internet's DNS server. Only dockerd is real.
+    // uplink to "the internet" and the internet's DNS server (where the lab held against it
+    // has them). Only dockerd is real.
     const h = dockerHost({ ...ctx, options: { docker: e.profile } });
+    const uplink = ctx.options.uplink !== false;
+    const dns = uplink && ctx.options.internetDns !== false;
     return {
       id: REAL_ID,
       name: ctx.name,
       title: `A real dockerd ${e.version}`,
-      nodes: h.nodes,
+      nodes: uplink ? h.nodes : { host: h.nodes.host! },
       steps: [
         hostStep(h),
-        internetStep(h),
-        internetDnsStep(h),
+        ...(uplink ? [internetStep(h)] : []),
+        ...(dns ? [internetDnsStep(h)] : []),
         {
           title: `dockerd ${e.version} starts`,
           why: "On an overlay of the cached Debian root, in a mount namespace of its own, with the docker host's resolv.conf as its /etc/resolv.conf.",

@@ -94,7 +94,7 @@ function nslabSide(name: string): DockerHostSide {
 }
 
 /** The real engine as the judge reads a docker host. */
-async function realSide(runner: Runner, name: string): Promise<DockerHostSide> {
+export async function realSide(runner: Runner, name: string): Promise<DockerHostSide> {
   const stopped = new Set<string>();
   const containers = await attachContainers(runner, name, stopped);
   const ls = await realDocker(runner, name, ['network', 'ls', '--no-trunc', '--format', '{{.ID}} {{.Name}} {{.Driver}}']);
@@ -201,6 +201,28 @@ export async function holdEngines(
 ): Promise<Pick<StoryResult, 'differences' | 'compared'>> {
   process.env.NSLAB_DOCKER_NAME = o.nslab;
   const sides = { nslab: nslabSide(o.nslab), real: await realSide(runner, o.real) };
+  const cli = {
+    nslab: (args: string[]) => nslabDocker(runnerFor, o.profile, args),
+    real: async (args: string[]) => {
+      const r = await realDocker(runner, o.real, args);
+      return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+    },
+  };
+  return holdSides(runner, sides, o, { cli, told });
+}
+
+/**
+ * Every aspect the judge looks at, on two docker hosts: the host's rules, bridges, veth ends
+ * and docker-proxy; each container's links, routes, files and embedded-DNS answers; and, where
+ * both sides have a docker CLI, inspect, network inspect, ps and network ls, and what each
+ * told line printed.
+ */
+export async function holdSides(
+  runner: Runner,
+  sides: Record<'nslab' | 'real', DockerHostSide>,
+  o: Pick<StoryOptions, 'profile' | 'askDns'>,
+  more: { readonly cli?: Record<'nslab' | 'real', (args: string[]) => Promise<Printed>>; readonly told?: readonly { readonly line: string; readonly nslab: Printed; readonly real: Printed }[] } = {},
+): Promise<Pick<StoryResult, 'differences' | 'compared'>> {
   const macRule = o.profile === '27' ? 'from-ip' : 'random';
   const norm = { nslab: new Normalizer(sides.nslab, macRule), real: new Normalizer(sides.real, macRule) };
   const views: Record<'nslab' | 'real', View[]> = { nslab: [], real: [] };
@@ -213,12 +235,8 @@ export async function holdEngines(
       const names = [...new Set([...s.containers.keys(), ...(o.askDns ?? []), 'nslab-no-such-name'])];
       views[k].push(await dnsAnswers(runner, s, n, c, names));
     }
-    const cli = k === 'nslab' ? (args: string[]) => nslabDocker(runnerFor, o.profile, args) : async (args: string[]) => {
-      const r = await realDocker(runner, o.real, args);
-      return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
-    };
-    views[k].push(...(await inspectViews(s, n, cli)));
-    told.forEach((t, i) => views[k].push({ aspect: `line ${i + 1}: ${t.line}`, lines: printedLines(t[k], n) }));
+    if (more.cli) views[k].push(...(await inspectViews(s, n, more.cli[k])));
+    (more.told ?? []).forEach((t, i) => views[k].push({ aspect: `line ${i + 1}: ${t.line}`, lines: printedLines(t[k], n) }));
   }
   return { differences: differences(views.nslab, views.real), compared: [...new Set([...views.nslab, ...views.real].map((v) => v.aspect))] };
 }

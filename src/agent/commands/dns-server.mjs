@@ -72,7 +72,10 @@ function lookup(networks, name) {
 function forward(upstream, msg) {
   return new Promise((resolve) => {
     const socket = dgram.createSocket('udp4');
+    let over = false;
     const done = (/** @type {Buffer | undefined} */ reply) => {
+      if (over) return;
+      over = true;
       clearTimeout(timer);
       socket.close();
       resolve(reply);
@@ -80,8 +83,12 @@ function forward(upstream, msg) {
     const timer = setTimeout(() => done(undefined), UPSTREAM_TIMEOUT_MS);
     socket.on('message', (reply) => done(reply));
     socket.on('error', () => done(undefined));
-    // No route to it fails at once, as Go's dial does in Docker's resolver.
-    socket.send(msg, 53, upstream, (err) => err && done(undefined));
+    // Connected, so that an ICMP unreachable ends it at once, as it ends Go's exchange in
+    // Docker's resolver; no route at all fails the send itself.
+    socket.connect(53, upstream, (err) => {
+      if (err) done(undefined);
+      else socket.send(msg, (e) => e && done(undefined));
+    });
   });
 }
 

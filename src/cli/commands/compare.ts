@@ -8,9 +8,10 @@ import { NslabError } from '../../errors.js';
 import { planOps } from '../../plan/plan.js';
 import type { Action, GlobalArgs } from '../context.js';
 import { printJson } from '../context.js';
-import { labPositional, resolveLab, type LabArgs } from '../shared.js';
+import { labPositional, resolveLab, stepOptions, type LabArgs, type StepArgs } from '../shared.js';
+import { compareReal } from './compare-real.js';
 
-type Args = GlobalArgs & LabArgs & { file: string };
+type Args = GlobalArgs & LabArgs & StepArgs & { file?: string; real?: boolean; keep?: boolean };
 
 function render(c: Comparison, lab: string, file: string): string {
   const side = (title: string, diffs: Comparison['onlyReal']) => (diffs.length === 0 ? [`${title}: nothing`] : [`${title}:`, ...diffs.map((d) => `  ${d.table.padEnd(6)}  ${d.rule}`)]);
@@ -27,8 +28,16 @@ function render(c: Comparison, lab: string, file: string): string {
 export function compareCommand(action: Action): CommandModule<GlobalArgs, Args> {
   return {
     builder: (y: Argv<GlobalArgs>) =>
-      labPositional(y).positional('file', { type: 'string', demandOption: true, describe: 'what the real host printed' }) as unknown as Argv<Args>,
-    handler: action<Args>({ kernel: false, readsOnly: 'compares rules' }, async (ctx, args) => {
+      stepOptions(labPositional(y))
+        .positional('file', { type: 'string', describe: "what a real host printed (iptables-save, iptables -S or nft list ruleset); or --real" })
+        .option('real', { type: 'boolean', describe: "build the lab, and type its docker commands into a real dockerd (Debian's docker.io) beside it; print every difference" })
+        .option('keep', { type: 'boolean', describe: 'with --real: leave both running afterwards (nslab down <lab>-nslab, nslab down <lab>-real)' }) as unknown as Argv<Args>,
+    handler: action<Args>({ kernel: false, interruptible: true, readsOnly: 'compares rules' }, async (ctx, args) => {
+      if (args.real) {
+        if (args.file !== undefined) throw new NslabError('give a file or --real, not both', { hint: `nslab compare ${args.lab} FILE holds a host's saved rules; nslab compare ${args.lab} --real builds both` });
+        return compareReal(ctx, args);
+      }
+      if (args.file === undefined) throw new NslabError('compare needs what a real host printed, or --real', { hint: `nslab compare ${args.lab} rules.txt (from \`sudo iptables-save\`), or nslab compare ${args.lab} --real --docker 28` });
       let text: string;
       try {
         text = readFileSync(args.file, 'utf8');
@@ -53,7 +62,7 @@ export function compareCommand(action: Action): CommandModule<GlobalArgs, Args> 
         c = compareRules(real, parseRuleListing(iptablesListing(ops, host)));
       }
       if (ctx.json) printJson(ctx.io, c);
-      else ctx.io.out(render(c, model.id, args.file));
+      else ctx.io.out(render(c, model.id, args.file!));
       return c.onlyReal.length === 0 && c.onlyLab.length === 0 ? 0 : 1;
     }),
   };
