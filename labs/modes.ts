@@ -1,7 +1,5 @@
-import { createContainerNamespace } from '../src/docker/bridge-network.js';
 import { DOCKER0, WAN } from '../src/docker/defaults.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
-import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
 import { dockerHost, hostStep, internetStep, natOps } from '../src/docker/host.js';
@@ -12,9 +10,12 @@ function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);
   const { host, wan } = h;
   const bridge = h.net;
-  const appNs = nsName(ctx.name, 'app');
-  const noneNs = nsName(ctx.name, 'none');
   const app = h.engine.run('app');
+  const appNs = app.endpoint.ns;
+  // The three that make no endpoint of their own, as the engine runs them.
+  const hostnet = h.engine.runShared('hostnet', { kind: 'host' });
+  const sidecar = h.engine.runShared('sidecar', { kind: 'container', container: 'app' });
+  const isolated = h.engine.runShared('isolated', { kind: 'none' });
 
   const steps: Step[] = [
     hostStep(h),
@@ -32,7 +33,7 @@ function build(ctx: LabContext): LabScene {
         `host's own namespace: it sees the host's interfaces (eth0 ${WAN.hostAddress}, docker0), binds its ports\n` +
         'on them directly, and -p is ignored. Here the process is whatever nslab runs in the host namespace.',
       docker: ['docker run -d --network host --name hostnet nginx'],
-      ops: [],
+      ops: hostnet.ops,
       checks: [
         {
           title: `wan -> hostnet's server on the host's address ${WAN.hostAddress} (no -p, no NAT)`,
@@ -53,14 +54,14 @@ function build(ctx: LabContext): LabScene {
         "container:<name> joins another container's existing namespace: same interfaces, same addresses, same\n" +
         'localhost. Nothing is created; sidecar is simply a second process in app\'s namespace, so a server app\n' +
         'binds on 127.0.0.1 is reachable from sidecar and from nowhere else.',
-      docker: ['docker run -d --network container:app --name sidecar busybox'],
-      ops: [],
+      docker: ['docker run -d --network container:app --name sidecar busybox sleep infinity'],
+      ops: sidecar.ops,
     },
     {
       title: 'Start isolated with --network none',
-      why: 'None mode: a private namespace with only lo. No veth, no address but 127.0.0.1, no route: it reaches nothing.',
-      docker: ['docker run -d --network none --name isolated busybox'],
-      ops: createContainerNamespace(noneNs),
+      why: "None mode: a private namespace with only lo. No veth, no address but 127.0.0.1, no route: it reaches nothing.\n(Docker still writes its /etc/hosts and resolv.conf: the host's nameserver, which it cannot reach.)",
+      docker: ['docker run -d --network none --name isolated busybox sleep infinity'],
+      ops: isolated.ops,
     },
   ];
 
@@ -86,7 +87,7 @@ function build(ctx: LabContext): LabScene {
       wan: { ns: wan, role: 'wan' },
       app: { ns: appNs, role: 'container' },
       sidecar: { ns: appNs, role: 'container' },
-      isolated: { ns: noneNs, role: 'container' },
+      isolated: { ns: isolated.sandbox.ns, role: 'container' },
     },
     steps,
     expectations,

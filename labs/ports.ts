@@ -10,7 +10,8 @@ const PORT: PortBinding = { protocol: 'tcp', hostPort: 8080, containerPort: 80 }
 
 function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);
-  const { step: webStep, endpoint: web } = containerStep(h, 'web');
+  // One docker command in two steps: the container, then its published port.
+  const { step: webStep, endpoint: web } = containerStep(h, 'web', () => ({ docker: [`docker run -d -p ${PORT.hostPort}:${PORT.containerPort} --name web nginx   # the container first, its port below`] }));
   const get = (title: string, from: string, to: string, port: number, expect: 'reach' | 'fail', body?: string): Expectation => ({
     title,
     probe: { kind: 'http', from, to, port, body },

@@ -130,6 +130,8 @@ export class Engine {
   readonly sandboxes = new Map<string, Sandbox>();
   readonly #creations = new Map<string, number>();
   /** Each container's hosts and resolv.conf as last written, and what they are made of. */
+  /** Containers whose embedded DNS runs: it starts with the first user network and stays until rm. */
+  readonly #resolving = new Set<string>();
   readonly #files = new Map<string, { extra: readonly { name: string; address: string }[]; addresses: string[]; internal: boolean; hosts?: string[]; resolv?: string[] }>();
 
   constructor(readonly spec: EngineSpec) {
@@ -260,8 +262,8 @@ export class Engine {
 
   /**
    * `docker network disconnect NET CTR`: the endpoint's veth goes (and with it ethN and its
-   * address), its rules are taken back, its name leaves the network's DNS, and the resolver
-   * stops when no user-defined network is left.
+   * address), its rules are taken back, and its name leaves the network's DNS. The resolver
+   * stays, answering for the networks left (Docker stops it with the sandbox only).
    */
   disconnect(networkName: string, container: string, leaving = false): Op[] {
     const network = this.network(networkName);
@@ -271,7 +273,6 @@ export class Engine {
     const gatewayBefore = this.#gatewayOf(sandbox);
     sandbox.endpoints.splice(sandbox.endpoints.indexOf(endpoint), 1);
     network.ipam.release(endpoint.address);
-    const userLeft = sandbox.endpoints.some((e) => !this.network(e.network).isDefault);
     // The default route went with the endpoint that gave it: the next one elected gives it now.
     const next = gatewayBefore === endpoint && !leaving ? this.#gatewayOf(sandbox) : undefined;
     return [
@@ -280,7 +281,6 @@ export class Engine {
       ...(next ? [routeAdd(sandbox.ns, { to: 'default', via: this.network(next.network).ipam.gateway, dev: next.ifname })] : []),
       ...removal(this.#endpointRules(network, endpoint)),
       ...(network.isDefault ? [] : [dnsRecordRemove(this.dns, network.name, container, endpoint.address, endpoint.names), resolverLeaves(this.dns, container, network.name)]),
-      ...(network.isDefault || userLeft ? [] : [daemonStop(join(this.spec.stateDir, 'pids'), resolverName(container))]),
       ...(leaving ? [] : this.#leaveHosts(sandbox, network, endpoint)),
     ];
   }
@@ -305,7 +305,9 @@ export class Engine {
     // Leaving every network: no default route to move to another on the way out.
     const endpoints = [...sandbox.endpoints].reverse().flatMap((e) => this.disconnect(e.network, container, true));
     this.sandboxes.delete(container);
-    return [...unpublish, ...endpoints, ...this.#removeFiles(sandbox), netnsDel(sandbox.ns)];
+    // Its resolver runs in its namespace, which outlives `ip netns del` while a process is in it.
+    const resolver = this.#resolving.delete(container) ? [daemonStop(join(this.spec.stateDir, 'pids'), resolverName(container))] : [];
+    return [...unpublish, ...endpoints, ...resolver, ...this.#removeFiles(sandbox), netnsDel(sandbox.ns)];
   }
 
   /** `docker network rm NET`: its rules taken back, then its bridge. */
@@ -395,11 +397,12 @@ export class Engine {
     // setHairpinMode: only without the proxy does a container reach itself by the bridge.
     if (!profile.userlandProxy && !network.macvlan) ops.push(bridgePortHairpin(this.spec.hostNs, endpoint.hostIf));
     const dns = network.isDefault ? [] : [dnsRecord(this.dns, network.name, sandbox.container, endpoint.address, names)];
-    const userNetworks = sandbox.endpoints.filter((e) => !this.network(e.network).isDefault).length;
     // The first user-defined network starts the container's resolver; later ones join its view.
+    const starts = !network.isDefault && !this.#resolving.has(sandbox.container);
+    if (starts) this.#resolving.add(sandbox.container);
     const resolver = network.isDefault
       ? []
-      : userNetworks === 1
+      : starts
         ? embeddedResolver(this.dns, { name: sandbox.container, ns: sandbox.ns }, [network.name], { upstream: this.#upstream(sandbox), firewall: this.spec.profile.firewall })
         : [resolverJoins(this.dns, sandbox.container, network.name)];
     return { endpoint, ops: [...ops, ...this.#endpointRules(network, endpoint), ...dns, ...resolver] };

@@ -180,7 +180,7 @@ export function firewallWhy(h: DockerHost, labId: string): string {
 export function containerStep(
   h: DockerHost,
   name: string,
-  extra: (ep: Endpoint) => Pick<Step, 'checks' | 'show'> = () => ({}),
+  extra: (ep: Endpoint) => Pick<Step, 'checks' | 'show' | 'docker'> = () => ({}),
   publish: readonly PortBinding[] = [],
 ): { step: Step; endpoint: Endpoint } {
   const { endpoint, ops } = h.engine.run(name, { publish });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { NslabError } from '../errors.js';
 import { cmd, type Cmd } from '../exec/command.js';
@@ -80,6 +80,17 @@ export function containerFile(name: string, id: string, file: string): string | 
   }
 }
 
+function sameNamespace(a: string, b: string): boolean {
+  try {
+    return statSync(a).ino === statSync(b).ino;
+  } catch {
+    return false;
+  }
+}
+
+/** The engine lab's own namespaces (its docker host and internet): not containers' names. */
+const ownNodes = (name: string): string[] => [nsName(name, 'host'), nsName(name, 'wan')];
+
 /**
  * Names each running container's network namespace nslab-<engine>-<container> (and lets go
  * the names of containers that are gone), so it reads like a lab's node. Returns the
@@ -101,10 +112,12 @@ export async function attachContainers(runner: Runner, name: string, stopped = n
       if (pid === '0') stopped.add(container);
       if (mode === 'host' || mode.startsWith('container:') || pid === '0') continue;
       const ns = nsName(name, container);
-      if (!have.has(ns)) await runner.run(cmd('ip', ['netns', 'attach', ns, pid]));
+      // A name left from an earlier container of the same name names another namespace.
+      if (have.has(ns) && !sameNamespace(`/run/netns/${ns}`, `/proc/${pid}/ns/net`)) await runner.run(cmd('ip', ['netns', 'del', ns]), { allowFail: true });
+      if (!have.has(ns) || !sameNamespace(`/run/netns/${ns}`, `/proc/${pid}/ns/net`)) await runner.run(cmd('ip', ['netns', 'attach', ns, pid]));
       have.delete(ns);
     }
-    for (const stale of have) if (stale !== nsName(name, 'host')) await runner.run(cmd('ip', ['netns', 'del', stale]), { allowFail: true });
+    for (const stale of have) if (!ownNodes(name).includes(stale)) await runner.run(cmd('ip', ['netns', 'del', stale]), { allowFail: true });
   }
   return byName;
 }
@@ -125,7 +138,7 @@ export async function startRealEngine(runner: Runner, e: RealEngine, name: strin
 /** Stops it with everything it made: containers, their namespaces' names, its own. */
 export async function stopRealEngine(runner: Runner, name: string): Promise<void> {
   if (!instanceExists(name)) return;
-  for (const ns of namespaceNames().filter((n) => n.startsWith(nsName(name, '')) && n !== nsName(name, 'host'))) await runner.run(cmd('ip', ['netns', 'del', ns]), { allowFail: true });
+  for (const ns of namespaceNames().filter((n) => n.startsWith(nsName(name, '')) && !ownNodes(name).includes(n))) await runner.run(cmd('ip', ['netns', 'del', ns]), { allowFail: true });
   await labDown(name, runner);
 }
 

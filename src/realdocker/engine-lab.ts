@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { agentCmd } from '../agent/agent.js';
 import { NslabError } from '../errors.js';
 import { netnsEtcPath } from '../docker/container-files.js';
+import { nsName } from '../model/names.js';
 import { dockerHost, hostStep, internetDnsStep, internetStep } from '../docker/host.js';
 import type { Op } from '../ops/op.js';
 import type { LabDefinition, LabOptions } from '../plan/lab.js';
@@ -31,7 +32,7 @@ function dockerdOp(name: string, stateDir: string, ns: string, e: RealEngine): O
   return {
     summary: `start a real dockerd ${e.version} in ${ns}, on an overlay of ${rootDir(e)}`,
     cmd: agentCmd(undefined, 'real-dockerd-start', pidfileOf(stateDir), ns, rootDir(e), join(stateDir, 'root'), cgroupOf(name), netnsEtcPath(ns, 'resolv.conf')),
-    undo: agentCmd(undefined, 'real-dockerd-stop', pidfileOf(stateDir), cgroupOf(name)),
+    undo: agentCmd(undefined, 'real-dockerd-stop', pidfileOf(stateDir), cgroupOf(name), nsName(name, ''), ns, nsName(name, 'wan')),
     undoGone: 'process',
     // Not within the namespace: it must stop before the namespace goes, and its containers
     // live in namespaces of their own.

@@ -18,26 +18,23 @@ const REPLAYED = /^docker (run|create|rm|network (create|connect|disconnect|rm))
 
 /**
  * The docker lines of a lab's steps, as a user would type them into a real Docker: comments
- * dropped, `for i in $(seq N); do ...; done` unrolled, and a line that a step shares with the
- * step before it (one docker command shown at each step it takes) typed once. Lines that are
+ * dropped, `for i in $(seq N); do ...; done` unrolled, and a line shown at more than one step
+ * (one docker command the lab takes in steps) typed once. Lines that are
  * not docker commands (`dockerd (on start)`, a note in parentheses) and the ones that change
  * nothing (exec) or need more than one engine (swarm, compose) are left out.
  */
 export function labDockerLines(steps: readonly Step[]): string[] {
   const out: string[] = [];
-  let before: readonly string[] = [];
   for (const step of steps) {
-    const lines = step.docker ?? [];
-    for (const raw of lines) {
-      if (before.includes(raw)) continue;
+    for (const raw of step.docker ?? []) {
       const line = raw.replace(/\s+#.*$/, '').trim();
+      if (out.includes(line)) continue;
       const loop = /^for (\w+) in \$\(seq (\d+)\); do (.+); done$/.exec(line);
       if (loop) {
         const [, v, n, body] = loop as unknown as [string, string, string, string];
         for (let i = 1; i <= Number(n); i++) if (REPLAYED.test(body)) out.push(body.replaceAll(`$${v}`, String(i)));
       } else if (REPLAYED.test(line)) out.push(line);
     }
-    before = lines;
   }
   return out;
 }

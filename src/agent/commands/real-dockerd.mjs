@@ -1,5 +1,5 @@
 // @ts-check
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -149,12 +149,13 @@ function removeCgroupsOnce(cgroup) {
 }
 
 /**
- * `real-dockerd stop PIDFILE [CGROUP]`: dockerd asked to stop (it stops its containers), given
- * 15 s, then everything in its mount namespace and its containers' cgroup is killed, and the
- * cgroups are removed. A missing pidfile (it never started, or stopped already) still clears
+ * `real-dockerd stop PIDFILE [CGROUP [NSPREFIX OWN...]]`: dockerd asked to stop (it stops its
+ * containers), given 15 s, then everything in its mount namespace and its containers' cgroup
+ * is killed, the cgroups are removed, and the names given to its containers' namespaces
+ * (NSPREFIX*, but the engine's OWN) are deleted. A missing pidfile (it never started, or stopped already) still clears
  * whatever is left in the cgroup.
  */
-export async function realDockerdStop(pidfile, cgroupArg) {
+export async function realDockerdStop(pidfile, cgroupArg, nsPrefix, ...ownNamespaces) {
   let state;
   try {
     state = JSON.parse(readFileSync(pidfile, 'utf8'));
@@ -188,5 +189,15 @@ export async function realDockerdStop(pidfile, cgroupArg) {
     }
   }
   if (cgroup) await removeCgroups(cgroup);
+  // The names nslab gave its containers' namespaces (nslab-<engine>-<container>).
+  if (nsPrefix) {
+    let names = [];
+    try {
+      names = readdirSync('/run/netns');
+    } catch {
+      // none
+    }
+    for (const n of names) if (n.startsWith(nsPrefix) && !ownNamespaces.includes(n)) spawnSync('ip', ['netns', 'del', n]);
+  }
   rmSync(pidfile, { force: true });
 }

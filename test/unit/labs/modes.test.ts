@@ -9,14 +9,14 @@ describe('modes lab plan', () => {
     const byTitle = Object.fromEntries(model.steps.map((s) => [s.title, planLines([s])]));
     expect(byTitle['Start hostnet with --network host']).toEqual([]);
     expect(byTitle['Start sidecar with --network container:app']).toEqual([]);
-    expect(byTitle['Start isolated with --network none']).toEqual(['ip netns add nslab-p1-none', 'ip -n nslab-p1-none link set dev lo up']);
+    expect(byTitle['Start isolated with --network none']!.slice(0, 2)).toEqual(['ip netns add nslab-p1-isolated', 'ip -n nslab-p1-isolated link set dev lo up']);
     expectSandboxed(model);
   });
 
   it('hostnet is the host namespace and sidecar is app\'s namespace', () => {
     expect(model.nodes.hostnet!.ns).toBe(model.nodes.host!.ns);
     expect(model.nodes.sidecar!.ns).toBe(model.nodes.app!.ns);
-    expect(model.nodes.isolated!.ns).toBe('nslab-p1-none');
+    expect(model.nodes.isolated!.ns).toBe('nslab-p1-isolated');
   });
 
   it('expects the host\'s address served without -p, a shared localhost, and none reaching nothing but lo', () => {
