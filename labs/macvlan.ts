@@ -1,12 +1,9 @@
-import { createContainerNamespace } from '../src/docker/bridge-network.js';
 import { WAN } from '../src/docker/defaults.js';
-import { endpointMac } from '../src/docker/mac.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
-import { nsName } from '../src/model/names.js';
 import { addrAdd, linkUp, macvlanAdd, routeAdd } from '../src/ops/ip.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/verify/expectation.js';
-import { dockerHost, hostStep, internetStep } from '../src/docker/host.js';
+import { dockerHost, hostStep, internetStep, natOps } from '../src/docker/host.js';
 
 const TITLE = 'macvlan: containers as neighbours on the uplink LAN';
 
@@ -23,6 +20,8 @@ function build(ctx: LabContext): LabScene {
   const { host, wan } = h;
   const uplink = WAN.uplink;
   const [c1, c2] = CONTAINERS;
+  const macnet = h.engine.networkCreate(MACNET.name, { driver: 'macvlan', parent: uplink, subnet: WAN.subnet, gateway: WAN.wanAddress, ipRange: MACNET.range, options: { parent: uplink } });
+  const runs = CONTAINERS.map((c) => h.engine.run(c.name, { network: MACNET.name, ip: c.address }));
 
   const hostCannotReach: Expectation[] = [
     { title: `host -> c1 (${c1.address}): a parent cannot reach its macvlan children`, probe: { kind: 'ping', from: 'host', to: c1.address }, expect: 'fail' },
@@ -31,6 +30,23 @@ function build(ctx: LabContext): LabScene {
   const steps: Step[] = [
     hostStep(h),
     internetStep(h),
+    {
+      title: 'dockerd starts',
+      why: `Every docker host has the default bridge (${h.net.bridge}, ${h.net.ipam.subnet.cidr}) and dockerd's rules, whichever driver its containers use.`,
+      docker: ['dockerd (on start)'],
+      ops: [...h.start.bridge, ...natOps(h)],
+    },
+    {
+      title: `Create the macvlan network ${MACNET.name}`,
+      why:
+        `A macvlan network is a subnet on the parent's own LAN (${WAN.subnet}, its router ${WAN.wanAddress} as gateway) and a
+` +
+        `range of it for containers (${MACNET.range}); ${MACNET.shim} is kept out of it for the host's shim. dockerd creates
+` +
+        'nothing yet: no bridge, no rules. The children are made as containers join.',
+      docker: [`docker network create -d macvlan --subnet ${WAN.subnet} --gateway ${WAN.wanAddress} --ip-range ${MACNET.range} --aux-address shim=${MACNET.shim} -o parent=${uplink} ${MACNET.name}`],
+      ops: macnet.ops,
+    },
     ...CONTAINERS.map(
       (c, i): Step => ({
         title: `Start ${c.name} on the macvlan network`,
@@ -39,14 +55,7 @@ function build(ctx: LabContext): LabScene {
           `${uplink}, with its own MAC, created straight into its namespace. It takes ${c.address} on the uplink's own\n` +
           `subnet (${WAN.subnet}) and the LAN's router (${WAN.wanAddress}) as gateway: to the outside it is just another machine.`,
         docker: [`docker run -d --network ${MACNET.name} --ip ${c.address} --name ${c.name} nginx`],
-        ops: [
-          ...createContainerNamespace(nsName(ctx.name, c.name)),
-          // Docker 27 derives a macvlan endpoint's MAC from its address too; 28 made it random.
-          macvlanAdd(host, uplink, 'eth0', nsName(ctx.name, c.name), 'bridge', endpointMac(h.profile, c.address, ctx.name, MACNET.name, c.name)),
-          addrAdd(nsName(ctx.name, c.name), 'eth0', `${c.address}/${WAN.prefix}`),
-          linkUp(nsName(ctx.name, c.name), 'eth0'),
-          routeAdd(nsName(ctx.name, c.name), { to: 'default', via: WAN.wanAddress }),
-        ],
+        ops: runs[i]!.ops,
         checks: i === CONTAINERS.length - 1 ? hostCannotReach : undefined,
       }),
     ),
@@ -87,8 +96,8 @@ function build(ctx: LabContext): LabScene {
     nodes: {
       host: { ns: host, role: 'host' },
       wan: { ns: wan, role: 'wan' },
-      c1: { ns: nsName(ctx.name, c1.name), role: 'container' },
-      c2: { ns: nsName(ctx.name, c2.name), role: 'container' },
+      c1: { ns: runs[0]!.endpoint.ns, role: 'container' },
+      c2: { ns: runs[1]!.endpoint.ns, role: 'container' },
     },
     steps,
     expectations,

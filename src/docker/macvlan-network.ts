@@ -1,4 +1,4 @@
-import { addrAdd, linkUp, macvlanAdd, routeAdd } from '../ops/ip.js';
+import { addrAdd, linkNoIpv6, linkUp, macvlanAdd, routeAdd } from '../ops/ip.js';
 import type { Op } from '../ops/op.js';
 import type { BridgeNetwork, Endpoint } from './bridge-network.js';
 
@@ -24,7 +24,9 @@ export function attachMacvlan(
   const address = options.address === undefined ? net.ipam.allocate() : net.ipam.reserve(options.address);
   const endpoint: Endpoint = { network: net.name, container: container.name, ns: container.ns, ifname: options.ifname, hostIf: '', address, mac: options.mac(address) };
   const ops = [
-    macvlanAdd(net.hostNs, net.parent, options.ifname, container.ns, net.mode, endpoint.mac),
+    // dockerd's netlink makes it with a queue length of 0, as its veths.
+    macvlanAdd(net.hostNs, net.parent, options.ifname, container.ns, net.mode, endpoint.mac, 0),
+    linkNoIpv6(container.ns, options.ifname),
     addrAdd(container.ns, options.ifname, net.ipam.withPrefix(address), { broadcast: true }),
     linkUp(container.ns, options.ifname),
   ];

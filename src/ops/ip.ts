@@ -192,9 +192,9 @@ export function linkDel(ns: string | undefined, dev: string): Op {
  * A macvlan child of `parent`, created straight into `childNs` as `name` (Docker's macvlan
  * driver: one sub-interface per container, no bridge, no NAT).
  */
-export function macvlanAdd(ns: string | undefined, parent: string, name: string, childNs: string | undefined, mode = 'bridge', mac?: string): Op {
+export function macvlanAdd(ns: string | undefined, parent: string, name: string, childNs: string | undefined, mode = 'bridge', mac?: string, txqlen?: number): Op {
   validateIfName(name);
-  const into = [...(mac ? ['address', mac] : []), ...(childNs !== ns && childNs !== undefined ? ['netns', childNs] : [])];
+  const into = [...(mac ? ['address', mac] : []), ...(txqlen === undefined ? [] : ['txqueuelen', String(txqlen)]), ...(childNs !== ns && childNs !== undefined ? ['netns', childNs] : [])];
   return {
     summary: `create macvlan ${name} (${where(childNs)}) on ${parent} (${where(ns)})`,
     cmd: ip(ns, 'link', 'add', 'link', parent, 'name', name, ...into, 'type', 'macvlan', 'mode', mode),

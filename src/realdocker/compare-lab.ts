@@ -48,7 +48,8 @@ export async function compareLab(runner: Runner, def: LabDefinition, o: CompareO
   // The real dockerd's host is the lab's: with an uplink and the internet's DNS where it has them.
   const ops = planOps(model.steps.slice(0, through));
   const uplink = model.nodes.wan !== undefined;
-  const internetDns = ops.some((op) => op.cmd.args.includes('dns-server') && op.cmd.args.includes(WAN.dns));
+  const wan = model.nodes.wan?.ns;
+  const internetDns = wan !== undefined && ops.some((op) => op.cmd.netns === wan && op.cmd.args.includes('dns-server') && op.cmd.args.includes(WAN.dns));
   await startRealEngine(runner, engine, o.real, o.say, o.signal, { uplink, internetDns });
   const replayed = await replay(runner, o.real, lines);
   const aliases = [...docker.sandboxes.values()].flatMap((s) => s.endpoints.flatMap((e) => e.names ?? [])).filter((n) => !/^[0-9a-f]{12}$/.test(n));
