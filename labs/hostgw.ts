@@ -55,7 +55,7 @@ function build(ctx: LabContext): LabScene {
       why:
         `--internal cuts the subnet (${backend.network.ipam.subnet.cidr}) off: its containers get no default route, no MASQUERADE is written, and\n` +
         `the firewall drops whatever would enter or leave it (${h.profile.docker === '29' && h.profile.firewall === 'iptables' ? 'chain DOCKER-INTERNAL' : h.profile.firewall === 'nftables' ? 'INTERNAL NETWORK INGRESS/EGRESS rules' : 'DOCKER-ISOLATION-STAGE-1'}). Inside it, db and worker still talk.`,
-      docker: ['docker network create --internal backend', 'docker run -d --network backend --name db redis', 'docker run -d --network backend --name worker alpine'],
+      docker: ['docker network create --internal backend', 'docker run -d --network backend --name db redis', 'docker run -d --network backend --name worker alpine sleep infinity'],
       ops: [...backend.ops, ...db.ops, ...worker.ops],
     },
     {
@@ -63,7 +63,7 @@ function build(ctx: LabContext): LabScene {
       why:
         `com.docker.network.bridge.enable_icc=false: containers on the bridge may go out, not to each other. The bridge's\n` +
         'own traffic reaches the firewall through br_netfilter (bridge-nf-call-iptables), where a DROP waits for it.',
-      docker: ['docker network create -o com.docker.network.bridge.enable_icc=false locked', 'docker run -d --network locked --name c1 alpine', 'docker run -d --network locked --name c2 alpine'],
+      docker: ['docker network create -o com.docker.network.bridge.enable_icc=false locked', 'docker run -d --network locked --name c1 alpine sleep infinity', 'docker run -d --network locked --name c2 alpine sleep infinity'],
       ops: [...locked.ops, ...c1.ops, ...c2.ops],
     },
   ];

@@ -25,6 +25,8 @@ function story(ctx: LabContext) {
   const h = dockerHost(ctx, { takenPools: OTHER_PROJECTS });
   const { engine } = h;
   const customer = remoteNetwork(ctx, h, CUSTOMER_NET, { node: 'db' });
+  // The service as it first ran, with network_mode: host: a process in the host's namespace.
+  const hostapp = engine.runShared('hostapp', { kind: 'host' });
   const web = engine.run('web');
   // The same compose network name both times; Docker gives each creation a new ID, hence a new br-.
   const clash = engine.networkCreate('renamed_default');
@@ -32,7 +34,7 @@ function story(ctx: LabContext) {
   const down = [...engine.rm('app'), ...engine.networkRm('renamed_default')];
   const fixed = engine.networkCreate('renamed_default', { subnet: FIXED });
   const appFixed = engine.run('app', { network: 'renamed_default' });
-  return { h, customer, web, clash, appClash, down, fixed, appFixed, overlapping: clash.network.ipam.subnet.cidr };
+  return { h, customer, hostapp, web, clash, appClash, down, fixed, appFixed, overlapping: clash.network.ipam.subnet.cidr };
 }
 type Story = ReturnType<typeof story>;
 
@@ -77,7 +79,8 @@ function beforeTheRename(s: Story, p: ReturnType<typeof probes>): Step[] {
         `The service as it first ran: in the host's own namespace. Its connections leave from the host's address\n` +
         `${WAN.hostAddress}, the one the customer allowed. (Nothing is created; the process is the host namespace.)`,
       docker: ['docker compose up   # service with network_mode: host'],
-      ops: [],
+      dockerReplay: ['docker run -d --network host --name hostapp app'],
+      ops: s.hostapp.ops,
       checks: [p.healthy[0]],
     },
     {
@@ -108,6 +111,8 @@ function theRenameAndItsFix(ctx: LabContext, s: Story, p: ReturnType<typeof prob
         `everything for the database, from every container and the host itself, goes into that bridge and dies there\n` +
         `(see it with \`nslab exec ${ctx.name} host -- ip route get ${customer.db}\`).`,
       docker: ['mv project renamed && cd renamed && docker compose up -d'],
+      // What compose asks the daemon (the lab names the container app; compose would say renamed-app-1).
+      dockerReplay: ['docker network create renamed_default', 'docker run -d --network renamed_default --name app app'],
       ops: [...clash.ops, ...appClash.ops],
       checks: [p.lost('hostapp', 'host mode'), p.lost('web', 'bridge'), p.lost('app', 'renamed_default')],
     },
@@ -118,6 +123,7 @@ function theRenameAndItsFix(ctx: LabContext, s: Story, p: ReturnType<typeof prob
         `bring it up with an explicit subnet outside every network the host must reach (${FIXED}), as in\n` +
         "compose's `networks: default: ipam: config: [{subnet: ...}]` (or daemon.json's default-address-pools).",
       docker: ['docker compose down', 'docker compose up -d   # networks.default.ipam.config[0].subnet: ' + FIXED],
+      dockerReplay: ['docker rm -f app', 'docker network rm renamed_default', `docker network create --subnet ${FIXED} renamed_default`, 'docker run -d --network renamed_default --name app app'],
       ops: [...down, ...fixed.ops, ...appFixed.ops],
     },
   ];

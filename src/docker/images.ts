@@ -18,7 +18,6 @@ const entrypointed = (service: string, expose: readonly string[]) => image([serv
 /**
  * The well-known images nslab knows. There are no images in nslab: the config decides what
  * `docker ps` and inspect show, and which ports the container's stand-in service answers on.
- * Images nslab does not know run sh and expose nothing, as busybox does.
  */
 export const IMAGES: Readonly<Record<string, ImageConfig>> = {
   nginx: image(['nginx', '-g', 'daemon off;'], ['80/tcp'], ['/docker-entrypoint.sh']),
@@ -42,9 +41,15 @@ export const IMAGES: Readonly<Record<string, ImageConfig>> = {
   debian: image(['bash']),
 };
 
+/**
+ * An image nslab does not know (the user's own `app`): what it runs is unknown, and such an
+ * image is most often a service. It stands in with a process that keeps running.
+ */
+const UNKNOWN = image(['sleep', 'infinity']);
+
 /** An image's config, by its base name (nginx:1.27 is nginx). */
 export function imageConfig(name: string): ImageConfig {
-  return IMAGES[imageBase(name)] ?? IMAGES.busybox!;
+  return IMAGES[imageBase(name)] ?? UNKNOWN;
 }
 
 /**

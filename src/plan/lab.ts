@@ -46,6 +46,8 @@ export interface DockerHostModel {
   readonly networks: ReadonlyMap<string, { readonly name: string; readonly id: string; readonly bridge: string; readonly driver: string }>;
   readonly sandboxes: ReadonlyMap<string, { readonly container: string; readonly ns: string; readonly mode: string; readonly endpoints: readonly { readonly names?: readonly string[] | undefined }[] }>;
   containerId(name: string): string;
+  /** Pools the lab says other networks on the host hold (a real dockerd is started without them). */
+  readonly spec: { readonly takenPools?: readonly { readonly cidr: string }[] | undefined };
 }
 
 export interface LabTrace {

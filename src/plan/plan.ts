@@ -8,6 +8,11 @@ export interface Step {
   readonly why: string;
   /** The docker command(s) or daemon behaviour this step stands for. */
   readonly docker?: readonly string[] | undefined;
+  /**
+   * Where `docker` shows what is not a docker CLI command (compose), the docker commands it
+   * comes to, as `compare --real` types them into a real dockerd.
+   */
+  readonly dockerReplay?: readonly string[] | undefined;
   readonly ops: readonly Op[];
   /**
    * Checks that hold right after this step (shown in guided mode, reported by `run`).

@@ -6,6 +6,7 @@ import type { LabDefinition, LabEnv, LabModel } from '../plan/lab.js';
 import { buildLab } from '../lifecycle/lifecycle.js';
 import { planOps } from '../plan/plan.js';
 import { WAN } from '../docker/defaults.js';
+import { DEFAULT_POOLS } from '../docker/address-pools.js';
 import { startRealEngine, stopRealEngine } from './client.js';
 import { realEngineFor } from './engines.js';
 import { dockerHostOf, labDockerLines, labSide, replay, type Replayed } from './lab-replay.js';
@@ -50,7 +51,10 @@ export async function compareLab(runner: Runner, def: LabDefinition, o: CompareO
   const uplink = model.nodes.wan !== undefined;
   const wan = model.nodes.wan?.ns;
   const internetDns = wan !== undefined && ops.some((op) => op.cmd.netns === wan && op.cmd.args.includes('dns-server') && op.cmd.args.includes(WAN.dns));
-  await startRealEngine(runner, engine, o.real, o.say, o.signal, { uplink, internetDns });
+  // Pools the lab's other (unbuilt) networks hold are not the real dockerd's to give out.
+  const taken = docker.spec.takenPools ?? [];
+  const pools = taken.length ? DEFAULT_POOLS.filter((p) => !taken.some((t) => t.cidr === p)) : undefined;
+  await startRealEngine(runner, engine, o.real, o.say, o.signal, { uplink, internetDns, ...(pools ? { pools } : {}) });
   const replayed = await replay(runner, o.real, lines);
   const aliases = [...docker.sandboxes.values()].flatMap((s) => s.endpoints.flatMap((e) => e.names ?? [])).filter((n) => !/^[0-9a-f]{12}$/.test(n));
   const held = await holdSides(runner, { nslab: labSide(o.nslab, docker), real: await realSide(runner, o.real) }, { profile: o.profile, askDns: aliases });

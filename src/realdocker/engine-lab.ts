@@ -28,10 +28,12 @@ export const pidfileOf = (stateDir: string): string => join(stateDir, 'dockerd.j
 /** The cgroup its containers go under, per instance, so a leftover is found by name. */
 export const cgroupOf = (name: string): string => `/nslab-${name}`;
 
-function dockerdOp(name: string, stateDir: string, ns: string, e: RealEngine): Op {
+function dockerdOp(name: string, stateDir: string, ns: string, e: RealEngine, pools: readonly string[]): Op {
+  // Its address pools, where the lab says other networks hold some of Docker's defaults.
+  const poolArgs = pools.flatMap((p) => ['--default-address-pool', `base=${p},size=${p.split('/')[1]}`]);
   return {
     summary: `start a real dockerd ${e.version} in ${ns}, on an overlay of ${rootDir(e)}`,
-    cmd: agentCmd(undefined, 'real-dockerd-start', pidfileOf(stateDir), ns, rootDir(e), join(stateDir, 'root'), cgroupOf(name), netnsEtcPath(ns, 'resolv.conf')),
+    cmd: agentCmd(undefined, 'real-dockerd-start', pidfileOf(stateDir), ns, rootDir(e), join(stateDir, 'root'), cgroupOf(name), netnsEtcPath(ns, 'resolv.conf'), ...poolArgs),
     undo: agentCmd(undefined, 'real-dockerd-stop', pidfileOf(stateDir), cgroupOf(name), nsName(name, ''), ns, nsName(name, 'wan')),
     undoGone: 'process',
     // Not within the namespace: it must stop before the namespace goes, and its containers
@@ -44,7 +46,12 @@ export const realEngineLab: LabDefinition = {
   id: REAL_ID,
   title: 'A real dockerd, the judge',
   summary: 'a real dockerd (Debian docker.io) in namespaces of its own, which nslab is held against (nslab compare --real, nslab docker --real)',
-  options: { engine: 'the docker.io version: 26.1.5 or 28.5.2', uplink: 'false: no uplink to the internet (as a lab without one)', internetDns: "false: no DNS server on the internet (as a lab without one)" },
+  options: {
+    engine: 'the docker.io version: 26.1.5 or 28.5.2',
+    uplink: 'false: no uplink to the internet (as a lab without one)',
+    internetDns: 'false: no DNS server on the internet (as a lab without one)',
+    pools: "the address pools dockerd hands out, comma-separated (default: Docker's)",
+  },
   build(ctx) {
     const e = realEngineOf(ctx.options);
     // The docker host nslab's engine gets, step for step: its namespace and resolver, the
@@ -66,7 +73,7 @@ export const realEngineLab: LabDefinition = {
           title: `dockerd ${e.version} starts`,
           why: "On an overlay of the cached Debian root, in a mount namespace of its own, with the docker host's resolv.conf as its /etc/resolv.conf.",
           docker: ['dockerd'],
-          ops: [dockerdOp(ctx.name, ctx.stateDir, h.host!, e)],
+          ops: [dockerdOp(ctx.name, ctx.stateDir, h.host!, e, typeof ctx.options.pools === 'string' ? ctx.options.pools.split(',') : [])],
         },
       ],
       expectations: [],

@@ -26,9 +26,10 @@ const REPLAYED = /^docker (run|create|rm|network (create|connect|disconnect|rm))
 export function labDockerLines(steps: readonly Step[]): string[] {
   const out: string[] = [];
   for (const step of steps) {
-    for (const raw of step.docker ?? []) {
+    for (const raw of step.dockerReplay ?? step.docker ?? []) {
       const line = raw.replace(/\s+#.*$/, '').trim();
-      if (out.includes(line)) continue;
+      // A step's replay is typed as given: compose's down and up may repeat a command.
+      if (!step.dockerReplay && out.includes(line)) continue;
       const loop = /^for (\w+) in \$\(seq (\d+)\); do (.+); done$/.exec(line);
       if (loop) {
         const [, v, n, body] = loop as unknown as [string, string, string, string];

@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 const SCRIPT = `
 set -e
 lower=$1 upper=$2 work=$3 merged=$4 cgroup=$5 resolv=$6
+shift 6
 mount -t overlay overlay -o "lowerdir=$lower,upperdir=$upper,workdir=$work" "$merged"
 mount -t proc proc "$merged/proc"
 mount -t sysfs sysfs "$merged/sys"
@@ -36,21 +37,21 @@ mount --rbind /dev "$merged/dev"
 # The docker host's resolver, as its containers' resolv.conf will name it.
 cat "$resolv" > "$merged/etc/resolv.conf"
 echo "dockerd pid $$"
-exec chroot "$merged" /usr/sbin/dockerd --storage-driver=vfs --host unix:///run/docker.sock --data-root /var/lib/docker --cgroup-parent "$cgroup" --iptables=true
+exec chroot "$merged" /usr/sbin/dockerd --storage-driver=vfs --host unix:///run/docker.sock --data-root /var/lib/docker --cgroup-parent "$cgroup" --iptables=true "$@"
 `;
 
 /**
- * `real-dockerd start PIDFILE NS LOWER RUNDIR CGROUP RESOLVCONF`: starts it detached, waits
- * until its API listens (up to 60 s), writes its pid and mount namespace to PIDFILE, prints
- * one line, exits 0.
+ * `real-dockerd start PIDFILE NS LOWER RUNDIR CGROUP RESOLVCONF [DOCKERD-ARG...]`: starts it
+ * detached, waits until its API listens (up to 60 s), writes its pid and mount namespace to
+ * PIDFILE, prints one line, exits 0.
  */
-export function realDockerdStart(pidfile, netns, lower, runDir, cgroup, resolvConf) {
+export function realDockerdStart(pidfile, netns, lower, runDir, cgroup, resolvConf, ...dockerdArgs) {
   const upper = join(runDir, 'upper');
   const work = join(runDir, 'work');
   const merged = join(runDir, 'merged');
   for (const d of [upper, work, merged]) mkdirSync(d, { recursive: true });
   mkdirSync(dirname(pidfile), { recursive: true });
-  const child = spawn('nsenter', [`--net=/run/netns/${netns}`, 'unshare', '--mount', '--propagation', 'private', '--fork', 'sh', '-c', SCRIPT, 'sh', lower, upper, work, merged, cgroup, resolvConf], {
+  const child = spawn('nsenter', [`--net=/run/netns/${netns}`, 'unshare', '--mount', '--propagation', 'private', '--fork', 'sh', '-c', SCRIPT, 'sh', lower, upper, work, merged, cgroup, resolvConf, ...dockerdArgs], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,12 +8,13 @@ const lines = planLines(model);
 describe('macvlan lab plan', () => {
   it("creates each child on the host's uplink straight into its namespace, on the uplink's subnet", () => {
     // Docker 29: a random (locally administered) MAC; 27: 02:42 and the address.
-    expect(lines.some((l) => /^ip -n nslab-p1-host link add link eth0 name eth0 address [0-9a-f]{2}(:[0-9a-f]{2}){5} netns nslab-p1-c1 type macvlan mode bridge$/.test(l) && !l.includes('02:42:'))).toBe(true);
-    expect(planLines(buildPlan(macvlanLab, 'p1', { docker: '27' }))).toContain('ip -n nslab-p1-host link add link eth0 name eth0 address 02:42:c6:33:64:41 netns nslab-p1-c1 type macvlan mode bridge');
-    expect(lines).toContain('ip -n nslab-p1-c1 addr add 198.51.100.65/24 dev eth0');
-    expect(lines).toContain('ip -n nslab-p1-c2 addr add 198.51.100.66/24 dev eth0');
+    expect(lines.some((l) => /^ip -n nslab-p1-host link add link eth0 name eth0 address [0-9a-f]{2}(:[0-9a-f]{2}){5} txqueuelen 0 netns nslab-p1-c1 type macvlan mode bridge$/.test(l) && !l.includes('02:42:'))).toBe(true);
+    expect(planLines(buildPlan(macvlanLab, 'p1', { docker: '27' }))).toContain('ip -n nslab-p1-host link add link eth0 name eth0 address 02:42:c6:33:64:41 txqueuelen 0 netns nslab-p1-c1 type macvlan mode bridge');
+    expect(lines).toContain('ip -n nslab-p1-c1 addr add 198.51.100.65/24 brd + dev eth0');
+    expect(lines).toContain('ip -n nslab-p1-c2 addr add 198.51.100.66/24 brd + dev eth0');
     expect(lines).toContain('ip -n nslab-p1-c1 route add default via 198.51.100.1');
-    expect(lines.filter((l) => /MASQUERADE|brctl|type veth peer name eth0 .*netns nslab-p1-c/.test(l))).toEqual([]);
+    // No bridge, veth or NAT of its own: only docker0's, which every docker host has.
+    expect(lines.filter((l) => /MASQUERADE|brctl addbr|type veth peer name eth0 .*netns nslab-p1-c/.test(l) && !/docker0|172\.17\.0\.0/.test(l))).toEqual([]);
   });
 
   it('adds the shim as a host macvlan with a route to the containers\' range', () => {
