@@ -189,6 +189,19 @@ export async function realDockerdStop(pidfile, cgroupArg, nsPrefix, ...ownNamesp
       }
     }
   }
+  // A dockerd whose start was cut short has no pidfile: it is found in its network namespace
+  // (the engine's host, OWN's first), with containerd and the shims.
+  const host = ownNamespaces[0];
+  if (host) {
+    const pids = spawnSync('ip', ['netns', 'pids', host], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+    for (const p of pids) {
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  }
   if (cgroup) await removeCgroups(cgroup);
   // The names nslab gave its containers' namespaces (nslab-<engine>-<container>).
   if (nsPrefix) {

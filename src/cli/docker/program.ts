@@ -11,6 +11,7 @@ import { TemplateError } from './template.js';
 import { argCountError, dialectOf, failure, unknownCommand, UsageError, type CommandUsage, type Dialect } from './words.js';
 import { CONTAINER_COMMANDS } from './containers.js';
 import { NETWORK_COMMANDS } from './networks.js';
+import { dockerPair } from './real-pair.js';
 
 // `nslab docker ...`: the docker CLI, its grammar, its words and its exit codes, on nslab's
 // sandbox engine. Everything after `docker` is read as docker reads it (flags.ts); nslab's
@@ -50,6 +51,7 @@ const NSLAB_FLAGS: readonly FlagSpec[] = [
   { name: 'json', kind: 'bool', help: 'what each change ran, as JSON' },
   { name: 'dry-run', kind: 'bool', help: 'print what a change would run, and run nothing' },
   { name: 'verbose', kind: 'bool', help: 'print every command as it runs' },
+  { name: 'real', kind: 'bool', help: "run it on nslab's engine and on a real dockerd (Docker 27: 26.1.5, 28: 28.5.2) side by side, and print every difference" },
   { name: 'help', short: 'h', kind: 'bool', help: 'print usage' },
 ];
 
@@ -101,6 +103,16 @@ export async function dockerProgram(argv: readonly string[], io: Io, runnerFor: 
     return 125;
   }
   const choice: ProfileChoice = { docker: flagString(own.flags, 'docker'), firewall: flagString(own.flags, 'firewall'), remote: flagString(own.flags, 'remote') };
+  if (flagBool(own.flags, 'real')) {
+    const runner = runnerFor(false, globals.verbose);
+    try {
+      return await dockerPair(own.args, io, runner, runnerFor, choice, (words, captured) => dockerProgram(words, captured, runnerFor, globals));
+    } catch (err) {
+      if (!(err instanceof NslabError)) throw err;
+      io.err(`${formatError(err)}\n`);
+      return err.exitCode;
+    }
+  }
   const dialect = dialectFor(choice);
   const [word, ...rest] = own.args;
   if (word === undefined || flagBool(own.flags, 'help') || word === 'help') {
