@@ -14,7 +14,7 @@ const r = {
   success: runs.length > 0 && runs.every((run) => run.success),
 };
 const skippedKernel = r.testResults
-  .filter((f) => f.name.includes('/test/kernel/') || f.name.includes('/test/root/'))
+  .filter((f) => f.name.includes('/test/kernel/') || f.name.includes('/test/root/') || f.name.includes('/test/real/'))
   .flatMap((f) => f.assertionResults.filter((a) => a.status === 'skipped' || a.status === 'pending').map((a) => `${f.name}: ${a.fullName}`));
 console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
 if (skippedKernel.length > 0) {
