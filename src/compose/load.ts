@@ -24,7 +24,7 @@ export function normalizeProjectName(name: string): string {
 }
 
 /** Keys nslab acts on; everything else in a service is ignored (and named once). */
-const SERVICE_KEYS = new Set(['image', 'build', 'container_name', 'hostname', 'networks', 'network_mode', 'ports', 'expose', 'extra_hosts', 'depends_on']);
+const SERVICE_KEYS = new Set(['image', 'build', 'container_name', 'hostname', 'networks', 'network_mode', 'ports', 'expose', 'extra_hosts', 'depends_on', 'command', 'tty', 'stdin_open']);
 const TOP_KEYS = new Set(['name', 'services', 'networks', 'version']);
 
 let validator: ReturnType<Ajv['compile']> | undefined;

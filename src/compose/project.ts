@@ -1,5 +1,6 @@
 import { NslabError } from '../errors.js';
 import type { DockerCommand } from '../docker/commands.js';
+import { shellWords } from '../model/shell-words.js';
 import type { Engine, NetworkCreateOptions } from '../docker/engine.js';
 import { parsePortSpec, type PortRequest } from '../docker/port-spec.js';
 import { parseServicePort, type ServicePort } from '../docker/images.js';
@@ -35,6 +36,11 @@ export interface ComposeService {
   readonly publish: readonly PortRequest[];
   readonly expose: readonly ServicePort[];
   readonly extraHosts: readonly { name: string; address: string }[];
+  /** command:, as argv (a string is split as compose splits it); absent: the image's CMD. */
+  readonly command?: readonly string[] | undefined;
+  /** tty: and stdin_open: keep a shell running, as -t and -i do. */
+  readonly tty: boolean;
+  readonly interactive: boolean;
 }
 
 export interface ComposeProject {
@@ -146,6 +152,9 @@ function composeService(project: string, name: string, s: Raw, networks: Readonl
     networkMode: mode,
     publish,
     expose: strings(s.expose).map(parseServicePort),
+    command: typeof s.command === 'string' ? shellWords(s.command) : Array.isArray(s.command) ? s.command.map(String) : undefined,
+    tty: s.tty === true,
+    interactive: s.stdin_open === true,
     extraHosts: (Array.isArray(s.extra_hosts) ? s.extra_hosts.map(String) : Object.entries(obj(s.extra_hosts)).map(([k, v]) => `${k}:${String(v)}`)).map((h) => parseAddHost(h.replace('=', ':'))),
   };
 }
@@ -193,6 +202,9 @@ export function upCommands(project: ComposeProject, engine: Engine): DockerComma
       publish: s.publish,
       expose: s.expose,
       addHosts: s.extraHosts,
+      ...(s.command?.length ? { command: s.command } : {}),
+      ...(s.tty ? { tty: true } : {}),
+      ...(s.interactive ? { interactive: true } : {}),
       project: project.name,
       service: s.service,
     });

@@ -6,7 +6,7 @@ import { namespaceNames } from '../kernel/netns-fs.js';
 import type { DockerHostModel, LabModel } from '../plan/lab.js';
 import type { Step } from '../plan/plan.js';
 import { ensureImage, imageOfRun, realDocker } from './client.js';
-import { words } from './story.js';
+import { shellWords as words } from '../model/shell-words.js';
 import type { DockerHostSide } from './views.js';
 
 // A lab held against a real dockerd: the docker commands its steps stand for, typed into the

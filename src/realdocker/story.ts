@@ -4,6 +4,7 @@ import { currentSandbox, dockerReset } from '../docker/session.js';
 import type { DockerVersion } from '../docker/profile.js';
 import type { Runner } from '../exec/runner.js';
 import { nsName } from '../model/names.js';
+import { shellWords as words } from '../model/shell-words.js';
 import { dockerProgram } from '../cli/docker/program.js';
 import type { Io } from '../cli/context.js';
 import { attachContainers, containerFile, ensureImage, imageOfRun, realDocker, startRealEngine } from './client.js';
@@ -36,31 +37,6 @@ export interface StoryOptions {
   readonly say?: (line: string) => void;
   /** Names each container's embedded DNS is asked (besides every container's own name). */
   readonly askDns?: readonly string[];
-}
-
-/** A shell line's words, as sh reads single and double quotes. */
-export function words(line: string): string[] {
-  const out: string[] = [];
-  let word = '';
-  let inWord = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (c === "'" || c === '"') {
-      const end = line.indexOf(c, i + 1);
-      word += line.slice(i + 1, end < 0 ? undefined : end);
-      i = end < 0 ? line.length : end;
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) out.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  if (inWord) out.push(word);
-  return out;
 }
 
 /** One line told to nslab's docker, in-process, its output caught. */

@@ -60,12 +60,14 @@ const MODES = `services:
     expose: ["9000"]
   batch:
     image: alpine
+    command: sleep infinity
     network_mode: none
   legacy:
     image: mysql
     network_mode: bridge
   legacy2:
     image: busybox
+    command: sleep infinity
     network_mode: bridge
 `;
 
@@ -125,7 +127,7 @@ describe('nslab compose on the sandbox engine', () => {
 
   it.each([
     { title: 'a key the specification does not allow', text: 'services:\n  web:\n    image: nginx\n    portz: ["80"]\n', error: /compose\.yaml:4: services\.web\.portz: additional property portz is not allowed/ },
-    { title: 'a port already allocated', text: 'services:\n  other:\n    image: nginx\n    ports: ["8080:80"]\n', error: /^nslab: Bind for 0\.0\.0\.0:8080 failed: port is already allocated/ },
+    { title: 'a port already allocated', text: 'services:\n  other:\n    image: nginx\n    ports: ["8080:80"]\n', error: /^nslab: (failed to set up container networking: )?driver failed programming external connectivity on endpoint bad-other-1 \([0-9a-f]{64}\): Bind for 0\.0\.0\.0:8080 failed: port is already allocated/ },
     { title: 'a subnet overlapping a network', text: 'services:\n  x:\n    image: nginx\nnetworks:\n  default:\n    ipam:\n      config: [{subnet: 172.30.0.0/16}]\n', error: /^nslab: invalid pool request: Pool overlaps with other one on this address space/ },
     { title: 'network_mode and networks together', text: 'services:\n  x:\n    image: nginx\n    network_mode: host\n    networks: [default]\n', error: /^nslab: service x declares mutually exclusive `network_mode` and `networks`/ },
     { title: 'network_mode of a service that does not exist', text: 'services:\n  x:\n    image: nginx\n    network_mode: service:nobody\n', error: /^nslab: service x depends on undefined service nobody/ },
@@ -145,7 +147,7 @@ describe('nslab compose on the sandbox engine', () => {
     expect(up.err).toBe('WARNING: Published ports are discarded when using host network mode\n');
     const ps = JSON.parse((await cli('--json', 'compose', '-f', f, 'ps')).out) as { Service: string; Networks: string; Ports: string }[];
     expect(ps.map((r) => `${r.Service}: ${r.Networks} [${r.Ports}]`)).toEqual([
-      expect.stringMatching(/^web: modes_default 172\.\d+\.0\.2 \[0\.0\.0\.0:8081->80\/tcp, \[::\]:8081->80\/tcp, 127\.0\.0\.1:8085->80\/tcp\]$/),
+      expect.stringMatching(/^web: modes_default 172\.\d+\.0\.2 \[0\.0\.0\.0:8081->80\/tcp, 127\.0\.0\.1:8085->80\/tcp, \[::\]:8081->80\/tcp\]$/),
       'sidecar: container:modes-web-1 []',
       'agent: host []',
       'batch: none []',

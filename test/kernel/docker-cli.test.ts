@@ -110,7 +110,7 @@ describe('nslab docker: your own docker host, by typed commands', () => {
     expect(answerFromInternet('198.51.100.2', 80).stdout).toBe('hostnet\n');
     expect(answerFromInternet('198.51.100.2', 6379).stdout).toBe('hostnet2\n');
     expect(answerFromInternet('198.51.100.2', 9090).status).not.toBe(0);
-    expect((await cli('docker', 'run', '-q', '-d', '--name', 'iso', '--network', 'none', 'alpine')).code).toBe(0);
+    expect((await cli('docker', 'run', '-q', '-d', '--name', 'iso', '--network', 'none', 'alpine', 'sleep', 'infinity')).code).toBe(0);
     expect(execFileSync('ip', ['-n', ns('iso'), '-br', 'link'], { encoding: 'utf8' })).toMatch(/^lo\s+UNKNOWN[^\n]*\n$/);
     expect((await cli('docker', 'run', '-q', '-d', '--name', 'side', '--network', 'container:app2', 'redis')).code).toBe(0);
     // side made no namespace: it listens in app2's, on app2's localhost.
@@ -142,8 +142,8 @@ describe('nslab docker: your own docker host, by typed commands', () => {
     expect(created.code).toBe(0);
     expect((await cli('docker', 'run', '-q', '-d', '--name', 'm1', '--network', 'macnet', 'nginx')).code).toBe(0);
     expect((await cli('docker', 'run', '-q', '-d', '--name', 'm2', '--network', 'macnet', 'redis')).code).toBe(0);
-    const m1 = await cli('docker', 'run', '-d', '--name', 'm3', '--network', 'macnet', '--ip', '198.51.100.70', 'busybox');
-    expect(m1.out).toMatch(new RegExp(`\nip -n nslab-${engine}-host link add link eth0 name eth0 address ([0-9a-f]{2}:){5}[0-9a-f]{2} netns nslab-${engine}-m3 type macvlan mode bridge\n`));
+    const m1 = await cli('docker', 'run', '-d', '--name', 'm3', '--network', 'macnet', '--ip', '198.51.100.70', 'busybox', 'sleep', 'infinity');
+    expect(m1.out).toMatch(new RegExp(`\nip -n nslab-${engine}-host link add link eth0 name eth0 address ([0-9a-f]{2}:){5}[0-9a-f]{2} txqueuelen 0 netns nslab-${engine}-m3 type macvlan mode bridge\n`));
     // No rules for a macvlan network: the listing has no iptables line.
     expect(created.out).not.toContain('iptables');
     expect(answerFromInternet('198.51.100.64', 80).stdout).toBe('m1\n');
@@ -171,7 +171,7 @@ describe('nslab docker: your own docker host, by typed commands', () => {
   it.each([
     { argv: ['network', 'create', 'my_bridge'], code: 1, error: daemon('network with name my_bridge already exists') },
     { argv: ['run', '--name', 'web', 'nginx'], code: 125, error: run('Conflict\\. The container name "/web" is already in use by container "[0-9a-f]{64}"') },
-    { argv: ['run', '--name', 'app3', '-p', '8080:80', 'nginx'], code: 125, error: run('Bind for 0\\.0\\.0\\.0:8080 failed: port is already allocated') },
+    { argv: ['run', '--name', 'app3', '-p', '8080:80', 'nginx'], code: 125, error: /^docker: Error response from daemon: failed to set up container networking: driver failed programming external connectivity on endpoint app3 \([0-9a-f]{64}\): Bind for 0\.0\.0\.0:8080 failed: port is already allocated\n\nRun 'docker run --help' for more information\n/ },
     { argv: ['run', '--net', 'nope', '--name', 'xx', 'busybox'], code: 125, error: run('network nope not found') },
     { argv: ['network', 'create', '--subnet', '172.18.5.0/24', 'other'], code: 1, error: daemon('invalid pool request: Pool overlaps with other one on this address space') },
     { argv: ['run', '--name', 'a;reboot', 'nginx'], code: 125, error: run('Invalid container name \\(a;reboot\\), only \\[a-zA-Z0-9\\]\\[a-zA-Z0-9_.-\\] are allowed') },

@@ -32,9 +32,9 @@ describe('docker and compose commands at once on one engine', () => {
     writeFileSync(join(dir, 'compose.yaml'), COMPOSE);
 
     const runs = await Promise.all([
-      spawnNslab(['docker', '-q', 'run', '-d', '--network', 'cnet', 'busybox'], env),
-      spawnNslab(['docker', '-q', 'run', '-d', '--network', 'cnet', 'busybox'], env),
-      spawnNslab(['docker', '-q', 'run', '-d', '--network', 'cnet', 'busybox'], env),
+      spawnNslab(['docker', '-q', 'run', '-d', '--network', 'cnet', 'busybox', 'sleep', 'infinity'], env),
+      spawnNslab(['docker', '-q', 'run', '-d', '--network', 'cnet', 'busybox', 'sleep', 'infinity'], env),
+      spawnNslab(['docker', '-q', 'run', '-d', '--network', 'cnet', 'busybox', 'sleep', 'infinity'], env),
       spawnNslab(['docker', '-q', 'network', 'create', 'other'], env),
       spawnNslab(['compose', '-f', join(dir, 'compose.yaml'), '-p', 'cc', '--quiet', 'up'], env),
     ]);

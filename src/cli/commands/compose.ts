@@ -3,7 +3,7 @@ import { composeProject, downCommands, upCommands, type ComposeProject } from '.
 import { composeChecks, renderMatrix } from '../../compose/verify.js';
 import { runWarnings, type DockerCommand } from '../../docker/commands.js';
 import { portsCell } from '../../docker/port-spec.js';
-import { currentSandbox, sandboxName, sandboxRunning, type CommandsFor, type ProfileChoice } from '../../docker/session.js';
+import { currentSandbox, dockerPlan, sandboxName, sandboxRunning, type CommandsFor, type ProfileChoice } from '../../docker/session.js';
 import { NslabError, formatError } from '../../errors.js';
 import { cmd } from '../../exec/command.js';
 import { preflight } from '../../kernel/preflight.js';
@@ -46,6 +46,10 @@ async function up(ctx: DockerCliContext, args: ComposeArgs): Promise<number> {
     ctx.io.out(`project ${project.name} is up already\n`);
     return 0;
   }
+  // Compose starts what it created; a container that could not start (a host port or an
+  // address held) fails the up. Here the whole up is refused before anything is built.
+  const unstarted = [...dockerPlan(made, ctx.choice).model.containers.values()].find((r) => r.project === project.name && r.state === 'created');
+  if (unstarted) throw new NslabError(unstarted.error ?? `${unstarted.name} could not start`, { hint: 'free the port or address (docker ps shows who holds it), or change it in the compose file' });
   const done = await change(ctx, made);
   if (ctx.dryRun) return 0;
   for (const w of done.commands.flatMap(runWarnings)) ctx.io.err(`${w}\n`);

@@ -38,6 +38,15 @@ describe('reading a compose file', () => {
 });
 
 describe('the project in Docker terms', () => {
+  it("command:, tty: and stdin_open: are what the container runs: a string split as a shell would, a list as given", () => {
+    const f = file('services:\n  a:\n    image: busybox\n    command: sh -c "sleep infinity"\n  b:\n    image: alpine\n    command: [sleep, "60"]\n  c:\n    image: alpine\n    tty: true\n    stdin_open: true\n');
+    const [a, b, c] = composeProject(loadCompose(f)).services;
+    expect(a!.command).toEqual(['sh', '-c', 'sleep infinity']);
+    expect(b!.command).toEqual(['sleep', '60']);
+    expect([c!.command, c!.tty, c!.interactive]).toEqual([undefined, true, true]);
+    expect(loadCompose(f).ignored).toEqual([]);
+  });
+
   const shop = composeProject(
     loadCompose(
       file(`services:
