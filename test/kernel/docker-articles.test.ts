@@ -1,36 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ARTICLES, ID_OF, type ArticleLine } from '../fixtures/articles/docker-lines.js';
+import { shellWords } from '../../src/model/shell-words.js';
 import { isolateState, namespacesOf, requireKernel, rootSnapshot, spawnNslab, uniqueName } from './support.js';
 
 // Every docker command line of the articles, typed into `nslab docker` as the article types it,
 // through the real binary as a learner runs it: each article on a docker host of its own, in
 // the article's order, each line doing what a real docker does with it (its own failures
 // included), and nothing left after `nslab docker reset`.
-
-/** A shell line's words: single and double quotes, as sh reads them. */
-function shellWords(line: string): string[] {
-  const out: string[] = [];
-  let word = '';
-  let inWord = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (c === "'" || c === '"') {
-      const end = line.indexOf(c, i + 1);
-      word += line.slice(i + 1, end);
-      i = end;
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) out.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  if (inWord) out.push(word);
-  return out;
-}
 
 describe.each(Object.entries(ARTICLES))('the article %s, line by line', (_title, lines) => {
   const engine = uniqueName('art');
