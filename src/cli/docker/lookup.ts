@@ -14,18 +14,27 @@ function byRef<T extends { readonly id: string }>(items: readonly T[], ref: stri
   return prefixed.length > 1 ? 'ambiguous' : prefixed[0];
 }
 
-export function findContainer(model: SandboxModel | undefined, ref: string): Sandbox | undefined {
-  const found = byRef([...(model?.engine.sandboxes.values() ?? [])], ref, (s) => s.container);
+type Stopped = ContainerRecord & { readonly id: string };
+
+/**
+ * One container among all of them, running or not: a name or full ID first, only then an ID
+ * prefix (a stopped a2 is found as a2 even when a running container's ID begins with a2).
+ */
+function lookupContainer(model: SandboxModel | undefined, ref: string): { readonly sandbox?: Sandbox; readonly stopped?: Stopped } | undefined {
+  const running = [...(model?.engine.sandboxes.values() ?? [])].map((s) => ({ id: s.id, name: s.container, sandbox: s }));
+  const stopped = [...(model?.containers.values() ?? [])].filter((r) => r.state !== 'running').map((r) => ({ id: model!.engine.containerId(r.name), name: r.name, stopped: { ...r, id: model!.engine.containerId(r.name) } }));
+  const found = byRef<{ id: string; name: string; sandbox?: Sandbox; stopped?: Stopped }>([...running, ...stopped], ref, (t) => t.name);
   if (found === 'ambiguous') throw new NslabError(`Multiple IDs found with provided prefix: ${ref}`, { hint: 'give more of the ID, or the name' });
   return found;
 }
 
+export function findContainer(model: SandboxModel | undefined, ref: string): Sandbox | undefined {
+  return lookupContainer(model, ref)?.sandbox;
+}
+
 /** A container that is not running (exited, or created and never started): it has a record and no sandbox. */
-export function findStopped(model: SandboxModel | undefined, ref: string): (ContainerRecord & { readonly id: string }) | undefined {
-  const stopped = [...(model?.containers.values() ?? [])].filter((r) => r.state !== 'running').map((r) => ({ ...r, id: model!.engine.containerId(r.name) }));
-  const found = byRef(stopped, ref, (r) => r.name);
-  if (found === 'ambiguous') throw new NslabError(`Multiple IDs found with provided prefix: ${ref}`, { hint: 'give more of the ID, or the name' });
-  return found;
+export function findStopped(model: SandboxModel | undefined, ref: string): Stopped | undefined {
+  return lookupContainer(model, ref)?.stopped;
 }
 
 /** Any container, running or not, for what works on both (rm, network connect and disconnect). */
