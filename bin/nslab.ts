@@ -8,5 +8,8 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code !== 'EPIPE') throw err;
 });
 
-useLabs(async () => (await import('../labs/index.js')).LABS);
+useLabs(async () => ({
+  labs: (await import('../labs/index.js')).LABS,
+  unlisted: [(await import('../src/sandbox/sandbox.js')).sandboxLab, (await import('../src/realdocker/engine-lab.js')).realEngineLab],
+}));
 process.exitCode = await main(process.argv.slice(2));

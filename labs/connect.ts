@@ -1,6 +1,6 @@
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import type { Step } from '../src/plan/plan.js';
-import type { Expectation } from '../src/verify/expectation.js';
+import type { Expectation } from '../src/plan/expectation.js';
 import { dockerHost, firewallWhy, hostStep, natOps } from '../src/docker/host.js';
 
 const TITLE = 'Isolation between bridges, and docker network connect / disconnect';

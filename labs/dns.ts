@@ -1,10 +1,10 @@
-import { DOCKER0, EMBEDDED_DNS, EXAMPLE_ZONE, WAN } from '../src/docker/defaults.js';
+import { DOCKER0, EMBEDDED_DNS, EXAMPLE_ZONE, WAN } from '../src/model/defaults.js';
 import { recordsDir, resolverPort, resolverTcpPort } from '../src/docker/embedded-dns.js';
 import { cmd } from '../src/exec/command.js';
 import { defineLab, type LabContext, type LabScene, type LabNode } from '../src/plan/lab.js';
 import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
-import type { Expectation } from '../src/verify/expectation.js';
+import type { Expectation } from '../src/plan/expectation.js';
 import { dockerHost, firewallWhy, hostStep, internetDnsStep, internetStep, natOps } from '../src/docker/host.js';
 
 const TITLE = 'A user-defined bridge with name resolution (embedded DNS)';

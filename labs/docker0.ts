@@ -1,10 +1,10 @@
-import { WAN } from '../src/docker/defaults.js';
+import { WAN } from '../src/model/defaults.js';
 import type { Endpoint } from '../src/docker/bridge-network.js';
 import { cmd } from '../src/exec/command.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import type { Step } from '../src/plan/plan.js';
-import type { Expectation } from '../src/verify/expectation.js';
-import { DOCKER0 } from '../src/docker/defaults.js';
+import type { Expectation } from '../src/plan/expectation.js';
+import { DOCKER0 } from '../src/model/defaults.js';
 import { assertRoomFor, validateContainerCount } from '../src/model/lab-options.js';
 import { bridgeShow, bridgeStep, containerStep, dockerHost, firewallWhy, holds, hostStep, internetStep, natOps, ping } from '../src/docker/host.js';
 

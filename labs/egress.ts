@@ -1,8 +1,8 @@
-import { WAN } from '../src/docker/defaults.js';
+import { WAN } from '../src/model/defaults.js';
 import { cmd } from '../src/exec/command.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { ruleTag } from '../src/model/names.js';
-import type { Expectation } from '../src/verify/expectation.js';
+import type { Expectation } from '../src/plan/expectation.js';
 import { bridgeStep, containerStep, dockerHost, firewallWhy, forwardingOp, holds, hostStep, internetStep, masqueradeOp, ping } from '../src/docker/host.js';
 import type { Op } from '../src/ops/op.js';
 

@@ -1,9 +1,9 @@
-import { WAN } from '../src/docker/defaults.js';
+import { WAN } from '../src/model/defaults.js';
 import { cmd } from '../src/exec/command.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { daemonStart } from '../src/ops/process.js';
 import type { Step } from '../src/plan/plan.js';
-import type { Expectation } from '../src/verify/expectation.js';
+import type { Expectation } from '../src/plan/expectation.js';
 import { bridgeStep, dockerHost, firewallWhy, hostStep, internetStep, natOps } from '../src/docker/host.js';
 
 const TITLE = 'host.docker.internal, --internal networks and enable_icc=false';

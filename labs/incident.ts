@@ -1,10 +1,10 @@
 import { DEFAULT_POOLS } from '../src/docker/address-pools.js';
-import { DOCKER0, WAN } from '../src/docker/defaults.js';
+import { DOCKER0, WAN } from '../src/model/defaults.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { parseSubnet } from '../src/model/ipam.js';
 import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
-import type { Expectation } from '../src/verify/expectation.js';
+import type { Expectation } from '../src/plan/expectation.js';
 import { dockerHost, hostStep, internetStep, natOps, remoteNetwork } from '../src/docker/host.js';
 
 const TITLE = '"After a rename the container lost the database": source addresses and an overlapping subnet';

@@ -1,8 +1,8 @@
-import { WAN } from '../src/docker/defaults.js';
+import { WAN } from '../src/model/defaults.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { addrAdd, linkUp, macvlanAdd, routeAdd } from '../src/ops/ip.js';
 import type { Step } from '../src/plan/plan.js';
-import type { Expectation } from '../src/verify/expectation.js';
+import type { Expectation } from '../src/plan/expectation.js';
 import { dockerHost, hostStep, internetStep, natOps } from '../src/docker/host.js';
 
 const TITLE = 'macvlan: containers as neighbours on the uplink LAN';

@@ -1,7 +1,7 @@
-import { DOCKER0, WAN } from '../src/docker/defaults.js';
+import { DOCKER0, WAN } from '../src/model/defaults.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import type { Step } from '../src/plan/plan.js';
-import type { Expectation } from '../src/verify/expectation.js';
+import type { Expectation } from '../src/plan/expectation.js';
 import { dockerHost, hostStep, internetStep, natOps } from '../src/docker/host.js';
 
 const TITLE = 'Network modes: host, none and container:<name>';

@@ -1,10 +1,10 @@
-import { WAN } from '../src/docker/defaults.js';
+import { WAN } from '../src/model/defaults.js';
 import { connectInternet } from '../src/docker/internet.js';
 import { cmd } from '../src/exec/command.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { nsName } from '../src/model/names.js';
 import { linkUp, netnsAdd } from '../src/ops/ip.js';
-import type { Expectation } from '../src/verify/expectation.js';
+import type { Expectation } from '../src/plan/expectation.js';
 import { holds, ping } from '../src/docker/host.js';
 
 // Whole-output anchors: the output is exactly this, nothing before or after.

@@ -10,7 +10,7 @@ import { nsName } from '../src/model/names.js';
 import { addrAdd, linkUp, netnsAdd, vethAdd } from '../src/ops/ip.js';
 import type { Op } from '../src/ops/op.js';
 import type { Step } from '../src/plan/plan.js';
-import type { Expectation } from '../src/verify/expectation.js';
+import type { Expectation } from '../src/plan/expectation.js';
 import { labProfile } from '../src/docker/host.js';
 
 const TITLE = 'Overlay: one subnet across two docker hosts with VXLAN';

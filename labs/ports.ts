@@ -1,9 +1,9 @@
-import { WAN } from '../src/docker/defaults.js';
+import { WAN } from '../src/model/defaults.js';
 import type { PortBinding } from '../src/docker/firewall/firewaller.js';
 import { cmd } from '../src/exec/command.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { daemonStart } from '../src/ops/process.js';
-import type { Expectation } from '../src/verify/expectation.js';
+import type { Expectation } from '../src/plan/expectation.js';
 import { bridgeStep, containerStep, dockerHost, firewallWhy, holds, hostStep, internetStep, ping } from '../src/docker/host.js';
 
 const PORT: PortBinding = { protocol: 'tcp', hostPort: 8080, containerPort: 80 };

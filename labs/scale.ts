@@ -1,4 +1,4 @@
-import { DOCKER0 } from '../src/docker/defaults.js';
+import { DOCKER0 } from '../src/model/defaults.js';
 import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork, type Endpoint } from '../src/docker/bridge-network.js';
 import { NslabError } from '../src/errors.js';
 import { defineLab, type LabContext, type LabScene, type LabNode, type LabOptions } from '../src/plan/lab.js';
@@ -7,7 +7,7 @@ import { MESH_DEFAULT_CONTAINERS } from '../src/model/lab-options.js';
 import { nsName } from '../src/model/names.js';
 import { linkUp, netnsAdd } from '../src/ops/ip.js';
 import type { Op } from '../src/ops/op.js';
-import type { Expectation } from '../src/verify/expectation.js';
+import type { Expectation } from '../src/plan/expectation.js';
 
 export const MAX_CONTAINERS = 250;
 

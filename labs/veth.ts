@@ -2,7 +2,7 @@ import { cmd } from '../src/exec/command.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { nsName } from '../src/model/names.js';
 import { addrAdd, linkDown, linkUp, netnsAdd, vethAdd } from '../src/ops/ip.js';
-import type { Expectation } from '../src/verify/expectation.js';
+import type { Expectation } from '../src/plan/expectation.js';
 import { ping } from '../src/docker/host.js';
 
 const RED = { dev: 'veth0', address: '10.0.0.1' };

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { scaleLab } from '../labs/scale.js';
 import { GC_KEYS, neighboursNeeded, type GcThresholds } from '../src/doctor/neigh.js';
-import { buildLab } from '../src/lifecycle/lifecycle.js';
+import { buildLab } from '../src/plan/build.js';
 import { mininet, type PeerResult } from './bench/mininet.js';
 import { rawIpBatchScript, rawListingScript, rawTeardownScript } from './bench/baseline.js';
 import { fpingMesh, median, mustTime, namespacesOf, NSLAB, ROOT, sequentialPing, sh, timed } from './bench/measure.js';

@@ -1,9 +1,11 @@
 import { LABS } from '../labs/index.js';
 import { main } from '../src/cli/main.js';
+import { sandboxLab } from '../src/sandbox/sandbox.js';
 import { useLabs } from '../src/plan/catalogue.js';
+import { realEngineLab } from '../src/realdocker/engine-lab.js';
 
 // As bin/nslab.ts composes the program: the CLI, given the labs.
-useLabs(LABS);
+useLabs({ labs: LABS, unlisted: [sandboxLab, realEngineLab] });
 
 /** Runs nslab in-process and returns what it printed; throws, with its error, if it failed. */
 export async function capture(...argv: string[]): Promise<string> {

@@ -4,7 +4,7 @@
 // Run as root: `npm run lab-docs`. The text to change lives in labs/<lab>.ts.
 import { writeFileSync } from 'node:fs';
 import { capture } from './cli-capture.js';
-import { detectEnv, buildLab } from '../src/lifecycle/lifecycle.js';
+import { detectEnv, buildLab } from '../src/plan/build.js';
 import { allLabs } from '../src/plan/catalogue.js';
 
 

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
-import { stateDir } from './lifecycle/state.js';
+import { stateDir } from './state-dir.js';
 
 /** The command log: one JSON line per command nslab runs (netns, argv, exit code, duration). */
 export function logFile(): string {

@@ -1,4 +1,4 @@
-import { table } from '../../src/view/table.js';
+import { table } from '../../src/text/table.js';
 
 export interface SizeResult {
   readonly containers: number;

@@ -1,7 +1,7 @@
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { loadLabs } from '../plan/catalogue.js';
 import { formatError, NslabError } from '../errors.js';
-import { makeAction, processIo, type Action, type GlobalArgs, type Io } from './context.js';
+import { makeAction, processIo, type Action, type GlobalArgs, type Io } from '../program/context.js';
 
 // Every command's line for `nslab --help`, and where it lives. Only the command asked for is
 // loaded (with what it imports): `nslab --help` and `nslab ls` do not pay for the Docker

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { writeFileSync } from 'node:fs';
-import { buildLab, detectEnv, recordedModel } from '../lifecycle/lifecycle.js';
+import { recordedModel } from '../lifecycle/lifecycle.js';
+import { buildLab, detectEnv } from '../plan/build.js';
 import { labTranscript } from '../lifecycle/transcript.js';
 import type { LabEnv, LabModel, LabOptions, LabTrace } from '../plan/lab.js';
 import { requireTools } from '../kernel/tools.js';
@@ -13,10 +14,10 @@ import { protocolOf, trace } from '../trace/trace.js';
 import { renderShell } from '../plan/render-shell.js';
 import { renderTopology } from '../view/diagram-text.js';
 import { buildPicture } from '../view/picture.js';
-import type { Expectation, Outcome } from '../verify/expectation.js';
+import type { Expectation, Outcome } from '../plan/expectation.js';
 import { renderOutcomes } from '../verify/report.js';
 import { verifyLab } from '../verify/verify-lab.js';
-import type { Context } from './context.js';
+import type { Context } from '../program/context.js';
 
 export interface LabArgs extends LabOptionArgs {
   readonly lab: string;

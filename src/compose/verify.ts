@@ -1,6 +1,6 @@
 import type { ContainerRecord } from '../docker/commands.js';
 import type { Engine } from '../docker/engine.js';
-import type { Expectation, Outcome } from '../verify/expectation.js';
+import type { Expectation, Outcome } from '../plan/expectation.js';
 import type { ComposeProject, ComposeService } from './project.js';
 import { servicePorts } from '../docker/images.js';
 import { modePromises, publishedPromises } from '../docker/promises.js';

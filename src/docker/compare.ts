@@ -1,5 +1,5 @@
 import { parseSubnet, subnetContains, type Subnet } from '../model/ipam.js';
-import type { RuleListing } from './firewall/rule-listing.js';
+import type { RuleListing } from '../kernel/iptables-save.js';
 
 // `nslab compare`: a real Docker host's rules against a lab's. Both sides are brought to one
 // form first, so only what Docker really does differently remains: nslab's comment tags and

@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { EMBEDDED_DNS } from './defaults.js';
+import { EMBEDDED_DNS } from '../model/defaults.js';
 import type { DockerVersion } from './profile.js';
 
 // The files Docker writes for each container with a namespace of its own, and bind-mounts
@@ -7,9 +6,6 @@ import type { DockerVersion } from './profile.js';
 // (libnetwork/internal/resolvconf), word for word as each version writes them (held against
 // real 26.1.5 and 28.5.2 under /var/lib/docker/containers/<id>/). nslab keeps them under
 // /etc/netns/<ns>/, which `ip netns exec` mounts over /etc the same way.
-
-/** `ip netns exec NS` bind-mounts /etc/netns/NS/<file> over /etc/<file>. */
-export const netnsEtcPath = (ns: string, file: 'hosts' | 'resolv.conf'): string => join('/etc/netns', ns, file);
 
 /** What a container's /etc/hosts is made of. */
 export interface HostsInput {

@@ -5,7 +5,7 @@ import { fileRemove, fileWrite } from '../ops/file.js';
 import { chainNew, ruleInsert } from '../ops/iptables.js';
 import { netnsKey, type Op } from '../ops/op.js';
 import { daemonStart } from '../ops/process.js';
-import { EMBEDDED_DNS } from './defaults.js';
+import { EMBEDDED_DNS } from '../model/defaults.js';
 import { words } from './firewall/nftables-29.js';
 import type { FirewallBackend } from './profile.js';
 

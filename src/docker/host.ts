@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { EXAMPLE_ZONE, WAN } from './defaults.js';
-import { netnsEtcPath } from './container-files.js';
+import { EXAMPLE_ZONE, WAN } from '../model/defaults.js';
+import { netnsEtcPath } from '../kernel/netns-fs.js';
 import { fileWrite } from '../ops/file.js';
 import { daemonStart } from '../ops/process.js';
 import type { Endpoint, Tools } from './bridge-network.js';
@@ -19,7 +19,7 @@ import { sysctlSet } from '../ops/sysctl.js';
 import { ruleAppend, tableAdopt } from '../ops/iptables.js';
 import type { Op } from '../ops/op.js';
 import type { Step } from '../plan/plan.js';
-import type { Expectation } from '../verify/expectation.js';
+import type { Expectation } from '../plan/expectation.js';
 
 // The pieces the docker0-based labs (docker0, egress, ports) share: a docker host in a
 // namespace, its uplink to the sandbox internet, the docker0 bridge, NAT, and containers.

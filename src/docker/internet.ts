@@ -1,7 +1,7 @@
 import { parseNsName, ruleTag, vethName } from '../model/names.js';
 import { addrAdd, linkTag, linkUp, netnsAdd, routeAdd, vethAdd } from '../ops/ip.js';
 import type { Op } from '../ops/op.js';
-import { WAN } from './defaults.js';
+import { WAN } from '../model/defaults.js';
 
 /**
  * "The internet" for a lab: a namespace joined to the docker host by an uplink veth, with

@@ -1,5 +1,5 @@
-import type { Expectation } from '../verify/expectation.js';
-import { WAN } from './defaults.js';
+import type { Expectation } from '../plan/expectation.js';
+import { WAN } from '../model/defaults.js';
 import type { Sandbox } from './engine.js';
 import type { PortBinding } from './firewall/firewaller.js';
 import type { ServicePort } from './images.js';

@@ -1,5 +1,5 @@
 import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork } from '../docker/bridge-network.js';
-import { DOCKER0 } from '../docker/defaults.js';
+import { DOCKER0 } from '../model/defaults.js';
 import { connectInternet } from '../docker/internet.js';
 import type { LabEnv } from '../plan/lab.js';
 import { Ipam } from '../model/ipam.js';

@@ -1,4 +1,4 @@
-import { WAN } from '../docker/defaults.js';
+import { WAN } from '../model/defaults.js';
 import { nsName } from '../model/names.js';
 import { tcpWhoami } from '../verify/probes.js';
 import { defaultRoute, forwarding, namespacesExist, node, reaches } from './diagnose.js';

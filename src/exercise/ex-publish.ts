@@ -1,4 +1,4 @@
-import { WAN } from '../docker/defaults.js';
+import { WAN } from '../model/defaults.js';
 import { enableForwarding, masquerade } from '../docker/nat.js';
 import { nsName, ruleTag } from '../model/names.js';
 import { routeAdd } from '../ops/ip.js';

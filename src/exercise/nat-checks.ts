@@ -1,5 +1,5 @@
 import { cmd, renderCmd } from '../exec/command.js';
-import { evaluate, type Packet } from '../inspect/packet-filter.js';
+import { evaluate, type Packet } from '../kernel/packet-filter.js';
 import { nsName } from '../model/names.js';
 import { node } from './diagnose.js';
 import type { CheckContext, Finding } from './types.js';

@@ -3,7 +3,7 @@ import { readNamespace, labNamespaces } from '../inspect/world.js';
 import { cleanAll } from '../lifecycle/clean.js';
 import type { LabEnv, LabModel } from '../plan/lab.js';
 import { labUp } from '../lifecycle/lifecycle.js';
-import { table } from '../view/table.js';
+import { table } from '../text/table.js';
 import { hintLadder } from './hints.js';
 import type { Exercise, Finding } from './types.js';
 

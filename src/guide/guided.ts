@@ -2,7 +2,7 @@ import type { Runner } from '../exec/runner.js';
 import type { LabDefinition, LabModel } from '../plan/lab.js';
 import type { UpHooks } from '../lifecycle/lifecycle.js';
 import { expectationsAt } from '../plan/steps.js';
-import type { Expectation, Outcome } from '../verify/expectation.js';
+import type { Expectation, Outcome } from '../plan/expectation.js';
 import { renderOutcomes } from '../verify/report.js';
 import type { Prompter } from './prompt.js';
 import { renderExplore, renderIntro, renderShown, renderStep } from './render.js';

@@ -1,6 +1,6 @@
 import { matchVethPairs, type VethEnd } from '../kernel/snapshot.js';
 import type { Interface } from '../kernel/ip-json.js';
-import { table } from '../view/table.js';
+import { table } from '../text/table.js';
 import type { LiveNamespace } from './world.js';
 
 export interface PeerRow {

@@ -2,7 +2,7 @@ import { cmd, renderCmd } from '../exec/command.js';
 import type { Interface } from '../kernel/ip-json.js';
 import { matchVethPairs } from '../kernel/snapshot.js';
 import { subnetOf } from '../model/ipam.js';
-import { evaluate, type Packet } from './packet-filter.js';
+import { evaluate, type Packet } from '../kernel/packet-filter.js';
 import { gatewayFor, lookupRoute, ownerOf } from './route-lookup.js';
 import type { LiveNamespace } from './world.js';
 

@@ -1,7 +1,7 @@
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
-import { parseRuleListing, type RuleListing } from '../docker/firewall/rule-listing.js';
-import { stableNft } from '../docker/firewall/nftables-listing.js';
+import { parseRuleListing, type RuleListing } from './iptables-save.js';
+import { stableNft } from './nft-listing.js';
 
 // A docker host's firewall as the kernel has it: what `nslab compare` holds against a real
 // Docker host's listing, and what the fidelity tests hold against moby's.

@@ -138,3 +138,76 @@ export function chainRules(set: Ruleset, table: string, chain: string): CountedR
 export function chainPolicy(set: Ruleset, table: string, chain: string): string | undefined {
   return set.chains.find((c) => c.table === table && c.name === chain)?.policy;
 }
+
+// A rule listing as a user pastes it from a Docker host, in either form iptables prints:
+// `iptables-save` (tables marked `*nat`, chains declared `:DOCKER - [0:0]`, maybe with
+// `[packets:bytes]` counters), or `iptables -S` run per table, one after another. Both become
+// the `-S` form, table by table: `-P` for built-in chains, `-N` for user chains, then `-A`.
+
+export type RuleListing = Readonly<Record<string, readonly string[]>>;
+
+const BUILTINS: Readonly<Record<string, readonly string[]>> = {
+  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
+  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+  raw: ['PREROUTING', 'OUTPUT'],
+  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
+};
+
+/** Which table a run of `-P` lines belongs to, by the built-in chains it names. */
+function tableOfPolicies(chains: readonly string[]): string | undefined {
+  const key = [...chains].sort().join(',');
+  return Object.keys(BUILTINS).find((t) => [...BUILTINS[t]!].sort().join(',') === key);
+}
+
+function fromSave(text: string): Record<string, string[]> {
+  const tables = new Map<string, { chains: string[]; rules: string[] }>();
+  eachLine(text, (table, raw) => {
+    if (!table) return;
+    const at = tables.get(table) ?? { chains: [], rules: [] };
+    tables.set(table, at);
+    const line = raw.trim();
+    // `:FORWARD DROP [0:0]` -> `FORWARD DROP`
+    if (line.startsWith(':')) at.chains.push(line.slice(1).replace(/\s*\[\d+:\d+\]$/, ''));
+    else {
+      const rule = line.replace(/^\[\d+:\d+\]\s+/, '');
+      if (rule.startsWith('-A ')) at.rules.push(rule);
+    }
+  });
+  const out: Record<string, string[]> = {};
+  for (const [table, { chains, rules }] of tables) {
+    const builtins = BUILTINS[table] ?? [];
+    const isBuiltin = (c: string) => builtins.includes(c.split(' ')[0]!);
+    out[table] = [...chains.filter(isBuiltin).map((c) => `-P ${c}`), ...chains.filter((c) => !isBuiltin(c)).map((c) => `-N ${c.split(' ')[0]}`), ...rules];
+  }
+  return out;
+}
+
+function fromDashS(text: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  let table: string | undefined;
+  let policies: string[] = [];
+  let block: string[] = [];
+  const flush = () => {
+    if (block.length === 0) return;
+    table = tableOfPolicies(policies.map((p) => p.split(' ')[1]!)) ?? table ?? 'filter';
+    out[table] = [...(out[table] ?? []), ...block];
+    block = [];
+    policies = [];
+  };
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line.startsWith('-P ')) {
+      // A new table starts with its policies.
+      if (block.some((l) => !l.startsWith('-P '))) flush();
+      policies.push(line);
+      block.push(line);
+    } else if (line.startsWith('-N ') || line.startsWith('-A ')) block.push(line);
+  }
+  flush();
+  return out;
+}
+
+/** Parses either form; lines that are neither (comments, prompts, blank) are ignored. */
+export function parseRuleListing(text: string): RuleListing {
+  return /^\*(filter|nat|raw|mangle)\s*$/m.test(text) ? fromSave(text) : fromDashS(text);
+}

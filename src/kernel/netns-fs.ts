@@ -1,6 +1,10 @@
 import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 const NETNS_DIR = '/run/netns';
+
+/** `ip netns exec NS` bind-mounts /etc/netns/NS/<file> over /etc/<file>. */
+export const netnsEtcPath = (ns: string, file: 'hosts' | 'resolv.conf'): string => join('/etc/netns', ns, file);
 
 const identity = (path: string): string | undefined => {
   try {

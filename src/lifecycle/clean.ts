@@ -4,7 +4,7 @@ import { agentCmd } from '../agent/agent.js';
 import { readJournal } from '../apply/journal.js';
 import { killProcessesIn, runUndo, teardown } from '../apply/teardown.js';
 import { undoIsGone } from '../ops/gone.js';
-import { netnsEtcPath } from '../docker/container-files.js';
+import { netnsEtcPath } from '../kernel/netns-fs.js';
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
 import { parseIpAddr } from '../kernel/ip-json.js';

@@ -13,27 +13,19 @@ import type { Cmd } from '../exec/command.js';
 import { linkKindsOf, requireLinkKinds } from '../kernel/link-kinds.js';
 import { namespaceExists } from '../kernel/netns-fs.js';
 import { assertRootFree } from '../kernel/root-conflicts.js';
-import { findTool } from '../kernel/tools.js';
 import { validateLabName } from '../model/names.js';
 import { planOps, type Step } from '../plan/plan.js';
 import type { LabDefinition, LabEnv, LabModel, LabOptions } from '../plan/lab.js';
 import { InterruptedError, interruptibleJournal, signalsDelivered, stopSignalOf, untilAborted } from './interrupt.js';
-import type { Outcome } from '../verify/expectation.js';
+import type { Outcome } from '../plan/expectation.js';
 import { verifyLab } from '../verify/verify-lab.js';
 import { findLab } from '../plan/catalogue.js';
 import { forgetRootJournal, mirroringRootOps } from './root-journal.js';
 import { claimInstance, instanceDir, journalPath, stateDir, markBuilding, markUp, readManifest, releaseInstance, staleClaim, takeStaleClaim, type Manifest } from './state.js';
 import { modelThrough } from '../plan/steps.js';
+import { buildLab, detectEnv } from '../plan/build.js';
 import { withLabLock } from './lock.js';
 
-export function detectEnv(): LabEnv {
-  return { brctl: findTool('brctl') !== undefined };
-}
-
-export function buildLab(def: LabDefinition, name: string, options: LabOptions = {}, env: LabEnv = detectEnv()): LabModel {
-  const valid = validateLabName(name);
-  return def.build({ name: valid, env, options, stateDir: instanceDir(valid) });
-}
 
 /** Which link kinds this kernel was seen to create, per boot and kernel release (see link-kinds.ts). */
 function linkKindsCache(): string {

@@ -3,7 +3,7 @@ import type { Runner } from '../exec/runner.js';
 import { validateLabName } from '../model/names.js';
 import type { LabModel } from '../plan/lab.js';
 import { namespaceNames } from '../kernel/netns-fs.js';
-import { buildLab } from './lifecycle.js';
+import { buildLab } from '../plan/build.js';
 import { findLab } from '../plan/catalogue.js';
 import { readManifest } from './state.js';
 

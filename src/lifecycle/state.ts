@@ -2,18 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { join } from 'node:path';
 import { NslabError } from '../errors.js';
 import type { LabEnv, LabOptions } from '../plan/lab.js';
+import { instanceDir, stateDir } from '../state-dir.js';
 
-/**
- * Where running labs are recorded. /run is cleared at boot, exactly like the namespaces
- * and rules it describes. NSLAB_STATE_DIR overrides it.
- */
-export function stateDir(): string {
-  return process.env.NSLAB_STATE_DIR ?? '/run/nslab';
-}
+export { instanceDir, stateDir };
 
-export function instanceDir(name: string): string {
-  return join(stateDir(), 'labs', name);
-}
 
 export function journalPath(name: string): string {
   return join(instanceDir(name), 'journal.jsonl');

@@ -5,21 +5,27 @@ import type { LabDefinition } from './lab.js';
 // under src/ depends on labs/: the toolkit builds, applies and verifies any lab it is given.
 // It hands in a loader, so that a command that needs no lab (`nslab --help`) loads neither
 // the labs nor the Docker model they are made of; main awaits loadLabs before a command runs.
+// The root hands in the unlisted ones too (the docker sandbox and the real dockerd, recorded
+// like labs but built by `nslab docker` and `--real`): they live floors above this one.
+export interface Catalogue {
+  /** What `nslab ls` lists, in its order. */
+  readonly labs: readonly LabDefinition[];
+  /** Recorded like labs, found by id, never listed. */
+  readonly unlisted: readonly LabDefinition[];
+}
+
 let listed: readonly LabDefinition[] = [];
 let unlisted: readonly LabDefinition[] = [];
-let loader: (() => Promise<readonly LabDefinition[]>) | undefined;
+let loader: (() => Promise<Catalogue>) | undefined;
 
-export function useLabs(labs: readonly LabDefinition[] | (() => Promise<readonly LabDefinition[]>)): void {
-  if (typeof labs === 'function') loader = labs;
-  else listed = labs;
+export function useLabs(catalogue: Catalogue | (() => Promise<Catalogue>)): void {
+  if (typeof catalogue === 'function') loader = catalogue;
+  else ({ labs: listed, unlisted } = catalogue);
 }
 
 export async function loadLabs(): Promise<void> {
-  if (loader) listed = await loader();
+  if (loader) ({ labs: listed, unlisted } = await loader());
   loader = undefined;
-  // The docker sandbox and the real dockerd are recorded like labs, but built by `nslab
-  // docker` and `--real`, not listed.
-  unlisted = [(await import('../docker/sandbox.js')).sandboxLab, (await import('../realdocker/engine-lab.js')).realEngineLab];
 }
 
 export function allLabs(): readonly LabDefinition[] {

@@ -1,5 +1,5 @@
 import type { Step } from './plan.js';
-import type { Expectation } from '../verify/expectation.js';
+import type { Expectation } from './expectation.js';
 
 /** Facts about the machine a lab adapts to (and records, so it rebuilds identically). */
 export interface LabEnv {

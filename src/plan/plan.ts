@@ -1,6 +1,6 @@
 import type { Cmd } from '../exec/command.js';
 import type { Op } from '../ops/op.js';
-import type { Expectation } from '../verify/expectation.js';
+import type { Expectation } from './expectation.js';
 
 /** A step a learner can read: what it does, why, the docker command it stands for, and its ops. */
 export interface Step {

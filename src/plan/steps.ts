@@ -1,6 +1,6 @@
 import { NslabError } from '../errors.js';
 import type { Step } from './plan.js';
-import type { Expectation } from '../verify/expectation.js';
+import type { Expectation } from './expectation.js';
 import type { LabModel } from './lab.js';
 
 /** Where to stop a lab: a step number (1-based) or words of a step's title. */

@@ -4,14 +4,15 @@ import { NslabError } from '../errors.js';
 import { cmd, type Cmd } from '../exec/command.js';
 import type { CmdResult, Runner } from '../exec/runner.js';
 import { namespaceNames } from '../kernel/netns-fs.js';
-import { buildLab, detectEnv, labDown, labUp } from '../lifecycle/lifecycle.js';
+import { labDown, labUp } from '../lifecycle/lifecycle.js';
+import { buildLab, detectEnv } from '../plan/build.js';
 import { instanceDir, instanceExists } from '../lifecycle/state.js';
 import { nsName, validateLabName } from '../model/names.js';
 import { pidfileOf, REAL_ID, realEngineLab } from './engine-lab.js';
 import { ensureRoot, standInTar } from './roots.js';
 import { imageConfig } from '../docker/images.js';
-import { CONTAINER_COMMANDS } from '../cli/docker/containers.js';
-import { parseFlags } from '../cli/docker/flags.js';
+import { CONTAINER_COMMANDS } from '../dockercli/containers.js';
+import { parseFlags } from '../dockercli/flags.js';
 import type { RealEngine } from './engines.js';
 
 // Talking to a running real dockerd: its CLI (the root's own docker, entered into dockerd's

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { agentCmd } from '../agent/agent.js';
 import { NslabError } from '../errors.js';
-import { netnsEtcPath } from '../docker/container-files.js';
+import { netnsEtcPath } from '../kernel/netns-fs.js';
 import { nsName } from '../model/names.js';
 import { dockerHost, hostStep, internetDnsStep, internetStep } from '../docker/host.js';
 import type { Op } from '../ops/op.js';

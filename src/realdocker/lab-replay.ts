@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
-import { netnsEtcPath } from '../docker/container-files.js';
+import { netnsEtcPath } from '../kernel/netns-fs.js';
 import { namespaceNames } from '../kernel/netns-fs.js';
 import type { DockerHostModel, LabModel } from '../plan/lab.js';
 import type { Step } from '../plan/plan.js';

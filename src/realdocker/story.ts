@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { currentSandbox, dockerReset } from '../docker/session.js';
+import { currentSandbox, dockerReset } from '../sandbox/session.js';
 import type { DockerVersion } from '../docker/profile.js';
 import type { Runner } from '../exec/runner.js';
 import { nsName } from '../model/names.js';
 import { shellWords as words } from '../model/shell-words.js';
-import { dockerProgram } from '../cli/docker/program.js';
-import type { Io } from '../cli/context.js';
+import { dockerProgram } from '../dockercli/program.js';
+import type { Io } from '../program/context.js';
 import { attachContainers, containerFile, ensureImage, imageOfRun, realDocker, startRealEngine } from './client.js';
 import { realEngineFor } from './engines.js';
 import { containerViews, differences, dnsAnswers, hostLinks, hostRules, Normalizer, proxies, type Difference, type DockerHostSide, type View } from './views.js';

@@ -1,5 +1,5 @@
 import { agentCmd } from '../agent/agent.js';
-import { EMBEDDED_DNS } from '../docker/defaults.js';
+import { EMBEDDED_DNS } from '../model/defaults.js';
 import type { Runner } from '../exec/runner.js';
 import type { ProbeResult } from './probes.js';
 

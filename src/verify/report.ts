@@ -1,5 +1,5 @@
-import { table } from '../view/table.js';
-import type { Outcome } from './expectation.js';
+import { table } from '../text/table.js';
+import type { Outcome } from '../plan/expectation.js';
 
 /** Beyond this many rows (a full mesh), the table lists only the expectations not met. */
 export const FULL_TABLE_MAX = 60;

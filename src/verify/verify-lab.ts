@@ -1,6 +1,6 @@
 import type { Runner } from '../exec/runner.js';
 import type { LabModel } from '../plan/lab.js';
-import type { Expectation, Outcome } from './expectation.js';
+import type { Expectation, Outcome } from '../plan/expectation.js';
 import { verify } from './verify.js';
 
 /** Checks a lab's expectations (or the given ones) by packets, its nodes resolved to namespaces. */

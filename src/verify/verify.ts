@@ -3,7 +3,7 @@ import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import { waitForLinks } from '../kernel/settle.js';
 import { findTool } from '../kernel/tools.js';
-import type { Expectation, Outcome, Probe } from './expectation.js';
+import type { Expectation, Outcome, Probe } from '../plan/expectation.js';
 import { captureWhilePinging } from './probe-capture.js';
 import { dnsLookup } from './probe-dns.js';
 import { fpingEach, fpingMany } from './fping.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import { stateDir } from '../lifecycle/state.js';
+import { stateDir } from '../state-dir.js';
 
 // ELK (elkjs) is 1.5 MB of compiled Java. Through import() Node takes ~0.4 s to compile it,
 // more than a picture may add to a command (0.3 s). Compiled here with V8's code cache,

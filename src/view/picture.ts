@@ -2,8 +2,8 @@ import type { Interface } from '../kernel/ip-json.js';
 import type { Ruleset } from '../kernel/iptables-save.js';
 import { matchLowerLinks, matchVethPairs, type NamespaceState, type VethEnd } from '../kernel/snapshot.js';
 import type { Route } from '../kernel/ip-json.js';
-import { evaluate } from '../inspect/packet-filter.js';
-import { EMBEDDED_DNS } from '../docker/defaults.js';
+import { evaluate } from '../kernel/packet-filter.js';
+import { EMBEDDED_DNS } from '../model/defaults.js';
 import { inferRoles, type Role } from './roles.js';
 
 // What a lab picture says, read from live state and nothing else: the boxes (namespaces),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runnerFor } from '../../src/cli/context.js';
+import { runnerFor } from '../../src/program/context.js';
 import { RealRunner } from '../../src/exec/real-runner.js';
-import { detectEnv } from '../../src/lifecycle/lifecycle.js';
+import { detectEnv } from '../../src/plan/build.js';
 import { createLogger } from '../../src/log.js';
 import { allLabs } from '../../src/plan/catalogue.js';
 import { compareLab, endComparison } from '../../src/realdocker/compare-lab.js';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LABS } from '../../labs/index.js';
-import { buildLab } from '../../src/lifecycle/lifecycle.js';
+import { buildLab } from '../../src/plan/build.js';
 import { instanceDir, removeTree } from '../../src/lifecycle/state.js';
 import { planOps } from '../../src/plan/plan.js';
 import { cli, isolateState, namespacesOf, requireKernel, rootSnapshot, spawnNslab, uniqueName } from '../kernel/support.js';

@@ -3,8 +3,8 @@ import { validateLabName } from '../../model/names.js';
 import { cleanAll } from '../../lifecycle/clean.js';
 import { RecordingRunner } from '../../exec/recording-runner.js';
 import { renderCommands } from '../../plan/render-shell.js';
-import type { Action, GlobalArgs } from '../context.js';
-import { printJson } from '../context.js';
+import type { Action, GlobalArgs } from '../../program/context.js';
+import { printJson } from '../../program/context.js';
 
 type Args = GlobalArgs & { name?: string };
 

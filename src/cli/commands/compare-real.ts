@@ -1,14 +1,14 @@
 import { resolveProfile } from '../../docker/profile.js';
 import { NslabError } from '../../errors.js';
 import { preflight } from '../../kernel/preflight.js';
-import { buildLab, detectEnv } from '../../lifecycle/lifecycle.js';
+import { buildLab, detectEnv } from '../../plan/build.js';
 import { findLab } from '../../plan/catalogue.js';
 import { chooseStep } from '../../plan/steps.js';
 import { compareLab, endComparison, type LabComparison } from '../../realdocker/compare-lab.js';
 import { realEngineFor } from '../../realdocker/engines.js';
 import { renderDifference } from '../../realdocker/views.js';
-import type { Context } from '../context.js';
-import { printJson } from '../context.js';
+import type { Context } from '../../program/context.js';
+import { printJson } from '../../program/context.js';
 import type { LabArgs, StepArgs } from '../shared.js';
 
 // `nslab compare <lab> --real [--docker 27|28] [--until STEP]`: the lab built by hand beside a

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { compareNft, compareRules, type Comparison } from '../../docker/compare.js';
-import { nftListing, stableNft } from '../../docker/firewall/nftables-listing.js';
+import { nftListing } from '../../docker/firewall/nftables-listing.js';
+import { stableNft } from '../../kernel/nft-listing.js';
 import { iptablesListing } from '../../docker/firewall/iptables-listing.js';
-import { parseRuleListing } from '../../docker/firewall/rule-listing.js';
+import { parseRuleListing } from '../../kernel/iptables-save.js';
 import { NslabError } from '../../errors.js';
 import { planOps } from '../../plan/plan.js';
-import type { Action, GlobalArgs } from '../context.js';
-import { printJson } from '../context.js';
+import type { Action, GlobalArgs } from '../../program/context.js';
+import { printJson } from '../../program/context.js';
 import { labPositional, resolveLab, stepOptions, type LabArgs, type StepArgs } from '../shared.js';
 import { compareReal } from './compare-real.js';
 

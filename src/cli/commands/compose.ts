@@ -1,9 +1,9 @@
-import { remoteCheck, sandboxCommands, type SandboxModel } from '../../docker/sandbox.js';
+import { remoteCheck, sandboxCommands, type SandboxModel } from '../../sandbox/sandbox.js';
 import { composeProject, downCommands, upCommands, type ComposeProject } from '../../compose/project.js';
 import { composeChecks, renderMatrix } from '../../compose/verify.js';
 import { runWarnings, type DockerCommand } from '../../docker/commands.js';
 import { portsCell } from '../../docker/port-spec.js';
-import { currentSandbox, dockerPlan, sandboxName, sandboxRunning, type CommandsFor, type ProfileChoice } from '../../docker/session.js';
+import { currentSandbox, dockerPlan, sandboxName, sandboxRunning, type CommandsFor, type ProfileChoice } from '../../sandbox/session.js';
 import { NslabError, formatError } from '../../errors.js';
 import { cmd } from '../../exec/command.js';
 import { preflight } from '../../kernel/preflight.js';
@@ -11,12 +11,12 @@ import { withInterrupts } from '../../lifecycle/interrupt.js';
 import { readManifest } from '../../lifecycle/state.js';
 import { verifyLab } from '../../verify/verify-lab.js';
 import { renderOutcomes } from '../../verify/report.js';
-import { change } from '../docker/changes.js';
-import { flagBool, flagString, FlagError, parseFlags, type FlagSpec, type Parsed } from '../docker/flags.js';
-import type { DockerCliContext } from '../docker/program.js';
-import { renderListing } from '../docker/table.js';
-import { dialectOf } from '../docker/words.js';
-import { noDryRun, printJson, runnerFor, type Io } from '../context.js';
+import { change } from '../../dockercli/changes.js';
+import { flagBool, flagString, FlagError, parseFlags, type FlagSpec, type Parsed } from '../../dockercli/flags.js';
+import type { DockerCliContext } from '../../dockercli/program.js';
+import { renderListing } from '../../dockercli/table.js';
+import { dialectOf } from '../../dockercli/words.js';
+import { noDryRun, printJson, runnerFor, type Io } from '../../program/context.js';
 import { resolveProfile } from '../../docker/profile.js';
 
 // `nslab compose`: a compose file's networks and services, on the same sandbox engine as

@@ -7,8 +7,8 @@ import { renderTopology } from '../../view/diagram-text.js';
 import { layOut } from '../../view/layout.js';
 import { buildPicture } from '../../view/picture.js';
 import { inferRoles } from '../../view/roles.js';
-import type { Action, GlobalArgs } from '../context.js';
-import { printJson } from '../context.js';
+import type { Action, GlobalArgs } from '../../program/context.js';
+import { printJson } from '../../program/context.js';
 
 type Args = GlobalArgs & { lab: string; svg?: string };
 

@@ -2,9 +2,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { MESH_DEFAULT_CONTAINERS } from '../../model/lab-options.js';
 import { runDoctor } from '../../doctor/doctor.js';
 import { NslabError } from '../../errors.js';
-import { table } from '../../view/table.js';
-import type { Action, GlobalArgs } from '../context.js';
-import { noDryRun, printJson, runnerFor } from '../context.js';
+import { table } from '../../text/table.js';
+import type { Action, GlobalArgs } from '../../program/context.js';
+import { noDryRun, printJson, runnerFor } from '../../program/context.js';
 import { renderCommands } from '../../plan/render-shell.js';
 
 type Args = GlobalArgs & { containers: number; fix: boolean };

@@ -2,8 +2,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { labDown, labDownPlan } from '../../lifecycle/lifecycle.js';
 import { renderCmd } from '../../exec/command.js';
 import { renderCommands } from '../../plan/render-shell.js';
-import type { Action, GlobalArgs } from '../context.js';
-import { printJson } from '../context.js';
+import type { Action, GlobalArgs } from '../../program/context.js';
+import { printJson } from '../../program/context.js';
 
 type Args = GlobalArgs & { name: string };
 

@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { NslabError } from '../../errors.js';
 import { cmd } from '../../exec/command.js';
 import { runningModel } from '../../lifecycle/lifecycle.js';
-import type { Action, GlobalArgs } from '../context.js';
+import type { Action, GlobalArgs } from '../../program/context.js';
 
 type Args = GlobalArgs & { name: string; node: string; command: string[]; '--'?: string[] };
 

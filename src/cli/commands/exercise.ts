@@ -7,11 +7,11 @@ import { forgetHints, revealedHints, revealNext } from '../../exercise/hints.js'
 import { checkExercise, exerciseModel, renderFindings, resetExercise, startExercise, visibleHints } from '../../exercise/session.js';
 import { exerciseShell, exerciseTranscript, recordingFile, startRecording } from '../../exercise/transcript.js';
 import type { Exercise } from '../../exercise/types.js';
-import { detectEnv } from '../../lifecycle/lifecycle.js';
+import { detectEnv } from '../../plan/build.js';
 import { validateLabName } from '../../model/names.js';
-import { table } from '../../view/table.js';
-import type { Action, Context, GlobalArgs } from '../context.js';
-import { noDryRun, printJson } from '../context.js';
+import { table } from '../../text/table.js';
+import type { Action, Context, GlobalArgs } from '../../program/context.js';
+import { noDryRun, printJson } from '../../program/context.js';
 import { namespaceNames } from '../../kernel/netns-fs.js';
 import { renderCommands } from '../../plan/render-shell.js';
 import { cmd } from '../../exec/command.js';

@@ -3,8 +3,8 @@ import { NslabError } from '../../errors.js';
 import { inspectNetworks, selectNetwork } from '../../inspect/network-inspect.js';
 import { readLab } from '../../inspect/world.js';
 import { validateLabName } from '../../model/names.js';
-import type { Action, GlobalArgs } from '../context.js';
-import { printJson } from '../context.js';
+import type { Action, GlobalArgs } from '../../program/context.js';
+import { printJson } from '../../program/context.js';
 
 type Args = GlobalArgs & { lab: string; network?: string };
 

@@ -10,9 +10,9 @@ import { planOps } from '../../plan/plan.js';
 import { allLabs, findLab } from '../../plan/catalogue.js';
 import { instanceExists, staleClaim } from '../../lifecycle/state.js';
 import { chooseStep, stepListing } from '../../plan/steps.js';
-import { table } from '../../view/table.js';
-import type { Action, Context, GlobalArgs } from '../context.js';
-import { printJson } from '../context.js';
+import { table } from '../../text/table.js';
+import type { Action, Context, GlobalArgs } from '../../program/context.js';
+import { printJson } from '../../program/context.js';
 import { labPositional, labTrace, printDryRun, recordOption, resolveLab, topologyPicture, verifyModel, writeRecord, type LabArgs } from '../shared.js';
 
 type Args = GlobalArgs & LabArgs & { yes: boolean; steps: boolean; from?: number | undefined; rewind?: number | undefined };

@@ -4,9 +4,9 @@ import { namespaceNames } from '../../kernel/netns-fs.js';
 import { allLabs } from '../../plan/catalogue.js';
 import { listInstanceNames, readManifest, staleClaim } from '../../lifecycle/state.js';
 import { NS_PREFIX, parseNsName } from '../../model/names.js';
-import { table } from '../../view/table.js';
-import type { Action, GlobalArgs } from '../context.js';
-import { printJson } from '../context.js';
+import { table } from '../../text/table.js';
+import type { Action, GlobalArgs } from '../../program/context.js';
+import { printJson } from '../../program/context.js';
 
 export function lsCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs> {
   return {

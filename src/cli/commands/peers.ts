@@ -3,8 +3,8 @@ import { peerRows, renderPeers } from '../../inspect/peers.js';
 import { labNamespaces, readNamespace } from '../../inspect/world.js';
 import { namespaceNames } from '../../kernel/netns-fs.js';
 import { validateLabName } from '../../model/names.js';
-import type { Action, GlobalArgs } from '../context.js';
-import { printJson } from '../context.js';
+import type { Action, GlobalArgs } from '../../program/context.js';
+import { printJson } from '../../program/context.js';
 
 type Args = GlobalArgs & { lab?: string };
 

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { labRun } from '../../lifecycle/lifecycle.js';
-import type { Action, GlobalArgs } from '../context.js';
-import { printJson } from '../context.js';
+import type { Action, GlobalArgs } from '../../program/context.js';
+import { printJson } from '../../program/context.js';
 import { labPositional, outcomeExit, printDryRun, printOutcomes, resolveLab, topologyPicture, type LabArgs } from '../shared.js';
 
 export function runCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs & LabArgs> {

@@ -9,8 +9,8 @@ import { protocolOf, trace } from '../../trace/trace.js';
 import { renderSvg } from '../../view/diagram-svg.js';
 import { layOut } from '../../view/layout.js';
 import { buildPicture } from '../../view/picture.js';
-import type { Action, GlobalArgs } from '../context.js';
-import { printJson } from '../context.js';
+import type { Action, GlobalArgs } from '../../program/context.js';
+import { printJson } from '../../program/context.js';
 
 type Args = GlobalArgs & { lab: string; from: string; to: string; port?: number; udp?: boolean; dns?: string; svg?: string };
 

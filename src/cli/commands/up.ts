@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { labUpToStay } from '../../lifecycle/lifecycle.js';
 import { chooseStep } from '../../plan/steps.js';
-import type { Action, GlobalArgs } from '../context.js';
-import { printJson } from '../context.js';
+import type { Action, GlobalArgs } from '../../program/context.js';
+import { printJson } from '../../program/context.js';
 import { labPositional, printDryRun, recordOption, resolveLab, stepOptions, writeRecord, type LabArgs, type StepArgs } from '../shared.js';
 
 type Args = GlobalArgs & LabArgs & StepArgs;

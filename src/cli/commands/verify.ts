@@ -4,8 +4,8 @@ import { runningModel } from '../../lifecycle/lifecycle.js';
 import { chooseStep, modelThrough } from '../../plan/steps.js';
 import { modelBuiltOutside } from '../../lifecycle/outside.js';
 import type { LabModel } from '../../plan/lab.js';
-import type { Action, Context, GlobalArgs } from '../context.js';
-import { printJson } from '../context.js';
+import type { Action, Context, GlobalArgs } from '../../program/context.js';
+import { printJson } from '../../program/context.js';
 import { outcomeExit, printOutcomes, verifyModel } from '../shared.js';
 
 type Args = GlobalArgs & { name: string; lab?: string | undefined; step?: number | undefined };

@@ -1,10 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
-import { detectEnv } from '../../lifecycle/lifecycle.js';
+import { detectEnv } from '../../plan/build.js';
 import { findLab } from '../../plan/catalogue.js';
-import { versionsOf } from '../../plan/versions.js';
+import { versionsOf } from '../../docker/versions.js';
 import { DOCKER_VERSIONS } from '../../docker/profile.js';
-import type { Action, GlobalArgs } from '../context.js';
-import { printJson } from '../context.js';
+import type { Action, GlobalArgs } from '../../program/context.js';
+import { printJson } from '../../program/context.js';
 
 type Args = GlobalArgs & { lab: string };
 

@@ -5,8 +5,8 @@ import { renderHops, why } from '../../inspect/why.js';
 import { readLab } from '../../inspect/world.js';
 import { validateLabName } from '../../model/names.js';
 import { ping, tcpConnect } from '../../verify/probes.js';
-import type { Action, GlobalArgs } from '../context.js';
-import { printJson } from '../context.js';
+import type { Action, GlobalArgs } from '../../program/context.js';
+import { printJson } from '../../program/context.js';
 
 type Args = GlobalArgs & { lab: string; from: string; to: string; port?: number };
 

@@ -1,4 +1,5 @@
 import type { Op } from '../../ops/op.js';
+import { namedPriority } from '../../kernel/nft-listing.js';
 
 // What `nft list table ip docker-bridges` would print after a plan's ops, worked out without a
 // kernel, in nft's own layout (maps first, then chains, each in creation order). Counters
@@ -105,18 +106,4 @@ export function nftListing(ops: readonly Op[], ns: string | undefined, table = '
     }
   }
   return model.list('ip', table);
-}
-
-/**
- * A nat hook's priority by the name newer nft prints it with: nft 1.0.6 prints the output
- * hook's dstnat as -100, the same value in the kernel.
- */
-const namedPriority = (spec: string): string => spec.replace(/^(type nat hook (?:output|prerouting) priority) -100;/, '$1 dstnat;');
-
-/** A listing with what changes by itself folded away: counter values, handles, indentation. */
-export function stableNft(text: string): string[] {
-  return text
-    .split('\n')
-    .map((l) => namedPriority(l.replace(/counter packets \d+ bytes \d+/g, 'counter').replace(/\s*# handle \d+$/, '').trim()))
-    .filter((l) => l !== '');
 }

@@ -6,7 +6,7 @@ import { MemoryJournal } from '../../../src/apply/journal.js';
 import { teardown } from '../../../src/apply/teardown.js';
 import { renderCmd } from '../../../src/exec/command.js';
 import { RecordingRunner } from '../../../src/exec/recording-runner.js';
-import { buildLab } from '../../../src/lifecycle/lifecycle.js';
+import { buildLab } from '../../../src/plan/build.js';
 import { addrAdd, linkUp, netnsAdd, routeAdd, vethAdd } from '../../../src/ops/ip.js';
 import type { Op } from '../../../src/ops/op.js';
 import { planOps } from '../../../src/plan/plan.js';

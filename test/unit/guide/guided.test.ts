@@ -6,7 +6,7 @@ import { RecordingRunner } from '../../../src/exec/recording-runner.js';
 import { runGuided, type GuideDeps } from '../../../src/guide/guided.js';
 import { linePrompter, parseAnswer } from '../../../src/guide/prompt.js';
 import type { UpHooks } from '../../../src/lifecycle/lifecycle.js';
-import type { Expectation, Outcome } from '../../../src/verify/expectation.js';
+import type { Expectation, Outcome } from '../../../src/plan/expectation.js';
 
 const model = vethLab.build({ name: 'g1', stateDir: instanceDir('g1'), env: { brctl: true }, options: {} });
 

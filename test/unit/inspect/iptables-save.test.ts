@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chainPolicy, parseIptablesSave, parseRuleset } from '../../../src/kernel/iptables-save.js';
-import { evaluate, ruleMatches } from '../../../src/inspect/packet-filter.js';
+import { evaluate, ruleMatches } from '../../../src/kernel/packet-filter.js';
 
 // Docker 29's rule shapes (reference §2, Fixture A), in iptables-save -c form.
 const DOCKER = `*filter

@@ -5,7 +5,7 @@ import { renderCmd } from '../../../src/exec/command.js';
 import { findLab } from '../../../src/plan/catalogue.js';
 import { expectSandboxed, teardownLines } from './support.js';
 import { planOps, type Step } from '../../../src/plan/plan.js';
-import type { Expectation } from '../../../src/verify/expectation.js';
+import type { Expectation } from '../../../src/plan/expectation.js';
 
 const build = (id: string, options: Record<string, string> = {}) => findLab(id).build({ name: 'u1', stateDir: instanceDir('u1'), env: { brctl: true }, options });
 const lines = (steps: readonly Step[]) => planOps(steps).map((op) => renderCmd(op.cmd));

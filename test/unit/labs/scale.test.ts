@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { containerCount, scaleLab } from '../../../labs/scale.js';
-import { buildLab } from '../../../src/lifecycle/lifecycle.js';
+import { buildLab } from '../../../src/plan/build.js';
 import { parseFping } from '../../../src/verify/fping.js';
 import { renderOutcomes } from '../../../src/verify/report.js';
 import { cli } from '../support.js';

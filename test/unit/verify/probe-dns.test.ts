@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RecordingRunner } from '../../../src/exec/recording-runner.js';
-import type { Expectation } from '../../../src/verify/expectation.js';
+import type { Expectation } from '../../../src/plan/expectation.js';
 import { verify } from '../../../src/verify/verify.js';
 
 /** A runner whose dns-query answers as the agent would; everything else succeeds silently. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Cmd } from '../../../src/exec/command.js';
 import { RecordingRunner } from '../../../src/exec/recording-runner.js';
-import type { Expectation } from '../../../src/verify/expectation.js';
+import type { Expectation } from '../../../src/plan/expectation.js';
 import { verify } from '../../../src/verify/verify.js';
 
 const ns = (node: string) => `nslab-t-${node}`;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseTemplate } from '../../../../src/cli/docker/template.js';
+import { parseTemplate } from '../../../../src/dockercli/template.js';
 import { goMap } from '../../../../src/inspect/go-map.js';
 
 // What a real dockerd 28.5.2 printed for `docker inspect --format T web` (web on bridge and

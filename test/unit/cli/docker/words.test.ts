@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FlagError, parseFlags, type FlagSpec } from '../../../../src/cli/docker/flags.js';
+import { FlagError, parseFlags, type FlagSpec } from '../../../../src/dockercli/flags.js';
 import { cli } from '../../../kernel/support.js';
 
 // nslab docker's grammar, and its words held against a real docker CLI's: each line below was

@@ -4,7 +4,7 @@ import { iptables27 } from '../../../../src/docker/firewall/iptables-27.js';
 import { iptables28 } from '../../../../src/docker/firewall/iptables-28.js';
 import { iptables29 } from '../../../../src/docker/firewall/iptables-29.js';
 import { iptablesListing } from '../../../../src/docker/firewall/iptables-listing.js';
-import { parseRuleListing, type RuleListing } from '../../../../src/docker/firewall/rule-listing.js';
+import { parseRuleListing, type RuleListing } from '../../../../src/kernel/iptables-save.js';
 import type { Op } from '../../../../src/ops/op.js';
 import { fixtureListing, mobyDoc, mobyGolden } from './moby-fixtures.js';
 

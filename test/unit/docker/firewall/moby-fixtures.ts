@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseRuleListing, type RuleListing } from '../../../../src/docker/firewall/rule-listing.js';
+import { parseRuleListing, type RuleListing } from '../../../../src/kernel/iptables-save.js';
 
 // Reads moby's listings (test/fixtures/moby, see SOURCE.md there) as `-S` rules per table.
 

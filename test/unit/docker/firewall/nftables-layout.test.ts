@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Firewaller, FirewallNetwork, PortBinding } from '../../../../src/docker/firewall/firewaller.js';
 import { nftables29 } from '../../../../src/docker/firewall/nftables-29.js';
-import { nftListing, stableNft } from '../../../../src/docker/firewall/nftables-listing.js';
+import { nftListing } from '../../../../src/docker/firewall/nftables-listing.js';
+import { stableNft } from '../../../../src/kernel/nft-listing.js';
 import type { Op } from '../../../../src/ops/op.js';
 import { mobyGolden, mobyNftDoc } from './moby-fixtures.js';
 

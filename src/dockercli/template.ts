@@ -1,5 +1,5 @@
-import { NslabError } from '../../errors.js';
-import { isGoMap } from '../../inspect/go-map.js';
+import { NslabError } from '../errors.js';
+import { isGoMap } from '../inspect/go-map.js';
 
 // Go's text/template, as far as `docker ... --format` uses it: fields and map keys, variables,
 // pipelines, parentheses, if/else if/else/range/with, and the functions docker/cli adds

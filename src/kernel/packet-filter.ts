@@ -1,5 +1,5 @@
-import type { CountedRule, Match, Ruleset } from '../kernel/iptables-save.js';
-import { chainPolicy, chainRules } from '../kernel/iptables-save.js';
+import type { CountedRule, Match, Ruleset } from './iptables-save.js';
+import { chainPolicy, chainRules } from './iptables-save.js';
 import { subnetContains, subnetOf } from '../model/ipam.js';
 
 /** The first packet of a new flow, as netfilter sees it at one hook. */

@@ -1,10 +1,10 @@
-import { applyCommand, dockerLine, type ContainerRecord, type DockerCommand } from './commands.js';
-import { WAN } from './defaults.js';
+import { applyCommand, dockerLine, type ContainerRecord, type DockerCommand } from '../docker/commands.js';
+import { WAN } from '../model/defaults.js';
 import type { LabContext, LabDefinition, LabModel, LabNode } from '../plan/lab.js';
 import type { Step } from '../plan/plan.js';
-import type { Expectation } from '../verify/expectation.js';
-import { modePromises, publishedPromises } from './promises.js';
-import { dockerHost, firewallWhy, hostStep, internetDnsStep, internetStep, natOps, remoteNetwork, type RemoteNetwork } from './host.js';
+import type { Expectation } from '../plan/expectation.js';
+import { modePromises, publishedPromises } from '../docker/promises.js';
+import { dockerHost, firewallWhy, hostStep, internetDnsStep, internetStep, natOps, remoteNetwork, type RemoteNetwork } from '../docker/host.js';
 
 // `nslab docker ...`: a docker host of its own, kept across commands. It is a lab whose
 // steps are the docker commands the user typed, in order: the record keeps the commands,

@@ -1,9 +1,9 @@
-import type { DockerCommand } from '../../docker/commands.js';
-import { currentSandbox, dockerDoAll, dockerPlan, sandboxRunning, type CommandsFor, type DockerChange } from '../../docker/session.js';
-import type { SandboxModel } from '../../docker/sandbox.js';
-import { NslabError } from '../../errors.js';
-import { renderCmd } from '../../exec/command.js';
-import { printJson } from '../context.js';
+import type { DockerCommand } from '../docker/commands.js';
+import { currentSandbox, dockerDoAll, dockerPlan, sandboxRunning, type CommandsFor, type DockerChange } from '../sandbox/session.js';
+import type { SandboxModel } from '../sandbox/sandbox.js';
+import { NslabError } from '../errors.js';
+import { renderCmd } from '../exec/command.js';
+import { printJson } from '../program/context.js';
 import { TemplateError } from './template.js';
 import { ClientError } from './words.js';
 import type { DockerCliContext } from './program.js';

@@ -1,7 +1,7 @@
-import { NslabError } from '../../errors.js';
-import type { Network, Sandbox } from '../../docker/engine.js';
-import type { SandboxModel } from '../../docker/sandbox.js';
-import type { ContainerRecord } from '../../docker/commands.js';
+import { NslabError } from '../errors.js';
+import type { Network, Sandbox } from '../docker/engine.js';
+import type { SandboxModel } from '../sandbox/sandbox.js';
+import type { ContainerRecord } from '../docker/commands.js';
 
 // How dockerd finds what a command names: a container by its name, its full ID or an
 // unambiguous prefix of it (`docker exec ec2c85c542b0 ...`); a network likewise.

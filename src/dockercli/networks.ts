@@ -1,10 +1,10 @@
-import { networkId } from '../../docker/user-network.js';
-import { parseDriver, parseDriverOptions, validateNetworkName } from '../../docker/parse.js';
-import { currentSandbox, sandboxName } from '../../docker/session.js';
-import type { SandboxModel } from '../../docker/sandbox.js';
-import { networkInspect } from '../../inspect/docker-inspect.js';
-import { NslabError } from '../../errors.js';
-import { printJson } from '../context.js';
+import { networkId } from '../docker/user-network.js';
+import { parseDriver, parseDriverOptions, validateNetworkName } from '../docker/parse.js';
+import { currentSandbox, sandboxName } from '../sandbox/session.js';
+import type { SandboxModel } from '../sandbox/sandbox.js';
+import { networkInspect } from '../inspect/docker-inspect.js';
+import { NslabError } from '../errors.js';
+import { printJson } from '../program/context.js';
 import { flagBool, flagList, flagString, type FlagSpec, type Parsed } from './flags.js';
 import { change, clientSide, say, standing } from './changes.js';
 import { gwPriorityFlag, inspectSource, printInspected } from './containers.js';

@@ -2,14 +2,15 @@ import { buildSandbox, SANDBOX_ID, sandboxCommands, type SandboxModel } from './
 import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import type { LabEnv, LabOptions } from '../plan/lab.js';
-import { detectEnv, labAdvance, labDown, labUp } from '../lifecycle/lifecycle.js';
+import { labAdvance, labDown, labUp } from '../lifecycle/lifecycle.js';
+import { detectEnv } from '../plan/build.js';
 import { instanceDir, instanceExists, readManifest, rewriteRecord, staleClaim } from '../lifecycle/state.js';
 import { parseSubnet } from '../model/ipam.js';
 import { validateLabName } from '../model/names.js';
 import type { Step } from '../plan/plan.js';
-import type { DockerCommand } from './commands.js';
+import type { DockerCommand } from '../docker/commands.js';
 import { withLabLock } from '../lifecycle/lock.js';
-import { profileLabel, resolveProfile } from './profile.js';
+import { profileLabel, resolveProfile } from '../docker/profile.js';
 
 /**
  * The sandbox engine's instance: namespaces nslab-docker-host, -wan, and one per container.

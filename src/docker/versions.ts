@@ -1,10 +1,10 @@
-import type { LabDefinition, LabEnv } from './lab.js';
-import { buildLab } from '../lifecycle/lifecycle.js';
-import { planOps } from './plan.js';
-import { iptablesListing } from '../docker/firewall/iptables-listing.js';
-import { nftListing } from '../docker/firewall/nftables-listing.js';
-import { parseRuleListing } from '../docker/firewall/rule-listing.js';
-import { DOCKER_VERSIONS, type DockerVersion } from '../docker/profile.js';
+import type { LabDefinition, LabEnv } from '../plan/lab.js';
+import { buildLab } from '../plan/build.js';
+import { planOps } from '../plan/plan.js';
+import { iptablesListing } from './firewall/iptables-listing.js';
+import { nftListing } from './firewall/nftables-listing.js';
+import { parseRuleListing } from '../kernel/iptables-save.js';
+import { DOCKER_VERSIONS, type DockerVersion } from './profile.js';
 
 // `nslab versions <lab>`: what the lab's docker host holds under each Docker version, and why
 // the versions differ. Rendered from the plans (nothing is built), with the same listings the

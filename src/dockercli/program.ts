@@ -1,17 +1,16 @@
-import { formatError, NslabError } from '../../errors.js';
-import { resolveProfile } from '../../docker/profile.js';
-import { sandboxName, sandboxRunning, type ProfileChoice } from '../../docker/session.js';
-import { readManifest } from '../../lifecycle/state.js';
-import { preflight } from '../../kernel/preflight.js';
-import { withInterrupts } from '../../lifecycle/interrupt.js';
-import type { Runner } from '../../exec/runner.js';
-import { noDryRun, type Io } from '../context.js';
+import { formatError, NslabError } from '../errors.js';
+import { resolveProfile } from '../docker/profile.js';
+import { sandboxName, sandboxRunning, type ProfileChoice } from '../sandbox/session.js';
+import { readManifest } from '../lifecycle/state.js';
+import { preflight } from '../kernel/preflight.js';
+import { withInterrupts } from '../lifecycle/interrupt.js';
+import type { Runner } from '../exec/runner.js';
+import { noDryRun, type Io } from '../program/context.js';
 import { FlagError, flagBool, flagString, parseFlags, type FlagSpec, type Parsed } from './flags.js';
 import { TemplateError } from './template.js';
 import { argCountError, dialectOf, failure, unknownCommand, UsageError, type CommandUsage, type Dialect } from './words.js';
 import { CONTAINER_COMMANDS } from './containers.js';
 import { NETWORK_COMMANDS } from './networks.js';
-import { dockerPair } from './real-pair.js';
 
 // `nslab docker ...`: the docker CLI, its grammar, its words and its exit codes, on nslab's
 // sandbox engine. Everything after `docker` is read as docker reads it (flags.ts); nslab's
@@ -90,7 +89,14 @@ export interface DockerGlobals {
   readonly json: boolean;
   readonly dryRun: boolean;
   readonly verbose: boolean;
+  /**
+   * `--real`: the command on nslab's engine and on a real dockerd side by side. Handed in by
+   * the CLI (realdocker/pair.ts lives floors above, and runs this program for nslab's half).
+   */
+  readonly real?: RealPair | undefined;
 }
+
+export type RealPair = (argv: readonly string[], io: Io, runner: Runner, runnerFor: (dryRun: boolean, verbose: boolean) => Runner, choice: ProfileChoice, run: (argv: readonly string[], io: Io) => Promise<number>) => Promise<number>;
 
 /** Runs one docker command line (the words after `docker`); returns its exit code. */
 export async function dockerProgram(argv: readonly string[], io: Io, runnerFor: (dryRun: boolean, verbose: boolean) => Runner, globals: DockerGlobals): Promise<number> {
@@ -105,8 +111,12 @@ export async function dockerProgram(argv: readonly string[], io: Io, runnerFor: 
   const choice: ProfileChoice = { docker: flagString(own.flags, 'docker'), firewall: flagString(own.flags, 'firewall'), remote: flagString(own.flags, 'remote') };
   if (flagBool(own.flags, 'real')) {
     const runner = runnerFor(false, globals.verbose);
+    if (!globals.real) {
+      io.err('nslab docker: --real is not offered here\n');
+      return 125;
+    }
     try {
-      return await dockerPair(own.args, io, runner, runnerFor, choice, (words, captured) => dockerProgram(words, captured, runnerFor, globals));
+      return await globals.real(own.args, io, runner, runnerFor, choice, (words, captured) => dockerProgram(words, captured, runnerFor, globals));
     } catch (err) {
       if (!(err instanceof NslabError)) throw err;
       io.err(`${formatError(err)}\n`);

@@ -1,13 +1,13 @@
-import type { ProfileChoice } from '../../docker/session.js';
-import { dockerReset, sandboxRunning } from '../../docker/session.js';
-import { resolveProfile } from '../../docker/profile.js';
-import type { Runner } from '../../exec/runner.js';
-import { preflight } from '../../kernel/preflight.js';
-import { ensureImage, imageOfRun, realDocker, startRealEngine, stopRealEngine } from '../../realdocker/client.js';
-import { realEngineFor } from '../../realdocker/engines.js';
-import { holdEngines } from '../../realdocker/story.js';
-import { renderDifference } from '../../realdocker/views.js';
-import type { Io } from '../context.js';
+import type { ProfileChoice } from '../sandbox/session.js';
+import { dockerReset, sandboxRunning } from '../sandbox/session.js';
+import { resolveProfile } from '../docker/profile.js';
+import type { Runner } from '../exec/runner.js';
+import { preflight } from '../kernel/preflight.js';
+import { ensureImage, imageOfRun, realDocker, startRealEngine, stopRealEngine } from './client.js';
+import { realEngineFor } from './engines.js';
+import { holdEngines } from './story.js';
+import { renderDifference } from './views.js';
+import type { Io } from '../program/context.js';
 
 // `nslab docker --real COMMAND`: the same docker command on nslab's engine and on a real
 // dockerd side by side (a pair of engines of their own, pair<N> and real<N>, kept like the

@@ -1,4 +1,4 @@
-import { NslabError } from '../../errors.js';
+import { NslabError } from '../errors.js';
 
 // How the docker CLI words a failure, and its exit code, per CLI generation. The words were
 // read off real CLIs (test/fixtures/real-docker/): 26.1.5 for the CLI nslab's Docker 27
