@@ -1,7 +1,8 @@
 import { NslabError } from '../errors.js';
 import type { DockerCommand } from '../docker/commands.js';
 import { shellWords } from '../model/shell-words.js';
-import type { Engine, NetworkCreateOptions } from '../docker/engine.js';
+import type { Engine } from '../docker/engine.js';
+import type { NetworkCreateOptions } from '../docker/cnm.js';
 import { parsePortSpec, type PortRequest } from '../docker/port-spec.js';
 import { parseServicePort, type ServicePort } from '../docker/images.js';
 import { parseAddHost, parseDriver, parseDriverOptions, validateContainerName } from '../docker/parse.js';

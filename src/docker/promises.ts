@@ -1,6 +1,6 @@
 import type { Expectation } from '../plan/expectation.js';
 import { WAN } from '../model/defaults.js';
-import type { Sandbox } from './engine.js';
+import type { Sandbox } from './cnm.js';
 import type { PortBinding } from './firewall/firewaller.js';
 import type { ServicePort } from './images.js';
 import { bindingSpec } from './port-spec.js';

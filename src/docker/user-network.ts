@@ -13,3 +13,13 @@ export function networkId(lab: string, network: string, generation = 1): string 
 export function userBridgeName(lab: string, network: string, generation = 1): string {
   return `br-${networkId(lab, network, generation).slice(0, 12)}`;
 }
+
+/** A container's ID: derived from its name and the engine's instance, as stable as both. */
+export function containerId(lab: string, name: string): string {
+  return createHash('sha256').update(`${lab}/container/${name}`).digest('hex');
+}
+
+/** An endpoint's ID: derived from its container and network, as stable as their own. */
+export function endpointId(lab: string, container: string, network: string): string {
+  return createHash('sha256').update(`${lab}/endpoint/${container}/${network}`).digest('hex');
+}

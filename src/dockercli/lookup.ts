@@ -1,5 +1,5 @@
 import { NslabError } from '../errors.js';
-import type { Network, Sandbox } from '../docker/engine.js';
+import type { Network, Sandbox } from '../docker/cnm.js';
 import type { SandboxModel } from '../sandbox/sandbox.js';
 import type { ContainerRecord } from '../docker/commands.js';
 

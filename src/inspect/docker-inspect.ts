@@ -1,5 +1,6 @@
 import type { ContainerRecord } from '../docker/commands.js';
-import type { Engine, Network, Sandbox } from '../docker/engine.js';
+import type { Network, Sandbox } from '../docker/cnm.js';
+import type { Engine } from '../docker/engine.js';
 import { networkId } from '../docker/user-network.js';
 import type { PortBinding } from '../docker/firewall/firewaller.js';
 import { goMap } from './go-map.js';

@@ -15,15 +15,15 @@ import { namespaceExists } from '../kernel/netns-fs.js';
 import { assertRootFree } from '../kernel/root-conflicts.js';
 import { validateLabName } from '../model/names.js';
 import { planOps, type Step } from '../plan/plan.js';
-import type { LabDefinition, LabEnv, LabModel, LabOptions } from '../plan/lab.js';
+import type { LabEnv, LabModel, LabOptions } from '../plan/lab.js';
 import { InterruptedError, interruptibleJournal, signalsDelivered, stopSignalOf, untilAborted } from './interrupt.js';
 import type { Outcome } from '../plan/expectation.js';
 import { verifyLab } from '../verify/verify-lab.js';
 import { findLab } from '../plan/catalogue.js';
 import { forgetRootJournal, mirroringRootOps } from './root-journal.js';
-import { claimInstance, instanceDir, journalPath, stateDir, markBuilding, markUp, readManifest, releaseInstance, staleClaim, takeStaleClaim, type Manifest } from './state.js';
+import { claimInstance, journalPath, stateDir, markBuilding, markUp, readManifest, releaseInstance, staleClaim, takeStaleClaim, type Manifest } from './state.js';
 import { modelThrough } from '../plan/steps.js';
-import { buildLab, detectEnv } from '../plan/build.js';
+import { buildLab } from '../plan/build.js';
 import { withLabLock } from './lock.js';
 
 

@@ -1,0 +1,31 @@
+import { bridgePortHairpin, linkDel } from '../../ops/ip.js';
+import type { Op } from '../../ops/op.js';
+import { sysctlSet } from '../../ops/sysctl.js';
+import { attachContainer, createBridgeNetwork } from '../bridge-network.js';
+import type { Network } from '../cnm.js';
+import { removal } from '../firewall/firewaller.js';
+import type { DriverHost, NetworkDriver } from './driver.js';
+
+// The bridge driver (libnetwork/drivers/bridge): a Linux bridge per network on the docker
+// host, a veth per endpoint, and the firewall's rules for both.
+
+export function bridgeDriver(host: DriverHost): NetworkDriver {
+  const { hostNs, tools, profile, fw } = host;
+  /**
+   * Without the proxy, the host's connections to 127.0.0.1:<published> are DNATed to the
+   * container and must be routable out of the bridge (setupLoopbackAddressesRouting).
+   */
+  const localnet = (network: Network): Op[] => (profile.userlandProxy ? [] : [sysctlSet(hostNs, `net.ipv4.conf.${network.bridge}.route_localnet`, '1')]);
+  return {
+    publishes: true,
+    accept: () => ({ driver: 'bridge' }),
+    create: (network) => ({ bridge: [...createBridgeNetwork(network, tools), ...localnet(network)], firewall: fw.newNetwork(network.firewall) }),
+    join: (network, container, how) => attachContainer(network, container, { ...tools, ...how }),
+    // setHairpinMode: only without the proxy does a container reach itself by the bridge.
+    portSettings: (_network, endpoint) => (profile.userlandProxy ? [] : [bridgePortHairpin(hostNs, endpoint.hostIf)]),
+    endpointRules: (network, endpoint) => fw.addEndpoint(network.firewall, endpoint),
+    // A veth goes by its host end, taking the container's ethN with it.
+    leave: (_network, endpoint) => [linkDel(hostNs, endpoint.hostIf)],
+    delete: (network) => [...removal(fw.newNetwork(network.firewall)), linkDel(hostNs, network.bridge)],
+  };
+}

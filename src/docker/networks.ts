@@ -1,0 +1,46 @@
+import { Ipam, parseSubnet } from '../model/ipam.js';
+import { validateIfName } from '../model/names.js';
+import { DOCKER0 } from '../model/defaults.js';
+import { nextPool } from './address-pools.js';
+import type { EngineSpec, Network, NetworkCreateOptions } from './cnm.js';
+import { refuseOverlap } from './refusals.js';
+import { networkId, userBridgeName } from './user-network.js';
+
+// A network as `docker network create` defines it, before any driver makes it: its ID and
+// bridge name (new with each creation of the name), its pool (--subnet, refused where it
+// overlaps a network this engine holds, or the next default pool), its IPAM, and what the
+// firewall is told of it.
+
+export interface Definition {
+  readonly name: string;
+  readonly opts: NetworkCreateOptions;
+  readonly isDefault: boolean;
+  readonly driver: Pick<Network, 'driver' | 'macvlan'>;
+  /** How many times this name has been created on this engine, this one included. */
+  readonly generation: number;
+}
+
+export function defineNetwork(spec: EngineSpec, existing: readonly Network[], { name, opts, isDefault, driver, generation }: Definition): Network {
+  const subnet = opts.subnet ?? nextPool([...existing.map((n) => n.ipam.subnet), ...(spec.takenPools ?? [])], spec.hostRoutes);
+  if (opts.subnet !== undefined) {
+    const s = parseSubnet(opts.subnet);
+    refuseOverlap(opts.subnet, existing.find((n) => n.ipam.subnet.first <= s.last && s.first <= n.ipam.subnet.last), spec.profile.docker === '27');
+  }
+  const bridge = validateIfName(opts.bridgeName ?? (isDefault ? DOCKER0.bridge : userBridgeName(spec.lab, name, generation)));
+  const ipam = new Ipam(subnet, opts.gateway, opts.ipRange);
+  const internal = opts.internal ?? false;
+  const icc = opts.icc ?? true;
+  return {
+    name,
+    id: networkId(spec.lab, name, generation),
+    bridge,
+    ipam,
+    hostNs: spec.hostNs,
+    internal,
+    icc,
+    isDefault,
+    firewall: { bridge, subnet: ipam.subnet.cidr, internal, icc, masquerade: !internal },
+    ...driver,
+    asked: { subnet: opts.subnet, gateway: opts.gateway, options: opts.options ?? {}, labels: opts.labels ?? {} },
+  };
+}
