@@ -19,8 +19,8 @@ export interface EngineSpec {
   readonly stateDir: string;
   /** Marks rules in a namespace that is not the lab's own. */
   readonly tag?: string | undefined;
-  /** 'none': write no firewall rules (root-namespace mode writes its own few). */
-  readonly firewall?: 'profile' | 'none' | undefined;
+  /** 'root-ns': the machine's own tables, where only a few tagged rules go (firewall/root-ns.ts). */
+  readonly firewall?: 'profile' | 'root-ns' | undefined;
   /** Routes the docker host has: pools overlapping them are skipped, as Docker skips them. */
   readonly hostRoutes?: readonly Subnet[] | undefined;
   /** Pools other networks on this host already hold, which the lab does not build. */

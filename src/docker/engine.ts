@@ -1,14 +1,14 @@
 import { NslabError } from '../errors.js';
-import { nsName } from '../model/names.js';
+import { nsName, ruleTag } from '../model/names.js';
 import { advertiseAddress, defaultRouteMove, netnsDel, routeAdd } from '../ops/ip.js';
-import { sysctlSet } from '../ops/sysctl.js';
 import type { Op } from '../ops/op.js';
 import { createContainerNamespace, type Endpoint } from './bridge-network.js';
 import type { EngineSpec, Network, NetworkCreateOptions, RunOptions, Sandbox, SharedMode } from './cnm.js';
 import { DOCKER0 } from '../model/defaults.js';
 import type { DnsLayout } from './embedded-dns.js';
 import { ContainerFiles, extraHosts } from './etc-files.js';
-import { firewallerFor, noFirewall } from './firewall/index.js';
+import { firewallerFor } from './firewall/index.js';
+import { rootNsFirewaller } from './firewall/root-ns.js';
 import { removal, type Firewaller, type PortBinding } from './firewall/firewaller.js';
 import type { NetworkDriver } from './drivers/driver.js';
 import { driversFor } from './drivers/index.js';
@@ -37,7 +37,7 @@ export class Engine {
   readonly #files: ContainerFiles;
 
   constructor(readonly spec: EngineSpec) {
-    this.fw = spec.firewall === 'none' ? noFirewall : firewallerFor(spec.profile, { ns: spec.hostNs, tag: spec.tag });
+    this.fw = spec.firewall === 'root-ns' ? rootNsFirewaller(ruleTag(spec.lab)) : firewallerFor(spec.profile, { ns: spec.hostNs, tag: spec.tag });
     const host = { hostNs: spec.hostNs, tools: spec.tools, profile: spec.profile, fw: this.fw };
     this.#drivers = driversFor(host);
     const internal = (network: string) => this.#internal(network);
@@ -56,9 +56,7 @@ export class Engine {
   start(opts: { bridge?: string | undefined; subnet?: string | undefined } = {}): { network: Network; bridge: Op[]; firewall: Op[] } {
     const network = this.#define('bridge', { subnet: opts.subnet ?? DOCKER0.subnet, bridgeName: opts.bridge ?? DOCKER0.bridge }, true);
     const made = this.#drivers.bridge.create(network);
-    // With the proxy off, bridged replies must pass conntrack (br_netfilter) for hairpin NAT.
-    const noProxy = this.spec.profile.userlandProxy ? [] : [sysctlSet(this.spec.hostNs, 'net.bridge.bridge-nf-call-iptables', '1')];
-    return { network, bridge: made.bridge, firewall: [...noProxy, ...this.fw.daemon(), ...made.firewall] };
+    return { network, bridge: made.bridge, firewall: [...this.fw.daemon(), ...made.firewall] };
   }
 
   /** `docker network create [-d DRIVER] [--subnet] [--internal] [-o ...] NAME`: its links, then its rules. */

@@ -8,7 +8,7 @@ import type { EngineSpec, Network } from './cnm.js';
 import { Engine } from './engine.js';
 import type { PortBinding } from './firewall/firewaller.js';
 import { connectInternet } from './internet.js';
-import { enableForwarding, forwardAccept, masquerade } from './nat.js';
+import { enableForwarding, masqueradeRule } from './firewall/root-ns.js';
 import { profileLabel, resolveProfile, type Profile } from './profile.js';
 import { cmd, type Cmd } from '../exec/command.js';
 import type { LabContext, LabNode } from '../plan/lab.js';
@@ -17,7 +17,7 @@ import { assertNoOverlap, intToAddress, parseSubnet } from '../model/ipam.js';
 import { nsName, ruleTag } from '../model/names.js';
 import { addrAdd, linkTag, linkUp, netnsAdd, routeAdd, vethAdd } from '../ops/ip.js';
 import { sysctlSet } from '../ops/sysctl.js';
-import { ruleAppend, tableAdopt } from '../ops/iptables.js';
+import { ruleAppend } from '../ops/iptables.js';
 import type { Op } from '../ops/op.js';
 import type { Step } from '../plan/plan.js';
 import type { Expectation } from '../plan/expectation.js';
@@ -64,8 +64,8 @@ export function dockerHost(ctx: LabContext, more: Pick<EngineSpec, 'takenPools' 
     profile,
     tools,
     stateDir: ctx.stateDir,
-    // In the machine's own namespace nslab writes only a few tagged rules (natOps), no chains.
-    firewall: host === undefined ? 'none' : 'profile',
+    // In the machine's own namespace nslab writes only a few tagged rules, no chains.
+    firewall: host === undefined ? 'root-ns' : 'profile',
     // The uplink's subnet is a route the host has: Docker never hands out a pool overlapping it.
     hostRoutes: [parseSubnet(WAN.subnet)],
     // The host's resolver (hostStep writes it); in the machine's own namespace, none: the
@@ -157,17 +157,15 @@ export function bridgeStep(h: DockerHost, extra: Pick<Step, 'checks' | 'show'> =
 }
 
 export const forwardingOp = (h: DockerHost): Op => enableForwarding(h.host);
-export const masqueradeOp = (h: DockerHost): Op => masquerade(h.host, h.lab, h.net.ipam.subnet, h.net.bridge);
+export const masqueradeOp = (h: DockerHost): Op => ruleAppend(h.host, masqueradeRule(ruleTag(h.lab), h.net.ipam.subnet.cidr, h.net.bridge));
 
 /**
- * Forwarding and the rest of dockerd's rules for the default bridge, as the selected version
- * writes them. In root-namespace mode nslab writes only the minimum into the machine's own
- * tables (forwarding, MASQUERADE, FORWARD accepts for the bridge, each tagged), after noting
- * which tables it brings into existence: Docker's chains there would outlive a lost journal.
+ * Forwarding and the rest of dockerd's rules for the default bridge, as the engine's
+ * firewall writes them: the selected version's, or in root-namespace mode the minimum
+ * (firewall/root-ns.ts).
  */
 export function natOps(h: DockerHost): Op[] {
-  if (h.host !== undefined) return h.start.firewall;
-  return [forwardingOp(h), tableAdopt(h.host, 'nat'), tableAdopt(h.host, 'filter'), masqueradeOp(h), ...forwardAccept(h.host, h.lab, h.net.bridge)];
+  return h.start.firewall;
 }
 
 /** What the step that writes dockerd's rules says they are. */

@@ -1,5 +1,5 @@
 import { WAN } from '../model/defaults.js';
-import { enableForwarding, masquerade } from '../docker/nat.js';
+import { enableForwarding, masqueradeRule } from '../docker/firewall/root-ns.js';
 import { nsName, ruleTag } from '../model/names.js';
 import { routeAdd } from '../ops/ip.js';
 import { policySet, ruleAppend } from '../ops/iptables.js';
@@ -42,7 +42,7 @@ the internet (${nsName(name, 'wan')}) must reach it. nslab check runs a server o
           ...ops,
           routeAdd(nsName(name, 'c1'), { to: 'default', via: net.ipam.gateway }),
           enableForwarding(host),
-          masquerade(host, name, net.ipam.subnet, net.bridge),
+          ruleAppend(host, masqueradeRule(ruleTag(name), net.ipam.subnet.cidr, net.bridge)),
           accept(['-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED']),
           accept(['-i', net.bridge]),
           policySet(host, 'filter', 'FORWARD', 'DROP'),
