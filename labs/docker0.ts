@@ -1,5 +1,5 @@
 import { WAN } from '../src/model/defaults.js';
-import type { Endpoint } from '../src/docker/bridge-network.js';
+import type { Endpoint } from '../src/docker/cnm.js';
 import { cmd } from '../src/exec/command.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import type { Step } from '../src/plan/plan.js';

@@ -1,14 +1,9 @@
-import { networkId } from '../src/docker/user-network.js';
-import { attachContainer, createContainerNamespace } from '../src/docker/bridge-network.js';
 import { Engine } from '../src/docker/engine.js';
-import { endpointMac } from '../src/docker/mac.js';
-import { overlayJoin, overlayPeer, overlaySandbox, VXLAN_OVERHEAD, VXLAN_PORT, vxlanName, type OverlayHost, type OverlayNetwork } from '../src/docker/overlay.js';
+import { Swarm, VXLAN_OVERHEAD, VXLAN_PORT, vxlanName, type SwarmNode } from '../src/docker/swarm.js';
 import { cmd } from '../src/exec/command.js';
 import { defineLab, type LabContext, type LabScene, type LabNode } from '../src/plan/lab.js';
-import { Ipam } from '../src/model/ipam.js';
 import { nsName } from '../src/model/names.js';
 import { addrAdd, linkUp, netnsAdd, vethAdd } from '../src/ops/ip.js';
-import type { Op } from '../src/ops/op.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/plan/expectation.js';
 import { labProfile } from '../src/docker/host.js';
@@ -18,6 +13,7 @@ const TITLE = 'Overlay: one subnet across two docker hosts with VXLAN';
 // The hosts' uplinks, on the sandbox's documentation range (as the docker host is in the other labs).
 const UNDERLAY = { prefix: 24, mtu: 1500, hosts: ['198.51.100.2', '198.51.100.3'] } as const;
 const HOSTS = ['host1', 'host2'] as const;
+const OVNET = 'ovnet';
 /** The largest ICMP payload that fits the overlay unfragmented: its MTU less IPv4 (20) and ICMP (8). */
 const LARGEST_PING = UNDERLAY.mtu - VXLAN_OVERHEAD - 28;
 
@@ -27,30 +23,23 @@ const esc = (address: string): string => address.replaceAll('.', '\\.');
 function build(ctx: LabContext): LabScene {
   const tools = { brctl: ctx.env.brctl };
   const profile = labProfile(ctx);
-  const net: OverlayNetwork = {
-    name: 'ovnet',
-    id: networkId(ctx.name, 'ovnet'),
-    vni: 4096,
-    ipam: new Ipam('10.0.0.0/24'),
-    mtu: UNDERLAY.mtu - VXLAN_OVERHEAD,
-  };
-  const hosts: OverlayHost[] = HOSTS.map((h, i) => ({ ns: nsName(ctx.name, h), sandboxNs: nsName(ctx.name, `ovnet${i + 1}`), underlay: UNDERLAY.hosts[i]! }));
-  // Each host is a docker host of the selected version, with docker0 and docker_gwbridge
-  // (enable_icc=false, masquerade on: default_gateway_linux.go), where containers on an
-  // overlay get a second endpoint for traffic leaving the cluster.
-  const engines = hosts.map((h) => new Engine({ lab: `${ctx.name}/${h.ns}`, hostNs: h.ns, profile, tools, stateDir: ctx.stateDir }));
+  // Two docker hosts in one swarm, each with docker0 and docker_gwbridge (enable_icc=false,
+  // masquerade on: default_gateway_linux.go), where a container on an overlay gets a second
+  // endpoint for traffic leaving the cluster. The overlay itself is the swarm's: one ID, one
+  // VNI and one address space, made on each host by its overlay driver.
+  const swarm = new Swarm(ctx.name, UNDERLAY.mtu);
+  const members: SwarmNode[] = HOSTS.map((h, i) => ({ ns: nsName(ctx.name, h), sandboxNs: (network) => nsName(ctx.name, `${network}${i + 1}`), underlay: UNDERLAY.hosts[i]! }));
+  const hosts = members.map((n) => ({ ...n, sandboxNs: n.sandboxNs(OVNET) }));
+  const engines = members.map((node) => new Engine({ lab: ctx.name, hostNs: node.ns, profile, tools, stateDir: ctx.stateDir, swarm: { cluster: swarm, node } }));
   const daemons = engines.map((e) => e.start());
   const gwbridges = engines.map((e) => e.networkCreate('docker_gwbridge', { icc: false, bridgeName: 'docker_gwbridge' }));
+  const overlays = engines.map((e) => e.networkCreate(OVNET, { driver: 'overlay', subnet: '10.0.0.0/24' }));
+  const net = swarm.network(OVNET, undefined);
 
   const containers = HOSTS.map((_, i) => {
     const name = `c${i + 1}`;
-    const ns = nsName(ctx.name, name);
-    const overlay = overlayJoin(net, hosts[i]!, { name, ns }, tools);
-    const gw = gwbridges[i]!.network;
-    // gateway_<cid>: eth1 on docker_gwbridge, with the default route.
-    const egress = attachContainer(gw, { name, ns }, { ...tools, ifname: 'eth1', defaultRoute: true, mac: (a) => endpointMac(profile, a, ctx.name, gw.name, name) });
-    const ops: Op[] = [...createContainerNamespace(ns), ...overlay.ops, ...egress.ops, ...engines[i]!.fw.addEndpoint(gw.firewall, egress.endpoint)];
-    return { name, endpoint: overlay.endpoint, gateway: egress.endpoint, ops };
+    const { endpoint, ops } = engines[i]!.run(name, { network: OVNET });
+    return { name, endpoint, ops };
   });
   const [c1, c2] = containers as [(typeof containers)[0], (typeof containers)[0]];
 
@@ -92,7 +81,7 @@ function build(ctx: LabContext): LabScene {
         `own. In it: br0, holding the gateway ${net.ipam.gateway}, and vxlan0 (VNI ${net.vni}, UDP ${VXLAN_PORT}, MTU ${net.mtu}), made in the host's\n` +
         `namespace as ${vxlanName(net)} and moved in, so its UDP socket and the tunnelled traffic stay on the host's eth0.`,
       docker: ['docker network create -d overlay --subnet 10.0.0.0/24 --attachable ovnet'],
-      ops: hosts.flatMap((h) => overlaySandbox(net, h, tools)),
+      ops: overlays.flatMap((o) => o.ops),
       show: [cmd('ip', ['-d', 'link', 'show', 'vxlan0'], hosts[0]!.sandboxNs)],
     },
     {
@@ -100,7 +89,9 @@ function build(ctx: LabContext): LabScene {
       why:
         `Both in ovnet's one subnet: c1 ${c1.endpoint.address}, c2 ${c2.endpoint.address}, each on its host's br0 by a veth of MTU ${net.mtu} on both ends,\n` +
         `with the MAC derived from the address (overlay endpoints keep 02:42+IP in every version), and eth1 on\n` +
-        'docker_gwbridge with the default route. No host knows yet where the other container is: c1 and c2 cannot hear each other.',
+        'docker_gwbridge with the default route (the overlay gives none: libnetwork adds that endpoint). An overlay is a\n' +
+        "user-defined network, so each also gets the embedded DNS on 127.0.0.11, which knows the overlay's containers on\n" +
+        'every host. No host knows yet where the other container is: c1 and c2 cannot hear each other.',
       docker: ['docker run -d --network ovnet --name c1 nginx   # on host1', 'docker run -d --network ovnet --name c2 nginx   # on host2'],
       ops: [...c1.ops, ...c2.ops],
       checks: [crossHost('fail')],
@@ -112,7 +103,7 @@ function build(ctx: LabContext): LabScene {
         `neighbour entry (the remote container's IP and MAC: vxlan0 answers ARP for it itself) and a forwarding entry\n` +
         `(that MAC is behind the other host's underlay address) on its vxlan0. Frames for c2 now leave host1 as UDP to ${UNDERLAY.hosts[1]}:${VXLAN_PORT}.`,
       docker: ['(dockerd, from the cluster gossip: peerdb.go peerAdd)'],
-      ops: [...overlayPeer(hosts[0]!, c2.endpoint), ...overlayPeer(hosts[1]!, c1.endpoint)],
+      ops: swarm.gossip(),
       checks: [crossHost('reach')],
       show: [cmd('bridge', ['fdb', 'show', 'dev', 'vxlan0'], hosts[0]!.sandboxNs), cmd('ip', ['neigh', 'show', 'dev', 'vxlan0'], hosts[0]!.sandboxNs)],
     },
@@ -163,6 +154,8 @@ function build(ctx: LabContext): LabScene {
       probe: { kind: 'source', from: 'c1', server: 'host2', to: UNDERLAY.hosts[1], port: 0, source: UNDERLAY.hosts[0] },
       expect: 'reach',
     },
+    // An overlay is a user-defined network: the embedded DNS answers for its containers on every host.
+    { title: `c1 resolves c2 (on host2) to ${c2.endpoint.address}`, probe: { kind: 'dns', from: 'c1', name: 'c2', answer: c2.endpoint.address }, expect: 'reach' },
     { title: `host1 -> c2 (${c2.endpoint.address}): the underlay has no route to containers`, probe: { kind: 'ping', from: 'host1', to: c2.endpoint.address }, expect: 'fail' },
   ];
 

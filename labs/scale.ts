@@ -1,5 +1,6 @@
 import { DOCKER0 } from '../src/model/defaults.js';
-import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork, type Endpoint } from '../src/docker/bridge-network.js';
+import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork } from '../src/docker/bridge-network.js';
+import { type Endpoint } from '../src/docker/cnm.js';
 import { NslabError } from '../src/errors.js';
 import { defineLab, type LabContext, type LabScene, type LabNode, type LabOptions } from '../src/plan/lab.js';
 import { Ipam } from '../src/model/ipam.js';

@@ -3,6 +3,7 @@ import { vethName } from '../model/names.js';
 import { addrAdd, bridgeAdd, linkNoIpv6, linkSetAddress, linkSetMaster, linkUp, netnsAdd, routeAdd, vethAdd } from '../ops/ip.js';
 import { bridgeMac } from './mac.js';
 import type { Op } from '../ops/op.js';
+import type { Endpoint, Tools } from './cnm.js';
 
 export interface BridgeNetwork {
   /** The docker network name: "bridge" for docker0, else the user's. */
@@ -15,30 +16,6 @@ export interface BridgeNetwork {
   readonly internal?: boolean | undefined;
   /** com.docker.network.bridge.enable_icc (default true). */
   readonly icc?: boolean | undefined;
-}
-
-export interface Endpoint {
-  readonly network: string;
-  readonly container: string;
-  readonly ns: string;
-  /** Interface inside the container: eth0, eth1, ... */
-  readonly ifname: string;
-  /** Host end of the veth pair, on the bridge. */
-  readonly hostIf: string;
-  readonly address: string;
-  readonly mac: string;
-  /** The names the embedded DNS gives it on a user-defined network (container, aliases, short ID...). */
-  readonly names?: readonly string[] | undefined;
-  /** Its address was asked for (--ip), as inspect's IPAMConfig shows. */
-  readonly requested?: true | undefined;
-  /** Made by `docker network connect` (whose CLI sends empty settings, where run's sends none). */
-  readonly connected?: true | undefined;
-  /** --gw-priority: the highest gives the container its default route. */
-  readonly priority?: number | undefined;
-}
-
-export interface Tools {
-  readonly brctl: boolean;
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { Subnet } from '../model/ipam.js';
-import type { BridgeNetwork, Endpoint, Tools } from './bridge-network.js';
+import type { BridgeNetwork } from './bridge-network.js';
 import type { FirewallNetwork, PortBinding } from './firewall/firewaller.js';
 import type { MacvlanMode } from './macvlan-network.js';
 import type { Profile } from './profile.js';
+import type { Swarm, SwarmNode } from './swarm.js';
 
 // The nouns of Docker's Container Network Model (the first chapter's CNM): a Network, the
 // Endpoints containers have on it, and each container's Sandbox, plus what dockerd's actions
@@ -32,6 +33,8 @@ export interface EngineSpec {
   readonly nameserver?: string | undefined;
   /** false: the docker host has no uplink (a lab of bridges alone): its nameserver is out of reach. */
   readonly uplink?: boolean | undefined;
+  /** The swarm this docker host is a node of: its overlay networks are the cluster's. */
+  readonly swarm?: { readonly cluster: Swarm; readonly node: SwarmNode } | undefined;
 }
 
 export interface Network extends BridgeNetwork {
@@ -40,7 +43,7 @@ export interface Network extends BridgeNetwork {
   /** The default bridge ("bridge", docker0): no embedded DNS, no aliases, no --ip. */
   readonly isDefault: boolean;
   readonly firewall: FirewallNetwork;
-  readonly driver: 'bridge' | 'macvlan';
+  readonly driver: 'bridge' | 'macvlan' | 'overlay';
   /** A macvlan network's parent link and mode; its `bridge` is the parent too. */
   readonly macvlan?: { readonly parent: string; readonly mode: MacvlanMode } | undefined;
   /** What `network create` was given, as inspect shows it (a --subnet alone has no Gateway there). */
@@ -73,7 +76,7 @@ export interface NetworkCreateOptions {
   readonly icc?: boolean | undefined;
   /** -o com.docker.network.bridge.name */
   readonly bridgeName?: string | undefined;
-  readonly driver?: 'bridge' | 'macvlan' | undefined;
+  readonly driver?: 'bridge' | 'macvlan' | 'overlay' | undefined;
   /** --ip-range: where addresses are handed out from. */
   readonly ipRange?: string | undefined;
   /** macvlan: -o parent=..., -o macvlan_mode=... */
@@ -105,4 +108,30 @@ export function sharedMode(network: string | undefined): SharedMode | undefined 
   if (network === 'host' || network === 'none') return { kind: network };
   if (network?.startsWith('container:')) return { kind: 'container', container: network.slice('container:'.length) };
   return undefined;
+}
+
+export interface Endpoint {
+  readonly network: string;
+  readonly container: string;
+  readonly ns: string;
+  /** Interface inside the container: eth0, eth1, ... */
+  readonly ifname: string;
+  /** Host end of the veth pair, on the bridge. */
+  readonly hostIf: string;
+  readonly address: string;
+  readonly mac: string;
+  /** The names the embedded DNS gives it on a user-defined network (container, aliases, short ID...). */
+  readonly names?: readonly string[] | undefined;
+  /** Its address was asked for (--ip), as inspect's IPAMConfig shows. */
+  readonly requested?: true | undefined;
+  /** Made by `docker network connect` (whose CLI sends empty settings, where run's sends none). */
+  readonly connected?: true | undefined;
+  /** --gw-priority: the highest gives the container its default route. */
+  readonly priority?: number | undefined;
+  /** libnetwork's gateway endpoint on docker_gwbridge, for a container whose networks give no route: no DNS name. */
+  readonly gateway?: true | undefined;
+}
+
+export interface Tools {
+  readonly brctl: boolean;
 }

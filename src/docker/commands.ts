@@ -24,7 +24,7 @@ export type DockerCommand =
       readonly internal?: boolean | undefined;
       readonly icc?: boolean | undefined;
       readonly bridgeName?: string | undefined;
-      readonly driver?: 'bridge' | 'macvlan' | undefined;
+      readonly driver?: 'bridge' | 'macvlan' | 'overlay' | undefined;
       readonly ipRange?: string | undefined;
       readonly parent?: string | undefined;
       readonly macvlanMode?: MacvlanMode | undefined;
@@ -100,7 +100,7 @@ export function dockerLine(c: DockerCommand): string {
     case 'network-create':
       return [
         'docker network create',
-        ...(c.driver === 'macvlan' ? ['-d macvlan'] : []),
+        ...(c.driver && c.driver !== 'bridge' ? [`-d ${c.driver}`] : []),
         ...(c.subnet ? [`--subnet ${q(c.subnet)}`] : []),
         ...(c.gateway ? [`--gateway ${q(c.gateway)}`] : []),
         ...(c.ipRange ? [`--ip-range ${q(c.ipRange)}`] : []),

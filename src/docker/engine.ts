@@ -1,8 +1,9 @@
 import { NslabError } from '../errors.js';
 import { nsName, ruleTag } from '../model/names.js';
-import { advertiseAddress, defaultRouteMove, netnsDel, routeAdd } from '../ops/ip.js';
+import { defaultRouteMove, netnsDel, routeAdd } from '../ops/ip.js';
 import type { Op } from '../ops/op.js';
-import { createContainerNamespace, type Endpoint } from './bridge-network.js';
+import { createContainerNamespace } from './bridge-network.js';
+import { type Endpoint } from './cnm.js';
 import type { EngineSpec, Network, NetworkCreateOptions, RunOptions, Sandbox, SharedMode } from './cnm.js';
 import { DOCKER0 } from '../model/defaults.js';
 import type { DnsLayout } from './embedded-dns.js';
@@ -38,7 +39,7 @@ export class Engine {
 
   constructor(readonly spec: EngineSpec) {
     this.fw = spec.firewall === 'root-ns' ? rootNsFirewaller(ruleTag(spec.lab)) : firewallerFor(spec.profile, { ns: spec.hostNs, tag: spec.tag });
-    const host = { hostNs: spec.hostNs, tools: spec.tools, profile: spec.profile, fw: this.fw };
+    const host = { hostNs: spec.hostNs, tools: spec.tools, profile: spec.profile, fw: this.fw, swarm: spec.swarm };
     this.#drivers = driversFor(host);
     const internal = (network: string) => this.#internal(network);
     this.#resolvers = new Resolvers({ dns: this.dns, profile: spec.profile, nameserver: spec.nameserver, uplink: spec.uplink }, internal);
@@ -185,7 +186,7 @@ export class Engine {
     return this.#drivers[network.driver];
   }
 
-  #join(network: Network, sandbox: Sandbox, opts: { ip?: string | undefined; aliases?: readonly string[] | undefined; priority?: number | undefined; connected?: boolean }): { endpoint: Endpoint; ops: Op[] } {
+  #join(network: Network, sandbox: Sandbox, opts: { ip?: string | undefined; aliases?: readonly string[] | undefined; priority?: number | undefined; connected?: boolean; gateway?: true }): { endpoint: Endpoint; ops: Op[] } {
     refuse.refuseEndpointOptions(network, opts);
     const ifname = `eth${sandbox.endpoints.length}`;
     const { profile } = this.spec;
@@ -194,25 +195,36 @@ export class Engine {
     const { endpoint, ops } = driver.join(network, { name: sandbox.container, ns: sandbox.ns }, {
       ifname,
       // The first endpoint elected gets the default route with its link; a later one takes it over (below).
-      defaultRoute: gatewayBefore === undefined && !network.internal,
+      defaultRoute: gatewayBefore === undefined && !network.internal && driver.givesGateway,
       address: opts.ip,
       mac: (address: string) => endpointMac(profile, address, this.spec.lab, network.name, sandbox.container),
     });
     // The names the embedded DNS gives it: the container's, its aliases, its short ID and hostname (buildEndpointDNSNames).
     const names = [sandbox.container, ...(opts.aliases ?? []), sandbox.id.slice(0, 12), ...(sandbox.hostname ? [sandbox.hostname] : [])];
-    const joined: Endpoint = { ...endpoint, names, ...(opts.ip === undefined ? {} : { requested: true }), ...(opts.priority ? { priority: opts.priority } : {}), ...(opts.connected ? { connected: true } : {}) };
+    const joined: Endpoint = { ...endpoint, ...(opts.gateway ? { gateway: true } : { names }), ...(opts.ip === undefined ? {} : { requested: true }), ...(opts.priority ? { priority: opts.priority } : {}), ...(opts.connected ? { connected: true } : {}) };
     sandbox.endpoints.push(joined);
     // Docker elects the gateway endpoint again: one that ranks above the one before takes the default route.
     if (gatewayBefore !== undefined && this.#gatewayOf(sandbox) === joined) {
       ops.push(defaultRouteMove(sandbox.ns, { via: network.ipam.gateway, dev: ifname }, { via: this.network(gatewayBefore.network).ipam.gateway, dev: gatewayBefore.ifname }));
     }
-    // Since 28 a reused address comes with a new MAC: tell the neighbours (advertiseAddrs).
-    if (profile.endpointMac === 'random') ops.push(advertiseAddress(sandbox.ns, ifname, endpoint.address));
-    return { endpoint, ops: [...ops, ...driver.portSettings(network, endpoint), ...driver.endpointRules(network, endpoint), ...this.#resolvers.join(network, sandbox, endpoint, names)] };
+    const settled = [...ops, ...driver.portSettings(network, endpoint), ...driver.endpointRules(network, endpoint)];
+    if (opts.gateway) return { endpoint, ops: settled };
+    return { endpoint, ops: [...settled, ...this.#resolvers.join(network, sandbox, endpoint, names), ...this.#defaultGateway(sandbox)] };
+  }
+
+  /**
+   * A container none of whose endpoints gives a default route (an overlay's do not) gets one
+   * on docker_gwbridge, where the host has it: libnetwork's gateway endpoint (default_gateway.go),
+   * with no name in any DNS.
+   */
+  #defaultGateway(sandbox: Sandbox): Op[] {
+    const gwbridge = this.networks.get('docker_gwbridge');
+    if (!gwbridge || this.#gatewayOf(sandbox) || sandbox.endpoints.every((e) => this.#driverOf(this.network(e.network)).givesGateway)) return [];
+    return this.#join(gwbridge, sandbox, { gateway: true }).ops;
   }
 
   #gatewayOf(sandbox: Sandbox): Endpoint | undefined {
-    return electGateway(sandbox.endpoints, (network) => this.#internal(network));
+    return electGateway(sandbox.endpoints, (network) => this.#internal(network) || !this.#driverOf(this.network(network)).givesGateway);
   }
 
   #internal(network: string): boolean {

@@ -3,7 +3,7 @@ import { netnsEtcPath } from '../kernel/netns-fs.js';
 import { EMBEDDED_DNS } from '../model/defaults.js';
 import { fileRemove, fileRewrite, fileWrite } from '../ops/file.js';
 import type { Op } from '../ops/op.js';
-import type { Endpoint } from './bridge-network.js';
+import type { Endpoint } from './cnm.js';
 import type { Network, Sandbox } from './cnm.js';
 import { etcHosts, resolvConf } from './container-files.js';
 import type { Profile } from './profile.js';

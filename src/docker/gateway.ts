@@ -1,4 +1,4 @@
-import type { Endpoint } from './bridge-network.js';
+import type { Endpoint } from './cnm.js';
 
 /**
  * The endpoint that gives a container its default route, as libnetwork elects it

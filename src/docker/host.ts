@@ -3,7 +3,7 @@ import { EXAMPLE_ZONE, WAN } from '../model/defaults.js';
 import { netnsEtcPath } from '../kernel/netns-fs.js';
 import { fileWrite } from '../ops/file.js';
 import { daemonStart } from '../ops/process.js';
-import type { Endpoint, Tools } from './bridge-network.js';
+import type { Endpoint, Tools } from './cnm.js';
 import type { EngineSpec, Network } from './cnm.js';
 import { Engine } from './engine.js';
 import type { PortBinding } from './firewall/firewaller.js';

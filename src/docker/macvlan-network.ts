@@ -1,6 +1,7 @@
 import { addrAdd, linkNoIpv6, linkUp, macvlanAdd, routeAdd } from '../ops/ip.js';
 import type { Op } from '../ops/op.js';
-import type { BridgeNetwork, Endpoint } from './bridge-network.js';
+import type { BridgeNetwork } from './bridge-network.js';
+import type { Endpoint } from './cnm.js';
 
 // Docker's macvlan driver (libnetwork/drivers/macvlan): no bridge, no veth, no NAT and no
 // iptables rules. Each endpoint is a macvlan child of the parent link, created straight into

@@ -15,7 +15,7 @@ export interface Definition {
   readonly name: string;
   readonly opts: NetworkCreateOptions;
   readonly isDefault: boolean;
-  readonly driver: Pick<Network, 'driver' | 'macvlan'>;
+  readonly driver: Pick<Network, 'driver' | 'macvlan'> & { readonly ipam?: Ipam; readonly id?: string };
   /** How many times this name has been created on this engine, this one included. */
   readonly generation: number;
 }
@@ -27,12 +27,12 @@ export function defineNetwork(spec: EngineSpec, existing: readonly Network[], { 
     refuseOverlap(opts.subnet, existing.find((n) => n.ipam.subnet.first <= s.last && s.first <= n.ipam.subnet.last), spec.profile.docker === '27');
   }
   const bridge = validateIfName(opts.bridgeName ?? (isDefault ? DOCKER0.bridge : userBridgeName(spec.lab, name, generation)));
-  const ipam = new Ipam(subnet, opts.gateway, opts.ipRange);
+  const { ipam = new Ipam(subnet, opts.gateway, opts.ipRange), id = networkId(spec.lab, name, generation), ...kind } = driver;
   const internal = opts.internal ?? false;
   const icc = opts.icc ?? true;
   return {
     name,
-    id: networkId(spec.lab, name, generation),
+    id,
     bridge,
     ipam,
     hostNs: spec.hostNs,
@@ -40,7 +40,7 @@ export function defineNetwork(spec: EngineSpec, existing: readonly Network[], { 
     icc,
     isDefault,
     firewall: { bridge, subnet: ipam.subnet.cidr, internal, icc, masquerade: !internal },
-    ...driver,
+    ...kind,
     asked: { subnet: opts.subnet, gateway: opts.gateway, options: opts.options ?? {}, labels: opts.labels ?? {} },
   };
 }

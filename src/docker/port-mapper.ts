@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Op } from '../ops/op.js';
 import { daemonStart } from '../ops/process.js';
-import type { Endpoint } from './bridge-network.js';
+import type { Endpoint } from './cnm.js';
 import type { Firewaller, FirewallNetwork, PortBinding } from './firewall/firewaller.js';
 import type { Profile } from './profile.js';
 

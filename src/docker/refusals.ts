@@ -1,5 +1,5 @@
 import { NslabError } from '../errors.js';
-import type { Endpoint } from './bridge-network.js';
+import type { Endpoint } from './cnm.js';
 import type { Network, RunOptions, Sandbox, SharedMode } from './cnm.js';
 
 // What dockerd refuses, in its words (daemon/, runconfig/errors.go, libnetwork), checked

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Op } from '../ops/op.js';
 import { daemonStop } from '../ops/process.js';
-import type { Endpoint } from './bridge-network.js';
+import type { Endpoint } from './cnm.js';
 import type { Network, Sandbox } from './cnm.js';
 import { dnsRecord, dnsRecordRemove, embeddedResolver, resolverJoins, resolverLeaves, resolverName, type DnsLayout } from './embedded-dns.js';
 import type { Profile } from './profile.js';
@@ -43,7 +43,7 @@ export class Resolvers {
 
   /** An endpoint left: its names go from the network's DNS, and the network from the resolver's view. */
   leave(network: Network, container: string, endpoint: Endpoint): Op[] {
-    if (network.isDefault) return [];
+    if (network.isDefault || endpoint.gateway) return [];
     return [dnsRecordRemove(this.host.dns, network.name, container, endpoint.address, endpoint.names), resolverLeaves(this.host.dns, container, network.name)];
   }
 

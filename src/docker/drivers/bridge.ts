@@ -1,4 +1,6 @@
-import { bridgePortHairpin, linkDel } from '../../ops/ip.js';
+import { advertiseAddress, bridgePortHairpin, linkDel } from '../../ops/ip.js';
+import type { Endpoint } from '../cnm.js';
+import type { Profile } from '../profile.js';
 import type { Op } from '../../ops/op.js';
 import { sysctlSet } from '../../ops/sysctl.js';
 import { attachContainer, createBridgeNetwork } from '../bridge-network.js';
@@ -17,15 +19,21 @@ export function bridgeDriver(host: DriverHost): NetworkDriver {
    */
   const localnet = (network: Network): Op[] => (profile.userlandProxy ? [] : [sysctlSet(hostNs, `net.ipv4.conf.${network.bridge}.route_localnet`, '1')]);
   return {
+    givesGateway: true,
     publishes: true,
     accept: () => ({ driver: 'bridge' }),
     create: (network) => ({ bridge: [...createBridgeNetwork(network, tools), ...localnet(network)], firewall: fw.newNetwork(network.firewall) }),
     join: (network, container, how) => attachContainer(network, container, { ...tools, ...how }),
     // setHairpinMode: only without the proxy does a container reach itself by the bridge.
-    portSettings: (_network, endpoint) => (profile.userlandProxy ? [] : [bridgePortHairpin(hostNs, endpoint.hostIf)]),
+    portSettings: (_network, endpoint) => [...advertise(profile, endpoint), ...(profile.userlandProxy ? [] : [bridgePortHairpin(hostNs, endpoint.hostIf)])],
     endpointRules: (network, endpoint) => fw.addEndpoint(network.firewall, endpoint),
     // A veth goes by its host end, taking the container's ethN with it.
     leave: (_network, endpoint) => [linkDel(hostNs, endpoint.hostIf)],
     delete: (network) => [...removal(fw.newNetwork(network.firewall)), linkDel(hostNs, network.bridge)],
   };
+}
+
+/** Since 28 a reused address comes with a new MAC: the endpoint tells its neighbours (advertiseAddrs). */
+export function advertise(profile: Profile, endpoint: Endpoint): Op[] {
+  return profile.endpointMac === 'random' ? [advertiseAddress(endpoint.ns, endpoint.ifname, endpoint.address)] : [];
 }

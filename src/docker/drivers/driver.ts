@@ -1,8 +1,10 @@
 import type { Op } from '../../ops/op.js';
-import type { Endpoint, Tools } from '../bridge-network.js';
+import type { Endpoint, Tools } from '../cnm.js';
 import type { Network, NetworkCreateOptions } from '../cnm.js';
 import type { Firewaller } from '../firewall/firewaller.js';
 import type { Profile } from '../profile.js';
+import type { Swarm, SwarmNode } from '../swarm.js';
+import type { Ipam } from '../../model/ipam.js';
 
 // libnetwork's driver API (driverapi.Driver: CreateNetwork, Join, Leave, DeleteNetwork), as
 // ops: the Engine decides what a docker command means (which network, which address, which
@@ -15,6 +17,8 @@ export interface DriverHost {
   readonly tools: Tools;
   readonly profile: Profile;
   readonly fw: Firewaller;
+  /** The swarm this host is a node of, where it is one (overlay networks). */
+  readonly swarm?: { readonly cluster: Swarm; readonly node: SwarmNode } | undefined;
 }
 
 /** How the Engine wants an endpoint made: its ethN, its address, its MAC, whether it routes. */
@@ -30,7 +34,12 @@ export interface NetworkDriver {
    * `network create -d <driver>`'s options, refused in Docker's words, or what this driver
    * keeps of them on the network (a macvlan's parent, which is its link too).
    */
-  accept(name: string, opts: NetworkCreateOptions, existing: Iterable<Network>): Pick<Network, 'driver' | 'macvlan'> & { readonly bridgeName?: string };
+  accept(name: string, opts: NetworkCreateOptions, existing: Iterable<Network>): Pick<Network, 'driver' | 'macvlan'> & {
+    readonly bridgeName?: string;
+    /** A network whose addresses and ID are the cluster's, not this engine's (overlay). */
+    readonly ipam?: Ipam;
+    readonly id?: string;
+  };
   /** The network's links (`bridge`) and its firewall rules, kept apart so a lab can teach one, then the other. */
   create(network: Network): { bridge: Op[]; firewall: Op[] };
   /** A container's endpoint on the network: its link in the container's namespace, its address, its route. */
@@ -43,6 +52,8 @@ export interface NetworkDriver {
   leave(network: Network, endpoint: Endpoint): Op[];
   /** `network rm`: the network's rules taken back, then its links. */
   delete(network: Network): Op[];
+  /** Whether its endpoints give the container a default route (an overlay's do not: docker_gwbridge does). */
+  readonly givesGateway: boolean;
   /** Whether `-p` publishes through it (a macvlan endpoint is on the LAN itself: Docker ignores -p). */
   readonly publishes: boolean;
 }

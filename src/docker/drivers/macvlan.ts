@@ -2,14 +2,16 @@ import { NslabError } from '../../errors.js';
 import { WAN } from '../../model/defaults.js';
 import { linkDel } from '../../ops/ip.js';
 import { attachMacvlan } from '../macvlan-network.js';
+import { advertise } from './bridge.js';
 import type { DriverHost, NetworkDriver } from './driver.js';
 
 // The macvlan driver (libnetwork/drivers/macvlan): `network create` makes nothing; each
 // endpoint is a macvlan child of the parent link, moved into the container. No bridge, no
 // rules: the containers are neighbours on the parent's LAN.
 
-export function macvlanDriver(_host: DriverHost): NetworkDriver {
+export function macvlanDriver(host: DriverHost): NetworkDriver {
   return {
+    givesGateway: true,
     publishes: false,
     /**
      * One macvlan network per parent (Docker refuses a second). Without a parent Docker makes a
@@ -25,7 +27,7 @@ export function macvlanDriver(_host: DriverHost): NetworkDriver {
     },
     create: () => ({ bridge: [], firewall: [] }),
     join: (network, container, how) => attachMacvlan({ ...network, ...network.macvlan! }, container, how),
-    portSettings: () => [],
+    portSettings: (_network, endpoint) => advertise(host.profile, endpoint),
     endpointRules: () => [],
     // A macvlan child is only in the container.
     leave: (_network, endpoint) => [linkDel(endpoint.ns, endpoint.ifname)],

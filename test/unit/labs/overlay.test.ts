@@ -32,6 +32,12 @@ describe('overlay lab plan', () => {
     expectSandboxed(model);
   });
 
+  it('gives each container the embedded DNS of a user-defined network, and eth1 no name in it', () => {
+    expect(lines.some((l) => /^ip netns exec nslab-p1-c1 .* dns-server 127\.0\.0\.11 /.test(l))).toBe(true);
+    expect(lines.filter((l) => /write-file \S+\/dns\/ovnet\/c[12] 10\.0\.0\.[23] c[12] [0-9a-f]{12}$/.test(l))).toHaveLength(2);
+    expect(lines.filter((l) => l.includes('/dns/docker_gwbridge/'))).toEqual([]);
+  });
+
   it("programs each host with the other's container as gossip would: a permanent neighbour and forwarding entry", () => {
     expect(lines).toContain('ip -n nslab-p1-ovnet1 neigh add 10.0.0.3 lladdr 02:42:0a:00:00:03 dev vxlan0 nud permanent');
     expect(lines).toContain('ip netns exec nslab-p1-ovnet1 bridge fdb add 02:42:0a:00:00:03 dev vxlan0 dst 198.51.100.3 self permanent');
@@ -47,6 +53,7 @@ describe('overlay lab plan', () => {
       ['ping', 'fail'],
       ['capture', 'reach'],
       ['source', 'reach'],
+      ['dns', 'reach'],
       ['ping', 'fail'],
     ]);
     expect(model.expectations[2]!.probe).toMatchObject({ kind: 'ping', size: 1422 });

@@ -1,9 +1,10 @@
-import { cmd } from '../exec/command.js';
-import { macFromIp, type Ipam } from '../model/ipam.js';
-import { validateIfName, vethName } from '../model/names.js';
-import { addrAdd, bridgeAdd, linkSetMaster, linkUp, netnsAdd, vethAdd } from '../ops/ip.js';
-import { linkKey, netnsKey, type Op } from '../ops/op.js';
-import type { Tools } from './bridge-network.js';
+import { cmd } from '../../exec/command.js';
+import { macFromIp } from '../../model/ipam.js';
+import { validateIfName, vethName } from '../../model/names.js';
+import { addrAdd, bridgeAdd, linkSetMaster, linkUp, netnsAdd, vethAdd } from '../../ops/ip.js';
+import { linkKey, netnsKey, type Op } from '../../ops/op.js';
+import type { Tools } from '../cnm.js';
+import { VXLAN_PORT, vxlanName, type OverlayHost, type OverlayNetwork } from '../swarm.js';
 
 // Docker's overlay driver on one host (libnetwork drivers/overlay: ov_network.go, joinleave.go,
 // peerdb.go). Per network, a namespace of its own holds a bridge (br0, with the gateway
@@ -13,30 +14,8 @@ import type { Tools } from './bridge-network.js';
 // bytes VXLAN adds. Where the other containers are, Docker learns by gossip and programs as
 // static neighbour and forwarding entries on vxlan0; nslab programs the same from its plan.
 
-export const VXLAN_PORT = 4789;
-/** VXLAN's own headers: outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8. */
-export const VXLAN_OVERHEAD = 50;
-
-export interface OverlayNetwork {
-  readonly name: string;
-  readonly id: string;
-  /** Allocated from 4096 up (ovmanager.go vxlanIDStart). */
-  readonly vni: number;
-  /** Cluster-wide: one IPAM for every host, so addresses never clash across hosts. */
-  readonly ipam: Ipam;
-  readonly mtu: number;
-}
-
-export interface OverlayHost {
-  /** The docker host's namespace (the VXLAN socket's). */
-  readonly ns: string;
-  /** The network's own namespace on this host (Docker: /var/run/docker/netns/1-<id>). */
-  readonly sandboxNs: string;
-  /** The host's underlay address, where other hosts send its VXLAN datagrams. */
-  readonly underlay: string;
-}
-
 export interface OverlayEndpoint {
+  readonly network: string;
   readonly container: string;
   readonly ns: string;
   readonly address: string;
@@ -46,8 +25,6 @@ export interface OverlayEndpoint {
   readonly host: OverlayHost;
 }
 
-/** vx-<vni as 6 hex>-<first 5 of the network id>: the name Docker gives it before moving it in. */
-export const vxlanName = (net: OverlayNetwork): string => `vx-${net.vni.toString(16).padStart(6, '0')}-${net.id.slice(0, 5)}`;
 
 const ip = (ns: string, ...args: string[]) => cmd('ip', args, ns);
 
@@ -85,6 +62,7 @@ export function overlaySandbox(net: OverlayNetwork, host: OverlayHost, tools: To
 export function overlayJoin(net: OverlayNetwork, host: OverlayHost, container: { name: string; ns: string }, tools: Tools): { endpoint: OverlayEndpoint; ops: Op[] } {
   const address = net.ipam.allocate();
   const endpoint: OverlayEndpoint = {
+    network: net.name,
     container: container.name,
     ns: container.ns,
     address,
