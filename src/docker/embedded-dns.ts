@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { cmd } from '../exec/command.js';
 import { fileRemove, fileWrite } from '../ops/file.js';
 import { chainNew, ruleInsert } from '../ops/iptables.js';
-import { netnsKey, type Op } from '../ops/op.js';
+import type { Op } from '../ops/op.js';
 import { daemonStart } from '../ops/process.js';
 import { EMBEDDED_DNS } from '../model/defaults.js';
-import { words } from './firewall/nftables-29.js';
+import { nftChainAdd, nftRuleAdd, nftTableAdd, type NftTable } from '../ops/nft.js';
 import type { FirewallBackend } from './profile.js';
 
 /**
@@ -96,17 +95,16 @@ function iptablesNat(ns: string, udp: string, tcp: string): Op[] {
 
 /** setupNftablesNAT: table ip docker-dns, a dnat and a snat base chain. */
 function nftablesNat(ns: string, udp: string, tcp: string): Op[] {
-  const nft = (...args: string[]) => cmd('nft', args, ns);
-  const within = [netnsKey(ns)];
-  const op = (summary: string, ...args: string[]): Op => ({ summary, cmd: nft(...args), within });
-  const rule = (chain: string, text: string) => op(`add nftables rule to ${chain}: ${text}`, 'add', 'rule', 'ip', 'docker-dns', chain, ...words(text));
+  const t: NftTable = { ns, family: 'ip', table: 'docker-dns' };
+  // The table's deletion takes its chains and rules: only the table has an undo.
+  const rule = (chain: string, text: string) => nftRuleAdd(t, chain, text, { undo: false });
   return [
-    { ...op('create nftables table ip docker-dns', 'add', 'table', 'ip', 'docker-dns'), undo: nft('delete', 'table', 'ip', 'docker-dns'), undoGone: 'nft-object' },
+    nftTableAdd(t),
     // dstnat is -100: nft before 1.0.7 takes the name for prerouting only.
-    op('create chain dns-dnat', 'add', 'chain', 'ip', 'docker-dns', 'dns-dnat', '{', 'type', 'nat', 'hook', 'output', 'priority', '-100', ';', 'policy', 'accept', ';', '}'),
+    nftChainAdd(t, 'dns-dnat', 'type nat hook output priority -100 ; policy accept ;', { undo: false, summary: 'create chain dns-dnat' }),
     rule('dns-dnat', `ip daddr ${EMBEDDED_DNS} udp dport 53 counter dnat to ${EMBEDDED_DNS}:${udp}`),
     rule('dns-dnat', `ip daddr ${EMBEDDED_DNS} tcp dport 53 counter dnat to ${EMBEDDED_DNS}:${tcp}`),
-    op('create chain dns-snat', 'add', 'chain', 'ip', 'docker-dns', 'dns-snat', '{', 'type', 'nat', 'hook', 'postrouting', 'priority', 'srcnat', ';', 'policy', 'accept', ';', '}'),
+    nftChainAdd(t, 'dns-snat', 'type nat hook postrouting priority srcnat ; policy accept ;', { undo: false, summary: 'create chain dns-snat' }),
     rule('dns-snat', `ip saddr ${EMBEDDED_DNS} udp sport ${udp} counter snat to :53`),
     rule('dns-snat', `ip saddr ${EMBEDDED_DNS} tcp sport ${tcp} counter snat to :53`),
   ];

@@ -1,6 +1,6 @@
-import { agentCmd } from '../../agent/agent.js';
-import { cmd, type Cmd } from '../../exec/command.js';
-import { netnsKey, type Op } from '../../ops/op.js';
+import { cmd } from '../../exec/command.js';
+import { nftChainAdd, nftJumpElementAdd, nftRuleAdd, nftTableAdd, nftVerdictMapAdd, type NftTable } from '../../ops/nft.js';
+import type { Op } from '../../ops/op.js';
 import { sysctlSet } from '../../ops/sysctl.js';
 import type { Firewaller, FirewallNetwork, FirewallPlacement, PortBinding } from './firewaller.js';
 
@@ -16,24 +16,10 @@ const MAPS = ['filter-forward-in-jumps', 'filter-forward-out-jumps', 'nat-postro
 const quoted = (name: string) => `"${name}"`;
 
 export function nftables29(p: FirewallPlacement): Firewaller {
-  const within = p.ns === undefined ? [] : [netnsKey(p.ns)];
-  const nft = (...args: string[]): Cmd => cmd('nft', args, p.ns);
-  const op = (summary: string, run: Cmd, undo?: Cmd): Op => ({ summary, cmd: run, undo, ...(undo ? { undoGone: 'nft-object' as const } : {}), within });
-  const chain = (name: string, base?: string): Op =>
-    op(`create nftables chain ${name}`, nft('add', 'chain', 'ip', NFT_TABLE, name, ...(base ? ['{', ...base.split(' '), '}'] : [])), nft('delete', 'chain', 'ip', NFT_TABLE, name));
-  // A rule's handle is only known once it exists: its undo finds it by its text.
-  const rule = (chainName: string, text: string, index?: number): Op =>
-    op(
-      `add nftables rule to ${chainName}: ${text}`,
-      nft('add', 'rule', 'ip', NFT_TABLE, chainName, ...(index === undefined ? [] : ['index', String(index)]), ...words(text)),
-      agentCmd(p.ns, 'nft-delete-rule', 'ip', NFT_TABLE, chainName, text),
-    );
-  const element = (map: string, bridge: string, target: string): Op =>
-    op(
-      `map ${bridge} to ${target} in ${map}`,
-      nft('add', 'element', 'ip', NFT_TABLE, map, '{', quoted(bridge), ':', 'jump', target, '}'),
-      nft('delete', 'element', 'ip', NFT_TABLE, map, '{', quoted(bridge), '}'),
-    );
+  const t: NftTable = { ns: p.ns, family: 'ip', table: NFT_TABLE };
+  const chain = (name: string, base?: string): Op => nftChainAdd(t, name, base);
+  const rule = (chainName: string, text: string, index?: number): Op => nftRuleAdd(t, chainName, text, { index });
+  const element = (map: string, bridge: string, target: string): Op => nftJumpElementAdd(t, map, bridge, target);
 
   const perBridge = (br: string) => ({
     in: `filter-forward-in__${br}`,
@@ -73,8 +59,8 @@ export function nftables29(p: FirewallPlacement): Firewaller {
         ...sysctlSet(p.ns, 'net.ipv4.ip_forward', '1'),
         summary: 'the admin turns on forwarding (with the nftables backend dockerd will not, and refuses to start without it)',
       },
-      op(`create nftables table ip ${NFT_TABLE}`, nft('add', 'table', 'ip', NFT_TABLE), nft('delete', 'table', 'ip', NFT_TABLE)),
-      ...MAPS.map((m) => op(`create verdict map ${m}`, nft('add', 'map', 'ip', NFT_TABLE, m, '{', 'type', 'ifname', ':', 'verdict', ';', '}'), nft('delete', 'map', 'ip', NFT_TABLE, m))),
+      nftTableAdd(t),
+      ...MAPS.map((m) => nftVerdictMapAdd(t, m)),
       chain('filter-FORWARD', 'type filter hook forward priority filter ; policy accept ;'),
       // dstnat is -100; nft before 1.0.7 takes the name for prerouting only.
       chain('nat-OUTPUT', 'type nat hook output priority -100 ; policy accept ;'),
@@ -118,9 +104,4 @@ export function nftables29(p: FirewallPlacement): Firewaller {
       }),
     show: () => [cmd('nft', ['list', 'table', 'ip', NFT_TABLE], p.ns)],
   };
-}
-
-/** A rule's text as nft's argv: words, with "quoted strings" kept whole (quotes included). */
-export function words(text: string): string[] {
-  return [...text.matchAll(/"[^"]*"|\S+/g)].map((m) => m[0]);
 }
