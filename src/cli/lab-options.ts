@@ -2,7 +2,6 @@ import type { Argv } from 'yargs';
 import { NslabError } from '../errors.js';
 import type { LabDefinition, LabOptions } from '../plan/lab.js';
 import { validateContainerCount } from '../model/lab-options.js';
-import { parsePublished } from '../model/ports.js';
 import { DEFAULT_DOCKER, DOCKER_VERSIONS, FIREWALL_BACKENDS, resolveProfile } from '../docker/profile.js';
 
 /** Options a lab may accept; each lab lists the ones it understands (LabDefinition.options). */
@@ -11,7 +10,6 @@ export interface LabOptionArgs {
   readonly containers?: number | undefined;
   readonly bridge?: string | undefined;
   readonly rootNs?: boolean | undefined;
-  readonly publish?: readonly string[] | undefined;
   readonly docker?: string | undefined;
   readonly firewall?: string | undefined;
   readonly userlandProxy?: boolean | undefined;
@@ -23,7 +21,6 @@ export function labOptions<T>(y: Argv<T>) {
     .option('containers', { type: 'number', describe: 'how many containers to start (c1, c2, ...)' })
     .option('bridge', { type: 'string', describe: 'bridge interface name (com.docker.network.bridge.name)' })
     .option('root-ns', { type: 'boolean', describe: 'make the namespace nslab runs in the docker host (for a throwaway VM; refuses if docker0 exists)' })
-    .option('publish', { alias: 'p', type: 'string', array: true, describe: 'publish a port, hostPort:containerPort[/udp] (docker run -p)' })
     .option('docker', { type: 'string', describe: `the Docker version whose objects and rules to build: ${DOCKER_VERSIONS.join(', ')} (default ${DEFAULT_DOCKER})` })
     .option('firewall', { type: 'string', describe: `Docker 29's firewall backend: ${FIREWALL_BACKENDS.join(' or ')} (default iptables)` })
     .option('userland-proxy', { type: 'boolean', describe: "dockerd's --userland-proxy (default true); false: hairpin NAT instead of docker-proxy" });
@@ -34,7 +31,6 @@ const FLAGS: Readonly<Record<keyof LabOptionArgs, string>> = {
   containers: '--containers',
   bridge: '--bridge',
   rootNs: '--root-ns',
-  publish: '--publish',
   docker: '--docker',
   firewall: '--firewall',
   userlandProxy: '--userland-proxy',
@@ -53,8 +49,6 @@ export function labOptionValues(def: LabDefinition, args: LabOptionArgs): LabOpt
   if (args.containers !== undefined) given.containers = validateContainerCount(args.containers, def.maxContainers);
   if (args.bridge !== undefined) given.bridge = String(args.bridge);
   if (args.rootNs) given.rootNs = true;
-  // Published ports travel as one string: manifests hold flat values.
-  if (args.publish?.length) given.publish = parsePublished(args.publish.map(String)).map((p) => `${p.hostPort}:${p.containerPort}/${p.protocol}`).join(',');
   if (args.docker !== undefined || args.firewall !== undefined) {
     // Checked here, so a bad value gets its one-line error before anything is built.
     const p = resolveProfile({ docker: args.docker, firewall: args.firewall });

@@ -17,7 +17,7 @@ import { assertRootFree, rootOps } from '../../../src/kernel/root-conflicts.js';
 import { interruptibleJournal } from '../../../src/lifecycle/interrupt.js';
 import { assertRoomFor, validateContainerCount } from '../../../src/model/lab-options.js';
 import { Ipam } from '../../../src/model/ipam.js';
-import { parsePortMapping, parsePublished } from '../../../src/model/ports.js';
+import { allocatePorts, parsePortSpec } from '../../../src/docker/port-spec.js';
 import { netnsAdd, linkUp } from '../../../src/ops/ip.js';
 import { tableAdopt } from '../../../src/ops/iptables.js';
 import { planOps } from '../../../src/plan/plan.js';
@@ -155,13 +155,26 @@ describe('live-state parsers', () => {
 });
 
 describe('input rules in src/model', () => {
-  it('ports: range, form, duplicates per protocol', () => {
-    expect(parsePortMapping('8080:80')).toEqual({ hostPort: 8080, containerPort: 80, protocol: 'tcp' });
-    expect(parsePortMapping('53/udp')).toEqual({ hostPort: 53, containerPort: 53, protocol: 'udp' });
-    expect(() => parsePortMapping('65536:80')).toThrow(/host port "65536" is out of range/);
-    expect(() => parsePortMapping('8080:-1')).toThrow(/invalid port mapping|out of range/);
-    expect(parsePublished(['53:53/udp', '53:53/tcp'])).toHaveLength(2);
-    expect(() => parsePublished(['80:80'], [{ hostPort: 80, containerPort: 8080, protocol: 'tcp' }])).toThrow(/host port 80\/tcp is already published/);
+  it("ports: docker run -p's one grammar (host IP, ranges, protocol), in Docker's words", () => {
+    expect(parsePortSpec('8080:80')).toEqual([{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }]);
+    expect(parsePortSpec('53/udp')).toEqual([{ hostPort: undefined, containerPort: 53, protocol: 'udp' }]);
+    expect(parsePortSpec('127.0.0.1:9000-9001:9000-9001/udp')).toEqual([
+      { hostPort: 9000, containerPort: 9000, protocol: 'udp', hostIp: '127.0.0.1' },
+      { hostPort: 9001, containerPort: 9001, protocol: 'udp', hostIp: '127.0.0.1' },
+    ]);
+    expect(parsePortSpec('8080-8085:80')).toEqual([{ hostPort: { from: 8080, to: 8085 }, containerPort: 80, protocol: 'tcp' }]);
+    expect(() => parsePortSpec('65536:80')).toThrow('Invalid hostPort: 65536');
+    expect(() => parsePortSpec('8080:-1')).toThrow('Invalid containerPort: -1');
+    expect(() => parsePortSpec('80/sctp')).toThrow('Invalid proto: sctp');
+    expect(() => parsePortSpec('8080-8081:80-82')).toThrow('Invalid ranges specified for container and host Ports: 80-82 and 8080-8081');
+  });
+
+  it('ports: one check of what is free, per protocol and host address', () => {
+    const held = allocatePorts(parsePortSpec('80:80'), []);
+    expect(allocatePorts([...parsePortSpec('53:53/udp'), ...parsePortSpec('53:53')], held)).toHaveLength(2);
+    expect(allocatePorts(parsePortSpec('80'), held)).toEqual([{ hostPort: 32768, containerPort: 80, protocol: 'tcp' }]);
+    expect(() => allocatePorts(parsePortSpec('127.0.0.1:80:8080'), held)).toThrow('Bind for 127.0.0.1:80 failed: port is already allocated');
+    expect(allocatePorts(parsePortSpec('8080-8081:80'), allocatePorts(parsePortSpec('8080:81'), []))).toEqual([{ hostPort: 8081, containerPort: 80, protocol: 'tcp' }]);
   });
 
   it('container counts and subnet room', () => {
