@@ -63,7 +63,8 @@ export type DockerCommand =
       readonly tty?: boolean | undefined;
       readonly interactive?: boolean | undefined;
     }
-  | { readonly kind: 'rm'; readonly name: string };
+  | { readonly kind: 'rm'; readonly name: string }
+  | { readonly kind: 'network-prune' };
 
 /** A container as `docker ps` shows it: what it was started from and with. */
 export interface ContainerRecord {
@@ -134,6 +135,8 @@ export function dockerLine(c: DockerCommand): string {
       ].join(' ');
     case 'rm':
       return `docker rm -f ${q(c.name)}`;
+    case 'network-prune':
+      return 'docker network prune -f';
   }
 }
 
@@ -144,6 +147,8 @@ export function applyCommand(engine: Engine, c: DockerCommand, containers: Map<s
       return engine.networkCreate(c.name, c).ops;
     case 'network-rm':
       return engine.networkRm(c.name);
+    case 'network-prune':
+      return unusedNetworks(engine).flatMap((name) => engine.networkRm(name));
     case 'network-connect': {
       // A container that is not running is connected in its config only (docker start would join it).
       const r = containers.get(c.container);
@@ -174,6 +179,12 @@ export function applyCommand(engine: Engine, c: DockerCommand, containers: Map<s
       return [...standin, ...ops];
     }
   }
+}
+
+/** What `docker network prune` removes: every user-defined network no container is attached to (daemon/prune.go localNetworkPrune). */
+export function unusedNetworks(engine: Engine): string[] {
+  const used = new Set([...engine.sandboxes.values()].flatMap((s) => s.endpoints.map((e) => e.network)));
+  return [...engine.networks.values()].filter((n) => !n.isDefault && !used.has(n.name)).map((n) => n.name);
 }
 
 function configure(containers: Map<string, ContainerRecord>, r: ContainerRecord, networks: readonly string[]): Op[] {

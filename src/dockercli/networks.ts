@@ -1,4 +1,5 @@
 import { networkId } from '../docker/user-network.js';
+import { unusedNetworks } from '../docker/commands.js';
 import { parseDriver, parseDriverOptions, validateNetworkName } from '../docker/parse.js';
 import { currentSandbox, sandboxName } from '../sandbox/session.js';
 import type { SandboxModel } from '../sandbox/sandbox.js';
@@ -200,13 +201,13 @@ async function prune(ctx: DockerCliContext, p: Parsed): Promise<number> {
     if (!/^y(es)?$/i.test(await answer(ctx))) return 0;
   }
   const model = standing();
-  if (!model) return 0;
-  // Every user-defined network no container is attached to (daemon/prune.go localNetworkPrune).
-  const used = new Set([...model.engine.sandboxes.values()].flatMap((s) => s.endpoints.map((e) => e.network)));
-  const unused = [...model.engine.networks.values()].filter((n) => !n.isDefault && !used.has(n.name)).map((n) => n.name);
-  if (unused.length === 0) return 0;
-  await change(ctx, (current) => unused.filter((n) => current.engine.networks.has(n)).map((name) => ({ kind: 'network-rm', name })));
-  say(ctx, `Deleted Networks:\n${unused.join('\n')}\n\n`);
+  if (!model || unusedNetworks(model.engine).length === 0) return 0;
+  let unused: string[] = [];
+  await change(ctx, (current) => {
+    unused = unusedNetworks(current.engine);
+    return unused.length ? [{ kind: 'network-prune' }] : [];
+  });
+  if (unused.length) say(ctx, `Deleted Networks:\n${unused.join('\n')}\n\n`);
   return 0;
 }
 
