@@ -2,7 +2,7 @@ import type { ContainerRecord } from '../docker/commands.js';
 import type { Engine } from '../docker/engine.js';
 import type { Expectation, Outcome } from '../plan/expectation.js';
 import type { ComposeProject, ComposeService } from './project.js';
-import { servicePorts } from '../docker/images.js';
+import type { ServicePort } from '../docker/images.js';
 import { modePromises, publishedPromises } from '../docker/promises.js';
 
 // What `compose verify` proves by packets: services that share a network reach each other
@@ -23,13 +23,15 @@ export interface PairCheck {
 export function composeChecks(project: ComposeProject, engine: Engine, containers: ReadonlyMap<string, ContainerRecord>, remote?: (container: string, label: string) => Expectation): { pairs: PairCheck[]; published: Expectation[] } {
   const pairs: PairCheck[] = [];
   const bound = (s: ComposeService) => containers.get(s.container)?.publish ?? [];
+  // What its stand-in answers on, as the engine started it (the one source: commands.ts).
+  const standIn = (s: ComposeService) => containers.get(s.container)?.ports ?? [];
   const networksOf = (s: ComposeService) => new Set(engine.sandboxes.get(s.container)?.endpoints.map((e) => e.network) ?? []);
   const matrix = matrixServices(project);
   for (const a of matrix) {
     for (const b of matrix) {
       if (a === b) continue;
       const shared = [...networksOf(a)].filter((n) => networksOf(b).has(n));
-      const port = servicePorts(b.image, [...b.expose, ...b.publish.map((p) => ({ port: p.containerPort, protocol: p.protocol }))]).find((p) => p.protocol === 'tcp');
+      const port = standIn(b).find((p) => p.protocol === 'tcp');
       const reach = (name: string, how: string): Expectation =>
         port
           ? { title: `${a.service} -> ${name}:${port.port} (${how})`, probe: { kind: 'service', from: a.container, to: name, port: port.port, answer: b.container }, expect: 'reach' }
@@ -55,17 +57,16 @@ export function composeChecks(project: ComposeProject, engine: Engine, container
   const outward = remote
     ? project.services.filter((s) => engine.routesOut(s.container)).map((s) => remote(s.container, s.service))
     : [];
-  return { pairs, published: [...published, ...project.services.flatMap((s) => modeChecks(s, project, engine)), ...outward] };
+  return { pairs, published: [...published, ...project.services.flatMap((s) => modeChecks(s, project, engine, standIn(s))), ...outward] };
 }
 
 /** The services with networks of their own (network_mode: bridge is one): the matrix's rows. */
 const matrixServices = (project: ComposeProject) => project.services.filter((s) => s.networkMode === undefined || s.networkMode === 'bridge');
 
 /** A service with network_mode host, none or service:X has no network to be reached on: what its mode promises instead. */
-function modeChecks(s: ComposeService, project: ComposeProject, engine: Engine): Expectation[] {
+function modeChecks(s: ComposeService, project: ComposeProject, engine: Engine, ports: readonly ServicePort[]): Expectation[] {
   const sandbox = engine.sandboxes.get(s.container);
   if (!sandbox) return [];
-  const ports = servicePorts(s.image, [...s.expose, ...s.publish.map((p) => ({ port: p.containerPort, protocol: p.protocol }))]);
   return modePromises(sandbox, ports, 'network_mode:', (c) => project.services.find((o) => o.container === c)?.service ?? c);
 }
 
