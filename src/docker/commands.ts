@@ -3,9 +3,8 @@ import { NslabError } from '../errors.js';
 import { shellQuote } from '../exec/command.js';
 import { daemonStart, daemonStop } from '../ops/process.js';
 import type { Op } from '../ops/op.js';
-import { sharedMode } from './cnm.js';
+import { sharedMode, type NetworkCreateOptions } from './cnm.js';
 import type { Engine } from './engine.js';
-import type { MacvlanMode } from './macvlan-network.js';
 import type { PortBinding } from './firewall/firewaller.js';
 import { commandPorts, imageCommand, servicePorts, type ServicePort } from './images.js';
 import { allocatePorts, bindingOrder, PortTakenError, type PortRequest } from './port-spec.js';
@@ -16,26 +15,14 @@ import { AddressInUseError } from '../model/ipam.js';
 // Engine to rebuild its networks and sandboxes in another process.
 
 export type DockerCommand =
-  | {
+  | (NetworkCreateOptions & {
       readonly kind: 'network-create';
       readonly name: string;
-      readonly subnet?: string | undefined;
-      readonly gateway?: string | undefined;
-      readonly internal?: boolean | undefined;
-      readonly icc?: boolean | undefined;
-      readonly bridgeName?: string | undefined;
-      readonly driver?: 'bridge' | 'macvlan' | 'overlay' | undefined;
-      readonly ipRange?: string | undefined;
-      readonly parent?: string | undefined;
-      readonly macvlanMode?: MacvlanMode | undefined;
       /** The compose project that created it (compose down removes it). */
       readonly project?: string | undefined;
-      /** -o KEY=VALUE as given, and --label KEY=VALUE, as network inspect shows them. */
-      readonly options?: Readonly<Record<string, string>> | undefined;
-      readonly labels?: Readonly<Record<string, string>> | undefined;
       /** When it was asked for (ISO time): inspect's Created. */
       readonly created?: string | undefined;
-    }
+    })
   | { readonly kind: 'network-rm'; readonly name: string }
   | { readonly kind: 'network-connect'; readonly network: string; readonly container: string; readonly ip?: string | undefined; readonly aliases?: readonly string[] | undefined; readonly gwPriority?: number | undefined }
   | { readonly kind: 'network-disconnect'; readonly network: string; readonly container: string }
