@@ -95,7 +95,7 @@ export async function topologyPicture(ctx: Context, model: LabModel): Promise<st
   // With rules and routes, so the picture also says what the host does (MASQUERADE, -p, isolation).
   const states = await Promise.all(Object.entries(model.nodes).map(async ([node, { ns }]) => ({ ...(await readNamespace(ctx.runner, ns)), node })));
   const roles = Object.fromEntries(Object.entries(model.nodes).map(([k, v]) => [k, v.role]));
-  return renderTopology(states, roles, buildPicture(states));
+  return renderTopology(buildPicture(states, roles));
 }
 
 /** A lab's own trace, rendered; a trace that cannot run says why instead of failing the lab. */

@@ -24,7 +24,7 @@ export function renderTrace(r: TraceResult): string {
 
 /** The edges of the lab picture the hops crossed, each with its hop numbers. */
 export function traceHighlight(p: Picture, hops: readonly TraceHop[]): Highlight {
-  const nsOf = new Map(p.boxes.map((b) => [b.node, b.id]));
+  const nsOf = new Map(p.boxes.flatMap((b) => b.nodes.map((n) => [n, b.id] as const)));
   const edges = new Map<string, number[]>();
   for (const h of hops) {
     const box = nsOf.get(h.node);

@@ -1,5 +1,5 @@
-import { matchVethPairs, type NamespaceState, type VethEnd } from '../kernel/snapshot.js';
-import type { Picture } from './picture.js';
+import type { Interface } from '../kernel/ip-json.js';
+import type { Box, Edge, Picture } from './picture.js';
 
 /** The terminal picture never runs wider than this. */
 export const TEXT_COLUMNS = 100;
@@ -33,53 +33,59 @@ function ifaceLine(i: { name: string; kind: string; up: boolean; addresses: read
   return `${i.name}${kind}  ${i.addresses.join(' ') || '-'}${i.up ? '' : '  DOWN'}`;
 }
 
-/** Nodes sharing one namespace (host mode, container:<name>) are drawn as one box. */
+/** A box as the text draws it: nodes sharing one namespace are one box (the Picture's). */
 interface Group {
   readonly names: readonly string[];
-  readonly state: NamespaceState;
+  readonly box: Box;
   readonly role: string;
 }
 
-const RANK: Readonly<Record<string, number>> = { host: 0, wan: 1, container: 2 };
+const groupsOf = (p: Picture): Group[] => p.boxes.map((box) => ({ names: box.nodes, box, role: box.role }));
 
-function groupByNamespace(states: readonly NamespaceState[], roles: Readonly<Record<string, string>>): Group[] {
-  const byNs = new Map<string, { names: string[]; state: NamespaceState; role: string }>();
-  for (const s of states) {
-    const key = s.ns ?? '';
-    const role = roles[s.node] ?? 'container';
-    const g = byNs.get(key);
-    if (!g) byNs.set(key, { names: [s.node], state: s, role });
-    else {
-      g.names.push(s.node);
-      if ((RANK[role] ?? 3) < (RANK[g.role] ?? 3)) g.role = role;
-    }
-  }
-  return [...byNs.values()];
+type Shown = Pick<Interface, 'name' | 'kind' | 'up' | 'addresses' | 'master'>;
+
+const withoutLoopbackAddresses = (i: Interface): Shown => ({ ...i, addresses: i.addresses.filter((a) => !a.startsWith('127.')) });
+
+/** A container's interfaces as the box shows them; a namespace with nothing but loopback is drawn with it, so the box is not empty. */
+function visible(b: Box): Shown[] {
+  const shown = b.ports.map((p) => withoutLoopbackAddresses(p.iface));
+  return shown.length > 0 || !b.loopback ? shown : [{ ...b.loopback, addresses: b.loopback.addresses.filter((a) => a.includes('.')) }];
 }
 
-function visible(s: NamespaceState) {
-  const shown = s.interfaces
-    .map((i) => ({ ...i, addresses: i.addresses.filter((a) => !a.startsWith('127.')) }))
-    .filter((i) => i.name !== 'lo' || i.addresses.length > 0);
-  // A namespace with nothing but loopback is drawn with it, so the box is not empty.
-  return shown.length > 0 ? shown : s.interfaces.map((i) => ({ ...i, addresses: i.addresses.filter((a) => a.includes('.')) }));
+/** A host's interfaces in the kernel's order: its own, its bridges, and what is enslaved to a bridge but is not a veth (an overlay's vxlan0). */
+function hostInterfaces(b: Box): Shown[] {
+  const all = [...b.ports.map((p) => p.iface), ...b.bridges.flatMap((br) => [br.iface, ...br.ports.map((p) => p.iface).filter((i) => i.kind !== 'veth')])];
+  const shown = [...all].sort((x, y) => x.index - y.index).map(withoutLoopbackAddresses);
+  return shown.length > 0 ? shown : visible(b);
 }
 
-const title = (g: Group) => `${g.names.join(', ')} (${g.state.ns ?? 'root namespace'})`;
+const title = (g: Group) => `${g.names.join(', ')} (${g.box.ns ?? 'root namespace'})`;
+
+/** One end of a veth pair: its interface, and the bridge it is a port of. */
+interface End {
+  readonly name: string;
+  readonly master: string | undefined;
+}
+
+function endOf(id: string): End {
+  const name = id.slice(id.lastIndexOf('/') + 1);
+  const bridge = /\/bridge:([^/]+)\//.exec(id)?.[1];
+  return { name, master: bridge };
+}
 
 /** The veth pairs between two groups, each as [end in a, end in b]. */
-function links(a: Group, b: Group, pairs: readonly [VethEnd, VethEnd][]): [VethEnd, VethEnd][] {
-  const out: [VethEnd, VethEnd][] = [];
-  for (const [x, y] of pairs) {
-    if (x.node === a.state.node && y.node === b.state.node) out.push([x, y]);
-    else if (y.node === a.state.node && x.node === b.state.node) out.push([y, x]);
+function links(a: Group, b: Group, pairs: readonly Edge[]): [End, End][] {
+  const out: [End, End][] = [];
+  for (const e of pairs) {
+    if (e.boxes[0] === a.box.id && e.boxes[1] === b.box.id) out.push([endOf(e.from), endOf(e.to)]);
+    else if (e.boxes[1] === a.box.id && e.boxes[0] === b.box.id) out.push([endOf(e.to), endOf(e.from)]);
   }
   return out;
 }
 
 /** How a container without a veth to a host is wired (a macvlan child); none when it has no network. */
 function unwired(g: Group, mid: string): string[] {
-  const first = visible(g.state).find((i) => i.name !== 'lo');
+  const first = visible(g.box).find((i) => i.name !== 'lo');
   return first ? [`${mid}│`, `${mid}│ (${first.name} is a ${first.kind}, no veth)`] : [];
 }
 
@@ -121,14 +127,15 @@ export function renderFacts(p: Picture): string {
 }
 
 /**
- * A picture of a lab's live topology in the style of the articles' docker0 drawings: for
- * each docker host, its containers on top, each wired by its veth pair(s) to the host's
- * bridges; then whatever the hosts link to (the internet, another host, a remote network),
- * each under a line naming the veth pair between them.
+ * A picture of a lab's live topology in the style of the articles' docker0 drawings, drawn
+ * from the same Picture as the SVG: for each docker host, its containers on top, each wired
+ * by its veth pair(s) to the host's bridges; then whatever the hosts link to (the internet,
+ * another host, a remote network), each under a line naming the veth pair between them; then
+ * what the host does that boxes cannot show.
  */
-export function renderTopology(states: readonly NamespaceState[], roles: Readonly<Record<string, string>>, facts?: Picture): string {
-  const groups = groupByNamespace(states, roles);
-  const pairs = matchVethPairs(groups.map((g) => g.state));
+export function renderTopology(picture: Picture): string {
+  const groups = groupsOf(picture);
+  const pairs = picture.edges.filter((e) => e.kind === 'veth' || e.kind === 'underlay');
   const hosts = groups.filter((g) => g.role === 'host');
   const containers = groups.filter((g) => g.role === 'container');
   const width = 30;
@@ -138,7 +145,7 @@ export function renderTopology(states: readonly NamespaceState[], roles: Readonl
   const linkLine = (g: Group) => {
     for (const d of drawn) {
       const [first] = links(d, g, pairs);
-      if (first) return `  │ ${first[0].iface.name} (${d.names[0]}) <-> ${first[1].iface.name} (${g.names[0]})`;
+      if (first) return `  │ ${first[0].name} (${d.names[0]}) <-> ${first[1].name} (${g.names[0]})`;
     }
     return undefined;
   };
@@ -152,9 +159,9 @@ export function renderTopology(states: readonly NamespaceState[], roles: Readonl
     const columns = containers
       .filter((c) => hostOf(c) === host)
       .map((c) => {
-        const b = box(title(c), visible(c.state).map(ifaceLine), width);
+        const b = box(title(c), visible(c.box).map(ifaceLine), width);
         const mid = ' '.repeat(Math.floor(b[0]!.length / 2));
-        const wires = links(c, host, pairs).map(([, h]) => `${mid}│ ${h.iface.name}${h.iface.master ? ` @${h.iface.master}` : ''}`);
+        const wires = links(c, host, pairs).map(([, h]) => `${mid}│ ${h.name}${h.master ? ` @${h.master}` : ''}`);
         return [...b, ...(wires.length > 0 ? [`${mid}│`, ...wires] : unwired(c, mid))];
       });
     const colWidths = columns.map((col) => Math.max(...col.map((l) => l.length)));
@@ -163,26 +170,24 @@ export function renderTopology(states: readonly NamespaceState[], roles: Readonl
       const height = Math.max(0, ...row.map((i) => columns[i]!.length));
       for (let line = 0; line < height; line++) out.push(row.map((i) => (columns[i]![line] ?? '').padEnd(colWidths[i]!)).join('  ').trimEnd());
     }
-    const lines = visible(host.state)
-      .filter((i) => i.kind !== 'veth' || !i.master)
-      .map((i) => {
-        if (i.kind !== 'bridge') return ifaceLine(i);
-        const ports = host.state.interfaces.filter((p) => p.master === i.name).map((p) => p.name);
-        return `${ifaceLine(i)}  ports: ${ports.join(', ') || 'none'}`;
-      });
+    const lines = hostInterfaces(host.box).map((i) => {
+      if (i.kind !== 'bridge') return ifaceLine(i);
+      const ports = host.box.bridges.find((br) => br.iface.name === i.name)?.ports.map((p) => p.iface.name) ?? [];
+      return `${ifaceLine(i)}  ports: ${ports.join(', ') || 'none'}`;
+    });
     out.push(...box(title(host), lines, Math.min(TEXT_COLUMNS - 4, Math.max(width, ...rowsOf(colWidths).map((r) => r.reduce((a, i) => a + colWidths[i]! + 2, -2))))));
     drawn.push(host);
   }
   if (hosts.length === 0) {
-    for (const c of containers) out.push(...box(title(c), visible(c.state).map(ifaceLine), width));
+    for (const c of containers) out.push(...box(title(c), visible(c.box).map(ifaceLine), width));
     // No host: the veth pairs between containers are the whole picture.
-    for (const [a, b] of pairs) out.push(`  ${a.node} ${a.iface.name} <-> ${b.iface.name} ${b.node}`);
+    for (const e of pairs) out.push(`  ${nodeOf(picture, e.from)} ${endOf(e.from).name} <-> ${endOf(e.to).name} ${nodeOf(picture, e.to)}`);
   }
   for (const o of groups.filter((g) => g.role !== 'host' && g.role !== 'container')) {
     const link = linkLine(o);
     if (hosts.length > 0) out.push(link ?? '  │ (not linked by a veth)');
-    out.push(...box(title(o), visible(o.state).map(ifaceLine), width));
+    out.push(...box(title(o), visible(o.box).map(ifaceLine), width));
     drawn.push(o);
   }
-  return `${out.join('\n')}\n${facts ? renderFacts(facts) : ''}`;
+  return `${out.join('\n')}\n${renderFacts(picture)}`;
 }

@@ -34,7 +34,10 @@ export interface Bridge {
 
 export interface Box {
   readonly id: string;
+  /** The node it is drawn as: the first of `nodes`. */
   readonly node: string;
+  /** Every node in this namespace (--network host and container: share one). */
+  readonly nodes: readonly string[];
   readonly ns: string | undefined;
   readonly role: Role;
   readonly ports: readonly Port[];
@@ -43,6 +46,8 @@ export interface Box {
   readonly notes: readonly string[];
   /** The box this one is drawn inside: for a container, the host its first link leads to. */
   readonly parent: string | undefined;
+  /** Its loopback: what a namespace with nothing else is drawn with. */
+  readonly loopback: Interface | undefined;
 }
 
 export type EdgeKind = 'veth' | 'underlay' | 'macvlan' | 'tunnel' | 'masquerade' | 'blocked';
@@ -116,8 +121,17 @@ const ifaceLabel = (i: Interface) => [
 ];
 
 /** The picture of a set of namespaces, from their live state. */
-export function buildPicture(states: readonly PictureInput[]): Picture {
-  const roles = inferRoles(states);
+export function buildPicture(all: readonly PictureInput[], given?: Readonly<Record<string, Role>>): Picture {
+  // The lab's own roles where it has them (it knows which namespace plays what).
+  const known = { ...inferRoles(all), ...given };
+  // One box per namespace: nodes that share one (--network host, container:) are drawn as
+  // one, playing the first role of host, wan, container any of them plays.
+  const RANKED: Role[] = ['host', 'wan', 'container'];
+  const sharing = new Map<string | undefined, PictureInput[]>();
+  for (const s of all) sharing.set(s.ns, [...(sharing.get(s.ns) ?? []), s]);
+  const states = [...sharing.values()].map((group) => group[0]!);
+  const nodesOf = (s: PictureInput) => sharing.get(s.ns)!.map((t) => t.node);
+  const roles: Record<string, Role> = Object.fromEntries(states.map((s) => [s.node, RANKED.find((r) => nodesOf(s).some((n) => known[n] === r)) ?? 'wan']));
   const pairs = matchVethPairs(states);
   const lowers = matchLowerLinks(states);
   const byNode = new Map(states.map((s) => [s.node, s]));
@@ -157,6 +171,7 @@ export function buildPicture(states: readonly PictureInput[]): Picture {
     return {
       id: boxId(s.ns),
       node: s.node,
+      nodes: nodesOf(s),
       ns: s.ns,
       role: roles[s.node] ?? 'wan',
       ports,
@@ -167,6 +182,7 @@ export function buildPicture(states: readonly PictureInput[]): Picture {
       })),
       notes: hasEmbeddedDns(s.rules) ? [`DNS ${EMBEDDED_DNS} (embedded)`] : [],
       parent: roles[s.node] === 'container' ? hostOf(s) : underlayOf(s),
+      loopback: s.interfaces.find((i) => i.kind === 'loopback'),
     };
   });
   const edges: Edge[] = [];

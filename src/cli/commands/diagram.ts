@@ -6,7 +6,6 @@ import { renderSvg } from '../../view/diagram-svg.js';
 import { renderTopology } from '../../view/diagram-text.js';
 import { layOut } from '../../view/layout.js';
 import { buildPicture } from '../../view/picture.js';
-import { inferRoles } from '../../view/roles.js';
 import type { Action, GlobalArgs } from '../../program/context.js';
 import { printJson } from '../../program/context.js';
 
@@ -21,7 +20,7 @@ export function diagramCommand(action: Action): CommandModule<GlobalArgs, Args> 
     handler: action<Args>({ kernel: true, readsOnly: 'reads the kernel' }, async (ctx, args) => {
       const world = await readLab(ctx.runner, validateLabName(args.lab));
       const picture = buildPicture(world);
-      const text = renderTopology(world, inferRoles(world), picture);
+      const text = renderTopology(picture);
       // Only a picture on paper pays for the layout engine.
       if (args.svg) writeFileSync(args.svg, renderSvg(picture, await layOut(picture), `nslab lab ${args.lab}, read from the kernel`));
       if (ctx.json) printJson(ctx.io, { lab: args.lab, text, svg: args.svg ?? null });

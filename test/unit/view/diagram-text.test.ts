@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Interface } from '../../../src/kernel/ip-json.js';
 import { matchVethPairs, type NamespaceState } from '../../../src/kernel/snapshot.js';
+import { buildPicture } from '../../../src/view/picture.js';
 import { renderTopology } from '../../../src/view/diagram-text.js';
 
 const iface = (index: number, name: string, kind: string, more: Partial<Interface> = {}): Interface => ({
@@ -27,7 +28,7 @@ const overlay: NamespaceState[] = [
   { node: 'c1', ns: 'c1', interfaces: [lo, vethTo(2, 'eth0', 4, 0, { addresses: ['10.0.0.2/24'] })], nsids: new Map([[0, 'h1']]) },
   { node: 'c2', ns: 'c2', interfaces: [lo, vethTo(2, 'eth0', 4, 0, { addresses: ['10.0.0.3/24'] })], nsids: new Map([[0, 'h2']]) },
 ];
-const roles = { host1: 'host', host2: 'host', c1: 'container', c2: 'container' };
+const roles = { host1: 'host', host2: 'host', c1: 'container', c2: 'container' } as const;
 
 describe('topology picture', () => {
   it('pairs veths by link_netnsid, not by ifindex alone', () => {
@@ -36,7 +37,7 @@ describe('topology picture', () => {
   });
 
   it('draws each host under its own containers, and the underlay between the hosts', () => {
-    const text = renderTopology(overlay, roles);
+    const text = renderTopology(buildPicture(overlay, roles));
     const at = (s: string) => text.indexOf(s);
     expect(text).toContain('│ vethaaa @br0');
     expect(text).toContain('│ vethbbb @br0');
@@ -53,8 +54,10 @@ describe('topology picture', () => {
       { node: 'isolated', ns: 'n', interfaces: [lo] },
       { node: 'c1', ns: 'c1', interfaces: [lo, iface(2, 'eth0', 'macvlan', { peerIndex: 2, peerInOtherNs: true, addresses: ['198.51.100.65/24'] })] },
     ];
-    const text = renderTopology(states, { host: 'host', hostnet: 'container', isolated: 'container', c1: 'container' });
+    const text = renderTopology(buildPicture(states, { host: 'host', hostnet: 'container', isolated: 'container', c1: 'container' }));
     expect(text).toContain('┌─ host, hostnet (h) ');
+    // One Picture for both renderers: one box per namespace, its nodes named together.
+    expect(buildPicture(states).boxes.map((b) => b.nodes)).toEqual([['host', 'hostnet'], ['isolated'], ['c1']]);
     expect(text).not.toContain('┌─ hostnet (h)');
     expect(text).toContain('│ lo loopback  127.0.0.1/8');
     expect(text).toContain('│ (eth0 is a macvlan, no veth)');

@@ -14,7 +14,7 @@ describe('diagram from live state (roles inferred from the kernel, not a plan)',
   });
 
   it('docker0: containers above the host, their veth host ends on docker0, the wan below', () => {
-    const text = renderTopology(docker0World(), inferRoles(docker0World()));
+    const text = renderTopology(buildPicture(docker0World(), inferRoles(docker0World())));
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^┌─ c1 \(nslab-zqd-c1\) ─+┐\s+┌─ c2 \(nslab-zqd-c2\)/);
     expect(text).toMatch(/│ veth[0-9a-f]{7} @docker0/);
@@ -24,14 +24,14 @@ describe('diagram from live state (roles inferred from the kernel, not a plan)',
   });
 
   it('two bridges: a container on both shows both host ends, each with its bridge', () => {
-    const text = renderTopology(connectWorld(), inferRoles(connectWorld()));
+    const text = renderTopology(buildPicture(connectWorld(), inferRoles(connectWorld())));
     expect(text).toMatch(/│ veth[0-9a-f]{7} @docker0\n\s+│ veth-c1n2 @br-net2/);
     expect(text).toContain('br-net2 bridge  172.18.0.1/16  ports:');
   });
 
   it('namespaces with no bridge at all are still drawn, with their links', () => {
     const world = docker0World().filter((w) => w.node === 'wan');
-    expect(renderTopology(world, inferRoles(world))).toContain('wan (nslab-zqd-wan)');
+    expect(renderTopology(buildPicture(world, inferRoles(world)))).toContain('wan (nslab-zqd-wan)');
   });
 
   const svgOf = async (world: ReturnType<typeof docker0World>) => {
@@ -70,7 +70,7 @@ describe('diagram from live state (roles inferred from the kernel, not a plan)',
     const { picture, svg } = await svgOf(docker0World());
     expect(picture.edges.filter((e) => e.kind === 'masquerade').map((e) => `${e.from} -> ${e.to}`)).toEqual(['ns:nslab-zqd-host/bridge:docker0 -> ns:nslab-zqd-host/eth0']);
     expect(svg).toContain('>ip_forward + MASQUERADE</text>');
-    expect(renderTopology(docker0World(), inferRoles(docker0World()), picture)).toContain('host docker0 -> eth0: ip_forward + MASQUERADE');
+    expect(renderTopology(picture)).toContain('host docker0 -> eth0: ip_forward + MASQUERADE');
     const broken = docker0World((node, file, text) => (node === 'host' && file === 'iptables' ? text.replace(/^.*MASQUERADE.*$/m, '') : text));
     const after = await svgOf(broken);
     expect(after.picture.edges.filter((e) => e.kind === 'masquerade')).toEqual([]);
@@ -116,7 +116,7 @@ describe('diagram from live state (roles inferred from the kernel, not a plan)',
     const world = docker0World();
     const c1 = world.find((w) => w.node === 'c1')!;
     const many = [...world, ...Array.from({ length: 12 }, (_, k) => ({ ...c1, node: `extra${k}`, ns: `nslab-zqd-extra${k}` }))];
-    const text = renderTopology(many, { ...inferRoles(world), ...Object.fromEntries(many.slice(world.length).map((w) => [w.node, 'container'])) }, buildPicture(many));
+    const text = renderTopology(buildPicture(many, { ...inferRoles(world), ...Object.fromEntries(many.slice(world.length).map((w) => [w.node, 'container'])) }));
     expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThanOrEqual(TEXT_COLUMNS);
     expect(text).toContain('extra11 (nslab-zqd-extra11)');
   });
