@@ -2,6 +2,7 @@ import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/plan/expectation.js';
 import { dockerHost, firewallWhy, hostStep, natOps } from '../src/docker/host.js';
+import * as docker from '../src/docker/scene.js';
 
 const TITLE = 'Isolation between bridges, and docker network connect / disconnect';
 
@@ -22,11 +23,12 @@ function build(ctx: LabContext): LabScene {
   // Two bridges on a host of their own: no uplink (its resolver is out of reach).
   const h = dockerHost(ctx, { uplink: false });
   const { host, engine } = h;
-  const mine = engine.networkCreate('my_bridge');
-  const web = engine.run('web');
-  const db = engine.run('db', { network: 'my_bridge' });
+  const mine = docker.networkCreate(engine, { name: 'my_bridge' });
+  const web = docker.run(engine, { name: 'web', image: 'nginx' });
+  const db = docker.run(engine, { name: 'db', network: 'my_bridge', image: 'redis' });
   // `docker network connect`: a second endpoint, eth1; the default route stays on eth0.
-  const joined = engine.connect('my_bridge', 'web');
+  const joined = docker.connect(engine, { network: 'my_bridge', container: 'web' });
+  const left = docker.disconnect(engine, { network: 'my_bridge', container: 'web' });
 
   const webToDb = (title: string, expect: 'reach' | 'fail'): Expectation => ({ title, probe: { kind: 'ping', from: 'web', to: db.endpoint.address }, expect });
   const isolated: Expectation[] = [
@@ -39,26 +41,26 @@ function build(ctx: LabContext): LabScene {
     {
       title: 'Create docker0 and my_bridge',
       why: `Two bridge networks on one host: the default docker0 (${h.net.ipam.subnet.cidr}) and a user-defined\n${mine.network.bridge} (${mine.network.ipam.subnet.cidr}, the next free pool). The host has an address on both, so it could route between them...`,
-      docker: ['dockerd (on start)', 'docker network create my_bridge'],
+      docker: ['dockerd (on start)', mine.line],
       ops: [...h.start.bridge, ...mine.bridge],
     },
     {
       title: 'Turn on forwarding, and isolate the bridges',
       why: `${isolationWhy(h.profile.docker)}\n${firewallWhy(h, 'connect')}`,
-      docker: ['dockerd (on start)', 'docker network create my_bridge'],
+      docker: ['dockerd (on start)', mine.line],
       ops: [...natOps(h), ...mine.firewall],
       show: h.engine.fw.show(),
     },
     {
       title: 'Start web on the default bridge',
       why: `web gets ${web.endpoint.address} on docker0 and, like every default-bridge container, no resolver.`,
-      docker: ['docker run -d --name web nginx'],
+      docker: [web.line],
       ops: web.ops,
     },
     {
       title: 'Start db on my_bridge',
       why: `db gets ${db.endpoint.address} on my_bridge, with the embedded DNS. web and db are on different bridges:\nthe isolation rules drop what the host would otherwise forward between them.`,
-      docker: ['docker run -d --network my_bridge --name db redis'],
+      docker: [db.line],
       ops: db.ops,
       checks: isolated,
     },
@@ -68,7 +70,7 @@ function build(ctx: LabContext): LabScene {
         `docker network connect gives web a second endpoint: a new veth whose container end is eth1, with the\n` +
         `next free address of my_bridge (${joined.endpoint.address}). web now sits on my_bridge itself, so it talks to db\n` +
         `across that bridge without any forwarding; its name is registered and it gets the embedded DNS.`,
-      docker: ['docker network connect my_bridge web'],
+      docker: [joined.line],
       ops: joined.ops,
       // web now has an address on my_bridge itself: db's address is one hop away on eth1.
       retires: [isolated[0]!],
@@ -85,8 +87,8 @@ function build(ctx: LabContext): LabScene {
     {
       title: 'Disconnect web from my_bridge',
       why: `docker network disconnect removes that endpoint: the veth (and with it eth1 and ${joined.endpoint.address}),\nits rules, web's name in my_bridge's DNS, and web's resolver. web is back to docker0 only, and isolated again.`,
-      docker: ['docker network disconnect my_bridge web'],
-      ops: engine.disconnect('my_bridge', 'web'),
+      docker: [left.line],
+      ops: left.ops,
     },
   ];
   const bridge = h.net;

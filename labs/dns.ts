@@ -6,6 +6,7 @@ import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/plan/expectation.js';
 import { dockerHost, firewallWhy, hostStep, internetDnsStep, internetStep, natOps } from '../src/docker/host.js';
+import * as docker from '../src/docker/scene.js';
 
 const TITLE = 'A user-defined bridge with name resolution (embedded DNS)';
 
@@ -13,10 +14,10 @@ function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);
   const { host, engine } = h;
   const bridge = h.net;
-  const mine = engine.networkCreate('my_bridge');
-  const c1 = engine.run('c1');
-  const db = engine.run('db', { network: 'my_bridge', aliases: ['database'] });
-  const web = engine.run('web', { network: 'my_bridge' });
+  const mine = docker.networkCreate(engine, { name: 'my_bridge' });
+  const c1 = docker.run(engine, { name: 'c1', image: 'busybox', command: ['sleep', 'infinity'] });
+  const db = docker.run(engine, { name: 'db', network: 'my_bridge', aliases: ['database'], image: 'redis' });
+  const web = docker.run(engine, { name: 'web', network: 'my_bridge', image: 'nginx' });
   const dbId = engine.sandboxes.get('db')!.id.slice(0, 12);
 
   const steps: Step[] = [
@@ -32,13 +33,13 @@ function build(ctx: LabContext): LabScene {
     {
       title: 'Create a user-defined network, my_bridge',
       why: `A user-defined network is another bridge, named br- plus the start of the network ID (${mine.network.bridge}),\non the next free pool, ${mine.network.ipam.subnet.cidr}. Unlike docker0 it comes with name resolution.`,
-      docker: ['docker network create my_bridge'],
+      docker: [mine.line],
       ops: mine.ops,
     },
     {
       title: 'Start c1 on the default bridge',
       why: `c1 gets ${c1.endpoint.address} on docker0, and no resolver: on the default bridge Docker copies the host's\nresolv.conf instead (nameserver ${WAN.dns}), so internet names work and other containers' names mean nothing to it.`,
-      docker: ['docker run -d --name c1 busybox sleep infinity'],
+      docker: [c1.line],
       ops: c1.ops,
     },
     {
@@ -49,14 +50,14 @@ function build(ctx: LabContext): LabScene {
         `resolver for it on 127.0.0.11 (UDP ${resolverPort(db.endpoint.ns)}, TCP ${resolverTcpPort(db.endpoint.ns)}), DNATs port 53 there in db's own nat table\n` +
         `(${h.profile.firewall === 'nftables' ? 'table ip docker-dns' : 'chains DOCKER_OUTPUT and DOCKER_POSTROUTING'}), and writes a resolv.conf naming 127.0.0.11.\n` +
         `Names it does not know it forwards to the host's resolver, ${WAN.dns}, from db's own namespace.`,
-      docker: ['docker run -d --network my_bridge --network-alias database --name db redis'],
+      docker: [db.line],
       show: h.profile.firewall === 'nftables' ? [cmd('nft', ['list', 'table', 'ip', 'docker-dns'], db.endpoint.ns)] : [cmd('iptables', ['-t', 'nat', '-S'], db.endpoint.ns)],
       ops: db.ops,
     },
     {
       title: 'Start web on my_bridge',
       why: `web gets ${web.endpoint.address} and the same treatment. Both resolvers answer from my_bridge's records\nonly, so db and web find each other by name, and nobody else's.`,
-      docker: ['docker run -d --network my_bridge --name web nginx'],
+      docker: [web.line],
       ops: web.ops,
       checks: [{ title: 'web resolves db', probe: { kind: 'dns', from: 'web', name: 'db', answer: db.endpoint.address }, expect: 'reach' }],
     },

@@ -5,6 +5,7 @@ import { daemonStart } from '../src/ops/process.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/plan/expectation.js';
 import { bridgeStep, dockerHost, firewallWhy, hostStep, internetStep, natOps } from '../src/docker/host.js';
+import * as docker from '../src/docker/scene.js';
 
 const TITLE = 'host.docker.internal, --internal networks and enable_icc=false';
 const HOST_SERVICE = 8000;
@@ -16,13 +17,13 @@ function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);
   const { engine } = h;
   const gateway = h.net.ipam.gateway;
-  const app = engine.run('app', { addHosts: [{ name: 'host.docker.internal', address: 'host-gateway' }] });
-  const backend = engine.networkCreate('backend', { internal: true });
-  const db = engine.run('db', { network: 'backend' });
-  const worker = engine.run('worker', { network: 'backend' });
-  const locked = engine.networkCreate('locked', { icc: false });
-  const c1 = engine.run('c1', { network: 'locked' });
-  const c2 = engine.run('c2', { network: 'locked' });
+  const app = docker.run(engine, { name: 'app', addHosts: [{ name: 'host.docker.internal', address: 'host-gateway' }], image: 'alpine', command: ['sleep', 'infinity'] });
+  const backend = docker.networkCreate(engine, { name: 'backend', internal: true });
+  const db = docker.run(engine, { name: 'db', network: 'backend', image: 'redis' });
+  const worker = docker.run(engine, { name: 'worker', network: 'backend', image: 'alpine', command: ['sleep', 'infinity'] });
+  const locked = docker.networkCreate(engine, { name: 'locked', icc: false });
+  const c1 = docker.run(engine, { name: 'c1', network: 'locked', image: 'alpine', command: ['sleep', 'infinity'] });
+  const c2 = docker.run(engine, { name: 'c2', network: 'locked', image: 'alpine', command: ['sleep', 'infinity'] });
   for (const n of ['app', 'db', 'worker', 'c1', 'c2']) h.nodes[n] = { ns: engine.sandboxes.get(n)!.ns, role: 'container' };
 
   const http = (title: string, from: string, to: string, port: number, expect: 'reach' | 'fail', body?: string): Expectation => ({ title, probe: { kind: 'http', from, to, port, body }, expect });
@@ -45,7 +46,7 @@ function build(ctx: LabContext): LabScene {
         `host-gateway means the daemon's host-gateway-ip, by default the default bridge's gateway, ${gateway}: dockerd writes\n` +
         `"${gateway} host.docker.internal" into app's /etc/hosts. (Docker Desktop adds the name by itself; Docker Engine on\n` +
         'Linux only when asked.)',
-      docker: ['docker run -d --add-host host.docker.internal:host-gateway --name app alpine sleep infinity'],
+      docker: [app.line],
       ops: app.ops,
       checks: [http(`app -> http://host.docker.internal:${HOST_SERVICE}`, 'app', 'host.docker.internal', HOST_SERVICE, 'reach', 'hello from the docker host')],
       show: [cmd('cat', ['/etc/hosts'], app.endpoint.ns)],
@@ -55,7 +56,7 @@ function build(ctx: LabContext): LabScene {
       why:
         `--internal cuts the subnet (${backend.network.ipam.subnet.cidr}) off: its containers get no default route, no MASQUERADE is written, and\n` +
         `the firewall drops whatever would enter or leave it (${h.profile.docker === '29' && h.profile.firewall === 'iptables' ? 'chain DOCKER-INTERNAL' : h.profile.firewall === 'nftables' ? 'INTERNAL NETWORK INGRESS/EGRESS rules' : 'DOCKER-ISOLATION-STAGE-1'}). Inside it, db and worker still talk.`,
-      docker: ['docker network create --internal backend', 'docker run -d --network backend --name db redis', 'docker run -d --network backend --name worker alpine sleep infinity'],
+      docker: [backend.line, db.line, worker.line],
       ops: [...backend.ops, ...db.ops, ...worker.ops],
     },
     {
@@ -63,7 +64,7 @@ function build(ctx: LabContext): LabScene {
       why:
         `com.docker.network.bridge.enable_icc=false: containers on the bridge may go out, not to each other. The bridge's\n` +
         'own traffic reaches the firewall through br_netfilter (bridge-nf-call-iptables), where a DROP waits for it.',
-      docker: ['docker network create -o com.docker.network.bridge.enable_icc=false locked', 'docker run -d --network locked --name c1 alpine sleep infinity', 'docker run -d --network locked --name c2 alpine sleep infinity'],
+      docker: [locked.line, c1.line, c2.line],
       ops: [...locked.ops, ...c1.ops, ...c2.ops],
     },
   ];

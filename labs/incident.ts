@@ -6,6 +6,7 @@ import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/plan/expectation.js';
 import { dockerHost, hostStep, internetStep, natOps, remoteNetwork } from '../src/docker/host.js';
+import * as docker from '../src/docker/scene.js';
 
 const TITLE = '"After a rename the container lost the database": source addresses and an overlapping subnet';
 
@@ -26,14 +27,14 @@ function story(ctx: LabContext) {
   const { engine } = h;
   const customer = remoteNetwork(ctx, h, CUSTOMER_NET, { node: 'db' });
   // The service as it first ran, with network_mode: host: a process in the host's namespace.
-  const hostapp = engine.runShared('hostapp', { kind: 'host' });
-  const web = engine.run('web');
+  const hostapp = docker.runShared(engine, { name: 'hostapp', network: 'host', image: 'app' });
+  const web = docker.run(engine, { name: 'web', image: 'app' });
   // The same compose network name both times; Docker gives each creation a new ID, hence a new br-.
-  const clash = engine.networkCreate('renamed_default');
-  const appClash = engine.run('app', { network: 'renamed_default' });
-  const down = [...engine.rm('app'), ...engine.networkRm('renamed_default')];
-  const fixed = engine.networkCreate('renamed_default', { subnet: FIXED });
-  const appFixed = engine.run('app', { network: 'renamed_default' });
+  const clash = docker.networkCreate(engine, { name: 'renamed_default' });
+  const appClash = docker.run(engine, { name: 'app', network: 'renamed_default', image: 'app' });
+  const down = [docker.rm(engine, { name: 'app' }), docker.networkRm(engine, { name: 'renamed_default' })];
+  const fixed = docker.networkCreate(engine, { name: 'renamed_default', subnet: FIXED });
+  const appFixed = docker.run(engine, { name: 'app', network: 'renamed_default', image: 'app' });
   return { h, customer, hostapp, web, clash, appClash, down, fixed, appFixed, overlapping: clash.network.ipam.subnet.cidr };
 }
 type Story = ReturnType<typeof story>;
@@ -79,7 +80,7 @@ function beforeTheRename(s: Story, p: ReturnType<typeof probes>): Step[] {
         `The service as it first ran: in the host's own namespace. Its connections leave from the host's address\n` +
         `${WAN.hostAddress}, the one the customer allowed. (Nothing is created; the process is the host namespace.)`,
       docker: ['docker compose up   # service with network_mode: host'],
-      dockerReplay: ['docker run -d --network host --name hostapp app'],
+      dockerReplay: [s.hostapp.line],
       ops: s.hostapp.ops,
       checks: [p.healthy[0]],
     },
@@ -89,7 +90,7 @@ function beforeTheRename(s: Story, p: ReturnType<typeof probes>): Step[] {
         `A container on docker0: its own address ${web.endpoint.address}, which the customer never sees: MASQUERADE\n` +
         `rewrites it to ${WAN.hostAddress} on the way out, so it is allowed too. (A port binding, -p, would only add a DNAT\n` +
         'for connections coming in; it changes nothing about the source of connections going out.)',
-      docker: ['docker run -d --name web app'],
+      docker: [web.line],
       ops: web.ops,
       checks: [p.healthy[1]],
     },
@@ -112,7 +113,7 @@ function theRenameAndItsFix(ctx: LabContext, s: Story, p: ReturnType<typeof prob
         `(see it with \`nslab exec ${ctx.name} host -- ip route get ${customer.db}\`).`,
       docker: ['mv project renamed && cd renamed && docker compose up -d'],
       // What compose asks the daemon (the lab names the container app; compose would say renamed-app-1).
-      dockerReplay: ['docker network create renamed_default', 'docker run -d --network renamed_default --name app app'],
+      dockerReplay: [clash.line, appClash.line],
       ops: [...clash.ops, ...appClash.ops],
       checks: [p.lost('hostapp', 'host mode'), p.lost('web', 'bridge'), p.lost('app', 'renamed_default')],
     },
@@ -123,8 +124,8 @@ function theRenameAndItsFix(ctx: LabContext, s: Story, p: ReturnType<typeof prob
         `bring it up with an explicit subnet outside every network the host must reach (${FIXED}), as in\n` +
         "compose's `networks: default: ipam: config: [{subnet: ...}]` (or daemon.json's default-address-pools).",
       docker: ['docker compose down', 'docker compose up -d   # networks.default.ipam.config[0].subnet: ' + FIXED],
-      dockerReplay: ['docker rm -f app', 'docker network rm renamed_default', `docker network create --subnet ${FIXED} renamed_default`, 'docker run -d --network renamed_default --name app app'],
-      ops: [...down, ...fixed.ops, ...appFixed.ops],
+      dockerReplay: [...down.map((d) => d.line), fixed.line, appFixed.line],
+      ops: [...down.flatMap((d) => d.ops), ...fixed.ops, ...appFixed.ops],
     },
   ];
 }

@@ -4,11 +4,12 @@ import { addrAdd, linkUp, macvlanAdd, routeAdd } from '../src/ops/ip.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/plan/expectation.js';
 import { dockerHost, hostStep, internetStep, natOps } from '../src/docker/host.js';
+import * as docker from '../src/docker/scene.js';
 
 const TITLE = 'macvlan: containers as neighbours on the uplink LAN';
 
-// `docker network create -d macvlan --subnet 198.51.100.0/24 --gateway 198.51.100.1
-//  --ip-range 198.51.100.64/28 --aux-address shim=198.51.100.78 -o parent=eth0 macnet`
+// A macvlan network on the uplink's own LAN, a range of it for containers, and one address
+// kept back for the host's shim.
 const MACNET = { name: 'macnet', range: '198.51.100.64/28', shim: '198.51.100.78', shimIf: 'macnet-shim' } as const;
 const CONTAINERS = [
   { name: 'c1', address: '198.51.100.65' },
@@ -20,8 +21,8 @@ function build(ctx: LabContext): LabScene {
   const { host, wan } = h;
   const uplink = WAN.uplink;
   const [c1, c2] = CONTAINERS;
-  const macnet = h.engine.networkCreate(MACNET.name, { driver: 'macvlan', parent: uplink, subnet: WAN.subnet, gateway: WAN.wanAddress, ipRange: MACNET.range, options: { parent: uplink } });
-  const runs = CONTAINERS.map((c) => h.engine.run(c.name, { network: MACNET.name, ip: c.address }));
+  const macnet = docker.networkCreate(h.engine, { name: MACNET.name, driver: 'macvlan', subnet: WAN.subnet, gateway: WAN.wanAddress, ipRange: MACNET.range, auxAddresses: { shim: MACNET.shim }, parent: uplink, options: { parent: uplink } });
+  const runs = CONTAINERS.map((c) => docker.run(h.engine, { name: c.name, network: MACNET.name, ip: c.address, image: 'nginx' }));
 
   const hostCannotReach: Expectation[] = [
     { title: `host -> c1 (${c1.address}): a parent cannot reach its macvlan children`, probe: { kind: 'ping', from: 'host', to: c1.address }, expect: 'fail' },
@@ -44,7 +45,7 @@ function build(ctx: LabContext): LabScene {
         `range of it for containers (${MACNET.range}); ${MACNET.shim} is kept out of it for the host's shim. dockerd creates
 ` +
         'nothing yet: no bridge, no rules. The children are made as containers join.',
-      docker: [`docker network create -d macvlan --subnet ${WAN.subnet} --gateway ${WAN.wanAddress} --ip-range ${MACNET.range} --aux-address shim=${MACNET.shim} -o parent=${uplink} ${MACNET.name}`],
+      docker: [macnet.line],
       ops: macnet.ops,
     },
     ...CONTAINERS.map(
@@ -54,7 +55,7 @@ function build(ctx: LabContext): LabScene {
           `The macvlan driver makes no bridge, no veth and no NAT: ${c.name}'s eth0 is a macvlan child of the host's\n` +
           `${uplink}, with its own MAC, created straight into its namespace. It takes ${c.address} on the uplink's own\n` +
           `subnet (${WAN.subnet}) and the LAN's router (${WAN.wanAddress}) as gateway: to the outside it is just another machine.`,
-        docker: [`docker run -d --network ${MACNET.name} --ip ${c.address} --name ${c.name} nginx`],
+        docker: [runs[i]!.line],
         ops: runs[i]!.ops,
         checks: i === CONTAINERS.length - 1 ? hostCannotReach : undefined,
       }),

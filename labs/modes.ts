@@ -3,6 +3,7 @@ import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/plan/expectation.js';
 import { dockerHost, hostStep, internetStep, natOps } from '../src/docker/host.js';
+import * as docker from '../src/docker/scene.js';
 
 const TITLE = 'Network modes: host, none and container:<name>';
 
@@ -10,12 +11,12 @@ function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);
   const { host, wan } = h;
   const bridge = h.net;
-  const app = h.engine.run('app');
+  const app = docker.run(h.engine, { name: 'app', image: 'redis' });
   const appNs = app.endpoint.ns;
   // The three that make no endpoint of their own, as the engine runs them.
-  const hostnet = h.engine.runShared('hostnet', { kind: 'host' });
-  const sidecar = h.engine.runShared('sidecar', { kind: 'container', container: 'app' });
-  const isolated = h.engine.runShared('isolated', { kind: 'none' });
+  const hostnet = docker.runShared(h.engine, { name: 'hostnet', network: 'host', image: 'nginx' });
+  const sidecar = docker.runShared(h.engine, { name: 'sidecar', network: 'container:app', image: 'busybox', command: ['sleep', 'infinity'] });
+  const isolated = docker.runShared(h.engine, { name: 'isolated', network: 'none', image: 'busybox', command: ['sleep', 'infinity'] });
 
   const steps: Step[] = [
     hostStep(h),
@@ -32,7 +33,7 @@ function build(ctx: LabContext): LabScene {
         'Host mode creates nothing: no namespace, no veth, no rules. The "container" is just a process in the\n' +
         `host's own namespace: it sees the host's interfaces (eth0 ${WAN.hostAddress}, docker0), binds its ports\n` +
         'on them directly, and -p is ignored. Here the process is whatever nslab runs in the host namespace.',
-      docker: ['docker run -d --network host --name hostnet nginx'],
+      docker: [hostnet.line],
       ops: hostnet.ops,
       checks: [
         {
@@ -45,7 +46,7 @@ function build(ctx: LabContext): LabScene {
     {
       title: 'Start app in bridge mode',
       why: `For comparison, an ordinary container: its own namespace, eth0 ${app.endpoint.address} on docker0, and its own lo.`,
-      docker: ['docker run -d --name app redis'],
+      docker: [app.line],
       ops: app.ops,
     },
     {
@@ -54,13 +55,13 @@ function build(ctx: LabContext): LabScene {
         "container:<name> joins another container's existing namespace: same interfaces, same addresses, same\n" +
         'localhost. Nothing is created; sidecar is simply a second process in app\'s namespace, so a server app\n' +
         'binds on 127.0.0.1 is reachable from sidecar and from nowhere else.',
-      docker: ['docker run -d --network container:app --name sidecar busybox sleep infinity'],
+      docker: [sidecar.line],
       ops: sidecar.ops,
     },
     {
       title: 'Start isolated with --network none',
       why: "None mode: a private namespace with only lo. No veth, no address but 127.0.0.1, no route: it reaches nothing.\n(Docker still writes its /etc/hosts and resolv.conf: the host's nameserver, which it cannot reach.)",
-      docker: ['docker run -d --network none --name isolated busybox sleep infinity'],
+      docker: [isolated.line],
       ops: isolated.ops,
     },
   ];

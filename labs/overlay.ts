@@ -7,6 +7,7 @@ import { addrAdd, linkUp, netnsAdd, vethAdd } from '../src/ops/ip.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/plan/expectation.js';
 import { labProfile } from '../src/docker/host.js';
+import * as docker from '../src/docker/scene.js';
 
 const TITLE = 'Overlay: one subnet across two docker hosts with VXLAN';
 
@@ -33,13 +34,13 @@ function build(ctx: LabContext): LabScene {
   const engines = members.map((node) => new Engine({ lab: ctx.name, hostNs: node.ns, profile, tools, stateDir: ctx.stateDir, swarm: { cluster: swarm, node } }));
   const daemons = engines.map((e) => e.start());
   const gwbridges = engines.map((e) => e.networkCreate('docker_gwbridge', { icc: false, bridgeName: 'docker_gwbridge' }));
-  const overlays = engines.map((e) => e.networkCreate(OVNET, { driver: 'overlay', subnet: '10.0.0.0/24' }));
+  const overlays = engines.map((e) => docker.networkCreate(e, { name: OVNET, driver: 'overlay', subnet: '10.0.0.0/24', attachable: true }));
   const net = swarm.network(OVNET, undefined);
 
   const containers = HOSTS.map((_, i) => {
     const name = `c${i + 1}`;
-    const { endpoint, ops } = engines[i]!.run(name, { network: OVNET });
-    return { name, endpoint, ops };
+    const { endpoint, ops, line } = docker.run(engines[i]!, { name, network: OVNET, image: 'nginx' });
+    return { name, endpoint, ops, line: `${line}   # on ${HOSTS[i]}` };
   });
   const [c1, c2] = containers as [(typeof containers)[0], (typeof containers)[0]];
 
@@ -80,7 +81,7 @@ function build(ctx: LabContext): LabScene {
         `For an overlay network Docker makes, on every host that runs one of its containers, a namespace of the network's\n` +
         `own. In it: br0, holding the gateway ${net.ipam.gateway}, and vxlan0 (VNI ${net.vni}, UDP ${VXLAN_PORT}, MTU ${net.mtu}), made in the host's\n` +
         `namespace as ${vxlanName(net)} and moved in, so its UDP socket and the tunnelled traffic stay on the host's eth0.`,
-      docker: ['docker network create -d overlay --subnet 10.0.0.0/24 --attachable ovnet'],
+      docker: [overlays[0]!.line],
       ops: overlays.flatMap((o) => o.ops),
       show: [cmd('ip', ['-d', 'link', 'show', 'vxlan0'], hosts[0]!.sandboxNs)],
     },
@@ -92,7 +93,7 @@ function build(ctx: LabContext): LabScene {
         'docker_gwbridge with the default route (the overlay gives none: libnetwork adds that endpoint). An overlay is a\n' +
         "user-defined network, so each also gets the embedded DNS on 127.0.0.11, which knows the overlay's containers on\n" +
         'every host. No host knows yet where the other container is: c1 and c2 cannot hear each other.',
-      docker: ['docker run -d --network ovnet --name c1 nginx   # on host1', 'docker run -d --network ovnet --name c2 nginx   # on host2'],
+      docker: [c1.line, c2.line],
       ops: [...c1.ops, ...c2.ops],
       checks: [crossHost('fail')],
     },

@@ -1,4 +1,5 @@
 import { WAN } from '../src/model/defaults.js';
+import { dockerLine } from '../src/docker/commands.js';
 import type { PortBinding } from '../src/docker/firewall/firewaller.js';
 import { cmd } from '../src/exec/command.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
@@ -11,7 +12,8 @@ const PORT: PortBinding = { protocol: 'tcp', hostPort: 8080, containerPort: 80 }
 function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);
   // One docker command in two steps: the container, then its published port.
-  const { step: webStep, endpoint: web } = containerStep(h, 'web', () => ({ docker: [`docker run -d -p ${PORT.hostPort}:${PORT.containerPort} --name web nginx   # the container first, its port below`] }));
+  const run = dockerLine({ kind: 'run', name: 'web', image: 'nginx', publish: [PORT] });
+  const { step: webStep, endpoint: web } = containerStep(h, 'web', () => ({ docker: [`${run}   # the container first, its port below`] }));
   const get = (title: string, from: string, to: string, port: number, expect: 'reach' | 'fail', body?: string): Expectation => ({
     title,
     probe: { kind: 'http', from, to, port, body },
@@ -42,7 +44,7 @@ function build(ctx: LabContext): LabScene {
       {
         title: 'Run a web server in web on port 80',
         why: `A real HTTP server listens on port ${PORT.containerPort} inside web. The host can reach it at the container's\naddress, but the outside cannot: ${h.net.ipam.subnet.cidr} is private and the internet has no route to it.`,
-        docker: ['(the nginx process inside `docker run -d --name web nginx`)'],
+        docker: [`(the nginx process inside \`${dockerLine({ kind: 'run', name: 'web', image: 'nginx' })}\`)`],
         ops: [daemonStart(web.ns, ctx.stateDir, 'web-http', ['http-server', '0.0.0.0', String(PORT.containerPort), 'web'])],
         checks: [
           get(`host -> http://${web.address}:${PORT.containerPort}`, 'host', web.address, PORT.containerPort, 'reach'),
@@ -57,7 +59,7 @@ function build(ctx: LabContext): LabScene {
             ? `The host's own connections take the nat OUTPUT jump, 127.0.0.0/8 excluded: localhost:${PORT.hostPort} is served by\ndocker-proxy, a process dockerd starts for the port (nslab runs its own, \`tcp-proxy\`), which connects to\nthe container from the gateway ${h.net.ipam.gateway}; so does a container's connection to the host's address.`
             : `--userland-proxy=false: no docker-proxy. NAT does it all: nat OUTPUT jumps for 127.0.0.1 too, route_localnet\non ${h.net.bridge} lets such packets out, \`-o ${h.net.bridge} --src-type LOCAL -j MASQUERADE\` gives them the gateway's address,\nand the hairpin MASQUERADE with the port's hairpin mode lets web reach itself through the host's address.`) +
           '\n(Docker does all of this at `docker run -p`; the lab starts the container first to show each half.)',
-        docker: [`docker run -d -p ${PORT.hostPort}:${PORT.containerPort} --name web nginx`],
+        docker: [run],
         ops: h.engine.publish(h.net, web, [PORT]),
         checks: [fromWan],
         show: [cmd('iptables', ['-t', 'nat', '-S', 'DOCKER'], h.host), cmd('iptables', ['-S', 'DOCKER'], h.host)],

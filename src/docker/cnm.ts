@@ -79,6 +79,10 @@ export interface NetworkCreateOptions {
   readonly driver?: 'bridge' | 'macvlan' | 'overlay' | undefined;
   /** --ip-range: where addresses are handed out from. */
   readonly ipRange?: string | undefined;
+  /** --aux-address NAME=IP: addresses IPAM keeps out of its hands (a host's shim, a router). */
+  readonly auxAddresses?: Readonly<Record<string, string>> | undefined;
+  /** --attachable: an overlay that standalone containers may join (not only services). */
+  readonly attachable?: boolean | undefined;
   /** macvlan: -o parent=..., -o macvlan_mode=... */
   readonly parent?: string | undefined;
   readonly macvlanMode?: MacvlanMode | undefined;

@@ -92,11 +92,13 @@ export function dockerLine(c: DockerCommand): string {
         ...(c.subnet ? [`--subnet ${q(c.subnet)}`] : []),
         ...(c.gateway ? [`--gateway ${q(c.gateway)}`] : []),
         ...(c.ipRange ? [`--ip-range ${q(c.ipRange)}`] : []),
+        ...Object.entries(c.auxAddresses ?? {}).map(([k, v]) => `--aux-address ${q(`${k}=${v}`)}`),
         ...(c.parent ? [`-o parent=${q(c.parent)}`] : []),
         ...(c.macvlanMode ? [`-o macvlan_mode=${q(c.macvlanMode)}`] : []),
         ...(c.internal ? ['--internal'] : []),
         ...(c.bridgeName ? [`-o com.docker.network.bridge.name=${q(c.bridgeName)}`] : []),
         ...(c.icc === false ? ['-o com.docker.network.bridge.enable_icc=false'] : []),
+        ...(c.attachable ? ['--attachable'] : []),
         q(c.name),
       ].join(' ');
     case 'network-rm':
@@ -106,9 +108,9 @@ export function dockerLine(c: DockerCommand): string {
     case 'network-disconnect':
       return `docker network disconnect ${q(c.network)} ${q(c.container)}`;
     case 'run':
+      // In the order the articles write it: where it runs, its settings, then its name and image.
       return [
         `docker run -d${c.interactive ? 'i' : ''}${c.tty ? 't' : ''}`,
-        `--name ${q(c.name)}`,
         ...(c.network ? [`--network ${q(c.network)}`] : []),
         ...(c.ip ? [`--ip ${q(c.ip)}`] : []),
         ...(c.aliases ?? []).map((a) => `--network-alias ${q(a)}`),
@@ -117,6 +119,7 @@ export function dockerLine(c: DockerCommand): string {
         ...(c.addHosts ?? []).map((h) => `--add-host ${q(`${h.name}:${h.address}`)}`),
         ...(c.publish ?? []).map((p) => `-p ${requestSpec(p)}`),
         ...(c.expose ?? []).map((p) => `--expose ${p.port}${p.protocol === 'udp' ? '/udp' : ''}`),
+        `--name ${q(c.name)}`,
         q(c.image),
         ...(c.command ?? []).map(q),
       ].join(' ');

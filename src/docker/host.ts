@@ -6,7 +6,7 @@ import { daemonStart } from '../ops/process.js';
 import type { Endpoint, Tools } from './cnm.js';
 import type { EngineSpec, Network } from './cnm.js';
 import { Engine } from './engine.js';
-import type { PortBinding } from './firewall/firewaller.js';
+import * as scene from './scene.js';
 import { connectInternet } from './internet.js';
 import { enableForwarding, masqueradeRule } from './firewall/root-ns.js';
 import { profileLabel, resolveProfile, type Profile } from './profile.js';
@@ -175,14 +175,9 @@ export function firewallWhy(h: DockerHost, labId: string): string {
     : `These are the rules ${profileLabel(h.profile)} writes; \`nslab versions ${labId}\` shows how the others differ.`;
 }
 
-/** Starts a container on docker0 and records it as a node. */
-export function containerStep(
-  h: DockerHost,
-  name: string,
-  extra: (ep: Endpoint) => Pick<Step, 'checks' | 'show' | 'docker'> = () => ({}),
-  publish: readonly PortBinding[] = [],
-): { step: Step; endpoint: Endpoint } {
-  const { endpoint, ops } = h.engine.run(name, { publish });
+/** Starts a container on docker0 (`docker run -d --name NAME busybox sleep infinity`) and records it as a node. */
+export function containerStep(h: DockerHost, name: string, extra: (ep: Endpoint) => Pick<Step, 'checks' | 'show' | 'docker'> = () => ({})): { step: Step; endpoint: Endpoint } {
+  const { endpoint, ops, line } = scene.run(h.engine, { name, image: 'busybox', command: ['sleep', 'infinity'] });
   h.nodes[name] = { ns: endpoint.ns, role: 'container' };
   const mac =
     h.profile.endpointMac === 'from-ip'
@@ -191,7 +186,7 @@ export function containerStep(
   const step: Step = {
     title: `Start container ${name}`,
     why: `A container is a network namespace. Its eth0 is one end of a veth pair; the other end,\n${endpoint.hostIf}, is plugged into ${h.net.bridge}. It gets the next free address (${endpoint.address}) and a\ndefault route via the gateway; ${mac}.`,
-    docker: [`docker run -d --name ${name} busybox sleep infinity`],
+    docker: [line],
     ops,
     ...extra(endpoint),
   };

@@ -28,6 +28,8 @@ export function defineNetwork(spec: EngineSpec, existing: readonly Network[], { 
   }
   const bridge = validateIfName(opts.bridgeName ?? (isDefault ? DOCKER0.bridge : userBridgeName(spec.lab, name, generation)));
   const { ipam = new Ipam(subnet, opts.gateway, opts.ipRange), id = networkId(spec.lab, name, generation), ...kind } = driver;
+  // --aux-address: held back from the pool, as the default IPAM does with AuxAddresses.
+  for (const address of Object.values(opts.auxAddresses ?? {})) ipam.reserve(address);
   const internal = opts.internal ?? false;
   const icc = opts.icc ?? true;
   return {

@@ -30,6 +30,17 @@ describe('the Docker labs go through the Engine', () => {
     expect(reaching).toEqual([]);
   });
 
+  it("renders each step's docker line from the command it does, never typed beside it", () => {
+    const typed = labs.flatMap((f) =>
+      readFileSync(join(root, 'labs', f), 'utf8')
+        .split('\n')
+        .map((line, i) => ({ line, at: `labs/${f}:${i + 1}` }))
+        .filter(({ line }) => /\b(docker|dockerReplay): \[.*['"`]docker (run|rm|network)\b/.test(line))
+        .map(({ at }) => at),
+    );
+    expect(typed).toEqual([]);
+  });
+
   it('builds its containers with the Engine, not by hand', () => {
     const byHand = labs.filter((f) => /\b(attachContainer|attachMacvlan|overlayJoin|createContainerNamespace)\b/.test(readFileSync(join(root, 'labs', f), 'utf8')));
     expect(byHand).toEqual([]);
