@@ -10,6 +10,8 @@ export interface LabOptionArgs {
   readonly containers?: number | undefined;
   readonly bridge?: string | undefined;
   readonly rootNs?: boolean | undefined;
+  /** Taken only to say where -p belongs: no lab publishes ports of the user's. */
+  readonly publish?: readonly string[] | undefined;
   readonly docker?: string | undefined;
   readonly firewall?: string | undefined;
   readonly userlandProxy?: boolean | undefined;
@@ -21,6 +23,7 @@ export function labOptions<T>(y: Argv<T>) {
     .option('containers', { type: 'number', describe: 'how many containers to start (c1, c2, ...)' })
     .option('bridge', { type: 'string', describe: 'bridge interface name (com.docker.network.bridge.name)' })
     .option('root-ns', { type: 'boolean', describe: 'make the namespace nslab runs in the docker host (for a throwaway VM; refuses if docker0 exists)' })
+    .option('publish', { alias: 'p', type: 'string', array: true, hidden: true })
     .option('docker', { type: 'string', describe: `the Docker version whose objects and rules to build: ${DOCKER_VERSIONS.join(', ')} (default ${DEFAULT_DOCKER})` })
     .option('firewall', { type: 'string', describe: `Docker 29's firewall backend: ${FIREWALL_BACKENDS.join(' or ')} (default iptables)` })
     .option('userland-proxy', { type: 'boolean', describe: "dockerd's --userland-proxy (default true); false: hairpin NAT instead of docker-proxy" });
@@ -31,6 +34,7 @@ const FLAGS: Readonly<Record<keyof LabOptionArgs, string>> = {
   containers: '--containers',
   bridge: '--bridge',
   rootNs: '--root-ns',
+  publish: '-p',
   docker: '--docker',
   firewall: '--firewall',
   userlandProxy: '--userland-proxy',
@@ -44,6 +48,8 @@ const EVERY_LAB = ['docker', 'firewall', 'userlandProxy'];
  * lab (an option silently ignored would build something other than what was asked).
  */
 export function labOptionValues(def: LabDefinition, args: LabOptionArgs): LabOptions {
+  // A docker habit: a lab's ports are its own (the ports lab publishes 8080:80 itself).
+  if (args.publish?.length) throw new NslabError(`lab ${def.id} takes no -p`, { hint: 'a lab publishes the ports its story needs; to publish your own: nslab docker run -d -p 8080:80 nginx' });
   const given: Record<string, string | number | boolean> = {};
   if (args.subnet !== undefined) given.subnet = String(args.subnet);
   if (args.containers !== undefined) given.containers = validateContainerCount(args.containers, def.maxContainers);

@@ -173,6 +173,8 @@ describe('nslab docker: your own docker host, by typed commands', () => {
     { argv: ['run', '--name', 'web', 'nginx'], code: 125, error: run('Conflict\\. The container name "/web" is already in use by container "[0-9a-f]{64}"') },
     { argv: ['run', '--name', 'app3', '-p', '8080:80', 'nginx'], code: 125, error: /^docker: Error response from daemon: failed to set up container networking: driver failed programming external connectivity on endpoint app3 \([0-9a-f]{64}\): Bind for 0\.0\.0\.0:8080 failed: port is already allocated\n\nRun 'docker run --help' for more information\n/ },
     { argv: ['run', '--net', 'nope', '--name', 'xx', 'busybox'], code: 125, error: run('network nope not found') },
+    { argv: ['run', '-d', '-p', '70000:80', '--name', 'xp', 'nginx'], code: 125, error: run('Invalid hostPort: 70000') },
+    { argv: ['run', '-d', '-p', '8080-8081:80-82', '--name', 'xq', 'nginx'], code: 125, error: run('Invalid ranges specified for container and host Ports: 80-82 and 8080-8081') },
     { argv: ['network', 'create', '--subnet', '172.18.5.0/24', 'other'], code: 1, error: daemon('invalid pool request: Pool overlaps with other one on this address space') },
     { argv: ['run', '--name', 'a;reboot', 'nginx'], code: 125, error: run('Invalid container name \\(a;reboot\\), only \\[a-zA-Z0-9\\]\\[a-zA-Z0-9_.-\\] are allowed') },
     { argv: ['run', '--name', 'a', 'nginx'], code: 125, error: run('Invalid container name \\(a\\)') },
