@@ -50,6 +50,9 @@ export interface Network extends BridgeNetwork {
   readonly asked: { readonly subnet?: string | undefined; readonly gateway?: string | undefined; readonly options: Readonly<Record<string, string>>; readonly labels: Readonly<Record<string, string>> };
 }
 
+/** What a network's driver keeps of `network create`'s options on it (drivers/driver.ts accept). */
+export type DriverData = Pick<Network, 'driver' | 'macvlan'>;
+
 export interface Sandbox {
   readonly container: string;
   /** 64 hex characters, derived like a network's; its first 12 are a DNS name too. */

@@ -3,8 +3,7 @@ import { nsName, ruleTag } from '../model/names.js';
 import { defaultRouteMove, netnsDel, routeAdd } from '../ops/ip.js';
 import type { Op } from '../ops/op.js';
 import { createContainerNamespace } from './bridge-network.js';
-import { type Endpoint } from './cnm.js';
-import type { EngineSpec, Network, NetworkCreateOptions, RunOptions, Sandbox, SharedMode } from './cnm.js';
+import type { DriverData, Endpoint, EngineSpec, Network, NetworkCreateOptions, RunOptions, Sandbox, SharedMode } from './cnm.js';
 import { DOCKER0 } from '../model/defaults.js';
 import type { DnsLayout } from './embedded-dns.js';
 import { ContainerFiles, extraHosts } from './etc-files.js';
@@ -39,10 +38,8 @@ export class Engine {
 
   constructor(readonly spec: EngineSpec) {
     this.fw = spec.firewall === 'root-ns' ? rootNsFirewaller(ruleTag(spec.lab)) : firewallerFor(spec.profile, { ns: spec.hostNs, tag: spec.tag });
-    const host = { hostNs: spec.hostNs, tools: spec.tools, profile: spec.profile, fw: this.fw, swarm: spec.swarm };
-    this.#drivers = driversFor(host);
-    const internal = (network: string) => this.#internal(network);
-    this.#resolvers = new Resolvers({ dns: this.dns, profile: spec.profile, nameserver: spec.nameserver, uplink: spec.uplink }, internal);
+    this.#drivers = driversFor({ hostNs: spec.hostNs, tools: spec.tools, profile: spec.profile, fw: this.fw, swarm: spec.swarm });
+    this.#resolvers = new Resolvers({ dns: this.dns, profile: spec.profile, nameserver: spec.nameserver, uplink: spec.uplink }, (network) => this.#internal(network));
     this.#files = new ContainerFiles(spec.profile, spec.nameserver, (network) => this.network(network).isDefault);
   }
 
@@ -159,7 +156,7 @@ export class Engine {
   networkRm(name: string): Op[] {
     const network = this.network(name);
     const users = [...this.sandboxes.values()].filter((s) => s.endpoints.some((e) => e.network === name)).map((s) => ({ container: s.container, endpointId: this.endpointId(s.container, name) }));
-    refuse.refuseNetworkRm(network, users, this.#classicWords());
+    refuse.refuseNetworkRm(network, users, this.spec.profile.docker === '27');
     this.networks.delete(name);
     return this.#driverOf(network).delete(network);
   }
@@ -189,7 +186,6 @@ export class Engine {
   #join(network: Network, sandbox: Sandbox, opts: { ip?: string | undefined; aliases?: readonly string[] | undefined; priority?: number | undefined; connected?: boolean; gateway?: true }): { endpoint: Endpoint; ops: Op[] } {
     refuse.refuseEndpointOptions(network, opts);
     const ifname = `eth${sandbox.endpoints.length}`;
-    const { profile } = this.spec;
     const driver = this.#driverOf(network);
     const gatewayBefore = this.#gatewayOf(sandbox);
     const { endpoint, ops } = driver.join(network, { name: sandbox.container, ns: sandbox.ns }, {
@@ -197,7 +193,7 @@ export class Engine {
       // The first endpoint elected gets the default route with its link; a later one takes it over (below).
       defaultRoute: gatewayBefore === undefined && !network.internal && driver.givesGateway,
       address: opts.ip,
-      mac: (address: string) => endpointMac(profile, address, this.spec.lab, network.name, sandbox.container),
+      mac: (address: string) => endpointMac(this.spec.profile, address, this.spec.lab, network.name, sandbox.container),
     });
     // The names the embedded DNS gives it: the container's, its aliases, its short ID and hostname (buildEndpointDNSNames).
     const names = [sandbox.container, ...(opts.aliases ?? []), sandbox.id.slice(0, 12), ...(sandbox.hostname ? [sandbox.hostname] : [])];
@@ -212,11 +208,7 @@ export class Engine {
     return { endpoint, ops: [...settled, ...this.#resolvers.join(network, sandbox, endpoint, names), ...this.#defaultGateway(sandbox)] };
   }
 
-  /**
-   * A container none of whose endpoints gives a default route (an overlay's do not) gets one
-   * on docker_gwbridge, where the host has it: libnetwork's gateway endpoint (default_gateway.go),
-   * with no name in any DNS.
-   */
+  /** No endpoint gives a default route (an overlay's do not): libnetwork's gateway endpoint on docker_gwbridge, nameless (default_gateway.go). */
   #defaultGateway(sandbox: Sandbox): Op[] {
     const gwbridge = this.networks.get('docker_gwbridge');
     if (!gwbridge || this.#gatewayOf(sandbox) || sandbox.endpoints.every((e) => this.#driverOf(this.network(e.network)).givesGateway)) return [];
@@ -235,17 +227,12 @@ export class Engine {
     return extraHosts(extra ?? [], this.networks.get('bridge')?.ipam.gateway);
   }
 
-  #define(name: string, opts: NetworkCreateOptions, isDefault: boolean, driver: Pick<Network, 'driver' | 'macvlan'> = { driver: 'bridge' }): Network {
+  #define(name: string, opts: NetworkCreateOptions, isDefault: boolean, driver: DriverData = { driver: 'bridge' }): Network {
     const generation = (this.#creations.get(name) ?? 0) + 1;
     this.#creations.set(name, generation);
     const network = defineNetwork(this.spec, [...this.networks.values()], { name, opts, isDefault, driver, generation });
     this.networks.set(name, network);
     return network;
-  }
-
-  /** Docker 27's daemon words some refusals as 26 did; 28 reworded them. */
-  #classicWords(): boolean {
-    return this.spec.profile.docker === '27';
   }
 
   endpointId(container: string, network: string): string {
