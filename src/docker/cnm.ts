@@ -47,7 +47,7 @@ export interface Network extends BridgeNetwork {
   /** A macvlan network's parent link and mode; its `bridge` is the parent too. */
   readonly macvlan?: { readonly parent: string; readonly mode: MacvlanMode } | undefined;
   /** What `network create` was given, as inspect shows it (a --subnet alone has no Gateway there). */
-  readonly asked: { readonly subnet?: string | undefined; readonly gateway?: string | undefined; readonly options: Readonly<Record<string, string>>; readonly labels: Readonly<Record<string, string>> };
+  readonly asked: { readonly subnet?: string | undefined; readonly gateway?: string | undefined; readonly auxAddresses?: Readonly<Record<string, string>> | undefined; readonly options: Readonly<Record<string, string>>; readonly labels: Readonly<Record<string, string>> };
 }
 
 /** What a network's driver keeps of `network create`'s options on it (drivers/driver.ts accept). */

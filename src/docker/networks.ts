@@ -43,6 +43,6 @@ export function defineNetwork(spec: EngineSpec, existing: readonly Network[], { 
     isDefault,
     firewall: { bridge, subnet: ipam.subnet.cidr, internal, icc, masquerade: !internal },
     ...kind,
-    asked: { subnet: opts.subnet, gateway: opts.gateway, options: opts.options ?? {}, labels: opts.labels ?? {} },
+    asked: { subnet: opts.subnet, gateway: opts.gateway, auxAddresses: opts.auxAddresses, options: opts.options ?? {}, labels: opts.labels ?? {} },
   };
 }

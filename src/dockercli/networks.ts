@@ -24,7 +24,6 @@ function keyValues(specs: readonly string[]): Record<string, string> {
 
 const NOT_REBUILT: Readonly<Record<string, string>> = {
   ipv6: 'nslab networks are IPv4',
-  'aux-address': 'no auxiliary addresses are reserved',
   'ipam-driver': 'the default IPAM is the one rebuilt',
   'ipam-opt': 'the default IPAM is the one rebuilt',
   'config-only': 'configuration-only networks are not rebuilt',
@@ -53,6 +52,9 @@ async function create(ctx: DockerCliContext, p: Parsed): Promise<number> {
   const subnet = clientSide(() => one(p, 'subnet'));
   const gateway = clientSide(() => one(p, 'gateway'));
   const ipRange = clientSide(() => one(p, 'ip-range'));
+  // --aux-address NAME=IP: held back from the pool (a router, a host's shim).
+  const aux = keyValues(flagList(p.flags, 'aux-address'));
+  const auxAddresses = Object.keys(aux).length ? aux : undefined;
   if (flagString(p.flags, 'ipv4') === 'false' || p.flags.ipv4 === false) throw new ClientError('--ipv4=false is a docker flag nslab does not rebuild: nslab networks are IPv4', { hint: 'leave it out' });
   const created = new Date().toISOString();
   const done = await change(ctx, () => {
@@ -64,6 +66,7 @@ async function create(ctx: DockerCliContext, p: Parsed): Promise<number> {
         subnet,
         gateway,
         ipRange,
+        ...(auxAddresses ? { auxAddresses } : {}),
         internal: flagBool(p.flags, 'internal') ? true : undefined,
         ...(driver === 'macvlan' ? { driver } : {}),
         ...parseDriverOptions(Object.entries(options).map(([k, v]) => `${k}=${v}`), driver),
@@ -255,7 +258,7 @@ export const NETWORK_COMMANDS: readonly DockerCommandDef[] = [
       { name: 'scope', kind: 'string', help: "Control the network's scope", inert: true },
       { name: 'ipv4', kind: 'bool', help: 'Enable or disable IPv4 address assignment' },
       { name: 'ipv6', kind: 'bool', help: '(not rebuilt: nslab networks are IPv4)' },
-      list('aux-address', '(not rebuilt)'),
+      list('aux-address', 'Auxiliary IPv4 or IPv6 addresses used by Network driver'),
       { name: 'ipam-driver', kind: 'string', help: '(not rebuilt)' },
       list('ipam-opt', '(not rebuilt)'),
       { name: 'config-only', kind: 'bool', help: '(not rebuilt)' },

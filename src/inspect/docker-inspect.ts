@@ -159,7 +159,8 @@ export function networkInspect(src: InspectSource, net: Network, created: string
     const s = byNs.get(`nslab-${src.lab}-${c.Name}`) ?? [...src.engine.sandboxes.values()].find((x) => x.container === c.Name);
     if (s) containers[s.id] = { ...c, Name: s.container, EndpointID: src.engine.endpointId(s.container, net.name) };
   }
-  const config = net.isDefault || net.asked.subnet === undefined || net.asked.gateway !== undefined ? { Subnet: net.ipam.subnet.cidr, ...(net.ipam.range === net.ipam.subnet ? {} : { IPRange: net.ipam.range.cidr }), Gateway: net.ipam.gateway } : { Subnet: net.ipam.subnet.cidr, ...(net.ipam.range === net.ipam.subnet ? {} : { IPRange: net.ipam.range.cidr }) };
+  const aux = net.asked.auxAddresses && Object.keys(net.asked.auxAddresses).length ? { AuxiliaryAddresses: { ...net.asked.auxAddresses } } : {};
+  const config = net.isDefault || net.asked.subnet === undefined || net.asked.gateway !== undefined ? { Subnet: net.ipam.subnet.cidr, ...(net.ipam.range === net.ipam.subnet ? {} : { IPRange: net.ipam.range.cidr }), Gateway: net.ipam.gateway, ...aux } : { Subnet: net.ipam.subnet.cidr, ...(net.ipam.range === net.ipam.subnet ? {} : { IPRange: net.ipam.range.cidr }), ...aux };
   const options = net.isDefault
     ? {
         'com.docker.network.bridge.default_bridge': 'true',

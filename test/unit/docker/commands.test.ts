@@ -69,6 +69,14 @@ describe('docker commands on the Engine', () => {
     expect(dockerLine({ kind: 'network-prune' })).toBe('docker network prune -f');
   });
 
+  it('--aux-address holds addresses back from the pool', () => {
+    const e = engine();
+    const containers = new Map<string, ContainerRecord>();
+    apply(e, containers, { kind: 'network-create', name: 'n1', subnet: '10.77.0.0/29', auxAddresses: { router: '10.77.0.2', shim: '10.77.0.3' } }, { kind: 'run', name: 'w1', image: 'redis', network: 'n1' });
+    expect(e.sandboxes.get('w1')?.endpoints[0]?.address).toBe('10.77.0.4');
+    expect(() => apply(e, containers, { kind: 'network-create', name: 'n2', subnet: '10.78.0.0/24', auxAddresses: { x: '10.99.0.1' } })).toThrow('address 10.99.0.1 is not a usable host address of 10.78.0.0/24');
+  });
+
   it('writes each command back as the articles write it', () => {
     expect(dockerLine({ kind: 'run', name: 'db', image: 'redis', network: 'my_bridge', aliases: ['database'] })).toBe('docker run -d --network my_bridge --network-alias database --name db redis');
     expect(dockerLine({ kind: 'run', name: 'web', image: 'nginx', publish: parsePortSpec('127.0.0.1:8080:80') })).toBe('docker run -d -p 127.0.0.1:8080:80 --name web nginx');
