@@ -1,7 +1,7 @@
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/plan/expectation.js';
-import { dockerHost, firewallWhy, hostStep, natOps } from '../src/docker/host.js';
+import { dockerHost, firewallWhy, hostStep } from '../src/docker/host.js';
 import * as docker from '../src/docker/scene.js';
 
 const TITLE = 'Isolation between bridges, and docker network connect / disconnect';
@@ -48,7 +48,7 @@ function build(ctx: LabContext): LabScene {
       title: 'Turn on forwarding, and isolate the bridges',
       why: `${isolationWhy(h.profile.docker)}\n${firewallWhy(h, 'connect')}`,
       docker: ['dockerd (on start)', mine.line],
-      ops: [...natOps(h), ...mine.firewall],
+      ops: [...h.start.firewall, ...mine.firewall],
       show: h.engine.fw.show(),
     },
     {

@@ -5,7 +5,7 @@ import { defineLab, type LabContext, type LabScene, type LabNode } from '../src/
 import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/plan/expectation.js';
-import { dockerHost, firewallWhy, hostStep, internetDnsStep, internetStep, natOps } from '../src/docker/host.js';
+import { dockerHost, firewallWhy, hostStep, internetDnsStep, internetStep } from '../src/docker/host.js';
 import * as docker from '../src/docker/scene.js';
 
 const TITLE = 'A user-defined bridge with name resolution (embedded DNS)';
@@ -28,7 +28,7 @@ function build(ctx: LabContext): LabScene {
       title: 'Create the default bridge, docker0',
       why: `The default network ("bridge") every container joins unless told otherwise: docker0 on\n${DOCKER0.subnet}. Docker runs no DNS for it: containers there only know each other by address.\n${firewallWhy(h, 'dns')}`,
       docker: ['dockerd (on start)'],
-      ops: [...h.start.bridge, ...natOps(h)],
+      ops: [...h.start.bridge, ...h.start.firewall],
     },
     {
       title: 'Create a user-defined network, my_bridge',

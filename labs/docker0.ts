@@ -6,7 +6,7 @@ import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/plan/expectation.js';
 import { DOCKER0 } from '../src/model/defaults.js';
 import { assertRoomFor, validateContainerCount } from '../src/model/lab-options.js';
-import { bridgeShow, bridgeStep, containerStep, dockerHost, firewallWhy, holds, hostStep, internetStep, natOps, ping } from '../src/docker/host.js';
+import { bridgeShow, bridgeStep, containerStep, dockerHost, firewallWhy, holds, hostStep, internetStep, ping } from '../src/docker/host.js';
 
 function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);
@@ -30,7 +30,7 @@ function build(ctx: LabContext): LabScene {
         `The host must route between ${br} and its uplink (ip_forward), and rewrite the private\nsource address of outgoing container traffic to its own (MASQUERADE) so replies find their way back.\n` +
         firewallWhy(h, 'docker0'),
       docker: ['dockerd (on start)'],
-      ops: natOps(h),
+      ops: h.start.firewall,
       show: h.host === undefined ? [] : h.engine.fw.show(),
     },
   ];

@@ -5,7 +5,7 @@ import { parseSubnet } from '../src/model/ipam.js';
 import { nsName } from '../src/model/names.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/plan/expectation.js';
-import { dockerHost, hostStep, internetStep, natOps, remoteNetwork } from '../src/docker/host.js';
+import { dockerHost, hostStep, internetStep, remoteNetwork } from '../src/docker/host.js';
 import * as docker from '../src/docker/scene.js';
 
 const TITLE = '"After a rename the container lost the database": source addresses and an overlapping subnet';
@@ -72,7 +72,7 @@ function beforeTheRename(s: Story, p: ReturnType<typeof probes>): Step[] {
       title: 'dockerd starts: docker0, forwarding, MASQUERADE',
       why: `The default bridge ${DOCKER0.subnet}, routing on, and MASQUERADE for what leaves it.`,
       docker: ['dockerd (on start)'],
-      ops: [...h.start.bridge, ...natOps(h)],
+      ops: [...h.start.bridge, ...h.start.firewall],
     },
     {
       title: 'hostapp runs with network_mode: host',

@@ -3,7 +3,7 @@ import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { addrAdd, linkUp, macvlanAdd, routeAdd } from '../src/ops/ip.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/plan/expectation.js';
-import { dockerHost, hostStep, internetStep, natOps } from '../src/docker/host.js';
+import { dockerHost, hostStep, internetStep } from '../src/docker/host.js';
 import * as docker from '../src/docker/scene.js';
 
 const TITLE = 'macvlan: containers as neighbours on the uplink LAN';
@@ -35,7 +35,7 @@ function build(ctx: LabContext): LabScene {
       title: 'dockerd starts',
       why: `Every docker host has the default bridge (${h.net.bridge}, ${h.net.ipam.subnet.cidr}) and dockerd's rules, whichever driver its containers use.`,
       docker: ['dockerd (on start)'],
-      ops: [...h.start.bridge, ...natOps(h)],
+      ops: [...h.start.bridge, ...h.start.firewall],
     },
     {
       title: `Create the macvlan network ${MACNET.name}`,

@@ -2,7 +2,7 @@ import { DOCKER0, WAN } from '../src/model/defaults.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/plan/expectation.js';
-import { dockerHost, hostStep, internetStep, natOps } from '../src/docker/host.js';
+import { dockerHost, hostStep, internetStep } from '../src/docker/host.js';
 import * as docker from '../src/docker/scene.js';
 
 const TITLE = 'Network modes: host, none and container:<name>';
@@ -25,7 +25,7 @@ function build(ctx: LabContext): LabScene {
       title: 'Create docker0',
       why: `The default bridge (${DOCKER0.subnet}) and dockerd's rules, for the one container here that uses bridge mode.`,
       docker: ['dockerd (on start)'],
-      ops: [...h.start.bridge, ...natOps(h)],
+      ops: [...h.start.bridge, ...h.start.firewall],
     },
     {
       title: 'Start hostnet with --network host',

@@ -94,17 +94,21 @@ export interface NetworkCreateOptions {
   readonly labels?: Readonly<Record<string, string>> | undefined;
 }
 
-export interface RunOptions {
+/** What `docker run` says of a container's endpoint and its files, whoever asks (a lab, the docker CLI, compose). */
+export interface EndpointSettings {
   readonly network?: string | undefined;
-  readonly publish?: readonly PortBinding[] | undefined;
   readonly ip?: string | undefined;
   /** --network-alias: more names on the network (user-defined networks only). */
   readonly aliases?: readonly string[] | undefined;
   readonly hostname?: string | undefined;
   /** --add-host NAME:IP or NAME:host-gateway, written to the container's /etc/hosts. */
   readonly addHosts?: readonly { readonly name: string; readonly address: string }[] | undefined;
-  /** --gw-priority (28 and later). */
+  /** --gw-priority (28 and later): the highest gives the default route. */
   readonly gwPriority?: number | undefined;
+}
+
+export interface RunOptions extends EndpointSettings {
+  readonly publish?: readonly PortBinding[] | undefined;
 }
 
 /** `--network host|none|container:NAME`: the modes that make no endpoint of their own. */

@@ -3,7 +3,7 @@ import { NslabError } from '../errors.js';
 import { shellQuote } from '../exec/command.js';
 import { daemonStart, daemonStop } from '../ops/process.js';
 import type { Op } from '../ops/op.js';
-import { sharedMode, type NetworkCreateOptions } from './cnm.js';
+import { sharedMode, type EndpointSettings, type NetworkCreateOptions } from './cnm.js';
 import type { Engine } from './engine.js';
 import type { PortBinding } from './firewall/firewaller.js';
 import { commandPorts, imageCommand, servicePorts, type ServicePort } from './images.js';
@@ -26,20 +26,13 @@ export type DockerCommand =
   | { readonly kind: 'network-rm'; readonly name: string }
   | { readonly kind: 'network-connect'; readonly network: string; readonly container: string; readonly ip?: string | undefined; readonly aliases?: readonly string[] | undefined; readonly gwPriority?: number | undefined }
   | { readonly kind: 'network-disconnect'; readonly network: string; readonly container: string }
-  | {
+  | (EndpointSettings & {
       readonly kind: 'run';
       readonly name: string;
       readonly image: string;
-      readonly network?: string | undefined;
       /** -p as asked: a host port left out is picked when the command applies (from 32768). */
       readonly publish?: readonly PortRequest[] | undefined;
       readonly expose?: readonly ServicePort[] | undefined;
-      readonly ip?: string | undefined;
-      readonly aliases?: readonly string[] | undefined;
-      readonly hostname?: string | undefined;
-      readonly addHosts?: readonly { readonly name: string; readonly address: string }[] | undefined;
-      /** --gw-priority (28 and later): the highest gives the default route. */
-      readonly gwPriority?: number | undefined;
       /** The compose project and service it runs for. */
       readonly project?: string | undefined;
       readonly service?: string | undefined;
@@ -49,7 +42,7 @@ export type DockerCommand =
       /** -t and -i: a shell with a terminal or its stdin open keeps running; without, it exits. */
       readonly tty?: boolean | undefined;
       readonly interactive?: boolean | undefined;
-    }
+    })
   | { readonly kind: 'rm'; readonly name: string }
   | { readonly kind: 'network-prune' };
 
@@ -222,11 +215,10 @@ function run(engine: Engine, c: Extract<DockerCommand, { kind: 'run' }>, contain
     const endpoint = engine.endpointId(c.name, record.networks[0]!);
     return stopped('created', `${classic ? '' : 'failed to set up container networking: '}driver failed programming external connectivity on endpoint ${c.name} (${endpoint}): ${err.message}${classic ? '.' : ''}`);
   }
-  // host-gateway is the default bridge's gateway: the docker host's own address there.
-  const addHosts = c.addHosts?.map((h) => (h.address === 'host-gateway' ? { ...h, address: engine.network('bridge').ipam.gateway } : h));
+  // host-gateway is the Engine's to resolve (etc-files.ts extraHosts).
   let ops: Op[];
   try {
-    ops = mode ? engine.runShared(c.name, mode, { ...c, publish, addHosts }).ops : engine.run(c.name, { ...c, publish, addHosts }).ops;
+    ops = mode ? engine.runShared(c.name, mode, { ...c, publish }).ops : engine.run(c.name, { ...c, publish }).ops;
   } catch (err) {
     if (!(err instanceof AddressInUseError)) throw err;
     return stopped('created', classic ? 'Address already in use.' : 'failed to set up container networking: Address already in use');

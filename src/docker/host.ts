@@ -159,15 +159,6 @@ export function bridgeStep(h: DockerHost, extra: Pick<Step, 'checks' | 'show'> =
 export const forwardingOp = (h: DockerHost): Op => enableForwarding(h.host);
 export const masqueradeOp = (h: DockerHost): Op => ruleAppend(h.host, masqueradeRule(ruleTag(h.lab), h.net.ipam.subnet.cidr, h.net.bridge));
 
-/**
- * Forwarding and the rest of dockerd's rules for the default bridge, as the engine's
- * firewall writes them: the selected version's, or in root-namespace mode the minimum
- * (firewall/root-ns.ts).
- */
-export function natOps(h: DockerHost): Op[] {
-  return h.start.firewall;
-}
-
 /** What the step that writes dockerd's rules says they are. */
 export function firewallWhy(h: DockerHost, labId: string): string {
   return h.host === undefined

@@ -21,13 +21,14 @@ export interface Definition {
 }
 
 export function defineNetwork(spec: EngineSpec, existing: readonly Network[], { name, opts, isDefault, driver, generation }: Definition): Network {
-  const subnet = opts.subnet ?? nextPool([...existing.map((n) => n.ipam.subnet), ...(spec.takenPools ?? [])], spec.hostRoutes);
+  // A network whose IPAM is the cluster's (overlay) takes no pool of this engine's.
+  const pool = () => opts.subnet ?? nextPool([...existing.map((n) => n.ipam.subnet), ...(spec.takenPools ?? [])], spec.hostRoutes);
   if (opts.subnet !== undefined) {
     const s = parseSubnet(opts.subnet);
     refuseOverlap(opts.subnet, existing.find((n) => n.ipam.subnet.first <= s.last && s.first <= n.ipam.subnet.last), spec.profile.docker === '27');
   }
   const bridge = validateIfName(opts.bridgeName ?? (isDefault ? DOCKER0.bridge : userBridgeName(spec.lab, name, generation)));
-  const { ipam = new Ipam(subnet, opts.gateway, opts.ipRange), id = networkId(spec.lab, name, generation), ...kind } = driver;
+  const { ipam = new Ipam(pool(), opts.gateway, opts.ipRange), id = networkId(spec.lab, name, generation), ...kind } = driver;
   // --aux-address: held back from the pool, as the default IPAM does with AuxAddresses.
   for (const address of Object.values(opts.auxAddresses ?? {})) ipam.reserve(address);
   const internal = opts.internal ?? false;

@@ -4,7 +4,7 @@ import type { LabContext, LabDefinition, LabModel, LabNode } from '../plan/lab.j
 import type { Step } from '../plan/plan.js';
 import type { Expectation } from '../plan/expectation.js';
 import { modePromises, publishedPromises } from '../docker/promises.js';
-import { dockerHost, firewallWhy, hostStep, internetDnsStep, internetStep, natOps, remoteNetwork, type RemoteNetwork } from '../docker/host.js';
+import { dockerHost, firewallWhy, hostStep, internetDnsStep, internetStep, remoteNetwork, type RemoteNetwork } from '../docker/host.js';
 
 // `nslab docker ...`: a docker host of its own, kept across commands. It is a lab whose
 // steps are the docker commands the user typed, in order: the record keeps the commands,
@@ -56,7 +56,7 @@ export function buildSandbox(ctx: LabContext): SandboxModel {
       title: 'dockerd starts',
       why: `dockerd creates the default network, bridge (${h.net.bridge}, ${h.net.ipam.subnet.cidr}), and its rules.\n${firewallWhy(h, 'docker0')}`,
       docker: ['dockerd'],
-      ops: [...h.start.bridge, ...natOps(h)],
+      ops: [...h.start.bridge, ...h.start.firewall],
     },
   ];
   for (const c of sandboxCommands(ctx.options)) {
