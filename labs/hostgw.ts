@@ -4,7 +4,7 @@ import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { daemonStart } from '../src/ops/process.js';
 import type { Step } from '../src/plan/plan.js';
 import type { Expectation } from '../src/plan/expectation.js';
-import { bridgeStep, dockerHost, firewallWhy, hostStep, internetStep } from '../src/docker/host.js';
+import { bridgeStep, dockerdStep, dockerHost, hostStep, internetStep } from '../src/docker/host.js';
 import * as docker from '../src/docker/scene.js';
 
 const TITLE = 'host.docker.internal, --internal networks and enable_icc=false';
@@ -33,7 +33,7 @@ function build(ctx: LabContext): LabScene {
     hostStep(h),
     internetStep(h),
     bridgeStep(h),
-    { title: "dockerd's forwarding and rules", why: firewallWhy(h, 'hostgw'), docker: ['dockerd (on start)'], ops: h.start.firewall, show: engine.fw.show() },
+    dockerdStep(h, 'hostgw'),
     {
       title: `A service on the docker host, port ${HOST_SERVICE}`,
       why: `A web server runs on the docker host itself, listening on every address (0.0.0.0:${HOST_SERVICE}), as a host service must\nto be reached from containers: they arrive on docker0's side, at ${gateway}.`,

@@ -3,6 +3,7 @@ import { connectLab } from './connect.js';
 import { dnsLab } from './dns.js';
 import { docker0Lab } from './docker0.js';
 import { egressLab } from './egress.js';
+import { firewallBypassLab } from './firewall-bypass.js';
 import { hostgwLab } from './hostgw.js';
 import { incidentLab } from './incident.js';
 import { macvlanLab } from './macvlan.js';
@@ -28,4 +29,5 @@ export const LABS: readonly LabDefinition[] = [
   incidentLab,
   hostgwLab,
   scaleLab,
+  firewallBypassLab,
 ];

@@ -166,6 +166,11 @@ export function firewallWhy(h: DockerHost, labId: string): string {
     : `These are the rules ${profileLabel(h.profile)} writes; \`nslab versions ${labId}\` shows how the others differ.`;
 }
 
+/** dockerd's start: forwarding and its firewall skeleton, as the profile writes them. */
+export function dockerdStep(h: DockerHost, labId: string): Step {
+  return { title: "dockerd's forwarding and rules", why: firewallWhy(h, labId), docker: ['dockerd (on start)'], ops: h.start.firewall, show: h.engine.fw.show() };
+}
+
 /** Starts a container on docker0 (`docker run -d --name NAME busybox sleep infinity`) and records it as a node. */
 export function containerStep(h: DockerHost, name: string, extra: (ep: Endpoint) => Pick<Step, 'checks' | 'show' | 'docker'> = () => ({})): { step: Step; endpoint: Endpoint } {
   const { endpoint, ops, line } = scene.run(h.engine, { name, image: 'busybox', command: ['sleep', 'infinity'] });

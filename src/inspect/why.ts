@@ -48,20 +48,28 @@ function shadowingBridge(world: readonly LiveNamespace[], ns: LiveNamespace, bri
   };
 }
 
+/** A DROP or REJECT in `chain`'s walk, as a broken hop: the rule and its counter, or the policy and the accept that is missing. */
+function refusedHop(ns: LiveNamespace, chain: 'FORWARD' | 'INPUT', packet: Packet, path: string): Hop | undefined {
+  const v = evaluate(ns.rules, 'filter', chain, packet);
+  if (v.target !== 'DROP' && v.target !== 'REJECT') return undefined;
+  if (v.rule) {
+    return { at: ns.node, ok: false, what: `iptables ${v.rule.chain} rule \`${v.rule.spec.join(' ')}\` drops ${path} (${v.rule.packets} packets so far)`, fix: inNs(ns, 'iptables', '-D', v.rule.chain, ...v.rule.spec) };
+  }
+  const port = packet.dport ? ['-p', packet.protocol, '--dport', String(packet.dport)] : [];
+  return {
+    at: ns.node,
+    ok: false,
+    what: `iptables ${chain} policy is ${v.target} and no rule accepts ${path}`,
+    fix: inNs(ns, 'iptables', '-I', chain, ...(packet.inIface ? ['-i', packet.inIface] : []), ...(packet.outIface ? ['-o', packet.outIface] : []), ...port, '-j', 'ACCEPT'),
+  };
+}
+
 /** The iptables FORWARD verdict for a packet a namespace forwards (routed, or bridged with br_netfilter). */
 function forwardHop(ns: LiveNamespace, packet: Packet): Hop {
-  const v = evaluate(ns.rules, 'filter', 'FORWARD', packet);
   const path = `${packet.inIface ?? '?'} -> ${packet.outIface}`;
-  if (v.target === 'DROP' || v.target === 'REJECT') {
-    return v.rule
-      ? { at: ns.node, ok: false, what: `iptables FORWARD rule \`${v.rule.spec.join(' ')}\` drops ${path} (${v.rule.packets} packets so far)`, fix: inNs(ns, 'iptables', '-D', 'FORWARD', ...v.rule.spec) }
-      : {
-          at: ns.node,
-          ok: false,
-          what: `iptables FORWARD policy is ${v.target} and no rule accepts ${path}`,
-          fix: inNs(ns, 'iptables', '-I', 'FORWARD', ...(packet.inIface ? ['-i', packet.inIface] : []), '-o', packet.outIface!, ...(packet.dport ? ['-p', packet.protocol, '--dport', String(packet.dport)] : []), '-j', 'ACCEPT'),
-        };
-  }
+  const refused = refusedHop(ns, 'FORWARD', packet, path);
+  if (refused) return refused;
+  const v = evaluate(ns.rules, 'filter', 'FORWARD', packet);
   return { at: ns.node, ok: true, what: `iptables FORWARD lets ${path} through${v.rule ? ` (rule \`${v.rule.spec.join(' ')}\`, ${v.rule.packets} packets)` : ''}` };
 }
 
@@ -149,6 +157,8 @@ interface Journey {
   src: string | undefined;
   dst: string;
   dport: number | undefined;
+  /** The port the client sent to, once DNAT has changed it (what --ctorigdstport matches). */
+  origDport: number | undefined;
 }
 
 const brokenIn = (w: Journey): boolean => w.hops.some((h) => !h.ok);
@@ -159,7 +169,7 @@ const brokenIn = (w: Journey): boolean => w.hops.some((h) => !h.ok);
  * back. Stops at the first broken hop.
  */
 export function why(world: readonly LiveNamespace[], from: LiveNamespace, target: string, protocol: 'icmp' | 'tcp' = 'icmp', port?: number): Hop[] {
-  const w: Journey = { world, from, hops: [], protocol, cur: from, inIface: undefined, src: undefined, dst: target, dport: port };
+  const w: Journey = { world, from, hops: [], protocol, cur: from, inIface: undefined, src: undefined, dst: target, dport: port, origDport: undefined };
   let delivered = false;
   for (let n = 0; n < MAX_HOPS && !brokenIn(w); n++) {
     if (!arrive(w)) break;
@@ -185,6 +195,10 @@ export function why(world: readonly LiveNamespace[], from: LiveNamespace, target
 function arrive(w: Journey): boolean {
   const { cur, src, dst, inIface, protocol, dport } = w;
   if (cur === w.from || !src) return true;
+  if (cur.nftTables.length > 0) {
+    // Said, not guessed at: what nftables does here is counted by `nslab trace`, not walked.
+    w.hops.push({ at: cur.node, ok: true, what: `nftables table${cur.nftTables.length === 1 ? '' : 's'} ${cur.nftTables.join(', ')} here ${cur.nftTables.length === 1 ? 'is' : 'are'} not walked by why (it reads iptables); \`nslab trace\` counts their drops` });
+  }
   const raw = evaluate(cur.rules, 'raw', 'PREROUTING', { src, dst, inIface, protocol, dport });
   if (raw.target === 'DROP' && raw.rule) {
     w.hops.push({ at: cur.node, ok: false, what: `raw PREROUTING rule \`${raw.rule.spec.join(' ')}\` drops it on arrival from ${inIface}: ${dst} takes packets only from its own network (${raw.rule.packets} packets so far)` });
@@ -194,17 +208,38 @@ function arrive(w: Journey): boolean {
   if (pre.target === 'DNAT' && pre.rule?.toDestination) {
     const [address, newPort] = pre.rule.toDestination.split(':') as [string, string | undefined];
     w.hops.push({ at: cur.node, ok: true, what: `nat PREROUTING DNAT rewrites ${dst}${dport ? `:${dport}` : ''} -> ${pre.rule.toDestination} (${pre.rule.packets} packets)` });
+    // The host's own address, which its INPUT filter would refuse: the bypass people report.
+    const input = ownerOf(cur, dst) ? refusedHop(cur, 'INPUT', { src, dst, inIface, protocol, dport }, `${inIface} -> ${dst}`) : undefined;
+    if (input) {
+      w.hops.push({
+        at: cur.node,
+        ok: true,
+        what: `${dst} is ${cur.node}'s own address, and INPUT would refuse it (${input.what.replace(/^iptables /, '')}), but DNAT has made it a packet for ${address}: it is forwarded, INPUT never sees it, FORWARD decides`,
+      });
+    }
     w.dst = address;
+    w.origDport = dport;
     if (newPort) w.dport = Number(newPort);
   }
   return true;
 }
 
-/** The destination is one of this namespace's own addresses. */
+/** The destination is one of this namespace's own addresses: its INPUT filter has the last word. */
 function deliver(w: Journey, iface: Interface): void {
   const lo = w.cur.interfaces.find((i) => i.name === 'lo');
-  if (w.cur === w.from && lo && !lo.up) w.hops.push({ at: w.cur.node, ok: false, what: `${w.dst} is local, but lo is down (local traffic goes over lo)`, fix: linkUpFix(w.cur, lo) });
-  else w.hops.push({ at: w.cur.node, ok: true, what: `${w.dst} is on ${iface.name}: delivered` });
+  if (w.cur === w.from && lo && !lo.up) {
+    w.hops.push({ at: w.cur.node, ok: false, what: `${w.dst} is local, but lo is down (local traffic goes over lo)`, fix: linkUpFix(w.cur, lo) });
+    return;
+  }
+  if (w.cur !== w.from && w.src) {
+    const what = `${w.protocol}${w.dport ? ` port ${w.dport}` : ''} from ${w.inIface} for ${w.dst}`;
+    const refused = refusedHop(w.cur, 'INPUT', { src: w.src, dst: w.dst, inIface: w.inIface, protocol: w.protocol, dport: w.dport }, what);
+    if (refused) {
+      w.hops.push(refused);
+      return;
+    }
+  }
+  w.hops.push({ at: w.cur.node, ok: true, what: `${w.dst} is on ${iface.name}: delivered` });
 }
 
 /**
@@ -238,7 +273,7 @@ function leave(w: Journey, found: ReturnType<typeof lookupRoute>): boolean {
     return false;
   }
   if (cur !== w.from && w.src) {
-    const packet = { src: w.src, dst: w.dst, inIface: w.inIface, outIface: out.name, protocol: w.protocol, dport: w.dport };
+    const packet = { src: w.src, dst: w.dst, inIface: w.inIface, outIface: out.name, protocol: w.protocol, dport: w.dport, origDport: w.origDport };
     w.hops.push(forwardHop(cur, packet));
     if (brokenIn(w)) return false;
     const nat = evaluate(cur.rules, 'nat', 'POSTROUTING', packet);

@@ -4,6 +4,8 @@ import { namespaceNames } from '../kernel/netns-fs.js';
 import { parseIpAddr, parseIpNeigh, parseIpRoute, parseNsIds, type Interface, type Neighbour, type Route } from '../kernel/ip-json.js';
 import { parseRuleset, type Ruleset } from '../kernel/iptables-save.js';
 import { NslabError } from '../errors.js';
+import { findTool } from '../kernel/tools.js';
+import { ownNftTables } from '../kernel/nft-listing.js';
 import { NS_PREFIX, parseNsName } from '../model/names.js';
 
 /**
@@ -24,6 +26,8 @@ export interface LiveNamespace {
   readonly rules: Ruleset;
   /** The ARP table: an unanswered ARP is an entry FAILED or INCOMPLETE. */
   readonly neighbours: readonly Neighbour[];
+  /** nftables tables of its own (Docker 29's nftables backend, an admin's), which why does not walk. */
+  readonly nftTables: readonly string[];
 }
 
 /** The namespaces of lab `lab` (nslab-<lab>-*), found by name in the kernel. */
@@ -37,7 +41,7 @@ export function nodeLabel(ns: string | undefined): string {
 
 export async function readNamespace(runner: Runner, ns: string | undefined, options: { rules?: boolean } = {}): Promise<LiveNamespace> {
   const run = (file: string, args: string[]) => runner.run(cmd(file, args, ns), { allowFail: true });
-  const [addr, route, ids, fwd, brnf, save, neigh] = await Promise.all([
+  const [addr, route, ids, fwd, brnf, save, neigh, tables] = await Promise.all([
     run('ip', ['-j', '-d', 'addr', 'show']),
     run('ip', ['-j', 'route', 'show']),
     run('ip', ['-j', 'netns', 'list-id']),
@@ -46,9 +50,10 @@ export async function readNamespace(runner: Runner, ns: string | undefined, opti
     run('sysctl', ['-n', 'net.bridge.bridge-nf-call-iptables']),
     options.rules === false ? undefined : run('iptables-save', ['-c']),
     run('ip', ['-j', 'neigh', 'show']),
+    findTool('nft') === undefined ? undefined : run('nft', ['list', 'tables']),
   ]);
   if (addr.exitCode !== 0) throw new NslabError(`cannot read network namespace ${ns}: ${addr.stderr.trim()}`, { hint: 'see `ip netns list`' });
-  return liveNamespace(ns, { addr: addr.stdout, route: route.stdout, nsids: ids.stdout, forward: fwd.stdout, bridgeNf: brnf.stdout, iptables: save?.stdout ?? '', neigh: neigh.exitCode === 0 ? neigh.stdout : '' });
+  return liveNamespace(ns, { addr: addr.stdout, route: route.stdout, nsids: ids.stdout, forward: fwd.stdout, bridgeNf: brnf.stdout, iptables: save?.stdout ?? '', neigh: neigh.exitCode === 0 ? neigh.stdout : '', nftTables: tables?.exitCode === 0 ? tables.stdout : '' });
 }
 
 /** The raw outputs one namespace is read from (also what test fixtures hold). */
@@ -61,6 +66,8 @@ export interface NamespaceOutputs {
   readonly iptables: string;
   /** `ip -j neigh show`; older captures have none. */
   readonly neigh?: string;
+  /** `nft list tables`; older captures have none. */
+  readonly nftTables?: string;
 }
 
 export function liveNamespace(ns: string | undefined, o: NamespaceOutputs): LiveNamespace {
@@ -74,6 +81,7 @@ export function liveNamespace(ns: string | undefined, o: NamespaceOutputs): Live
     bridgeNf: o.bridgeNf.trim() === '1',
     rules: parseRuleset(o.iptables),
     neighbours: parseIpNeigh(o.neigh ?? ''),
+    nftTables: ownNftTables(o.nftTables ?? ''),
   };
 }
 

@@ -68,6 +68,8 @@ export interface CountedRule extends SavedRule {
   readonly protocol?: Match;
   readonly dport?: string;
   readonly ctstate?: string;
+  /** conntrack's original destination port (`-m conntrack --ctorigdstport`): the port before DNAT. */
+  readonly ctorigdstport?: string;
   /** -j target (ACCEPT, DROP, MASQUERADE, DNAT, a user chain) */
   readonly target?: string;
   readonly toDestination?: string;
@@ -92,9 +94,10 @@ const FLAGS: Record<string, 'source' | 'destination' | 'inIface' | 'outIface' | 
   '-o': 'outIface',
   '-p': 'protocol',
 };
-const VALUES: Record<string, 'dport' | 'ctstate' | 'target' | 'toDestination'> = {
+const VALUES: Record<string, 'dport' | 'ctstate' | 'ctorigdstport' | 'target' | 'toDestination'> = {
   '--dport': 'dport',
   '--ctstate': 'ctstate',
+  '--ctorigdstport': 'ctorigdstport',
   '-j': 'target',
   '--to-destination': 'toDestination',
 };

@@ -10,6 +10,8 @@ export interface Packet {
   readonly outIface?: string | undefined;
   readonly protocol: 'icmp' | 'tcp' | 'udp';
   readonly dport?: number | undefined;
+  /** The destination port the client sent to, where DNAT has since changed it (conntrack's original). */
+  readonly origDport?: number | undefined;
 }
 
 export interface Verdict {
@@ -37,6 +39,7 @@ export function ruleMatches(r: CountedRule, p: Packet): boolean {
     test(r.outIface, () => ifaceIs(r.outIface!.value, p.outIface)) &&
     test(r.protocol, () => r.protocol!.value === p.protocol || r.protocol!.value === 'all') &&
     (r.dport === undefined || String(p.dport) === r.dport) &&
+    (r.ctorigdstport === undefined || String(p.origDport ?? p.dport) === r.ctorigdstport) &&
     // A first packet is NEW: rules for RELATED,ESTABLISHED traffic do not apply to it.
     (r.ctstate === undefined || r.ctstate.split(',').includes('NEW'))
   );

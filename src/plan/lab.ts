@@ -89,5 +89,16 @@ export interface LabDefinition {
   readonly number?: number | undefined;
   /** Which article (shared/seeds) and which of its pictures the lab rebuilds, for guided mode. */
   readonly article?: string | undefined;
+  /**
+   * What the lab shows differently under each Docker version, in a learner's words:
+   * `nslab versions <lab>` prints it above the rules each version writes.
+   */
+  readonly versions?: readonly VersionNote[] | undefined;
   build(ctx: LabContext): LabModel;
+}
+
+export interface VersionNote {
+  /** Which versions: "27", "28, 29", "29 nftables". */
+  readonly in: string;
+  readonly what: string;
 }

@@ -1,8 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { agentCmd } from '../agent/agent.js';
-import { cmd } from '../exec/command.js';
+import { cmd, renderCmd } from '../exec/command.js';
 import type { Background, Runner } from '../exec/runner.js';
 import { parseRuleset, type Ruleset } from '../kernel/iptables-save.js';
+import { evaluate } from '../kernel/packet-filter.js';
+import { nftDropCounters, type NftDropCounter } from '../kernel/nft-listing.js';
 import { findTool } from '../kernel/tools.js';
 import { NslabError } from '../errors.js';
 import { lookupRoute, ownerOf } from '../inspect/route-lookup.js';
@@ -88,6 +90,13 @@ async function ruleCounters(runner: Runner, world: readonly LiveNamespace[]): Pr
   return new Map(world.map((w, k) => [w.node, parseRuleset(read[k]!.stdout)]));
 }
 
+/** nftables drop rules with their counters, per node (Docker 29's nftables backend, an admin's own table). */
+async function nftCounters(runner: Runner, world: readonly LiveNamespace[]): Promise<Map<string, NftDropCounter[]>> {
+  if (findTool('nft') === undefined) return new Map();
+  const read = await Promise.all(world.map((w) => runner.run(cmd('nft', ['-a', 'list', 'ruleset'], w.ns), { allowFail: true })));
+  return new Map(world.map((w, k) => [w.node, read[k]!.exitCode === 0 ? nftDropCounters(read[k]!.stdout) : []]));
+}
+
 /** "host: raw PREROUTING rule 1 `-d 172.18.0.2/32 ! -i br-x -j DROP` (1 packet)" for each drop rule that fired. */
 function dropsThatFired(before: ReadonlyMap<string, Ruleset>, after: ReadonlyMap<string, Ruleset>): string[] {
   return [...after].flatMap(([node, set]) =>
@@ -97,8 +106,34 @@ function dropsThatFired(before: ReadonlyMap<string, Ruleset>, after: ReadonlyMap
   );
 }
 
+/** The nft drop rules whose counters rose during the probe, with the node they are in. */
+function nftDropsThatFired(before: ReadonlyMap<string, NftDropCounter[]>, after: ReadonlyMap<string, NftDropCounter[]>): { node: string; drop: NftDropCounter; rose: number }[] {
+  const key = (d: NftDropCounter) => `${d.table} ${d.chain} ${d.rule}`;
+  return [...after].flatMap(([node, drops]) => {
+    const was = new Map((before.get(node) ?? []).map((d) => [key(d), d.packets]));
+    return drops.flatMap((drop) => {
+      const rose = drop.packets - (was.get(key(drop)) ?? 0);
+      return rose > 0 ? [{ node, drop, rose }] : [];
+    });
+  });
+}
+
+/** "host: nft ip host-firewall forward `iifname "eth0" ... drop` (1 packet during the trace)". */
+const nftDropLine = ({ node, drop, rose }: { node: string; drop: NftDropCounter; rose: number }) => `${node}: nft ${drop.table} ${drop.chain} \`${drop.rule}\` (${rose} packet${rose === 1 ? '' : 's'} during the trace)`;
+
+/** A fired nft drop as the reason: why walks iptables only, the counter is the kernel's word. */
+function nftReason(world: readonly LiveNamespace[], { node, drop }: { node: string; drop: NftDropCounter }): Hop {
+  const ns = world.find((w) => w.node === node);
+  return {
+    at: node,
+    ok: false,
+    what: `nftables rule \`${drop.rule}\` in ${drop.table} chain ${drop.chain} dropped it (its counter rose during the trace)`,
+    fix: drop.handle === undefined ? undefined : renderCmd(cmd('nft', ['delete', 'rule', ...drop.table.split(' '), drop.chain, 'handle', String(drop.handle)], ns?.ns)),
+  };
+}
+
 /** Where a packet last seen at `h` should have shown up next. */
-function nextPlace(world: readonly LiveNamespace[], h: TraceHop, dst: string): string | undefined {
+function nextPlace(world: readonly LiveNamespace[], h: TraceHop, dst: string, protocol: TraceRequest['protocol']): string | undefined {
   const ns = world.find((w) => w.node === h.node);
   if (!ns) return undefined;
   if (h.direction === 'out') {
@@ -106,9 +141,12 @@ function nextPlace(world: readonly LiveNamespace[], h: TraceHop, dst: string): s
     const peer = iface && peerOf(world, ns, iface);
     return peer ? `${peer.ns.node} ${peer.iface.name} in` : undefined;
   }
-  const found = lookupRoute(ns, dst);
+  // DNAT on arrival sends it on to another address: the route for that one is where it goes next.
+  const dnat = evaluate(ns.rules, 'nat', 'PREROUTING', { src: h.src, dst: h.dst, inIface: h.iface, protocol, dport: h.dport });
+  const to = dnat.target === 'DNAT' && dnat.rule?.toDestination ? dnat.rule.toDestination.split(':')[0]! : dst;
+  const found = lookupRoute(ns, to);
   if (found?.kind === 'local') return `${ns.node}: delivered on ${found.iface.name}`;
-  return found?.dev ? `${ns.node} ${found.dev.name} out` : `${ns.node}: out by a route to ${dst} (there is none)`;
+  return found?.dev ? `${ns.node} ${found.dev.name} out` : `${ns.node}: out by a route to ${to} (there is none)`;
 }
 
 /** The probe a trace sends, from the user's words: a port makes it TCP, or with udp a datagram. */
@@ -121,6 +159,7 @@ export async function trace(runner: Runner, world: readonly LiveNamespace[], r: 
   // Above the kernel's ephemeral port range (32768-60999), so no socket the kernel numbered holds it.
   const sport = r.protocol === 'icmp' ? undefined : randomInt(61000, 65000);
   const before = new Map(world.map((w) => [w.node, w.rules]));
+  const nftBefore = await nftCounters(runner, world);
   const captures: { node: string; dump: Background }[] = [];
   try {
     // One capture per namespace, on every interface (-i any names the interface and direction).
@@ -143,22 +182,28 @@ export async function trace(runner: Runner, world: readonly LiveNamespace[], r: 
     await Promise.all(captures.map((c) => c.dump.stop()));
     const packets = captures.flatMap((c) => parseCapture(c.node, c.dump.output()));
     const ours = pickProbe(packets, r, sport);
-    const after = await ruleCounters(runner, world);
+    const [after, nftAfter] = await Promise.all([ruleCounters(runner, world), nftCounters(runner, world)]);
+    const nftDrops = nftDropsThatFired(nftBefore, nftAfter);
+    const droppedBy = [...dropsThatFired(before, after), ...nftDrops.map(nftDropLine)];
     const counters = new Map(world.map((w) => [w.node, { before: before.get(w.node), after: after.get(w.node) }]));
     const { request, reply } = orderHops(ours, isRequest, counters, { dst: r.to, dport: r.port });
     const last = request.at(-1);
     const finalDst = [...request].reverse().find((h) => !h.what.startsWith('VXLAN'))?.dst ?? r.to;
     // A loopback address (Docker's resolver at 127.0.0.11) is the sender's own.
     const owner = finalDst.startsWith('127.') ? r.from : world.find((w) => ownerOf(w, finalDst));
-    const arrived = owner !== undefined && request.some((h) => h.node === owner.node && (h.direction === 'in' || h.iface === 'lo'));
+    const seenAtOwner = owner !== undefined && request.some((h) => h.node === owner.node && (h.direction === 'in' || h.iface === 'lo'));
+    // Read again: the rule counters now include the probe, as `why` run now would see them.
+    // Unanswered, the packet may have died inside the namespace it was addressed to: DNAT
+    // there made it one for somebody else, and a rule dropped it before it was sent on.
+    const reason = nftDrops[0] ? nftReason(world, nftDrops[0]) : !seenAtOwner || !probe.reached ? await whyNow(runner, world, r) : undefined;
+    const arrived = seenAtOwner && reason === undefined && (probe.reached || droppedBy.length === 0);
     const lost = arrived
       ? undefined
       : {
           lastSeen: last,
-          next: last ? nextPlace(world, last, finalDst) : `${r.from.node}: out by its route to ${r.to}`,
-          // Read again: the rule counters now include the probe, as `why` run now would see them.
-          reason: await whyNow(runner, world, r),
-          droppedBy: dropsThatFired(before, after),
+          next: last ? nextPlace(world, last, finalDst, r.protocol) : `${r.from.node}: out by its route to ${r.to}`,
+          reason,
+          droppedBy,
         };
     return { from: r.from.node, to: r.to, protocol: r.protocol, port: r.port, sourcePort: sport, request, reply, arrived, arrivedAt: arrived ? owner?.node : undefined, probe, attribution: 'rule counters (iptables-save -c before and after)', lost };
   } finally {
