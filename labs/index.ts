@@ -6,6 +6,7 @@ import { egressLab } from './egress.js';
 import { firewallBypassLab } from './firewall-bypass.js';
 import { hostgwLab } from './hostgw.js';
 import { incidentLab } from './incident.js';
+import { localhostPublishLab } from './localhost-publish.js';
 import { macvlanLab } from './macvlan.js';
 import { modesLab } from './modes.js';
 import { namespacesLab } from './namespaces.js';
@@ -30,4 +31,5 @@ export const LABS: readonly LabDefinition[] = [
   hostgwLab,
   scaleLab,
   firewallBypassLab,
+  localhostPublishLab,
 ];

@@ -245,3 +245,39 @@ export function remoteNetwork(ctx: LabContext, h: DockerHost, cidr: string, opts
     ],
   };
 }
+
+/**
+ * A machine on the docker host's LAN (TEST-NET-1, 192.0.2.0/24): a namespace joined to the
+ * host by a second link, eth1. It is one hop from the host, so it can send the host packets
+ * for any address, 127.0.0.1 included, which is what moby#45610 is about.
+ */
+export interface LanNeighbour {
+  readonly node: string;
+  readonly ns: string;
+  /** The host's address on the LAN, and the neighbour's. */
+  readonly hostAddress: string;
+  readonly address: string;
+  readonly ops: Op[];
+}
+
+export const LAN = { subnet: '192.0.2.0/24', host: '192.0.2.1', neighbour: '192.0.2.10', prefix: 24, hostIf: 'eth1' } as const;
+
+export function lanNeighbour(ctx: LabContext, h: DockerHost, node = 'neighbour'): LanNeighbour {
+  const ns = nsName(ctx.name, node);
+  h.nodes[node] = { ns, role: 'wan' };
+  return {
+    node,
+    ns,
+    hostAddress: LAN.host,
+    address: LAN.neighbour,
+    ops: [
+      netnsAdd(ns),
+      vethAdd({ ns: h.host, name: LAN.hostIf, peerNs: ns, peerName: 'eth0' }),
+      addrAdd(h.host, LAN.hostIf, `${LAN.host}/${LAN.prefix}`),
+      linkUp(h.host, LAN.hostIf),
+      addrAdd(ns, 'eth0', `${LAN.neighbour}/${LAN.prefix}`),
+      linkUp(ns, 'eth0'),
+      routeAdd(ns, { to: 'default', via: LAN.host }),
+    ],
+  };
+}

@@ -201,13 +201,17 @@ function arrive(w: Journey): boolean {
   }
   const raw = evaluate(cur.rules, 'raw', 'PREROUTING', { src, dst, inIface, protocol, dport });
   if (raw.target === 'DROP' && raw.rule) {
-    w.hops.push({ at: cur.node, ok: false, what: `raw PREROUTING rule \`${raw.rule.spec.join(' ')}\` drops it on arrival from ${inIface}: ${dst} takes packets only from its own network (${raw.rule.packets} packets so far)` });
+    const only = dst.startsWith('127.') ? `${dst} is a loopback address, which takes packets only by lo` : `${dst} takes packets only from its own network`;
+    w.hops.push({ at: cur.node, ok: false, what: `raw PREROUTING rule \`${raw.rule.spec.join(' ')}\` drops it on arrival from ${inIface}: ${only} (${raw.rule.packets} packets so far)` });
     return false;
   }
   const pre = evaluate(cur.rules, 'nat', 'PREROUTING', { src, dst, inIface, protocol, dport });
   if (pre.target === 'DNAT' && pre.rule?.toDestination) {
     const [address, newPort] = pre.rule.toDestination.split(':') as [string, string | undefined];
     w.hops.push({ at: cur.node, ok: true, what: `nat PREROUTING DNAT rewrites ${dst}${dport ? `:${dport}` : ''} -> ${pre.rule.toDestination} (${pre.rule.packets} packets)` });
+    if (dst.startsWith('127.') && inIface !== 'lo') {
+      w.hops.push({ at: cur.node, ok: true, what: `${dst} is a loopback address, yet this came in by ${inIface}: DNAT rewrites it before routing could refuse it, so a port published on ${dst} is open to this link (moby#45610; Docker 28 drops such packets in raw PREROUTING)` });
+    }
     // The host's own address, which its INPUT filter would refuse: the bypass people report.
     const input = ownerOf(cur, dst) ? refusedHop(cur, 'INPUT', { src, dst, inIface, protocol, dport }, `${inIface} -> ${dst}`) : undefined;
     if (input) {
