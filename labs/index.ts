@@ -5,6 +5,7 @@ import { docker0Lab } from './docker0.js';
 import { egressLab } from './egress.js';
 import { firewallBypassLab } from './firewall-bypass.js';
 import { hostgwLab } from './hostgw.js';
+import { hostServiceLab } from './host-service.js';
 import { incidentLab } from './incident.js';
 import { localhostPublishLab } from './localhost-publish.js';
 import { macvlanLab } from './macvlan.js';
@@ -32,4 +33,5 @@ export const LABS: readonly LabDefinition[] = [
   scaleLab,
   firewallBypassLab,
   localhostPublishLab,
+  hostServiceLab,
 ];

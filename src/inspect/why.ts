@@ -3,6 +3,7 @@ import type { Interface } from '../kernel/ip-json.js';
 import { matchVethPairs } from '../kernel/snapshot.js';
 import { subnetOf } from '../model/ipam.js';
 import { evaluate, type Packet } from '../kernel/packet-filter.js';
+import { listensOn } from '../kernel/listening.js';
 import { gatewayFor, lookupRoute, ownerOf } from './route-lookup.js';
 import type { LiveNamespace } from './world.js';
 
@@ -244,6 +245,16 @@ function deliver(w: Journey, iface: Interface): void {
     }
   }
   w.hops.push({ at: w.cur.node, ok: true, what: `${w.dst} is on ${iface.name}: delivered` });
+  const listening = w.cur.listening;
+  if (w.protocol === 'tcp' && w.dport !== undefined && listening && !listensOn(listening, w.dst, w.dport)) {
+    const elsewhere = listening.filter((l) => l.port === w.dport).map((l) => `${l.address}:${l.port}`);
+    w.hops.push({
+      at: w.cur.node,
+      ok: false,
+      what: `nothing listens on ${w.dst}:${w.dport}${elsewhere.length ? `: a socket listens on ${elsewhere.join(', ')} only, and takes no connection for ${w.dst}` : ''} (the kernel answers with a reset)`,
+      fix: elsewhere.length ? `bind the service to 0.0.0.0:${w.dport} (or ${w.dst}:${w.dport}) instead of ${elsewhere.join(', ')}` : `start a service on port ${w.dport} in ${w.cur.node}`,
+    });
+  }
 }
 
 /**

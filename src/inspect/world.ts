@@ -6,6 +6,7 @@ import { parseRuleset, type Ruleset } from '../kernel/iptables-save.js';
 import { NslabError } from '../errors.js';
 import { findTool } from '../kernel/tools.js';
 import { ownNftTables } from '../kernel/nft-listing.js';
+import { parseListening, type Listener } from '../kernel/listening.js';
 import { NS_PREFIX, parseNsName } from '../model/names.js';
 
 /**
@@ -28,6 +29,8 @@ export interface LiveNamespace {
   readonly neighbours: readonly Neighbour[];
   /** nftables tables of its own (Docker 29's nftables backend, an admin's), which why does not walk. */
   readonly nftTables: readonly string[];
+  /** TCP sockets listening here; undefined where they were not read (older captures). */
+  readonly listening: readonly Listener[] | undefined;
 }
 
 /** The namespaces of lab `lab` (nslab-<lab>-*), found by name in the kernel. */
@@ -41,7 +44,7 @@ export function nodeLabel(ns: string | undefined): string {
 
 export async function readNamespace(runner: Runner, ns: string | undefined, options: { rules?: boolean } = {}): Promise<LiveNamespace> {
   const run = (file: string, args: string[]) => runner.run(cmd(file, args, ns), { allowFail: true });
-  const [addr, route, ids, fwd, brnf, save, neigh, tables] = await Promise.all([
+  const [addr, route, ids, fwd, brnf, save, neigh, tables, ss] = await Promise.all([
     run('ip', ['-j', '-d', 'addr', 'show']),
     run('ip', ['-j', 'route', 'show']),
     run('ip', ['-j', 'netns', 'list-id']),
@@ -51,9 +54,10 @@ export async function readNamespace(runner: Runner, ns: string | undefined, opti
     options.rules === false ? undefined : run('iptables-save', ['-c']),
     run('ip', ['-j', 'neigh', 'show']),
     findTool('nft') === undefined ? undefined : run('nft', ['list', 'tables']),
+    run('ss', ['-Hltn']),
   ]);
   if (addr.exitCode !== 0) throw new NslabError(`cannot read network namespace ${ns}: ${addr.stderr.trim()}`, { hint: 'see `ip netns list`' });
-  return liveNamespace(ns, { addr: addr.stdout, route: route.stdout, nsids: ids.stdout, forward: fwd.stdout, bridgeNf: brnf.stdout, iptables: save?.stdout ?? '', neigh: neigh.exitCode === 0 ? neigh.stdout : '', nftTables: tables?.exitCode === 0 ? tables.stdout : '' });
+  return liveNamespace(ns, { addr: addr.stdout, route: route.stdout, nsids: ids.stdout, forward: fwd.stdout, bridgeNf: brnf.stdout, iptables: save?.stdout ?? '', neigh: neigh.exitCode === 0 ? neigh.stdout : '', nftTables: tables?.exitCode === 0 ? tables.stdout : '', listening: ss.exitCode === 0 ? ss.stdout : undefined });
 }
 
 /** The raw outputs one namespace is read from (also what test fixtures hold). */
@@ -68,6 +72,8 @@ export interface NamespaceOutputs {
   readonly neigh?: string;
   /** `nft list tables`; older captures have none. */
   readonly nftTables?: string;
+  /** `ss -Hltn`; older captures have none. */
+  readonly listening?: string | undefined;
 }
 
 export function liveNamespace(ns: string | undefined, o: NamespaceOutputs): LiveNamespace {
@@ -82,6 +88,7 @@ export function liveNamespace(ns: string | undefined, o: NamespaceOutputs): Live
     rules: parseRuleset(o.iptables),
     neighbours: parseIpNeigh(o.neigh ?? ''),
     nftTables: ownNftTables(o.nftTables ?? ''),
+    listening: o.listening === undefined ? undefined : parseListening(o.listening),
   };
 }
 
