@@ -4,6 +4,7 @@ import { dnsLab } from './dns.js';
 import { docker0Lab } from './docker0.js';
 import { egressLab } from './egress.js';
 import { firewallBypassLab } from './firewall-bypass.js';
+import { forwardDropLab } from './forward-drop.js';
 import { hostgwLab } from './hostgw.js';
 import { hostServiceLab } from './host-service.js';
 import { incidentLab } from './incident.js';
@@ -34,4 +35,5 @@ export const LABS: readonly LabDefinition[] = [
   firewallBypassLab,
   localhostPublishLab,
   hostServiceLab,
+  forwardDropLab,
 ];
