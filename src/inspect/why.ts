@@ -57,11 +57,14 @@ function refusedHop(ns: LiveNamespace, chain: 'FORWARD' | 'INPUT', packet: Packe
     return { at: ns.node, ok: false, what: `iptables ${v.rule.chain} rule \`${v.rule.spec.join(' ')}\` drops ${path} (${v.rule.packets} packets so far)`, fix: inNs(ns, 'iptables', '-D', v.rule.chain, ...v.rule.spec) };
   }
   const port = packet.dport ? ['-p', packet.protocol, '--dport', String(packet.dport)] : [];
+  // On a docker host the admin's accepts belong in DOCKER-USER, which FORWARD jumps to first
+  // and dockerd never rewrites; a rule in FORWARD itself can end up below Docker's jumps.
+  const into = chain === 'FORWARD' && ns.rules.chains.some((c) => c.table === 'filter' && c.name === 'DOCKER-USER') ? 'DOCKER-USER' : chain;
   return {
     at: ns.node,
     ok: false,
     what: `iptables ${chain} policy is ${v.target} and no rule accepts ${path}`,
-    fix: inNs(ns, 'iptables', '-I', chain, ...(packet.inIface ? ['-i', packet.inIface] : []), ...(packet.outIface ? ['-o', packet.outIface] : []), ...port, '-j', 'ACCEPT'),
+    fix: inNs(ns, 'iptables', '-I', into, ...(packet.inIface ? ['-i', packet.inIface] : []), ...(packet.outIface ? ['-o', packet.outIface] : []), ...port, '-j', 'ACCEPT'),
   };
 }
 
