@@ -15,6 +15,7 @@ import { namespacesLab } from './namespaces.js';
 import { overlayLab } from './overlay.js';
 import { portsLab } from './ports.js';
 import { scaleLab } from './scale.js';
+import { sourceIpLab } from './source-ip.js';
 import { vethLab } from './veth.js';
 
 /** Every lab nslab knows, in the order `nslab ls` shows them (`nslab lab list` sorts by number). */
@@ -36,4 +37,5 @@ export const LABS: readonly LabDefinition[] = [
   localhostPublishLab,
   hostServiceLab,
   forwardDropLab,
+  sourceIpLab,
 ];

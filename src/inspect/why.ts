@@ -249,6 +249,8 @@ function deliver(w: Journey, iface: Interface): void {
   }
   w.hops.push({ at: w.cur.node, ok: true, what: `${w.dst} is on ${iface.name}: delivered` });
   const listening = w.cur.listening;
+  const proxied = w.cur !== w.from ? unpublishedPath(w) : undefined;
+  if (proxied) w.hops.push(proxied);
   if (w.protocol === 'tcp' && w.dport !== undefined && listening && !listensOn(listening, w.dst, w.dport)) {
     const elsewhere = listening.filter((l) => l.port === w.dport).map((l) => `${l.address}:${l.port}`);
     w.hops.push({
@@ -258,6 +260,22 @@ function deliver(w: Journey, iface: Interface): void {
       fix: elsewhere.length ? `bind the service to 0.0.0.0:${w.dport} (or ${w.dst}:${w.dport}) instead of ${elsewhere.join(', ')}` : `start a service on port ${w.dport} in ${w.cur.node}`,
     });
   }
+}
+
+/**
+ * A published port's DNAT that did not apply to this packet (it came from the bridge itself,
+ * or from the host), while a process listens on the port: docker-proxy, which connects to the
+ * container on its own, from the bridge's gateway. That is the client address the server sees.
+ */
+function unpublishedPath(w: Journey): Hop | undefined {
+  if (w.protocol !== 'tcp' || w.dport === undefined || w.origDport !== undefined) return undefined;
+  const dnat = w.cur.rules.rules.find((r) => r.table === 'nat' && r.target === 'DNAT' && r.dport === String(w.dport) && r.toDestination);
+  if (!dnat || !w.cur.listening || !listensOn(w.cur.listening, w.dst, w.dport)) return undefined;
+  return {
+    at: w.cur.node,
+    ok: true,
+    what: `port ${w.dport} is published (\`${dnat.spec.join(' ')}\`), but that DNAT does not take this packet (from ${w.inIface}): the host's listener on ${w.dport}, docker-proxy, accepts it and connects to ${dnat.toDestination} itself, so the server there sees the proxy's address, not ${w.src}`,
+  };
 }
 
 /**
