@@ -11,6 +11,7 @@ import { incidentLab } from './incident.js';
 import { localhostPublishLab } from './localhost-publish.js';
 import { macvlanLab } from './macvlan.js';
 import { modesLab } from './modes.js';
+import { mtuLab } from './mtu.js';
 import { namespacesLab } from './namespaces.js';
 import { overlayLab } from './overlay.js';
 import { portsLab } from './ports.js';
@@ -38,4 +39,5 @@ export const LABS: readonly LabDefinition[] = [
   hostServiceLab,
   forwardDropLab,
   sourceIpLab,
+  mtuLab,
 ];

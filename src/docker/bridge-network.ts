@@ -1,6 +1,6 @@
 import { macFromIp, type Ipam } from '../model/ipam.js';
 import { vethName } from '../model/names.js';
-import { addrAdd, bridgeAdd, linkNoIpv6, linkSetAddress, linkSetMaster, linkUp, netnsAdd, routeAdd, vethAdd } from '../ops/ip.js';
+import { addrAdd, bridgeAdd, linkNoIpv6, linkSetAddress, linkSetMtu, linkSetMaster, linkUp, netnsAdd, routeAdd, vethAdd } from '../ops/ip.js';
 import { bridgeMac } from './mac.js';
 import type { Op } from '../ops/op.js';
 import type { Endpoint, Tools } from './cnm.js';
@@ -16,6 +16,8 @@ export interface BridgeNetwork {
   readonly internal?: boolean | undefined;
   /** com.docker.network.bridge.enable_icc (default true). */
   readonly icc?: boolean | undefined;
+  /** com.docker.network.driver.mtu: the bridge's and its veths' MTU; undefined: the kernel's 1500. */
+  readonly mtu?: number | undefined;
 }
 
 /**
@@ -26,6 +28,7 @@ export interface BridgeNetwork {
 export function createBridgeNetwork(net: BridgeNetwork, tools: Tools): Op[] {
   return [
     bridgeAdd(net.hostNs, net.bridge, tools),
+    ...(net.mtu === undefined ? [] : [linkSetMtu(net.hostNs, net.bridge, net.mtu)]),
     linkSetAddress(net.hostNs, net.bridge, bridgeMac(net.hostNs, net.bridge), 0),
     addrAdd(net.hostNs, net.bridge, net.ipam.withPrefix(net.ipam.gateway), { broadcast: true }),
     linkUp(net.hostNs, net.bridge),
@@ -59,7 +62,7 @@ export function attachContainer(
     mac: (options.mac ?? macFromIp)(address),
   };
   const ops = [
-    vethAdd({ ns: net.hostNs, name: endpoint.hostIf, peerNs: container.ns, peerName: ifname, peerMac: endpoint.mac, txqlen: 0 }),
+    vethAdd({ ns: net.hostNs, name: endpoint.hostIf, peerNs: container.ns, peerName: ifname, peerMac: endpoint.mac, mtu: net.mtu, txqlen: 0 }),
     // A network without IPv6 gets none in the container: no link-local address either
     // (osl setIPv6, on every endpoint's interface since Docker 26).
     linkNoIpv6(container.ns, ifname),

@@ -79,6 +79,8 @@ export interface NetworkCreateOptions {
   readonly icc?: boolean | undefined;
   /** -o com.docker.network.bridge.name */
   readonly bridgeName?: string | undefined;
+  /** -o com.docker.network.driver.mtu */
+  readonly mtu?: number | undefined;
   readonly driver?: 'bridge' | 'macvlan' | 'overlay' | undefined;
   /** --ip-range: where addresses are handed out from. */
   readonly ipRange?: string | undefined;

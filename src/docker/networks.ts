@@ -41,6 +41,7 @@ export function defineNetwork(spec: EngineSpec, existing: readonly Network[], { 
     hostNs: spec.hostNs,
     internal,
     icc,
+    mtu: opts.mtu,
     isDefault,
     firewall: { bridge, subnet: ipam.subnet.cidr, internal, icc, masquerade: !internal },
     ...kind,

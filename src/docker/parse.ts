@@ -36,6 +36,8 @@ export function parseAddHost(spec: string): { name: string; address: string } {
 export interface DriverOptions {
   bridgeName?: string;
   icc?: boolean;
+  /** com.docker.network.driver.mtu: the bridge's and every veth's MTU. */
+  mtu?: number;
   parent?: string;
   macvlanMode?: MacvlanMode;
 }
@@ -43,11 +45,12 @@ export interface DriverOptions {
 /** `-o key=value` driver options nslab acts on, each for its driver; others are refused by name. */
 export function parseDriverOptions(specs: readonly string[], driver: string = 'bridge'): DriverOptions {
   const out: DriverOptions = {};
-  const mine = driver === 'macvlan' ? 'parent=..., macvlan_mode=bridge|private|vepa|passthru' : 'com.docker.network.bridge.name=... and com.docker.network.bridge.enable_icc=false';
+  const mine = driver === 'macvlan' ? 'parent=..., macvlan_mode=bridge|private|vepa|passthru' : 'com.docker.network.bridge.name=..., com.docker.network.bridge.enable_icc=false and com.docker.network.driver.mtu=N';
   for (const spec of specs) {
     const [key, value] = [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)];
     if (driver === 'bridge' && key === 'com.docker.network.bridge.name') out.bridgeName = value;
     else if (driver === 'bridge' && key === 'com.docker.network.bridge.enable_icc') out.icc = value !== 'false';
+    else if (driver === 'bridge' && key === 'com.docker.network.driver.mtu') out.mtu = parseMtu(value);
     else if (driver === 'macvlan' && key === 'parent') out.parent = validateIfName(value);
     else if (driver === 'macvlan' && key === 'macvlan_mode') {
       if (!(MACVLAN_MODES as readonly string[]).includes(value)) throw new NslabError(`unknown macvlan mode: ${value}`, { hint: `one of ${MACVLAN_MODES.join(', ')}` });
@@ -62,4 +65,11 @@ export function parseDriver(driver: string | undefined, where?: string): 'bridge
   const d = driver ?? 'bridge';
   if (d === 'bridge' || d === 'macvlan') return d;
   throw new NslabError(`${where ? `${where}: ` : ''}driver ${d} is not one the sandbox builds (it builds bridge and macvlan networks)`, { hint: d === 'overlay' ? 'an overlay needs two docker hosts: `nslab lab overlay`' : 'use the bridge or macvlan driver' });
+}
+
+/** An MTU as dockerd takes it: a whole number from IPv4's minimum, 68, to 65535. */
+export function parseMtu(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 68 || n > 65535) throw new NslabError(`invalid MTU ${JSON.stringify(value)} for com.docker.network.driver.mtu`, { hint: 'give a whole number from 68 to 65535, e.g. -o com.docker.network.driver.mtu=1400' });
+  return n;
 }

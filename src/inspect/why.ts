@@ -163,6 +163,10 @@ interface Journey {
   dport: number | undefined;
   /** The port the client sent to, once DNAT has changed it (what --ctorigdstport matches). */
   origDport: number | undefined;
+  /** The MTU the sender's segments are sized for (its interface's): what its SYN offers. */
+  senderMtu?: number | undefined;
+  /** A router on the way rewrites the MSS of SYNs (TCPMSS): segments are sized for the path. */
+  clamped?: boolean;
 }
 
 const brokenIn = (w: Journey): boolean => w.hops.some((h) => !h.ok);
@@ -263,6 +267,30 @@ function deliver(w: Journey, iface: Interface): void {
 }
 
 /**
+ * Where the path's MTU drops at a router, in either direction: full-size packets the sender
+ * (or, coming back, the server) sends must be answered with ICMP "fragmentation needed" here.
+ * If this router drops those, and nothing sizes the segments for the path, a TCP transfer's
+ * large segments vanish while its handshake and pings pass: a PMTU black hole.
+ */
+function pathNarrows(w: Journey, out: Interface): Hop | undefined {
+  const inIf = w.cur.interfaces.find((i) => i.name === w.inIface);
+  if (inIf?.mtu === undefined || out.mtu === undefined || inIf.mtu === out.mtu) return undefined;
+  const [wide, narrow, from] = inIf.mtu > out.mtu ? [inIf, out, `the sender (in by ${inIf.name})`] : [out, inIf, `the other end (in by ${out.name}, on the way back)`];
+  const dropped = w.cur.rules.rules.find((r) => r.table === 'filter' && r.chain === 'OUTPUT' && r.target === 'DROP' && r.protocol?.value === 'icmp' && /\b(3\/4|fragmentation-needed)\b/.test(r.spec.join(' ')));
+  const say = `the path narrows here: ${wide.name} has MTU ${wide.mtu}, ${narrow.name} ${narrow.mtu}, so full-size packets from ${from} need ICMP "fragmentation needed" from ${w.cur.node}`;
+  const sized = w.clamped || (w.senderMtu !== undefined && w.senderMtu <= narrow.mtu!);
+  if (!dropped || sized || w.protocol !== 'tcp') {
+    return { at: w.cur.node, ok: true, what: `${say}${dropped ? (sized ? `; they are dropped (\`${dropped.spec.join(' ')}\`), but segments are already sized for the path (${w.clamped ? 'MSS clamped on the way' : `the sender's MTU is ${w.senderMtu}`})` : `; they are dropped (\`${dropped.spec.join(' ')}\`): large packets will vanish`) : ''}` };
+  }
+  return {
+    at: w.cur.node,
+    ok: false,
+    what: `${say}, and it drops them (\`${dropped.spec.join(' ')}\`, ${dropped.packets} so far): a PMTU black hole. The handshake and pings pass, full-size segments vanish, and a large transfer stalls`,
+    fix: `size segments for the path on the docker host: iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu, or give the network -o com.docker.network.driver.mtu=${narrow.mtu}`,
+  };
+}
+
+/**
  * A published port's DNAT that did not apply to this packet (it came from the bridge itself,
  * or from the host), while a process listens on the port: docker-proxy, which connects to the
  * container on its own, from the bridge's gateway. That is the client address the server sees.
@@ -298,6 +326,13 @@ function leave(w: Journey, found: ReturnType<typeof lookupRoute>): boolean {
   }
   const out = found.dev;
   w.hops.push({ at: cur.node, ok: true, what: `route to ${w.dst}: ${found.route.dst}${found.route.gateway ? ` via ${found.route.gateway}` : ''} dev ${out.name}` });
+  w.senderMtu ??= out.mtu;
+  if (cur.rules.rules.some((r) => r.table === 'mangle' && r.target === 'TCPMSS')) w.clamped = true;
+  const narrowing = cur !== w.from ? pathNarrows(w, out) : undefined;
+  if (narrowing) {
+    w.hops.push(narrowing);
+    if (!narrowing.ok) return false;
+  }
   if (!out.up) {
     w.hops.push({ at: cur.node, ok: false, what: `${out.kind === 'bridge' ? 'bridge' : 'interface'} ${out.name} is down`, fix: linkUpFix(cur, out) });
     return false;

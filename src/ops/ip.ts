@@ -61,6 +61,20 @@ export function linkSetAddress(ns: string | undefined, dev: string, mac: string,
  * same, and this is one more line of the namespace's `ip -batch` where a sysctl is a process
  * per container.
  */
+/** A link's MTU; the inverse restores the one it had. */
+export function linkSetMtu(ns: string | undefined, dev: string, mtu: number): Op {
+  return {
+    summary: `set ${dev}'s MTU to ${mtu} in ${where(ns)}`,
+    cmd: ip(ns, 'link', 'set', 'dev', dev, 'mtu', String(mtu)),
+    capture: {
+      read: ip(ns, '-o', 'link', 'show', 'dev', dev),
+      undo: (previous) => ip(ns, 'link', 'set', 'dev', dev, 'mtu', /\bmtu (\d+)/.exec(previous)?.[1] ?? '1500'),
+    },
+    undoGone: 'link-setting',
+    within: [linkKey(ns, dev), ...inNs(ns)],
+  };
+}
+
 export function linkNoIpv6(ns: string | undefined, dev: string): Op {
   return { summary: `no IPv6 on ${dev} in ${where(ns)} (Docker: net.ipv6.conf.${dev}.disable_ipv6=1)`, cmd: ip(ns, 'link', 'set', 'dev', dev, 'addrgenmode', 'none'), within: [linkKey(ns, dev), ...inNs(ns)] };
 }

@@ -21,6 +21,8 @@ export interface Captured {
   readonly icmpId: number | undefined;
   /** 'echo request', 'echo reply', 'Flags [S]', 'UDP, length 12' ... */
   readonly what: string;
+  /** A TCP SYN's MSS option: what the sender offers, and what clamping rewrites. */
+  readonly mss?: number | undefined;
   /** A VXLAN-wrapped frame: src/dst are the outer (underlay) header, the rest is the inner packet's. */
   readonly vxlan?: { readonly vni: number; readonly inner: string } | undefined;
 }
@@ -64,5 +66,6 @@ export function parseCaptured(node: string, line: string): Captured | undefined 
   const id = /\bid (\d+)/.exec(rest)?.[1];
   const what = protocol === 'icmp' ? rest.replace(/^ICMP /, '').replace(/, length \d+$/, '').replace(/, id \d+, seq \d+/, '') : protocol === 'tcp' ? (/^Flags \[[^\]]*\]/.exec(rest)?.[0] ?? rest) : 'UDP';
   // On a bridge port, "P" is the copy tcpdump sees leaving to the bridge: as good as In.
-  return { time: Number(time), node, iface, direction: dir === 'Out' ? 'out' : 'in', protocol, src, dst, sport, dport, icmpId: id === undefined ? undefined : Number(id), what };
+  const mss = protocol === 'tcp' ? /\bmss (\d+)/.exec(rest)?.[1] : undefined;
+  return { time: Number(time), node, iface, direction: dir === 'Out' ? 'out' : 'in', protocol, src, dst, sport, dport, icmpId: id === undefined ? undefined : Number(id), what, ...(mss ? { mss: Number(mss) } : {}) };
 }

@@ -46,6 +46,11 @@ const fired = (before: Ruleset | undefined, after: Ruleset | undefined, targets:
   risen(before, after).filter(({ rule }) => rule.table === 'nat' && targets.includes(rule.target ?? ''));
 
 function rewriteOf(prev: Captured, cur: Captured, reply: boolean, counters: { before: Ruleset | undefined; after: Ruleset | undefined }): Rewrite | undefined {
+  // A SYN whose MSS option shrank on the way: a TCPMSS rule (clamping) in the mangle table.
+  if (prev.mss !== undefined && cur.mss !== undefined && prev.mss !== cur.mss) {
+    const hit = risen(counters.before, counters.after).find(({ rule }) => rule.table === 'mangle' && rule.target === 'TCPMSS');
+    return { kind: 'TCPMSS', change: `mss ${prev.mss} -> ${cur.mss}`, rule: hit ? `mangle ${hit.rule.chain}, rule ${hit.index}` : undefined, by: hit ? 'rule counters' : 'unattributed' };
+  }
   const srcChanged = prev.src !== cur.src || prev.sport !== cur.sport;
   const dstChanged = prev.dst !== cur.dst || prev.dport !== cur.dport;
   if (!srcChanged && !dstChanged) return undefined;
@@ -124,7 +129,7 @@ export function orderHops(
       dst: p.dst,
       sport: p.sport,
       dport: p.dport,
-      what: p.what,
+      what: p.mss === undefined ? p.what : `${p.what}, mss ${p.mss}`,
       ms: Math.round((p.time - t0) * 1e6) / 1e3,
       rewrite: ((prev) => (prev ? rewriteOf(prev, p, reply, counters.get(p.node) ?? { before: undefined, after: undefined }) : undefined))(before(list, k, reply)),
     }));

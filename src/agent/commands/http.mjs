@@ -5,11 +5,13 @@ import http from 'node:http';
  * The web server of the `-p 8080:80` lab: answers every GET with who served it and the
  * client address it saw (so DNAT, which keeps the client's address, is visible).
  */
-export function httpServer(host, port, name = 'web') {
+export function httpServer(host, port, name = 'web', bytes = '0') {
+  // A body of `bytes` (a download, for the MTU lab): full-size segments, which small answers never need.
+  const padding = Number(bytes) > 0 ? `${'.'.repeat(Math.max(0, Number(bytes) - 1))}\n` : '';
   const server = http.createServer((req, res) => {
     const client = req.socket.remoteAddress?.replace(/^::ffff:/, '');
     res.writeHead(200, { 'content-type': 'text/plain' });
-    res.end(`hello from ${name}; you are ${client}\n`);
+    res.end(`hello from ${name}; you are ${client}\n${padding}`);
   });
   server.listen(Number(port), host, () => console.log(`listening ${host}:${port}`));
   process.on('SIGTERM', () => server.close(() => process.exit(0)));
