@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Hop } from '../../src/inspect/why.js';
+import type { TraceResult } from '../../src/trace/trace.js';
+import { cli, isolateState, namespacesOf, requireKernel, rootSnapshot, uniqueName } from './support.js';
+
+// The problem labs, as a learner meets them: build up to the step that breaks it, see the
+// symptom, ask `why` and `trace`, apply the fix, ask again. Each assertion is what the lab's
+// text tells the learner they will read.
+
+interface Why {
+  readonly hops: readonly Hop[];
+  readonly broken: Hop | null;
+  readonly connect: { reached: boolean; detail: string } | null;
+  readonly ping: { reached: boolean; detail: string } | null;
+}
+
+async function why(name: string, from: string, to: string, port?: number): Promise<Why> {
+  return JSON.parse((await cli('why', name, from, to, ...(port === undefined ? [] : ['--port', String(port)]), '--json')).out) as Why;
+}
+
+async function trace(name: string, from: string, to: string, port?: number): Promise<TraceResult> {
+  return JSON.parse((await cli('trace', name, from, to, ...(port === undefined ? [] : ['--port', String(port)]), '--json')).out) as TraceResult;
+}
+
+/** Builds `lab` through `step` (the break), as `nslab up <lab> --step N` does. */
+async function upTo(lab: string, name: string, step: number, ...profile: string[]): Promise<void> {
+  const r = await cli('up', lab, '--name', name, '--step', String(step), ...profile);
+  expect(r.code, r.err).toBe(0);
+}
+
+/** Carries the lab on from `step` to the end (the fix), as `nslab lab <lab> --from N --yes` does. */
+async function carryOn(lab: string, name: string, step: number, ...profile: string[]): Promise<void> {
+  const r = await cli('lab', lab, '--name', name, '--from', String(step), '--yes', '--json', ...profile);
+  expect(r.code, r.err).toBe(0);
+}
+
+const said = (w: Why) => w.hops.map((h) => h.what).join('\n');
+
+describe('the problem labs: why names the break, trace shows where the packet died or was rewritten', () => {
+  let before: Record<string, string> = {};
+  const names: string[] = [];
+  const fresh = (p: string) => {
+    const n = uniqueName(p);
+    names.push(n);
+    return n;
+  };
+  beforeAll(() => {
+    requireKernel();
+    isolateState();
+    before = rootSnapshot();
+  });
+  afterAll(async () => {
+    for (const n of names) await cli('down', n);
+    for (const n of names) expect(namespacesOf(n)).toEqual([]);
+    expect(rootSnapshot()).toEqual(before);
+  });
+
+  it.each([
+    { profile: ['--docker', '27'], label: '27' },
+    { profile: ['--docker', '28'], label: '28' },
+    { profile: [], label: '29' },
+  ])('firewall-bypass under $label: DNAT takes the packet past INPUT to web; the DOCKER-USER rule drops it', async ({ profile }) => {
+    const name = fresh('fb');
+    await upTo('firewall-bypass', name, 6, ...profile);
+    const open = await why(name, 'wan', '198.51.100.2', 8080);
+    expect(open.broken).toBeNull();
+    expect(said(open)).toMatch(/198\.51\.100\.2 is host's own address, and INPUT would refuse it \(INPUT policy is DROP.*\), but DNAT has made it a packet for 172\.17\.0\.2: it is forwarded, INPUT never sees it, FORWARD decides/);
+    expect(open.connect).toMatchObject({ reached: true });
+    const bypass = await trace(name, 'wan', '198.51.100.2', 8080);
+    expect(bypass.arrived).toBe(true);
+    expect(bypass.arrivedAt).toBe('web');
+    expect(bypass.request.find((h) => h.rewrite)).toMatchObject({ node: 'host', iface: 'docker0', direction: 'out', rewrite: { kind: 'DNAT', change: 'dst 198.51.100.2:8080 -> 172.17.0.2:80' } });
+
+    await carryOn('firewall-bypass', name, 7, ...profile);
+    const shut = await why(name, 'wan', '198.51.100.2', 8080);
+    expect(shut.broken).toMatchObject({ at: 'host', what: expect.stringMatching(/^iptables DOCKER-USER rule `-i eth0 -p tcp -m conntrack --ctorigdstport 8080 -j DROP` drops eth0 -> docker0/) });
+    const dropped = await trace(name, 'wan', '198.51.100.2', 8080);
+    expect(dropped.arrived).toBe(false);
+    expect(dropped.lost!.lastSeen).toMatchObject({ node: 'host', iface: 'eth0', direction: 'in' });
+    expect(dropped.lost!.next).toBe('host docker0 out');
+    expect(dropped.lost!.droppedBy).toEqual([expect.stringMatching(/^host: filter DOCKER-USER rule 1 `-i eth0 -p tcp -m conntrack --ctorigdstport 8080 -j DROP` \(1 packet during the trace\)$/)]);
+  });
+
+  it('firewall-bypass under 29 nftables: the drop in the admin\'s own table is named by its counter, with the nft command that removes it', async () => {
+    const name = fresh('fbn');
+    await upTo('firewall-bypass', name, 6, '--docker', '29', '--firewall', 'nftables');
+    expect((await trace(name, 'wan', '198.51.100.2', 8080)).arrivedAt).toBe('web');
+    await carryOn('firewall-bypass', name, 7, '--docker', '29', '--firewall', 'nftables');
+    const t = await trace(name, 'wan', '198.51.100.2', 8080);
+    expect(t.arrived).toBe(false);
+    expect(t.lost!.droppedBy).toEqual([expect.stringMatching(/^host: nft ip host-firewall forward `iifname "eth0" meta l4proto tcp ct original proto-dst 8080 counter drop` \(1 packet during the trace\)$/)]);
+    expect(t.lost!.reason).toMatchObject({ at: 'host', fix: expect.stringMatching(new RegExp(`^ip netns exec nslab-${name}-host nft delete rule ip host-firewall forward handle \\d+$`)) });
+    // why says what it does not walk rather than guess at it.
+    expect(said(await why(name, 'wan', '198.51.100.2', 8080))).toContain('nftables tables ip docker-bridges, ip host-firewall here are not walked by why');
+  });
+
+  it('localhost-publish under 27: the neighbour\'s packet for 127.0.0.1 is DNATed to web (moby#45610); the admin\'s raw DROP stops it', async () => {
+    const name = fresh('lp');
+    await upTo('localhost-publish', name, 6, '--docker', '27');
+    const open = await why(name, 'neighbour', '127.0.0.1', 8080);
+    expect(open.broken).toBeNull();
+    expect(said(open)).toContain('127.0.0.1 is a loopback address, yet this came in by eth1: DNAT rewrites it before routing could refuse it');
+    const t = await trace(name, 'neighbour', '127.0.0.1', 8080);
+    expect(t.arrivedAt).toBe('web');
+    expect(t.request.find((h) => h.rewrite)).toMatchObject({ node: 'host', rewrite: { kind: 'DNAT', change: 'dst 127.0.0.1:8080 -> 172.17.0.2:80' } });
+    await carryOn('localhost-publish', name, 7, '--docker', '27');
+    const shut = await trace(name, 'neighbour', '127.0.0.1', 8080);
+    expect(shut.arrived).toBe(false);
+    expect(shut.lost!.lastSeen).toMatchObject({ node: 'host', iface: 'eth1', direction: 'in' });
+    expect(shut.lost!.droppedBy).toEqual([expect.stringMatching(/^host: raw PREROUTING rule 1 `-d 127\.0\.0\.0\/8 ! -i lo -j DROP`/)]);
+    expect(shut.lost!.reason!.what).toMatch(/raw PREROUTING rule `-d 127\.0\.0\.0\/8 ! -i lo -j DROP` drops it on arrival from eth1: 127\.0\.0\.1 is a loopback address, which takes packets only by lo/);
+  });
+
+  it('localhost-publish under 28: Docker\'s own per-port raw DROP stops the neighbour before NAT', async () => {
+    const name = fresh('lp8');
+    await upTo('localhost-publish', name, 6, '--docker', '28');
+    const t = await trace(name, 'neighbour', '127.0.0.1', 8080);
+    expect(t.arrived).toBe(false);
+    expect(t.lost!.droppedBy).toEqual([expect.stringMatching(/^host: raw PREROUTING rule \d+ `-d 127\.0\.0\.1\/32 ! -i lo -p tcp -m tcp --dport 8080 -j DROP`/)]);
+  });
+
+  it('host-service: bound to 127.0.0.1 is refused at once and named; INPUT DROP times out and is named; both fixes reach', async () => {
+    const name = fresh('hs');
+    await upTo('host-service', name, 6);
+    const bound = await why(name, 'app', '172.17.0.1', 8000);
+    expect(bound.broken).toMatchObject({ at: 'host', what: 'nothing listens on 172.17.0.1:8000: a socket listens on 127.0.0.1:8000 only, and takes no connection for 172.17.0.1 (the kernel answers with a reset)' });
+    expect(bound.connect!.detail).toContain('ECONNREFUSED');
+    await carryOn('host-service', name, 7);
+    // The lab ends with both fixes: take the INPUT accept back out to see the second break.
+    const name2 = fresh('hs2');
+    await upTo('host-service', name2, 8);
+    const filtered = await why(name2, 'app', '172.17.0.1', 8000);
+    expect(filtered.broken).toMatchObject({ at: 'host', what: 'iptables INPUT policy is DROP and no rule accepts tcp port 8000 from docker0 for 172.17.0.1', fix: `ip netns exec nslab-${name2}-host iptables -I INPUT -i docker0 -p tcp --dport 8000 -j ACCEPT` });
+    expect(filtered.connect!.detail).toContain('no answer within');
+    const lost = await trace(name2, 'app', '172.17.0.1', 8000);
+    expect(lost.arrived).toBe(false);
+    expect(lost.lost!.lastSeen).toMatchObject({ node: 'host', iface: 'docker0', direction: 'in' });
+    await carryOn('host-service', name2, 9);
+    const fixed = await trace(name2, 'app', '172.17.0.1', 8000);
+    expect(fixed.arrived).toBe(true);
+    expect(fixed.reply.at(-1)).toMatchObject({ node: 'app', direction: 'in' });
+  });
+
+  it.each([
+    { profile: ['--docker', '27'], label: '27' },
+    { profile: [], label: '29' },
+  ])('forward-drop under $label: the VM\'s ping dies in FORWARD by the policy; the DOCKER-USER accept lets it out, masqueraded', async ({ profile }) => {
+    const name = fresh('fd');
+    await upTo('forward-drop', name, 6, ...profile);
+    const cut = await why(name, 'vm', '203.0.113.10');
+    expect(cut.broken).toMatchObject({ at: 'host', what: 'iptables FORWARD policy is DROP and no rule accepts virbr0 -> eth0', fix: `ip netns exec nslab-${name}-host iptables -I DOCKER-USER -i virbr0 -o eth0 -j ACCEPT` });
+    const lost = await trace(name, 'vm', '203.0.113.10');
+    expect(lost.lost!.lastSeen).toMatchObject({ node: 'host', iface: 'virbr0', direction: 'in' });
+    expect(lost.lost!.next).toBe('host eth0 out');
+    await carryOn('forward-drop', name, 7, ...profile);
+    const ok = await trace(name, 'vm', '203.0.113.10');
+    expect(ok.arrived).toBe(true);
+    expect(ok.request.find((h) => h.rewrite)).toMatchObject({ node: 'host', iface: 'eth0', rewrite: { kind: 'MASQUERADE', change: 'src 192.168.122.10 -> 198.51.100.2' } });
+  });
+
+  it.each([
+    { profile: [], label: 'proxy on', dnat: false },
+    { profile: ['--userland-proxy=false'], label: 'proxy off', dnat: true },
+  ])('source-ip, $label: c2 -> the published port, proxied or DNATed, as why and trace say', async ({ profile, dnat }) => {
+    const name = fresh('si');
+    await upTo('source-ip', name, 6, ...profile);
+    const w = await why(name, 'c2', '198.51.100.2', 8080);
+    expect(w.broken).toBeNull();
+    const t = await trace(name, 'c2', '198.51.100.2', 8080);
+    if (dnat) {
+      expect(said(w)).toContain('nat PREROUTING DNAT rewrites 198.51.100.2:8080 -> 172.17.0.2:80');
+      expect(t.arrivedAt).toBe('web');
+      // Bridged back to web with c2's own address: the source web logs.
+      expect(t.request.at(-1)).toMatchObject({ node: 'web', src: '172.17.0.3', dst: '172.17.0.2', dport: 80 });
+    } else {
+      expect(said(w)).toContain('but that DNAT does not take this packet (from docker0): the host\'s listener on 8080, docker-proxy, accepts it and connects to 172.17.0.2:80 itself');
+      expect(t.arrivedAt).toBe('host');
+      expect(t.request.some((h) => h.rewrite)).toBe(false);
+    }
+  });
+
+  it('mtu: why names the PMTU black hole where the path narrows and ICMP is dropped; after clamping, trace shows the SYN\'s MSS rewritten', async () => {
+    const name = fresh('mt');
+    await upTo('mtu', name, 7);
+    const stall = await why(name, 'c1', '203.0.113.70', 80);
+    expect(stall.broken).toMatchObject({ at: 'wan', what: expect.stringMatching(/^the path narrows here: eth1 has MTU 1500, eth0 1400.*drops them \(`-p icmp -m icmp --icmp-type 3\/4 -j DROP`.*a PMTU black hole/) });
+    // The handshake itself passes: the symptom is only in what follows it.
+    expect(stall.connect).toMatchObject({ reached: true });
+    await carryOn('mtu', name, 8);
+    // c2 (MTU 1400) offers an MSS that fits: nothing to fix on its path.
+    expect((await why(name, 'c2', '203.0.113.70', 80)).broken).toBeNull();
+    const t = await trace(name, 'c1', '203.0.113.70', 80);
+    expect(t.request[0]).toMatchObject({ node: 'c1', what: 'Flags [S], mss 1460' });
+    expect(t.request.find((h) => h.rewrite?.kind === 'TCPMSS')).toMatchObject({ node: 'host', iface: 'eth0', rewrite: { change: 'mss 1460 -> 1360', rule: 'mangle FORWARD, rule 1', by: 'rule counters' } });
+    expect((await why(name, 'c1', '203.0.113.70', 80)).broken).toBeNull();
+  });
+});
