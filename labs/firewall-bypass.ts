@@ -73,6 +73,7 @@ function build(ctx: LabContext): LabScene {
         docker: [web.line],
         ops: [...web.ops, daemonStart(web.endpoint.ns, ctx.stateDir, 'web-http', ['http-server', '0.0.0.0', String(PORT.containerPort), 'web'])],
         checks: [bypass, hostWeb],
+        diagnose: { from: 'wan', to: WAN.hostAddress, port: PORT.hostPort },
       },
       {
         title: `Fix: refuse it in ${adminPlace(h)}`,

@@ -93,6 +93,7 @@ function build(ctx: LabContext): LabScene {
         docker: ['(the VM manager: virsh net-start default)'],
         ops: vm.ops,
         checks: [vmCut],
+        diagnose: { from: 'vm', to: WAN.server },
       },
       {
         title: `Fix: let virbr0 through in ${adminPlace(h)}`,

@@ -55,6 +55,7 @@ function build(ctx: LabContext): LabScene {
         docker: [`(a process on the host: python3 -m http.server --bind 127.0.0.1 ${SERVICE})`],
         ops: [serve('127.0.0.1')],
         checks: [onHost, refused],
+        diagnose: { from: 'app', to: gateway, port: SERVICE },
         show: [cmd('ss', ['-ltn'], h.host)],
       },
       {
@@ -73,6 +74,7 @@ function build(ctx: LabContext): LabScene {
         docker: ['(the admin: ufw default deny incoming && ufw allow ssh && ufw enable)'],
         ops: ufwStyleInput(h),
         checks: [dropped, onHost],
+        diagnose: { from: 'app', to: gateway, port: SERVICE },
         show: [cmd('iptables', ['-S', 'INPUT'], h.host)],
       },
       {

@@ -68,6 +68,7 @@ function build(ctx: LabContext): LabScene {
         docker: ['(a machine on the LAN: sysctl -w net.ipv4.conf.eth0.route_localnet=1, default route via the docker host)'],
         ops: [...lan.ops, sysctlSet(lan.ns, 'net.ipv4.conf.eth0.route_localnet', '1')],
         checks: [exposed, hostLan],
+        diagnose: { from: lan.node, to: '127.0.0.1', port: PORT.hostPort },
       },
       {
         title: 'Fix: drop 127.0.0.0/8 from anywhere but lo, in raw PREROUTING',

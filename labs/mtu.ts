@@ -93,6 +93,7 @@ function build(ctx: LabContext): LabScene {
         // No large ping anywhere in this lab: the "too big" answer the host would give c1 teaches
         // c1 the path MTU for ten minutes, and its next SYN offers a smaller MSS, curing the stall.
         checks: [pings('c1'), c1Stalls],
+        diagnose: { from: 'c1', to: SERVER.address, port: SERVER.port },
         show: [cmd('ip', ['link', 'show', 'dev', WAN.uplink], h.host)],
       },
       {

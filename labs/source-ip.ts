@@ -69,6 +69,7 @@ function build(ctx: LabContext): LabScene {
         docker: [c2.line],
         ops: c2.ops,
         checks: [fromLocalhost, fromHostAddress, fromC2],
+        diagnose: { from: 'c2', to: WAN.hostAddress, port: PORT.hostPort },
       },
       {
         title: 'Fix: containers talk to web directly; real clients come in by DNAT',

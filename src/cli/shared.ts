@@ -10,6 +10,8 @@ import { findLab } from '../plan/catalogue.js';
 import { resolveEnds } from '../inspect/endpoints.js';
 import { readLab, readNamespace } from '../inspect/world.js';
 import { renderTrace } from '../trace/render.js';
+import { renderHops, why } from '../inspect/why.js';
+import type { Diagnosis } from '../plan/plan.js';
 import { protocolOf, trace } from '../trace/trace.js';
 import { renderShell } from '../plan/render-shell.js';
 import { renderTopology } from '../view/diagram-text.js';
@@ -106,6 +108,19 @@ export async function labTrace(ctx: Context, name: string, t: LabTrace): Promise
     return renderTrace(await trace(ctx.runner, world, { from, to: dst, protocol: protocolOf(t.port, t.udp), port: t.port, dnsName: t.dns }));
   } catch (err) {
     return `(the trace could not run: ${(err as Error).message})\n`;
+  }
+}
+
+/** `nslab why` of a step's diagnosis, as the command prints its hops. */
+export async function labWhy(ctx: Context, name: string, d: Diagnosis): Promise<string> {
+  try {
+    const world = await readLab(ctx.runner, name);
+    const { from, dst } = resolveEnds(world, name, d.from, d.to);
+    const hops = why(world, from, dst, d.port === undefined ? 'icmp' : 'tcp', d.port);
+    const broken = hops.find((h) => !h.ok);
+    return `${renderHops(hops)}${broken ? `First broken hop: ${broken.at}: ${broken.what}\n` : 'No broken hop found.\n'}`;
+  } catch (err) {
+    return `(why could not run: ${(err as Error).message})\n`;
   }
 }
 

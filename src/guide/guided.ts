@@ -1,5 +1,6 @@
 import type { Runner } from '../exec/runner.js';
 import type { LabDefinition, LabModel } from '../plan/lab.js';
+import type { Diagnosis } from '../plan/plan.js';
 import type { UpHooks } from '../lifecycle/lifecycle.js';
 import { expectationsAt } from '../plan/steps.js';
 import type { Expectation, Outcome } from '../plan/expectation.js';
@@ -20,6 +21,8 @@ export interface GuideDeps {
   readonly picture: () => Promise<string>;
   /** `nslab trace` of the lab's one packet, rendered; shown once the whole lab stands. */
   readonly trace?: (() => Promise<string>) | undefined;
+  /** `nslab why` of a step's diagnosis, rendered. */
+  readonly why?: ((d: Diagnosis) => Promise<string>) | undefined;
   /** Index of the first step to guide (`--from N`: N-1); earlier ones are built without pausing. */
   readonly from?: number | undefined;
   /** Steps already standing before `up` is called (resuming a running lab). */
@@ -64,6 +67,8 @@ export async function runGuided(def: LabDefinition, model: LabModel, deps: Guide
   const steps: StepReport[] = [];
   let applied = built;
   let stopped = false;
+  /** What why said at the breaking step, recalled at the end beside the fix's trace. */
+  let diagnosed: { step: number; text: string } | undefined;
   const stepsPass = () => steps.every((s) => s.checks.every((o) => o.pass));
   const proceed = async (i: number): Promise<'continue' | 'stop'> => {
     say(`\n${renderStep(model.steps[i]!, i, total)}`);
@@ -88,6 +93,11 @@ export async function runGuided(def: LabDefinition, model: LabModel, deps: Guide
             }
             const checks = step.checks?.length ? await deps.verify(step.checks) : [];
             if (checks.length) say(`\n  Checks after this step:\n${renderOutcomes(checks).replace(/^(?=.)/gm, '  ')}`);
+            if (deps.out && deps.why && step.diagnose) {
+              const text = `nslab why ${model.name} ${whyArgs(step.diagnose)}\n${await deps.why(step.diagnose)}`;
+              diagnosed = { step: i + 1, text };
+              say(`\n  Why, right now:\n${text.replace(/^(?=.)/gm, '  ')}`);
+            }
             steps.push({ step: i + 1, title: step.title, checks });
           }
           if (i + 1 >= from && i + 1 < total && (await proceed(i + 1)) === 'stop') {
@@ -111,6 +121,7 @@ export async function runGuided(def: LabDefinition, model: LabModel, deps: Guide
   if (deps.out) {
     const where = applied < total ? ` at step ${applied} of ${total}` : '';
     say(`\n${await deps.picture()}\nVerification of ${model.name}${where} (${model.title}):\n\n${renderOutcomes(outcomes)}\n${renderExplore(model, applied)}`);
+    if (diagnosed && applied === total) say(`\nThe break, as why named it after step ${diagnosed.step}:\n${diagnosed.text}`);
     if (model.trace && deps.trace && applied === total) {
       const t = model.trace;
       say(`\nOne packet, watched in every namespace: nslab trace ${model.name} ${t.from} ${t.to}${t.port ? ` --port ${t.port}` : ''}${t.udp ? ' --udp' : ''}${t.dns ? ` --dns ${t.dns}` : ''}\n(${t.look})\n\n${await deps.trace()}`);
@@ -119,3 +130,5 @@ export async function runGuided(def: LabDefinition, model: LabModel, deps: Guide
   const pass = outcomes.every((o) => o.pass) && stepsPass();
   return { quit: false, stopped, applied, steps, outcomes, pass };
 }
+
+const whyArgs = (d: Diagnosis): string => `${d.from} ${d.to}${d.port === undefined ? '' : ` --port ${d.port}`}`;

@@ -27,6 +27,18 @@ export interface Step {
   readonly retires?: readonly Expectation[] | undefined;
   /** Read-only commands whose output guided mode prints after the step: what a learner would type to look. */
   readonly show?: readonly Cmd[] | undefined;
+  /**
+   * A step that breaks something: the packet `nslab why` walks right after it, so guided
+   * mode names the cause while it stands (and recalls it at the end, beside the fix's trace).
+   */
+  readonly diagnose?: Diagnosis | undefined;
+}
+
+/** The path `nslab why <lab> FROM TO [--port N]` walks. */
+export interface Diagnosis {
+  readonly from: string;
+  readonly to: string;
+  readonly port?: number | undefined;
 }
 
 export function planOps(steps: readonly Step[]): Op[] {

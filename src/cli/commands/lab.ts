@@ -13,7 +13,7 @@ import { chooseStep, stepListing } from '../../plan/steps.js';
 import { table } from '../../text/table.js';
 import type { Action, Context, GlobalArgs } from '../../program/context.js';
 import { printJson } from '../../program/context.js';
-import { labPositional, labTrace, printDryRun, recordOption, resolveLab, topologyPicture, verifyModel, writeRecord, type LabArgs } from '../shared.js';
+import { labPositional, labTrace, labWhy, printDryRun, recordOption, resolveLab, topologyPicture, verifyModel, writeRecord, type LabArgs } from '../shared.js';
 
 type Args = GlobalArgs & LabArgs & { yes: boolean; steps: boolean; from?: number | undefined; rewind?: number | undefined };
 
@@ -114,6 +114,7 @@ export function labCommand(action: Action): CommandModule<GlobalArgs, Args> {
         verify: (expectations) => untilAborted(verifyModel(ctx, model, expectations), ctx.signal),
         picture: () => topologyPicture(ctx, model),
         trace: model.trace && (() => labTrace(ctx, model.name, model.trace!)),
+        why: (d) => labWhy(ctx, model.name, d),
         from,
         built,
         quitRemoves: built > 0 ? `the steps this session applied are undone; the lab stands at step ${built} again` : undefined,
