@@ -104,7 +104,7 @@ function build(ctx: LabContext): LabScene {
 
 export const firewallBypassLab = defineLab({
   id: 'firewall-bypass',
-  number: 14,
+  number: 13,
   title: TITLE,
   summary: 'a ufw-style INPUT DROP does not stop -p 8080:80 (DNAT forwards it); the fix is DOCKER-USER, or a table of your own with nftables',
   article: 'moby/moby#4737 and docker/for-linux#690: ports published with -p are reachable from outside despite ufw',

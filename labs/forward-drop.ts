@@ -115,7 +115,7 @@ function build(ctx: LabContext): LabScene {
 
 export const forwardDropLab = defineLab({
   id: 'forward-drop',
-  number: 17,
+  number: 16,
   title: TITLE,
   summary: "a VM bridge (libvirt's virbr0) loses its internet when dockerd sets FORWARD policy DROP; fixed in DOCKER-USER (or 28's --ip-forward-no-drop)",
   article: 'moby/moby#39439, docker/for-linux#949: Docker breaks libvirt/KVM/LXD bridge networking',

@@ -94,7 +94,7 @@ function build(ctx: LabContext): LabScene {
 
 export const hostServiceLab = defineLab({
   id: 'host-service',
-  number: 16,
+  number: 15,
   title: TITLE,
   summary: 'a container cannot reach a host service bound to 127.0.0.1 (refused) or behind INPUT DROP (timeout); fixed by binding 0.0.0.0 and an INPUT accept on docker0',
   article: '"Docker Netowrk" (the first chapter): reaching a service on the host as host.docker.internal; docker/for-linux#264',

@@ -89,7 +89,7 @@ function build(ctx: LabContext): LabScene {
 
 export const localhostPublishLab = defineLab({
   id: 'localhost-publish',
-  number: 15,
+  number: 14,
   title: TITLE,
   summary: 'a port published on 127.0.0.1 is reachable from a LAN neighbour that routes 127.0.0.1 to the host under Docker 27 (moby#45610); 28 drops it in raw PREROUTING',
   article: 'moby/moby#45610: ports published on 127.0.0.1 are reachable from hosts on the same L2 segment',
@@ -98,5 +98,6 @@ export const localhostPublishLab = defineLab({
     { in: '28, 29', what: 'raw PREROUTING `-d 127.0.0.1/32 ! -i lo -p tcp --dport 8080 -j DROP` per port published on a loopback address' },
     { in: '29 nftables', what: 'the same drop in raw-PREROUTING, commented "DROP REMOTE LOOPBACK"' },
   ],
+  breaksUnder: ['--docker', '27'],
   build,
 });

@@ -131,7 +131,7 @@ function build(ctx: LabContext): LabScene {
 
 export const mtuLab = defineLab({
   id: 'mtu',
-  number: 19,
+  number: 18,
   title: TITLE,
   summary: 'an uplink of MTU 1400 whose far end drops ICMP "fragmentation needed": ping works, a download stalls; fixed by the network\'s com.docker.network.driver.mtu or MSS clamping',
   article: 'moby/moby#36659, docker/for-linux#1105: containers behind a VPN or a tunnel hang on large transfers',

@@ -89,7 +89,7 @@ function build(ctx: LabContext): LabScene {
 
 export const sourceIpLab = defineLab({
   id: 'source-ip',
-  number: 18,
+  number: 17,
   title: TITLE,
   summary: 'which client address a server in a container sees: the real one through DNAT, 172.17.0.1 through docker-proxy, and what --userland-proxy=false changes',
   article: 'moby/moby#15086 and #46026: the container sees the docker0 gateway instead of the client IP',

@@ -4,12 +4,15 @@
 import { mkdirSync } from 'node:fs';
 import { capture } from './cli-capture.js';
 import { allLabs } from '../src/plan/catalogue.js';
+import { defaultInstanceName } from '../src/plan/lab.js';
 
 
 mkdirSync('docs/diagrams', { recursive: true });
 const sections: string[] = [];
-for (const lab of allLabs()) {
-  const name = lab.id;
+// `npm run diagrams -- mtu` draws only those labs.
+const only = process.argv.slice(2);
+for (const lab of allLabs().filter((l) => only.length === 0 || only.includes(l.id))) {
+  const name = defaultInstanceName(lab.id);
   try {
     await capture('up', lab.id, '--name', name);
   } catch (err) {

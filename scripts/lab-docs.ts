@@ -4,17 +4,70 @@
 // Run as root: `npm run lab-docs`. The text to change lives in labs/<lab>.ts.
 import { writeFileSync } from 'node:fs';
 import { capture } from './cli-capture.js';
+import { main } from '../src/cli/main.js';
+import type { LabDefinition, LabModel } from '../src/plan/lab.js';
 import { detectEnv, buildLab } from '../src/plan/build.js';
 import { allLabs } from '../src/plan/catalogue.js';
+import { defaultInstanceName } from '../src/plan/lab.js';
 
 
 /** Inline code; text holding a backtick needs double ones. */
 const code = (d: string) => (d.includes('`') ? `\`\` ${d} \`\`` : `\`${d}\``);
 const indent = (text: string) => text.split('\n').map((l) => `   ${l}`).join('\n');
 
-for (const lab of allLabs().filter((l) => l.number !== undefined)) {
-  const model = buildLab(lab, lab.id, {}, detectEnv());
+/** What nslab prints even when it exits non-zero (why exits 1 when it finds a broken hop). */
+async function said(...argv: string[]): Promise<string> {
+  let out = '';
+  await main(argv, { out: (t) => (out += t), err: (t) => (out += t) });
+  return out.trimEnd();
+}
+
+/**
+ * A problem lab's break and fix as a learner meets them: `why` right after the breaking step,
+ * then the lab's trace once the fix stands, from a real run.
+ */
+async function breakAndFix(lab: LabDefinition, model: LabModel): Promise<string[]> {
+  const at = model.steps.findIndex((s) => s.diagnose);
+  const d = model.steps[at]?.diagnose;
+  if (!d || !model.trace) return [];
+  const name = model.name;
+  const port = (p: number | undefined) => (p === undefined ? [] : ['--port', String(p)]);
+  const profile = lab.breaksUnder ?? [];
+  await capture('up', lab.id, '--step', String(at + 1), ...profile);
+  try {
+    const broken = await said('why', name, d.from, d.to, ...port(d.port));
+    await capture('lab', lab.id, '--from', String(at + 2), '--yes', '--json', ...profile);
+    const t = model.trace;
+    const traced = await said('trace', name, t.from, t.to, ...port(t.port));
+    return [
+      '## The break, and the fix, by packets',
+      '',
+      ...(profile.length ? [`Under \`${profile.join(' ')}\`, where the break shows.`, ''] : []),
+      `After step ${at + 1}, \`nslab why ${name} ${d.from} ${d.to}${d.port === undefined ? '' : ` --port ${d.port}`}\` says:`,
+      '',
+      '```',
+      broken,
+      '```',
+      '',
+      `Once the fix stands, \`nslab trace ${name} ${t.from} ${t.to}${t.port === undefined ? '' : ` --port ${t.port}`}\` (${t.look}):`,
+      '',
+      '```',
+      traced,
+      '```',
+      '',
+    ];
+  } finally {
+    await capture('down', name);
+  }
+}
+
+// `npm run lab-docs -- firewall-bypass mtu` writes only those pages.
+const only = process.argv.slice(2);
+for (const lab of allLabs().filter((l) => l.number !== undefined && (only.length === 0 || only.includes(l.id)))) {
+  const model = buildLab(lab, defaultInstanceName(lab.id), {}, detectEnv());
   const run = (await capture('run', lab.id)).trimEnd();
+  const byVersion = lab.versions?.length ? ['## By Docker version', '', ...lab.versions.map((v) => `- **${v.in}**: ${v.what}`), '', `\`nslab versions ${lab.id}\` lists every rule that differs, each with why Docker changed it.`, ''] : [];
+  const packets = await breakAndFix(lab, model);
   const steps = model.steps.map((s, i) => {
     const docker = (s.docker ?? []).map((d) => `   ${code(d)}`).join('\n');
     return `${i + 1}. **${s.title}**\n${indent(s.why.replaceAll('\n', ' '))}\n${docker}`;
@@ -34,6 +87,8 @@ for (const lab of allLabs().filter((l) => l.number !== undefined)) {
     '## Steps (Docker 29, iptables)',
     '',
     ...steps.flatMap((s) => [s, '']),
+    ...byVersion,
+    ...packets,
     '## A run',
     '',
     `\`nslab run ${lab.id}\` on the machine this page was made on; \`[step N]\` rows are the checks that hold right after step N.`,

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { recordedModel } from '../lifecycle/lifecycle.js';
 import { buildLab, detectEnv } from '../plan/build.js';
 import { labTranscript } from '../lifecycle/transcript.js';
-import type { LabEnv, LabModel, LabOptions, LabTrace } from '../plan/lab.js';
+import { defaultInstanceName, type LabEnv, type LabModel, type LabOptions, type LabTrace } from '../plan/lab.js';
 import { requireTools } from '../kernel/tools.js';
 import { labOptions, labOptionValues, type LabOptionArgs } from './lab-options.js';
 import { findLab } from '../plan/catalogue.js';
@@ -74,7 +74,7 @@ export function resolveLab(args: LabArgs): { model: LabModel; env: LabEnv; optio
   // Root-namespace mode removes an iptables table it brought into existence with nft.
   if (options.rootNs || options.firewall === 'nftables') requireTools(['nft']);
   // By def.id, not args.lab: `nslab lab 3` names its instance after the lab, not "3".
-  return { model: buildLab(def, args.name ?? def.id, options, env), env, options };
+  return { model: buildLab(def, args.name ?? defaultInstanceName(def.id), options, env), env, options };
 }
 
 export function printDryRun(ctx: Context, model: LabModel, command: string): void {

@@ -1,4 +1,4 @@
-import type { LabDefinition, LabEnv } from '../plan/lab.js';
+import { defaultInstanceName, type LabDefinition, type LabEnv, type VersionNote } from '../plan/lab.js';
 import { buildLab } from '../plan/build.js';
 import { planOps } from '../plan/plan.js';
 import { iptablesListing } from './firewall/iptables-listing.js';
@@ -27,6 +27,8 @@ export interface VersionsReport {
   readonly macs: Readonly<Record<DockerVersion, readonly string[]>>;
   /** Docker 29 with --firewall nftables: the table's chains. */
   readonly nftChains: readonly string[];
+  /** What the lab shows differently by version, in its own words (LabDefinition.versions). */
+  readonly notes: readonly VersionNote[];
 }
 
 const WHY: readonly [RegExp, string][] = [
@@ -36,6 +38,7 @@ const WHY: readonly [RegExp, string][] = [
   [/DOCKER-FORWARD|DOCKER-CT|DOCKER-BRIDGE/, "28.0.1 moved each network's rules out of FORWARD into DOCKER-FORWARD, DOCKER-CT and DOCKER-BRIDGE"],
   [/^-A FORWARD .*-[io] /, "27 writes each network's rules straight into FORWARD"],
   [/^-A DOCKER -i \S+ -j RETURN/, "29 dropped nat DOCKER's RETURN for a bridge's own traffic"],
+  [/^-A PREROUTING -d 127\.\S+ ! -i lo .*-j DROP/, '28.0 drops packets for a port published on a loopback address that do not come in by lo (moby#45610)'],
   [/^-A PREROUTING -d \S+\/32 ! -i \S+ -j DROP/, '28.2 drops packets routed to a container from outside its bridge (raw PREROUTING)'],
   [/^-A DOCKER ! -i (\S+) -o \1 -j DROP/, '28.0 drops what enters a bridge from outside unless a port is published'],
   [/^-A POSTROUTING -s (\S+) -d \1 /, '27 always adds the hairpin MASQUERADE; 28 only with --userland-proxy=false'],
@@ -44,7 +47,7 @@ const WHY: readonly [RegExp, string][] = [
 
 const whyOf = (rule: string): string => WHY.find(([re]) => re.test(rule))?.[1] ?? '';
 
-export function versionsOf(def: LabDefinition, env: LabEnv, name = def.id): VersionsReport {
+export function versionsOf(def: LabDefinition, env: LabEnv, name = defaultInstanceName(def.id)): VersionsReport {
   const present = new Map<string, Set<DockerVersion>>();
   const macs = {} as Record<DockerVersion, string[]>;
   for (const docker of DOCKER_VERSIONS) {
@@ -78,5 +81,5 @@ export function versionsOf(def: LabDefinition, env: LabEnv, name = def.id): Vers
   const nftChains = nftListing(planOps(nft.steps), nft.nodes.host?.ns)
     .split('\n')
     .flatMap((l) => (/^\tchain (\S+) \{$/.exec(l)?.[1] ? [/^\tchain (\S+) \{$/.exec(l)![1]!] : []));
-  return { lab: def.id, rows, same, macs, nftChains };
+  return { lab: def.id, rows, same, macs, nftChains, notes: def.versions ?? [] };
 }

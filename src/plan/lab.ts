@@ -68,6 +68,13 @@ export interface LabTrace {
  */
 export type LabScene = Omit<LabModel, 'id' | 'name' | 'title'> & { readonly title?: string };
 
+/**
+ * The instance name a lab gets when none is given: its id, less the dashes the problem labs'
+ * ids have (firewall-bypass: firewallbypass). A dash separates the instance from the node in a
+ * namespace name, and an instance "firewall" would otherwise own nslab-firewall-bypass-host.
+ */
+export const defaultInstanceName = (id: string): string => id.replaceAll('-', '');
+
 /** A lab, stating its id and title once: the model it builds carries them. */
 export function defineLab(def: Omit<LabDefinition, 'build'> & { build(ctx: LabContext): LabScene }): LabDefinition {
   return { ...def, build: (ctx) => ({ id: def.id, name: ctx.name, title: def.title, ...def.build(ctx) }) };
@@ -94,6 +101,8 @@ export interface LabDefinition {
    * `nslab versions <lab>` prints it above the rules each version writes.
    */
   readonly versions?: readonly VersionNote[] | undefined;
+  /** The lab options under which its break shows, where the default Docker already prevents it (localhost-publish: --docker 27). */
+  readonly breaksUnder?: readonly string[] | undefined;
   build(ctx: LabContext): LabModel;
 }
 

@@ -1,3 +1,4 @@
+import { defaultInstanceName } from '../../plan/lab.js';
 import type { Argv, CommandModule } from 'yargs';
 import { NslabError } from '../../errors.js';
 import { runGuided } from '../../guide/guided.js';
@@ -37,7 +38,7 @@ function listSteps(ctx: Context, args: Args): number {
 
 /** `--rewind N`: the positional names a running lab instance (by default its lab id). */
 async function rewind(ctx: Context, args: Args, to: number): Promise<number> {
-  const name = args.name ?? args.lab;
+  const name = args.name ?? defaultInstanceName(args.lab);
   if (!instanceExists(name)) {
     throw new NslabError(`lab ${name} is not up: there is nothing to rewind`, { hint: 'see `nslab ls`; bring a lab up part-way with `nslab up <lab> --step N`' });
   }

@@ -18,7 +18,9 @@ export function versionsCommand(action: Action): CommandModule<GlobalArgs, Args>
         return 0;
       }
       const mark = (row: { in: readonly string[] }) => DOCKER_VERSIONS.map((v) => (row.in.includes(v) ? ` ${v} ` : '  . ')).join('');
+      const notes = report.notes.length ? [`What lab ${report.lab} shows by version:`, ...report.notes.map((n) => `  ${n.in}: ${n.what}`), ''] : [];
       const lines = [
+        ...notes,
         `What dockerd writes on the docker host of lab ${report.lab}, by version (iptables; ${report.same} rules are the same in all three):`,
         '',
         ` ${DOCKER_VERSIONS.map((v) => ` ${v} `).join('')}  table   rule`,
