@@ -18,6 +18,8 @@ export interface BridgeNetwork {
   readonly icc?: boolean | undefined;
   /** com.docker.network.driver.mtu: the bridge's and its veths' MTU; undefined: the kernel's 1500. */
   readonly mtu?: number | undefined;
+  /** gateway_mode_ipv4=isolated: the bridge gets no address, so the host is not on the network at all. */
+  readonly noGatewayAddress?: boolean | undefined;
 }
 
 /**
@@ -30,7 +32,7 @@ export function createBridgeNetwork(net: BridgeNetwork, tools: Tools): Op[] {
     bridgeAdd(net.hostNs, net.bridge, tools),
     ...(net.mtu === undefined ? [] : [linkSetMtu(net.hostNs, net.bridge, net.mtu)]),
     linkSetAddress(net.hostNs, net.bridge, bridgeMac(net.hostNs, net.bridge), 0),
-    addrAdd(net.hostNs, net.bridge, net.ipam.withPrefix(net.ipam.gateway), { broadcast: true }),
+    ...(net.noGatewayAddress ? [] : [addrAdd(net.hostNs, net.bridge, net.ipam.withPrefix(net.ipam.gateway), { broadcast: true })]),
     linkUp(net.hostNs, net.bridge),
   ];
 }

@@ -81,6 +81,8 @@ export interface NetworkCreateOptions {
   readonly bridgeName?: string | undefined;
   /** -o com.docker.network.driver.mtu */
   readonly mtu?: number | undefined;
+  /** -o com.docker.network.bridge.gateway_mode_ipv4, as given: the bridge driver checks it. */
+  readonly gatewayMode?: string | undefined;
   readonly driver?: 'bridge' | 'macvlan' | 'overlay' | undefined;
   /** --ip-range: where addresses are handed out from. */
   readonly ipRange?: string | undefined;

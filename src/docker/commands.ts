@@ -91,6 +91,7 @@ export function dockerLine(c: DockerCommand): string {
         ...(c.internal ? ['--internal'] : []),
         ...(c.bridgeName ? [`-o com.docker.network.bridge.name=${q(c.bridgeName)}`] : []),
         ...(c.icc === false ? ['-o com.docker.network.bridge.enable_icc=false'] : []),
+        ...(c.gatewayMode ? [`-o com.docker.network.bridge.gateway_mode_ipv4=${q(c.gatewayMode)}`] : []),
         ...(c.mtu !== undefined ? [`-o com.docker.network.driver.mtu=${c.mtu}`] : []),
         ...(c.attachable ? ['--attachable'] : []),
         q(c.name),

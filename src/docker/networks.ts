@@ -1,3 +1,4 @@
+import type { GatewayMode } from './firewall/firewaller.js';
 import { Ipam, parseSubnet } from '../model/ipam.js';
 import { validateIfName } from '../model/names.js';
 import { DOCKER0 } from '../model/defaults.js';
@@ -42,8 +43,9 @@ export function defineNetwork(spec: EngineSpec, existing: readonly Network[], { 
     internal,
     icc,
     mtu: opts.mtu,
+    noGatewayAddress: opts.gatewayMode === 'isolated',
     isDefault,
-    firewall: { bridge, subnet: ipam.subnet.cidr, internal, icc, masquerade: !internal },
+    firewall: { bridge, subnet: ipam.subnet.cidr, internal, icc, masquerade: !internal, ...(opts.gatewayMode ? { gatewayMode: opts.gatewayMode as GatewayMode } : {}) },
     ...kind,
     asked: { subnet: opts.subnet, gateway: opts.gateway, auxAddresses: opts.auxAddresses, options: opts.options ?? {}, labels: opts.labels ?? {} },
   };

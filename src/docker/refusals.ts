@@ -1,6 +1,8 @@
 import { NslabError } from '../errors.js';
 import type { Endpoint } from './cnm.js';
-import type { Network, RunOptions, Sandbox, SharedMode } from './cnm.js';
+import type { Network, NetworkCreateOptions, RunOptions, Sandbox, SharedMode } from './cnm.js';
+import { GATEWAY_MODES } from './firewall/firewaller.js';
+import type { Profile } from './profile.js';
 
 // What dockerd refuses, in its words (daemon/, runconfig/errors.go, libnetwork), checked
 // before the Engine changes anything. Where 27 words a refusal as 26 did and 28 reworded it,
@@ -98,4 +100,18 @@ export function existing(sandboxes: ReadonlyMap<string, Sandbox>, name: string, 
 export function hostNamespace(hostNs: string | undefined): string {
   if (hostNs === undefined) throw new NslabError("--network host in the root namespace would be nslab's own namespace", { hint: 'run it on the sandbox engine (without --root-ns)' });
   return hostNs;
+}
+
+/**
+ * gateway_mode_ipv4 as the bridge driver parses it: 27 knows nat and routed (newGwMode, then
+ * parseErr), 28 added nat-unprotected and isolated, and isolated needs --internal.
+ */
+export function refuseGatewayMode(profile: Profile, opts: NetworkCreateOptions): void {
+  const mode = opts.gatewayMode;
+  if (mode === undefined) return;
+  const known: readonly string[] = profile.docker === '27' ? ['nat', 'routed'] : GATEWAY_MODES;
+  if (!known.includes(mode)) {
+    throw new NslabError(`failed to parse com.docker.network.bridge.gateway_mode_ipv4 value: ${mode} (unknown gateway mode ${mode})`, { hint: `Docker ${profile.docker} knows ${known.join(', ')}` });
+  }
+  if (mode === 'isolated' && !opts.internal) throw new NslabError("gateway mode 'isolated' can only be used for an internal network", { hint: 'add --internal' });
 }

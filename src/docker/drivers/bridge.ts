@@ -7,6 +7,7 @@ import { attachContainer, createBridgeNetwork } from '../bridge-network.js';
 import type { Network } from '../cnm.js';
 import { removal } from '../firewall/firewaller.js';
 import type { DriverHost, NetworkDriver } from './driver.js';
+import { refuseGatewayMode } from '../refusals.js';
 
 // The bridge driver (libnetwork/drivers/bridge): a Linux bridge per network on the docker
 // host, a veth per endpoint, and the firewall's rules for both.
@@ -21,7 +22,10 @@ export function bridgeDriver(host: DriverHost): NetworkDriver {
   return {
     givesGateway: true,
     publishes: true,
-    accept: () => ({ driver: 'bridge' }),
+    accept: (_name, opts) => {
+      refuseGatewayMode(profile, opts);
+      return { driver: 'bridge' };
+    },
     create: (network) => ({ bridge: [...createBridgeNetwork(network, tools), ...localnet(network)], firewall: fw.newNetwork(network.firewall) }),
     join: (network, container, how) => attachContainer(network, container, { ...tools, ...how }),
     // setHairpinMode: only without the proxy does a container reach itself by the bridge.

@@ -16,7 +16,18 @@ export interface FirewallNetwork {
   readonly icc: boolean;
   /** com.docker.network.bridge.enable_ip_masquerade. */
   readonly masquerade: boolean;
+  /** com.docker.network.bridge.gateway_mode_ipv4; undefined: nat. */
+  readonly gatewayMode?: GatewayMode | undefined;
 }
+
+/**
+ * How the host gateways a bridge network (28.0; 27 knows nat and routed): nat masquerades and
+ * drops direct access; nat-unprotected masquerades and lets anything routed in; routed neither
+ * masquerades nor maps host ports, and lets in published container ports and ICMP; isolated
+ * (--internal only) gives the bridge no address at all.
+ */
+export const GATEWAY_MODES = ['nat', 'nat-unprotected', 'routed', 'isolated'] as const;
+export type GatewayMode = (typeof GATEWAY_MODES)[number];
 
 export interface FirewallEndpoint {
   readonly address: string;

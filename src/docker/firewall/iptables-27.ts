@@ -41,9 +41,11 @@ export function iptables27(p: FirewallPlacement): Firewaller {
           w.insert('filter', 'FORWARD', BELOW_JUMPS, '-i', br, '-o', br, '-j', n.icc ? 'ACCEPT' : 'DROP'),
         ];
       }
+      // gateway_mode_ipv4=routed (27.0): no NAT at all, so no skip-DNAT either (setupIPTablesInternal).
+      const nat = n.masquerade && n.gatewayMode !== 'routed';
       return [
-        ...(n.masquerade ? [w.insert('nat', 'POSTROUTING', undefined, '-s', n.subnet, '!', '-o', br, '-j', 'MASQUERADE')] : []),
-        ...(n.masquerade && p.userlandProxy ? [w.insert('nat', 'DOCKER', undefined, '-i', br, '-j', 'RETURN')] : []),
+        ...(nat ? [w.insert('nat', 'POSTROUTING', undefined, '-s', n.subnet, '!', '-o', br, '-j', 'MASQUERADE')] : []),
+        ...(nat && p.userlandProxy ? [w.insert('nat', 'DOCKER', undefined, '-i', br, '-j', 'RETURN')] : []),
         ...(p.userlandProxy ? [] : [w.insert('nat', 'POSTROUTING', undefined, '-o', br, '-m', 'addrtype', '--src-type', 'LOCAL', '-j', 'MASQUERADE')]),
         // setIcc: ACCEPT is inserted, DROP appended.
         n.icc ? w.insert('filter', 'FORWARD', BELOW_JUMPS, '-i', br, '-o', br, '-j', 'ACCEPT') : w.append('filter', 'FORWARD', '-i', br, '-o', br, '-j', 'DROP'),
@@ -57,12 +59,17 @@ export function iptables27(p: FirewallPlacement): Firewaller {
     // No per-endpoint rules before 28.0's direct-access DROP.
     addEndpoint: (_n: FirewallNetwork, _ep: FirewallEndpoint): Op[] => [],
     addPorts: (n, ep, ports: readonly PortBinding[]) =>
-      ports.flatMap((b) => [
-        w.append('filter', 'DOCKER', '-d', `${ep.address}/32`, '!', '-i', n.bridge, '-o', n.bridge, ...dport(b.protocol, b.containerPort), '-j', 'ACCEPT'),
-        // ≤27 adds the hairpin MASQUERADE whatever the proxy setting.
-        w.append('nat', 'POSTROUTING', '-s', `${ep.address}/32`, '-d', `${ep.address}/32`, ...dport(b.protocol, b.containerPort), '-j', 'MASQUERADE'),
-        w.append('nat', 'DOCKER', ...hostAddress(b), ...(p.userlandProxy ? ['!', '-i', n.bridge] : []), ...dport(b.protocol, b.hostPort), '-j', 'DNAT', '--to-destination', `${ep.address}:${b.containerPort}`),
-      ]),
+      ports.flatMap((b) => {
+        const accept = w.append('filter', 'DOCKER', '-d', `${ep.address}/32`, '!', '-i', n.bridge, '-o', n.bridge, ...dport(b.protocol, b.containerPort), '-j', 'ACCEPT');
+        // HostPort 0 (routed mode: bindHostPorts with disableNAT): no per-port NAT.
+        if (b.hostPort === 0) return [accept];
+        return [
+          accept,
+          // ≤27 adds the hairpin MASQUERADE whatever the proxy setting.
+          w.append('nat', 'POSTROUTING', '-s', `${ep.address}/32`, '-d', `${ep.address}/32`, ...dport(b.protocol, b.containerPort), '-j', 'MASQUERADE'),
+          w.append('nat', 'DOCKER', ...hostAddress(b), ...(p.userlandProxy ? ['!', '-i', n.bridge] : []), ...dport(b.protocol, b.hostPort), '-j', 'DNAT', '--to-destination', `${ep.address}:${b.containerPort}`),
+        ];
+      }),
     show: w.show,
   };
 }

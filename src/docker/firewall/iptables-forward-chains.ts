@@ -1,5 +1,5 @@
 import type { Op } from '../../ops/op.js';
-import type { Firewaller, FirewallNetwork, FirewallPlacement, PortBinding } from './firewaller.js';
+import type { Firewaller, FirewallNetwork, FirewallPlacement, GatewayMode, PortBinding } from './firewaller.js';
 import { dport, hostAddress, iptablesWriter, isLoopback } from './iptables-rules.js';
 
 // The layout of 28.0.1 and later: FORWARD jumps to DOCKER-USER (left empty for the admin) and
@@ -17,6 +17,8 @@ export interface Generation {
   readonly natReturn: boolean;
 }
 
+const mode = (n: FirewallNetwork): GatewayMode => n.gatewayMode ?? 'nat';
+
 const STAGE1 = 'DOCKER-ISOLATION-STAGE-1';
 const STAGE2 = 'DOCKER-ISOLATION-STAGE-2';
 
@@ -32,10 +34,12 @@ export function forwardChainsLayout(g: Generation, p: FirewallPlacement): Firewa
 
   const natNetwork = (n: FirewallNetwork): Op[] => {
     if (!n.masquerade) return [];
+    // Routed mode: no NAT for the network (28 keeps the skip-DNAT RETURN all the same).
+    const nat = mode(n) !== 'routed';
     return [
-      w.insert('nat', 'POSTROUTING', undefined, '-s', n.subnet, '!', '-o', n.bridge, '-j', 'MASQUERADE'),
+      ...(nat ? [w.insert('nat', 'POSTROUTING', undefined, '-s', n.subnet, '!', '-o', n.bridge, '-j', 'MASQUERADE')] : []),
       // With the proxy off, the host's own connections to a published port are hairpinned.
-      ...(p.userlandProxy ? [] : [w.insert('nat', 'POSTROUTING', undefined, '-o', n.bridge, '-m', 'addrtype', '--src-type', 'LOCAL', '-j', 'MASQUERADE')]),
+      ...(p.userlandProxy || !nat ? [] : [w.insert('nat', 'POSTROUTING', undefined, '-o', n.bridge, '-m', 'addrtype', '--src-type', 'LOCAL', '-j', 'MASQUERADE')]),
       ...(g.natReturn && p.userlandProxy ? [w.insert('nat', 'DOCKER', undefined, '-i', n.bridge, '-j', 'RETURN')] : []),
     ];
   };
@@ -57,30 +61,47 @@ export function forwardChainsLayout(g: Generation, p: FirewallPlacement): Firewa
     newNetwork: (n) => {
       if (n.internal) return internalNetwork(n);
       const br = n.bridge;
+      const gw = mode(n);
       return [
-        w.append('filter', 'DOCKER', '!', '-i', br, '-o', br, '-j', 'DROP'),
+        // setDefaultForwardRule: routed lets ICMP in; nat-unprotected lets everything in.
+        ...(gw === 'routed' ? [w.append('filter', 'DOCKER', '-o', br, '-p', 'icmp', '-j', 'ACCEPT')] : []),
+        w.append('filter', 'DOCKER', '!', '-i', br, '-o', br, '-j', gw === 'nat-unprotected' ? 'ACCEPT' : 'DROP'),
         w.append('filter', 'DOCKER-BRIDGE', '-o', br, '-j', 'DOCKER'),
         w.append('filter', 'DOCKER-CT', '-o', br, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT'),
         ...(n.icc
           ? [w.append('filter', 'DOCKER-FORWARD', '-i', br, '-j', 'ACCEPT')]
           : [w.append('filter', 'DOCKER-FORWARD', '-i', br, '-o', br, '-j', 'DROP'), w.append('filter', 'DOCKER-FORWARD', '-i', br, '!', '-o', br, '-j', 'ACCEPT')]),
         ...(g.isolation === 'stages'
-          ? [w.append('filter', STAGE1, '-i', br, '!', '-o', br, '-j', STAGE2), w.insert('filter', STAGE2, undefined, '-o', br, '-j', 'DROP')]
+          ? [
+              w.append('filter', STAGE1, '-i', br, '!', '-o', br, '-j', STAGE2),
+              w.insert('filter', STAGE2, undefined, '-o', br, '-j', 'DROP'),
+              // 28's routed network is reachable from other networks too: replies and all that enters it pass.
+              ...(gw === 'routed'
+                ? [w.insert('filter', STAGE1, undefined, '-o', br, '-j', 'RETURN'), w.insert('filter', STAGE1, undefined, '-i', br, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT')]
+                : []),
+            ]
           : []),
         ...natNetwork(n),
       ];
     },
     // filterDirectAccess (28.2+): a packet for the container that did not come in by its
     // bridge was routed here from elsewhere, which Docker refuses unless it is published.
-    addEndpoint: (n, ep) => (n.internal ? [] : [w.append('raw', 'PREROUTING', '-d', `${ep.address}/32`, '!', '-i', n.bridge, '-j', 'DROP')]),
+    // Only nat mode refuses direct access: routed and nat-unprotected exist to be routed to.
+    addEndpoint: (n, ep) => (n.internal || mode(n) !== 'nat' ? [] : [w.append('raw', 'PREROUTING', '-d', `${ep.address}/32`, '!', '-i', n.bridge, '-j', 'DROP')]),
     addPorts: (n, ep, ports: readonly PortBinding[]) =>
-      ports.flatMap((b) => [
-        w.insert('filter', 'DOCKER', undefined, '-d', `${ep.address}/32`, '!', '-i', n.bridge, '-o', n.bridge, ...dport(b.protocol, b.containerPort), '-j', 'ACCEPT'),
-        ...(p.userlandProxy ? [] : [w.append('nat', 'POSTROUTING', '-s', `${ep.address}/32`, '-d', `${ep.address}/32`, ...dport(b.protocol, b.containerPort), '-j', 'MASQUERADE')]),
-        w.append('nat', 'DOCKER', ...hostAddress(b), ...(p.userlandProxy ? ['!', '-i', n.bridge] : []), ...dport(b.protocol, b.hostPort), '-j', 'DNAT', '--to-destination', `${ep.address}:${b.containerPort}`),
-        // A port published on 127.0.0.1 must not be reachable from the host's L2 neighbours.
-        ...(isLoopback(b) ? [w.append('raw', 'PREROUTING', '-d', `${b.hostIp}/32`, '!', '-i', 'lo', ...dport(b.protocol, b.hostPort), '-j', 'DROP')] : []),
-      ]),
+      ports.flatMap((b) => {
+        const accept = w.insert('filter', 'DOCKER', undefined, '-d', `${ep.address}/32`, '!', '-i', n.bridge, '-o', n.bridge, ...dport(b.protocol, b.containerPort), '-j', 'ACCEPT');
+        // No host port (routed mode's mapper binds none): only the container's port is let in.
+        // nat-unprotected lets everything in already.
+        if (b.hostPort === 0) return [accept];
+        return [
+          ...(mode(n) === 'nat-unprotected' ? [] : [accept]),
+          ...(p.userlandProxy ? [] : [w.append('nat', 'POSTROUTING', '-s', `${ep.address}/32`, '-d', `${ep.address}/32`, ...dport(b.protocol, b.containerPort), '-j', 'MASQUERADE')]),
+          w.append('nat', 'DOCKER', ...hostAddress(b), ...(p.userlandProxy ? ['!', '-i', n.bridge] : []), ...dport(b.protocol, b.hostPort), '-j', 'DNAT', '--to-destination', `${ep.address}:${b.containerPort}`),
+          // A port published on 127.0.0.1 must not be reachable from the host's L2 neighbours.
+          ...(isLoopback(b) ? [w.append('raw', 'PREROUTING', '-d', `${b.hostIp}/32`, '!', '-i', 'lo', ...dport(b.protocol, b.hostPort), '-j', 'DROP')] : []),
+        ];
+      }),
     show: w.show,
   };
 }

@@ -41,14 +41,17 @@ export function nftables29(p: FirewallPlacement): Firewaller {
         rule(c.out, `oifname != ${br} counter drop comment "INTERNAL NETWORK EGRESS"`),
       ];
     }
+    const gw = n.gatewayMode ?? 'nat';
     return [
       rule(c.in, established),
+      // Routed mode lets ICMP in; nat-unprotected lets everything in, published or not.
+      ...(gw === 'routed' ? [rule(c.in, 'ip protocol icmp counter accept comment "ICMP"')] : []),
       rule(c.in, `iifname ${br} counter ${n.icc ? 'accept' : 'drop'} comment "ICC"`),
-      rule(c.in, 'counter drop comment "UNPUBLISHED PORT DROP"'),
+      rule(c.in, gw === 'nat-unprotected' ? 'counter accept comment "UNPROTECTED"' : 'counter drop comment "UNPUBLISHED PORT DROP"'),
       rule(c.out, established),
       rule(c.out, 'counter accept comment "OUTGOING"'),
-      ...(p.userlandProxy ? [] : [rule(c.natIn, 'fib saddr type local counter masquerade comment "MASQUERADE FROM HOST"')]),
-      ...(n.masquerade ? [rule(c.natOut, `oifname != ${br} ip saddr ${n.subnet} counter masquerade comment "MASQUERADE"`)] : []),
+      ...(p.userlandProxy || gw === 'routed' ? [] : [rule(c.natIn, 'fib saddr type local counter masquerade comment "MASQUERADE FROM HOST"')]),
+      ...(n.masquerade && gw !== 'routed' ? [rule(c.natOut, `oifname != ${br} ip saddr ${n.subnet} counter masquerade comment "MASQUERADE"`)] : []),
     ];
   };
 
@@ -89,14 +92,18 @@ export function nftables29(p: FirewallPlacement): Firewaller {
         element('nat-postrouting-out-jumps', n.bridge, c.natOut),
       ];
     },
-    addEndpoint: (n, ep) => (n.internal ? [] : [rule('raw-PREROUTING', `ip daddr ${ep.address} iifname != ${quoted(n.bridge)} counter drop comment "DROP DIRECT ACCESS"`)]),
+    addEndpoint: (n, ep) => (n.internal || (n.gatewayMode ?? 'nat') !== 'nat' ? [] : [rule('raw-PREROUTING', `ip daddr ${ep.address} iifname != ${quoted(n.bridge)} counter drop comment "DROP DIRECT ACCESS"`)]),
     addPorts: (n, ep, ports: readonly PortBinding[]) =>
       ports.flatMap((b) => {
         const c = perBridge(n.bridge);
         const on = b.hostIp === undefined || b.hostIp === '0.0.0.0' ? '' : `ip daddr ${b.hostIp} `;
+        const gw = n.gatewayMode ?? 'nat';
+        // After "ct state" (and routed mode's "ICMP") and "ICC": before the chain's final UNPUBLISHED PORT DROP.
+        const accept = rule(c.in, `ip daddr ${ep.address} ${b.protocol} dport ${b.containerPort} counter accept`, gw === 'routed' ? 2 : 1);
+        // No host port (routed mode's mapper binds none); nat-unprotected lets everything in without a rule per port.
+        if (b.hostPort === 0) return [accept];
         return [
-          // After "ct state" and "ICC": before the chain's final UNPUBLISHED PORT DROP.
-          rule(c.in, `ip daddr ${ep.address} ${b.protocol} dport ${b.containerPort} counter accept`, 1),
+          ...(gw === 'nat-unprotected' ? [] : [accept]),
           rule('nat-prerouting-and-output', `${p.userlandProxy ? `iifname != ${quoted(n.bridge)} ` : ''}${on}${b.protocol} dport ${b.hostPort} counter dnat to ${ep.address}:${b.containerPort} comment "DNAT"`),
           ...(p.userlandProxy ? [] : [rule(c.natIn, `ip saddr ${ep.address} ip daddr ${ep.address} ${b.protocol} dport ${b.containerPort} counter masquerade comment "MASQ TO OWN PORT"`)]),
           ...(b.hostIp?.startsWith('127.') ? [rule('raw-PREROUTING', `iifname != "lo" ip daddr ${b.hostIp} ${b.protocol} dport ${b.hostPort} counter drop comment "DROP REMOTE LOOPBACK"`)] : []),

@@ -13,8 +13,8 @@ export function mobyDoc(version: 'v28' | 'v29', page: string): RuleListing {
   return parseRuleListing(blocks.join('\n'));
 }
 
-export function mobyGolden(kind: 'iptables' | 'nftables', options: string): string {
-  return readFileSync(join(MOBY, 'v29', `golden-${kind}`, `${options}.golden`), 'utf8');
+export function mobyGolden(kind: 'iptables' | 'nftables', options: string, version: 'v28' | 'v29' = 'v29'): string {
+  return readFileSync(join(MOBY, version, `golden-${kind}`, `${options}.golden`), 'utf8');
 }
 
 export function fixtureListing(...path: string[]): RuleListing {

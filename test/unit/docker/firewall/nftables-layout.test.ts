@@ -19,9 +19,11 @@ describe('nftables layout of Docker 29 against the bridge driver golden files', 
     { options: 'hairpin=false,internal=false,icc=true,masq=true,snat=false,gwm=nat,bindlh=false', proxy: true, icc: true },
     { options: 'hairpin=true,internal=false,icc=true,masq=true,snat=false,gwm=nat,bindlh=false', proxy: false, icc: true },
     { options: 'hairpin=false,internal=false,icc=false,masq=true,snat=false,gwm=nat,bindlh=false', proxy: true, icc: false },
-  ])('$options', ({ options, proxy, icc }) => {
+    { options: 'hairpin=false,internal=false,icc=true,masq=true,snat=false,gwm=routed,bindlh=false', proxy: true, icc: true, gatewayMode: 'routed' as const },
+    { options: 'hairpin=false,internal=false,icc=true,masq=true,snat=false,gwm=nat-unprotected,bindlh=false', proxy: true, icc: true, gatewayMode: 'nat-unprotected' as const },
+  ])('$options', ({ options, proxy, icc, gatewayMode }) => {
     const fw = nftables29({ ns: HOST, userlandProxy: proxy });
-    const mine = nftListing([...fw.daemon(), ...withPort(fw, net('br-dummy', '192.168.0.0/24', { icc }), '192.168.0.2')], HOST);
+    const mine = nftListing([...fw.daemon(), ...withPort(fw, net('br-dummy', '192.168.0.0/24', { icc, gatewayMode }), '192.168.0.2')], HOST);
     // Exactly, counters included: the golden files print `counter packets 0 bytes 0` too.
     expect(mine).toBe(mobyGolden('nftables', options));
   });
@@ -35,6 +37,9 @@ describe('nftables layout of Docker 29 against moby nftablesdoc', () => {
     { page: 'usernet-portmap', build: (fw: Firewaller) => withPort(fw, bridge1, '192.0.2.2'), proxy: true },
     { page: 'usernet-portmap-noproxy', build: (fw: Firewaller) => withPort(fw, bridge1, '192.0.2.2'), proxy: false },
     { page: 'usernet-portmap-lo', build: (fw: Firewaller) => withPort(fw, bridge1, '192.0.2.2', { ...port8080, hostIp: '127.0.0.1' }), proxy: true },
+    // The real daemon's port mapper binds no host port in routed mode.
+    { page: 'usernet-portmap-routed', build: (fw: Firewaller) => withPort(fw, { ...bridge1, gatewayMode: 'routed' }, '192.0.2.2', { ...port8080, hostPort: 0 }), proxy: true },
+    { page: 'usernet-portmap-natunprot', build: (fw: Firewaller) => withPort(fw, { ...bridge1, gatewayMode: 'nat-unprotected' }, '192.0.2.2'), proxy: true },
     {
       page: 'usernet-internal',
       build: (fw: Firewaller) => {
