@@ -5,6 +5,7 @@ import { docker0Lab } from './docker0.js';
 import { egressLab } from './egress.js';
 import { firewallBypassLab } from './firewall-bypass.js';
 import { forwardDropLab } from './forward-drop.js';
+import { gatewayModesLab } from './gateway-modes.js';
 import { hostgwLab } from './hostgw.js';
 import { hostServiceLab } from './host-service.js';
 import { incidentLab } from './incident.js';
@@ -40,4 +41,5 @@ export const LABS: readonly LabDefinition[] = [
   forwardDropLab,
   sourceIpLab,
   mtuLab,
+  gatewayModesLab,
 ];

@@ -209,7 +209,7 @@ function arrive(w: Journey): boolean {
   }
   const raw = evaluate(cur.rules, 'raw', 'PREROUTING', { src, dst, inIface, protocol, dport });
   if (raw.target === 'DROP' && raw.rule) {
-    const only = dst.startsWith('127.') ? `${dst} is a loopback address, which takes packets only by lo` : `${dst} takes packets only from its own network`;
+    const only = dst.startsWith('127.') ? `${dst} is a loopback address, which takes packets only by lo` : `${dst} takes packets only from its own network (Docker 28's direct-access DROP, for a network in gateway mode nat; routed or nat-unprotected lift it)`;
     w.hops.push({ at: cur.node, ok: false, what: `raw PREROUTING rule \`${raw.rule.spec.join(' ')}\` drops it on arrival from ${inIface}: ${only} (${raw.rule.packets} packets so far)` });
     return false;
   }

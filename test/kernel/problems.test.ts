@@ -179,6 +179,29 @@ describe('the problem labs: why names the break, trace shows where the packet di
     }
   });
 
+  it.each([
+    { profile: ['--docker', '27'], label: '27', direct: true },
+    { profile: [], label: '29', direct: false },
+  ])('gateway-modes under $label: the LAN\'s direct route to a nat network\'s container; a routed network takes it, untranslated', async ({ profile, direct }) => {
+    const name = fresh('gm');
+    await upTo('gateway-modes', name, 6, ...profile);
+    const w = await why(name, 'wan', '10.10.1.2', 80);
+    const t = await trace(name, 'wan', '10.10.1.2', 80);
+    if (direct) {
+      expect(w.broken).toBeNull();
+      expect(t.arrivedAt).toBe('web1');
+    } else {
+      expect(w.broken).toMatchObject({ at: 'host', what: expect.stringMatching(/^raw PREROUTING rule `-d 10\.10\.1\.2\/32 ! -i br-\w+ -j DROP` drops it on arrival from eth0: 10\.10\.1\.2 takes packets only from its own network \(Docker 28's direct-access DROP/) });
+      expect(t.arrived).toBe(false);
+      expect(t.lost!.droppedBy).toEqual([expect.stringMatching(/^host: raw PREROUTING rule \d+ `-d 10\.10\.1\.2\/32 ! -i br-\w+ -j DROP` \(1 packet during the trace\)$/)]);
+    }
+    await carryOn('gateway-modes', name, 7, ...profile);
+    const routed = await trace(name, 'wan', '10.10.2.2', 80);
+    expect(routed.arrivedAt).toBe('web2');
+    expect([...routed.request, ...routed.reply].filter((h) => h.rewrite)).toEqual([]);
+    expect(routed.reply.at(-1)).toMatchObject({ node: 'wan', src: '10.10.2.2' });
+  });
+
   it('mtu: why names the PMTU black hole where the path narrows and ICMP is dropped; after clamping, trace shows the SYN\'s MSS rewritten', async () => {
     const name = fresh('mt');
     await upTo('mtu', name, 7);

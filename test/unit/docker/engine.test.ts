@@ -30,6 +30,17 @@ function refuses(e: Engine, action: () => unknown, words: string | RegExp): void
 }
 
 describe("the Engine refuses what dockerd refuses, in dockerd's words", () => {
+  it('a gateway mode its version lacks, and isolated without --internal', () => {
+    refuses(engine('27'), () => engine('27').networkCreate('open', { gatewayMode: 'nat-unprotected' }), 'failed to parse com.docker.network.bridge.gateway_mode_ipv4 value: nat-unprotected (unknown gateway mode nat-unprotected)');
+    const e = engine('28');
+    refuses(e, () => e.networkCreate('vault', { gatewayMode: 'isolated' }), "gateway mode 'isolated' can only be used for an internal network");
+    refuses(e, () => e.networkCreate('x', { gatewayMode: 'bridged' }), 'unknown gateway mode bridged');
+    // Accepted: routed in 27, isolated with --internal in 28 (whose bridge then gets no address).
+    expect(engine('27').networkCreate('r', { gatewayMode: 'routed' }).network.firewall.gatewayMode).toBe('routed');
+    const vault = e.networkCreate('vault', { internal: true, gatewayMode: 'isolated' });
+    expect(lines(vault.ops).some((l) => l.includes(' addr add '))).toBe(false);
+  });
+
   it('a network name or container name taken', () => {
     const e = engine();
     e.networkCreate('my_net');
