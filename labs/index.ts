@@ -1,6 +1,7 @@
 import type { LabDefinition } from '../src/plan/lab.js';
 import { connectLab } from './connect.js';
 import { dnsLab } from './dns.js';
+import { dnsUpstreamLab } from './dns-upstream.js';
 import { docker0Lab } from './docker0.js';
 import { egressLab } from './egress.js';
 import { firewallBypassLab } from './firewall-bypass.js';
@@ -42,4 +43,5 @@ export const LABS: readonly LabDefinition[] = [
   sourceIpLab,
   mtuLab,
   gatewayModesLab,
+  dnsUpstreamLab,
 ];

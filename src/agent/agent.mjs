@@ -33,6 +33,7 @@ const COMMANDS = {
   // DNS commands load dns-packet only when used, so probes start as fast as before.
   'dns-server': (...a) => void import('./commands/dns-server.mjs').then((m) => m.dnsServer(...a)),
   'dns-query': (...a) => void import('./commands/dns-query.mjs').then((m) => m.dnsQuery(...a)),
+  'dns-relay': (...a) => void import('./commands/dns-server.mjs').then((m) => m.dnsRelay(...a)),
   // The real dockerd nslab is held against (src/realdocker/).
   'real-dockerd-start': (...a) => void import('./commands/real-dockerd.mjs').then((m) => m.realDockerdStart(...a)),
   'real-dockerd-stop': (...a) => void import('./commands/real-dockerd.mjs').then((m) => m.realDockerdStop(...a)),

@@ -16,7 +16,8 @@ import type { FirewallBackend } from './profile.js';
  * of its own (UDP and TCP), the NAT rules that send port 53 there (libnetwork resolver_unix.go:
  * chains DOCKER_OUTPUT and DOCKER_POSTROUTING, or nftables table ip docker-dns), and a
  * resolv.conf naming 127.0.0.11. Names it does not know it forwards to the docker host's own
- * resolver, from the container's namespace, as Docker does for non-loopback upstreams.
+ * resolver: from the container's namespace, or through a relay in the host's where Docker asks
+ * from there (resolver.ts decides which).
  */
 export interface DnsLayout {
   /** The lab instance's state directory (records and pidfiles live there). */

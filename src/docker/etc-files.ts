@@ -27,7 +27,7 @@ export class ContainerFiles {
   constructor(
     readonly profile: Profile,
     /** The docker host's resolver, named in resolv.conf where the embedded DNS is not. */
-    readonly nameserver: string | undefined,
+    readonly nameserver: () => string | undefined,
     readonly isDefault: (network: string) => boolean,
   ) {}
 
@@ -75,11 +75,12 @@ export class ContainerFiles {
     const docker = this.profile.docker;
     state.internal ||= sandbox.endpoints.some((e) => !this.isDefault(e.network));
     const hosts = etcHosts({ docker, hostname: sandbox.hostname ?? sandbox.id.slice(0, 12), extra: state.extra, addresses: state.addresses });
-    const resolv = resolvConf({ docker, hostNameservers: this.nameserver ? [this.nameserver] : [], internal: state.internal });
+    const server = this.nameserver();
+    const resolv = resolvConf({ docker, hostNameservers: server ? [server] : [], internal: state.internal });
     const ops: Op[] = [];
     for (const [file, lines, before] of [['hosts', hosts, state.hosts], ['resolv.conf', resolv, state.resolv]] as const) {
       const path = netnsEtcPath(sandbox.ns, file);
-      const what = file === 'hosts' ? hosts.slice(6).map((l) => l.replace('\t', ' ')).join(', ') || 'localhost' : state.internal ? `nameserver ${EMBEDDED_DNS}` : `the host's nameserver${this.nameserver ? ` ${this.nameserver}` : 's'}`;
+      const what = file === 'hosts' ? hosts.slice(6).map((l) => l.replace('\t', ' ')).join(', ') || 'localhost' : state.internal ? `nameserver ${EMBEDDED_DNS}` : `the host's nameserver${server ? ` ${server}` : 's'}`;
       if (before === undefined) ops.push(fileWrite(path, lines, `write /etc/${file} for ${sandbox.container} (${what})`));
       else if (before.join('\n') !== lines.join('\n')) ops.push(fileRewrite(path, lines, before, `write /etc/${file} for ${sandbox.container} again (${what})`));
     }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { EXAMPLE_ZONE, WAN } from '../model/defaults.js';
 import { netnsEtcPath } from '../kernel/netns-fs.js';
-import { fileWrite } from '../ops/file.js';
+import { fileReplace, fileWrite } from '../ops/file.js';
 import { daemonStart } from '../ops/process.js';
 import type { Endpoint, Tools } from './cnm.js';
 import type { EngineSpec, Network } from './cnm.js';
@@ -41,6 +41,8 @@ export interface DockerHost {
   readonly start: { readonly bridge: Op[]; readonly firewall: Op[] };
   readonly tools: Tools;
   readonly nodes: Record<string, LabNode>;
+  /** The server the docker host's /etc/resolv.conf names (hostStep writes it); undefined: none. */
+  readonly nameserver: string | undefined;
 }
 
 /** The Docker version and firewall backend a lab's --docker and --firewall ask for. */
@@ -91,6 +93,7 @@ export function dockerHost(ctx: LabContext, more: Pick<EngineSpec, 'takenPools' 
     start: started,
     tools,
     nodes: { host: { ns: host, role: 'host' }, wan: { ns: wan, role: 'wan' } },
+    nameserver: engine.spec.nameserver,
   };
 }
 
@@ -104,7 +107,7 @@ export function hostStep(h: DockerHost): Step {
     docker: ['(a machine running dockerd)'],
     // Its resolver is the internet's DNS server (which internetDnsStep runs), never the
     // machine's: containers get it in their resolv.conf, and the embedded DNS forwards to it.
-    ops: h.host === undefined ? [] : [netnsAdd(h.host), linkUp(h.host, 'lo'), fileWrite(netnsEtcPath(h.host, 'resolv.conf'), [`nameserver ${WAN.dns}`], `write the docker host's resolv.conf (nameserver ${WAN.dns})`)],
+    ops: h.host === undefined ? [] : [netnsAdd(h.host), linkUp(h.host, 'lo'), fileWrite(netnsEtcPath(h.host, 'resolv.conf'), [`nameserver ${h.nameserver ?? WAN.dns}`], `write the docker host's resolv.conf (nameserver ${h.nameserver ?? WAN.dns})`)],
   };
 }
 
@@ -280,4 +283,15 @@ export function lanNeighbour(ctx: LabContext, h: DockerHost, node = 'neighbour')
       routeAdd(ns, { to: 'default', via: LAN.host }),
     ],
   };
+}
+
+/**
+ * The admin points the docker host's /etc/resolv.conf at another server: the file, and the
+ * engine, whose containers created from now on are given that server.
+ */
+export function hostResolverChange(h: DockerHost, nameserver: string): Op[] {
+  if (h.host === undefined) throw new NslabError('a lab that changes the host\'s resolver runs in a sandbox docker host only', { hint: 'drop --root-ns' });
+  const before = h.engine.spec.nameserver;
+  h.engine.hostNameserverChanged(nameserver);
+  return [fileReplace(netnsEtcPath(h.host, 'resolv.conf'), [`nameserver ${nameserver}`], before === undefined ? [] : [`nameserver ${before}`], `point the docker host's resolv.conf at ${nameserver}`)];
 }

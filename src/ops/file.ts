@@ -27,3 +27,8 @@ export function fileRewrite(path: string, lines: readonly string[], before: read
   // Within the file: when the file itself is removed, there is nothing to write back.
   return { summary, cmd: agentCmd(undefined, 'write-file', path, ...lines), undo: agentCmd(undefined, 'write-file', path, ...before), undoGone: 'file', within: [fileKey(path)] };
 }
+
+/** Overwrites a file fileWrite wrote; its undo writes `previous` back. */
+export function fileReplace(path: string, lines: readonly string[], previous: readonly string[], summary = `rewrite ${path}`): Op {
+  return { summary, cmd: agentCmd(undefined, 'write-file', path, ...lines), undo: agentCmd(undefined, 'write-file', path, ...previous), undoGone: 'file', within: [] };
+}

@@ -51,7 +51,16 @@ export type Probe =
    * port 53. Reaches when an address comes back; with `answer`, passes only for that address.
    * A must-fail lookup fails on NXDOMAIN, no answer, or no server.
    */
-  | { readonly kind: 'dns'; readonly from: NodeName; readonly name: string; readonly resolver?: string; readonly answer?: string; readonly transport?: 'udp' | 'tcp' }
+  | {
+      readonly kind: 'dns';
+      readonly from: NodeName;
+      readonly name: string;
+      readonly resolver?: string;
+      readonly answer?: string;
+      readonly transport?: 'udp' | 'tcp';
+      /** How long to wait for an answer (default 1000 ms): long enough to see a resolver's own SERVFAIL after its upstream timed out. */
+      readonly waitMs?: number;
+    }
   /**
    * tcpdump on `on`/`iface` (with a pcap `filter`) while `from` pings `to`: reaches when the
    * capture shows text matching `match` (a regular expression, e.g. the VXLAN header).

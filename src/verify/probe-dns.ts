@@ -11,8 +11,8 @@ export const DNS_TIMEOUT_MS = 1000;
  * goes to the address a container's resolv.conf names, so it crosses the same DNAT rules a
  * real lookup does. `detail` is "name -> address", the rcode (NXDOMAIN), or why no answer came.
  */
-export async function dnsLookup(runner: Runner, ns: string | undefined, name: string, server = EMBEDDED_DNS, transport: 'udp' | 'tcp' = 'udp'): Promise<ProbeResult> {
-  const r = await runner.run(agentCmd(ns, 'dns-query', server, '53', name, String(DNS_TIMEOUT_MS), transport), { allowFail: true, timeoutMs: 5000 });
+export async function dnsLookup(runner: Runner, ns: string | undefined, name: string, server = EMBEDDED_DNS, transport: 'udp' | 'tcp' = 'udp', waitMs = DNS_TIMEOUT_MS): Promise<ProbeResult> {
+  const r = await runner.run(agentCmd(ns, 'dns-query', server, '53', name, String(waitMs), transport), { allowFail: true, timeoutMs: waitMs + 4000 });
   let reply: { ok?: boolean; rcode?: string; addresses?: string[]; error?: string; ms?: number } = {};
   try {
     reply = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as typeof reply;

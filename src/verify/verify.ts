@@ -38,7 +38,7 @@ async function runProbe(runner: Runner, probe: Probe, ns: NodeResolver, expect: 
     case 'http':
       return httpGet(runner, ns(probe.from), probe.to, probe.port, probe.body);
     case 'dns':
-      return dnsLookup(runner, ns(probe.from), probe.name, probe.resolver, probe.transport);
+      return dnsLookup(runner, ns(probe.from), probe.name, probe.resolver, probe.transport, probe.waitMs);
     case 'capture':
       return captureWhilePinging(runner, { ...probe, onNs: ns(probe.on), fromNs: ns(probe.from) });
   }

@@ -202,6 +202,32 @@ describe('the problem labs: why names the break, trace shows where the packet di
     expect(routed.reply.at(-1)).toMatchObject({ node: 'wan', src: '10.10.2.2' });
   });
 
+  it.each([
+    { profile: ['--docker', '27'], label: '27' },
+    { profile: [], label: '29' },
+  ])('dns-upstream under $label: the fallback times out at the blocked 8.8.8.8; behind the LAN firewall 27 answers SERVFAIL, 29 resolves', async ({ profile, label }) => {
+    const name = fresh('du');
+    await upTo('dns-upstream', name, 9, ...profile);
+    expect((await why(name, 'c1', '8.8.8.8', 53)).broken).toMatchObject({ at: 'wan', what: 'iptables INPUT rule `-p tcp -m tcp --dport 53 -j DROP` drops tcp port 53 from eth0 for 8.8.8.8 (0 packets so far)' });
+    const v = JSON.parse((await cli('verify', name, '--json')).out) as { outcomes: { title: string; reached: boolean; detail: string; pass: boolean }[] };
+    const outcome = (start: string) => v.outcomes.find((o) => o.title.startsWith(start))!;
+    expect(outcome('c1 (default bridge)')).toMatchObject({ pass: true, reached: false, detail: 'no answer within 1000 ms' });
+    expect(outcome('c2 (appnet)')).toMatchObject({ pass: true, detail: 'server.example.net -> 203.0.113.10' });
+    if (label === '27') {
+      // The embedded DNS answers, with SERVFAIL, once its own query from c3's namespace died: not a timeout.
+      expect(outcome('c3 (appnet)')).toMatchObject({ pass: true, reached: false, detail: 'SERVFAIL' });
+      expect((await why(name, 'c3', '192.0.2.53', 53)).broken).toMatchObject({ at: 'host', what: expect.stringMatching(/^iptables DOCKER-USER rule `-o eth1 -j DROP` drops br-\w+ -> eth1/) });
+      const upstream = await trace(name, 'c3', '192.0.2.53', 53);
+      expect(upstream.arrived).toBe(false);
+      expect(upstream.lost!.lastSeen).toMatchObject({ node: 'host', direction: 'in' });
+      await carryOn('dns-upstream', name, 10, ...profile);
+    } else {
+      expect(outcome('c3 (appnet)')).toMatchObject({ pass: true, detail: 'server.example.net -> 203.0.113.10' });
+    }
+    const r = JSON.parse((await cli('trace', name, 'c3', '127.0.0.11', '--port', '53', '--udp', '--dns', 'server.example.net', '--json')).out) as TraceResult;
+    expect(r.probe).toMatchObject({ reached: true, detail: 'server.example.net is 203.0.113.10' });
+  });
+
   it('mtu: why names the PMTU black hole where the path narrows and ICMP is dropped; after clamping, trace shows the SYN\'s MSS rewritten', async () => {
     const name = fresh('mt');
     await upTo('mtu', name, 7);

@@ -1,8 +1,8 @@
 // @ts-check
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import dnsPacket from 'dns-packet';
 
 // A DNS name of lab records: labels of letters, digits, '_' and '-'.
@@ -70,6 +70,7 @@ function lookup(networks, name) {
  * @returns {Promise<Buffer | undefined>}
  */
 function forward(upstream, msg) {
+  if (upstream.startsWith('relay:')) return relayed(upstream.slice('relay:'.length), msg);
   return new Promise((resolve) => {
     const socket = dgram.createSocket('udp4');
     let over = false;
@@ -90,6 +91,62 @@ function forward(upstream, msg) {
       else socket.send(msg, (e) => e && done(undefined));
     });
   });
+}
+
+/**
+ * Docker's resolver runs in dockerd, which dials an upstream from the host's namespace or,
+ * entering it, from the container's (resolver.go dialExtDNS). nslab's resolver lives in the
+ * container's namespace; what Docker asks from the host's goes through a relay there, over a
+ * Unix socket (a path, which no network namespace separates). `spec` is "SOCKET|SERVER".
+ * @param {string} spec
+ * @param {Buffer} msg
+ * @returns {Promise<Buffer | undefined>}
+ */
+function relayed(spec, msg) {
+  const [path, server] = spec.split('|');
+  return new Promise((resolve) => {
+    let got = '';
+    const socket = net.createConnection(/** @type {string} */ (path));
+    const done = (/** @type {Buffer | undefined} */ reply) => {
+      socket.destroy();
+      resolve(reply);
+    };
+    socket.setTimeout(UPSTREAM_TIMEOUT_MS + 500, () => done(undefined));
+    socket.on('connect', () => socket.write(`${JSON.stringify({ server, msg: msg.toString('base64') })}\n`));
+    socket.on('data', (chunk) => {
+      got += chunk;
+      if (!got.includes('\n')) return;
+      const { reply } = JSON.parse(got.slice(0, got.indexOf('\n')));
+      done(reply ? Buffer.from(reply, 'base64') : undefined);
+    });
+    socket.on('error', () => done(undefined));
+  });
+}
+
+/**
+ * The host side of the relay: started in the docker host's namespace, it forwards each query
+ * it is handed to the server named with it, from there, and hands the answer back.
+ * @param {string} path
+ */
+export function dnsRelay(path) {
+  mkdirSync(dirname(path), { recursive: true });
+  try {
+    unlinkSync(path);
+  } catch {
+    // none left over
+  }
+  const server = net.createServer((socket) => {
+    let got = '';
+    socket.on('data', (chunk) => {
+      got += chunk;
+      if (!got.includes('\n')) return;
+      const { server: upstream, msg } = JSON.parse(got.slice(0, got.indexOf('\n')));
+      void forward(upstream, Buffer.from(msg, 'base64')).then((reply) => socket.end(`${JSON.stringify({ reply: reply?.toString('base64') ?? null })}\n`));
+    });
+    socket.on('error', () => socket.destroy());
+  });
+  server.listen(path, () => console.log(`listening ${path}`));
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
 }
 
 /**
