@@ -102,7 +102,7 @@ function build(ctx: LabContext): LabScene {
     steps.push({
       title: 'Docker 27 has no nat-unprotected and no isolated mode',
       why: `Its bridge driver knows nat and routed only: \`docker network create -o ${MODE}=nat-unprotected\` is refused with\n"failed to parse ${MODE} value: nat-unprotected (unknown gateway mode nat-unprotected)". Rebuild with --docker 28 or 29 to see them.`,
-      docker: [`docker network create -o ${MODE}=nat-unprotected opennet   # refused by Docker 27`],
+      docker: [`(refused by Docker 27: docker network create -o ${MODE}=nat-unprotected opennet)`],
       ops: [],
     });
   } else {

@@ -35,25 +35,16 @@ export class Engine {
   readonly #drivers: Readonly<Record<Network['driver'], NetworkDriver>>;
   readonly #resolvers: Resolvers;
   readonly #files: ContainerFiles;
-  /** The docker host's resolver (its /etc/resolv.conf), as containers created from now on see it. */
-  #nameserver: string | undefined;
+  /** The host's /etc/resolv.conf, which dockerd reads for each container it creates (an admin may change it). */
+  readonly hostResolv: { nameserver: string | undefined };
 
   constructor(readonly spec: EngineSpec) {
-    this.#nameserver = spec.nameserver;
-    const nameserver = () => this.#nameserver;
+    this.hostResolv = { nameserver: spec.nameserver };
+    const nameserver = () => this.hostResolv.nameserver;
     this.fw = spec.firewall === 'root-ns' ? rootNsFirewaller(ruleTag(spec.lab)) : firewallerFor(spec.profile, { ns: spec.hostNs, tag: spec.tag });
     this.#drivers = driversFor({ hostNs: spec.hostNs, tools: spec.tools, profile: spec.profile, fw: this.fw, swarm: spec.swarm });
     this.#resolvers = new Resolvers({ dns: this.dns, profile: spec.profile, hostNs: spec.hostNs, nameserver, uplink: spec.uplink }, (network) => this.#internal(network));
     this.#files = new ContainerFiles(spec.profile, nameserver, (network) => this.network(network).isDefault);
-  }
-
-  /**
-   * The host's resolv.conf changed (the admin swapped systemd-resolved for another server):
-   * dockerd reads it for each container it creates, so only containers created from now on
-   * see the new server; running ones keep the file and upstream they were given.
-   */
-  hostNameserverChanged(nameserver: string | undefined): void {
-    this.#nameserver = nameserver;
   }
 
   get dns(): DnsLayout {

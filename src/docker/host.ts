@@ -291,7 +291,8 @@ export function lanNeighbour(ctx: LabContext, h: DockerHost, node = 'neighbour')
  */
 export function hostResolverChange(h: DockerHost, nameserver: string): Op[] {
   if (h.host === undefined) throw new NslabError('a lab that changes the host\'s resolver runs in a sandbox docker host only', { hint: 'drop --root-ns' });
-  const before = h.engine.spec.nameserver;
-  h.engine.hostNameserverChanged(nameserver);
-  return [fileReplace(netnsEtcPath(h.host, 'resolv.conf'), [`nameserver ${nameserver}`], before === undefined ? [] : [`nameserver ${before}`], `point the docker host's resolv.conf at ${nameserver}`)];
+  const before = h.engine.hostResolv.nameserver;
+  // Only containers created from now on see the new server; running ones keep theirs.
+  h.engine.hostResolv.nameserver = nameserver;
+  return [fileReplace(netnsEtcPath(h.host, 'resolv.conf'), [`nameserver ${nameserver}`], before === undefined ? [] : [`nameserver ${before}`], `point the docker host's resolv.conf at ${nameserver}`, h.host)];
 }

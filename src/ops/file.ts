@@ -1,5 +1,5 @@
 import { agentCmd } from '../agent/agent.js';
-import { fileKey, type Op } from './op.js';
+import { fileKey, netnsKey, type Op } from './op.js';
 
 /**
  * A file nslab writes for a lab: a namespace's resolv.conf under /etc/netns (which
@@ -28,7 +28,10 @@ export function fileRewrite(path: string, lines: readonly string[], before: read
   return { summary, cmd: agentCmd(undefined, 'write-file', path, ...lines), undo: agentCmd(undefined, 'write-file', path, ...before), undoGone: 'file', within: [fileKey(path)] };
 }
 
-/** Overwrites a file fileWrite wrote; its undo writes `previous` back. */
-export function fileReplace(path: string, lines: readonly string[], previous: readonly string[], summary = `rewrite ${path}`): Op {
-  return { summary, cmd: agentCmd(undefined, 'write-file', path, ...lines), undo: agentCmd(undefined, 'write-file', path, ...previous), undoGone: 'file', within: [] };
+/**
+ * Overwrites a file fileWrite wrote; its undo writes `previous` back. `ns`: a namespace's own
+ * file (/etc/netns/<ns>/...), which a teardown removes with the namespace, not restores.
+ */
+export function fileReplace(path: string, lines: readonly string[], previous: readonly string[], summary = `rewrite ${path}`, ns?: string): Op {
+  return { summary, cmd: agentCmd(undefined, 'write-file', path, ...lines), undo: agentCmd(undefined, 'write-file', path, ...previous), undoGone: 'file', within: ns === undefined ? [] : [netnsKey(ns)] };
 }

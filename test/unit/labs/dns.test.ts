@@ -22,7 +22,10 @@ describe('dns lab plan', () => {
   it('gives db and web (not c1) a resolver on 127.0.0.11 over UDP and TCP, Docker\'s DNAT chains, a resolv.conf and their names', () => {
     for (const c of ['db', 'web']) {
       const [udp, tcp] = [resolverPort(`nslab-p1-${c}`), resolverTcpPort(`nslab-p1-${c}`)];
-      expect(lines).toContain(`ip netns exec nslab-p1-${c} agent daemon --netns nslab-p1-${c} ${instanceDir('p1')}/pids/dns-${c}.pid dns-server 127.0.0.11 ${udp} ${tcp} 203.0.113.53 @${instanceDir('p1')}/dns-views/${c}`);
+      // Docker 29 asks the host's server from the host's namespace: through a relay there.
+      const relay = `${instanceDir('p1')}/dns-relay/${c}.sock`;
+      expect(lines).toContain(`ip netns exec nslab-p1-host agent daemon --netns nslab-p1-host ${instanceDir('p1')}/pids/dns-relay-${c}.pid dns-relay ${relay}`);
+      expect(lines).toContain(`ip netns exec nslab-p1-${c} agent daemon --netns nslab-p1-${c} ${instanceDir('p1')}/pids/dns-${c}.pid dns-server 127.0.0.11 ${udp} ${tcp} 'relay:${relay}|203.0.113.53' @${instanceDir('p1')}/dns-views/${c}`);
       expect(lines).toContain(`agent write-file ${instanceDir('p1')}/dns-views/${c}/my_bridge ${instanceDir('p1')}/dns/my_bridge`);
       const nat = `ip netns exec nslab-p1-${c} iptables -w -t nat`;
       expect(lines).toContain(`${nat} -N DOCKER_OUTPUT`);
