@@ -20,12 +20,11 @@ import { containerId, endpointId } from './user-network.js';
 import { defineNetwork } from './networks.js';
 import { electGateway } from './gateway.js';
 
-// libnetwork by hand: the engine is the controller. It holds the Networks, their Endpoints
-// and the containers' Sandboxes (the CNM of the first chapter) and decides what a dockerd
-// action means: which address, which ethN, which endpoint gives the default route, what the
-// DNS and the container's files hold. What that is in links and rules is the network's
-// driver's (drivers/). Each action returns the typed ops that do it; undoing one is its ops'
-// inverses.
+// libnetwork by hand: the engine is the controller. It holds the Networks, their Endpoints and
+// the containers' Sandboxes (the CNM of the first chapter) and decides what a dockerd action
+// means: which address, which ethN, which endpoint gives the default route, what the DNS and
+// the container's files hold. What that is in links and rules is the network's driver's
+// (drivers/). Each action returns the typed ops that do it; undoing one is its ops' inverses.
 
 export class Engine {
   readonly fw: Firewaller;
@@ -39,8 +38,8 @@ export class Engine {
   readonly hostResolv: { nameserver: string | undefined };
 
   constructor(readonly spec: EngineSpec) {
-    this.hostResolv = { nameserver: spec.nameserver };
     const nameserver = () => this.hostResolv.nameserver;
+    this.hostResolv = { nameserver: spec.nameserver };
     this.fw = spec.firewall === 'root-ns' ? rootNsFirewaller(ruleTag(spec.lab)) : firewallerFor(spec.profile, { ns: spec.hostNs, tag: spec.tag });
     this.#drivers = driversFor({ hostNs: spec.hostNs, tools: spec.tools, profile: spec.profile, fw: this.fw, swarm: spec.swarm });
     this.#resolvers = new Resolvers({ dns: this.dns, profile: spec.profile, hostNs: spec.hostNs, nameserver, uplink: spec.uplink }, (network) => this.#internal(network));
