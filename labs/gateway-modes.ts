@@ -115,7 +115,7 @@ function build(ctx: LabContext): LabScene {
     const openSsh = ssh(`wan -> ${open.address}:22 directly: nat-unprotected lets everything in`, open.address, 'reach');
     const openPublished = http(`wan -> http://${WAN.hostAddress}:8083: nat-unprotected still maps the host port`, WAN.hostAddress, 8083, 'reach');
     const peers = ping(`db1 -> db2 (${db2.endpoint.address}) inside the isolated network`, 'db1', db2.endpoint.address, 'reach');
-    const noGateway = ping(`db1 -> ${vaultNet.network.ipam.gateway}: the bridge has no address at all`, 'db1', vaultNet.network.ipam.gateway, 'fail');
+    const noGateway = ping(`db1 -> the host (${h.net.ipam.gateway}): no way to it at all`, 'db1', h.net.ipam.gateway, 'fail');
     const bare = holds(`host: ${vaultNet.network.bridge} has no IPv4 address (isolated)`, 'host', ['sh', '-c', `ip -4 -o addr show dev ${vaultNet.network.bridge} | wc -l`], '^0$');
     steps.push(
       {
@@ -130,8 +130,8 @@ function build(ctx: LabContext): LabScene {
       {
         title: `--internal with ${MODE}=isolated: db1 and db2`,
         why:
-          `isolated (28.0, --internal only): not even the host is on the network. The bridge ${vaultNet.network.bridge} gets no address, so the\n` +
-          'containers reach each other and nothing else, the host included.',
+          `isolated (28.0, --internal only): not even the host is on the network. The bridge ${vaultNet.network.bridge} gets no address, and the\n` +
+          `pool's first address, ${db1.endpoint.address}, goes to a container: they reach each other and nothing else, the host included.`,
         docker: [vaultNet.line, db1.line, db2.line],
         ops: [...vaultNet.ops, ...db1.ops, ...db2.ops],
         checks: [peers, noGateway, bare],

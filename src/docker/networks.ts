@@ -32,6 +32,8 @@ export function defineNetwork(spec: EngineSpec, existing: readonly Network[], { 
   const { ipam = new Ipam(pool(), opts.gateway, opts.ipRange), id = networkId(spec.lab, name, generation), ...kind } = driver;
   // --aux-address: held back from the pool, as the default IPAM does with AuxAddresses.
   for (const address of Object.values(opts.auxAddresses ?? {})) ipam.reserve(address);
+  // isolated: the bridge takes no address, so the pool's first address is a container's (a real 28.5.2 gives .1 out).
+  if (opts.gatewayMode === 'isolated') ipam.release(ipam.gateway);
   const internal = opts.internal ?? false;
   const icc = opts.icc ?? true;
   return {

@@ -66,7 +66,8 @@ async function unpackRoot(e: RealEngine, runner: Runner, say: (line: string) => 
     if (!existsSync(tar)) {
       say(`building the root of a real dockerd ${e.version} (Debian ${e.suite}: ${PACKAGES.replaceAll(',', ', ')}) once, into ${cacheDir()}: about ${e.suite === 'sid' ? 100 : 40} s with the Debian archive reachable`);
       const opts = e.aptopts.flatMap((o) => [`--aptopt=${o}`]);
-      const r = await runner.run(cmd('mmdebstrap', ['--variant=minbase', ...opts, `--include=${PACKAGES}`, e.suite, `${tar}.part`]), { allowFail: true, timeoutMs: 20 * 60_000 });
+      // --format: the target's name ends in .part, from which mmdebstrap would guess a directory.
+      const r = await runner.run(cmd('mmdebstrap', ['--variant=minbase', '--format=tar', ...opts, `--include=${PACKAGES}`, e.suite, `${tar}.part`]), { allowFail: true, timeoutMs: 20 * 60_000 });
       if (r.exitCode !== 0) {
         rmSync(`${tar}.part`, { force: true });
         const offline = /Could not resolve|Temporary failure resolving|Failed to fetch|Network is unreachable|Connection timed out|Unable to connect/i.test(r.stderr);

@@ -1,3 +1,4 @@
+import { defaultInstanceName } from '../../plan/lab.js';
 import { resolveProfile } from '../../docker/profile.js';
 import { NslabError } from '../../errors.js';
 import { preflight } from '../../kernel/preflight.js';
@@ -27,7 +28,7 @@ export async function compareReal(ctx: Context, args: Args): Promise<number> {
   // 28 by default: the newest Docker a real engine here judges (29 is held against moby's golden files).
   const profile = resolveProfile({ docker: args.docker ?? '28' }).docker;
   const engine = realEngineFor(profile);
-  const names = { nslab: `cmp${def.id}`, real: `real${def.id}` };
+  const names = { nslab: `cmp${defaultInstanceName(def.id)}`, real: `real${defaultInstanceName(def.id)}` };
   const env = detectEnv();
   const preview = buildLab(def, names.nslab, { docker: profile }, env);
   const through = args.step === undefined && args.until === undefined ? preview.steps.length : chooseStep(preview, args);
