@@ -3,6 +3,7 @@ import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { daemonStart } from '../src/ops/process.js';
 import { sysctlSet } from '../src/ops/sysctl.js';
 import { ruleInsert } from '../src/ops/iptables.js';
+import type { Op } from '../src/ops/op.js';
 import type { Expectation } from '../src/plan/expectation.js';
 import { bridgeStep, dockerdStep, dockerHost, hostStep, internetStep, lanNeighbour } from '../src/docker/host.js';
 import { cmd } from '../src/exec/command.js';
@@ -33,7 +34,7 @@ function build(ctx: LabContext): LabScene {
   const closed = viaLan('fail', 'dropped in raw PREROUTING');
   const hostLan = http(`neighbour -> http://${lan.hostAddress}:${PORT.hostPort}: not published there`, lan.node, lan.hostAddress, PORT.hostPort, 'fail');
   // What Docker 28 adds per port, written by the admin for all of 127.0.0.0/8 at once.
-  const dropRemoteLoopback = ruleInsert(h.host, { table: 'raw', chain: 'PREROUTING', match: ['-d', '127.0.0.0/8', '!', '-i', 'lo'], target: ['-j', 'DROP'] });
+  const dropRemoteLoopback: Op = { ...ruleInsert(h.host, { table: 'raw', chain: 'PREROUTING', match: ['-d', '127.0.0.0/8', '!', '-i', 'lo'], target: ['-j', 'DROP'] }), admin: true };
 
   return {
     nodes: h.nodes,

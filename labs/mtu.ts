@@ -5,7 +5,7 @@ import { addrAdd, linkSetMtu, linkUp, netnsAdd, routeAdd, vethAdd } from '../src
 import { ruleAppend } from '../src/ops/iptables.js';
 import { daemonStart } from '../src/ops/process.js';
 import { sysctlSet } from '../src/ops/sysctl.js';
-import type { Op } from '../src/ops/op.js';
+import { byAdmin, type Op } from '../src/ops/op.js';
 import type { Expectation } from '../src/plan/expectation.js';
 import { bridgeStep, dockerdStep, dockerHost, holds, hostStep, internetStep, type DockerHost } from '../src/docker/host.js';
 import { cmd } from '../src/exec/command.js';
@@ -56,7 +56,7 @@ function build(ctx: LabContext): LabScene {
   const c1Downloads = download('c1', 'reach', 'done');
   const c2Downloads = download('c2', 'reach', `done (its eth0 has MTU ${TUNNEL_MTU})`);
 
-  const clamp = ruleAppend(h.host, { table: 'mangle', chain: 'FORWARD', match: ['-p', 'tcp', '-m', 'tcp', '--tcp-flags', 'SYN,RST', 'SYN'], target: ['-j', 'TCPMSS', '--clamp-mss-to-pmtu'] });
+  const clamp: Op = { admin: true, ...ruleAppend(h.host, { table: 'mangle', chain: 'FORWARD', match: ['-p', 'tcp', '-m', 'tcp', '--tcp-flags', 'SYN,RST', 'SYN'], target: ['-j', 'TCPMSS', '--clamp-mss-to-pmtu'] }) };
   const dropFragNeeded = ruleAppend(h.wan, { table: 'filter', chain: 'OUTPUT', match: ['-p', 'icmp', '-m', 'icmp', '--icmp-type', 'fragmentation-needed'], target: ['-j', 'DROP'] });
 
   return {
@@ -89,7 +89,7 @@ function build(ctx: LabContext): LabScene {
           'fragment them (DF is set) and whose "too big" message is dropped: the server never learns, and resends the same size\n' +
           `forever. A PMTU black hole. See it: \`nslab why ${ctx.name} c1 ${SERVER.address} --port ${SERVER.port}\`.`,
         docker: [`(the network: ip link set dev ${WAN.uplink} mtu ${TUNNEL_MTU}, on both ends of the uplink; the router drops ICMP type 3 code 4)`],
-        ops: [linkSetMtu(h.host, WAN.uplink, TUNNEL_MTU), linkSetMtu(h.wan, 'eth0', TUNNEL_MTU), dropFragNeeded],
+        ops: byAdmin([linkSetMtu(h.host, WAN.uplink, TUNNEL_MTU), linkSetMtu(h.wan, 'eth0', TUNNEL_MTU), dropFragNeeded]),
         // No large ping anywhere in this lab: the "too big" answer the host would give c1 teaches
         // c1 the path MTU for ten minutes, and its next SYN offers a smaller MSS, curing the stall.
         checks: [pings('c1'), c1Stalls],

@@ -1,7 +1,7 @@
 import { cmd, type Cmd } from '../exec/command.js';
 import { nftChainAdd, nftRuleAdd, nftTableAdd, type NftTable } from '../ops/nft.js';
 import { policySet, ruleAppend, ruleInsert, type Rule } from '../ops/iptables.js';
-import type { Op } from '../ops/op.js';
+import { byAdmin, type Op } from '../ops/op.js';
 import type { DockerHost } from './host.js';
 
 // The rules the docker host's admin writes, beside dockerd's: a ufw-style INPUT filter, and
@@ -20,16 +20,16 @@ const filter = (chain: string, match: readonly string[], target: readonly string
  * host itself; a packet DNAT sends on to a container is forwarded and never passes INPUT.
  */
 export function ufwStyleInput(h: DockerHost, allowTcp: readonly number[] = [22]): Op[] {
-  return [
+  return byAdmin([
     ruleAppend(h.host, filter('INPUT', ['-i', 'lo'], ['-j', 'ACCEPT'])),
     ruleAppend(h.host, filter('INPUT', ['-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED'], ['-j', 'ACCEPT'])),
     ...allowTcp.map((port) => ruleAppend(h.host, filter('INPUT', ['-p', 'tcp', '-m', 'tcp', '--dport', String(port)], ['-j', 'ACCEPT']))),
     policySet(h.host, 'filter', 'INPUT', 'DROP'),
-  ];
+  ]);
 }
 
 /** One INPUT accept, above the policy: `iptables -I INPUT -i docker0 -p tcp --dport 8000 -j ACCEPT`. */
-export const inputAccept = (h: DockerHost, match: readonly string[]): Op => ruleInsert(h.host, filter('INPUT', match, ['-j', 'ACCEPT']));
+export const inputAccept = (h: DockerHost, match: readonly string[]): Op => ({ ...ruleInsert(h.host, filter('INPUT', match, ['-j', 'ACCEPT'])), admin: true });
 
 /**
  * A forwarding rule of the admin's, where this Docker keeps it: `iptables -I DOCKER-USER ...`,
@@ -43,15 +43,15 @@ export interface AdminForwardRule {
 export function adminForward(h: DockerHost, rules: readonly AdminForwardRule[]): Op[] {
   if (h.profile.firewall === 'nftables') {
     const t: NftTable = { ns: h.host, family: 'ip', table: ADMIN_TABLE };
-    return [
+    return byAdmin([
       nftTableAdd(t),
       // Priority -1, before filter (0): before Docker's filter-FORWARD, so an accept here is only a pass on.
       nftChainAdd(t, 'forward', 'type filter hook forward priority -1 ; policy accept ;'),
       ...rules.map((r) => nftRuleAdd(t, 'forward', r.nft)),
-    ];
+    ]);
   }
   // -I: 27 ends DOCKER-USER in a RETURN, and a rule appended after it would never be reached.
-  return [...rules].reverse().map((r) => ruleInsert(h.host, filter('DOCKER-USER', r.iptables.match, ['-j', r.iptables.target])));
+  return byAdmin([...rules].reverse().map((r) => ruleInsert(h.host, filter('DOCKER-USER', r.iptables.match, ['-j', r.iptables.target]))));
 }
 
 /** What the admin types to see their own forwarding rules. */

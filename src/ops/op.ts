@@ -73,4 +73,12 @@ export interface Op {
    * way there, and rebuilds the lab to that step instead.
    */
   readonly removes?: true | undefined;
+  /**
+   * What the docker host's admin does beside dockerd (a ufw rule, DOCKER-USER, a VM bridge):
+   * not Docker's, so a real dockerd judging the lab is not held to it.
+   */
+  readonly admin?: true | undefined;
 }
+
+/** Marks ops as the host admin's own (Op.admin). */
+export const byAdmin = (ops: readonly Op[]): Op[] => ops.map((op) => ({ ...op, admin: true }));

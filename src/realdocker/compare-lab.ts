@@ -12,6 +12,7 @@ import { realEngineFor } from './engines.js';
 import { dockerHostOf, labDockerLines, labSide, replay, type Replayed } from './lab-replay.js';
 import { holdSides, realSide } from './story.js';
 import type { Difference } from './views.js';
+import { adminObjects, withoutAdmin } from './admin-objects.js';
 
 // `nslab compare <lab> --real`: the lab built by hand, and its docker commands typed into a
 // real dockerd, side by side; then everything the judge looks at, held line by line.
@@ -60,7 +61,9 @@ export async function compareLab(runner: Runner, def: LabDefinition, o: CompareO
   const held = await holdSides(runner, { nslab: labSide(o.nslab, docker), real: await realSide(runner, o.real) }, { profile: o.profile, askDns: aliases });
   // A line the real dockerd refused is a difference of its own: the lab did what Docker would not.
   const refused = replayed.filter((r) => r.code !== 0).map((r) => ({ aspect: `real docker refused: ${r.line}`, nslab: ['(the lab built it)'], real: [`exit ${r.code}: ${r.stderr}`] }));
-  return { model, through, replayed, differences: [...refused, ...held.differences], compared: held.compared, engine: engine.version };
+  const admin = adminObjects(ops, model.nodes.host?.ns);
+  const differences = held.differences.flatMap((d) => withoutAdmin(d, admin) ?? []);
+  return { model, through, replayed, differences: [...refused, ...differences], compared: held.compared, engine: engine.version };
 }
 
 /** Takes both down again: the lab, and the real dockerd with all it made. */
