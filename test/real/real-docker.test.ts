@@ -27,6 +27,12 @@ const NOT_HELD: Readonly<Record<string, string>> = {
   veth: 'no Docker in it',
   overlay: 'two docker hosts in a swarm',
   scale: "docker0 and its veths alone, at scale: no dockerd rules or files (it measures the kernel's tables)",
+  'dns-upstream': "its host's resolver (systemd-resolved's stub, then the office's) is the lab's; the real dockerd's host has the internet's",
+};
+
+// Labs one engine cannot judge, and why: what the profile it judges has that it lacks.
+const NOT_HELD_BY: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  '26.1.5': { 'gateway-modes': 'gateway modes arrived in 27.0: the 27 profile follows v27.5.1, which 26.1.5 predates' },
 };
 
 let state = '';
@@ -60,7 +66,7 @@ describe.each(REAL_ENGINES.map((e) => [e.version, e.profile, e] as const))('a re
     expect(r.differences.map(renderDifference)).toEqual([]);
   });
 
-  it.each(allLabs().filter((l) => !(l.id in NOT_HELD)).map((l) => [l.id, l] as const))('lab %s: built by hand, beside the real one given its docker lines', async (_id, def) => {
+  it.each(allLabs().filter((l) => !(l.id in NOT_HELD) && !(l.id in (NOT_HELD_BY[engine.version] ?? {}))).map((l) => [l.id, l] as const))('lab %s: built by hand, beside the real one given its docker lines', async (_id, def) => {
     const names = { nslab: uniqueName(`cl${profile}`), real: uniqueName(`cr${profile}`) };
     try {
       const c = await compareLab(runner, def, { profile, ...names, env: detectEnv(), say: (l) => console.log(l) });
@@ -75,6 +81,7 @@ describe.each(REAL_ENGINES.map((e) => [e.version, e.profile, e] as const))('a re
 
   it('says which labs it does not hold, and why', () => {
     expect(Object.keys(NOT_HELD).sort()).toEqual(allLabs().filter((l) => l.id in NOT_HELD).map((l) => l.id).sort());
+    for (const id of Object.keys(NOT_HELD_BY[engine.version] ?? {})) expect(allLabs().some((l) => l.id === id), id).toBe(true);
     void engine;
   });
 });
