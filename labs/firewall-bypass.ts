@@ -3,7 +3,7 @@ import type { PortBinding } from '../src/docker/firewall/firewaller.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { daemonStart } from '../src/ops/process.js';
 import type { Expectation } from '../src/plan/expectation.js';
-import { bridgeStep, dockerdStep, dockerHost, hostStep, internetStep } from '../src/docker/host.js';
+import { dockerHost, dockerHostSteps, httpGet } from '../src/docker/host.js';
 import { adminForward, adminForwardShow, adminPlace, ufwStyleInput } from '../src/docker/host-firewall.js';
 import { cmd } from '../src/exec/command.js';
 import * as docker from '../src/docker/scene.js';
@@ -26,12 +26,11 @@ function build(ctx: LabContext): LabScene {
   const published = `${WAN.hostAddress}:${PORT.hostPort}`;
   const nft = h.profile.firewall === 'nftables';
 
-  const http = (title: string, from: string, to: string, port: number, expect: 'reach' | 'fail', body?: string): Expectation => ({ title, probe: { kind: 'http', from, to, port, body }, expect });
   const ssh: Expectation = { title: `wan -> ssh on the host (${WAN.hostAddress}:${SSH}), which ufw allows`, probe: { kind: 'service', from: 'wan', to: WAN.hostAddress, port: SSH, answer: 'sshd' }, expect: 'reach' };
-  const hostWeb = http(`wan -> the host's own web server ${WAN.hostAddress}:${HOST_WEB} (INPUT drops it)`, 'wan', WAN.hostAddress, HOST_WEB, 'fail');
-  const bypass = http(`wan -> http://${published}: open, although INPUT drops all but ssh`, 'wan', WAN.hostAddress, PORT.hostPort, 'reach', `you are ${WAN.wanAddress}`);
-  const closed = http(`wan -> http://${published}: dropped in ${nft ? 'the admin\'s forward chain' : 'DOCKER-USER'}`, 'wan', WAN.hostAddress, PORT.hostPort, 'fail');
-  const local = http(`host -> http://127.0.0.1:${PORT.hostPort}: the host itself still uses it`, 'host', '127.0.0.1', PORT.hostPort, 'reach', 'hello from web');
+  const hostWeb = httpGet(`wan -> the host's own web server ${WAN.hostAddress}:${HOST_WEB} (INPUT drops it)`, 'wan', WAN.hostAddress, HOST_WEB, 'fail');
+  const bypass = httpGet(`wan -> http://${published}: open, although INPUT drops all but ssh`, 'wan', WAN.hostAddress, PORT.hostPort, 'reach', `you are ${WAN.wanAddress}`);
+  const closed = httpGet(`wan -> http://${published}: dropped in ${nft ? 'the admin\'s forward chain' : 'DOCKER-USER'}`, 'wan', WAN.hostAddress, PORT.hostPort, 'fail');
+  const local = httpGet(`host -> http://127.0.0.1:${PORT.hostPort}: the host itself still uses it`, 'host', '127.0.0.1', PORT.hostPort, 'reach', 'hello from web');
 
   // Matching the port the client asked for (8080), not the container's (80): after DNAT the
   // packet says 80, and conntrack remembers the original.
@@ -44,10 +43,7 @@ function build(ctx: LabContext): LabScene {
     nodes: h.nodes,
     dockerHost: engine,
     steps: [
-      hostStep(h),
-      internetStep(h),
-      bridgeStep(h),
-      dockerdStep(h, 'firewall-bypass'),
+      ...dockerHostSteps(h, 'firewall-bypass'),
       {
         title: 'The admin\'s firewall: ufw default deny incoming, ufw allow ssh',
         why:

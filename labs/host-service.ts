@@ -2,7 +2,7 @@ import { WAN } from '../src/model/defaults.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { daemonStart, daemonStop } from '../src/ops/process.js';
 import type { Expectation } from '../src/plan/expectation.js';
-import { bridgeStep, dockerdStep, dockerHost, hostStep, internetStep } from '../src/docker/host.js';
+import { dockerHost, dockerHostSteps } from '../src/docker/host.js';
 import { inputAccept, ufwStyleInput } from '../src/docker/host-firewall.js';
 import { cmd } from '../src/exec/command.js';
 import * as docker from '../src/docker/scene.js';
@@ -35,10 +35,7 @@ function build(ctx: LabContext): LabScene {
     nodes: h.nodes,
     dockerHost: engine,
     steps: [
-      hostStep(h),
-      internetStep(h),
-      bridgeStep(h),
-      dockerdStep(h, 'host-service'),
+      ...dockerHostSteps(h, 'host-service'),
       {
         title: 'docker run --add-host host.docker.internal:host-gateway',
         why: `host-gateway is the default bridge's gateway, ${gateway}: the address of docker0, the host's own address on the\ncontainers' network. That is where a container reaches its host.`,

@@ -5,7 +5,7 @@ import { sysctlSet } from '../src/ops/sysctl.js';
 import { ruleInsert } from '../src/ops/iptables.js';
 import type { Op } from '../src/ops/op.js';
 import type { Expectation } from '../src/plan/expectation.js';
-import { bridgeStep, dockerdStep, dockerHost, hostStep, internetStep, lanNeighbour } from '../src/docker/host.js';
+import { dockerHost, dockerHostSteps, httpGet, lanNeighbour } from '../src/docker/host.js';
 import { cmd } from '../src/exec/command.js';
 import * as docker from '../src/docker/scene.js';
 
@@ -27,12 +27,11 @@ function build(ctx: LabContext): LabScene {
   const guarded = h.profile.docker !== '27';
   const url = `http://127.0.0.1:${PORT.hostPort}`;
 
-  const http = (title: string, from: string, to: string, port: number, expect: 'reach' | 'fail', body?: string): Expectation => ({ title, probe: { kind: 'http', from, to, port, body }, expect });
-  const local = http(`host -> ${url}: what the binding is for`, 'host', '127.0.0.1', PORT.hostPort, 'reach', 'hello from web');
-  const viaLan = (expect: 'reach' | 'fail', why: string) => http(`neighbour -> ${url} through the host: ${why}`, lan.node, '127.0.0.1', PORT.hostPort, expect, expect === 'reach' ? `you are ${lan.address}` : undefined);
+  const local = httpGet(`host -> ${url}: what the binding is for`, 'host', '127.0.0.1', PORT.hostPort, 'reach', 'hello from web');
+  const viaLan = (expect: 'reach' | 'fail', why: string) => httpGet(`neighbour -> ${url} through the host: ${why}`, lan.node, '127.0.0.1', PORT.hostPort, expect, expect === 'reach' ? `you are ${lan.address}` : undefined);
   const exposed = guarded ? viaLan('fail', `Docker ${h.profile.docker} drops it in raw PREROUTING`) : viaLan('reach', 'open (moby#45610)');
   const closed = viaLan('fail', 'dropped in raw PREROUTING');
-  const hostLan = http(`neighbour -> http://${lan.hostAddress}:${PORT.hostPort}: not published there`, lan.node, lan.hostAddress, PORT.hostPort, 'fail');
+  const hostLan = httpGet(`neighbour -> http://${lan.hostAddress}:${PORT.hostPort}: not published there`, lan.node, lan.hostAddress, PORT.hostPort, 'fail');
   // What Docker 28 adds per port, written by the admin for all of 127.0.0.0/8 at once.
   const dropRemoteLoopback: Op = { ...ruleInsert(h.host, { table: 'raw', chain: 'PREROUTING', match: ['-d', '127.0.0.0/8', '!', '-i', 'lo'], target: ['-j', 'DROP'] }), admin: true };
 
@@ -40,10 +39,7 @@ function build(ctx: LabContext): LabScene {
     nodes: h.nodes,
     dockerHost: engine,
     steps: [
-      hostStep(h),
-      internetStep(h),
-      bridgeStep(h),
-      dockerdStep(h, 'localhost-publish'),
+      ...dockerHostSteps(h, 'localhost-publish'),
       {
         title: 'docker run -p 127.0.0.1:8080:80: a port for the host only',
         why:

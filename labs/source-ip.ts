@@ -3,7 +3,7 @@ import type { PortBinding } from '../src/docker/firewall/firewaller.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { daemonStart } from '../src/ops/process.js';
 import type { Expectation } from '../src/plan/expectation.js';
-import { bridgeStep, dockerdStep, dockerHost, hostStep, internetStep } from '../src/docker/host.js';
+import { dockerHost, dockerHostSteps } from '../src/docker/host.js';
 import * as docker from '../src/docker/scene.js';
 
 const TITLE = '"My server logs 172.17.0.1 for every client": docker-proxy, DNAT and --userland-proxy=false';
@@ -40,10 +40,7 @@ function build(ctx: LabContext): LabScene {
     nodes: h.nodes,
     dockerHost: engine,
     steps: [
-      hostStep(h),
-      internetStep(h),
-      bridgeStep(h),
-      dockerdStep(h, 'source-ip'),
+      ...dockerHostSteps(h, 'source-ip'),
       {
         title: 'docker run -p 8080:80 web, whose server logs the client address',
         why:

@@ -194,6 +194,15 @@ export function containerStep(h: DockerHost, name: string, extra: (ep: Endpoint)
 
 export const ping = (title: string, from: string, to: string, expect: 'reach' | 'fail' = 'reach'): Expectation => ({ title, probe: { kind: 'ping', from, to }, expect });
 
+/** An HTTP GET of http://to:port/ from a node; with `body`, the answer must contain it. */
+export const httpGet = (title: string, from: string, to: string, port: number, expect: 'reach' | 'fail', body?: string): Expectation => ({ title, probe: { kind: 'http', from, to, port, body }, expect });
+
+/**
+ * The four steps every problem lab opens with: the docker host, its uplink, docker0, and the
+ * rules dockerd writes on start.
+ */
+export const dockerHostSteps = (h: DockerHost, labId: string): Step[] => [hostStep(h), internetStep(h), bridgeStep(h), dockerdStep(h, labId)];
+
 /** A state check: `argv` run inside `node` prints something matching `match`. */
 export const holds = (title: string, node: string, argv: readonly string[], match: string, after?: { from: string; to: string }): Expectation => ({
   title,
