@@ -129,3 +129,26 @@ describe('a bad --docker or --firewall', () => {
     expect(old.err).toMatch(/^nslab: Docker 28 has no nftables backend \(it arrived in Docker 29/);
   });
 });
+
+describe('nslab versions of a problem lab', () => {
+  it('says first what the lab shows by version, then the rules that differ, each with why', async () => {
+    const r = await cli('versions', 'localhost-publish');
+    expect(r.code).toBe(0);
+    const [head] = r.out.split('\n\nWhat dockerd writes');
+    expect(head).toBe(
+      [
+        'What lab localhost-publish shows by version:',
+        "  27: no raw rule: the neighbour reaches the port; the fix is the admin's raw PREROUTING DROP (or an upgrade)",
+        '  28, 29: raw PREROUTING `-d 127.0.0.1/32 ! -i lo -p tcp --dport 8080 -j DROP` per port published on a loopback address',
+        '  29 nftables: the same drop in raw-PREROUTING, commented "DROP REMOTE LOOPBACK"',
+      ].join('\n'),
+    );
+    const j = JSON.parse((await cli('versions', 'localhost-publish', '--json')).out) as { rows: { table: string; rule: string; in: string[]; why: string }[] };
+    expect(j.rows.find((row) => row.rule === '-A PREROUTING -d 127.0.0.1/32 ! -i lo -p tcp -m tcp --dport 8080 -j DROP')).toEqual({
+      table: 'raw',
+      rule: '-A PREROUTING -d 127.0.0.1/32 ! -i lo -p tcp -m tcp --dport 8080 -j DROP',
+      in: ['28', '29'],
+      why: '28.0 drops packets for a port published on a loopback address that do not come in by lo (moby#45610)',
+    });
+  });
+});
