@@ -30,17 +30,22 @@ export interface UndoStep {
 /**
  * The undos of these changes, newest first. A change is skipped when an object it lives in
  * is itself removed here: deleting a namespace takes its links, addresses, routes, sysctls
- * and rules with it.
+ * and rules with it. A link made is skipped only with its own namespace: a veth whose peer's
+ * namespace goes dies too, but when the kernel gets to it, which can take seconds while it
+ * tears many namespaces down; where its own namespace stays, it is deleted there and then.
  */
 export function undoOrder(changes: readonly Undoable[]): UndoStep[] {
   const removed = new Set(changes.filter((e) => e.creates && e.undo).map((e) => keyId(e.creates!)));
   return [...changes]
     .reverse()
     .filter((e) => e.undo !== undefined)
-    .filter((e) => !e.within.some((key) => removed.has(keyId(key))))
+    .filter((e) => !livesIn(e).some((key) => removed.has(keyId(key))))
     .filter((e) => !cancelled(changes, e))
     .map((e) => ({ summary: `undo: ${e.summary}`, cmd: e.undo!, gone: e.undoGone, ...(e.guard ? { guard: e.guard } : {}) }));
 }
+
+/** What a change dies with: a link made, with its own namespace; anything else, with all it is within. */
+const livesIn = (e: Undoable): readonly ObjectKey[] => (e.creates?.kind === 'link' ? [{ kind: 'netns', ns: e.creates.ns }] : e.within);
 
 /** A plan's ops as the changes they would be; a captured inverse shows what it restores. */
 export function plannedChanges(ops: readonly Op[]): Undoable[] {

@@ -195,8 +195,9 @@ export async function trace(runner: Runner, world: readonly LiveNamespace[], r: 
     // Read again: the rule counters now include the probe, as `why` run now would see them.
     // Unanswered, the packet may have died inside the namespace it was addressed to: DNAT
     // there made it one for somebody else, and a rule dropped it before it was sent on.
-    // A loopback destination (the embedded DNS) is the sender's own: nothing on a path to walk.
-    const local = finalDst.startsWith('127.');
+    // A loopback destination the request never left the sender for (the embedded DNS) is the
+    // sender's own: nothing on a path to walk. (A neighbour can send 127.0.0.1 out a link.)
+    const local = finalDst.startsWith('127.') && request.every((h) => h.node === r.from.node);
     const reason = nftDrops[0] ? nftReason(world, nftDrops[0]) : !local && (!seenAtOwner || !probe.reached) ? await whyNow(runner, world, r) : undefined;
     const arrived = seenAtOwner && reason === undefined && (probe.reached || droppedBy.length === 0);
     const lost = arrived

@@ -69,4 +69,25 @@ export function stop(pidfile) {
     // already gone
   }
   rmSync(pidfile, { force: true });
+  // Gone before this returns: a daemon started next on its port (a service rebound from
+  // 127.0.0.1 to 0.0.0.0) must not find the old one still listening.
+  const until = Date.now() + 2000;
+  while (alive(pid) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  if (alive(pid)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone at last
+    }
+  }
+}
+
+/** Whether a process exists (signal 0 tests without sending). */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

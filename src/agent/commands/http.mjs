@@ -14,7 +14,11 @@ export function httpServer(host, port, name = 'web', bytes = '0') {
     res.end(`hello from ${name}; you are ${client}\n${padding}`);
   });
   server.listen(Number(port), host, () => console.log(`listening ${host}:${port}`));
-  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+  // Keep-alive clients would hold close() open: they are dropped, and the server goes at once.
+  process.on('SIGTERM', () => {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  });
 }
 
 /** GETs http://host:port/ and prints one JSON line; exit 0 only if an answer came back. */
