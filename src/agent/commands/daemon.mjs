@@ -70,23 +70,33 @@ export function stop(pidfile) {
   }
   rmSync(pidfile, { force: true });
   // Gone before this returns: a daemon started next on its port (a service rebound from
-  // 127.0.0.1 to 0.0.0.0) must not find the old one still listening.
-  const until = Date.now() + 2000;
-  while (alive(pid) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  // 127.0.0.1 to 0.0.0.0) must not find the old one still listening. Under load a SIGTERM
+  // can take longer than the wait; after SIGKILL it is waited for too, since the socket is
+  // only released when the process has really exited.
+  waitGone(pid, 2000);
   if (alive(pid)) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
       // gone at last
     }
+    waitGone(pid, 3000);
   }
 }
 
-/** Whether a process exists (signal 0 tests without sending). */
+/** Blocks until `pid` has exited or `ms` have passed. */
+function waitGone(pid, ms) {
+  const until = Date.now() + ms;
+  while (alive(pid) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+}
+
+/**
+ * Whether a process still runs. A zombie counts as gone: it has released its sockets, and
+ * whoever it was reparented to reaps it in its own time.
+ */
 function alive(pid) {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
