@@ -1,4 +1,5 @@
 import { macFromIp, type Ipam } from '../model/ipam.js';
+import type { Ipam6 } from '../model/ipam6.js';
 import { vethName } from '../model/names.js';
 import { addrAdd, bridgeAdd, linkNoIpv6, linkSetAddress, linkSetMtu, linkSetMaster, linkUp, netnsAdd, routeAdd, vethAdd } from '../ops/ip.js';
 import { bridgeMac } from './mac.js';
@@ -10,6 +11,8 @@ export interface BridgeNetwork {
   readonly name: string;
   readonly bridge: string;
   readonly ipam: Ipam;
+  /** `--ipv6`: the network's IPv6 subnet and gateway. */
+  readonly ipam6?: Ipam6 | undefined;
   /** Namespace of the docker host the bridge lives in. */
   readonly hostNs: string | undefined;
   /** `--internal`: no way out of the subnet, no NAT (default false). */
@@ -33,6 +36,8 @@ export function createBridgeNetwork(net: BridgeNetwork, tools: Tools): Op[] {
     ...(net.mtu === undefined ? [] : [linkSetMtu(net.hostNs, net.bridge, net.mtu)]),
     linkSetAddress(net.hostNs, net.bridge, bridgeMac(net.hostNs, net.bridge), 0),
     ...(net.noGatewayAddress ? [] : [addrAdd(net.hostNs, net.bridge, net.ipam.withPrefix(net.ipam.gateway), { broadcast: true })]),
+    // setupBridgeIPv6: the IPv6 gateway, without duplicate address detection (IFA_F_NODAD).
+    ...(net.ipam6 ? [addrAdd(net.hostNs, net.bridge, net.ipam6.withPrefix(net.ipam6.gateway), { nodad: true })] : []),
     linkUp(net.hostNs, net.bridge),
   ];
 }
@@ -50,10 +55,11 @@ export function createContainerNamespace(ns: string): Op[] {
 export function attachContainer(
   net: BridgeNetwork,
   container: { name: string; ns: string },
-  options: Tools & { ifname?: string; defaultRoute?: boolean; address?: string; mac?: (address: string) => string },
+  options: Tools & { ifname?: string; defaultRoute?: boolean; address?: string; address6?: string | undefined; mac?: (address: string) => string },
 ): { endpoint: Endpoint; ops: Op[] } {
   const ifname = options.ifname ?? 'eth0';
   const address = options.address === undefined ? net.ipam.allocate() : net.ipam.reserve(options.address);
+  const address6 = net.ipam6 && (options.address6 === undefined ? net.ipam6.allocate() : net.ipam6.reserve(options.address6));
   const endpoint: Endpoint = {
     network: net.name,
     container: container.name,
@@ -61,18 +67,24 @@ export function attachContainer(
     ifname,
     hostIf: vethName(net.hostNs ?? '', net.name, container.name, ifname),
     address,
+    ...(address6 ? { address6 } : {}),
     mac: (options.mac ?? macFromIp)(address),
   };
   const ops = [
     vethAdd({ ns: net.hostNs, name: endpoint.hostIf, peerNs: container.ns, peerName: ifname, peerMac: endpoint.mac, mtu: net.mtu, txqlen: 0 }),
     // A network without IPv6 gets none in the container: no link-local address either
     // (osl setIPv6, on every endpoint's interface since Docker 26).
-    linkNoIpv6(container.ns, ifname),
+    ...(address6 ? [] : [linkNoIpv6(container.ns, ifname)]),
     linkSetMaster(net.hostNs, endpoint.hostIf, net.bridge, options),
     linkUp(net.hostNs, endpoint.hostIf),
     addrAdd(container.ns, ifname, net.ipam.withPrefix(address), { broadcast: true }),
+    // osl: IPv6 addresses go on without duplicate address detection (IFA_F_NODAD).
+    ...(address6 ? [addrAdd(container.ns, ifname, net.ipam6!.withPrefix(address6), { nodad: true })] : []),
     linkUp(container.ns, ifname),
   ];
-  if (options.defaultRoute ?? true) ops.push(routeAdd(container.ns, { to: 'default', via: net.ipam.gateway }));
+  if (options.defaultRoute ?? true) {
+    ops.push(routeAdd(container.ns, { to: 'default', via: net.ipam.gateway }));
+    if (address6) ops.push(routeAdd(container.ns, { to: 'default', via: net.ipam6!.gateway, dev: ifname }));
+  }
   return { endpoint, ops };
 }

@@ -43,6 +43,8 @@ export interface Network extends BridgeNetwork {
   /** The default bridge ("bridge", docker0): no embedded DNS, no aliases, no --ip. */
   readonly isDefault: boolean;
   readonly firewall: FirewallNetwork;
+  /** `--ipv6`: what the firewall is told of the IPv6 subnet (ip6tables), beside the IPv4 one. */
+  readonly firewall6?: FirewallNetwork | undefined;
   readonly driver: 'bridge' | 'macvlan' | 'overlay';
   /** A macvlan network's parent link and mode; its `bridge` is the parent too. */
   readonly macvlan?: { readonly parent: string; readonly mode: MacvlanMode } | undefined;
@@ -83,6 +85,13 @@ export interface NetworkCreateOptions {
   readonly mtu?: number | undefined;
   /** -o com.docker.network.bridge.gateway_mode_ipv4, as given: the bridge driver checks it. */
   readonly gatewayMode?: string | undefined;
+  /** `--ipv6` (com.docker.network.enable_ipv6): an IPv6 subnet as well, from --subnet or the engine's ULA pool. */
+  readonly ipv6?: boolean | undefined;
+  /** The IPv6 --subnet and --gateway (the CLI takes one of each family). */
+  readonly subnet6?: string | undefined;
+  readonly gateway6?: string | undefined;
+  /** -o com.docker.network.bridge.gateway_mode_ipv6, as given. */
+  readonly gatewayMode6?: string | undefined;
   readonly driver?: 'bridge' | 'macvlan' | 'overlay' | undefined;
   /** --ip-range: where addresses are handed out from. */
   readonly ipRange?: string | undefined;
@@ -102,6 +111,8 @@ export interface NetworkCreateOptions {
 export interface EndpointSettings {
   readonly network?: string | undefined;
   readonly ip?: string | undefined;
+  /** --ip6: a fixed IPv6 address on a network with --ipv6. */
+  readonly ip6?: string | undefined;
   /** --network-alias: more names on the network (user-defined networks only). */
   readonly aliases?: readonly string[] | undefined;
   readonly hostname?: string | undefined;
@@ -134,6 +145,8 @@ export interface Endpoint {
   /** Host end of the veth pair, on the bridge. */
   readonly hostIf: string;
   readonly address: string;
+  /** Its IPv6 address, on a network with --ipv6. */
+  readonly address6?: string | undefined;
   readonly mac: string;
   /** The names the embedded DNS gives it on a user-defined network (container, aliases, short ID...). */
   readonly names?: readonly string[] | undefined;

@@ -1,5 +1,5 @@
 import { NslabError } from '../errors.js';
-import { nsName, ruleTag } from '../model/names.js';
+import { nsName } from '../model/names.js';
 import { defaultRouteMove, netnsDel, routeAdd } from '../ops/ip.js';
 import type { Op } from '../ops/op.js';
 import { createContainerNamespace } from './bridge-network.js';
@@ -7,8 +7,7 @@ import type { DriverData, Endpoint, EngineSpec, Network, NetworkCreateOptions, R
 import { DOCKER0 } from '../model/defaults.js';
 import type { DnsLayout } from './embedded-dns.js';
 import { ContainerFiles, extraHosts } from './etc-files.js';
-import { firewallerFor } from './firewall/index.js';
-import { rootNsFirewaller } from './firewall/root-ns.js';
+import { hostFirewall, type Ip6Firewall } from './firewall/index.js';
 import { removal, type Firewaller, type PortBinding } from './firewall/firewaller.js';
 import type { NetworkDriver } from './drivers/driver.js';
 import { driversFor } from './drivers/index.js';
@@ -17,7 +16,7 @@ import { mapPorts } from './port-mapper.js';
 import * as refuse from './refusals.js';
 import { Resolvers } from './resolver.js';
 import { containerId, endpointId } from './user-network.js';
-import { defineNetwork } from './networks.js';
+import { defineNetwork, releaseAddresses } from './networks.js';
 import { electGateway } from './gateway.js';
 
 // libnetwork by hand: the engine is the controller. It holds the Networks, their Endpoints and
@@ -28,6 +27,7 @@ import { electGateway } from './gateway.js';
 
 export class Engine {
   readonly fw: Firewaller;
+  readonly ip6: Ip6Firewall;
   readonly networks = new Map<string, Network>();
   readonly sandboxes = new Map<string, Sandbox>();
   readonly #creations = new Map<string, number>();
@@ -40,8 +40,8 @@ export class Engine {
   constructor(readonly spec: EngineSpec) {
     const nameserver = () => this.hostResolv.nameserver;
     this.hostResolv = { nameserver: spec.nameserver };
-    this.fw = spec.firewall === 'root-ns' ? rootNsFirewaller(ruleTag(spec.lab)) : firewallerFor(spec.profile, { ns: spec.hostNs, tag: spec.tag });
-    this.#drivers = driversFor({ hostNs: spec.hostNs, tools: spec.tools, profile: spec.profile, fw: this.fw, swarm: spec.swarm });
+    ({ fw: this.fw, ip6: this.ip6 } = hostFirewall(spec));
+    this.#drivers = driversFor({ hostNs: spec.hostNs, tools: spec.tools, profile: spec.profile, fw: this.fw, ip6: this.ip6, swarm: spec.swarm });
     this.#resolvers = new Resolvers({ dns: this.dns, profile: spec.profile, hostNs: spec.hostNs, nameserver, uplink: spec.uplink }, (network) => this.#internal(network));
     this.#files = new ContainerFiles(spec.profile, nameserver, (network) => this.network(network).isDefault);
   }
@@ -74,7 +74,7 @@ export class Engine {
     refuse.refuseNameTaken(name, this.sandboxes.get(name));
     const network = this.network(opts.network ?? 'bridge');
     const sandbox: Sandbox = { container: name, id: this.containerId(name), hostname: opts.hostname, ns: nsName(this.spec.lab, name), mode: 'network', runOn: network.name, endpoints: [], published: [] };
-    const joined = this.#join(network, sandbox, { ip: opts.ip, aliases: opts.aliases, priority: opts.gwPriority });
+    const joined = this.#join(network, sandbox, { ip: opts.ip, ip6: opts.ip6, aliases: opts.aliases, priority: opts.gwPriority });
     this.sandboxes.set(name, sandbox);
     const ports = opts.publish ?? [];
     if (ports.length > 0) sandbox.published.push({ network: network.name, endpoint: joined.endpoint, ports });
@@ -123,7 +123,7 @@ export class Engine {
     refuse.refuseDisconnect(container, networkName, endpoint);
     const gatewayBefore = this.#gatewayOf(sandbox!);
     sandbox!.endpoints.splice(sandbox!.endpoints.indexOf(endpoint), 1);
-    network.ipam.release(endpoint.address);
+    releaseAddresses(network, endpoint);
     // The default route went with the endpoint that gave it: the next one elected gives it now.
     const next = gatewayBefore === endpoint && !leaving ? this.#gatewayOf(sandbox!) : undefined;
     const driver = this.#driverOf(network);
@@ -167,7 +167,7 @@ export class Engine {
   /** The ports of `docker run -p`, where the network's driver publishes at all. */
   publish(network: Network, endpoint: Endpoint, ports: readonly PortBinding[]): Op[] {
     if (!this.#driverOf(network).publishes) return [];
-    return mapPorts({ hostNs: this.spec.hostNs, profile: this.spec.profile, fw: this.fw, stateDir: this.spec.stateDir }, network.firewall, endpoint, ports);
+    return mapPorts({ hostNs: this.spec.hostNs, profile: this.spec.profile, fw: this.fw, fw6: () => this.ip6.fw, stateDir: this.spec.stateDir }, network, endpoint, ports);
   }
 
   /** Can its traffic leave the docker host: --network host, or an endpoint on a network that is not --internal. */
@@ -186,7 +186,7 @@ export class Engine {
     return this.#drivers[network.driver];
   }
 
-  #join(network: Network, sandbox: Sandbox, opts: { ip?: string | undefined; aliases?: readonly string[] | undefined; priority?: number | undefined; connected?: boolean; gateway?: true }): { endpoint: Endpoint; ops: Op[] } {
+  #join(network: Network, sandbox: Sandbox, opts: { ip?: string | undefined; ip6?: string | undefined; aliases?: readonly string[] | undefined; priority?: number | undefined; connected?: boolean; gateway?: true }): { endpoint: Endpoint; ops: Op[] } {
     refuse.refuseEndpointOptions(network, opts);
     const ifname = `eth${sandbox.endpoints.length}`;
     const driver = this.#driverOf(network);
@@ -195,7 +195,7 @@ export class Engine {
       ifname,
       // The first endpoint elected gets the default route with its link; a later one takes it over (below).
       defaultRoute: gatewayBefore === undefined && !network.internal && driver.givesGateway,
-      address: opts.ip,
+      address: opts.ip, address6: opts.ip6,
       mac: (address: string) => endpointMac(this.spec.profile, address, this.spec.lab, network.name, sandbox.container),
     });
     // The names the embedded DNS gives it: the container's, its aliases, its short ID and hostname (buildEndpointDNSNames).

@@ -1,5 +1,6 @@
 import type { GatewayMode } from './firewall/firewaller.js';
 import { Ipam, parseSubnet } from '../model/ipam.js';
+import { engineId, Ipam6, nextUlaPool, parseSubnet6, subnets6Overlap } from '../model/ipam6.js';
 import { validateIfName } from '../model/names.js';
 import { DOCKER0 } from '../model/defaults.js';
 import { nextPool } from './address-pools.js';
@@ -36,11 +37,13 @@ export function defineNetwork(spec: EngineSpec, existing: readonly Network[], { 
   if (opts.gatewayMode === 'isolated') ipam.release(ipam.gateway);
   const internal = opts.internal ?? false;
   const icc = opts.icc ?? true;
+  const ipam6 = opts.ipv6 ? ipv6Ipam(spec, existing, opts) : undefined;
   return {
     name,
     id,
     bridge,
     ipam,
+    ...(ipam6 ? { ipam6 } : {}),
     hostNs: spec.hostNs,
     internal,
     icc,
@@ -48,7 +51,27 @@ export function defineNetwork(spec: EngineSpec, existing: readonly Network[], { 
     noGatewayAddress: opts.gatewayMode === 'isolated',
     isDefault,
     firewall: { bridge, subnet: ipam.subnet.cidr, internal, icc, masquerade: !internal, ...(opts.gatewayMode ? { gatewayMode: opts.gatewayMode as GatewayMode } : {}) },
+    ...(ipam6 ? { firewall6: { bridge, subnet: ipam6.subnet.cidr, internal, icc, masquerade: !internal, ...(opts.gatewayMode6 ? { gatewayMode: opts.gatewayMode6 as GatewayMode } : {}) } } : {}),
     ...kind,
     asked: { subnet: opts.subnet, gateway: opts.gateway, auxAddresses: opts.auxAddresses, options: opts.options ?? {}, labels: opts.labels ?? {} },
   };
+}
+
+/**
+ * The IPv6 subnet of a network made with --ipv6: the one given (refused where it overlaps
+ * another network's), else the next /64 of the engine's ULA base (27.0 and later).
+ */
+function ipv6Ipam(spec: EngineSpec, existing: readonly Network[], opts: NetworkCreateOptions): Ipam6 {
+  const taken = existing.flatMap((n) => (n.ipam6 ? [n.ipam6.subnet] : []));
+  if (opts.subnet6 !== undefined) {
+    const s = parseSubnet6(opts.subnet6);
+    refuseOverlap(opts.subnet6, existing.find((n) => n.ipam6 && subnets6Overlap(n.ipam6.subnet, s)), spec.profile.docker === '27', (n) => n.ipam6!.subnet.cidr);
+  }
+  return new Ipam6(opts.subnet6 ?? nextUlaPool(engineId(spec.lab), taken), opts.gateway6);
+}
+
+/** An endpoint leaving gives its addresses back. */
+export function releaseAddresses(network: Network, endpoint: { readonly address: string; readonly address6?: string | undefined }): void {
+  network.ipam.release(endpoint.address);
+  if (endpoint.address6) network.ipam6?.release(endpoint.address6);
 }

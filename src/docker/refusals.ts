@@ -18,8 +18,8 @@ export function refuseNetworkTaken(name: string, networks: ReadonlyMap<string, N
 }
 
 /** `--subnet` overlapping a network this engine holds. */
-export function refuseOverlap(subnet: string, clash: Network | undefined, classic: boolean): void {
-  if (clash) throw new NslabError(`${classic ? '' : 'invalid pool request: '}Pool overlaps with other one on this address space`, { hint: `${subnet} overlaps ${clash.ipam.subnet.cidr} of network ${clash.name}` });
+export function refuseOverlap(subnet: string, clash: Network | undefined, classic: boolean, subnetOf = (n: Network) => n.ipam.subnet.cidr): void {
+  if (clash) throw new NslabError(`${classic ? '' : 'invalid pool request: '}Pool overlaps with other one on this address space`, { hint: `${subnet} overlaps ${subnetOf(clash)} of network ${clash.name}` });
 }
 
 /**
@@ -114,4 +114,9 @@ export function refuseGatewayMode(profile: Profile, opts: NetworkCreateOptions):
     throw new NslabError(`failed to parse com.docker.network.bridge.gateway_mode_ipv4 value: ${mode} (unknown gateway mode ${mode})`, { hint: `Docker ${profile.docker} knows ${known.join(', ')}` });
   }
   if (mode === 'isolated' && !opts.internal) throw new NslabError("gateway mode 'isolated' can only be used for an internal network", { hint: 'add --internal' });
+}
+
+/** Root-namespace mode writes a few tagged IPv4 rules only (firewall/root-ns.ts). */
+export function noIpv6InRootNs(): never {
+  throw new NslabError('nslab does not rebuild IPv6 networks in root-namespace mode', { hint: 'run the lab in its sandbox (leave out --root-ns)' });
 }

@@ -137,10 +137,10 @@ export function linkSetMaster(ns: string | undefined, dev: string, bridge: strin
  * `address` carries its prefix: 172.17.0.1/16. `broadcast`: with the subnet's broadcast
  * address (`brd +`), as Docker's netlink calls set it on every address they add.
  */
-export function addrAdd(ns: string | undefined, dev: string, address: string, options: { broadcast?: boolean } = {}): Op {
+export function addrAdd(ns: string | undefined, dev: string, address: string, options: { broadcast?: boolean; nodad?: boolean } = {}): Op {
   return {
     summary: `assign ${address} to ${dev} in ${where(ns)}`,
-    cmd: ip(ns, 'addr', 'add', address, ...(options.broadcast ? ['brd', '+'] : []), 'dev', dev),
+    cmd: ip(ns, 'addr', 'add', address, ...(options.broadcast ? ['brd', '+'] : []), 'dev', dev, ...(options.nodad ? ['nodad'] : [])),
     undo: ip(ns, 'addr', 'del', address, 'dev', dev),
     undoGone: 'address',
     within: [linkKey(ns, dev), ...inNs(ns)],

@@ -2,6 +2,9 @@ import { cmd } from '../exec/command.js';
 import { netnsKey, type Op } from './op.js';
 
 export type Table = 'filter' | 'nat' | 'raw' | 'mangle';
+/** Which of the kernel's two rule sets: iptables (IPv4) or ip6tables (IPv6). */
+export type Family = 4 | 6;
+export const iptablesProgram = (family: Family = 4): 'iptables' | 'ip6tables' => (family === 6 ? 'ip6tables' : 'iptables');
 
 export interface Rule {
   readonly table: Table;
@@ -15,6 +18,8 @@ export interface Rule {
    * own (a sandbox docker host): there the rules read exactly as Docker writes them.
    */
   readonly tag?: string | undefined;
+  /** 6: an ip6tables rule. */
+  readonly family?: Family | undefined;
 }
 
 /** The rule specification, comment placed where iptables-save prints it. */
@@ -24,12 +29,12 @@ export function ruleSpec(r: Rule): string[] {
 
 // -w waits for the xtables lock instead of failing when another lab edits rules at the same time.
 function iptables(ns: string | undefined, r: Rule, action: '-A' | '-I' | '-D', position?: number) {
-  return cmd('iptables', ['-w', '-t', r.table, action, r.chain, ...(position === undefined ? [] : [String(position)]), ...ruleSpec(r)], ns);
+  return cmd(iptablesProgram(r.family), ['-w', '-t', r.table, action, r.chain, ...(position === undefined ? [] : [String(position)]), ...ruleSpec(r)], ns);
 }
 
 export function ruleAppend(ns: string | undefined, r: Rule): Op {
   return {
-    summary: `add ${r.table}/${r.chain} rule: ${[...r.match, ...r.target].join(' ')}`,
+    summary: `add ${r.family === 6 ? 'ip6tables ' : ''}${r.table}/${r.chain} rule: ${[...r.match, ...r.target].join(' ')}`,
     cmd: iptables(ns, r, '-A'),
     undo: iptables(ns, r, '-D'),
     undoGone: 'iptables-rule',
@@ -62,25 +67,27 @@ export function tableAdopt(ns: string | undefined, table: Table): Op {
 }
 
 /** A user chain (Docker's DOCKER chains); the inverse deletes it once its rules are gone. */
-export function chainNew(ns: string | undefined, table: Table, chain: string): Op {
+export function chainNew(ns: string | undefined, table: Table, chain: string, family: Family = 4): Op {
+  const program = iptablesProgram(family);
   return {
-    summary: `create ${table} chain ${chain}`,
-    cmd: cmd('iptables', ['-w', '-t', table, '-N', chain], ns),
-    undo: cmd('iptables', ['-w', '-t', table, '-X', chain], ns),
+    summary: `create ${family === 6 ? 'ip6tables ' : ''}${table} chain ${chain}`,
+    cmd: cmd(program, ['-w', '-t', table, '-N', chain], ns),
+    undo: cmd(program, ['-w', '-t', table, '-X', chain], ns),
     undoGone: 'iptables-chain',
     within: ns === undefined ? [] : [netnsKey(ns)],
   };
 }
 
 /** A built-in chain's policy; the inverse restores the policy that was there before. */
-export function policySet(ns: string | undefined, table: Table, chain: string, policy: 'ACCEPT' | 'DROP'): Op {
+export function policySet(ns: string | undefined, table: Table, chain: string, policy: 'ACCEPT' | 'DROP', family: Family = 4): Op {
+  const program = iptablesProgram(family);
   return {
-    summary: `set ${table}/${chain} policy ${policy}`,
-    cmd: cmd('iptables', ['-w', '-t', table, '-P', chain, policy], ns),
+    summary: `set ${family === 6 ? 'ip6tables ' : ''}${table}/${chain} policy ${policy}`,
+    cmd: cmd(program, ['-w', '-t', table, '-P', chain, policy], ns),
     capture: {
       // `iptables -S FORWARD` starts with `-P FORWARD ACCEPT`.
-      read: cmd('iptables', ['-w', '-t', table, '-S', chain], ns),
-      undo: (previous) => cmd('iptables', ['-w', '-t', table, '-P', chain, /^-P \S+ (\S+)/m.exec(previous)?.[1] ?? 'ACCEPT'], ns),
+      read: cmd(program, ['-w', '-t', table, '-S', chain], ns),
+      undo: (previous) => cmd(program, ['-w', '-t', table, '-P', chain, /^-P \S+ (\S+)/m.exec(previous)?.[1] ?? 'ACCEPT'], ns),
     },
     undoGone: 'iptables-policy',
     within: ns === undefined ? [] : [netnsKey(ns)],

@@ -2,6 +2,7 @@ import type { Op } from '../../ops/op.js';
 import type { Endpoint, Tools } from '../cnm.js';
 import type { Network, NetworkCreateOptions } from '../cnm.js';
 import type { Firewaller } from '../firewall/firewaller.js';
+import type { Ip6Firewall } from '../firewall/ip6-firewall.js';
 import type { Profile } from '../profile.js';
 import type { Swarm, SwarmNode } from '../swarm.js';
 import type { Ipam } from '../../model/ipam.js';
@@ -17,6 +18,8 @@ export interface DriverHost {
   readonly tools: Tools;
   readonly profile: Profile;
   readonly fw: Firewaller;
+  /** The ip6tables half, for networks made with --ipv6 (built when the first one is). */
+  readonly ip6: Ip6Firewall;
   /** The swarm this host is a node of, where it is one (overlay networks). */
   readonly swarm?: { readonly cluster: Swarm; readonly node: SwarmNode } | undefined;
 }
@@ -26,6 +29,7 @@ export interface JoinRequest {
   readonly ifname: string;
   readonly defaultRoute: boolean;
   readonly address?: string | undefined;
+  readonly address6?: string | undefined;
   readonly mac: (address: string) => string;
 }
 

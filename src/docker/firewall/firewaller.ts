@@ -60,6 +60,8 @@ export interface FirewallPlacement {
   /** Marks every rule where the namespace is not the lab's own (root-namespace mode). */
   readonly tag?: string | undefined;
   readonly userlandProxy: boolean;
+  /** 6: the ip6tables (or ip6 table) half, for networks made with --ipv6. */
+  readonly family?: 4 | 6 | undefined;
 }
 
 /**

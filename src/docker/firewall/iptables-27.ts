@@ -30,7 +30,7 @@ export function iptables27(p: FirewallPlacement): Firewaller {
       w.append('filter', 'DOCKER-USER', '-j', 'RETURN'),
       w.chain('nat', 'DOCKER'),
       w.append('nat', 'PREROUTING', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'DOCKER'),
-      w.append('nat', 'OUTPUT', ...(p.userlandProxy ? ['!', '-d', '127.0.0.0/8'] : []), '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'DOCKER'),
+      w.append('nat', 'OUTPUT', ...(p.userlandProxy ? ['!', '-d', w.loopback] : []), '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'DOCKER'),
     ],
     newNetwork: (n: FirewallNetwork): Op[] => {
       const br = n.bridge;
@@ -60,14 +60,14 @@ export function iptables27(p: FirewallPlacement): Firewaller {
     addEndpoint: (_n: FirewallNetwork, _ep: FirewallEndpoint): Op[] => [],
     addPorts: (n, ep, ports: readonly PortBinding[]) =>
       ports.flatMap((b) => {
-        const accept = w.append('filter', 'DOCKER', '-d', `${ep.address}/32`, '!', '-i', n.bridge, '-o', n.bridge, ...dport(b.protocol, b.containerPort), '-j', 'ACCEPT');
+        const accept = w.append('filter', 'DOCKER', '-d', w.host(ep.address), '!', '-i', n.bridge, '-o', n.bridge, ...dport(b.protocol, b.containerPort), '-j', 'ACCEPT');
         // HostPort 0 (routed mode: bindHostPorts with disableNAT): no per-port NAT.
         if (b.hostPort === 0) return [accept];
         return [
           accept,
           // ≤27 adds the hairpin MASQUERADE whatever the proxy setting.
-          w.append('nat', 'POSTROUTING', '-s', `${ep.address}/32`, '-d', `${ep.address}/32`, ...dport(b.protocol, b.containerPort), '-j', 'MASQUERADE'),
-          w.append('nat', 'DOCKER', ...hostAddress(b), ...(p.userlandProxy ? ['!', '-i', n.bridge] : []), ...dport(b.protocol, b.hostPort), '-j', 'DNAT', '--to-destination', `${ep.address}:${b.containerPort}`),
+          w.append('nat', 'POSTROUTING', '-s', w.host(ep.address), '-d', w.host(ep.address), ...dport(b.protocol, b.containerPort), '-j', 'MASQUERADE'),
+          w.append('nat', 'DOCKER', ...hostAddress(b, w), ...(p.userlandProxy ? ['!', '-i', n.bridge] : []), ...dport(b.protocol, b.hostPort), '-j', 'DNAT', '--to-destination', w.to(ep.address, b.containerPort)),
         ];
       }),
     show: w.show,

@@ -25,6 +25,8 @@ const STAGE2 = 'DOCKER-ISOLATION-STAGE-2';
 export function forwardChainsLayout(g: Generation, p: FirewallPlacement): Firewaller {
   const w = iptablesWriter(p);
   const isolationChain = g.isolation === 'stages' ? STAGE1 : 'DOCKER-INTERNAL';
+  // iptabler/port.go: an IPv6 DNAT leaves link-local sources alone (28.0).
+  const linkLocal = w.family === 6 ? ['!', '-s', 'fe80::/10'] : [];
 
   const internalNetwork = (n: FirewallNetwork): Op[] => [
     w.insert('filter', isolationChain, undefined, '!', '-d', n.subnet, '-i', n.bridge, '-j', 'DROP'),
@@ -56,7 +58,7 @@ export function forwardChainsLayout(g: Generation, p: FirewallPlacement): Firewa
       w.append('filter', 'DOCKER-FORWARD', '-j', 'DOCKER-BRIDGE'),
       w.chain('nat', 'DOCKER'),
       w.append('nat', 'PREROUTING', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'DOCKER'),
-      w.append('nat', 'OUTPUT', ...(p.userlandProxy ? ['!', '-d', '127.0.0.0/8'] : []), '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'DOCKER'),
+      w.append('nat', 'OUTPUT', ...(p.userlandProxy ? ['!', '-d', w.loopback] : []), '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'DOCKER'),
     ],
     newNetwork: (n) => {
       if (n.internal) return internalNetwork(n);
@@ -64,7 +66,7 @@ export function forwardChainsLayout(g: Generation, p: FirewallPlacement): Firewa
       const gw = mode(n);
       return [
         // setDefaultForwardRule: routed lets ICMP in; nat-unprotected lets everything in.
-        ...(gw === 'routed' ? [w.append('filter', 'DOCKER', '-o', br, '-p', 'icmp', '-j', 'ACCEPT')] : []),
+        ...(gw === 'routed' ? [w.append('filter', 'DOCKER', '-o', br, '-p', w.icmp, '-j', 'ACCEPT')] : []),
         w.append('filter', 'DOCKER', '!', '-i', br, '-o', br, '-j', gw === 'nat-unprotected' ? 'ACCEPT' : 'DROP'),
         w.append('filter', 'DOCKER-BRIDGE', '-o', br, '-j', 'DOCKER'),
         w.append('filter', 'DOCKER-CT', '-o', br, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT'),
@@ -87,19 +89,19 @@ export function forwardChainsLayout(g: Generation, p: FirewallPlacement): Firewa
     // filterDirectAccess (28.2+): a packet for the container that did not come in by its
     // bridge was routed here from elsewhere, which Docker refuses unless it is published.
     // Only nat mode refuses direct access: routed and nat-unprotected exist to be routed to.
-    addEndpoint: (n, ep) => (n.internal || mode(n) !== 'nat' ? [] : [w.append('raw', 'PREROUTING', '-d', `${ep.address}/32`, '!', '-i', n.bridge, '-j', 'DROP')]),
+    addEndpoint: (n, ep) => (n.internal || mode(n) !== 'nat' ? [] : [w.append('raw', 'PREROUTING', '-d', w.host(ep.address), '!', '-i', n.bridge, '-j', 'DROP')]),
     addPorts: (n, ep, ports: readonly PortBinding[]) =>
       ports.flatMap((b) => {
-        const accept = w.insert('filter', 'DOCKER', undefined, '-d', `${ep.address}/32`, '!', '-i', n.bridge, '-o', n.bridge, ...dport(b.protocol, b.containerPort), '-j', 'ACCEPT');
+        const accept = w.insert('filter', 'DOCKER', undefined, '-d', w.host(ep.address), '!', '-i', n.bridge, '-o', n.bridge, ...dport(b.protocol, b.containerPort), '-j', 'ACCEPT');
         // No host port (routed mode's mapper binds none): only the container's port is let in.
         // nat-unprotected lets everything in already.
         if (b.hostPort === 0) return [accept];
         return [
           ...(mode(n) === 'nat-unprotected' ? [] : [accept]),
-          ...(p.userlandProxy ? [] : [w.append('nat', 'POSTROUTING', '-s', `${ep.address}/32`, '-d', `${ep.address}/32`, ...dport(b.protocol, b.containerPort), '-j', 'MASQUERADE')]),
-          w.append('nat', 'DOCKER', ...hostAddress(b), ...(p.userlandProxy ? ['!', '-i', n.bridge] : []), ...dport(b.protocol, b.hostPort), '-j', 'DNAT', '--to-destination', `${ep.address}:${b.containerPort}`),
+          ...(p.userlandProxy ? [] : [w.append('nat', 'POSTROUTING', '-s', w.host(ep.address), '-d', w.host(ep.address), ...dport(b.protocol, b.containerPort), '-j', 'MASQUERADE')]),
+          w.append('nat', 'DOCKER', ...linkLocal, ...hostAddress(b, w), ...(p.userlandProxy ? ['!', '-i', n.bridge] : []), ...dport(b.protocol, b.hostPort), '-j', 'DNAT', '--to-destination', w.to(ep.address, b.containerPort)),
           // A port published on 127.0.0.1 must not be reachable from the host's L2 neighbours.
-          ...(isLoopback(b) ? [w.append('raw', 'PREROUTING', '-d', `${b.hostIp}/32`, '!', '-i', 'lo', ...dport(b.protocol, b.hostPort), '-j', 'DROP')] : []),
+          ...(isLoopback(b) ? [w.append('raw', 'PREROUTING', '-d', w.host(b.hostIp!), '!', '-i', 'lo', ...dport(b.protocol, b.hostPort), '-j', 'DROP')] : []),
         ];
       }),
     show: w.show,
