@@ -98,11 +98,11 @@ export class IptablesModel {
   }
 }
 
-/** The listing of the namespace `ns` after `ops` ran in order (only iptables ops count). */
-export function iptablesListing(ops: readonly Op[], ns: string | undefined): string {
+/** The listing of the namespace `ns` after `ops` ran in order (only iptables ops count, or ip6tables ones). */
+export function iptablesListing(ops: readonly Op[], ns: string | undefined, program: 'iptables' | 'ip6tables' = 'iptables'): string {
   const model = new IptablesModel();
   for (const op of ops) {
-    if (op.cmd.file === 'iptables' && op.cmd.netns === ns) model.apply(op.cmd.args);
+    if (op.cmd.file === program && op.cmd.netns === ns) model.apply(op.cmd.args);
   }
   return model.save();
 }

@@ -19,7 +19,7 @@ const docker0 = net('docker0', '172.17.0.0/16');
 const bridge1 = net('bridge1', '192.0.2.0/24');
 const port8080: PortBinding = { protocol: 'tcp', hostPort: 8080, containerPort: 80 };
 
-type Layout = (p: { ns: string | undefined; userlandProxy: boolean }) => Firewaller;
+type Layout = (p: { ns: string | undefined; userlandProxy: boolean; family?: 4 | 6 }) => Firewaller;
 
 /** dockerd starts (docker0), then `docker network create` and `docker run` for each case. */
 function scenario(layout: Layout, build: (fw: Firewaller) => Op[], userlandProxy = true): RuleListing {
@@ -132,5 +132,45 @@ describe('root-namespace mode', () => {
     const added = Object.values(rules).flat().filter((r) => r.startsWith('-A '));
     expect(added.length).toBeGreaterThan(5);
     for (const r of added) expect(r).toContain('-m comment --comment nslab:t');
+  });
+});
+
+describe('ip6tables: the same layouts for a network made with --ipv6, against the golden __ip6tables files', () => {
+  // The golden network: fd49:efd7:54aa::/64 on br-dummy, its container at ::1, -p 8080:80.
+  const dummy6 = net('br-dummy', 'fd49:efd7:54aa::/64');
+  const withoutUserChain = (l: RuleListing): RuleListing => Object.fromEntries(Object.entries(l).map(([t, rules]) => [t, rules.filter((r) => !r.includes('DOCKER-USER'))]));
+  it.each([
+    { version: 'v29' as const, layout: iptables29, gwm: 'nat' as const },
+    { version: 'v29' as const, layout: iptables29, gwm: 'routed' as const },
+    { version: 'v28' as const, layout: iptables28, gwm: 'nat' as const },
+    { version: 'v28' as const, layout: iptables28, gwm: 'routed' as const },
+  ])('$version gwm=$gwm', ({ version, layout, gwm }) => {
+    const options = `hairpin=false,internal=false,icc=true,masq=true,snat=false,gwm=${gwm},bindlh=false`;
+    const fw = layout({ ns: HOST, userlandProxy: true, family: 6 });
+    const n = { ...dummy6, gatewayMode: gwm };
+    const ep = { address: 'fd49:efd7:54aa::1' };
+    const ops = [...fw.daemon(), ...fw.newNetwork(n), ...fw.addEndpoint(n, ep), ...fw.addPorts(n, ep, [port8080])];
+    expect(ops.every((op) => op.cmd.file !== 'iptables'), 'nothing of the IPv6 half goes to iptables').toBe(true);
+    const mine = withoutUserChain(parseRuleListing(iptablesListing(ops, HOST, 'ip6tables')));
+    const moby = withForwardDrop(parseRuleListing(mobyGolden('iptables', `${options}.ip6`, version)));
+    for (const table of ['filter', 'nat']) expect(mine[table] ?? [], `${version} ${gwm} ${table}`).toEqual(moby[table] ?? []);
+    const rules = (l: RuleListing) => (l.raw ?? []).filter((r) => r.startsWith('-A '));
+    expect(rules(mine), `${version} ${gwm} raw`).toEqual(rules(moby));
+  });
+
+  it('turns IPv6 forwarding on as setupIPv6Forwarding does: default, then all, then the ip6tables DROP policy', () => {
+    const fw = iptables28({ ns: HOST, userlandProxy: true, family: 6 });
+    const first = fw.daemon().slice(0, 3).map((op) => [op.cmd.file, ...op.cmd.args].join(' '));
+    expect(first).toEqual(['sysctl -w net.ipv6.conf.default.forwarding=1', 'sysctl -w net.ipv6.conf.all.forwarding=1', 'ip6tables -w -t filter -P FORWARD DROP']);
+  });
+
+  it('27 writes the IPv6 DNAT without the link-local skip 28 added', () => {
+    const fw = iptables27({ ns: HOST, userlandProxy: true, family: 6 });
+    const n = net('br-dummy', 'fd49:efd7:54aa::/64');
+    const ops = [...fw.daemon(), ...fw.newNetwork(n), ...fw.addPorts(n, { address: 'fd49:efd7:54aa::2' }, [port8080])];
+    const nat = parseRuleListing(iptablesListing(ops, HOST, 'ip6tables')).nat ?? [];
+    expect(nat).toContain('-A DOCKER ! -i br-dummy -p tcp -m tcp --dport 8080 -j DNAT --to-destination [fd49:efd7:54aa::2]:80');
+    expect(nat).toContain('-A OUTPUT ! -d ::1/128 -m addrtype --dst-type LOCAL -j DOCKER');
+    expect(nat).toContain('-A POSTROUTING -s fd49:efd7:54aa::/64 ! -o br-dummy -j MASQUERADE');
   });
 });
