@@ -9,7 +9,7 @@ import { netnsKey, type Op } from './op.js';
 /** Where the objects go: a table of one family, in a namespace (undefined: nslab's own). */
 export interface NftTable {
   readonly ns: string | undefined;
-  readonly family: 'ip';
+  readonly family: 'ip' | 'ip6';
   readonly table: string;
 }
 

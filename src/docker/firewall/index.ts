@@ -1,4 +1,3 @@
-import { NslabError } from '../../errors.js';
 import { sysctlSet } from '../../ops/sysctl.js';
 import type { Profile } from '../profile.js';
 import type { Firewaller, FirewallPlacement } from './firewaller.js';
@@ -16,9 +15,6 @@ import { nftables29 } from './nftables-29.js';
 /** The layout a profile writes its rules with: choosing a backend is choosing this, nothing else. */
 export function firewallerFor(profile: Profile, placement: Omit<FirewallPlacement, 'userlandProxy'>): Firewaller {
   const p = { ...placement, userlandProxy: profile.userlandProxy };
-  if (p.family === 6 && profile.firewall === 'nftables') {
-    throw new NslabError('nslab rebuilds IPv6 networks with the iptables backend: its nftables layout has no ip6 docker-bridges table', { hint: 'leave out --firewall nftables for a network made with --ipv6' });
-  }
   const layout = profile.firewall === 'nftables' ? nftables29(p) : { '27': iptables27, '28': iptables28, '29': iptables29 }[profile.docker](p);
   if (profile.userlandProxy) return layout;
   // With the proxy off, bridged replies must pass conntrack (br_netfilter) for hairpin NAT.

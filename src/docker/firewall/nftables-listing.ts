@@ -93,7 +93,7 @@ export class NftModel {
 }
 
 /** The listing of `table` in namespace `ns` after `ops` (only nft ops count). */
-export function nftListing(ops: readonly Op[], ns: string | undefined, table = 'docker-bridges'): string {
+export function nftListing(ops: readonly Op[], ns: string | undefined, table = 'docker-bridges', family: 'ip' | 'ip6' = 'ip'): string {
   const model = new NftModel();
   for (const op of ops) {
     if (op.cmd.netns !== ns) continue;
@@ -105,5 +105,5 @@ export function nftListing(ops: readonly Op[], ns: string | undefined, table = '
       model.deleteRule(family, t, chain, text);
     }
   }
-  return model.list('ip', table);
+  return model.list(family, table);
 }

@@ -62,3 +62,13 @@ describe('nftables layout of Docker 29 against moby nftablesdoc', () => {
     expect(nftListing(ops, HOST)).not.toContain('DOCKER-USER');
   });
 });
+
+describe('nftables: the ip6 docker-bridges table of a network made with --ipv6, against the golden __ip6 files', () => {
+  it.each(['nat', 'routed'] as const)('gwm=%s', (gwm) => {
+    const options = `hairpin=false,internal=false,icc=true,masq=true,snat=false,gwm=${gwm},bindlh=false`;
+    const fw = nftables29({ ns: HOST, userlandProxy: true, family: 6 });
+    const ops = [...fw.daemon(), ...withPort(fw, net('br-dummy', 'fd49:efd7:54aa::/64', { gatewayMode: gwm }), 'fd49:efd7:54aa::1')];
+    expect(ops.filter((op) => op.cmd.file === 'nft').every((op) => op.cmd.args.includes('ip6')), 'every nft op is in the ip6 family').toBe(true);
+    expect(nftListing(ops, HOST, 'docker-bridges', 'ip6')).toBe(mobyGolden('nftables', `${options}.ip6`));
+  });
+});
