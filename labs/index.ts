@@ -10,6 +10,7 @@ import { gatewayModesLab } from './gateway-modes.js';
 import { hostgwLab } from './hostgw.js';
 import { hostServiceLab } from './host-service.js';
 import { incidentLab } from './incident.js';
+import { ipv6Lab } from './ipv6.js';
 import { localhostPublishLab } from './localhost-publish.js';
 import { macvlanLab } from './macvlan.js';
 import { modesLab } from './modes.js';
@@ -44,4 +45,5 @@ export const LABS: readonly LabDefinition[] = [
   mtuLab,
   gatewayModesLab,
   dnsUpstreamLab,
+  ipv6Lab,
 ];

@@ -1,7 +1,7 @@
 import { parseNsName, ruleTag, vethName } from '../model/names.js';
 import { addrAdd, linkTag, linkUp, netnsAdd, routeAdd, vethAdd } from '../ops/ip.js';
 import type { Op } from '../ops/op.js';
-import { WAN } from '../model/defaults.js';
+import { WAN, WAN6 } from '../model/defaults.js';
 
 /**
  * "The internet" for a lab: a namespace joined to the docker host by an uplink veth, with
@@ -30,4 +30,18 @@ export function connectInternet(hostNs: string | undefined, wanNs: string, lab =
 /** The uplink's name in a root-namespace lab: never eth0, which the machine has already. */
 export function uplinkName(lab: string): string {
   return `wan-${vethName(lab, 'uplink').slice('veth'.length)}`;
+}
+
+/**
+ * The sandbox internet's IPv6 side: the uplink's /64 on both ends, the internet server's
+ * address on the wan's loopback, and the host's default route. No duplicate address detection
+ * (nodad): both ends are nslab's, and an address still tentative would refuse the first probes.
+ */
+export function connectInternet6(hostNs: string | undefined, wanNs: string): Op[] {
+  return [
+    addrAdd(hostNs, WAN.uplink, `${WAN6.hostAddress}/${WAN6.prefix}`, { nodad: true }),
+    addrAdd(wanNs, 'eth0', `${WAN6.wanAddress}/${WAN6.prefix}`, { nodad: true }),
+    addrAdd(wanNs, 'lo', `${WAN6.server}/128`),
+    routeAdd(hostNs, { to: 'default', via: WAN6.wanAddress, dev: WAN.uplink }),
+  ];
 }

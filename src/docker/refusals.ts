@@ -107,13 +107,16 @@ export function hostNamespace(hostNs: string | undefined): string {
  * parseErr), 28 added nat-unprotected and isolated, and isolated needs --internal.
  */
 export function refuseGatewayMode(profile: Profile, opts: NetworkCreateOptions): void {
-  const mode = opts.gatewayMode;
-  if (mode === undefined) return;
-  const known: readonly string[] = profile.docker === '27' ? ['nat', 'routed'] : GATEWAY_MODES;
-  if (!known.includes(mode)) {
-    throw new NslabError(`failed to parse com.docker.network.bridge.gateway_mode_ipv4 value: ${mode} (unknown gateway mode ${mode})`, { hint: `Docker ${profile.docker} knows ${known.join(', ')}` });
+  for (const [family, mode] of [['ipv4', opts.gatewayMode], ['ipv6', opts.gatewayMode6]] as const) {
+    if (mode === undefined) continue;
+    const known: readonly string[] = profile.docker === '27' ? ['nat', 'routed'] : GATEWAY_MODES;
+    if (!known.includes(mode)) {
+      throw new NslabError(`failed to parse com.docker.network.bridge.gateway_mode_${family} value: ${mode} (unknown gateway mode ${mode})`, { hint: `Docker ${profile.docker} knows ${known.join(', ')}` });
+    }
+    if (mode === 'isolated' && !opts.internal) throw new NslabError("gateway mode 'isolated' can only be used for an internal network", { hint: 'add --internal' });
+    // nslab's isolated mode takes the bridge's IPv4 address away only.
+    if (family === 'ipv6' && mode === 'isolated') throw new NslabError('gateway_mode_ipv6=isolated is a docker option nslab does not rebuild', { hint: 'use nat or routed for IPv6' });
   }
-  if (mode === 'isolated' && !opts.internal) throw new NslabError("gateway mode 'isolated' can only be used for an internal network", { hint: 'add --internal' });
 }
 
 /** Root-namespace mode writes a few tagged IPv4 rules only (firewall/root-ns.ts). */

@@ -16,6 +16,18 @@ export const WAN = {
   uplink: 'eth0',
 } as const;
 
+/**
+ * The sandbox internet's IPv6 side (the ipv6 lab), on the documentation prefix 2001:db8::/32:
+ * the uplink's /64 and an internet server, as WAN's are on documentation IPv4 ranges.
+ */
+export const WAN6 = {
+  subnet: '2001:db8:100::/64',
+  hostAddress: '2001:db8:100::2',
+  wanAddress: '2001:db8:100::1',
+  prefix: 64,
+  server: '2001:db8:203::10',
+} as const;
+
 /** The zone the internet's DNS server answers for: its one name is the internet server. */
 export const EXAMPLE_ZONE = { name: 'server.example.net', address: WAN.server } as const;
 
