@@ -7,7 +7,7 @@ import { defaultInstanceName, type LabEnv, type LabModel, type LabOptions, type 
 import { requireTools } from '../kernel/tools.js';
 import { labOptions, labOptionValues, type LabOptionArgs } from './lab-options.js';
 import { findLab } from '../plan/catalogue.js';
-import { resolveEnds } from '../inspect/endpoints.js';
+import { asksIpv6, resolveEnds } from '../inspect/endpoints.js';
 import { readLab, readNamespace } from '../inspect/world.js';
 import { renderTrace } from '../trace/render.js';
 import { renderHops, why } from '../inspect/why.js';
@@ -103,7 +103,7 @@ export async function topologyPicture(ctx: Context, model: LabModel): Promise<st
 /** A lab's own trace, rendered; a trace that cannot run says why instead of failing the lab. */
 export async function labTrace(ctx: Context, name: string, t: LabTrace): Promise<string> {
   try {
-    const world = await readLab(ctx.runner, name);
+    const world = await readLab(ctx.runner, name, { ipv6: asksIpv6(t.to) });
     const { from, dst } = resolveEnds(world, name, t.from, t.to);
     return renderTrace(await trace(ctx.runner, world, { from, to: dst, protocol: protocolOf(t.port, t.udp), port: t.port, dnsName: t.dns }));
   } catch (err) {
@@ -114,7 +114,7 @@ export async function labTrace(ctx: Context, name: string, t: LabTrace): Promise
 /** `nslab why` of a step's diagnosis, as the command prints its hops. */
 export async function labWhy(ctx: Context, name: string, d: Diagnosis): Promise<string> {
   try {
-    const world = await readLab(ctx.runner, name);
+    const world = await readLab(ctx.runner, name, { ipv6: asksIpv6(d.to) });
     const { from, dst } = resolveEnds(world, name, d.from, d.to);
     const hops = why(world, from, dst, d.port === undefined ? 'icmp' : 'tcp', d.port);
     const broken = hops.find((h) => !h.ok);

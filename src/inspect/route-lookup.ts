@@ -1,5 +1,5 @@
 import type { Interface, Route } from '../kernel/ip-json.js';
-import { subnetContains, subnetOf } from '../model/ipam.js';
+import { anyOf, cidrContains } from '../model/cidr.js';
 import type { LiveNamespace } from './world.js';
 
 export type Lookup =
@@ -19,9 +19,9 @@ export function lookupRoute(ns: LiveNamespace, dst: string): Lookup | undefined 
   if (local) return { kind: 'local', iface: local };
   let best: { route: Route; prefix: number } | undefined;
   for (const route of ns.routes) {
-    const cidr = route.dst === 'default' ? '0.0.0.0/0' : route.dst.includes('/') ? route.dst : `${route.dst}/32`;
+    const cidr = route.dst === 'default' ? anyOf(dst) : route.dst.includes('/') ? route.dst : `${route.dst}/${dst.includes(':') ? 128 : 32}`;
     const prefix = Number(cidr.split('/')[1]);
-    if (subnetContains(subnetOf(cidr), dst) && (!best || prefix > best.prefix)) best = { route, prefix };
+    if (cidrContains(cidr, dst) && (!best || prefix > best.prefix)) best = { route, prefix };
   }
   if (!best) return undefined;
   return { kind: 'route', route: best.route, dev: ns.interfaces.find((i) => i.name === best.route.dev) };
@@ -32,7 +32,7 @@ export function gatewayFor(ns: LiveNamespace, world: readonly LiveNamespace[]): 
   const mine = ns.interfaces.filter((i) => i.name !== 'lo').flatMap((i) => i.addresses);
   for (const other of world.filter((w) => w !== ns)) {
     for (const i of other.interfaces.filter((x) => x.kind === 'bridge')) {
-      for (const a of i.addresses) if (mine.some((m) => subnetContains(subnetOf(m), ipOf(a)))) return ipOf(a);
+      for (const a of i.addresses) if (mine.some((m) => cidrContains(m, ipOf(a)))) return ipOf(a);
     }
   }
   return undefined;

@@ -5,7 +5,9 @@ import { subnetOf } from '../model/ipam.js';
 import { evaluate, type Packet } from '../kernel/packet-filter.js';
 import { listensOn } from '../kernel/listening.js';
 import { gatewayFor, lookupRoute, ownerOf } from './route-lookup.js';
-import type { LiveNamespace } from './world.js';
+import { ipv6View, type LiveNamespace } from './world.js';
+import { networkOf, splitHostPort } from '../model/cidr.js';
+import { isIpv6 } from '../model/ipam6.js';
 
 /** One thing checked on the way; the first with ok=false is where the packet dies. */
 export interface Hop {
@@ -20,6 +22,8 @@ const inNs = (ns: LiveNamespace, file: string, ...args: string[]) => renderCmd(c
 const MAX_HOPS = 8;
 const STP_WAIT = new Set(['listening', 'learning', 'blocking']);
 const linkUpFix = (ns: LiveNamespace, i: Interface) => ip(ns, 'link', 'set', 'dev', i.name, 'up');
+/** The rule set a view's packets meet: ip6tables for an IPv6 view. */
+const filterOf = (ns: LiveNamespace) => (ns.family === 6 ? 'ip6tables' : 'iptables');
 
 /** The other end of a veth, wherever it lives among the namespaces read (trace asks it too). */
 export function peerOf(world: readonly LiveNamespace[], ns: LiveNamespace, i: Interface): { ns: LiveNamespace; iface: Interface } | undefined {
@@ -54,7 +58,7 @@ function refusedHop(ns: LiveNamespace, chain: 'FORWARD' | 'INPUT', packet: Packe
   const v = evaluate(ns.rules, 'filter', chain, packet);
   if (v.target !== 'DROP' && v.target !== 'REJECT') return undefined;
   if (v.rule) {
-    return { at: ns.node, ok: false, what: `iptables ${v.rule.chain} rule \`${v.rule.spec.join(' ')}\` drops ${path} (${v.rule.packets} packets so far)`, fix: inNs(ns, 'iptables', '-D', v.rule.chain, ...v.rule.spec) };
+    return { at: ns.node, ok: false, what: `${filterOf(ns)} ${v.rule.chain} rule \`${v.rule.spec.join(' ')}\` drops ${path} (${v.rule.packets} packets so far)`, fix: inNs(ns, filterOf(ns), '-D', v.rule.chain, ...v.rule.spec) };
   }
   const port = packet.dport ? ['-p', packet.protocol, '--dport', String(packet.dport)] : [];
   // On a docker host the admin's accepts belong in DOCKER-USER, which FORWARD jumps to first
@@ -63,8 +67,8 @@ function refusedHop(ns: LiveNamespace, chain: 'FORWARD' | 'INPUT', packet: Packe
   return {
     at: ns.node,
     ok: false,
-    what: `iptables ${chain} policy is ${v.target} and no rule accepts ${path}`,
-    fix: inNs(ns, 'iptables', '-I', into, ...(packet.inIface ? ['-i', packet.inIface] : []), ...(packet.outIface ? ['-o', packet.outIface] : []), ...port, '-j', 'ACCEPT'),
+    what: `${filterOf(ns)} ${chain} policy is ${v.target} and no rule accepts ${path}`,
+    fix: inNs(ns, filterOf(ns), '-I', into, ...(packet.inIface ? ['-i', packet.inIface] : []), ...(packet.outIface ? ['-o', packet.outIface] : []), ...port, '-j', 'ACCEPT'),
   };
 }
 
@@ -74,7 +78,7 @@ function forwardHop(ns: LiveNamespace, packet: Packet): Hop {
   const refused = refusedHop(ns, 'FORWARD', packet, path);
   if (refused) return refused;
   const v = evaluate(ns.rules, 'filter', 'FORWARD', packet);
-  return { at: ns.node, ok: true, what: `iptables FORWARD lets ${path} through${v.rule ? ` (rule \`${v.rule.spec.join(' ')}\`, ${v.rule.packets} packets)` : ''}` };
+  return { at: ns.node, ok: true, what: `${filterOf(ns)} FORWARD lets ${path} through${v.rule ? ` (rule \`${v.rule.spec.join(' ')}\`, ${v.rule.packets} packets)` : ''}` };
 }
 
 /** The veth itself: which peer it has, and both ends up. */
@@ -177,6 +181,11 @@ const brokenIn = (w: Journey): boolean => w.hops.some((h) => !h.ok);
  * back. Stops at the first broken hop.
  */
 export function why(world: readonly LiveNamespace[], from: LiveNamespace, target: string, protocol: 'icmp' | 'tcp' = 'icmp', port?: number): Hop[] {
+  // An IPv6 packet meets each namespace's IPv6 addresses, routes and ip6tables: the same walk, over those.
+  if (isIpv6(target) && from.family !== 6) {
+    const views = world.map(ipv6View);
+    return why(views, views.find((v) => v.node === from.node) ?? ipv6View(from), target, protocol, port);
+  }
   const w: Journey = { world, from, hops: [], protocol, cur: from, inIface: undefined, src: undefined, dst: target, dport: port, origDport: undefined };
   let delivered = false;
   for (let n = 0; n < MAX_HOPS && !brokenIn(w); n++) {
@@ -215,7 +224,7 @@ function arrive(w: Journey): boolean {
   }
   const pre = evaluate(cur.rules, 'nat', 'PREROUTING', { src, dst, inIface, protocol, dport });
   if (pre.target === 'DNAT' && pre.rule?.toDestination) {
-    const [address, newPort] = pre.rule.toDestination.split(':') as [string, string | undefined];
+    const { address, port: newPort } = splitHostPort(pre.rule.toDestination);
     w.hops.push({ at: cur.node, ok: true, what: `nat PREROUTING DNAT rewrites ${dst}${dport ? `:${dport}` : ''} -> ${pre.rule.toDestination} (${pre.rule.packets} packets)` });
     if (dst.startsWith('127.') && inIface !== 'lo') {
       w.hops.push({ at: cur.node, ok: true, what: `${dst} is a loopback address, yet this came in by ${inIface}: DNAT rewrites it before routing could refuse it, so a port published on ${dst} is open to this link (moby#45610; Docker 28 drops such packets in raw PREROUTING)` });
@@ -315,7 +324,8 @@ function leave(w: Journey, found: ReturnType<typeof lookupRoute>): boolean {
   const { cur, world } = w;
   if (cur !== w.from) {
     if (!cur.forwarding) {
-      w.hops.push({ at: cur.node, ok: false, what: 'forwarding is off (net.ipv4.ip_forward=0): it drops packets not addressed to it', fix: inNs(cur, 'sysctl', '-w', 'net.ipv4.ip_forward=1') });
+      const key = cur.family === 6 ? 'net.ipv6.conf.all.forwarding' : 'net.ipv4.ip_forward';
+      w.hops.push({ at: cur.node, ok: false, what: `forwarding is off (${key}=0): it drops packets not addressed to it`, fix: inNs(cur, 'sysctl', '-w', `${key}=1`) });
       return false;
     }
     w.hops.push({ at: cur.node, ok: true, what: 'forwarding is on' });
@@ -381,6 +391,7 @@ function noRoute(w: Journey, noneAtAll: boolean): Hop {
 function routeBack(w: Journey, src: string): Hop {
   const { cur, world, from } = w;
   if (lookupRoute(cur, src)) return { at: cur.node, ok: true, what: `route back to ${src} exists` };
+  if (cur.family === 6) return noRouteBack6(w, src);
   const router = [...world].find((x) => x.forwarding && x !== cur && x !== from);
   const subnet = from.interfaces.flatMap((i) => i.addresses).find((a) => a.startsWith(`${src}/`));
   const bridge = router?.interfaces.find((i) => i.kind === 'bridge');
@@ -389,6 +400,26 @@ function routeBack(w: Journey, src: string): Hop {
     ok: false,
     what: `no route back to ${src}: replies cannot return${router ? ` (${router.node} should MASQUERADE ${src}'s subnet)` : ''}`,
     fix: router && subnet && bridge ? inNs(router, 'iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', subnetOf(subnet).cidr, '!', '-o', bridge.name, '-j', 'MASQUERADE') : ip(cur, 'route', 'add', src, 'via', '<gateway>'),
+  };
+}
+
+/**
+ * IPv6 is routed, not translated, wherever the network asks for it (gateway_mode_ipv6=routed,
+ * a global prefix): the way back is a route on this router to the prefix, via the neighbour
+ * the packet came from.
+ */
+function noRouteBack6(w: Journey, src: string): Hop {
+  const { cur, world, from } = w;
+  const inIf = cur.interfaces.find((i) => i.name === w.inIface);
+  const peer = inIf ? peerOf(world, cur, inIf) : undefined;
+  const via = peer?.iface.addresses[0]?.split('/')[0];
+  const own = from.interfaces.flatMap((i) => i.addresses).find((a) => a.startsWith(`${src}/`));
+  const prefix = own ? networkOf(own) : src;
+  return {
+    at: cur.node,
+    ok: false,
+    what: `no route back to ${src}: replies cannot return. Nothing translated it on the way (no NAT66), so ${cur.node} must know that ${prefix} lives behind ${peer?.ns.node ?? 'the router it came from'}`,
+    fix: via ? ip(cur, 'route', 'add', prefix, 'via', via) : ip(cur, 'route', 'add', prefix, 'via', '<gateway>'),
   };
 }
 

@@ -31,6 +31,10 @@ export interface LiveNamespace {
   readonly nftTables: readonly string[];
   /** TCP sockets listening here; undefined where they were not read (older captures). */
   readonly listening: readonly Listener[] | undefined;
+  /** The IPv6 state, read where a packet to an IPv6 address is asked about (readNamespace's ipv6). */
+  readonly v6?: { readonly routes: readonly Route[]; readonly rules: Ruleset; readonly forwarding: boolean } | undefined;
+  /** 6: an IPv6 view (ipv6View): addresses, routes, rules and forwarding are IPv6's. */
+  readonly family?: 6 | undefined;
 }
 
 /** The namespaces of lab `lab` (nslab-<lab>-*), found by name in the kernel. */
@@ -42,8 +46,11 @@ export function nodeLabel(ns: string | undefined): string {
   return ns === undefined ? 'root' : (parseNsName(ns)?.node ?? ns);
 }
 
-export async function readNamespace(runner: Runner, ns: string | undefined, options: { rules?: boolean } = {}): Promise<LiveNamespace> {
+export async function readNamespace(runner: Runner, ns: string | undefined, options: { rules?: boolean; ipv6?: boolean } = {}): Promise<LiveNamespace> {
   const run = (file: string, args: string[]) => runner.run(cmd(file, args, ns), { allowFail: true });
+  const v6 = options.ipv6
+    ? Promise.all([run('ip', ['-j', '-6', 'route', 'show']), run('sysctl', ['-n', 'net.ipv6.conf.all.forwarding']), findTool('ip6tables-save') === undefined ? undefined : run('ip6tables-save', ['-c'])])
+    : undefined;
   const [addr, route, ids, fwd, brnf, save, neigh, tables, ss] = await Promise.all([
     run('ip', ['-j', '-d', 'addr', 'show']),
     run('ip', ['-j', 'route', 'show']),
@@ -57,7 +64,19 @@ export async function readNamespace(runner: Runner, ns: string | undefined, opti
     run('ss', ['-Hltn']),
   ]);
   if (addr.exitCode !== 0) throw new NslabError(`cannot read network namespace ${ns}: ${addr.stderr.trim()}`, { hint: 'see `ip netns list`' });
-  return liveNamespace(ns, { addr: addr.stdout, route: route.stdout, nsids: ids.stdout, forward: fwd.stdout, bridgeNf: brnf.stdout, iptables: save?.stdout ?? '', neigh: neigh.exitCode === 0 ? neigh.stdout : '', nftTables: tables?.exitCode === 0 ? tables.stdout : '', listening: ss.exitCode === 0 ? ss.stdout : undefined });
+  const [route6, fwd6, save6] = (await v6) ?? [];
+  return liveNamespace(ns, {
+    addr: addr.stdout,
+    route: route.stdout,
+    nsids: ids.stdout,
+    forward: fwd.stdout,
+    bridgeNf: brnf.stdout,
+    iptables: save?.stdout ?? '',
+    neigh: neigh.exitCode === 0 ? neigh.stdout : '',
+    nftTables: tables?.exitCode === 0 ? tables.stdout : '',
+    listening: ss.exitCode === 0 ? ss.stdout : undefined,
+    ...(route6 ? { route6: route6.stdout, forward6: fwd6?.stdout ?? '', ip6tables: save6?.stdout ?? '' } : {}),
+  });
 }
 
 /** The raw outputs one namespace is read from (also what test fixtures hold). */
@@ -74,6 +93,10 @@ export interface NamespaceOutputs {
   readonly nftTables?: string;
   /** `ss -Hltn`; older captures have none. */
   readonly listening?: string | undefined;
+  /** `ip -j -6 route show`, `sysctl -n net.ipv6.conf.all.forwarding`, `ip6tables-save -c`: read for IPv6 questions only. */
+  readonly route6?: string | undefined;
+  readonly forward6?: string | undefined;
+  readonly ip6tables?: string | undefined;
 }
 
 export function liveNamespace(ns: string | undefined, o: NamespaceOutputs): LiveNamespace {
@@ -89,11 +112,28 @@ export function liveNamespace(ns: string | undefined, o: NamespaceOutputs): Live
     neighbours: parseIpNeigh(o.neigh ?? ''),
     nftTables: ownNftTables(o.nftTables ?? ''),
     listening: o.listening === undefined ? undefined : parseListening(o.listening),
+    v6: o.route6 === undefined ? undefined : { routes: parseIpRoute(o.route6), rules: parseRuleset(o.ip6tables ?? ''), forwarding: o.forward6?.trim() === '1' },
+  };
+}
+
+/**
+ * The namespace as an IPv6 packet meets it: its global IPv6 addresses where the IPv4 ones
+ * were, its IPv6 routes, ip6tables and IPv6 forwarding. `why` walks a view exactly as it
+ * walks IPv4. (Link-local addresses are left out: none is the source or target asked about.)
+ */
+export function ipv6View(ns: LiveNamespace): LiveNamespace {
+  return {
+    ...ns,
+    family: 6,
+    interfaces: ns.interfaces.map((i) => ({ ...i, addresses: (i.ipv6 ?? []).filter((a) => !a.toLowerCase().startsWith('fe80:')), broadcasts: {} })),
+    routes: ns.v6?.routes ?? [],
+    rules: ns.v6?.rules ?? parseRuleset(''),
+    forwarding: ns.v6?.forwarding ?? false,
   };
 }
 
 /** Reads a lab's namespaces; fails with a hint when there are none. */
-export async function readLab(runner: Runner, lab: string, options: { rules?: boolean } = {}): Promise<LiveNamespace[]> {
+export async function readLab(runner: Runner, lab: string, options: { rules?: boolean; ipv6?: boolean } = {}): Promise<LiveNamespace[]> {
   const names = await labNamespaces(runner, lab);
   if (names.length === 0) {
     throw new NslabError(`no namespaces named ${NS_PREFIX}${lab}-* exist`, { hint: `bring the lab up first (\`nslab up ${lab}\`), or see \`nslab ls\`` });

@@ -1,6 +1,6 @@
 import type { CountedRule, Match, Ruleset } from './iptables-save.js';
 import { chainPolicy, chainRules } from './iptables-save.js';
-import { subnetContains, subnetOf } from '../model/ipam.js';
+import { cidrContains } from '../model/cidr.js';
 
 /** The first packet of a new flow, as netfilter sees it at one hook. */
 export interface Packet {
@@ -21,7 +21,9 @@ export interface Verdict {
   readonly rule: CountedRule | undefined;
 }
 
-const addressIn = (cidr: string, address: string) => subnetContains(subnetOf(cidr), address);
+const addressIn = (cidr: string, address: string) => cidrContains(cidr, address);
+// ip6tables names ICMPv6 ipv6-icmp (or icmpv6): a ping is ICMP of the packet's family.
+const ICMP6 = new Set(['ipv6-icmp', 'icmpv6']);
 // iptables interface names end in '+' for a prefix match.
 const ifaceIs = (pattern: string, iface: string | undefined) =>
   iface !== undefined && (pattern.endsWith('+') ? iface.startsWith(pattern.slice(0, -1)) : iface === pattern);
@@ -37,7 +39,7 @@ export function ruleMatches(r: CountedRule, p: Packet): boolean {
     test(r.destination, () => addressIn(r.destination!.value, p.dst)) &&
     test(r.inIface, () => ifaceIs(r.inIface!.value, p.inIface)) &&
     test(r.outIface, () => ifaceIs(r.outIface!.value, p.outIface)) &&
-    test(r.protocol, () => r.protocol!.value === p.protocol || r.protocol!.value === 'all') &&
+    test(r.protocol, () => r.protocol!.value === p.protocol || r.protocol!.value === 'all' || (p.protocol === 'icmp' && ICMP6.has(r.protocol!.value))) &&
     (r.dport === undefined || String(p.dport) === r.dport) &&
     (r.ctorigdstport === undefined || String(p.origDport ?? p.dport) === r.ctorigdstport) &&
     // A first packet is NEW: rules for RELATED,ESTABLISHED traffic do not apply to it.

@@ -27,10 +27,14 @@ export interface Captured {
   readonly vxlan?: { readonly vni: number; readonly inner: string } | undefined;
 }
 
-const LINE = /^(\d+\.\d+) (\S+)\s+(In|Out|M|B|P)\s+IP (\S+) > (\S+): (.*)$/;
+const LINE = /^(\d+\.\d+) (\S+)\s+(In|Out|M|B|P)\s+IP6? (\S+) > (\S+): (.*)$/;
 
-/** "172.17.0.2.43210" -> address and port; "172.17.0.2" -> address. */
+/** "172.17.0.2.43210" -> address and port; "172.17.0.2" -> address; IPv6 as "fd00::2.80" and "fd00::2". */
 function endpoint(s: string): [string, number | undefined] {
+  if (s.includes(':')) {
+    const dot = s.lastIndexOf('.');
+    return dot < 0 ? [s, undefined] : [s.slice(0, dot), Number(s.slice(dot + 1))];
+  }
   const parts = s.split('.');
   return parts.length === 5 ? [parts.slice(0, 4).join('.'), Number(parts[4])] : [s, undefined];
 }
@@ -59,9 +63,12 @@ export function parseCapture(node: string, text: string): Captured[] {
 export function parseCaptured(node: string, line: string): Captured | undefined {
   const m = LINE.exec(line.trim());
   if (!m) return undefined;
-  const [, time, iface, dir, rawSrc, rawDst, rest] = m as unknown as [string, string, string, string, string, string, string];
+  const [, time, iface, dir, rawSrc, rawDst, text] = m as unknown as [string, string, string, string, string, string, string];
+  let rest = text;
   const [src, sport] = endpoint(rawSrc);
   const [dst, dport] = endpoint(rawDst);
+  // tcpdump writes ICMPv6 as "ICMP6, echo request, id 7, seq 1, length 64".
+  if (rest.startsWith('ICMP6, ')) rest = `ICMP ${rest.slice('ICMP6, '.length)}`;
   const protocol = rest.startsWith('ICMP') ? 'icmp' : rest.startsWith('UDP') || /^\S+ UDP|^UDP/.test(rest) || (sport !== undefined && !rest.startsWith('Flags')) ? 'udp' : 'tcp';
   const id = /\bid (\d+)/.exec(rest)?.[1];
   const what = protocol === 'icmp' ? rest.replace(/^ICMP /, '').replace(/, length \d+$/, '').replace(/, id \d+, seq \d+/, '') : protocol === 'tcp' ? (/^Flags \[[^\]]*\]/.exec(rest)?.[0] ?? rest) : 'UDP';

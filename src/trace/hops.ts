@@ -30,7 +30,8 @@ export interface TraceHop {
   readonly rewrite: Rewrite | undefined;
 }
 
-const at = (address: string, port: number | undefined) => (port === undefined ? address : `${address}:${port}`);
+// An IPv6 address with a port is bracketed, as in a URL: [fd00::2]:80.
+const at = (address: string, port: number | undefined) => (port === undefined ? address : address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`);
 
 /** The rules whose packet counter rose between two readings of one namespace, with their place in their chain. */
 export function risen(before: Ruleset | undefined, after: Ruleset | undefined): { rule: CountedRule; index: number; rose: number }[] {

@@ -6,7 +6,7 @@ import type { TraceResult } from './trace.js';
 const what = (r: TraceResult) => (r.protocol === 'icmp' ? `ICMP echo` : `${r.protocol.toUpperCase()} from port ${r.sourcePort} to port ${r.port}`);
 
 export function renderTrace(r: TraceResult): string {
-  const out = [`trace ${r.from} -> ${r.to}${r.port === undefined ? '' : `:${r.port}`} (${what(r)}; every interface of every namespace captured)`, ''];
+  const out = [`trace ${r.from} -> ${r.port === undefined ? r.to : r.to.includes(':') ? `[${r.to}]:${r.port}` : `${r.to}:${r.port}`} (${what(r)}; every interface of every namespace captured)`, ''];
   out.push('request:', ...(r.request.length ? r.request.map(renderTraceHop) : [`  (not seen on any interface: it never left ${r.from})`]));
   if (r.reply.length) out.push('', 'reply:', ...r.reply.map(renderTraceHop));
   out.push('');

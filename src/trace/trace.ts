@@ -9,7 +9,9 @@ import { findTool } from '../kernel/tools.js';
 import { NslabError } from '../errors.js';
 import { lookupRoute, ownerOf } from '../inspect/route-lookup.js';
 import { peerOf, why, type Hop } from '../inspect/why.js';
-import { readNamespace, type LiveNamespace } from '../inspect/world.js';
+import { ipv6View, readNamespace, type LiveNamespace } from '../inspect/world.js';
+import { splitHostPort } from '../model/cidr.js';
+import { isIpv6 } from '../model/ipam6.js';
 import { agentReply, ping, type ProbeResult } from '../verify/probes.js';
 import { parseCapture, type Captured } from './captured.js';
 import { orderHops, risen, type TraceHop } from './hops.js';
@@ -68,7 +70,7 @@ const CAPTURE_LIMIT_S = 15;
 
 /** The probe's packets, and VXLAN frames (an overlay carries them inside UDP 4789). */
 function captureFilter(r: TraceRequest, sport: number | undefined): string[] {
-  return [...(r.protocol === 'icmp' ? ['icmp'] : [r.protocol, 'port', String(sport)]), 'or', 'udp', 'port', String(VXLAN_PORT)];
+  return [...(r.protocol === 'icmp' ? ['icmp', 'or', 'icmp6'] : [r.protocol, 'port', String(sport)]), 'or', 'udp', 'port', String(VXLAN_PORT)];
 }
 
 async function probeOnce(runner: Runner, r: TraceRequest, sport: number | undefined): Promise<ProbeResult> {
@@ -86,7 +88,7 @@ async function probeOnce(runner: Runner, r: TraceRequest, sport: number | undefi
 
 /** Every table's rules with their counters, per node, read after the probe (before is the world just read). */
 async function ruleCounters(runner: Runner, world: readonly LiveNamespace[]): Promise<Map<string, Ruleset>> {
-  const read = await Promise.all(world.map((w) => runner.run(cmd('iptables-save', ['-c'], w.ns), { allowFail: true })));
+  const read = await Promise.all(world.map((w) => runner.run(cmd(w.family === 6 ? 'ip6tables-save' : 'iptables-save', ['-c'], w.ns), { allowFail: true })));
   return new Map(world.map((w, k) => [w.node, parseRuleset(read[k]!.stdout)]));
 }
 
@@ -143,7 +145,7 @@ function nextPlace(world: readonly LiveNamespace[], h: TraceHop, dst: string, pr
   }
   // DNAT on arrival sends it on to another address: the route for that one is where it goes next.
   const dnat = evaluate(ns.rules, 'nat', 'PREROUTING', { src: h.src, dst: h.dst, inIface: h.iface, protocol, dport: h.dport });
-  const to = dnat.target === 'DNAT' && dnat.rule?.toDestination ? dnat.rule.toDestination.split(':')[0]! : dst;
+  const to = dnat.target === 'DNAT' && dnat.rule?.toDestination ? splitHostPort(dnat.rule.toDestination).address : dst;
   const found = lookupRoute(ns, to);
   if (found?.kind === 'local') return `${ns.node}: delivered on ${found.iface.name}`;
   return found?.dev ? `${ns.node} ${found.dev.name} out` : `${ns.node}: out by a route to ${to} (there is none)`;
@@ -153,7 +155,11 @@ function nextPlace(world: readonly LiveNamespace[], h: TraceHop, dst: string, pr
 export const protocolOf = (port: number | undefined, udp: boolean | undefined): TraceRequest['protocol'] => (port === undefined ? 'icmp' : udp ? 'udp' : 'tcp');
 
 /** Sends one probe and watches it cross `world` (read just now, with rule counters), every namespace captured. */
-export async function trace(runner: Runner, world: readonly LiveNamespace[], r: TraceRequest): Promise<TraceResult> {
+export async function trace(runner: Runner, read: readonly LiveNamespace[], asked: TraceRequest): Promise<TraceResult> {
+  // An IPv6 probe crosses the namespaces' IPv6 side: their IPv6 addresses, routes and ip6tables.
+  const v6 = isIpv6(asked.to) && asked.from.family !== 6;
+  const world = v6 ? read.map(ipv6View) : read;
+  const r = v6 ? { ...asked, from: world.find((w) => w.node === asked.from.node) ?? ipv6View(asked.from) } : asked;
   if (findTool('tcpdump') === undefined) throw new NslabError('trace needs tcpdump, which is not installed', { hint: 'install it: sudo ./scripts/provision.sh (Debian package tcpdump)' });
   if (r.protocol !== 'icmp' && r.port === undefined) throw new NslabError(`a ${r.protocol} trace needs a port`, { hint: 'add --port N' });
   // Above the kernel's ephemeral port range (32768-60999), so no socket the kernel numbered holds it.
@@ -238,8 +244,9 @@ async function capturesCaughtUp(captures: readonly { node: string; dump: Backgro
 }
 
 async function whyNow(runner: Runner, world: readonly LiveNamespace[], r: TraceRequest): Promise<Hop | undefined> {
-  const now = await Promise.all(world.map(async (w) => ({ ...(await readNamespace(runner, w.ns)), node: w.node })));
+  const now = await Promise.all(world.map(async (w) => ({ ...(await readNamespace(runner, w.ns, { ipv6: w.family === 6 })), node: w.node })));
   const from = now.find((w) => w.node === r.from.node) ?? r.from;
+  // why makes its own IPv6 view of what it was given.
   return why(now, from, r.to, r.protocol === 'udp' ? 'tcp' : r.protocol, r.port).find((h) => !h.ok);
 }
 

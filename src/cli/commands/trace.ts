@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { NslabError } from '../../errors.js';
-import { resolveEnds } from '../../inspect/endpoints.js';
+import { asksIpv6, resolveEnds } from '../../inspect/endpoints.js';
 import { readLab } from '../../inspect/world.js';
 import { validateLabName } from '../../model/names.js';
 import { renderTrace, traceHighlight } from '../../trace/render.js';
@@ -28,7 +28,7 @@ export function traceCommand(action: Action): CommandModule<GlobalArgs, Args> {
     handler: action<Args>({ kernel: true, readsOnly: 'sends one packet and watches it' }, async (ctx, args) => {
       if (args.dns !== undefined && !args.udp) throw new NslabError('--dns sends a DNS query, which needs --udp and --port', { hint: 'e.g. --udp --port 53 --dns db' });
       if (args.udp && args.port === undefined) throw new NslabError('--udp sends one datagram to a port, and no port was given', { hint: 'add --port N (e.g. --port 53)' });
-      const world = await readLab(ctx.runner, validateLabName(args.lab));
+      const world = await readLab(ctx.runner, validateLabName(args.lab), { ipv6: asksIpv6(args.to) });
       const { from, dst } = resolveEnds(world, args.lab, args.from, args.to);
       const result = await trace(ctx.runner, world, { from, to: dst, protocol: protocolOf(args.port, args.udp), port: args.port, dnsName: args.dns });
       if (args.svg) {

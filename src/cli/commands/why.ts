@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { resolveEnds } from '../../inspect/endpoints.js';
+import { asksIpv6, resolveEnds } from '../../inspect/endpoints.js';
 import { ownerOf } from '../../inspect/route-lookup.js';
 import { renderHops, why } from '../../inspect/why.js';
 import { readLab } from '../../inspect/world.js';
@@ -16,10 +16,10 @@ export function whyCommand(action: Action): CommandModule<GlobalArgs, Args> {
       y
         .positional('lab', { type: 'string', demandOption: true })
         .positional('from', { type: 'string', demandOption: true, describe: 'node the packet starts in (c1, host, ...)' })
-        .positional('to', { type: 'string', demandOption: true, describe: 'node or IPv4 address' })
+        .positional('to', { type: 'string', demandOption: true, describe: 'node, or IPv4 or IPv6 address' })
         .option('port', { type: 'number', describe: 'a TCP port: for rules that match on it, and a real connection to it at the end' }) as Argv<Args>,
     handler: action<Args>({ kernel: true, readsOnly: 'reads the kernel' }, async (ctx, args) => {
-      const world = await readLab(ctx.runner, validateLabName(args.lab));
+      const world = await readLab(ctx.runner, validateLabName(args.lab), { ipv6: asksIpv6(args.to) });
       const { from, dst } = resolveEnds(world, args.lab, args.from, args.to);
       const hops = why(world, from, dst, args.port === undefined ? 'icmp' : 'tcp', args.port);
       const broken = hops.find((h) => !h.ok);
