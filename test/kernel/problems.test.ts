@@ -243,4 +243,39 @@ describe('the problem labs: why names the break, trace shows where the packet di
     expect(t.request.find((h) => h.rewrite?.kind === 'TCPMSS')).toMatchObject({ node: 'host', iface: 'eth0', rewrite: { change: 'mss 1460 -> 1360', rule: 'mangle FORWARD, rule 1', by: 'rule counters' } });
     expect((await why(name, 'c1', '203.0.113.70', 80)).broken).toBeNull();
   });
+  it.each([
+    { profile: ['--docker', '27'], label: '27' },
+    { profile: [], label: '29' },
+    { profile: ['--docker', '29', '--firewall', 'nftables'], label: '29 nftables' },
+  ])('ipv6 under $label: a routed global prefix has no way back, why names the route the ISP needs; with it, trace reaches app with no NAT66', async ({ profile }) => {
+    const name = fresh('v6');
+    await upTo('ipv6', name, 8, ...profile);
+    const lost = await why(name, 'app', '2001:db8:203::10');
+    expect(lost.broken).toMatchObject({
+      at: 'wan',
+      what: expect.stringMatching(/^no route back to 2001:db8:abcd::2: replies cannot return\. Nothing translated it on the way \(no NAT66\), so wan must know that 2001:db8:abcd::\/64 lives behind host$/),
+      fix: `ip -n nslab-${name}-wan route add 2001:db8:abcd::/64 via 2001:db8:100::2`,
+    });
+    // The walk went through the host's IPv6 side: its ip6tables (where it has them) let the packet out unchanged.
+    if (!profile.includes('nftables')) expect(said(lost)).toMatch(/^ip6tables FORWARD lets br-[0-9a-f]{12} -> eth0 through/m);
+    expect(said(lost)).not.toMatch(/MASQUERADE rewrites source/);
+    expect(lost.ping).toMatchObject({ reached: false });
+    const died = await trace(name, 'app', '2001:db8:203::10');
+    expect(died.arrived).toBe(false);
+    expect(died.request.at(-1)).toMatchObject({ node: 'wan', iface: 'eth0', direction: 'in', src: '2001:db8:abcd::2' });
+    expect(died.reply).toEqual([]);
+    expect(died.lost!.reason).toMatchObject({ at: 'wan', what: expect.stringMatching(/^no route back to 2001:db8:abcd::2/) });
+    // The ULA network beside it is masqueraded: its echo comes back from the host's address.
+    const nat66 = await trace(name, 'web', '2001:db8:203::10');
+    expect(nat66.arrived).toBe(true);
+    expect(nat66.request.find((h) => h.node === 'wan')).toMatchObject({ src: '2001:db8:100::2' });
+
+    await carryOn('ipv6', name, 9, ...profile);
+    expect((await why(name, 'app', '2001:db8:203::10')).broken).toBeNull();
+    const direct = await trace(name, 'wan', '2001:db8:abcd::2', 80);
+    expect(direct.arrived).toBe(true);
+    expect(direct.arrivedAt).toBe('app');
+    expect(direct.request.some((h) => h.rewrite)).toBe(false);
+    expect(direct.reply.at(-1)).toMatchObject({ node: 'wan', src: '2001:db8:abcd::2', sport: 80 });
+  });
 });

@@ -2,7 +2,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { asksIpv6, resolveEnds } from '../../inspect/endpoints.js';
 import { ownerOf } from '../../inspect/route-lookup.js';
 import { renderHops, why } from '../../inspect/why.js';
-import { readLab } from '../../inspect/world.js';
+import { ipv6View, readLab } from '../../inspect/world.js';
+import { isIpv6 } from '../../model/ipam6.js';
 import { validateLabName } from '../../model/names.js';
 import { ping, tcpConnect } from '../../verify/probes.js';
 import type { Action, GlobalArgs } from '../../program/context.js';
@@ -25,7 +26,7 @@ export function whyCommand(action: Action): CommandModule<GlobalArgs, Args> {
       const broken = hops.find((h) => !h.ok);
       // Confirm by a real packet, but only to an address one of the lab's namespaces holds:
       // a ping, or with --port a real TCP connection (a ping says nothing about a port).
-      const inLab = world.some((w) => ownerOf(w, dst));
+      const inLab = world.some((w) => ownerOf(isIpv6(dst) ? ipv6View(w) : w, dst));
       const probe = inLab && args.port === undefined ? await ping(ctx.runner, from.ns, dst) : undefined;
       const connect = inLab && args.port !== undefined ? await tcpConnect(ctx.runner, from.ns, dst, args.port) : undefined;
       if (ctx.json) printJson(ctx.io, { lab: args.lab, from: args.from, to: dst, hops, broken: broken ?? null, ping: probe ?? null, connect: connect ?? null });
