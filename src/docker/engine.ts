@@ -6,7 +6,7 @@ import { createContainerNamespace } from './bridge-network.js';
 import type { DriverData, Endpoint, EngineSpec, Network, NetworkCreateOptions, RunOptions, Sandbox, SharedMode } from './cnm.js';
 import { DOCKER0 } from '../model/defaults.js';
 import type { DnsLayout } from './embedded-dns.js';
-import { ContainerFiles, extraHosts } from './etc-files.js';
+import { ContainerFiles, extraHosts, hostsAddresses } from './etc-files.js';
 import { hostFirewall, type Ip6Firewall } from './firewall/index.js';
 import { removal, type Firewaller, type PortBinding } from './firewall/firewaller.js';
 import type { NetworkDriver } from './drivers/driver.js';
@@ -78,7 +78,7 @@ export class Engine {
     this.sandboxes.set(name, sandbox);
     const ports = opts.publish ?? [];
     if (ports.length > 0) sandbox.published.push({ network: network.name, endpoint: joined.endpoint, ports });
-    const files = this.#files.run(sandbox, this.#extraHosts(opts.addHosts), [joined.endpoint.address]);
+    const files = this.#files.run(sandbox, this.#extraHosts(opts.addHosts), hostsAddresses(joined.endpoint));
     return { endpoint: joined.endpoint, ops: [...createContainerNamespace(sandbox.ns), ...joined.ops, ...files, ...this.publish(network, joined.endpoint, ports)] };
   }
 

@@ -39,7 +39,7 @@ export class ContainerFiles {
 
   /** `network connect`: its address on the new network is a line of /etc/hosts too. */
   connect(sandbox: Sandbox, endpoint: Endpoint): Op[] {
-    this.#files.get(sandbox.container)?.addresses.push(endpoint.address);
+    this.#files.get(sandbox.container)?.addresses.push(...hostsAddresses(endpoint));
     return this.write(sandbox);
   }
 
@@ -52,7 +52,7 @@ export class ContainerFiles {
   disconnect(sandbox: Sandbox, network: Network, endpoint: Endpoint): Op[] {
     const state = this.#files.get(sandbox.container);
     if (!state) return [];
-    if (this.profile.docker !== '27') state.addresses = state.addresses.filter((a) => a !== endpoint.address);
+    if (this.profile.docker !== '27') state.addresses = state.addresses.filter((a) => !hostsAddresses(endpoint).includes(a));
     else if (!network.isDefault) state.addresses = [];
     return this.write(sandbox);
   }
@@ -98,3 +98,6 @@ export function extraHosts(extra: readonly { name: string; address: string }[], 
     return { name: h.name, address };
   });
 }
+
+/** An endpoint's lines in /etc/hosts: its IPv4 address, then its IPv6 one on a network with --ipv6. */
+export const hostsAddresses = (e: Pick<Endpoint, 'address' | 'address6'>): string[] => [e.address, ...(e.address6 ? [e.address6] : [])];

@@ -127,12 +127,12 @@ export async function attachContainers(runner: Runner, name: string, stopped = n
  * Starts a real dockerd as lab `name` (building its root first if the cache has none), or
  * finds it running. `say` hears about a root being built.
  */
-export async function startRealEngine(runner: Runner, e: RealEngine, name: string, say: (line: string) => void, signal?: AbortSignal, host: { uplink?: boolean; internetDns?: boolean; pools?: readonly string[] } = {}): Promise<void> {
+export async function startRealEngine(runner: Runner, e: RealEngine, name: string, say: (line: string) => void, signal?: AbortSignal, host: { uplink?: boolean; internetDns?: boolean; pools?: readonly string[]; engineId?: string } = {}): Promise<void> {
   const valid = validateLabName(name);
   if (instanceExists(valid)) return;
   await ensureRoot(e, runner, say);
   const env = detectEnv();
-  const options = { engine: e.version, ...(host.uplink === false ? { uplink: false } : {}), ...(host.internetDns === false ? { internetDns: false } : {}), ...(host.pools ? { pools: host.pools.join(',') } : {}) };
+  const options = { engine: e.version, ...(host.uplink === false ? { uplink: false } : {}), ...(host.internetDns === false ? { internetDns: false } : {}), ...(host.pools ? { pools: host.pools.join(',') } : {}), ...(host.engineId ? { engineId: host.engineId } : {}) };
   await labUp(buildLab(realEngineLab, valid, options, env), env, options, runner, { signal });
 }
 

@@ -7,6 +7,7 @@ import { buildLab } from '../plan/build.js';
 import { planOps } from '../plan/plan.js';
 import { WAN } from '../model/defaults.js';
 import { DEFAULT_POOLS } from '../docker/address-pools.js';
+import { engineId } from '../model/ipam6.js';
 import { startRealEngine, stopRealEngine } from './client.js';
 import { realEngineFor } from './engines.js';
 import { dockerHostOf, labDockerLines, labSide, replay, type Replayed } from './lab-replay.js';
@@ -55,7 +56,8 @@ export async function compareLab(runner: Runner, def: LabDefinition, o: CompareO
   // Pools the lab's other (unbuilt) networks hold are not the real dockerd's to give out.
   const taken = docker.spec.takenPools ?? [];
   const pools = taken.length ? DEFAULT_POOLS.filter((p) => !taken.some((t) => t.cidr === p)) : undefined;
-  await startRealEngine(runner, engine, o.real, o.say, o.signal, { uplink, internetDns, ...(pools ? { pools } : {}) });
+  // nslab's engine ID, so both hand out the same ULA /64s to --ipv6 networks.
+  await startRealEngine(runner, engine, o.real, o.say, o.signal, { uplink, internetDns, ...(pools ? { pools } : {}), engineId: engineId(o.nslab) });
   const replayed = await replay(runner, o.real, lines);
   const aliases = [...docker.sandboxes.values()].flatMap((s) => s.endpoints.flatMap((e) => e.names ?? [])).filter((n) => !/^[0-9a-f]{12}$/.test(n));
   const held = await holdSides(runner, { nslab: labSide(o.nslab, docker), real: await realSide(runner, o.real) }, { profile: o.profile, askDns: aliases });

@@ -28,9 +28,10 @@ export const pidfileOf = (stateDir: string): string => join(stateDir, 'dockerd.j
 /** The cgroup its containers go under, per instance, so a leftover is found by name. */
 export const cgroupOf = (name: string): string => `/nslab-${name}`;
 
-function dockerdOp(name: string, stateDir: string, ns: string, e: RealEngine, pools: readonly string[]): Op {
-  // Its address pools, where the lab says other networks hold some of Docker's defaults.
-  const poolArgs = pools.flatMap((p) => ['--default-address-pool', `base=${p},size=${p.split('/')[1]}`]);
+function dockerdOp(name: string, stateDir: string, ns: string, e: RealEngine, pools: readonly string[], engineId?: string): Op {
+  // Its address pools, where the lab says other networks hold some of Docker's defaults; its
+  // engine ID, where the lab's engine has one to match (the ULA pool of --ipv6 derives from it).
+  const poolArgs = [...(engineId ? [`--engine-id=${engineId}`] : []), ...pools.flatMap((p) => ['--default-address-pool', `base=${p},size=${p.split('/')[1]}`])];
   return {
     summary: `start a real dockerd ${e.version} in ${ns}, on an overlay of ${rootDir(e)}`,
     cmd: agentCmd(undefined, 'real-dockerd-start', pidfileOf(stateDir), ns, rootDir(e), join(stateDir, 'root'), cgroupOf(name), netnsEtcPath(ns, 'resolv.conf'), ...poolArgs),
@@ -51,6 +52,7 @@ export const realEngineLab: LabDefinition = {
     uplink: 'false: no uplink to the internet (as a lab without one)',
     internetDns: 'false: no DNS server on the internet (as a lab without one)',
     pools: "the address pools dockerd hands out, comma-separated (default: Docker's)",
+    engineId: "its engine ID (default: a new one): the ULA pool of --ipv6 networks derives from it",
   },
   build(ctx) {
     const e = realEngineOf(ctx.options);
@@ -73,7 +75,7 @@ export const realEngineLab: LabDefinition = {
           title: `dockerd ${e.version} starts`,
           why: "On an overlay of the cached Debian root, in a mount namespace of its own, with the docker host's resolv.conf as its /etc/resolv.conf.",
           docker: ['dockerd'],
-          ops: [dockerdOp(ctx.name, ctx.stateDir, h.host!, e, typeof ctx.options.pools === 'string' ? ctx.options.pools.split(',') : [])],
+          ops: [dockerdOp(ctx.name, ctx.stateDir, h.host!, e, typeof ctx.options.pools === 'string' ? ctx.options.pools.split(',') : [], typeof ctx.options.engineId === 'string' ? ctx.options.engineId : undefined)],
         },
       ],
       expectations: [],

@@ -202,10 +202,13 @@ export async function holdSides(
   const macRule = o.profile === '27' ? 'from-ip' : 'random';
   const norm = { nslab: new Normalizer(sides.nslab, macRule), real: new Normalizer(sides.real, macRule) };
   const views: Record<'nslab' | 'real', View[]> = { nslab: [], real: [] };
+  // ip6tables is judged where nslab's host has IPv6 networks: dockerd writes its ip6tables
+  // chains when it starts, nslab with the first IPv6 network (firewall/ip6-firewall.ts).
+  const ip6 = (await hostRules(runner, sides.nslab, norm.nslab, 'ip6tables')).some((v) => v.lines.some((l) => l.startsWith('-A ')));
   for (const k of ['nslab', 'real'] as const) {
     const s = sides[k];
     const n = norm[k];
-    views[k].push(...(await hostRules(runner, s, n)), await hostLinks(runner, s, n), await proxies(runner, s));
+    views[k].push(...(await hostRules(runner, s, n)), ...(ip6 ? await hostRules(runner, s, n, 'ip6tables') : []), await hostLinks(runner, s, n), await proxies(runner, s));
     for (const c of [...s.containers.keys()].sort()) {
       views[k].push(...(await containerViews(runner, s, n, c)));
       const names = [...new Set([...s.containers.keys(), ...(o.askDns ?? []), 'nslab-no-such-name'])];

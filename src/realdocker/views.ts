@@ -59,9 +59,9 @@ export class Normalizer {
   }
 }
 
-/** `iptables-save` of the docker host's namespace, per table and chain, without counters or nslab's tags. */
-export async function hostRules(runner: Runner, side: DockerHostSide, n: Normalizer): Promise<View[]> {
-  const r = await runner.run(cmd('iptables-save', [], nsName(side.lab, 'host')), { allowFail: true });
+/** `iptables-save` (or `ip6tables-save`) of the docker host's namespace, per table and chain, without counters or nslab's tags. */
+export async function hostRules(runner: Runner, side: DockerHostSide, n: Normalizer, program: 'iptables' | 'ip6tables' = 'iptables'): Promise<View[]> {
+  const r = await runner.run(cmd(`${program}-save`, [], nsName(side.lab, 'host')), { allowFail: true });
   const views = new Map<string, string[]>();
   let table = '';
   for (const raw of r.stdout.split('\n')) {
@@ -77,7 +77,7 @@ export async function hostRules(runner: Runner, side: DockerHostSide, n: Normali
     list.push(clean);
     views.set(table, list);
   }
-  return [...views].sort(([a], [b]) => a.localeCompare(b)).map(([t, lines]) => ({ aspect: `host: iptables ${t}`, lines }));
+  return [...views].sort(([a], [b]) => a.localeCompare(b)).map(([t, lines]) => ({ aspect: `host: ${program} ${t}`, lines }));
 }
 
 /** A link as the judge sees it: kind, state, MTU, queue, addresses with their broadcast, IPv6 or none. */

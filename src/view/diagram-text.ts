@@ -1,5 +1,5 @@
 import type { Interface } from '../kernel/ip-json.js';
-import type { Box, Edge, Picture } from './picture.js';
+import { shownAddresses, type Box, type Edge, type Picture } from './picture.js';
 
 /** The terminal picture never runs wider than this. */
 export const TEXT_COLUMNS = 100;
@@ -44,7 +44,7 @@ const groupsOf = (p: Picture): Group[] => p.boxes.map((box) => ({ names: box.nod
 
 type Shown = Pick<Interface, 'name' | 'kind' | 'up' | 'addresses' | 'master'>;
 
-const withoutLoopbackAddresses = (i: Interface): Shown => ({ ...i, addresses: i.addresses.filter((a) => !a.startsWith('127.')) });
+const withoutLoopbackAddresses = (i: Interface): Shown => ({ ...i, addresses: shownAddresses(i) });
 
 /** A container's interfaces as the box shows them; a namespace with nothing but loopback is drawn with it, so the box is not empty. */
 function visible(b: Box): Shown[] {

@@ -75,6 +75,11 @@ const portId = (ns: string | undefined, ifname: string) => `${boxId(ns)}/${ifnam
 const bridgeId = (ns: string | undefined, name: string) => `${boxId(ns)}/bridge:${name}`;
 
 const visibleAddresses = (i: Interface) => i.addresses.filter((a) => !a.startsWith('127.'));
+/** What a box shows of an interface: its IPv4 addresses but loopback's, then its global IPv6 ones (never link-local). */
+export const shownAddresses = (i: Pick<Interface, 'addresses' | 'ipv6'>): string[] => [
+  ...i.addresses.filter((a) => !a.startsWith('127.')),
+  ...(i.ipv6 ?? []).filter((a) => !/^(fe80:|::1\/)/i.test(a)),
+];
 const hostPart = (cidr: string) => cidr.split('/')[0]!;
 
 /** The interface the default route leaves by: where MASQUERADE and published ports live. */
@@ -117,7 +122,7 @@ const hasEmbeddedDns = (rules: Ruleset | undefined) =>
 
 const ifaceLabel = (i: Interface) => [
   `${i.name}${i.kind === 'device' || i.kind === 'veth' ? '' : ` (${i.kind})`}${i.up ? '' : ' DOWN'}`,
-  ...visibleAddresses(i),
+  ...shownAddresses(i),
 ];
 
 /** The picture of a set of namespaces, from their live state. */

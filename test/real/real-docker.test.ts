@@ -32,7 +32,11 @@ const NOT_HELD: Readonly<Record<string, string>> = {
 
 // Labs one engine cannot judge, and why: what the profile it judges has that it lacks.
 const NOT_HELD_BY: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  '26.1.5': { 'gateway-modes': 'gateway modes arrived in 27.0: the 27 profile follows v27.5.1, which 26.1.5 predates' },
+  '26.1.5': {
+    'gateway-modes': 'gateway modes arrived in 27.0: the 27 profile follows v27.5.1, which 26.1.5 predates',
+    // Its own words: "could not find an available, non-overlapping IPv6 address pool among the defaults".
+    ipv6: "the ULA pool for --ipv6 without a subnet (and ip6tables on by default) arrived in 27.0: 26.1.5 refuses the lab's first network",
+  },
 };
 
 let state = '';

@@ -41,15 +41,22 @@ exec chroot "$merged" /usr/sbin/dockerd --storage-driver=vfs --host unix:///run/
 `;
 
 /**
- * `real-dockerd start PIDFILE NS LOWER RUNDIR CGROUP RESOLVCONF [DOCKERD-ARG...]`: starts it
- * detached, waits until its API listens (up to 60 s), writes its pid and mount namespace to
- * PIDFILE, prints one line, exits 0.
+ * `real-dockerd start PIDFILE NS LOWER RUNDIR CGROUP RESOLVCONF [--engine-id=ID] [DOCKERD-ARG...]`:
+ * starts it detached, waits until its API listens (up to 60 s), writes its pid and mount
+ * namespace to PIDFILE, prints one line, exits 0. With --engine-id, its data root starts with
+ * that engine-id file (dockerd reads it verbatim: no newline), which its ULA pool derives from.
  */
-export function realDockerdStart(pidfile, netns, lower, runDir, cgroup, resolvConf, ...dockerdArgs) {
+export function realDockerdStart(pidfile, netns, lower, runDir, cgroup, resolvConf, ...args) {
   const upper = join(runDir, 'upper');
   const work = join(runDir, 'work');
   const merged = join(runDir, 'merged');
   for (const d of [upper, work, merged]) mkdirSync(d, { recursive: true });
+  const id = args.find((a) => a.startsWith('--engine-id='))?.slice('--engine-id='.length);
+  const dockerdArgs = args.filter((a) => !a.startsWith('--engine-id='));
+  if (id !== undefined) {
+    mkdirSync(join(upper, 'var', 'lib', 'docker'), { recursive: true });
+    writeFileSync(join(upper, 'var', 'lib', 'docker', 'engine-id'), id, { mode: 0o600 });
+  }
   mkdirSync(dirname(pidfile), { recursive: true });
   const child = spawn('nsenter', [`--net=/run/netns/${netns}`, 'unshare', '--mount', '--propagation', 'private', '--fork', 'sh', '-c', SCRIPT, 'sh', lower, upper, work, merged, cgroup, resolvConf, ...dockerdArgs], {
     detached: true,
