@@ -114,10 +114,11 @@ export class Ipam6 {
   reserve(address: string, what = 'address'): string {
     const n = parseAddress6(address);
     if (n === undefined) throw new NslabError(`invalid IPv6 ${what} ${JSON.stringify(address)}`, { hint: 'write it as, e.g., fd00:db8:1::10' });
-    if (n <= this.subnet.first || n > this.subnet.last) throw new NslabError(`${what} ${address} is not a usable host address of ${this.subnet.cidr}`, { hint: 'it must lie inside the subnet and not be its first address' });
-    if (this.#used.has(n)) throw new AddressInUseError(address, this.subnet.cidr);
+    const canonical = formatAddress6(n);
+    if (n <= this.subnet.first || n > this.subnet.last) throw new NslabError(`${what} ${canonical} is not a usable host address of ${this.subnet.cidr}`, { hint: 'it must lie inside the subnet and not be its first address' });
+    if (this.#used.has(n)) throw new AddressInUseError(canonical, this.subnet.cidr);
     this.#used.add(n);
-    return formatAddress6(n);
+    return canonical;
   }
 
   release(address: string): void {
