@@ -49,7 +49,7 @@ export interface Network extends BridgeNetwork {
   /** A macvlan network's parent link and mode; its `bridge` is the parent too. */
   readonly macvlan?: { readonly parent: string; readonly mode: MacvlanMode } | undefined;
   /** What `network create` was given, as inspect shows it (a --subnet alone has no Gateway there). */
-  readonly asked: { readonly subnet?: string | undefined; readonly gateway?: string | undefined; readonly auxAddresses?: Readonly<Record<string, string>> | undefined; readonly options: Readonly<Record<string, string>>; readonly labels: Readonly<Record<string, string>> };
+  readonly asked: { readonly subnet?: string | undefined; readonly gateway?: string | undefined; readonly subnet6?: string | undefined; readonly gateway6?: string | undefined; readonly auxAddresses?: Readonly<Record<string, string>> | undefined; readonly options: Readonly<Record<string, string>>; readonly labels: Readonly<Record<string, string>> };
 }
 
 /** What a network's driver keeps of `network create`'s options on it (drivers/driver.ts accept). */
@@ -152,6 +152,8 @@ export interface Endpoint {
   readonly names?: readonly string[] | undefined;
   /** Its address was asked for (--ip), as inspect's IPAMConfig shows. */
   readonly requested?: true | undefined;
+  /** Its IPv6 address was asked for (--ip6). */
+  readonly requested6?: true | undefined;
   /** Made by `docker network connect` (whose CLI sends empty settings, where run's sends none). */
   readonly connected?: true | undefined;
   /** --gw-priority: the highest gives the container its default route. */

@@ -3,7 +3,7 @@ import { NslabError } from '../errors.js';
 import { shellQuote } from '../exec/command.js';
 import { daemonStart, daemonStop } from '../ops/process.js';
 import type { Op } from '../ops/op.js';
-import { sharedMode, type EndpointSettings, type NetworkCreateOptions } from './cnm.js';
+import { sharedMode, type EndpointSettings, type Network, type NetworkCreateOptions } from './cnm.js';
 import type { Engine } from './engine.js';
 import type { PortBinding } from './firewall/firewaller.js';
 import { commandPorts, imageCommand, servicePorts, type ServicePort } from './images.js';
@@ -71,6 +71,8 @@ export interface ContainerRecord {
   readonly networks: readonly string[];
   readonly error?: string | undefined;
   /** What run asked for, for one that never got it (inspect's PortBindings and IPAMConfig). */
+  /** The bindings as Docker holds them once started (docker ps, inspect's Ports): one per family where a family is routed. */
+  readonly bound?: readonly PortBinding[] | undefined;
   readonly asked?: { readonly publish: readonly PortRequest[]; readonly ip?: string | undefined; readonly aliases?: readonly string[] | undefined } | undefined;
 }
 
@@ -230,12 +232,31 @@ function run(engine: Engine, c: Extract<DockerCommand, { kind: 'run' }>, contain
     if (!(err instanceof AddressInUseError)) throw err;
     return stopped('created', classic ? 'Address already in use.' : 'failed to set up container networking: Address already in use');
   }
-  const ns = engine.sandboxes.get(c.name)!.ns;
+  const sandbox = engine.sandboxes.get(c.name)!;
+  const ns = sandbox.ns;
+  const dual = sandbox.endpoints.some((e) => e.address6) ? ['--ipv6'] : [];
   const ports = servicePorts(c.image, [...(c.expose ?? []), ...commandPorts(command), ...publish.map((p) => ({ port: p.containerPort, protocol: p.protocol }))]);
-  containers.set(c.name, { ...record, publish, ports, state: 'running' });
+  containers.set(c.name, { ...record, publish, ...(mode ? {} : { bound: bound(engine.network(record.networks[0]!), publish) }), ports, state: 'running' });
   // The stand-in for the image's service: it answers on each of its ports with the container's name.
-  const service = ports.length ? [daemonStart(ns, pidDir(engine), serviceName(c.name), ['standin', c.name, ...ports.map((p) => `${p.port}/${p.protocol}`)])] : [];
+  const service = ports.length ? [daemonStart(ns, pidDir(engine), serviceName(c.name), ['standin', ...dual, c.name, ...ports.map((p) => `${p.port}/${p.protocol}`)])] : [];
   return [...ops, ...service];
+}
+
+/**
+ * The bindings as Docker keeps them: a port on every address is one binding per family, and
+ * the family a network routes (gateway_mode_ipv4/ipv6=routed) binds no host port (HostPort 0:
+ * inspect shows "", docker ps [::]:0).
+ */
+function bound(network: Network, publish: readonly PortBinding[]): PortBinding[] {
+  const routed = { v4: network.firewall.gatewayMode === 'routed', v6: network.firewall6?.gatewayMode === 'routed' };
+  if (!routed.v4 && !routed.v6) return [...publish];
+  return publish.flatMap((p) => {
+    if (p.hostIp !== undefined) return [(p.hostIp.includes(':') ? routed.v6 : routed.v4) ? { ...p, hostPort: 0 } : p];
+    return [
+      { ...p, hostIp: '0.0.0.0', ...(routed.v4 ? { hostPort: 0 } : {}) },
+      { ...p, hostIp: '::', ...(routed.v6 ? { hostPort: 0 } : {}) },
+    ];
+  });
 }
 
 const pidDir = (engine: Engine) => join(engine.spec.stateDir, 'pids');

@@ -200,7 +200,7 @@ export class Engine {
     });
     // The names the embedded DNS gives it: the container's, its aliases, its short ID and hostname (buildEndpointDNSNames).
     const names = [sandbox.container, ...(opts.aliases ?? []), sandbox.id.slice(0, 12), ...(sandbox.hostname ? [sandbox.hostname] : [])];
-    const joined: Endpoint = { ...endpoint, ...(opts.gateway ? { gateway: true } : { names }), ...(opts.ip === undefined ? {} : { requested: true }), ...(opts.priority ? { priority: opts.priority } : {}), ...(opts.connected ? { connected: true } : {}) };
+    const joined: Endpoint = { ...endpoint, ...(opts.gateway ? { gateway: true } : { names }), ...(opts.ip === undefined ? {} : { requested: true }), ...(opts.ip6 === undefined ? {} : { requested6: true }), ...(opts.priority ? { priority: opts.priority } : {}), ...(opts.connected ? { connected: true } : {}) };
     sandbox.endpoints.push(joined);
     // Docker elects the gateway endpoint again: one that ranks above the one before takes the default route.
     if (gatewayBefore !== undefined && this.#gatewayOf(sandbox) === joined) {

@@ -53,7 +53,7 @@ export function defineNetwork(spec: EngineSpec, existing: readonly Network[], { 
     firewall: { bridge, subnet: ipam.subnet.cidr, internal, icc, masquerade: !internal, ...(opts.gatewayMode ? { gatewayMode: opts.gatewayMode as GatewayMode } : {}) },
     ...(ipam6 ? { firewall6: { bridge, subnet: ipam6.subnet.cidr, internal, icc, masquerade: !internal, ...(opts.gatewayMode6 ? { gatewayMode: opts.gatewayMode6 as GatewayMode } : {}) } } : {}),
     ...kind,
-    asked: { subnet: opts.subnet, gateway: opts.gateway, auxAddresses: opts.auxAddresses, options: opts.options ?? {}, labels: opts.labels ?? {} },
+    asked: { subnet: opts.subnet, gateway: opts.gateway, subnet6: opts.subnet6, gateway6: opts.gateway6, auxAddresses: opts.auxAddresses, options: opts.options ?? {}, labels: opts.labels ?? {} },
   };
 }
 

@@ -40,6 +40,8 @@ export interface DriverOptions {
   mtu?: number;
   /** com.docker.network.bridge.gateway_mode_ipv4, as given (the driver refuses what its version lacks). */
   gatewayMode?: string;
+  /** com.docker.network.bridge.gateway_mode_ipv6, as given. */
+  gatewayMode6?: string;
   parent?: string;
   macvlanMode?: MacvlanMode;
 }
@@ -47,13 +49,14 @@ export interface DriverOptions {
 /** `-o key=value` driver options nslab acts on, each for its driver; others are refused by name. */
 export function parseDriverOptions(specs: readonly string[], driver: string = 'bridge'): DriverOptions {
   const out: DriverOptions = {};
-  const mine = driver === 'macvlan' ? 'parent=..., macvlan_mode=bridge|private|vepa|passthru' : 'com.docker.network.bridge.name=..., com.docker.network.bridge.enable_icc=false, com.docker.network.bridge.gateway_mode_ipv4=nat|nat-unprotected|routed|isolated and com.docker.network.driver.mtu=N';
+  const mine = driver === 'macvlan' ? 'parent=..., macvlan_mode=bridge|private|vepa|passthru' : 'com.docker.network.bridge.name=..., com.docker.network.bridge.enable_icc=false, com.docker.network.bridge.gateway_mode_ipv4=nat|nat-unprotected|routed|isolated, com.docker.network.bridge.gateway_mode_ipv6=nat|routed and com.docker.network.driver.mtu=N';
   for (const spec of specs) {
     const [key, value] = [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)];
     if (driver === 'bridge' && key === 'com.docker.network.bridge.name') out.bridgeName = value;
     else if (driver === 'bridge' && key === 'com.docker.network.bridge.enable_icc') out.icc = value !== 'false';
     else if (driver === 'bridge' && key === 'com.docker.network.driver.mtu') out.mtu = parseMtu(value);
     else if (driver === 'bridge' && key === 'com.docker.network.bridge.gateway_mode_ipv4') out.gatewayMode = value;
+    else if (driver === 'bridge' && key === 'com.docker.network.bridge.gateway_mode_ipv6') out.gatewayMode6 = value;
     else if (driver === 'macvlan' && key === 'parent') out.parent = validateIfName(value);
     else if (driver === 'macvlan' && key === 'macvlan_mode') {
       if (!(MACVLAN_MODES as readonly string[]).includes(value)) throw new NslabError(`unknown macvlan mode: ${value}`, { hint: `one of ${MACVLAN_MODES.join(', ')}` });

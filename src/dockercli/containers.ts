@@ -30,7 +30,6 @@ const NOT_REBUILT: Readonly<Record<string, string>> = {
   'mac-address': 'nslab derives each endpoint MAC as the Docker version does',
   dns: "the resolver is the embedded DNS's or a copy of the host's",
   'dns-search': "the resolver is the embedded DNS's or a copy of the host's",
-  ip6: 'nslab networks are IPv4',
   link: 'legacy links are not rebuilt; use a user-defined network',
   sysctl: 'the namespace gets the sysctls Docker sets',
   'publish-all': 'publish each port with -p',
@@ -46,6 +45,7 @@ const RUN_FLAGS: readonly FlagSpec[] = [
   { name: 'publish', short: 'p', kind: 'list', help: "Publish a container's port(s) to the host" },
   { name: 'expose', kind: 'list', help: 'Expose a port or a range of ports' },
   { name: 'ip', kind: 'string', help: 'IPv4 address (e.g., 172.30.100.104)' },
+  { name: 'ip6', kind: 'string', help: 'IPv6 address (e.g., 2001:db8::33)' },
   { name: 'network-alias', kind: 'list', help: 'Add network-scoped alias for the container' },
   { name: 'net-alias', kind: 'list', help: 'Add network-scoped alias for the container (--network-alias)' },
   { name: 'add-host', kind: 'list', help: 'Add a custom host-to-IP mapping (host:ip)' },
@@ -74,7 +74,6 @@ const RUN_FLAGS: readonly FlagSpec[] = [
   refused('mac-address'),
   refused('dns'),
   refused('dns-search'),
-  refused('ip6'),
   refused('link'),
   refused('sysctl'),
   refused('publish-all', 'P'),
@@ -127,6 +126,7 @@ async function run(ctx: DockerCliContext, p: Parsed): Promise<number> {
       publish,
       expose,
       ip: flagString(f, 'ip'),
+      ...(flagString(f, 'ip6') === undefined ? {} : { ip6: flagString(f, 'ip6') }),
       aliases,
       hostname: flagString(f, 'hostname'),
       addHosts,
@@ -219,7 +219,7 @@ function psRows(ctx: DockerCliContext, model: SandboxModel | undefined, noTrunc:
         CreatedAt: goTime(r.created ?? new Date(now).toISOString()),
         RunningFor: `${age} ago`,
         // A container sharing the host's or another's namespace publishes nothing of its own.
-        Ports: s?.mode === 'network' ? portsCell(r.publish, r.exposed, v6) : '',
+        Ports: s?.mode === 'network' ? portsCell(r.bound ?? r.publish, r.exposed, v6) : '',
         State: r.state,
         Status: status,
         Names: r.name,
@@ -332,7 +332,7 @@ async function port(ctx: DockerCliContext, p: Parsed): Promise<number> {
   const s = container(model, ref);
   const r = model!.containers.get(s.container)!;
   const v6 = '[::]';
-  const lines = r.publish.flatMap((b) => (b.hostIp ? [[b, b.hostIp]] : [[b, '0.0.0.0'], [b, v6]]) as [typeof b, string][]);
+  const lines = (r.bound ?? r.publish).flatMap((b) => (b.hostIp ? [[b, b.hostIp]] : [[b, '0.0.0.0'], [b, v6]]) as [typeof b, string][]);
   if (want === undefined) {
     ctx.io.out(lines.map(([b, ip]) => `${b.containerPort}/${b.protocol} -> ${ip}:${b.hostPort}\n`).join(''));
     return 0;

@@ -23,7 +23,6 @@ function keyValues(specs: readonly string[]): Record<string, string> {
 }
 
 const NOT_REBUILT: Readonly<Record<string, string>> = {
-  ipv6: 'nslab networks are IPv4',
   'ipam-driver': 'the default IPAM is the one rebuilt',
   'ipam-opt': 'the default IPAM is the one rebuilt',
   'config-only': 'configuration-only networks are not rebuilt',
@@ -43,14 +42,29 @@ const one = (p: Parsed, name: string): string | undefined => {
   return all[0];
 };
 
+/**
+ * --subnet and --gateway, one of each family: an IPv4 one and, for a network with --ipv6, an
+ * IPv6 one (written with colons). Docker pairs each gateway with the subnet of its family.
+ */
+function byFamily(p: Parsed, name: string): { v4: string | undefined; v6: string | undefined } {
+  const all = flagList(p.flags, name);
+  const v6 = all.filter((s) => s.includes(':'));
+  const v4 = all.filter((s) => !s.includes(':'));
+  if (v4.length > 1 || v6.length > 1) throw new ClientError(`nslab networks take one --${name} per address family`, { hint: `give one IPv4 --${name} and, with --ipv6, one IPv6 --${name}` });
+  return { v4: v4[0], v6: v6[0] };
+}
+
 async function create(ctx: DockerCliContext, p: Parsed): Promise<number> {
   refuse(p);
   const [name] = p.args as [string];
   const options = keyValues(flagList(p.flags, 'opt'));
   const labels = keyValues(flagList(p.flags, 'label'));
   const driverName = flagString(p.flags, 'driver');
-  const subnet = clientSide(() => one(p, 'subnet'));
-  const gateway = clientSide(() => one(p, 'gateway'));
+  const subnets = clientSide(() => byFamily(p, 'subnet'));
+  const gateways = clientSide(() => byFamily(p, 'gateway'));
+  const ipv6 = flagBool(p.flags, 'ipv6');
+  if (!ipv6 && (subnets.v6 ?? gateways.v6)) throw new ClientError('an IPv6 --subnet or --gateway needs --ipv6', { hint: 'add --ipv6' });
+  const [subnet, gateway] = [subnets.v4, gateways.v4];
   const ipRange = clientSide(() => one(p, 'ip-range'));
   // --aux-address NAME=IP: held back from the pool (a router, a host's shim).
   const aux = keyValues(flagList(p.flags, 'aux-address'));
@@ -65,6 +79,7 @@ async function create(ctx: DockerCliContext, p: Parsed): Promise<number> {
         name: validateNetworkName(name),
         subnet,
         gateway,
+        ...(ipv6 ? { ipv6: true, ...(subnets.v6 ? { subnet6: subnets.v6 } : {}), ...(gateways.v6 ? { gateway6: gateways.v6 } : {}) } : {}),
         ipRange,
         ...(auxAddresses ? { auxAddresses } : {}),
         internal: flagBool(p.flags, 'internal') ? true : undefined,
@@ -95,19 +110,19 @@ const LS_HEADERS = { ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Scope: 'S
 
 function lsRows(model: SandboxModel, noTrunc: boolean): NetworkRow[] {
   const cut = (id: string) => (noTrunc ? id : id.slice(0, 12));
-  const row = (id: string, name: string, driver: string, internal: boolean, created: string | undefined, labels: Readonly<Record<string, string>>): NetworkRow => ({
+  const row = (id: string, name: string, driver: string, internal: boolean, created: string | undefined, labels: Readonly<Record<string, string>>, ipv6 = false): NetworkRow => ({
     ID: cut(id),
     Name: name,
     Driver: driver,
     Scope: 'local',
-    IPv6: 'false',
+    IPv6: String(ipv6),
     Internal: String(internal),
     CreatedAt: created ? `${created.slice(0, 10)} ${created.slice(11, 19)} +0000 UTC` : '',
     Labels: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(','),
   });
   // Docker lists its two pre-defined non-bridge networks too: the modes, not networks anyone creates.
   const modes = (['host', 'none'] as const).map((name) => row(networkId(sandboxName(), name, 1), name, name === 'host' ? 'host' : 'null', false, undefined, {}));
-  const nets = [...model.engine.networks.values()].map((n) => row(n.id, n.name, n.driver, n.internal ?? false, model.networkCreated(n.name), n.asked.labels));
+  const nets = [...model.engine.networks.values()].map((n) => row(n.id, n.name, n.driver, n.internal ?? false, model.networkCreated(n.name), n.asked.labels, n.ipam6 !== undefined));
   // The CLI sorts by name (cli/command/network/list.go).
   return [...nets, ...modes].sort((a, b) => a.Name.localeCompare(b.Name));
 }
@@ -257,7 +272,7 @@ export const NETWORK_COMMANDS: readonly DockerCommandDef[] = [
       { name: 'attachable', kind: 'bool', help: 'Enable manual container attachment', inert: true },
       { name: 'scope', kind: 'string', help: "Control the network's scope", inert: true },
       { name: 'ipv4', kind: 'bool', help: 'Enable or disable IPv4 address assignment' },
-      { name: 'ipv6', kind: 'bool', help: '(not rebuilt: nslab networks are IPv4)' },
+      { name: 'ipv6', kind: 'bool', help: 'Enable or disable IPv6 address assignment' },
       list('aux-address', 'Auxiliary IPv4 or IPv6 addresses used by Network driver'),
       { name: 'ipam-driver', kind: 'string', help: '(not rebuilt)' },
       list('ipam-opt', '(not rebuilt)'),

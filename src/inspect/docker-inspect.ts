@@ -30,7 +30,8 @@ function portMap(published: readonly PortBinding[], bound: boolean): Record<stri
   for (const p of published) {
     const key = `${p.containerPort}/${p.protocol}`;
     const ips = bound ? (p.hostIp ? [p.hostIp] : ['0.0.0.0', '::']) : [p.hostIp ?? ''];
-    out[key] = [...(out[key] ?? []), ...ips.map((ip) => ({ HostIp: ip, HostPort: String(p.hostPort) }))];
+    // A routed family binds no host port: Docker shows its binding with an empty HostPort.
+    out[key] = [...(out[key] ?? []), ...ips.map((ip) => ({ HostIp: ip, HostPort: p.hostPort === 0 ? '' : String(p.hostPort) }))];
   }
   return goMap(out);
 }
@@ -45,7 +46,7 @@ function endpointSettings(src: InspectSource, s: Sandbox, net: Network, live: Li
   // (--ip, --network-alias), connect sends them all, empty.
   const given = e.connected === true;
   const head = {
-    IPAMConfig: e.requested ? { IPv4Address: e.address } : user && given ? {} : null,
+    IPAMConfig: e.requested || e.requested6 ? { ...(e.requested ? { IPv4Address: e.address } : {}), ...(e.requested6 ? { IPv6Address: e.address6 } : {}) } : user && given ? {} : null,
     Links: null,
     Aliases: user && (given || aliases.length > 0) ? aliases : null,
     MacAddress: iface?.mac ?? e.mac,
@@ -57,9 +58,10 @@ function endpointSettings(src: InspectSource, s: Sandbox, net: Network, live: Li
     Gateway: net.internal ? '' : net.ipam.gateway,
     IPAddress: address.split('/')[0] ?? '',
     IPPrefixLen: Number(address.split('/')[1] ?? 0),
-    IPv6Gateway: '',
-    GlobalIPv6Address: '',
-    GlobalIPv6PrefixLen: 0,
+    // A network with --ipv6: the endpoint's IPv6 address and the network's IPv6 gateway.
+    IPv6Gateway: net.ipam6 && !net.internal ? net.ipam6.gateway : '',
+    GlobalIPv6Address: e.address6 ?? '',
+    GlobalIPv6PrefixLen: e.address6 ? (net.ipam6?.prefix ?? 0) : 0,
   };
   const dnsNames = user ? [...(e.names ?? [])] : null;
   // The field order of each API: 1.48 moved DriverOpts up and added GwPriority.
@@ -87,7 +89,7 @@ export function containerInspect(src: InspectSource, s: Sandbox) {
   }
   const exposed = goMap(Object.fromEntries((record?.exposed ?? []).map((p) => [p, {}])));
   // Every exposed port is in Ports: with its bindings where published, else null.
-  const ports = s.mode === 'network' ? goMap({ ...Object.fromEntries((record?.exposed ?? []).map((p) => [p, null])), ...portMap(published, true) }) : goMap({});
+  const ports = s.mode === 'network' ? goMap({ ...Object.fromEntries((record?.exposed ?? []).map((p) => [p, null])), ...portMap(record?.bound ?? published, true) }) : goMap({});
   return {
     Id: s.id,
     Created: created,
@@ -157,7 +159,8 @@ export function networkInspect(src: InspectSource, net: Network, created: string
   const containers: NetworkInspect['Containers'] = {};
   for (const c of Object.values(live?.Containers ?? {})) {
     const s = byNs.get(`nslab-${src.lab}-${c.Name}`) ?? [...src.engine.sandboxes.values()].find((x) => x.container === c.Name);
-    if (s) containers[s.id] = { ...c, Name: s.container, EndpointID: src.engine.endpointId(s.container, net.name) };
+    const address6 = s?.endpoints.find((e) => e.network === net.name)?.address6;
+    if (s) containers[s.id] = { ...c, Name: s.container, EndpointID: src.engine.endpointId(s.container, net.name), IPv6Address: address6 && net.ipam6 ? net.ipam6.withPrefix(address6) : c.IPv6Address };
   }
   const aux = net.asked.auxAddresses && Object.keys(net.asked.auxAddresses).length ? { AuxiliaryAddresses: { ...net.asked.auxAddresses } } : {};
   const config = net.isDefault || net.asked.subnet === undefined || net.asked.gateway !== undefined ? { Subnet: net.ipam.subnet.cidr, ...(net.ipam.range === net.ipam.subnet ? {} : { IPRange: net.ipam.range.cidr }), Gateway: net.ipam.gateway, ...aux } : { Subnet: net.ipam.subnet.cidr, ...(net.ipam.range === net.ipam.subnet ? {} : { IPRange: net.ipam.range.cidr }), ...aux };
@@ -178,8 +181,8 @@ export function networkInspect(src: InspectSource, net: Network, created: string
     Scope: 'local',
     Driver: net.driver,
     ...(src.api === 'v1.48' ? { EnableIPv4: true } : {}),
-    EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: net.isDefault ? null : goMap({}), Config: [config] },
+    EnableIPv6: net.ipam6 !== undefined,
+    IPAM: { Driver: 'default', Options: net.isDefault ? null : goMap({}), Config: ipamConfigs(net, config) },
     Internal: net.internal ?? false,
     Attachable: false,
     Ingress: false,
@@ -189,6 +192,16 @@ export function networkInspect(src: InspectSource, net: Network, created: string
     Options: goMap(options),
     Labels: goMap({ ...net.asked.labels }),
   } as NetworkInspect;
+}
+
+/**
+ * Each family's pool, as IPAM.Config lists them: the ones `network create` was given first,
+ * in the order given (IPv4, then IPv6), then those the default pools supplied.
+ */
+function ipamConfigs(net: Network, v4: object): object[] {
+  if (!net.ipam6) return [v4];
+  const v6 = net.asked.subnet6 !== undefined && net.asked.gateway6 === undefined ? { Subnet: net.ipam6.subnet.cidr } : { Subnet: net.ipam6.subnet.cidr, Gateway: net.ipam6.gateway };
+  return net.asked.subnet6 !== undefined && net.asked.subnet === undefined ? [v6, v4] : [v4, v6];
 }
 
 function childrenOf(src: InspectSource, net: Network) {

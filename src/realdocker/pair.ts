@@ -1,3 +1,4 @@
+import { engineId } from '../model/ipam6.js';
 import type { ProfileChoice } from '../sandbox/session.js';
 import { dockerReset, sandboxRunning } from '../sandbox/session.js';
 import { resolveProfile } from '../docker/profile.js';
@@ -29,7 +30,7 @@ export async function dockerPair(argv: readonly string[], io: Io, runner: Runner
       io.out(`the pair of engines (nslab's ${names.nslab}, docker ${engine.version}'s ${names.real}) and everything on them are removed\n`);
       return 0;
     }
-    await startRealEngine(runner, engine, names.real, (line) => io.err(`${line}\n`));
+    await startRealEngine(runner, engine, names.real, (line) => io.err(`${line}\n`), undefined, { engineId: engineId(names.nslab) });
     let out = '';
     let err = '';
     const code = await run(['--docker', profile, '--quiet', ...argv], { out: (t) => void (out += t), err: (t) => void (err += t) });

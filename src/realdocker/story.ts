@@ -1,3 +1,4 @@
+import { engineId } from '../model/ipam6.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentSandbox, dockerReset } from '../sandbox/session.js';
@@ -150,7 +151,8 @@ export async function tellStory(runner: Runner, runnerFor: (dryRun: boolean, ver
   const engine = realEngineFor(o.profile);
   process.env.NSLAB_DOCKER_NAME = o.nslab;
   await dockerReset(runner);
-  await startRealEngine(runner, engine, o.real, o.say ?? (() => {}));
+  // nslab's engine ID (its sandbox's), so --ipv6 networks get the same ULA /64s on both.
+  await startRealEngine(runner, engine, o.real, o.say ?? (() => {}), undefined, { engineId: engineId(o.nslab) });
   const told: { line: string; nslab: Printed; real: Printed }[] = [];
   for (const line of lines) {
     const [docker, ...argv] = words(line);

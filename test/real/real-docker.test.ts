@@ -39,6 +39,11 @@ const NOT_HELD_BY: Readonly<Record<string, Readonly<Record<string, string>>>> = 
   },
 };
 
+// Stories one engine cannot judge, and why.
+const NOT_TOLD_BY: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  '26.1.5': { 'IPv6 networks: the ULA pool, subnets of both families, --ip6, -p on [::]': 'no ULA pool (27.0) and ip6tables off by default before 27: the 27 profile follows v27.5.1' },
+};
+
 let state = '';
 let before: Record<string, string>;
 
@@ -63,7 +68,7 @@ describe.each(REAL_ENGINES.map((e) => [e.version, e.profile, e] as const))('a re
     expect(leftovers([real, nslab], state)).toEqual([]);
   });
 
-  it.each(Object.entries(STORIES))('story: %s', async (_title, lines) => {
+  it.each(Object.entries(STORIES).filter(([title]) => !(title in (NOT_TOLD_BY[engine.version] ?? {}))))('story: %s', async (_title, lines) => {
     await stopRealEngine(runner, real);
     const r = await tellStory(runner, quiet, lines, { profile, nslab, real, say: (l) => console.log(l) });
     expect(r.compared.length).toBeGreaterThan(10);
@@ -86,6 +91,7 @@ describe.each(REAL_ENGINES.map((e) => [e.version, e.profile, e] as const))('a re
   it('says which labs it does not hold, and why', () => {
     expect(Object.keys(NOT_HELD).sort()).toEqual(allLabs().filter((l) => l.id in NOT_HELD).map((l) => l.id).sort());
     for (const id of Object.keys(NOT_HELD_BY[engine.version] ?? {})) expect(allLabs().some((l) => l.id === id), id).toBe(true);
+    for (const title of Object.keys(NOT_TOLD_BY[engine.version] ?? {})) expect(Object.keys(STORIES), title).toContain(title);
     void engine;
   });
 });

@@ -4,6 +4,15 @@
 // network modes) and Docker's refusals. Each is a list of docker command lines, as typed.
 
 export const STORIES: Readonly<Record<string, readonly string[]>> = {
+  'IPv6 networks: the ULA pool, subnets of both families, --ip6, -p on [::]': [
+    'docker network create --ipv6 v6net',
+    'docker network create --ipv6 --subnet 10.30.0.0/24 --subnet fd00:db8:30::/64 v6fixed',
+    'docker network create --ipv6 --subnet 2001:db8:abcd::/64 --gateway 2001:db8:abcd::fe -o com.docker.network.bridge.gateway_mode_ipv6=routed v6routed',
+    'docker run -d --network v6net -p 8080:80 --name web nginx',
+    'docker run -d --network v6fixed --ip6 fd00:db8:30::10 --name db redis',
+    'docker run -d --network v6routed -p 8081:80 --name app nginx',
+    'docker network connect v6net db',
+  ],
   'the second article': [
     'docker network create my_bridge',
     'docker run -d --net=my_bridge --name=db redis',

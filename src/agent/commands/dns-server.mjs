@@ -21,21 +21,26 @@ function viewed(arg) {
   if (!arg.startsWith('@')) return [arg];
   const view = arg.slice(1);
   try {
-    return readdirSync(view).flatMap((f) => {
-      try {
-        return [readFileSync(join(view, f), 'utf8').trim()];
-      } catch {
-        return [];
-      }
-    });
+    // By network name, in byte order: the order libnetwork's sandbox walks its endpoints in
+    // (Endpoint.Less, where no --gw-priority or --internal tells them apart).
+    return readdirSync(view)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .flatMap((f) => {
+        try {
+          return [readFileSync(join(view, f), 'utf8').trim()];
+        } catch {
+          return [];
+        }
+      });
   } catch {
     return [];
   }
 }
 
 /**
- * The addresses of `name` on the networks, read on every query, so `network connect` and
- * `disconnect` show up at once, as they do in Docker's resolver. A network is a directory
+ * The addresses of `name` on the first of the networks that knows it (Sandbox.ResolveName
+ * returns the first endpoint's network's answer), read on every query, so `network connect`
+ * and `disconnect` show up at once, as they do in Docker's resolver. A network is a directory
  * with one file per endpoint: its address on the first line, its names on the others.
  * @param {string[]} networks
  * @param {string} name
@@ -58,6 +63,7 @@ function lookup(networks, name) {
         // the endpoint left while we looked
       }
     }
+    if (found.length > 0) return found;
   }
   return found;
 }
