@@ -57,7 +57,7 @@ await build({
   // saves most of the module loading at start.
   // elkjs (the diagram layout engine, 1.5 MB) is imported only by `diagram --svg`: kept out
   // so every other command does not parse it at start.
-  external: ['pino', 'elkjs'],
+  external: ['pino', 'elkjs', 'fastify', '@fastify/websocket', '@lydell/node-pty'],
   // yaml and ajv are CommonJS that require Node built-ins ('process', 'url'); an ES module
   // has no require of its own, so the bundle gets one, or those requires throw at load.
   banner: { js: "import { createRequire as __nslabRequire } from 'node:module'; const require = __nslabRequire(import.meta.url);" },

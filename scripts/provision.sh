@@ -15,8 +15,10 @@ set -euo pipefail
 # What the labs drive (iproute2 ... fping; net-tools for the articles' ifconfig and route, util-linux
 # for flock, the lock of one change at a time), and what the tests use besides: shellcheck lints
 # the shell scripts, librsvg2-bin renders diagrams to PNG for review, mmdebstrap and git build
-# and fill the bare root of scripts/fresh-machine-test.sh.
-PACKAGES=(iproute2 bridge-utils iptables nftables iputils-ping iputils-arping procps kmod tcpdump fping time net-tools util-linux shellcheck librsvg2-bin mmdebstrap git)
+# and fill the bare root of scripts/fresh-machine-test.sh; chromium (Debian's, driven by playwright-core,
+# which downloads no browser) is the real browser the tests of `nslab web` open its page in, with
+# fonts for its Latin and Korean text (the articles' words).
+PACKAGES=(iproute2 bridge-utils iptables nftables iputils-ping iputils-arping procps kmod tcpdump fping time net-tools util-linux shellcheck librsvg2-bin mmdebstrap git chromium fonts-dejavu-core fonts-nanum)
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=19
 BIN_DIR="${NSLAB_BIN_DIR:-/usr/local/bin}"

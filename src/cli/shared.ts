@@ -3,16 +3,11 @@ import { writeFileSync } from 'node:fs';
 import { recordedModel } from '../lifecycle/lifecycle.js';
 import { buildLab, detectEnv } from '../plan/build.js';
 import { labTranscript } from '../lifecycle/transcript.js';
-import { defaultInstanceName, type LabEnv, type LabModel, type LabOptions, type LabTrace } from '../plan/lab.js';
+import { defaultInstanceName, type LabEnv, type LabModel, type LabOptions } from '../plan/lab.js';
 import { requireTools } from '../kernel/tools.js';
 import { labOptions, labOptionValues, type LabOptionArgs } from './lab-options.js';
 import { findLab } from '../plan/catalogue.js';
-import { asksIpv6, resolveEnds } from '../inspect/endpoints.js';
-import { readLab, readNamespace } from '../inspect/world.js';
-import { renderTrace } from '../trace/render.js';
-import { renderHops, why } from '../inspect/why.js';
-import type { Diagnosis } from '../plan/plan.js';
-import { protocolOf, trace } from '../trace/trace.js';
+import { readNamespace } from '../inspect/world.js';
 import { renderShell } from '../plan/render-shell.js';
 import { renderTopology } from '../view/diagram-text.js';
 import { buildPicture } from '../view/picture.js';
@@ -98,30 +93,6 @@ export async function topologyPicture(ctx: Context, model: LabModel): Promise<st
   const states = await Promise.all(Object.entries(model.nodes).map(async ([node, { ns }]) => ({ ...(await readNamespace(ctx.runner, ns)), node })));
   const roles = Object.fromEntries(Object.entries(model.nodes).map(([k, v]) => [k, v.role]));
   return renderTopology(buildPicture(states, roles));
-}
-
-/** A lab's own trace, rendered; a trace that cannot run says why instead of failing the lab. */
-export async function labTrace(ctx: Context, name: string, t: LabTrace): Promise<string> {
-  try {
-    const world = await readLab(ctx.runner, name, { ipv6: asksIpv6(t.to) });
-    const { from, dst } = resolveEnds(world, name, t.from, t.to);
-    return renderTrace(await trace(ctx.runner, world, { from, to: dst, protocol: protocolOf(t.port, t.udp), port: t.port, dnsName: t.dns }));
-  } catch (err) {
-    return `(the trace could not run: ${(err as Error).message})\n`;
-  }
-}
-
-/** `nslab why` of a step's diagnosis, as the command prints its hops. */
-export async function labWhy(ctx: Context, name: string, d: Diagnosis): Promise<string> {
-  try {
-    const world = await readLab(ctx.runner, name, { ipv6: asksIpv6(d.to) });
-    const { from, dst } = resolveEnds(world, name, d.from, d.to);
-    const hops = why(world, from, dst, d.port === undefined ? 'icmp' : 'tcp', d.port);
-    const broken = hops.find((h) => !h.ok);
-    return `${renderHops(hops)}${broken ? `First broken hop: ${broken.at}: ${broken.what}\n` : 'No broken hop found.\n'}`;
-  } catch (err) {
-    return `(why could not run: ${(err as Error).message})\n`;
-  }
 }
 
 export const outcomeExit = (outcomes: readonly Outcome[]): number => (outcomes.every((o) => o.pass) ? 0 : 1);

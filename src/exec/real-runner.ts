@@ -1,12 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResultPromise } from 'execa';
 import type { CommandLog } from '../log.js';
 import { batchOutcomes, batchProcess, failedIndex, type BatchOutcome } from './batch.js';
 import { fanOutOutcomes, fanOutProcess, isFanOut } from './fan-out.js';
 import { cmd, isPlainWord, renderCmd, toArgv, type Cmd } from './command.js';
-import { CommandError, type Background, type BatchResult, type CmdResult, type RunOptions, type Runner, type StartOptions } from './runner.js';
+import { CommandError, type Background, type BatchResult, type CmdResult, type RunOptions, type Runner, type StartOptions, type Terminal } from './runner.js';
 
 // execa is loaded on the first command, not at start: importing it costs ~70 ms, which
 // `nslab --help` and a command that runs nothing should not pay.
@@ -165,6 +165,30 @@ export class RealRunner implements Runner {
     const r = await execa(file!, args, { reject: false, stdio: 'inherit' });
     this.#logger.info({ netns: c.netns ?? null, argv: [file, ...args], exitCode: r.exitCode ?? null }, 'attach');
     return r.exitCode ?? 1;
+  }
+
+  async terminal(c: Cmd, size: { readonly cols: number; readonly rows: number }): Promise<Terminal> {
+    const [file, ...args] = toArgv(c);
+    this.#echo?.(`+ ${renderCmd(c)} (on a terminal)`);
+    // node-pty is a native addon, loaded only by the one command that opens terminals.
+    const pty = await import('@lydell/node-pty');
+    // A learner's shell speaks the learner's locale and sees nslab on PATH, not nslab's C locale.
+    const child = pty.spawn(file!, args, { name: 'xterm-256color', cols: size.cols, rows: size.rows, cwd: homedir(), env: { ...process.env, TERM: 'xterm-256color' } as Record<string, string> });
+    this.#logger.info({ netns: c.netns ?? null, argv: [file, ...args], pid: child.pid }, 'terminal');
+    return {
+      pid: child.pid,
+      write: (data) => child.write(data),
+      resize: (cols, rows) => child.resize(cols, rows),
+      onData: (f) => void child.onData(f),
+      onExit: (f) => void child.onExit((e) => f(e.exitCode)),
+      kill: () => {
+        try {
+          child.kill('SIGHUP');
+        } catch {
+          // Already gone.
+        }
+      },
+    };
   }
 
   async start(c: Cmd, options: StartOptions = {}): Promise<Background> {

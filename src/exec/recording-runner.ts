@@ -1,7 +1,8 @@
 import { batchOutcomes, batchProcess } from './batch.js';
 import { isFanOut } from './fan-out.js';
 import { renderCmd, type Cmd } from './command.js';
-import { CommandError, type Background, type BatchResult, type CmdResult, type RunOptions, type Runner } from './runner.js';
+import { NslabError } from '../errors.js';
+import { CommandError, type Background, type BatchResult, type CmdResult, type RunOptions, type Runner, type Terminal } from './runner.js';
 
 export type Reply = Partial<Pick<CmdResult, 'exitCode' | 'stdout' | 'stderr'>>;
 export type Responder = (c: Cmd) => Reply | undefined;
@@ -63,6 +64,11 @@ export class RecordingRunner implements Runner {
   async attach(c: Cmd): Promise<number> {
     this.commands.push(c);
     return this.#responder(c)?.exitCode ?? 0;
+  }
+
+  async terminal(c: Cmd): Promise<Terminal> {
+    this.commands.push(c);
+    throw new NslabError(`a terminal cannot be dry-run: \`${renderCmd(c)}\` would open one`, { hint: 'run it without --dry-run' });
   }
 
   /** The recorded commands as shell lines, for assertions. */

@@ -45,6 +45,17 @@ export interface Background {
   stop(): Promise<void>;
 }
 
+/** A shell on a pseudo-terminal (the web page's terminal into a node). */
+export interface Terminal {
+  readonly pid: number;
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+  onData(listener: (data: string) => void): void;
+  onExit(listener: (exitCode: number) => void): void;
+  /** Hang up on it (SIGHUP, as a closed terminal does). */
+  kill(): void;
+}
+
 /** Commands run as one process (see batch.ts). */
 export interface BatchResult {
   /** One per command, in order. */
@@ -78,6 +89,8 @@ export interface Runner {
   start(cmd: Cmd, options?: StartOptions): Promise<Background>;
   /** Runs with the terminal attached (`nslab exec`); resolves to the exit code. */
   attach(cmd: Cmd): Promise<number>;
+  /** Runs on a pseudo-terminal of its own, which the caller reads and writes (`nslab web`). */
+  terminal(cmd: Cmd, size: { readonly cols: number; readonly rows: number }): Promise<Terminal>;
 }
 
 /**

@@ -25,14 +25,14 @@ export class InterruptedError extends NslabError {
  * are reported and ignored: leaving a half-removed lab is exactly what this prevents.
  * Used by every command that builds a lab (run, up, and guided mode).
  */
-export async function withInterrupts<T>(notify: (line: string) => void, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withInterrupts<T>(notify: (line: string) => void, fn: (signal: AbortSignal) => Promise<T>, doing = 'stopping and tearing the lab down'): Promise<T> {
   const controller = new AbortController();
   const onSignal = (sig: StopSignal) => {
     if (controller.signal.aborted) {
       notify(`nslab: ${sig} again: still tearing down, please wait`);
       return;
     }
-    notify(`nslab: ${sig} received: stopping and tearing the lab down`);
+    notify(`nslab: ${sig} received: ${doing}`);
     controller.abort(sig);
   };
   const listeners = STOP_SIGNALS.map((sig) => [sig, () => onSignal(sig)] as const);

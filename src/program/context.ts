@@ -38,6 +38,8 @@ export interface ActionOptions {
   readonly kernel: boolean;
   /** Builds a lab: a stop signal tears it down instead of killing nslab (see withInterrupts). */
   readonly interruptible?: boolean;
+  /** What a stop signal makes the command do, in its words (default: tear the lab down). */
+  readonly onStop?: string;
   /**
    * What the command does instead of changing anything ("sends packets to check a running
    * lab"): it has nothing to dry-run, and says so when asked for --dry-run.
@@ -69,7 +71,7 @@ export function makeAction(io: Io, setExit: (code: number) => void) {
         const runner: Runner = runnerFor(io)(args.dryRun, args.verbose);
         const run = (signal: AbortSignal | undefined) =>
           handler({ io, runner, logger, signal, dryRun: args.dryRun, json: args.json, verbose: args.verbose }, args);
-        setExit(options.interruptible && !args.dryRun ? await withInterrupts((line) => io.err(`\n${line}\n`), run) : await run(undefined));
+        setExit(options.interruptible && !args.dryRun ? await withInterrupts((line) => io.err(`\n${line}\n`), run, options.onStop) : await run(undefined));
       } catch (err) {
         io.err(`${formatError(err)}\n`);
         setExit(err instanceof NslabError ? err.exitCode : 1);

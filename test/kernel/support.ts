@@ -85,7 +85,7 @@ export function spawnNslab(argv: readonly string[], env: Record<string, string> 
   });
 }
 
-const BIN = fileURLToPath(new URL('../../bin/nslab', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/nslab', import.meta.url));
 
 /** Runs `work` over `items`, at most `limit` at a time. */
 export async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {

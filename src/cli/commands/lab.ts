@@ -2,6 +2,7 @@ import { defaultInstanceName } from '../../plan/lab.js';
 import type { Argv, CommandModule } from 'yargs';
 import { NslabError } from '../../errors.js';
 import { runGuided } from '../../guide/guided.js';
+import { labTrace, labWhy } from '../../guide/looks.js';
 import { linePrompter } from '../../guide/prompt.js';
 import { preflight } from '../../kernel/preflight.js';
 import { untilAborted } from '../../lifecycle/interrupt.js';
@@ -14,7 +15,7 @@ import { chooseStep, stepListing } from '../../plan/steps.js';
 import { table } from '../../text/table.js';
 import type { Action, Context, GlobalArgs } from '../../program/context.js';
 import { printJson } from '../../program/context.js';
-import { labPositional, labTrace, labWhy, printDryRun, recordOption, resolveLab, topologyPicture, verifyModel, writeRecord, type LabArgs } from '../shared.js';
+import { labPositional, printDryRun, recordOption, resolveLab, topologyPicture, verifyModel, writeRecord, type LabArgs } from '../shared.js';
 
 type Args = GlobalArgs & LabArgs & { yes: boolean; steps: boolean; from?: number | undefined; rewind?: number | undefined };
 
@@ -114,8 +115,8 @@ export function labCommand(action: Action): CommandModule<GlobalArgs, Args> {
             : labUp(model, env, options, ctx.runner, { ...hooks, signal: ctx.signal }),
         verify: (expectations) => untilAborted(verifyModel(ctx, model, expectations), ctx.signal),
         picture: () => topologyPicture(ctx, model),
-        trace: model.trace && (() => labTrace(ctx, model.name, model.trace!)),
-        why: (d) => labWhy(ctx, model.name, d),
+        trace: model.trace && (() => labTrace(ctx.runner, model.name, model.trace!)),
+        why: (d) => labWhy(ctx.runner, model.name, d),
         from,
         built,
         quitRemoves: built > 0 ? `the steps this session applied are undone; the lab stands at step ${built} again` : undefined,

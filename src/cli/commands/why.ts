@@ -1,7 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { asksIpv6, resolveEnds } from '../../inspect/endpoints.js';
 import { ownerOf } from '../../inspect/route-lookup.js';
-import { renderHops, why } from '../../inspect/why.js';
+import { renderWhy } from '../../guide/looks.js';
+import { why } from '../../inspect/why.js';
 import { ipv6View, readLab } from '../../inspect/world.js';
 import { isIpv6 } from '../../model/ipam6.js';
 import { validateLabName } from '../../model/names.js';
@@ -31,8 +32,7 @@ export function whyCommand(action: Action): CommandModule<GlobalArgs, Args> {
       const connect = inLab && args.port !== undefined ? await tcpConnect(ctx.runner, from.ns, dst, args.port) : undefined;
       if (ctx.json) printJson(ctx.io, { lab: args.lab, from: args.from, to: dst, hops, broken: broken ?? null, ping: probe ?? null, connect: connect ?? null });
       else {
-        ctx.io.out(`${args.from} -> ${dst}${args.port === undefined ? '' : `:${args.port}`}:\n${renderHops(hops)}`);
-        ctx.io.out(broken ? `\nFirst broken hop: ${broken.at}: ${broken.what}\n` : '\nNo broken hop found.\n');
+        ctx.io.out(`${args.from} -> ${dst}${args.port === undefined ? '' : `:${args.port}`}:\n${renderWhy(hops)}`);
         if (probe) ctx.io.out(`ping ${dst} from ${args.from}: ${probe.reached ? `reached (${probe.detail})` : `not reached (${probe.detail})`}\n`);
         if (connect) ctx.io.out(`TCP connection to ${dst}:${args.port} from ${args.from}: ${connect.reached ? connect.detail : `failed (${connect.detail})`}\n`);
       }

@@ -34,6 +34,7 @@ export const FLOORS = [
   'program',
   'dockercli',
   'realdocker',
+  'web',
   'cli',
 ] as const;
 

@@ -1,0 +1,61 @@
+import { NslabError } from '../errors.js';
+import { cmd } from '../exec/command.js';
+import type { Runner, Terminal } from '../exec/runner.js';
+import { findExercise, defaultInstance } from '../exercise/catalog.js';
+import { exerciseShell } from '../exercise/transcript.js';
+import { namespaceExists } from '../kernel/netns-fs.js';
+import type { LabModel } from '../plan/lab.js';
+
+// The page's terminals: a shell in a node's namespace, as `nslab exec <lab> <node>` opens
+// one, on a pseudo-terminal the page's xterm.js draws. Each lives exactly as long as its
+// websocket: closing the tab, or nslab web ending, hangs every one up.
+
+export class Terminals {
+  readonly #runner: Runner;
+  readonly #open = new Set<Terminal>();
+
+  constructor(runner: Runner) {
+    this.#runner = runner;
+  }
+
+  /** A shell in `node` of the running lab, or in an exercise's shell (`exercise:<id>`). */
+  async open(model: LabModel, at: number, node: string, size: { cols: number; rows: number }): Promise<Terminal> {
+    const ex = node.startsWith('exercise:') ? findExercise(node.slice('exercise:'.length)) : undefined;
+    let shell;
+    if (ex) shell = exerciseShell(ex, defaultInstance(ex));
+    else {
+      const n = model.nodes[node];
+      if (!n) throw new NslabError(`lab ${model.name} has no node ${JSON.stringify(node)}`, { hint: `its nodes: ${Object.keys(model.nodes).join(', ')}` });
+      if (at === 0 || (n.ns !== undefined && !namespaceExists(n.ns))) {
+        throw new NslabError(`${node} does not exist yet: lab ${model.name} ${at === 0 ? 'is not up' : `stands at step ${at}`}`, { hint: 'build the lab to a step that creates it, then open its terminal' });
+      }
+      // A login shell, so the learner's PATH (nslab docker, nslab compose) and prompt are there.
+      shell = cmd('bash', ['-l'], n.ns);
+    }
+    const cols = clamp(size.cols, 20, 400, 100);
+    const rows = clamp(size.rows, 5, 200, 30);
+    const t = await this.#runner.terminal(shell, { cols, rows });
+    this.#open.add(t);
+    t.onExit(() => this.#open.delete(t));
+    return t;
+  }
+
+  close(t: Terminal): void {
+    t.kill();
+    this.#open.delete(t);
+  }
+
+  get count(): number {
+    return this.#open.size;
+  }
+
+  closeAll(): void {
+    for (const t of this.#open) t.kill();
+    this.#open.clear();
+  }
+}
+
+const clamp = (v: unknown, lo: number, hi: number, dflt: number): number => {
+  const n = Number(v);
+  return Number.isInteger(n) ? Math.min(hi, Math.max(lo, n)) : dflt;
+};
