@@ -39,6 +39,8 @@ export interface StepReport {
   readonly outcomes: readonly Outcome[];
   /** `nslab why` of a step that breaks something, as it stands right after it. */
   readonly why?: string | undefined;
+  /** The step's look-around commands and what they printed, as guided mode shows them. */
+  readonly looks?: readonly { readonly command: string; readonly output: string }[] | undefined;
 }
 
 export interface LabView {
@@ -296,7 +298,8 @@ export class LabSession {
       if (report) {
         const outcomes = step.checks?.length ? await verifyLab(this.#runner, model, step.checks) : [];
         const why = step.diagnose ? await labWhy(this.#runner, this.name, step.diagnose) : undefined;
-        this.#reports.push({ step: i + 1, outcomes, why });
+        const looks = step.show?.length ? (await Promise.all(step.show.map((c) => this.#runner.run(c, { allowFail: true })))).map((r) => ({ command: renderCmd(r.cmd), output: (r.stdout || r.stderr).trimEnd() })) : undefined;
+        this.#reports.push({ step: i + 1, outcomes, why, looks });
       }
       this.#events.state(this.view());
     };

@@ -29,8 +29,9 @@ export class Terminals {
       if (at === 0 || (n.ns !== undefined && !namespaceExists(n.ns))) {
         throw new NslabError(`${node} does not exist yet: lab ${model.name} ${at === 0 ? 'is not up' : `stands at step ${at}`}`, { hint: 'build the lab to a step that creates it, then open its terminal' });
       }
-      // A login shell, so the learner's PATH (nslab docker, nslab compose) and prompt are there.
-      shell = cmd('bash', ['-l'], n.ns);
+      // The prompt names the node, so a learner with four terminals knows which one is which;
+      // PATH is nslab's own (nslab docker and nslab compose work here).
+      shell = cmd('env', [`PS1=[${node}] \\w# `, 'bash', '--norc', '--noprofile', '-i'], n.ns);
     }
     const cols = clamp(size.cols, 20, 400, 100);
     const rows = clamp(size.rows, 5, 200, 30);

@@ -118,7 +118,7 @@ describe('scripts/provision.sh', () => {
 
   it('installs every tool the labs and the tests use (nothing is left to .ci/run)', () => {
     const packages = /^PACKAGES=\((.*)\)$/m.exec(readFileSync(script, 'utf8'))?.[1]?.split(' ') ?? [];
-    for (const pkg of ['iproute2', 'bridge-utils', 'iptables', 'nftables', 'iputils-ping', 'procps', 'tcpdump', 'fping', 'shellcheck']) {
+    for (const pkg of ['iproute2', 'bridge-utils', 'iptables', 'nftables', 'iputils-ping', 'procps', 'tcpdump', 'fping', 'shellcheck', 'chromium']) {
       expect(packages).toContain(pkg);
     }
     const ci = readFileSync(join(repo, '.ci/run'), 'utf8');

@@ -185,6 +185,29 @@ describe('nslab web: the docker0 lab in a real browser', () => {
     await b.close();
   });
 
+  it('an exercise from the page: start it, check it (red, nothing built yet), a hint at a time, reset it', async () => {
+    const page = await browser.newPage();
+    await page.goto(web.url);
+    await page.waitForSelector('body[data-ready=yes]');
+    const ex = '.exercise[data-exercise="1"]';
+    await page.click(`${ex} button[data-act=start]`);
+    await page.waitForSelector(`${ex} .task`);
+    expect(await page.textContent(`${ex} .task`)).toContain('nslab-ex1-');
+    await page.click(`${ex} button[data-act=check]`);
+    await page.waitForSelector(`${ex} tr[data-pass]`);
+    const findings = await rows(page, ex);
+    expect(findings.filter((r) => !r.pass).length, 'nothing is built: requirements unmet').toBeGreaterThan(0);
+    expect(await page.$$(`${ex} .hint`)).toHaveLength(0);
+    for (const n of [1, 2]) {
+      await page.click(`${ex} button[data-act=hint]`);
+      await page.waitForFunction(([sel, k]) => document.querySelectorAll(`${sel} .hint`).length === k, [ex, n] as const);
+    }
+    await page.click(`${ex} button[data-act=reset]`);
+    await page.waitForFunction((sel) => /removed: /.test(document.querySelector(sel)?.textContent ?? ''), ex);
+    expect(namespacesOf('ex1')).toEqual([]);
+    await page.close();
+  });
+
   it('killed with SIGKILL while a terminal is open: leaves no shell or capture, only the lab itself, which `nslab down` removes', async () => {
     const page = await browser.newPage();
     await page.goto(web.url);

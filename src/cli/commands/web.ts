@@ -3,7 +3,7 @@ import { NslabError } from '../../errors.js';
 import { preflight } from '../../kernel/preflight.js';
 import { detectEnv } from '../../plan/build.js';
 import type { Action, GlobalArgs } from '../../program/context.js';
-import { noDryRun, printJson } from '../../program/context.js';
+import { printJson } from '../../program/context.js';
 import { startWeb } from '../../web/server.js';
 import { labOptions, type LabOptionArgs } from '../lab-options.js';
 import { resolveLab } from '../shared.js';
@@ -23,7 +23,7 @@ export function webCommand(action: Action): CommandModule<GlobalArgs, Args> {
           .option('port', { type: 'number', default: 7420, describe: 'port to listen on (0: any free one)' }),
       ) as unknown as Argv<Args>,
     handler: action<Args>({ kernel: false, interruptible: true, onStop: 'closing the page; the lab stays as it stands' }, async (ctx, args) => {
-      if (ctx.dryRun) throw noDryRun('web', 'serves a page; each change made in it is a command of its own');
+      if (ctx.dryRun) throw new NslabError('nslab web has no --dry-run: its page shows every step\'s commands before they run', { hint: `\`nslab up ${args.lab} --dry-run\` prints them all as a shell script` });
       if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new NslabError(`--port ${String(args.port)} is not a port (0 to 65535)`, { hint: 'e.g. --port 7420, or --port 0 for any free one' });
       preflight();
       const choose = (lab: string) => resolveLab({ ...args, lab, name: lab === args.lab ? args.name : undefined });

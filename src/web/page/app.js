@@ -64,7 +64,7 @@ function progress(p) {
 
 function outcomeRows(outcomes) {
   return outcomes.map((o) =>
-    el('tr', { class: o.pass ? 'pass' : 'fail', dataset: { pass: String(o.pass) } }, el('td', { class: 'mark' }, o.pass ? '✓' : '✗'), el('td', { class: 'title' }, o.title), el('td', { class: 'detail' }, o.detail)),
+    el('tr', { class: o.pass ? 'pass' : 'fail', dataset: { pass: String(o.pass) } }, el('td', { class: 'mark' }, o.pass ? '✓' : '✗'), el('td', { class: 'title' }, o.title, o.expect === 'fail' ? el('small', { class: 'expect' }, ' (must not get through)') : null), el('td', { class: 'detail' }, o.detail)),
   );
 }
 
@@ -120,6 +120,7 @@ function renderSteps(s) {
           el('button', { type: 'button', 'data-act': 'rewind', onclick: act('rewind'), ...(busy || st.n > s.at ? { disabled: '' } : {}) }, 'Rewind to here'),
         ),
         report && report.outcomes.length ? el('table', { class: 'step-checks' }, el('tbody', {}, ...outcomeRows(report.outcomes))) : null,
+        report && report.looks ? el('pre', { class: 'looks' }, report.looks.map((l) => `$ ${l.command}\n${l.output}`).join('\n\n')) : null,
         report && report.why ? el('pre', { class: 'why-out' }, report.why) : null,
       );
     }),
