@@ -1,6 +1,8 @@
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { loadLabs } from '../plan/catalogue.js';
 import { formatError, NslabError } from '../errors.js';
+import { chooseLanguage, LANGUAGES } from '../text/language.js';
+import { useLanguage } from '../text/i18n.js';
 import { makeAction, processIo, type Action, type GlobalArgs, type Io } from '../program/context.js';
 
 // Every command's line for `nslab --help`, and where it lives. Only the command asked for is
@@ -80,16 +82,30 @@ async function rawCommand(load: () => Promise<Raw>, argv: readonly string[], io:
   }
 }
 
+/** --lang's value, read before yargs: the words of help and errors depend on it too. */
+function langFlag(argv: readonly string[]): string | undefined {
+  const at = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  if (at < 0) return undefined;
+  return argv[at]!.includes('=') ? argv[at]!.slice('--lang='.length) : (argv[at + 1] ?? '');
+}
+
 /** The CLI as a function: tests call it in-process; bin/nslab.ts calls it with process.argv. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let code = 0;
+  try {
+    useLanguage(chooseLanguage(langFlag(argv)));
+  } catch (err) {
+    io.err(`${formatError(err)}\n`);
+    return 2;
+  }
   const action = makeAction(io, (c) => (code = c));
   const base = yargs([...argv])
     .scriptName('nslab')
     .usage('$0 <command>\n\nRebuild Docker networking by hand out of namespaces, veth pairs, bridges and iptables, and prove it with packets.')
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the commands as a shell script instead of running them' })
     .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'print every command as it runs' }) as unknown as Argv<GlobalArgs>;
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'print every command as it runs' })
+    .option('lang', { type: 'string', describe: `the language of the labs' text: ${LANGUAGES.join(' or ')} (default: from LC_ALL, LC_MESSAGES or LANG; ko_KR.* is Korean)` }) as unknown as Argv<GlobalArgs>;
   // yargs also exposes --dry-run as dryRun (camel-case expansion); the cast above says so.
   const asked = named(argv);
   if (asked?.raw) return rawCommand(asked.raw, argv, io);

@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { join } from 'node:path';
 import { EXAMPLE_ZONE, WAN } from '../model/defaults.js';
 import { netnsEtcPath } from '../kernel/netns-fs.js';
@@ -99,12 +100,12 @@ export function dockerHost(ctx: LabContext, more: Pick<EngineSpec, 'takenPools' 
 
 export function hostStep(h: DockerHost): Step {
   return {
-    title: 'Create the docker host',
+    title: say`Create the docker host`,
     why:
       h.host === undefined
-        ? 'Root-namespace mode: the machine nslab runs on is the docker host, as on a real\nDocker machine. Everything nslab adds to it is tagged and removed on teardown.'
-        : 'The "docker host" is itself a network namespace, so its docker0 bridge, routes and\niptables rules are its own and the machine\'s real network is never touched.',
-    docker: ['(a machine running dockerd)'],
+        ? say`Root-namespace mode: the machine nslab runs on is the docker host, as on a real\nDocker machine. Everything nslab adds to it is tagged and removed on teardown.`
+        : say`The "docker host" is itself a network namespace, so its docker0 bridge, routes and\niptables rules are its own and the machine's real network is never touched.`,
+    docker: [say`(a machine running dockerd)`],
     // Its resolver is the internet's DNS server (which internetDnsStep runs), never the
     // machine's: containers get it in their resolv.conf, and the embedded DNS forwards to it.
     ops: h.host === undefined ? [] : [netnsAdd(h.host), linkUp(h.host, 'lo'), fileWrite(netnsEtcPath(h.host, 'resolv.conf'), [`nameserver ${h.nameserver ?? WAN.dns}`], `write the docker host's resolv.conf (nameserver ${h.nameserver ?? WAN.dns})`)],
@@ -113,9 +114,9 @@ export function hostStep(h: DockerHost): Step {
 
 export function internetStep(h: DockerHost): Step {
   return {
-    title: 'Connect the host to "the internet"',
-    why: `The host's uplink is a veth to a namespace playing the internet (${WAN.subnet}), which also\nholds an "internet server" at ${WAN.server}. It has no route back to ${h.net.ipam.subnet.cidr}, like a real ISP.`,
-    docker: ["(the host's uplink; Docker does not create it)"],
+    title: say`Connect the host to "the internet"`,
+    why: say`The host's uplink is a veth to a namespace playing the internet (${WAN.subnet}), which also\nholds an "internet server" at ${WAN.server}. It has no route back to ${h.net.ipam.subnet.cidr}, like a real ISP.`,
+    docker: [say`(the host's uplink; Docker does not create it)`],
     ops: connectInternet(h.host, h.wan, h.lab),
   };
 }
@@ -128,11 +129,9 @@ export function internetStep(h: DockerHost): Step {
 export function internetDnsStep(h: DockerHost): Step {
   const zone = join(h.stateDir, 'dns', 'example.net');
   return {
-    title: 'A DNS server on "the internet"',
-    why:
-      `The internet namespace also runs a DNS server, ${WAN.dns}, for the zone example.net: ${EXAMPLE_ZONE.name} is\n` +
-      `${EXAMPLE_ZONE.address}. The docker host's resolv.conf names it, as a real host names its provider's resolver.`,
-    docker: ["(the host's resolver; Docker does not create it)"],
+    title: say`A DNS server on "the internet"`,
+    why: say`The internet namespace also runs a DNS server, ${WAN.dns}, for the zone example.net: ${EXAMPLE_ZONE.name} is\n${EXAMPLE_ZONE.address}. The docker host's resolv.conf names it, as a real host names its provider's resolver.`,
+    docker: [say`(the host's resolver; Docker does not create it)`],
     ops: [
       addrAdd(h.wan, 'lo', `${WAN.dns}/32`),
       fileWrite(join(zone, 'server'), [EXAMPLE_ZONE.address, EXAMPLE_ZONE.name], `put ${EXAMPLE_ZONE.name} = ${EXAMPLE_ZONE.address} in the example.net zone`),
@@ -150,9 +149,9 @@ export function bridgeShow(h: DockerHost): Cmd {
 export function bridgeStep(h: DockerHost, extra: Pick<Step, 'checks' | 'show'> = {}): Step {
   const [bridgeAdd, ...bridgeConfig] = h.start.bridge;
   return {
-    title: `Create the ${h.net.bridge} bridge`,
-    why: `dockerd creates the bridge ${h.net.bridge} with gateway ${h.net.ipam.gateway} on ${h.net.ipam.subnet.cidr}: a virtual\nswitch that every container on the default network plugs into.`,
-    docker: ['dockerd (on start)', 'docker network inspect bridge'],
+    title: say`Create the ${h.net.bridge} bridge`,
+    why: say`dockerd creates the bridge ${h.net.bridge} with gateway ${h.net.ipam.gateway} on ${h.net.ipam.subnet.cidr}: a virtual\nswitch that every container on the default network plugs into.`,
+    docker: [say`dockerd (on start)`, 'docker network inspect bridge'],
     // In the root namespace the bridge is tagged so `nslab clean` finds it without a journal.
     ops: [bridgeAdd!, ...(h.host === undefined ? [linkTag(h.host, h.net.bridge, ruleTag(h.lab))] : []), ...bridgeConfig],
     ...extra,
@@ -165,13 +164,13 @@ export const masqueradeOp = (h: DockerHost): Op => ruleAppend(h.host, masquerade
 /** What the step that writes dockerd's rules says they are. */
 export function firewallWhy(h: DockerHost, labId: string): string {
   return h.host === undefined
-    ? `Root-namespace mode: only forwarding, MASQUERADE and two FORWARD accepts, tagged ${ruleTag(h.lab)}.`
-    : `These are the rules ${profileLabel(h.profile)} writes; \`nslab versions ${labId}\` shows how the others differ.`;
+    ? say`Root-namespace mode: only forwarding, MASQUERADE and two FORWARD accepts, tagged ${ruleTag(h.lab)}.`
+    : say`These are the rules ${profileLabel(h.profile)} writes; \`nslab versions ${labId}\` shows how the others differ.`;
 }
 
 /** dockerd's start: forwarding and its firewall skeleton, as the profile writes them. */
 export function dockerdStep(h: DockerHost, labId: string): Step {
-  return { title: "dockerd's forwarding and rules", why: firewallWhy(h, labId), docker: ['dockerd (on start)'], ops: h.start.firewall, show: h.engine.fw.show() };
+  return { title: say`dockerd's forwarding and rules`, why: firewallWhy(h, labId), docker: [say`dockerd (on start)`], ops: h.start.firewall, show: h.engine.fw.show() };
 }
 
 /** Starts a container on docker0 (`docker run -d --name NAME busybox sleep infinity`) and records it as a node. */
@@ -180,11 +179,11 @@ export function containerStep(h: DockerHost, name: string, extra: (ep: Endpoint)
   h.nodes[name] = { ns: endpoint.ns, role: 'container' };
   const mac =
     h.profile.endpointMac === 'from-ip'
-      ? `its MAC, ${endpoint.mac}, is 02:42 and the address (Docker 27 and older)`
-      : `its MAC, ${endpoint.mac}, is random (Docker 28 and later; the articles' 02:42:ac:11:... is Docker 27's)`;
+      ? say`its MAC, ${endpoint.mac}, is 02:42 and the address (Docker 27 and older)`
+      : say`its MAC, ${endpoint.mac}, is random (Docker 28 and later; the articles' 02:42:ac:11:... is Docker 27's)`;
   const step: Step = {
-    title: `Start container ${name}`,
-    why: `A container is a network namespace. Its eth0 is one end of a veth pair; the other end,\n${endpoint.hostIf}, is plugged into ${h.net.bridge}. It gets the next free address (${endpoint.address}) and a\ndefault route via the gateway; ${mac}.`,
+    title: say`Start container ${name}`,
+    why: say`A container is a network namespace. Its eth0 is one end of a veth pair; the other end,\n${endpoint.hostIf}, is plugged into ${h.net.bridge}. It gets the next free address (${endpoint.address}) and a\ndefault route via the gateway; ${mac}.`,
     docker: [line],
     ops,
     ...extra(endpoint),

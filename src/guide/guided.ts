@@ -7,6 +7,7 @@ import type { Expectation, Outcome } from '../plan/expectation.js';
 import { renderOutcomes } from '../verify/report.js';
 import type { Prompter } from './prompt.js';
 import { renderExplore, renderIntro, renderShown, renderStep } from './render.js';
+import { localize, tr } from '../text/i18n.js';
 
 /** Everything guided mode touches, injected so it runs against fakes in unit tests. */
 export interface GuideDeps {
@@ -52,7 +53,7 @@ export interface GuideResult {
 /** Thrown from the afterStep hook: labUp undoes what the journal holds and rethrows it. */
 class Quit extends Error {}
 
-const PROMPT = '\n[Enter] run this step   [s] stop here, keep the lab   [q] quit and remove what was built > ';
+const prompt = () => `\n${tr`[Enter] run this step   [s] stop here, keep the lab   [q] quit and remove what was built`} > `;
 
 /**
  * Walks a learner through a lab: each step is shown before it runs (why, docker
@@ -60,7 +61,7 @@ const PROMPT = '\n[Enter] run this step   [s] stop here, keep the lab   [q] quit
  * Quitting at a prompt tears down what was built (labUp's rollback, from the journal).
  */
 export async function runGuided(def: LabDefinition, model: LabModel, deps: GuideDeps): Promise<GuideResult> {
-  const say = deps.out ?? (() => {});
+  const tell = deps.out ?? (() => {});
   const total = model.steps.length;
   const from = deps.from ?? 0;
   const built = deps.built ?? 0;
@@ -71,14 +72,14 @@ export async function runGuided(def: LabDefinition, model: LabModel, deps: Guide
   let diagnosed: { step: number; text: string } | undefined;
   const stepsPass = () => steps.every((s) => s.checks.every((o) => o.pass));
   const proceed = async (i: number): Promise<'continue' | 'stop'> => {
-    say(`\n${renderStep(model.steps[i]!, i, total)}`);
-    const answer = deps.prompter === undefined ? 'continue' : await deps.prompter.ask(PROMPT);
+    tell(`\n${renderStep(model.steps[i]!, i, total)}`);
+    const answer = deps.prompter === undefined ? 'continue' : await deps.prompter.ask(prompt());
     if (answer === 'quit') throw new Quit();
     return answer;
   };
 
-  say(renderIntro(def, model));
-  if (from > 0) say(`Steps 1 to ${from} ${built >= from ? 'are standing' : 'are built without pausing'}; the guide starts at step ${from + 1}.\n`);
+  tell(renderIntro(def, model));
+  if (from > 0) tell(`${built >= from ? tr`Steps 1 to ${from} are standing; the guide starts at step ${from + 1}.` : tr`Steps 1 to ${from} are built without pausing; the guide starts at step ${from + 1}.`}\n`);
   try {
     if (built >= from && (await proceed(built)) === 'stop') stopped = true;
     else {
@@ -86,17 +87,17 @@ export async function runGuided(def: LabDefinition, model: LabModel, deps: Guide
         afterStep: async (step, i) => {
           applied = i + 1;
           if (i >= from) {
-            say(`  ✓ applied\n`);
+            tell(`  ✓ ${tr`applied`}\n`);
             if (deps.out && step.show?.length) {
               const shown = await Promise.all(step.show.map((c) => deps.runner.run(c, { allowFail: true })));
-              say(renderShown(shown));
+              tell(renderShown(shown));
             }
             const checks = step.checks?.length ? await deps.verify(step.checks) : [];
-            if (checks.length) say(`\n  Checks after this step:\n${renderOutcomes(checks).replace(/^(?=.)/gm, '  ')}`);
+            if (checks.length) tell(`\n  ${tr`Checks after this step:`}\n${renderOutcomes(checks).replace(/^(?=.)/gm, '  ')}`);
             if (deps.out && deps.why && step.diagnose) {
               const text = `nslab why ${model.name} ${whyArgs(step.diagnose)}\n${await deps.why(step.diagnose)}`;
               diagnosed = { step: i + 1, text };
-              say(`\n  Why, right now:\n${text.replace(/^(?=.)/gm, '  ')}`);
+              tell(`\n  ${tr`Why, right now:`}\n${text.replace(/^(?=.)/gm, '  ')}`);
             }
             steps.push({ step: i + 1, title: step.title, checks });
           }
@@ -110,7 +111,7 @@ export async function runGuided(def: LabDefinition, model: LabModel, deps: Guide
     }
   } catch (err) {
     if (!(err instanceof Quit)) throw err;
-    say(`\nStopped after step ${applied} of ${total}; ${deps.quitRemoves ?? 'everything it built has been removed'}.\n`);
+    tell(`\n${tr`Stopped after step ${applied} of ${total}; ${deps.quitRemoves ?? tr`everything it built has been removed`}.`}\n`);
     return { quit: true, stopped: false, applied, steps, outcomes: [], pass: stepsPass() };
   } finally {
     deps.prompter?.close();
@@ -119,12 +120,13 @@ export async function runGuided(def: LabDefinition, model: LabModel, deps: Guide
   const held = expectationsAt(model, applied);
   const outcomes = await deps.verify(held);
   if (deps.out) {
-    const where = applied < total ? ` at step ${applied} of ${total}` : '';
-    say(`\n${await deps.picture()}\nVerification of ${model.name}${where} (${model.title}):\n\n${renderOutcomes(outcomes)}\n${renderExplore(model, applied)}`);
-    if (diagnosed && applied === total) say(`\nThe break, as why named it after step ${diagnosed.step}:\n${diagnosed.text}`);
+    const heading = applied < total ? tr`Verification of ${model.name} at step ${applied} of ${total} (${localize(model.title)}):` : tr`Verification of ${model.name} (${localize(model.title)}):`;
+    tell(`\n${await deps.picture()}\n${heading}\n\n${renderOutcomes(outcomes)}\n${renderExplore(model, applied)}`);
+    if (diagnosed && applied === total) tell(`\n${tr`The break, as why named it after step ${diagnosed.step}:`}\n${diagnosed.text}`);
     if (model.trace && deps.trace && applied === total) {
       const t = model.trace;
-      say(`\nOne packet, watched in every namespace: nslab trace ${model.name} ${t.from} ${t.to}${t.port ? ` --port ${t.port}` : ''}${t.udp ? ' --udp' : ''}${t.dns ? ` --dns ${t.dns}` : ''}\n(${t.look})\n\n${await deps.trace()}`);
+      const command = `nslab trace ${model.name} ${t.from} ${t.to}${t.port ? ` --port ${t.port}` : ''}${t.udp ? ' --udp' : ''}${t.dns ? ` --dns ${t.dns}` : ''}`;
+      tell(`\n${tr`One packet, watched in every namespace: ${command}`}\n(${localize(t.look)})\n\n${await deps.trace()}`);
     }
   }
   const pass = outcomes.every((o) => o.pass) && stepsPass();

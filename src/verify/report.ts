@@ -1,3 +1,4 @@
+import { localize, tr } from '../text/i18n.js';
 import { table } from '../text/table.js';
 import type { Outcome } from '../plan/expectation.js';
 
@@ -10,17 +11,17 @@ export function renderOutcomes(outcomes: readonly Outcome[]): string {
     // State checks (command output, veth peers) hold or not; packets reach or not.
     const state = o.kind === 'output' || o.kind === 'veth-peer';
     return [
-      o.pass ? 'PASS' : 'FAIL',
-      o.title,
-      state ? (o.expect === 'reach' ? 'holds' : 'must not hold') : o.expect === 'reach' ? 'reaches' : 'must not reach',
-      state ? (o.reached ? 'held' : 'did not hold') : o.reached ? 'reached' : 'did not reach',
-      o.detail,
+      o.pass ? tr`PASS` : tr`FAIL`,
+      localize(o.title),
+      state ? (o.expect === 'reach' ? tr`holds` : tr`must not hold`) : o.expect === 'reach' ? tr`reaches` : tr`must not reach`,
+      state ? (o.reached ? tr`held` : tr`did not hold`) : o.reached ? tr`reached` : tr`did not reach`,
+      localize(o.detail),
     ];
   });
   // A lab stopped before its first checked step: say so rather than print an empty table.
-  if (outcomes.length === 0) return 'No expectations hold at this point: no step so far declares a check.\n';
+  if (outcomes.length === 0) return `${tr`No expectations hold at this point: no step so far declares a check.`}\n`;
   const passed = outcomes.filter((o) => o.pass).length;
-  const verdict = passed === outcomes.length ? 'all expectations met' : `${outcomes.length - passed} NOT met`;
-  const note = shown.length === outcomes.length ? '' : `(${outcomes.length} expectations: only those not met are listed, at most ${FULL_TABLE_MAX})\n`;
-  return `${note}${table(['', 'expectation', 'expected', 'outcome', 'rtt / reason'], rows)}\n\n${passed}/${outcomes.length} expectations met: ${verdict}\n`;
+  const verdict = passed === outcomes.length ? tr`all expectations met` : tr`${outcomes.length - passed} NOT met`;
+  const note = shown.length === outcomes.length ? '' : `(${tr`${outcomes.length} expectations: only those not met are listed, at most ${FULL_TABLE_MAX}`})\n`;
+  return `${note}${table(['', tr`expectation`, tr`expected`, tr`outcome`, tr`rtt / reason`], rows)}\n\n${tr`${passed}/${outcomes.length} expectations met: ${verdict}`}\n`;
 }

@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import ts from 'typescript';
+import { templateOf } from './say.js';
+
+// Every text tagged say`...` or tr`...` in the sources, as the catalogue keys it: read from
+// the syntax tree (as xgettext reads C), so a text is in the catalogue whether or not a run
+// happens to say it.
+
+export interface Found {
+  readonly template: string;
+  /** file:line of its first use. */
+  readonly at: string;
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) return sources(p);
+    return f.endsWith('.ts') && !f.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+export function extractTemplates(root: string, dirs: readonly string[] = ['src', 'labs']): Found[] {
+  const found = new Map<string, string>();
+  for (const file of dirs.flatMap((d) => sources(join(root, d)))) {
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+    const visit = (node: ts.Node) => {
+      if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && (node.tag.text === 'say' || node.tag.text === 'tr')) {
+        const t = node.template;
+        const parts = ts.isNoSubstitutionTemplateLiteral(t) ? [t.text] : [t.head.text, ...t.templateSpans.map((s) => s.literal.text)];
+        const template = templateOf(parts);
+        const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+        if (!found.has(template)) found.set(template, `${relative(root, file)}:${line}`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return [...found.entries()].map(([template, at]) => ({ template, at }));
+}
