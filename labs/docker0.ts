@@ -56,14 +56,14 @@ function build(ctx: LabContext): LabScene {
 
   const expectations: Expectation[] = [
     ping(say`c1 -> gateway ${h.net.ipam.gateway}`, 'c1', h.net.ipam.gateway),
-    ...(c2 === undefined ? [] : [ping(`c1 -> c2 (${c2.address})`, 'c1', c2.address), ping(`c2 -> c1 (${c1.address})`, 'c2', c1.address)]),
+    ...(c2 === undefined ? [] : [ping(say`c1 -> c2 (${c2.address})`, 'c1', c2.address), ping(say`c2 -> c1 (${c1.address})`, 'c2', c1.address)]),
     ping(say`c1 -> internet server ${WAN.server}`, 'c1', WAN.server),
     {
       title: say`wan sees c1 as ${WAN.hostAddress} (MASQUERADE)`,
       probe: { kind: 'source', from: 'c1', server: 'wan', to: WAN.server, port: 0, source: WAN.hostAddress },
       expect: 'reach',
     },
-    ping(`wan -> c1 (${c1.address})`, 'wan', c1.address, 'fail'),
+    ping(say`wan -> c1 (${c1.address})`, 'wan', c1.address, 'fail'),
   ];
 
   return { nodes: h.nodes, steps, expectations, dockerHost: h.engine };
@@ -82,7 +82,7 @@ function macLearningStep(brctl: boolean, host: string | undefined, br: string, c
     docker: [`docker exec c1 ping -c 1 ${c2.address}`],
     ops: [],
     checks: [
-      ping(`c1 -> c2 (${c2.address})`, 'c1', c2.address),
+      ping(say`c1 -> c2 (${c2.address})`, 'c1', c2.address),
       holds(say`${br} learned c1's MAC ${c1.mac}`, 'host', macTable, learned(c1), { from: 'c1', to: c2.address }),
       holds(say`${br} learned c2's MAC ${c2.mac}`, 'host', macTable, learned(c2), { from: 'c1', to: c2.address }),
     ],
@@ -94,7 +94,7 @@ export const docker0Lab = defineLab({
   id: 'docker0',
   number: 3,
   title: say`Docker's default bridge, docker0, by hand`,
-  summary: 'docker0 bridge, two containers on veth pairs, ip_forward + MASQUERADE to a sandbox internet',
+  summary: say`docker0 bridge, two containers on veth pairs, ip_forward + MASQUERADE to a sandbox internet`,
   options: {
     subnet: `container subnet (default ${DOCKER0.subnet})`,
     containers: 'how many containers (default 2)',

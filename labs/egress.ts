@@ -1,3 +1,4 @@
+import { say } from '../src/text/say.js';
 import { WAN } from '../src/model/defaults.js';
 import { cmd } from '../src/exec/command.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
@@ -16,9 +17,9 @@ const isMasquerade = (subnet: string) => (op: Op): boolean =>
 function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);
   const { step: c1Step, endpoint: c1 } = containerStep(h, 'c1');
-  const forwarding = (value: string) => holds(`host: net.ipv4.ip_forward = ${value}`, 'host', ['sysctl', '-n', 'net.ipv4.ip_forward'], `^${value}$`);
+  const forwarding = (value: string) => holds(say`host: net.ipv4.ip_forward = ${value}`, 'host', ['sysctl', '-n', 'net.ipv4.ip_forward'], `^${value}$`);
   const seenAs: Expectation = {
-    title: `the internet server sees c1 as ${WAN.hostAddress}`,
+    title: say`the internet server sees c1 as ${WAN.hostAddress}`,
     probe: { kind: 'source', from: 'c1', server: 'wan', to: WAN.server, port: 0, source: WAN.hostAddress },
     expect: 'reach',
   };
@@ -26,13 +27,13 @@ function build(ctx: LabContext): LabScene {
   const nft = h.profile.firewall === 'nftables';
   const natRule = nft
     ? holds(
-        `host: nat-postrouting-out__${h.net.bridge} has the MASQUERADE rule`,
+        say`host: nat-postrouting-out__${h.net.bridge} has the MASQUERADE rule`,
         'host',
         ['nft', 'list', 'chain', 'ip', 'docker-bridges', `nat-postrouting-out__${h.net.bridge}`],
         `oifname != "${h.net.bridge}" ip saddr ${h.net.ipam.subnet.cidr} counter .*masquerade comment "MASQUERADE"`,
       )
     : holds(
-        'host: nat POSTROUTING has the MASQUERADE rule',
+        say`host: nat POSTROUTING has the MASQUERADE rule`,
         'host',
         ['iptables', '-t', 'nat', '-S', 'POSTROUTING'],
         `^-A POSTROUTING -s ${h.net.ipam.subnet.cidr} ! -o ${h.net.bridge}${tag} -j MASQUERADE$`,
@@ -54,12 +55,10 @@ function build(ctx: LabContext): LabScene {
       ...(sandbox
         ? [
             {
-              title: "dockerd's chains, without forwarding and MASQUERADE",
+              title: say`dockerd's chains, without forwarding and MASQUERADE`,
               why:
-                'dockerd writes its chains before any container runs: they let the bridge\'s traffic out and replies back\n' +
-                'in (and FORWARD policy DROP under iptables), and nothing else. The two pieces this lab is about are held\n' +
-                `back for the next steps.\n${firewallWhy(h, 'egress')}`,
-              docker: ['dockerd (on start)'],
+                say`dockerd writes its chains before any container runs: they let the bridge's traffic out and replies back\nin (and FORWARD policy DROP under iptables), and nothing else. The two pieces this lab is about are held\nback for the next steps.\n${firewallWhy(h, 'egress')}`,
+              docker: [say`dockerd (on start)`],
               ops: rest,
               show: h.engine.fw.show(),
             },
@@ -68,37 +67,37 @@ function build(ctx: LabContext): LabScene {
       {
         ...c1Step,
         checks: [
-          ping(`c1 -> gateway ${h.net.ipam.gateway}`, 'c1', h.net.ipam.gateway),
+          ping(say`c1 -> gateway ${h.net.ipam.gateway}`, 'c1', h.net.ipam.gateway),
           // Addresses of the host itself are delivered locally: no forwarding involved.
-          ping(`c1 -> the host's own uplink address ${WAN.hostAddress}`, 'c1', WAN.hostAddress),
+          ping(say`c1 -> the host's own uplink address ${WAN.hostAddress}`, 'c1', WAN.hostAddress),
           forwarding('0'),
-          ping(`c1 -> ${server} (the host does not forward)`, 'c1', WAN.server, 'fail'),
+          ping(say`c1 -> ${server} (the host does not forward)`, 'c1', WAN.server, 'fail'),
         ],
       },
       {
-        title: 'Turn on ip_forward',
-        why: `Now the host routes c1's packets out of eth0. They arrive with source ${c1.address}, a private\naddress the internet has no route back to, so the replies are lost: still no answer.`,
-        docker: ['dockerd (on start): sysctl net.ipv4.ip_forward=1'],
+        title: say`Turn on ip_forward`,
+        why: say`Now the host routes c1's packets out of eth0. They arrive with source ${c1.address}, a private\naddress the internet has no route back to, so the replies are lost: still no answer.`,
+        docker: [say`dockerd (on start): sysctl net.ipv4.ip_forward=1`],
         ops: [forwardingOp(h)],
-        checks: [forwarding('1'), ping(`c1 -> ${server} (replies have no way back)`, 'c1', WAN.server, 'fail')],
+        checks: [forwarding('1'), ping(say`c1 -> ${server} (replies have no way back)`, 'c1', WAN.server, 'fail')],
         show: [cmd('sysctl', ['net.ipv4.ip_forward'], h.host)],
       },
       {
-        title: 'Add the MASQUERADE rule',
-        why: `Docker's rule \`-t nat -A POSTROUTING -s ${h.net.ipam.subnet.cidr} ! -o docker0 -j MASQUERADE\` rewrites the\nsource of packets leaving the subnet to the host's own address, ${WAN.hostAddress}. The server answers\nthe host, and conntrack turns the answer back into one for c1.`,
-        docker: ['dockerd (on start), for every network with enable_ip_masquerade=true'],
+        title: say`Add the MASQUERADE rule`,
+        why: say`Docker's rule \`-t nat -A POSTROUTING -s ${h.net.ipam.subnet.cidr} ! -o docker0 -j MASQUERADE\` rewrites the\nsource of packets leaving the subnet to the host's own address, ${WAN.hostAddress}. The server answers\nthe host, and conntrack turns the answer back into one for c1.`,
+        docker: [say`dockerd (on start), for every network with enable_ip_masquerade=true`],
         ops: masq,
-        checks: [ping(`c1 -> ${server}`, 'c1', WAN.server), seenAs],
+        checks: [ping(say`c1 -> ${server}`, 'c1', WAN.server), seenAs],
         show: nft ? h.engine.fw.show() : [cmd('iptables', ['-t', 'nat', '-S', 'POSTROUTING'], h.host)],
       },
     ],
-    trace: { from: 'c1', to: WAN.server, look: `c1's ping leaves as its own address on docker0 and is ${WAN.hostAddress} on the uplink: the MASQUERADE rule, named` },
+    trace: { from: 'c1', to: WAN.server, look: say`c1's ping leaves as its own address on docker0 and is ${WAN.hostAddress} on the uplink: the MASQUERADE rule, named` },
     expectations: [
-      ping(`c1 -> ${server}`, 'c1', WAN.server),
+      ping(say`c1 -> ${server}`, 'c1', WAN.server),
       seenAs,
       forwarding('1'),
       natRule,
-      ping(`wan -> c1 (${c1.address})`, 'wan', c1.address, 'fail'),
+      ping(say`wan -> c1 (${c1.address})`, 'wan', c1.address, 'fail'),
     ],
   };
 }
@@ -106,8 +105,8 @@ function build(ctx: LabContext): LabScene {
 export const egressLab = defineLab({
   id: 'egress',
   number: 4,
-  title: 'How a container reaches the internet: ip_forward and MASQUERADE',
-  summary: 'without ip_forward and MASQUERADE a container cannot reach 203.0.113.10; with them it can, seen as the host',
-  article: '"Docker Netowrk" (the picture: container eth0 172.17.0.x -> veth -> docker0 -> host eth0 -> outside)\nand chapter 4\'s "container <-> www works without any setup": this is the setup Docker does for you',
+  title: say`How a container reaches the internet: ip_forward and MASQUERADE`,
+  summary: say`without ip_forward and MASQUERADE a container cannot reach 203.0.113.10; with them it can, seen as the host`,
+  article: say`"Docker Netowrk" (the picture: container eth0 172.17.0.x -> veth -> docker0 -> host eth0 -> outside)\nand chapter 4's "container <-> www works without any setup": this is the setup Docker does for you`,
   build,
 });

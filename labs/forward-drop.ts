@@ -1,3 +1,4 @@
+import { say } from '../src/text/say.js';
 import { WAN } from '../src/model/defaults.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import { nsName } from '../src/model/names.js';
@@ -10,7 +11,7 @@ import { adminForward, adminForwardShow, adminPlace } from '../src/docker/host-f
 import { cmd } from '../src/exec/command.js';
 import * as docker from '../src/docker/scene.js';
 
-const TITLE = '"Since installing Docker my VMs have no internet": FORWARD policy DROP and a second bridge';
+const TITLE = say`"Since installing Docker my VMs have no internet": FORWARD policy DROP and a second bridge`;
 
 // libvirt's default network, as a VM manager sets it up: a bridge with its own subnet, a VM
 // on it, and a MASQUERADE for what leaves. It relies on forwarding and on FORWARD letting its
@@ -49,11 +50,11 @@ function build(ctx: LabContext): LabScene {
   const vm = vmNetwork(ctx, h);
 
   const ping = (title: string, from: string, expect: 'reach' | 'fail'): Expectation => ({ title, probe: { kind: 'ping', from, to: WAN.server }, expect });
-  const vmOnline = ping(`vm -> internet server ${WAN.server}`, 'vm', 'reach');
-  const vmCut = nft ? ping(`vm -> internet server ${WAN.server}: still online (the nftables backend sets no DROP policy)`, 'vm', 'reach') : ping(`vm -> internet server ${WAN.server}: cut off by FORWARD policy DROP`, 'vm', 'fail');
+  const vmOnline = ping(say`vm -> internet server ${WAN.server}`, 'vm', 'reach');
+  const vmCut = nft ? ping(say`vm -> internet server ${WAN.server}: still online (the nftables backend sets no DROP policy)`, 'vm', 'reach') : ping(say`vm -> internet server ${WAN.server}: cut off by FORWARD policy DROP`, 'vm', 'fail');
   // The accept names the uplink: the VM may go out, not into Docker's bridge.
-  const vmToC1: Expectation = { title: `vm -> c1 (${c1.endpoint.address}): Docker's bridge still refuses what it did not publish`, probe: { kind: 'ping', from: 'vm', to: c1.endpoint.address }, expect: 'fail' };
-  const c1Online = ping(`c1 -> internet server ${WAN.server}: Docker's own traffic has its accepts`, 'c1', 'reach');
+  const vmToC1: Expectation = { title: say`vm -> c1 (${c1.endpoint.address}): Docker's bridge still refuses what it did not publish`, probe: { kind: 'ping', from: 'vm', to: c1.endpoint.address }, expect: 'fail' };
+  const c1Online = ping(say`c1 -> internet server ${WAN.server}: Docker's own traffic has its accepts`, 'c1', 'reach');
 
   const letVmThrough = [
     { iptables: { match: ['-i', VIRBR.bridge, '-o', WAN.uplink], target: 'ACCEPT' as const }, nft: `iifname "${VIRBR.bridge}" oifname "${WAN.uplink}" accept` },
@@ -71,46 +72,43 @@ function build(ctx: LabContext): LabScene {
         ...dockerdStep(h, 'forward-drop'),
         why:
           (nft
-            ? 'With the nftables backend dockerd does not turn forwarding on (the admin does) and sets no policy: its rules\nlive in its own table and accept only what is Docker\'s.\n'
-            : 'The host booted with forwarding off. dockerd turns it on, and because it had to, it also sets the FORWARD policy to\nDROP: otherwise turning on forwarding would route anything between any two interfaces. Its own accepts cover its bridges.\n') +
-          `(\`nslab versions forward-drop\` shows how 27, 28 and 29 differ.)`,
+            ? say`With the nftables backend dockerd does not turn forwarding on (the admin does) and sets no policy: its rules\nlive in its own table and accept only what is Docker's.\n`
+            : say`The host booted with forwarding off. dockerd turns it on, and because it had to, it also sets the FORWARD policy to\nDROP: otherwise turning on forwarding would route anything between any two interfaces. Its own accepts cover its bridges.\n`) +
+          say`(\`nslab versions forward-drop\` shows how 27, 28 and 29 differ.)`,
       },
       {
-        title: 'docker run c1',
-        why: "A container on docker0: Docker's rules accept what leaves docker0 and what comes back.",
+        title: say`docker run c1`,
+        why: say`A container on docker0: Docker's rules accept what leaves docker0 and what comes back.`,
         docker: [c1.line],
         ops: c1.ops,
         checks: [c1Online],
       },
       {
-        title: "The VM manager's network: virbr0, a VM, MASQUERADE",
+        title: say`The VM manager's network: virbr0, a VM, MASQUERADE`,
         why:
-          `libvirt's default network: ${VIRBR.bridge} at ${VIRBR.gateway} on ${VIRBR.subnet}, a VM on it (${VIRBR.vm}), and a MASQUERADE for what\n` +
-          'leaves. Forwarding is on already (dockerd turned it on), so the VM manager adds no rule of its own to FORWARD.\n' +
+          say`libvirt's default network: ${VIRBR.bridge} at ${VIRBR.gateway} on ${VIRBR.subnet}, a VM on it (${VIRBR.vm}), and a MASQUERADE for what\nleaves. Forwarding is on already (dockerd turned it on), so the VM manager adds no rule of its own to FORWARD.\n` +
           (nft
-            ? 'The FORWARD policy is still ACCEPT: the VM is online.'
-            : `The symptom: the VM pings nothing outside. Its packets reach FORWARD, nothing there accepts ${VIRBR.bridge} -> ${WAN.uplink},\n` +
-              `and the policy DROP Docker set takes them. See it: \`nslab why ${ctx.name} vm ${WAN.server}\` and \`nslab trace ${ctx.name} vm ${WAN.server}\`.`),
-        docker: ['(the VM manager: virsh net-start default)'],
+            ? say`The FORWARD policy is still ACCEPT: the VM is online.`
+            : say`The symptom: the VM pings nothing outside. Its packets reach FORWARD, nothing there accepts ${VIRBR.bridge} -> ${WAN.uplink},\nand the policy DROP Docker set takes them. See it: \`nslab why ${ctx.name} vm ${WAN.server}\` and \`nslab trace ${ctx.name} vm ${WAN.server}\`.`),
+        docker: [say`(the VM manager: virsh net-start default)`],
         ops: vm.ops,
         checks: [vmCut],
         diagnose: { from: 'vm', to: WAN.server },
       },
       {
-        title: `Fix: let virbr0 through in ${adminPlace(h)}`,
+        title: say`Fix: let virbr0 through in ${adminPlace(h)}`,
         why:
-          `Accept what goes from ${VIRBR.bridge} out to ${WAN.uplink}, and the replies coming back to it. DOCKER-USER is the place because FORWARD jumps there first and\n` +
-          'dockerd never rewrites it; a rule inserted into FORWARD itself may end up below Docker\'s chains after a restart.\n' +
-          (h.profile.docker === '27' ? '' : 'From 28.0 there is also `dockerd --ip-forward-no-drop`: forwarding on, policy left as it was.\n') +
-          (nft ? 'With nftables nothing needed fixing; the accepts in a table of the admin\'s own are kept for the lesson.' : ''),
-        docker: [`(the admin: ${nft ? `nft add rule ip host-firewall forward ${letVmThrough.map((r) => r.nft).join('; ')}` : letVmThrough.map((r) => `iptables -I DOCKER-USER ${r.iptables.match.join(' ')} -j ACCEPT`).join('; ')})`],
+          say`Accept what goes from ${VIRBR.bridge} out to ${WAN.uplink}, and the replies coming back to it. DOCKER-USER is the place because FORWARD jumps there first and\ndockerd never rewrites it; a rule inserted into FORWARD itself may end up below Docker's chains after a restart.\n` +
+          (h.profile.docker === '27' ? '' : say`From 28.0 there is also \`dockerd --ip-forward-no-drop\`: forwarding on, policy left as it was.\n`) +
+          (nft ? say`With nftables nothing needed fixing; the accepts in a table of the admin's own are kept for the lesson.` : ''),
+        docker: [say`(the admin: ${nft ? `nft add rule ip host-firewall forward ${letVmThrough.map((r) => r.nft).join('; ')}` : letVmThrough.map((r) => `iptables -I DOCKER-USER ${r.iptables.match.join(' ')} -j ACCEPT`).join('; ')})`],
         ops: adminForward(h, letVmThrough),
         checks: [vmOnline],
         show: [adminForwardShow(h), cmd('iptables', ['-S', 'FORWARD'], h.host)],
       },
     ],
     expectations: [vmOnline, c1Online, vmToC1],
-    trace: { from: 'vm', to: WAN.server, look: `the VM's ping leaves ${VIRBR.bridge}, crosses FORWARD by the admin's accept, and is masqueraded onto ${WAN.uplink}` },
+    trace: { from: 'vm', to: WAN.server, look: say`the VM's ping leaves ${VIRBR.bridge}, crosses FORWARD by the admin's accept, and is masqueraded onto ${WAN.uplink}` },
   };
 }
 
@@ -118,12 +116,12 @@ export const forwardDropLab = defineLab({
   id: 'forward-drop',
   number: 16,
   title: TITLE,
-  summary: "a VM bridge (libvirt's virbr0) loses its internet when dockerd sets FORWARD policy DROP; fixed in DOCKER-USER (or 28's --ip-forward-no-drop)",
-  article: 'moby/moby#39439, docker/for-linux#949: Docker breaks libvirt/KVM/LXD bridge networking',
+  summary: say`a VM bridge (libvirt's virbr0) loses its internet when dockerd sets FORWARD policy DROP; fixed in DOCKER-USER (or 28's --ip-forward-no-drop)`,
+  article: say`moby/moby#39439, docker/for-linux#949: Docker breaks libvirt/KVM/LXD bridge networking`,
   versions: [
-    { in: '27, 28, 29', what: 'dockerd sets FORWARD policy DROP when it had to turn forwarding on; DOCKER-USER is where the admin accepts other bridges' },
-    { in: '28, 29', what: '`--ip-forward-no-drop` turns forwarding on without touching the policy' },
-    { in: '29 nftables', what: 'dockerd neither turns forwarding on nor sets a policy: the VM keeps its internet' },
+    { in: '27, 28, 29', what: say`dockerd sets FORWARD policy DROP when it had to turn forwarding on; DOCKER-USER is where the admin accepts other bridges` },
+    { in: '28, 29', what: say`\`--ip-forward-no-drop\` turns forwarding on without touching the policy` },
+    { in: '29 nftables', what: say`dockerd neither turns forwarding on nor sets a policy: the VM keeps its internet` },
   ],
   build,
 });

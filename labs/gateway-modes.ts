@@ -1,3 +1,4 @@
+import { say } from '../src/text/say.js';
 import { WAN } from '../src/model/defaults.js';
 import type { PortBinding } from '../src/docker/firewall/firewaller.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
@@ -10,7 +11,7 @@ import { bridgeStep, dockerdStep, dockerHost, holds, hostStep, internetStep, typ
 import { cmd } from '../src/exec/command.js';
 import * as docker from '../src/docker/scene.js';
 
-const TITLE = '"Since Docker 28 my LAN cannot reach containers by their IP": gateway_mode_ipv4 nat, routed, nat-unprotected, isolated';
+const TITLE = say`"Since Docker 28 my LAN cannot reach containers by their IP": gateway_mode_ipv4 nat, routed, nat-unprotected, isolated`;
 /** What the LAN's router sends to the docker host: every network of this lab. */
 const ROUTED_TO_HOST = '10.10.0.0/16';
 const MODE = 'com.docker.network.bridge.gateway_mode_ipv4';
@@ -47,16 +48,16 @@ function build(ctx: LabContext): LabScene {
   const ssh = (title: string, to: string, expect: 'reach' | 'fail'): Expectation => ({ title, probe: { kind: 'service', from: 'wan', to, port: SSH }, expect });
   const ping = (title: string, from: string, to: string, expect: 'reach' | 'fail'): Expectation => ({ title, probe: { kind: 'ping', from, to }, expect });
 
-  const natPublished = http(`wan -> http://${WAN.hostAddress}:8081: nat, the host port DNATed to web1`, WAN.hostAddress, 8081, 'reach');
+  const natPublished = http(say`wan -> http://${WAN.hostAddress}:8081: nat, the host port DNATed to web1`, WAN.hostAddress, 8081, 'reach');
   const natDirect = v27
-    ? http(`wan -> http://${nat.address}:80 directly: Docker 27 lets a published container port be routed to`, nat.address, HTTP, 'reach')
-    : http(`wan -> http://${nat.address}:80 directly: dropped (raw PREROUTING, direct access)`, nat.address, HTTP, 'fail');
-  const routedDirect = http(`wan -> http://${routed.address}:80 directly: routed, the container's port let in`, routed.address, HTTP, 'reach');
-  const routedClosed = ssh(`wan -> ${routed.address}:22 directly: routed lets in published ports only`, routed.address, 'fail');
-  const routedPing = v27 ? ping(`wan -> ping ${routed.address}: Docker 27 lets no ICMP in`, 'wan', routed.address, 'fail') : ping(`wan -> ping ${routed.address}: routed lets ICMP in`, 'wan', routed.address, 'reach');
-  const routedNoHostPort = http(`wan -> http://${WAN.hostAddress}:8082: routed maps no host port`, WAN.hostAddress, 8082, 'fail');
-  const routedSource: Expectation = { title: `web2 -> the internet server: seen as ${routed.address} (no MASQUERADE)`, probe: { kind: 'source', from: 'web2', server: 'wan', to: WAN.server, port: 0, source: routed.address }, expect: 'reach' };
-  const natSource: Expectation = { title: `web1 -> the internet server: seen as ${WAN.hostAddress} (MASQUERADE)`, probe: { kind: 'source', from: 'web1', server: 'wan', to: WAN.server, port: 0, source: WAN.hostAddress }, expect: 'reach' };
+    ? http(say`wan -> http://${nat.address}:80 directly: Docker 27 lets a published container port be routed to`, nat.address, HTTP, 'reach')
+    : http(say`wan -> http://${nat.address}:80 directly: dropped (raw PREROUTING, direct access)`, nat.address, HTTP, 'fail');
+  const routedDirect = http(say`wan -> http://${routed.address}:80 directly: routed, the container's port let in`, routed.address, HTTP, 'reach');
+  const routedClosed = ssh(say`wan -> ${routed.address}:22 directly: routed lets in published ports only`, routed.address, 'fail');
+  const routedPing = v27 ? ping(say`wan -> ping ${routed.address}: Docker 27 lets no ICMP in`, 'wan', routed.address, 'fail') : ping(say`wan -> ping ${routed.address}: routed lets ICMP in`, 'wan', routed.address, 'reach');
+  const routedNoHostPort = http(say`wan -> http://${WAN.hostAddress}:8082: routed maps no host port`, WAN.hostAddress, 8082, 'fail');
+  const routedSource: Expectation = { title: say`web2 -> the internet server: seen as ${routed.address} (no MASQUERADE)`, probe: { kind: 'source', from: 'web2', server: 'wan', to: WAN.server, port: 0, source: routed.address }, expect: 'reach' };
+  const natSource: Expectation = { title: say`web1 -> the internet server: seen as ${WAN.hostAddress} (MASQUERADE)`, probe: { kind: 'source', from: 'web1', server: 'wan', to: WAN.server, port: 0, source: WAN.hostAddress }, expect: 'reach' };
 
   const steps: Step[] = [
     hostStep(h),
@@ -64,21 +65,19 @@ function build(ctx: LabContext): LabScene {
     bridgeStep(h),
     dockerdStep(h, 'gateway-modes'),
     {
-      title: `The LAN's router sends ${ROUTED_TO_HOST} to the docker host`,
+      title: say`The LAN's router sends ${ROUTED_TO_HOST} to the docker host`,
       why:
-        `A static route on the router (the wan namespace): ${ROUTED_TO_HOST} via ${WAN.hostAddress}, where this host's container networks\n` +
-        'live. Machines on the LAN can now address a container directly, without a published host port.',
-      docker: [`(the LAN's router: ip route add ${ROUTED_TO_HOST} via ${WAN.hostAddress})`],
+        say`A static route on the router (the wan namespace): ${ROUTED_TO_HOST} via ${WAN.hostAddress}, where this host's container networks\nlive. Machines on the LAN can now address a container directly, without a published host port.`,
+      docker: [say`(the LAN's router: ip route add ${ROUTED_TO_HOST} via ${WAN.hostAddress})`],
       ops: [routeAdd(h.wan, { to: ROUTED_TO_HOST, via: WAN.hostAddress })],
     },
     {
-      title: 'A network in the default mode, nat, and web1 with -p 8081:80',
+      title: say`A network in the default mode, nat, and web1 with -p 8081:80`,
       why:
-        'nat: MASQUERADE for what leaves, DNAT for the published host port. ' +
+        say`nat: MASQUERADE for what leaves, DNAT for the published host port. ` +
         (v27
-          ? 'Docker 27 also accepts the container port itself when\nrouted to from outside (filter DOCKER), so the LAN reaches web1 at its own address too.'
-          : `Since 28 it also drops, in raw PREROUTING, any packet for\n${nat.address} that did not come in by its bridge: the symptom, the LAN's direct route to web1 goes nowhere.\n` +
-            `See it: \`nslab why ${ctx.name} wan ${nat.address} --port ${HTTP}\`.`),
+          ? say`Docker 27 also accepts the container port itself when\nrouted to from outside (filter DOCKER), so the LAN reaches web1 at its own address too.`
+          : say`Since 28 it also drops, in raw PREROUTING, any packet for\n${nat.address} that did not come in by its bridge: the symptom, the LAN's direct route to web1 goes nowhere.\nSee it: \`nslab why ${ctx.name} wan ${nat.address} --port ${HTTP}\`.`),
       docker: nat.lines,
       ops: nat.ops,
       checks: [natPublished, natDirect],
@@ -86,11 +85,9 @@ function build(ctx: LabContext): LabScene {
       show: [cmd('iptables', ['-t', 'raw', '-S', 'PREROUTING'], h.host)],
     },
     {
-      title: `Fix: a network with ${MODE}=routed, and web2`,
+      title: say`Fix: a network with ${MODE}=routed, and web2`,
       why:
-        'routed: no MASQUERADE, no host port, no direct-access DROP. The container is reached at its own address, but only on\n' +
-        `its published container ports (filter DOCKER accepts ${routed.address}:${HTTP})${v27 ? '' : ' and by ICMP (`-o br -p icmp -j ACCEPT`)'}; its own connections\n` +
-        `leave with their real source, so the LAN must route back to it (it does: ${ROUTED_TO_HOST}).`,
+        say`routed: no MASQUERADE, no host port, no direct-access DROP. The container is reached at its own address, but only on\nits published container ports (filter DOCKER accepts ${routed.address}:${HTTP})${v27 ? '' : say` and by ICMP (\`-o br -p icmp -j ACCEPT\`)`}; its own connections\nleave with their real source, so the LAN must route back to it (it does: ${ROUTED_TO_HOST}).`,
       docker: routed.lines,
       ops: routed.ops,
       checks: [routedDirect, routedClosed, routedPing, routedNoHostPort, routedSource],
@@ -100,9 +97,9 @@ function build(ctx: LabContext): LabScene {
 
   if (v27) {
     steps.push({
-      title: 'Docker 27 has no nat-unprotected and no isolated mode',
-      why: `Its bridge driver knows nat and routed only: \`docker network create -o ${MODE}=nat-unprotected\` is refused with\n"failed to parse ${MODE} value: nat-unprotected (unknown gateway mode nat-unprotected)". Rebuild with --docker 28 or 29 to see them.`,
-      docker: [`(refused by Docker 27: docker network create -o ${MODE}=nat-unprotected opennet)`],
+      title: say`Docker 27 has no nat-unprotected and no isolated mode`,
+      why: say`Its bridge driver knows nat and routed only: \`docker network create -o ${MODE}=nat-unprotected\` is refused with\n"failed to parse ${MODE} value: nat-unprotected (unknown gateway mode nat-unprotected)". Rebuild with --docker 28 or 29 to see them.`,
+      docker: [say`(refused by Docker 27: docker network create -o ${MODE}=nat-unprotected opennet)`],
       ops: [],
     });
   } else {
@@ -112,26 +109,24 @@ function build(ctx: LabContext): LabScene {
     const db2 = docker.run(engine, { name: 'db2', network: 'vault', image: 'redis' });
     h.nodes.db1 = { ns: db1.endpoint.ns, role: 'container' };
     h.nodes.db2 = { ns: db2.endpoint.ns, role: 'container' };
-    const openSsh = ssh(`wan -> ${open.address}:22 directly: nat-unprotected lets everything in`, open.address, 'reach');
-    const openPublished = http(`wan -> http://${WAN.hostAddress}:8083: nat-unprotected still maps the host port`, WAN.hostAddress, 8083, 'reach');
-    const peers = ping(`db1 -> db2 (${db2.endpoint.address}) inside the isolated network`, 'db1', db2.endpoint.address, 'reach');
-    const noGateway = ping(`db1 -> the host (${h.net.ipam.gateway}): no way to it at all`, 'db1', h.net.ipam.gateway, 'fail');
-    const bare = holds(`host: ${vaultNet.network.bridge} has no IPv4 address (isolated)`, 'host', ['sh', '-c', `ip -4 -o addr show dev ${vaultNet.network.bridge} | wc -l`], '^0$');
+    const openSsh = ssh(say`wan -> ${open.address}:22 directly: nat-unprotected lets everything in`, open.address, 'reach');
+    const openPublished = http(say`wan -> http://${WAN.hostAddress}:8083: nat-unprotected still maps the host port`, WAN.hostAddress, 8083, 'reach');
+    const peers = ping(say`db1 -> db2 (${db2.endpoint.address}) inside the isolated network`, 'db1', db2.endpoint.address, 'reach');
+    const noGateway = ping(say`db1 -> the host (${h.net.ipam.gateway}): no way to it at all`, 'db1', h.net.ipam.gateway, 'fail');
+    const bare = holds(say`host: ${vaultNet.network.bridge} has no IPv4 address (isolated)`, 'host', ['sh', '-c', `ip -4 -o addr show dev ${vaultNet.network.bridge} | wc -l`], '^0$');
     steps.push(
       {
-        title: `${MODE}=nat-unprotected, and web3`,
+        title: say`${MODE}=nat-unprotected, and web3`,
         why:
-          'nat-unprotected: MASQUERADE and the host port as in nat, but no direct-access DROP and `DOCKER ! -i br -o br -j ACCEPT`\n' +
-          'where nat drops: anything routed to the network gets in, on any port. The "fix" that opens more than it meant to.',
+          say`nat-unprotected: MASQUERADE and the host port as in nat, but no direct-access DROP and \`DOCKER ! -i br -o br -j ACCEPT\`\nwhere nat drops: anything routed to the network gets in, on any port. The "fix" that opens more than it meant to.`,
         docker: open.lines,
         ops: open.ops,
         checks: [openSsh, openPublished],
       },
       {
-        title: `--internal with ${MODE}=isolated: db1 and db2`,
+        title: say`--internal with ${MODE}=isolated: db1 and db2`,
         why:
-          `isolated (28.0, --internal only): not even the host is on the network. The bridge ${vaultNet.network.bridge} gets no address, and the\n` +
-          `pool's first address, ${db1.endpoint.address}, goes to a container: they reach each other and nothing else, the host included.`,
+          say`isolated (28.0, --internal only): not even the host is on the network. The bridge ${vaultNet.network.bridge} gets no address, and the\npool's first address, ${db1.endpoint.address}, goes to a container: they reach each other and nothing else, the host included.`,
         docker: [vaultNet.line, db1.line, db2.line],
         ops: [...vaultNet.ops, ...db1.ops, ...db2.ops],
         checks: [peers, noGateway, bare],
@@ -146,7 +141,7 @@ function build(ctx: LabContext): LabScene {
     dockerHost: engine,
     steps,
     expectations,
-    trace: { from: 'wan', to: routed.address, port: HTTP, look: `the LAN's connection goes to ${routed.address} itself: no DNAT on the way, no MASQUERADE on the way back` },
+    trace: { from: 'wan', to: routed.address, port: HTTP, look: say`the LAN's connection goes to ${routed.address} itself: no DNAT on the way, no MASQUERADE on the way back` },
   };
 }
 
@@ -154,13 +149,13 @@ export const gatewayModesLab = defineLab({
   id: 'gateway-modes',
   number: 19,
   title: TITLE,
-  summary: 'a LAN routing container subnets to the docker host: nat drops direct access from 28, routed lets in published container ports and ICMP, nat-unprotected everything, isolated nothing',
-  article: 'moby/moby#49792 and #51015: direct routing to container IPs stopped working in Docker 28',
+  summary: say`a LAN routing container subnets to the docker host: nat drops direct access from 28, routed lets in published container ports and ICMP, nat-unprotected everything, isolated nothing`,
+  article: say`moby/moby#49792 and #51015: direct routing to container IPs stopped working in Docker 28`,
   versions: [
-    { in: '27', what: 'nat and routed only; nat lets a published container port be routed to, routed lets no ICMP in' },
-    { in: '28, 29', what: 'nat drops direct access in raw PREROUTING; routed accepts the container ports and ICMP; nat-unprotected accepts everything; isolated gives the bridge no address' },
-    { in: '28', what: 'a routed network also gets DOCKER-ISOLATION-STAGE-1 accepts, so other networks reach it too' },
-    { in: '29 nftables', what: 'the same modes: "ICMP" and "UNPROTECTED" rules in the bridge\'s filter-forward-in chain' },
+    { in: '27', what: say`nat and routed only; nat lets a published container port be routed to, routed lets no ICMP in` },
+    { in: '28, 29', what: say`nat drops direct access in raw PREROUTING; routed accepts the container ports and ICMP; nat-unprotected accepts everything; isolated gives the bridge no address` },
+    { in: '28', what: say`a routed network also gets DOCKER-ISOLATION-STAGE-1 accepts, so other networks reach it too` },
+    { in: '29 nftables', what: say`the same modes: "ICMP" and "UNPROTECTED" rules in the bridge's filter-forward-in chain` },
   ],
   build,
 });

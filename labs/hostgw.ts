@@ -1,3 +1,4 @@
+import { say } from '../src/text/say.js';
 import { WAN } from '../src/model/defaults.js';
 import { cmd } from '../src/exec/command.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
@@ -7,7 +8,7 @@ import type { Expectation } from '../src/plan/expectation.js';
 import { bridgeStep, dockerdStep, dockerHost, hostStep, internetStep } from '../src/docker/host.js';
 import * as docker from '../src/docker/scene.js';
 
-const TITLE = 'host.docker.internal, --internal networks and enable_icc=false';
+const TITLE = say`host.docker.internal, --internal networks and enable_icc=false`;
 const HOST_SERVICE = 8000;
 
 // The first chapter reaches a service on the docker host as host.docker.internal. Then two
@@ -35,48 +36,44 @@ function build(ctx: LabContext): LabScene {
     bridgeStep(h),
     dockerdStep(h, 'hostgw'),
     {
-      title: `A service on the docker host, port ${HOST_SERVICE}`,
-      why: `A web server runs on the docker host itself, listening on every address (0.0.0.0:${HOST_SERVICE}), as a host service must\nto be reached from containers: they arrive on docker0's side, at ${gateway}.`,
-      docker: [`(a process on the docker host: python3 -m http.server ${HOST_SERVICE})`],
+      title: say`A service on the docker host, port ${HOST_SERVICE}`,
+      why: say`A web server runs on the docker host itself, listening on every address (0.0.0.0:${HOST_SERVICE}), as a host service must\nto be reached from containers: they arrive on docker0's side, at ${gateway}.`,
+      docker: [say`(a process on the docker host: python3 -m http.server ${HOST_SERVICE})`],
       ops: [daemonStart(h.host, ctx.stateDir, 'host-service', ['http-server', '0.0.0.0', String(HOST_SERVICE), 'the docker host'])],
     },
     {
-      title: 'Start app with --add-host host.docker.internal:host-gateway',
+      title: say`Start app with --add-host host.docker.internal:host-gateway`,
       why:
-        `host-gateway means the daemon's host-gateway-ip, by default the default bridge's gateway, ${gateway}: dockerd writes\n` +
-        `"${gateway} host.docker.internal" into app's /etc/hosts. (Docker Desktop adds the name by itself; Docker Engine on\n` +
-        'Linux only when asked.)',
+        say`host-gateway means the daemon's host-gateway-ip, by default the default bridge's gateway, ${gateway}: dockerd writes\n"${gateway} host.docker.internal" into app's /etc/hosts. (Docker Desktop adds the name by itself; Docker Engine on\nLinux only when asked.)`,
       docker: [app.line],
       ops: app.ops,
-      checks: [http(`app -> http://host.docker.internal:${HOST_SERVICE}`, 'app', 'host.docker.internal', HOST_SERVICE, 'reach', 'hello from the docker host')],
+      checks: [http(say`app -> http://host.docker.internal:${HOST_SERVICE}`, 'app', 'host.docker.internal', HOST_SERVICE, 'reach', 'hello from the docker host')],
       show: [cmd('cat', ['/etc/hosts'], app.endpoint.ns)],
     },
     {
-      title: 'An --internal network, backend, with db and worker',
+      title: say`An --internal network, backend, with db and worker`,
       why:
-        `--internal cuts the subnet (${backend.network.ipam.subnet.cidr}) off: its containers get no default route, no MASQUERADE is written, and\n` +
-        `the firewall drops whatever would enter or leave it (${h.profile.docker === '29' && h.profile.firewall === 'iptables' ? 'chain DOCKER-INTERNAL' : h.profile.firewall === 'nftables' ? 'INTERNAL NETWORK INGRESS/EGRESS rules' : 'DOCKER-ISOLATION-STAGE-1'}). Inside it, db and worker still talk.`,
+        say`--internal cuts the subnet (${backend.network.ipam.subnet.cidr}) off: its containers get no default route, no MASQUERADE is written, and\nthe firewall drops whatever would enter or leave it (${h.profile.docker === '29' && h.profile.firewall === 'iptables' ? 'chain DOCKER-INTERNAL' : h.profile.firewall === 'nftables' ? 'INTERNAL NETWORK INGRESS/EGRESS rules' : 'DOCKER-ISOLATION-STAGE-1'}). Inside it, db and worker still talk.`,
       docker: [backend.line, db.line, worker.line],
       ops: [...backend.ops, ...db.ops, ...worker.ops],
     },
     {
-      title: 'A network with enable_icc=false, locked, with c1 and c2',
+      title: say`A network with enable_icc=false, locked, with c1 and c2`,
       why:
-        `com.docker.network.bridge.enable_icc=false: containers on the bridge may go out, not to each other. The bridge's\n` +
-        'own traffic reaches the firewall through br_netfilter (bridge-nf-call-iptables), where a DROP waits for it.',
+        say`com.docker.network.bridge.enable_icc=false: containers on the bridge may go out, not to each other. The bridge's\nown traffic reaches the firewall through br_netfilter (bridge-nf-call-iptables), where a DROP waits for it.`,
       docker: [locked.line, c1.line, c2.line],
       ops: [...locked.ops, ...c1.ops, ...c2.ops],
     },
   ];
 
   const expectations: Expectation[] = [
-    http(`app -> http://host.docker.internal:${HOST_SERVICE} (the host, at ${gateway})`, 'app', 'host.docker.internal', HOST_SERVICE, 'reach', `you are ${app.endpoint.address}`),
-    ping(`app -> internet server ${WAN.server}`, 'app', WAN.server, 'reach'),
-    ping(`worker -> db (${db.endpoint.address}), inside backend`, 'worker', db.endpoint.address, 'reach'),
-    ping(`db -> internet server ${WAN.server} (--internal: no way out)`, 'db', WAN.server, 'fail'),
-    ping(`app -> db (${db.endpoint.address}) (--internal: no way in)`, 'app', db.endpoint.address, 'fail'),
-    ping(`c1 -> c2 (${c2.endpoint.address}) (enable_icc=false)`, 'c1', c2.endpoint.address, 'fail'),
-    ping(`c1 -> internet server ${WAN.server} (still goes out)`, 'c1', WAN.server, 'reach'),
+    http(say`app -> http://host.docker.internal:${HOST_SERVICE} (the host, at ${gateway})`, 'app', 'host.docker.internal', HOST_SERVICE, 'reach', `you are ${app.endpoint.address}`),
+    ping(say`app -> internet server ${WAN.server}`, 'app', WAN.server, 'reach'),
+    ping(say`worker -> db (${db.endpoint.address}), inside backend`, 'worker', db.endpoint.address, 'reach'),
+    ping(say`db -> internet server ${WAN.server} (--internal: no way out)`, 'db', WAN.server, 'fail'),
+    ping(say`app -> db (${db.endpoint.address}) (--internal: no way in)`, 'app', db.endpoint.address, 'fail'),
+    ping(say`c1 -> c2 (${c2.endpoint.address}) (enable_icc=false)`, 'c1', c2.endpoint.address, 'fail'),
+    ping(say`c1 -> internet server ${WAN.server} (still goes out)`, 'c1', WAN.server, 'reach'),
   ];
 
   return { nodes: h.nodes, steps, expectations, dockerHost: h.engine };
@@ -86,7 +83,7 @@ export const hostgwLab = defineLab({
   id: 'hostgw',
   number: 12,
   title: TITLE,
-  summary: 'a container reaches a server on the docker host as host.docker.internal; --internal and enable_icc=false take reach away',
-  article: '"Docker Netowrk" (the first chapter): a container reaching a service on its host by host.docker.internal',
+  summary: say`a container reaches a server on the docker host as host.docker.internal; --internal and enable_icc=false take reach away`,
+  article: say`"Docker Netowrk" (the first chapter): a container reaching a service on its host by host.docker.internal`,
   build,
 });

@@ -1,3 +1,4 @@
+import { say } from '../src/text/say.js';
 import { DEFAULT_POOLS } from '../src/docker/address-pools.js';
 import { DOCKER0, WAN } from '../src/model/defaults.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
@@ -8,7 +9,7 @@ import type { Expectation } from '../src/plan/expectation.js';
 import { dockerHost, hostStep, internetStep, remoteNetwork } from '../src/docker/host.js';
 import * as docker from '../src/docker/scene.js';
 
-const TITLE = '"After a rename the container lost the database": source addresses and an overlapping subnet';
+const TITLE = say`"After a rename the container lost the database": source addresses and an overlapping subnet`;
 
 // The customer's database network, behind their router (the wan namespace). A private-
 // looking range, but it exists only inside this lab's namespaces.
@@ -42,12 +43,12 @@ type Story = ReturnType<typeof story>;
 /** What the customer's db sees of each client, and who cannot reach it once it is shadowed. */
 function probes({ customer, overlapping }: Story) {
   const seenAs = (from: string, what: string): Expectation => ({
-    title: `db sees ${from} (${what}) as ${WAN.hostAddress}`,
+    title: say`db sees ${from} (${what}) as ${WAN.hostAddress}`,
     probe: { kind: 'source', from, server: 'db', to: customer.db, port: 0, source: WAN.hostAddress },
     expect: 'reach',
   });
   const lost = (from: string, what: string): Expectation => ({
-    title: `${from} (${what}) -> db ${customer.db}: shadowed by ${overlapping}`,
+    title: say`${from} (${what}) -> db ${customer.db}: shadowed by ${overlapping}`,
     probe: { kind: 'tcp', from, server: 'db', to: customer.db, port: 0 },
     expect: 'fail',
   });
@@ -61,35 +62,31 @@ function beforeTheRename(s: Story, p: ReturnType<typeof probes>): Step[] {
     hostStep(h),
     internetStep(h),
     {
-      title: "The customer's database network",
+      title: say`The customer's database network`,
       why:
-        `Behind the customer's router (the wan namespace) sits their network ${customer.subnet} with the database at\n` +
-        `${customer.db}. Its firewall admits one client address: the docker host's public ${WAN.hostAddress}.`,
-      docker: ["(the customer's network; not Docker)"],
+        say`Behind the customer's router (the wan namespace) sits their network ${customer.subnet} with the database at\n${customer.db}. Its firewall admits one client address: the docker host's public ${WAN.hostAddress}.`,
+      docker: [say`(the customer's network; not Docker)`],
       ops: customer.ops,
     },
     {
-      title: 'dockerd starts: docker0, forwarding, MASQUERADE',
-      why: `The default bridge ${DOCKER0.subnet}, routing on, and MASQUERADE for what leaves it.`,
-      docker: ['dockerd (on start)'],
+      title: say`dockerd starts: docker0, forwarding, MASQUERADE`,
+      why: say`The default bridge ${DOCKER0.subnet}, routing on, and MASQUERADE for what leaves it.`,
+      docker: [say`dockerd (on start)`],
       ops: [...h.start.bridge, ...h.start.firewall],
     },
     {
-      title: 'hostapp runs with network_mode: host',
+      title: say`hostapp runs with network_mode: host`,
       why:
-        `The service as it first ran: in the host's own namespace. Its connections leave from the host's address\n` +
-        `${WAN.hostAddress}, the one the customer allowed. (Nothing is created; the process is the host namespace.)`,
+        say`The service as it first ran: in the host's own namespace. Its connections leave from the host's address\n${WAN.hostAddress}, the one the customer allowed. (Nothing is created; the process is the host namespace.)`,
       docker: ['docker compose up   # service with network_mode: host'],
       dockerReplay: [s.hostapp.line],
       ops: s.hostapp.ops,
       checks: [p.healthy[0]],
     },
     {
-      title: 'web runs in bridge mode',
+      title: say`web runs in bridge mode`,
       why:
-        `A container on docker0: its own address ${web.endpoint.address}, which the customer never sees: MASQUERADE\n` +
-        `rewrites it to ${WAN.hostAddress} on the way out, so it is allowed too. (A port binding, -p, would only add a DNAT\n` +
-        'for connections coming in; it changes nothing about the source of connections going out.)',
+        say`A container on docker0: its own address ${web.endpoint.address}, which the customer never sees: MASQUERADE\nrewrites it to ${WAN.hostAddress} on the way out, so it is allowed too. (A port binding, -p, would only add a DNAT\nfor connections coming in; it changes nothing about the source of connections going out.)`,
       docker: [web.line],
       ops: web.ops,
       checks: [p.healthy[1]],
@@ -102,15 +99,9 @@ function theRenameAndItsFix(ctx: LabContext, s: Story, p: ReturnType<typeof prob
   const { customer, clash, appClash, down, fixed, appFixed, overlapping } = s;
   return [
     {
-      title: 'Rename the folder: compose creates a new network',
+      title: say`Rename the folder: compose creates a new network`,
       why:
-        `Compose names networks after the project (the folder): after the rename, \`up\` creates renamed_default.\n` +
-        `With 172.17-172.31 held by the host's other projects, Docker's default pools hand out the next one in order,\n` +
-        `${overlapping}, which contains ${customer.db}: the host has no route to the customer's network, only a default\n` +
-        `route, and Docker skips only pools that overlap a route the host has.\n` +
-        `The host now has a connected route ${overlapping} dev ${clash.network.bridge}: more specific than its default route, so\n` +
-        `everything for the database, from every container and the host itself, goes into that bridge and dies there\n` +
-        `(see it with \`nslab exec ${ctx.name} host -- ip route get ${customer.db}\`).`,
+        say`Compose names networks after the project (the folder): after the rename, \`up\` creates renamed_default.\nWith 172.17-172.31 held by the host's other projects, Docker's default pools hand out the next one in order,\n${overlapping}, which contains ${customer.db}: the host has no route to the customer's network, only a default\nroute, and Docker skips only pools that overlap a route the host has.\nThe host now has a connected route ${overlapping} dev ${clash.network.bridge}: more specific than its default route, so\neverything for the database, from every container and the host itself, goes into that bridge and dies there\n(see it with \`nslab exec ${ctx.name} host -- ip route get ${customer.db}\`).`,
       docker: ['mv project renamed && cd renamed && docker compose up -d'],
       // What compose asks the daemon (the lab names the container app; compose would say renamed-app-1).
       dockerReplay: [clash.line, appClash.line],
@@ -118,11 +109,9 @@ function theRenameAndItsFix(ctx: LabContext, s: Story, p: ReturnType<typeof prob
       checks: [p.lost('hostapp', 'host mode'), p.lost('web', 'bridge'), p.lost('app', 'renamed_default')],
     },
     {
-      title: 'Fix: recreate the network on a subnet that does not overlap',
+      title: say`Fix: recreate the network on a subnet that does not overlap`,
       why:
-        `A network's subnet cannot change in place: take the project down (the container and the network go) and\n` +
-        `bring it up with an explicit subnet outside every network the host must reach (${FIXED}), as in\n` +
-        "compose's `networks: default: ipam: config: [{subnet: ...}]` (or daemon.json's default-address-pools).",
+        say`A network's subnet cannot change in place: take the project down (the container and the network go) and\nbring it up with an explicit subnet outside every network the host must reach (${FIXED}), as in\ncompose's \`networks: default: ipam: config: [{subnet: ...}]\` (or daemon.json's default-address-pools).`,
       docker: ['docker compose down', 'docker compose up -d   # networks.default.ipam.config[0].subnet: ' + FIXED],
       dockerReplay: [...down.map((d) => d.line), fixed.line, appFixed.line],
       ops: [...down.flatMap((d) => d.ops), ...fixed.ops, ...appFixed.ops],
@@ -138,7 +127,7 @@ function build(ctx: LabContext): LabScene {
     ...p.healthy,
     p.seenAs('app', `renamed_default, ${FIXED}`),
     {
-      title: `db refuses any other source (the router ${customer.router})`,
+      title: say`db refuses any other source (the router ${customer.router})`,
       probe: { kind: 'tcp', from: 'wan', server: 'db', to: customer.db, port: 0 },
       expect: 'fail',
     },
@@ -155,7 +144,7 @@ function build(ctx: LabContext): LabScene {
     steps: [...beforeTheRename(s, p), ...theRenameAndItsFix(ctx, s, p)],
     expectations,
     dockerHost: s.h.engine,
-    trace: { from: 'app', to: customer.db, look: `after the fix app's packets leave by the uplink again, masqueraded to ${WAN.hostAddress}, and reach the customer's db` },
+    trace: { from: 'app', to: customer.db, look: say`after the fix app's packets leave by the uplink again, masqueraded to ${WAN.hostAddress}, and reach the customer's db` },
   };
 }
 
@@ -163,8 +152,8 @@ export const incidentLab = defineLab({
   id: 'incident',
   number: 11,
   title: TITLE,
-  summary: 'the first article: which source the database allows, and how an overlapping compose subnet cut it off',
+  summary: say`the first article: which source the database allows, and how an overlapping compose subnet cut it off`,
   article:
-    '"Docker Netowrk", the incident that opens it: after a folder rename under docker compose the container\ncould no longer reach the customer\'s database, which allows only a specific IP:PORT',
+    say`"Docker Netowrk", the incident that opens it: after a folder rename under docker compose the container\ncould no longer reach the customer's database, which allows only a specific IP:PORT`,
   build,
 });

@@ -1,3 +1,4 @@
+import { say } from '../src/text/say.js';
 import { DOCKER0, WAN } from '../src/model/defaults.js';
 import { defineLab, type LabContext, type LabScene } from '../src/plan/lab.js';
 import type { Step } from '../src/plan/plan.js';
@@ -5,7 +6,7 @@ import type { Expectation } from '../src/plan/expectation.js';
 import { dockerHost, hostStep, internetStep } from '../src/docker/host.js';
 import * as docker from '../src/docker/scene.js';
 
-const TITLE = 'Network modes: host, none and container:<name>';
+const TITLE = say`Network modes: host, none and container:<name>`;
 
 function build(ctx: LabContext): LabScene {
   const h = dockerHost(ctx);
@@ -22,45 +23,41 @@ function build(ctx: LabContext): LabScene {
     hostStep(h),
     internetStep(h),
     {
-      title: 'Create docker0',
-      why: `The default bridge (${DOCKER0.subnet}) and dockerd's rules, for the one container here that uses bridge mode.`,
-      docker: ['dockerd (on start)'],
+      title: say`Create docker0`,
+      why: say`The default bridge (${DOCKER0.subnet}) and dockerd's rules, for the one container here that uses bridge mode.`,
+      docker: [say`dockerd (on start)`],
       ops: [...h.start.bridge, ...h.start.firewall],
     },
     {
-      title: 'Start hostnet with --network host',
+      title: say`Start hostnet with --network host`,
       why:
-        'Host mode creates nothing: no namespace, no veth, no rules. The "container" is just a process in the\n' +
-        `host's own namespace: it sees the host's interfaces (eth0 ${WAN.hostAddress}, docker0), binds its ports\n` +
-        'on them directly, and -p is ignored. Here the process is whatever nslab runs in the host namespace.',
+        say`Host mode creates nothing: no namespace, no veth, no rules. The "container" is just a process in the\nhost's own namespace: it sees the host's interfaces (eth0 ${WAN.hostAddress}, docker0), binds its ports\non them directly, and -p is ignored. Here the process is whatever nslab runs in the host namespace.`,
       docker: [hostnet.line],
       ops: hostnet.ops,
       checks: [
         {
-          title: `wan -> hostnet's server on the host's address ${WAN.hostAddress} (no -p, no NAT)`,
+          title: say`wan -> hostnet's server on the host's address ${WAN.hostAddress} (no -p, no NAT)`,
           probe: { kind: 'source', from: 'wan', server: 'hostnet', to: WAN.hostAddress, port: 0, source: WAN.wanAddress },
           expect: 'reach',
         },
       ],
     },
     {
-      title: 'Start app in bridge mode',
-      why: `For comparison, an ordinary container: its own namespace, eth0 ${app.endpoint.address} on docker0, and its own lo.`,
+      title: say`Start app in bridge mode`,
+      why: say`For comparison, an ordinary container: its own namespace, eth0 ${app.endpoint.address} on docker0, and its own lo.`,
       docker: [app.line],
       ops: app.ops,
     },
     {
-      title: 'Start sidecar with --network container:app',
+      title: say`Start sidecar with --network container:app`,
       why:
-        "container:<name> joins another container's existing namespace: same interfaces, same addresses, same\n" +
-        'localhost. Nothing is created; sidecar is simply a second process in app\'s namespace, so a server app\n' +
-        'binds on 127.0.0.1 is reachable from sidecar and from nowhere else.',
+        say`container:<name> joins another container's existing namespace: same interfaces, same addresses, same\nlocalhost. Nothing is created; sidecar is simply a second process in app's namespace, so a server app\nbinds on 127.0.0.1 is reachable from sidecar and from nowhere else.`,
       docker: [sidecar.line],
       ops: sidecar.ops,
     },
     {
-      title: 'Start isolated with --network none',
-      why: "None mode: a private namespace with only lo. No veth, no address but 127.0.0.1, no route: it reaches nothing.\n(Docker still writes its /etc/hosts and resolv.conf: the host's nameserver, which it cannot reach.)",
+      title: say`Start isolated with --network none`,
+      why: say`None mode: a private namespace with only lo. No veth, no address but 127.0.0.1, no route: it reaches nothing.\n(Docker still writes its /etc/hosts and resolv.conf: the host's nameserver, which it cannot reach.)`,
       docker: [isolated.line],
       ops: isolated.ops,
     },
@@ -68,16 +65,16 @@ function build(ctx: LabContext): LabScene {
 
   const expectations: Expectation[] = [
     steps[3]!.checks![0]!,
-    { title: `hostnet -> wan ${WAN.wanAddress} (straight out of the host's eth0)`, probe: { kind: 'ping', from: 'hostnet', to: WAN.wanAddress }, expect: 'reach' },
+    { title: say`hostnet -> wan ${WAN.wanAddress} (straight out of the host's eth0)`, probe: { kind: 'ping', from: 'hostnet', to: WAN.wanAddress }, expect: 'reach' },
     {
-      title: "sidecar -> app's server on 127.0.0.1 (shared localhost)",
+      title: say`sidecar -> app's server on 127.0.0.1 (shared localhost)`,
       probe: { kind: 'source', from: 'sidecar', server: 'app', to: '127.0.0.1', port: 0, source: '127.0.0.1' },
       expect: 'reach',
     },
-    { title: "hostnet -> app's server on 127.0.0.1 (another localhost)", probe: { kind: 'tcp', from: 'hostnet', server: 'app', to: '127.0.0.1', port: 0 }, expect: 'fail' },
-    { title: 'isolated -> 127.0.0.1 (lo works)', probe: { kind: 'ping', from: 'isolated', to: '127.0.0.1' }, expect: 'reach' },
-    { title: `isolated -> gateway ${bridge.ipam.gateway}`, probe: { kind: 'ping', from: 'isolated', to: bridge.ipam.gateway }, expect: 'fail' },
-    { title: `isolated -> wan ${WAN.wanAddress}`, probe: { kind: 'ping', from: 'isolated', to: WAN.wanAddress }, expect: 'fail' },
+    { title: say`hostnet -> app's server on 127.0.0.1 (another localhost)`, probe: { kind: 'tcp', from: 'hostnet', server: 'app', to: '127.0.0.1', port: 0 }, expect: 'fail' },
+    { title: say`isolated -> 127.0.0.1 (lo works)`, probe: { kind: 'ping', from: 'isolated', to: '127.0.0.1' }, expect: 'reach' },
+    { title: say`isolated -> gateway ${bridge.ipam.gateway}`, probe: { kind: 'ping', from: 'isolated', to: bridge.ipam.gateway }, expect: 'fail' },
+    { title: say`isolated -> wan ${WAN.wanAddress}`, probe: { kind: 'ping', from: 'isolated', to: WAN.wanAddress }, expect: 'fail' },
   ];
 
   return {
@@ -100,8 +97,8 @@ export const modesLab = defineLab({
   id: 'modes',
   number: 8,
   title: TITLE,
-  summary: "--network host sees the host's interfaces; none has only lo; container:app shares app's localhost",
+  summary: say`--network host sees the host's interfaces; none has only lo; container:app shares app's localhost`,
   article:
-    '"도커 네트워크 구조" and "Docker Netowrk", the Host and None networks: host shares the host\'s network as is\n(ifconfig shows the same), none cuts the container off; plus container:<name>, which shares another container\'s',
+    say`"도커 네트워크 구조" and "Docker Netowrk", the Host and None networks: host shares the host's network as is\n(ifconfig shows the same), none cuts the container off; plus container:<name>, which shares another container's`,
   build,
 });

@@ -1,3 +1,4 @@
+import { say } from '../src/text/say.js';
 import { Engine } from '../src/docker/engine.js';
 import { Swarm, VXLAN_OVERHEAD, VXLAN_PORT, vxlanName, type SwarmNode } from '../src/docker/swarm.js';
 import { cmd } from '../src/exec/command.js';
@@ -9,7 +10,7 @@ import type { Expectation } from '../src/plan/expectation.js';
 import { labProfile } from '../src/docker/host.js';
 import * as docker from '../src/docker/scene.js';
 
-const TITLE = 'Overlay: one subnet across two docker hosts with VXLAN';
+const TITLE = say`Overlay: one subnet across two docker hosts with VXLAN`;
 
 // The hosts' uplinks, on the sandbox's documentation range (as the docker host is in the other labs).
 const UNDERLAY = { prefix: 24, mtu: 1500, hosts: ['198.51.100.2', '198.51.100.3'] } as const;
@@ -45,65 +46,56 @@ function build(ctx: LabContext): LabScene {
   const [c1, c2] = containers as [(typeof containers)[0], (typeof containers)[0]];
 
   const crossHost = (expect: 'reach' | 'fail'): Expectation => ({
-    title: `c1 (host1) -> c2 (host2, ${c2.endpoint.address})`,
+    title: say`c1 (host1) -> c2 (host2, ${c2.endpoint.address})`,
     probe: { kind: 'ping', from: 'c1', to: c2.endpoint.address },
     expect,
   });
 
   const steps: Step[] = [
     {
-      title: 'Create two docker hosts',
-      why: 'Two namespaces play two machines running dockerd in one swarm, each with its own bridges and routes.',
-      docker: ['(two machines running dockerd)', 'docker swarm init / docker swarm join'],
+      title: say`Create two docker hosts`,
+      why: say`Two namespaces play two machines running dockerd in one swarm, each with its own bridges and routes.`,
+      docker: [say`(two machines running dockerd)`, 'docker swarm init / docker swarm join'],
       ops: hosts.flatMap((h) => [netnsAdd(h.ns), linkUp(h.ns, 'lo')]),
     },
     {
-      title: 'Join them by the underlay',
-      why: `The network the hosts already share (their LAN, ${UNDERLAY.hosts[0]} and ${UNDERLAY.hosts[1]}, MTU ${UNDERLAY.mtu}): a veth between their eth0s.\nIt knows nothing of container addresses; the overlay rides on top of it.`,
-      docker: ["(the hosts' own network)"],
+      title: say`Join them by the underlay`,
+      why: say`The network the hosts already share (their LAN, ${UNDERLAY.hosts[0]} and ${UNDERLAY.hosts[1]}, MTU ${UNDERLAY.mtu}): a veth between their eth0s.\nIt knows nothing of container addresses; the overlay rides on top of it.`,
+      docker: [say`(the hosts' own network)`],
       ops: [
         vethAdd({ ns: hosts[0]!.ns, name: 'eth0', peerNs: hosts[1]!.ns, peerName: 'eth0' }),
         ...hosts.flatMap((h) => [addrAdd(h.ns, 'eth0', `${h.underlay}/${UNDERLAY.prefix}`), linkUp(h.ns, 'eth0')]),
       ],
     },
     {
-      title: 'dockerd on each host: docker0, docker_gwbridge and their rules',
+      title: say`dockerd on each host: docker0, docker_gwbridge and their rules`,
       why:
-        `Every docker host has its default bridge; a swarm node also has docker_gwbridge (${gwbridges[0]!.network.ipam.subnet.cidr}, containers kept\n` +
-        'apart: enable_icc=false), through which containers on an overlay reach anything outside the cluster.',
-      docker: ['dockerd (on start)', '(docker swarm join creates docker_gwbridge)'],
+        say`Every docker host has its default bridge; a swarm node also has docker_gwbridge (${gwbridges[0]!.network.ipam.subnet.cidr}, containers kept\napart: enable_icc=false), through which containers on an overlay reach anything outside the cluster.`,
+      docker: [say`dockerd (on start)`, say`(docker swarm join creates docker_gwbridge)`],
       ops: engines.flatMap((_, i) => [...daemons[i]!.bridge, ...daemons[i]!.firewall, ...gwbridges[i]!.ops]),
       show: [cmd('ip', ['-br', 'link'], hosts[0]!.ns)],
     },
     {
-      title: "Create the overlay network's sandbox on each host",
+      title: say`Create the overlay network's sandbox on each host`,
       why:
-        `For an overlay network Docker makes, on every host that runs one of its containers, a namespace of the network's\n` +
-        `own. In it: br0, holding the gateway ${net.ipam.gateway}, and vxlan0 (VNI ${net.vni}, UDP ${VXLAN_PORT}, MTU ${net.mtu}), made in the host's\n` +
-        `namespace as ${vxlanName(net)} and moved in, so its UDP socket and the tunnelled traffic stay on the host's eth0.`,
+        say`For an overlay network Docker makes, on every host that runs one of its containers, a namespace of the network's\nown. In it: br0, holding the gateway ${net.ipam.gateway}, and vxlan0 (VNI ${net.vni}, UDP ${VXLAN_PORT}, MTU ${net.mtu}), made in the host's\nnamespace as ${vxlanName(net)} and moved in, so its UDP socket and the tunnelled traffic stay on the host's eth0.`,
       docker: [overlays[0]!.line],
       ops: overlays.flatMap((o) => o.ops),
       show: [cmd('ip', ['-d', 'link', 'show', 'vxlan0'], hosts[0]!.sandboxNs)],
     },
     {
-      title: 'Start c1 on host1 and c2 on host2',
+      title: say`Start c1 on host1 and c2 on host2`,
       why:
-        `Both in ovnet's one subnet: c1 ${c1.endpoint.address}, c2 ${c2.endpoint.address}, each on its host's br0 by a veth of MTU ${net.mtu} on both ends,\n` +
-        `with the MAC derived from the address (overlay endpoints keep 02:42+IP in every version), and eth1 on\n` +
-        'docker_gwbridge with the default route (the overlay gives none: libnetwork adds that endpoint). An overlay is a\n' +
-        "user-defined network, so each also gets the embedded DNS on 127.0.0.11, which knows the overlay's containers on\n" +
-        'every host. No host knows yet where the other container is: c1 and c2 cannot hear each other.',
+        say`Both in ovnet's one subnet: c1 ${c1.endpoint.address}, c2 ${c2.endpoint.address}, each on its host's br0 by a veth of MTU ${net.mtu} on both ends,\nwith the MAC derived from the address (overlay endpoints keep 02:42+IP in every version), and eth1 on\ndocker_gwbridge with the default route (the overlay gives none: libnetwork adds that endpoint). An overlay is a\nuser-defined network, so each also gets the embedded DNS on 127.0.0.11, which knows the overlay's containers on\nevery host. No host knows yet where the other container is: c1 and c2 cannot hear each other.`,
       docker: [c1.line, c2.line],
       ops: [...c1.ops, ...c2.ops],
       checks: [crossHost('fail')],
     },
     {
-      title: 'Program each host with the other container (gossip)',
+      title: say`Program each host with the other container (gossip)`,
       why:
-        "Docker's hosts tell each other, by gossip, where each container lives; each host then writes a permanent\n" +
-        `neighbour entry (the remote container's IP and MAC: vxlan0 answers ARP for it itself) and a forwarding entry\n` +
-        `(that MAC is behind the other host's underlay address) on its vxlan0. Frames for c2 now leave host1 as UDP to ${UNDERLAY.hosts[1]}:${VXLAN_PORT}.`,
-      docker: ['(dockerd, from the cluster gossip: peerdb.go peerAdd)'],
+        say`Docker's hosts tell each other, by gossip, where each container lives; each host then writes a permanent\nneighbour entry (the remote container's IP and MAC: vxlan0 answers ARP for it itself) and a forwarding entry\n(that MAC is behind the other host's underlay address) on its vxlan0. Frames for c2 now leave host1 as UDP to ${UNDERLAY.hosts[1]}:${VXLAN_PORT}.`,
+      docker: [say`(dockerd, from the cluster gossip: peerdb.go peerAdd)`],
       ops: swarm.gossip(),
       checks: [crossHost('reach')],
       show: [cmd('bridge', ['fdb', 'show', 'dev', 'vxlan0'], hosts[0]!.sandboxNs), cmd('ip', ['neigh', 'show', 'dev', 'vxlan0'], hosts[0]!.sandboxNs)],
@@ -122,19 +114,19 @@ function build(ctx: LabContext): LabScene {
 
   const expectations: Expectation[] = [
     crossHost('reach'),
-    { title: `c2 (host2) -> c1 (host1, ${c1.endpoint.address})`, probe: { kind: 'ping', from: 'c2', to: c1.endpoint.address }, expect: 'reach' },
+    { title: say`c2 (host2) -> c1 (host1, ${c1.endpoint.address})`, probe: { kind: 'ping', from: 'c2', to: c1.endpoint.address }, expect: 'reach' },
     {
-      title: `c1 -> c2: ${LARGEST_PING} bytes, don't fragment (the overlay's MTU, ${net.mtu})`,
+      title: say`c1 -> c2: ${LARGEST_PING} bytes, don't fragment (the overlay's MTU, ${net.mtu})`,
       probe: { kind: 'ping', from: 'c1', to: c2.endpoint.address, size: LARGEST_PING },
       expect: 'reach',
     },
     {
-      title: `c1 -> c2: ${LARGEST_PING + 1} bytes, don't fragment (one more than fits)`,
+      title: say`c1 -> c2: ${LARGEST_PING + 1} bytes, don't fragment (one more than fits)`,
       probe: { kind: 'ping', from: 'c1', to: c2.endpoint.address, size: LARGEST_PING + 1 },
       expect: 'fail',
     },
     {
-      title: `underlay carries c1 -> c2 as UDP ${VXLAN_PORT}, VNI ${net.vni} (tcpdump on host1 eth0)`,
+      title: say`underlay carries c1 -> c2 as UDP ${VXLAN_PORT}, VNI ${net.vni} (tcpdump on host1 eth0)`,
       probe: {
         kind: 'capture',
         on: 'host1',
@@ -151,16 +143,16 @@ function build(ctx: LabContext): LabScene {
       expect: 'reach',
     },
     {
-      title: `c1 -> host2's ${UNDERLAY.hosts[1]} (out by docker_gwbridge: seen as host1, ${UNDERLAY.hosts[0]})`,
+      title: say`c1 -> host2's ${UNDERLAY.hosts[1]} (out by docker_gwbridge: seen as host1, ${UNDERLAY.hosts[0]})`,
       probe: { kind: 'source', from: 'c1', server: 'host2', to: UNDERLAY.hosts[1], port: 0, source: UNDERLAY.hosts[0] },
       expect: 'reach',
     },
     // An overlay is a user-defined network: the embedded DNS answers for its containers on every host.
-    { title: `c1 resolves c2 (on host2) to ${c2.endpoint.address}`, probe: { kind: 'dns', from: 'c1', name: 'c2', answer: c2.endpoint.address }, expect: 'reach' },
-    { title: `host1 -> c2 (${c2.endpoint.address}): the underlay has no route to containers`, probe: { kind: 'ping', from: 'host1', to: c2.endpoint.address }, expect: 'fail' },
+    { title: say`c1 resolves c2 (on host2) to ${c2.endpoint.address}`, probe: { kind: 'dns', from: 'c1', name: 'c2', answer: c2.endpoint.address }, expect: 'reach' },
+    { title: say`host1 -> c2 (${c2.endpoint.address}): the underlay has no route to containers`, probe: { kind: 'ping', from: 'host1', to: c2.endpoint.address }, expect: 'fail' },
   ];
 
-  const trace = { from: 'c1', to: c2.endpoint.address, look: `c1's ping to c2 crosses the underlay wrapped in UDP ${VXLAN_PORT} with VNI ${net.vni}` };
+  const trace = { from: 'c1', to: c2.endpoint.address, look: say`c1's ping to c2 crosses the underlay wrapped in UDP ${VXLAN_PORT} with VNI ${net.vni}` };
   return { nodes, steps, expectations, trace };
 }
 
@@ -168,8 +160,8 @@ export const overlayLab = defineLab({
   id: 'overlay',
   number: 10,
   title: TITLE,
-  summary: 'two docker hosts, a per-network sandbox with br0 and vxlan0 (VNI 4096, UDP 4789, MTU 1450), docker_gwbridge for egress',
+  summary: say`two docker hosts, a per-network sandbox with br0 and vxlan0 (VNI 4096, UDP 4789, MTU 1450), docker_gwbridge for egress`,
   article:
-    '"Docker Netowrk" and "Docker 네트워크 구성", overlay: one network across several docker daemons (hosts)',
+    say`"Docker Netowrk" and "Docker 네트워크 구성", overlay: one network across several docker daemons (hosts)`,
   build,
 });

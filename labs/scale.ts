@@ -1,3 +1,4 @@
+import { say } from '../src/text/say.js';
 import { DOCKER0 } from '../src/model/defaults.js';
 import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork } from '../src/docker/bridge-network.js';
 import { type Endpoint } from '../src/docker/cnm.js';
@@ -18,7 +19,7 @@ export function containerCount(options: LabOptions): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 2 || n > MAX_CONTAINERS) {
     throw new NslabError(`--containers must be a whole number from 2 to ${MAX_CONTAINERS}, not ${JSON.stringify(raw)}`, {
-      hint: `e.g. \`nslab up scale --containers 50\``,
+      hint: say`e.g. \`nslab up scale --containers 50\``,
     });
   }
   return n;
@@ -29,7 +30,7 @@ export function fullMesh(endpoints: readonly Endpoint[]): Expectation[] {
   return endpoints.flatMap((from) =>
     endpoints
       .filter((to) => to !== from)
-      .map((to): Expectation => ({ title: `${from.container} -> ${to.container} (${to.address})`, probe: { kind: 'ping', from: from.container, to: to.address }, expect: 'reach' })),
+      .map((to): Expectation => ({ title: say`${from.container} -> ${to.container} (${to.address})`, probe: { kind: 'ping', from: from.container, to: to.address }, expect: 'reach' })),
   );
 }
 
@@ -51,20 +52,20 @@ function build(ctx: LabContext): LabScene {
     endpoints.push(endpoint);
     containerOps.push(...createContainerNamespace(ns), ...ops);
   }
-  const title = `${n} containers on one docker0 bridge, full mesh`;
+  const title = say`${n} containers on one docker0 bridge, full mesh`;
   return {
     title,
     nodes,
     steps: [
       {
-        title: 'Create the docker host and its docker0 bridge',
-        why: `One host namespace with the bridge ${DOCKER0.bridge} (${net.ipam.gateway} on ${DOCKER0.subnet}).`,
-        docker: ['dockerd (on start)'],
+        title: say`Create the docker host and its docker0 bridge`,
+        why: say`One host namespace with the bridge ${DOCKER0.bridge} (${net.ipam.gateway} on ${DOCKER0.subnet}).`,
+        docker: [say`dockerd (on start)`],
         ops: [netnsAdd(host), linkUp(host, 'lo'), ...createBridgeNetwork(net, tools)],
       },
       {
-        title: `Start ${n} containers`,
-        why: `Each container is a namespace with a veth pair to ${DOCKER0.bridge}, the next free address and a default\nroute. nslab runs these as one \`ip -batch\` for the namespaces, one for the host and one per container.`,
+        title: say`Start ${n} containers`,
+        why: say`Each container is a namespace with a veth pair to ${DOCKER0.bridge}, the next free address and a default\nroute. nslab runs these as one \`ip -batch\` for the namespaces, one for the host and one per container.`,
         docker: [`for i in $(seq ${n}); do docker run -d --name c$i busybox sleep infinity; done`],
         ops: containerOps,
       },
@@ -75,8 +76,8 @@ function build(ctx: LabContext): LabScene {
 
 export const scaleLab = defineLab({
   id: 'scale',
-  title: 'Many containers on one bridge, verified as a full mesh',
-  summary: 'N containers (--containers, up to 250) on one docker0 bridge; every pair pings (N*(N-1) probes)',
+  title: say`Many containers on one bridge, verified as a full mesh`,
+  summary: say`N containers (--containers, up to 250) on one docker0 bridge; every pair pings (N*(N-1) probes)`,
   options: { containers: `how many containers (2 to ${MAX_CONTAINERS}, default ${MESH_DEFAULT_CONTAINERS})` },
   maxContainers: MAX_CONTAINERS,
   build,

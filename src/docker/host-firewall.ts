@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { cmd, type Cmd } from '../exec/command.js';
 import { nftChainAdd, nftRuleAdd, nftTableAdd, type NftTable } from '../ops/nft.js';
 import { policySet, ruleAppend, ruleInsert, type Rule } from '../ops/iptables.js';
@@ -61,4 +62,4 @@ export function adminForwardShow(h: DockerHost): Cmd {
 
 /** Where this Docker wants the admin's forwarding rules, in a learner's words. */
 export const adminPlace = (h: DockerHost): string =>
-  h.profile.firewall === 'nftables' ? `a table of one's own (nftables: \`table ip ${ADMIN_TABLE}\`, a forward base chain)` : 'the chain DOCKER-USER';
+  h.profile.firewall === 'nftables' ? say`a table of one's own (nftables: \`table ip ${ADMIN_TABLE}\`, a forward base chain)` : say`the chain DOCKER-USER`;

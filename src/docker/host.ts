@@ -226,7 +226,7 @@ export interface RemoteNetwork {
 export function remoteNetwork(ctx: LabContext, h: DockerHost, cidr: string, opts: { readonly node: string; readonly service?: { readonly name: string; readonly port: number } }): RemoteNetwork {
   const { service } = opts;
   const s = parseSubnet(cidr);
-  if (s.prefix > 29) throw new NslabError(`remote network ${cidr} is too small`, { hint: 'give it a /29 or larger: it holds a router and a database at .10' });
+  if (s.prefix > 29) throw new NslabError(`remote network ${cidr} is too small`, { hint: say`give it a /29 or larger: it holds a router and a database at .10` });
   const at = (n: number) => intToAddress(s.first + n);
   const ns = nsName(ctx.name, opts.node);
   const router = at(1);
@@ -298,7 +298,7 @@ export function lanNeighbour(ctx: LabContext, h: DockerHost, node = 'neighbour')
  * engine, whose containers created from now on are given that server.
  */
 export function hostResolverChange(h: DockerHost, nameserver: string): Op[] {
-  if (h.host === undefined) throw new NslabError('a lab that changes the host\'s resolver runs in a sandbox docker host only', { hint: 'drop --root-ns' });
+  if (h.host === undefined) throw new NslabError('a lab that changes the host\'s resolver runs in a sandbox docker host only', { hint: say`drop --root-ns` });
   const before = h.engine.hostResolv.nameserver;
   // Only containers created from now on see the new server; running ones keep theirs.
   h.engine.hostResolv.nameserver = nameserver;

@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import type { Expectation } from '../plan/expectation.js';
 import { WAN } from '../model/defaults.js';
 import type { Sandbox } from './cnm.js';
@@ -24,11 +25,11 @@ export function publishedPromises(container: string, published: readonly PortBin
     .filter((p) => p.protocol === 'tcp')
     .flatMap((p): Expectation[] => {
       const spec = `-p ${bindingSpec(p)}`;
-      const answers = (from: string, to: string, why: string): Expectation => ({ title: `${from === 'wan' ? 'internet' : from} -> ${to}:${p.hostPort} answers as ${container} (${why})`, probe: { kind: 'service', from, to, port: p.hostPort, answer: container }, expect: 'reach' });
+      const answers = (from: string, to: string, why: string): Expectation => ({ title: say`${from === 'wan' ? 'internet' : from} -> ${to}:${p.hostPort} answers as ${container} (${why})`, probe: { kind: 'service', from, to, port: p.hostPort, answer: container }, expect: 'reach' });
       if (everywhere(p) || p.hostIp === WAN.hostAddress) return [answers('wan', WAN.hostAddress, spec), answers('host', WAN.hostAddress, spec)];
       return [
         answers('host', p.hostIp!, spec),
-        { title: `internet -> ${WAN.hostAddress}:${p.hostPort} reaches nothing (${spec}: bound to ${p.hostIp} only)`, probe: { kind: 'service', from: 'wan', to: WAN.hostAddress, port: p.hostPort }, expect: 'fail' },
+        { title: say`internet -> ${WAN.hostAddress}:${p.hostPort} reaches nothing (${spec}: bound to ${p.hostIp} only)`, probe: { kind: 'service', from: 'wan', to: WAN.hostAddress, port: p.hostPort }, expect: 'fail' },
       ];
     });
 }
@@ -41,12 +42,12 @@ export function publishedPromises(container: string, published: readonly PortBin
 export function modePromises(s: Sandbox, ports: readonly ServicePort[], how: string, label: (container: string) => string = (c) => c): Expectation[] {
   const tcp = ports.filter((p) => p.protocol === 'tcp');
   if (s.mode === 'host') {
-    return tcp.map((p) => ({ title: `internet -> ${WAN.hostAddress}:${p.port} answers as ${s.container} (${how} host: the host's own port)`, probe: { kind: 'service', from: 'wan', to: WAN.hostAddress, port: p.port, answer: s.container }, expect: 'reach' }));
+    return tcp.map((p) => ({ title: say`internet -> ${WAN.hostAddress}:${p.port} answers as ${s.container} (${how} host: the host's own port)`, probe: { kind: 'service', from: 'wan', to: WAN.hostAddress, port: p.port, answer: s.container }, expect: 'reach' }));
   }
   if (s.mode === 'container') {
     const owner = label(s.joins!);
-    return tcp.map((p) => ({ title: `${owner} -> 127.0.0.1:${p.port} answers as ${s.container} (it shares ${owner}'s namespace: one localhost)`, probe: { kind: 'service', from: s.joins!, to: '127.0.0.1', port: p.port, answer: s.container }, expect: 'reach' }));
+    return tcp.map((p) => ({ title: say`${owner} -> 127.0.0.1:${p.port} answers as ${s.container} (it shares ${owner}'s namespace: one localhost)`, probe: { kind: 'service', from: s.joins!, to: '127.0.0.1', port: p.port, answer: s.container }, expect: 'reach' }));
   }
-  if (s.mode === 'none') return [{ title: `${label(s.container)} -> internet ${WAN.server} (${how} none: only lo)`, probe: { kind: 'ping', from: s.container, to: WAN.server }, expect: 'fail' }];
+  if (s.mode === 'none') return [{ title: say`${label(s.container)} -> internet ${WAN.server} (${how} none: only lo)`, probe: { kind: 'ping', from: s.container, to: WAN.server }, expect: 'fail' }];
   return [];
 }

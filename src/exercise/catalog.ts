@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { NslabError } from '../errors.js';
 import { bridgeExercise } from './ex-bridge.js';
 import { connectExercise } from './ex-connect.js';
@@ -11,7 +12,7 @@ export const EXERCISES: readonly Exercise[] = [vethExercise, bridgeExercise, int
 /** By number or by slug: `3` and `internet` are the same exercise. */
 export function findExercise(id: string): Exercise {
   const ex = EXERCISES.find((e) => e.id === id || e.slug === id);
-  if (!ex) throw new NslabError(`unknown exercise ${JSON.stringify(id)}`, { hint: `known: ${EXERCISES.map((e) => `${e.id} (${e.slug})`).join(', ')}; see \`nslab exercise list\`` });
+  if (!ex) throw new NslabError(`unknown exercise ${JSON.stringify(id)}`, { hint: say`known: ${EXERCISES.map((e) => `${e.id} (${e.slug})`).join(', ')}; see \`nslab exercise list\`` });
   return ex;
 }
 

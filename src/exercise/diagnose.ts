@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { cmd, renderCmd } from '../exec/command.js';
 import type { Interface } from '../kernel/ip-json.js';
 import { matchVethPairs } from '../kernel/snapshot.js';
@@ -18,11 +19,11 @@ const ipOf = (a: string) => a.split('/')[0]!;
 export function namespacesExist(ctx: CheckContext, nodes: readonly string[]): Finding {
   const missing = nodes.filter((n) => !node(ctx, n));
   return missing.length === 0
-    ? { requirement: `namespaces ${nodes.map((n) => nsName(ctx.name, n)).join(', ')} exist`, pass: true, detail: 'present' }
+    ? { requirement: say`namespaces ${nodes.map((n) => nsName(ctx.name, n)).join(', ')} exist`, pass: true, detail: say`present` }
     : {
-        requirement: `namespaces ${nodes.map((n) => nsName(ctx.name, n)).join(', ')} exist`,
+        requirement: say`namespaces ${nodes.map((n) => nsName(ctx.name, n)).join(', ')} exist`,
         pass: false,
-        detail: `missing: ${missing.map((n) => nsName(ctx.name, n)).join(', ')}`,
+        detail: say`missing: ${missing.map((n) => nsName(ctx.name, n)).join(', ')}`,
         mistake: 'missing-namespace',
         hint: missing.map((n) => renderCmd(cmd('ip', ['netns', 'add', nsName(ctx.name, n)]))).join(' && '),
       };
@@ -31,8 +32,8 @@ export function namespacesExist(ctx: CheckContext, nodes: readonly string[]): Fi
 export function loUp(ctx: CheckContext, n: string): Finding {
   const lo = node(ctx, n)?.interfaces.find((i) => i.name === 'lo');
   const requirement = `lo is up in ${n}`;
-  if (lo?.up) return { requirement, pass: true, detail: 'up' };
-  return { requirement, pass: false, detail: 'lo is down: the namespace cannot reach its own addresses', mistake: 'lo-down', hint: ipCmd(ctx, n, 'link', 'set', 'dev', 'lo', 'up') };
+  if (lo?.up) return { requirement, pass: true, detail: say`up` };
+  return { requirement, pass: false, detail: say`lo is down: the namespace cannot reach its own addresses`, mistake: 'lo-down', hint: ipCmd(ctx, n, 'link', 'set', 'dev', 'lo', 'up') };
 }
 
 export interface EndpointSpec {
@@ -72,11 +73,11 @@ export function endpoint(ctx: CheckContext, e: EndpointSpec): Finding[] {
   if (!pair) {
     const hostEnd = e.bridge ? 'veth' : 'veth0';
     return [{
-      requirement: `${title}: veth exists`,
+      requirement: say`${title}: veth exists`,
       pass: false,
-      detail: `no veth pair joins ${e.node} and ${e.towards}`,
+      detail: say`no veth pair joins ${e.node} and ${e.towards}`,
       mistake: 'no-veth',
-      hint: `${renderCmd(cmd('ip', ['link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', nsName(ctx.name, e.node)], nsName(ctx.name, e.towards)))}`,
+      hint: say`${renderCmd(cmd('ip', ['link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', nsName(ctx.name, e.node)], nsName(ctx.name, e.towards)))}`,
     }];
   }
   const findings: Finding[] = [];
@@ -85,17 +86,17 @@ export function endpoint(ctx: CheckContext, e: EndpointSpec): Finding[] {
   const subnet = subnetOf(e.address);
   const { near, far } = pair;
   const requirement = `${e.node}/${near.name} has ${e.address}`;
-  if (near.addresses.includes(e.address)) findings.push({ requirement, pass: true, detail: 'assigned' });
+  if (near.addresses.includes(e.address)) findings.push({ requirement, pass: true, detail: say`assigned` });
   else {
     const elsewhere = ownerOf(me, ip);
     const wrong = near.addresses.find((a) => !subnetContains(subnet, ipOf(a)) || subnetOf(a).cidr !== subnet.cidr);
     if (elsewhere && elsewhere.index !== near.index) {
       const onIt = elsewhere.addresses.find((a) => ipOf(a) === ip)!;
-      findings.push({ requirement, pass: false, detail: `${ip} is on ${elsewhere.name}, not on the veth ${near.name}`, mistake: 'wrong-interface', hint: `${ipCmd(ctx, e.node, 'addr', 'del', onIt, 'dev', elsewhere.name)} && ${ipCmd(ctx, e.node, 'addr', 'add', e.address, 'dev', near.name)}` });
+      findings.push({ requirement, pass: false, detail: say`${ip} is on ${elsewhere.name}, not on the veth ${near.name}`, mistake: 'wrong-interface', hint: say`${ipCmd(ctx, e.node, 'addr', 'del', onIt, 'dev', elsewhere.name)} && ${ipCmd(ctx, e.node, 'addr', 'add', e.address, 'dev', near.name)}` });
     } else if (wrong) {
-      findings.push({ requirement, pass: false, detail: `${near.name} has ${wrong}, which is not in ${subnet.cidr}: the two ends are in different subnets`, mistake: 'different-subnets', hint: `${ipCmd(ctx, e.node, 'addr', 'del', wrong, 'dev', near.name)} && ${ipCmd(ctx, e.node, 'addr', 'add', e.address, 'dev', near.name)}` });
+      findings.push({ requirement, pass: false, detail: say`${near.name} has ${wrong}, which is not in ${subnet.cidr}: the two ends are in different subnets`, mistake: 'different-subnets', hint: say`${ipCmd(ctx, e.node, 'addr', 'del', wrong, 'dev', near.name)} && ${ipCmd(ctx, e.node, 'addr', 'add', e.address, 'dev', near.name)}` });
     } else {
-      findings.push({ requirement, pass: false, detail: `${near.name} has no address`, mistake: 'missing-address', hint: ipCmd(ctx, e.node, 'addr', 'add', e.address, 'dev', near.name) });
+      findings.push({ requirement, pass: false, detail: say`${near.name} has no address`, mistake: 'missing-address', hint: ipCmd(ctx, e.node, 'addr', 'add', e.address, 'dev', near.name) });
     }
   }
   const checkFar = e.farEnd ?? true;
@@ -103,19 +104,19 @@ export function endpoint(ctx: CheckContext, e: EndpointSpec): Finding[] {
   const upReq = checkFar ? `both ends up (${e.node}/${near.name}, ${e.towards}/${far.name})` : `${e.node}/${near.name} is up`;
   findings.push(
     down.length === 0
-      ? { requirement: upReq, pass: true, detail: 'up' }
+      ? { requirement: upReq, pass: true, detail: say`up` }
       : {
           requirement: upReq,
           pass: false,
-          detail: `${down.map((d) => `${d.n}/${d.i.name}`).join(' and ')} down`,
+          detail: say`${down.map((d) => `${d.n}/${d.i.name}`).join(' and ')} down`,
           mistake: 'end-down',
           hint: down.map((d) => ipCmd(ctx, d.n, 'link', 'set', 'dev', d.i.name, 'up')).join(' && '),
         },
   );
   if (e.bridge) {
     const requirement = `${e.towards}/${far.name} is a port of ${e.bridge}`;
-    if (far.master === e.bridge) findings.push({ requirement, pass: true, detail: 'attached' });
-    else findings.push({ requirement, pass: false, detail: far.master ? `it is a port of ${far.master}` : 'it is not attached to any bridge', mistake: 'not-on-bridge', hint: ipCmd(ctx, e.towards, 'link', 'set', 'dev', far.name, 'master', e.bridge) });
+    if (far.master === e.bridge) findings.push({ requirement, pass: true, detail: say`attached` });
+    else findings.push({ requirement, pass: false, detail: far.master ? say`it is a port of ${far.master}` : say`it is not attached to any bridge`, mistake: 'not-on-bridge', hint: ipCmd(ctx, e.towards, 'link', 'set', 'dev', far.name, 'master', e.bridge) });
   }
   return findings;
 }
@@ -124,29 +125,29 @@ export function endpoint(ctx: CheckContext, e: EndpointSpec): Finding[] {
 export function bridgeReady(ctx: CheckContext, n: string, name: string, address: string): Finding[] {
   const br = node(ctx, n)?.interfaces.find((i) => i.name === name);
   if (!br || br.kind !== 'bridge') {
-    return [{ requirement: `bridge ${name} in ${n}`, pass: false, detail: 'no such bridge', mistake: 'bridge-down', hint: `${ipCmd(ctx, n, 'link', 'add', name, 'type', 'bridge')} && ${ipCmd(ctx, n, 'link', 'set', 'dev', name, 'up')}` }];
+    return [{ requirement: say`bridge ${name} in ${n}`, pass: false, detail: say`no such bridge`, mistake: 'bridge-down', hint: say`${ipCmd(ctx, n, 'link', 'add', name, 'type', 'bridge')} && ${ipCmd(ctx, n, 'link', 'set', 'dev', name, 'up')}` }];
   }
   return [
     br.addresses.includes(address)
-      ? { requirement: `bridge ${name} has ${address}`, pass: true, detail: 'assigned' }
-      : { requirement: `bridge ${name} has ${address}`, pass: false, detail: `it has ${br.addresses.join(', ') || 'no address'}`, mistake: 'missing-address', hint: ipCmd(ctx, n, 'addr', 'add', address, 'dev', name) },
+      ? { requirement: say`bridge ${name} has ${address}`, pass: true, detail: say`assigned` }
+      : { requirement: say`bridge ${name} has ${address}`, pass: false, detail: say`it has ${br.addresses.join(', ') || 'no address'}`, mistake: 'missing-address', hint: ipCmd(ctx, n, 'addr', 'add', address, 'dev', name) },
     br.up
-      ? { requirement: `bridge ${name} is up`, pass: true, detail: 'up' }
-      : { requirement: `bridge ${name} is up`, pass: false, detail: 'down: it forwards nothing', mistake: 'bridge-down', hint: ipCmd(ctx, n, 'link', 'set', 'dev', name, 'up') },
+      ? { requirement: say`bridge ${name} is up`, pass: true, detail: say`up` }
+      : { requirement: say`bridge ${name} is up`, pass: false, detail: say`down: it forwards nothing`, mistake: 'bridge-down', hint: ipCmd(ctx, n, 'link', 'set', 'dev', name, 'up') },
   ];
 }
 
 export function defaultRoute(ctx: CheckContext, n: string, via: string): Finding {
   const route = node(ctx, n)?.routes.find((r) => r.dst === 'default');
   const requirement = `${n} has a default route via ${via}`;
-  if (route?.gateway === via) return { requirement, pass: true, detail: `default via ${via} dev ${route.dev}` };
-  return { requirement, pass: false, detail: route ? `default via ${route.gateway ?? route.dev}` : 'no default route', mistake: 'no-default-route', hint: ipCmd(ctx, n, 'route', route ? 'replace' : 'add', 'default', 'via', via) };
+  if (route?.gateway === via) return { requirement, pass: true, detail: say`default via ${via} dev ${route.dev}` };
+  return { requirement, pass: false, detail: route ? say`default via ${route.gateway ?? route.dev}` : say`no default route`, mistake: 'no-default-route', hint: ipCmd(ctx, n, 'route', route ? 'replace' : 'add', 'default', 'via', via) };
 }
 
 export function forwarding(ctx: CheckContext, n: string): Finding {
   const requirement = `${n} forwards packets (net.ipv4.ip_forward=1)`;
-  if (node(ctx, n)?.forwarding) return { requirement, pass: true, detail: 'on' };
-  return { requirement, pass: false, detail: 'off: it drops what is not addressed to it', mistake: 'ip-forward-off', hint: renderCmd(cmd('sysctl', ['-w', 'net.ipv4.ip_forward=1'], nsName(ctx.name, n))) };
+  if (node(ctx, n)?.forwarding) return { requirement, pass: true, detail: say`on` };
+  return { requirement, pass: false, detail: say`off: it drops what is not addressed to it`, mistake: 'ip-forward-off', hint: renderCmd(cmd('sysctl', ['-w', 'net.ipv4.ip_forward=1'], nsName(ctx.name, n))) };
 }
 
 /**
@@ -156,14 +157,14 @@ export function forwarding(ctx: CheckContext, n: string): Finding {
 export async function reaches(ctx: CheckContext, from: string, to: string, label: string): Promise<Finding> {
   const requirement = `${from} reaches ${label}`;
   const src = node(ctx, from);
-  if (!src) return { requirement, pass: false, detail: `${nsName(ctx.name, from)} does not exist`, hint: renderCmd(cmd('ip', ['netns', 'add', nsName(ctx.name, from)])) };
+  if (!src) return { requirement, pass: false, detail: say`${nsName(ctx.name, from)} does not exist`, hint: renderCmd(cmd('ip', ['netns', 'add', nsName(ctx.name, from)])) };
   if (!ctx.world.some((w) => ownerOf(w, to))) {
-    return { requirement, pass: false, detail: `no namespace of this exercise has ${to}: not pinged`, hint: `give ${to} to the interface the task names; \`nslab peers ${ctx.name}\` shows what has which address` };
+    return { requirement, pass: false, detail: say`no namespace of this exercise has ${to}: not pinged`, hint: say`give ${to} to the interface the task names; \`nslab peers ${ctx.name}\` shows what has which address` };
   }
   // Links just brought up may drop the first packets (carrier comes up asynchronously).
   let r = await ping(ctx.runner, src.ns, to);
   for (let attempt = 1; attempt < 3 && !r.reached; attempt++) r = await ping(ctx.runner, src.ns, to);
   return r.reached
-    ? { requirement, pass: true, detail: `ping ${r.detail}` }
-    : { requirement, pass: false, detail: `ping: ${r.detail}`, hint: `\`nslab why ${ctx.name} ${from} ${to}\` walks the path and names the broken hop` };
+    ? { requirement, pass: true, detail: say`ping ${r.detail}` }
+    : { requirement, pass: false, detail: say`ping: ${r.detail}`, hint: say`\`nslab why ${ctx.name} ${from} ${to}\` walks the path and names the broken hop` };
 }

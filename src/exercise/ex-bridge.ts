@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { nsName } from '../model/names.js';
 import { bridgeReady, endpoint, namespacesExist, reaches } from './diagnose.js';
 import type { Exercise, Finding } from './types.js';
@@ -12,8 +13,8 @@ const CONTAINERS = [
 export const bridgeExercise: Exercise = {
   id: '2',
   slug: 'bridge',
-  title: 'Build a bridge with three namespaces',
-  task: (name) => `In ${nsName(name, 'host')}, create bridge br0 with 10.10.2.1/24 and bring it up.
+  title: say`Build a bridge with three namespaces`,
+  task: (name) => say`In ${nsName(name, 'host')}, create bridge br0 with 10.10.2.1/24 and bring it up.
 Create ${CONTAINERS.map(([c]) => nsName(name, c)).join(', ')}; join each to br0 with a veth pair
 (the host end is a port of br0), and give them ${CONTAINERS.map(([c, a]) => `${c} ${a}/24`).join(', ')}.
 Done when every container pings the others and the bridge.`,

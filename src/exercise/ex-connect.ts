@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { attachContainer, createBridgeNetwork, createContainerNamespace, type BridgeNetwork } from '../docker/bridge-network.js';
 import { Ipam } from '../model/ipam.js';
 import { nsName } from '../model/names.js';
@@ -10,8 +11,8 @@ import type { Exercise } from './types.js';
 export const connectExercise: Exercise = {
   id: '5',
   slug: 'connect',
-  title: 'Connect a container to a second network',
-  task: (name) => `nslab has built ${nsName(name, 'host')} with docker0 (172.17.0.1/16, c1 at 172.17.0.2 on eth0)
+  title: say`Connect a container to a second network`,
+  task: (name) => say`nslab has built ${nsName(name, 'host')} with docker0 (172.17.0.1/16, c1 at 172.17.0.2 on eth0)
 and a second network: bridge br-net2 (172.18.0.1/16) with ${nsName(name, 'c2')} at 172.18.0.2.
 Do what \`docker network connect net2 c1\` does: a new veth whose host end is a port of br-net2,
 eth1 in c1 with 172.18.0.3/16. Done when c1 reaches c2 and still reaches 172.17.0.1,
@@ -23,8 +24,8 @@ with its default route still via 172.17.0.1.`,
     const c2 = nsName(name, 'c2');
     return [
       {
-        title: 'docker0 with c1, and network net2 with c2',
-        why: 'the starting point',
+        title: say`docker0 with c1, and network net2 with c2`,
+        why: say`the starting point`,
         ops: [
           ...ops,
           routeAdd(nsName(name, 'c1'), { to: 'default', via: net.ipam.gateway }),

@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { nsName } from '../model/names.js';
 import { endpoint, loUp, namespacesExist, reaches } from './diagnose.js';
 import type { Exercise } from './types.js';
@@ -6,8 +7,8 @@ import type { Exercise } from './types.js';
 export const vethExercise: Exercise = {
   id: '1',
   slug: 'veth',
-  title: 'Connect two namespaces with a veth pair',
-  task: (name) => `Create namespaces ${nsName(name, 'a')} and ${nsName(name, 'b')} and join them with a veth pair.
+  title: say`Connect two namespaces with a veth pair`,
+  task: (name) => say`Create namespaces ${nsName(name, 'a')} and ${nsName(name, 'b')} and join them with a veth pair.
 Give a's end 10.10.1.1/24 and b's end 10.10.1.2/24, bring both ends and both lo up.
 Done when a pings b (10.10.1.2) and a pings its own 10.10.1.1.`,
   async check(ctx) {

@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDir } from '../lifecycle/state.js';
@@ -13,7 +14,7 @@ export function exerciseStateDir(name: string): string {
 export function hintLadder(f: Finding): string[] {
   if (f.pass) return [];
   const ladder: string[] = [];
-  if (f.mistake) ladder.push(`[${MISTAKES[f.mistake]}] ${NUDGES[f.mistake]}`);
+  if (f.mistake) ladder.push(say`[${MISTAKES[f.mistake]}] ${NUDGES[f.mistake]}`);
   if (f.hint) ladder.push(f.hint);
   return ladder;
 }

@@ -1,3 +1,4 @@
+import { localize, tr } from '../text/i18n.js';
 import type { Runner } from '../exec/runner.js';
 import { readNamespace, labNamespaces } from '../inspect/world.js';
 import { cleanAll } from '../lifecycle/clean.js';
@@ -46,12 +47,12 @@ export function visibleHints(findings: readonly Finding[], revealed: Readonly<Re
 }
 
 export function renderFindings(findings: readonly Finding[], revealed: Readonly<Record<string, number>> | 'all', hintCommand: string): string {
-  const rows = findings.map((f) => [f.pass ? 'PASS' : 'FAIL', f.requirement, f.detail]);
+  const rows = findings.map((f) => [f.pass ? tr`PASS` : tr`FAIL`, localize(f.requirement), localize(f.detail)]);
   const failed = findings.filter((f) => !f.pass);
   const visible = visibleHints(findings, revealed);
-  const shown = visible.filter((v) => v.hints.length > 0).map((v) => `  - ${v.finding.requirement}:\n${v.hints.map((h) => `      ${h}`).join('\n')}`);
+  const shown = visible.filter((v) => v.hints.length > 0).map((v) => `  - ${localize(v.finding.requirement)}:\n${v.hints.map((h) => `      ${localize(h)}`).join('\n')}`);
   const held = visible.reduce((n, v) => n + v.held, 0);
-  const verdict = failed.length === 0 ? `all ${findings.length} requirements met` : `${failed.length} of ${findings.length} requirements not met`;
-  const more = held > 0 ? `\n${held} hint${held === 1 ? '' : 's'} not shown yet: \`${hintCommand}\` reveals the next one.\n` : '';
-  return `${table(['', 'requirement', 'detail'], rows)}\n\n${verdict}\n${shown.length ? `\nHints:\n${shown.join('\n')}\n` : ''}${more}`;
+  const verdict = failed.length === 0 ? tr`all ${findings.length} requirements met` : tr`${failed.length} of ${findings.length} requirements not met`;
+  const more = held > 0 ? `\n${held === 1 ? tr`1 hint not shown yet: \`${hintCommand}\` reveals the next one.` : tr`${held} hints not shown yet: \`${hintCommand}\` reveals the next one.`}\n` : '';
+  return `${table(['', tr`requirement`, tr`detail`], rows)}\n\n${verdict}\n${shown.length ? `\n${tr`Hints:`}\n${shown.join('\n')}\n` : ''}${more}`;
 }

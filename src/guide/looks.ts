@@ -1,4 +1,5 @@
 import type { Runner } from '../exec/runner.js';
+import { localize, tr } from '../text/i18n.js';
 import { asksIpv6, resolveEnds } from '../inspect/endpoints.js';
 import { renderHops, why, type Hop } from '../inspect/why.js';
 import { readLab } from '../inspect/world.js';
@@ -13,7 +14,7 @@ import { protocolOf, trace } from '../trace/trace.js';
 /** The hops of `nslab why`, and the first broken one named, as the command prints them. */
 export function renderWhy(hops: readonly Hop[]): string {
   const broken = hops.find((h) => !h.ok);
-  return `${renderHops(hops)}\n${broken ? `First broken hop: ${broken.at}: ${broken.what}` : 'No broken hop found.'}\n`;
+  return `${renderHops(hops)}\n${broken ? tr`First broken hop: ${broken.at}: ${localize(broken.what)}` : tr`No broken hop found.`}\n`;
 }
 
 /** A lab's own trace, rendered; a trace that cannot run says why instead of failing the lab. */

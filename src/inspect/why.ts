@@ -1,3 +1,6 @@
+import { say } from '../text/say.js';
+import { localize, tr } from '../text/i18n.js';
+import { padDisplay } from '../text/width.js';
 import { cmd, renderCmd } from '../exec/command.js';
 import type { Interface } from '../kernel/ip-json.js';
 import { matchVethPairs } from '../kernel/snapshot.js';
@@ -48,8 +51,8 @@ function shadowingBridge(world: readonly LiveNamespace[], ns: LiveNamespace, bri
   return {
     at: ns.node,
     ok: false,
-    what: `${bridge.name}'s subnet ${route} takes ${dst}, but nothing on ${bridge.name} has it: ${owner.node} does, elsewhere. The connected route is more specific than the way there, so the network's subnet shadows it`,
-    fix: `give that network a subnet that does not overlap ${dst} (docker network rm, then create it with --subnet)`,
+    what: say`${bridge.name}'s subnet ${route} takes ${dst}, but nothing on ${bridge.name} has it: ${owner.node} does, elsewhere. The connected route is more specific than the way there, so the network's subnet shadows it`,
+    fix: say`give that network a subnet that does not overlap ${dst} (docker network rm, then create it with --subnet)`,
   };
 }
 
@@ -58,7 +61,7 @@ function refusedHop(ns: LiveNamespace, chain: 'FORWARD' | 'INPUT', packet: Packe
   const v = evaluate(ns.rules, 'filter', chain, packet);
   if (v.target !== 'DROP' && v.target !== 'REJECT') return undefined;
   if (v.rule) {
-    return { at: ns.node, ok: false, what: `${filterOf(ns)} ${v.rule.chain} rule \`${v.rule.spec.join(' ')}\` drops ${path} (${v.rule.packets} packets so far)`, fix: inNs(ns, filterOf(ns), '-D', v.rule.chain, ...v.rule.spec) };
+    return { at: ns.node, ok: false, what: say`${filterOf(ns)} ${v.rule.chain} rule \`${v.rule.spec.join(' ')}\` drops ${path} (${v.rule.packets} packets so far)`, fix: inNs(ns, filterOf(ns), '-D', v.rule.chain, ...v.rule.spec) };
   }
   const port = packet.dport ? ['-p', packet.protocol, '--dport', String(packet.dport)] : [];
   // On a docker host the admin's accepts belong in DOCKER-USER, which FORWARD jumps to first
@@ -67,7 +70,7 @@ function refusedHop(ns: LiveNamespace, chain: 'FORWARD' | 'INPUT', packet: Packe
   return {
     at: ns.node,
     ok: false,
-    what: `${filterOf(ns)} ${chain} policy is ${v.target} and no rule accepts ${path}`,
+    what: say`${filterOf(ns)} ${chain} policy is ${v.target} and no rule accepts ${path}`,
     fix: inNs(ns, filterOf(ns), '-I', into, ...(packet.inIface ? ['-i', packet.inIface] : []), ...(packet.outIface ? ['-o', packet.outIface] : []), ...port, '-j', 'ACCEPT'),
   };
 }
@@ -78,15 +81,15 @@ function forwardHop(ns: LiveNamespace, packet: Packet): Hop {
   const refused = refusedHop(ns, 'FORWARD', packet, path);
   if (refused) return refused;
   const v = evaluate(ns.rules, 'filter', 'FORWARD', packet);
-  return { at: ns.node, ok: true, what: `${filterOf(ns)} FORWARD lets ${path} through${v.rule ? ` (rule \`${v.rule.spec.join(' ')}\`, ${v.rule.packets} packets)` : ''}` };
+  return { at: ns.node, ok: true, what: say`${filterOf(ns)} FORWARD lets ${path} through${v.rule ? say` (rule \`${v.rule.spec.join(' ')}\`, ${v.rule.packets} packets)` : ''}` };
 }
 
 /** The veth itself: which peer it has, and both ends up. */
 function vethHops(cur: LiveNamespace, port: Interface, peer: { ns: LiveNamespace; iface: Interface }): Hop[] {
-  const bridge = peer.iface.master ? ` (port of ${peer.iface.master})` : '';
-  const hops: Hop[] = [{ at: cur.node, ok: true, what: `${port.name} is a veth whose peer is ${peer.iface.name} in ${peer.ns.node}${bridge}` }];
-  if (!port.up) hops.push({ at: cur.node, ok: false, what: `veth end ${port.name} is down`, fix: linkUpFix(cur, port) });
-  if (!peer.iface.up) hops.push({ at: peer.ns.node, ok: false, what: `veth end ${peer.iface.name} is down`, fix: linkUpFix(peer.ns, peer.iface) });
+  const bridge = peer.iface.master ? say` (port of ${peer.iface.master})` : '';
+  const hops: Hop[] = [{ at: cur.node, ok: true, what: say`${port.name} is a veth whose peer is ${peer.iface.name} in ${peer.ns.node}${bridge}` }];
+  if (!port.up) hops.push({ at: cur.node, ok: false, what: say`veth end ${port.name} is down`, fix: linkUpFix(cur, port) });
+  if (!peer.iface.up) hops.push({ at: peer.ns.node, ok: false, what: say`veth end ${peer.iface.name} is down`, fix: linkUpFix(peer.ns, peer.iface) });
   return hops;
 }
 
@@ -124,10 +127,10 @@ function crossLink(
       }
       if (target) {
         hops.push(...vethHops(cur, port, peer));
-        if (!bridge.up) hops.push({ at: peer.ns.node, ok: false, what: `bridge ${bridge.name} is down`, fix: linkUpFix(peer.ns, bridge) });
+        if (!bridge.up) hops.push({ at: peer.ns.node, ok: false, what: say`bridge ${bridge.name} is down`, fix: linkUpFix(peer.ns, bridge) });
         // STP on: a port still listening or learning (forward delay) passes no frames yet.
         if (STP_WAIT.has(peer.iface.portState ?? '')) {
-          hops.push({ at: peer.ns.node, ok: false, what: `bridge port ${peer.iface.name} is ${peer.iface.portState}, not forwarding (STP)`, fix: inNs(peer.ns, 'ip', 'link', 'set', 'dev', bridge.name, 'type', 'bridge', 'stp_state', '0') });
+          hops.push({ at: peer.ns.node, ok: false, what: say`bridge port ${peer.iface.name} is ${peer.iface.portState}, not forwarding (STP)`, fix: inNs(peer.ns, 'ip', 'link', 'set', 'dev', bridge.name, 'type', 'bridge', 'stp_state', '0') });
         }
         hops.push(...probe);
         return target;
@@ -143,14 +146,14 @@ function crossLink(
   if (direct && !direct.iface.master) {
     const bridge = direct.ns.interfaces.find((b) => b.kind === 'bridge');
     if (bridge) {
-      hops.push({ at: direct.ns.node, ok: false, what: `veth end ${direct.iface.name} is not attached to bridge ${bridge.name}`, fix: ip(direct.ns, 'link', 'set', 'dev', direct.iface.name, 'master', bridge.name) });
+      hops.push({ at: direct.ns.node, ok: false, what: say`veth end ${direct.iface.name} is not attached to bridge ${bridge.name}`, fix: ip(direct.ns, 'link', 'set', 'dev', direct.iface.name, 'master', bridge.name) });
       return undefined;
     }
   }
   // The kernel's own evidence: it asked, by ARP, and nobody answered.
   const asked = cur.neighbours.find((n) => n.dst === nexthop && n.dev === out.name && n.state.some((st) => st === 'FAILED' || st === 'INCOMPLETE'));
-  const arp = asked ? `; ARP for ${nexthop} on ${out.name} went unanswered (neighbour table: ${asked.state.join(',')})` : '';
-  hops.push({ at: cur.node, ok: false, what: `nothing reachable through ${out.name} holds ${nexthop}${holder ? ` (${holder.node} has it, but is not linked there)` : ''}${arp}` });
+  const arp = asked ? say`; ARP for ${nexthop} on ${out.name} went unanswered (neighbour table: ${asked.state.join(',')})` : '';
+  hops.push({ at: cur.node, ok: false, what: say`nothing reachable through ${out.name} holds ${nexthop}${holder ? say` (${holder.node} has it, but is not linked there)` : ''}${arp}` });
   return undefined;
 }
 
@@ -198,7 +201,7 @@ export function why(world: readonly LiveNamespace[], from: LiveNamespace, target
     }
     if (!leave(w, found)) break;
   }
-  if (!brokenIn(w) && !delivered) w.hops.push({ at: w.cur.node, ok: false, what: `still not delivered after ${MAX_HOPS} namespaces: a routing loop?` });
+  if (!brokenIn(w) && !delivered) w.hops.push({ at: w.cur.node, ok: false, what: say`still not delivered after ${MAX_HOPS} namespaces: a routing loop?` });
   if (!brokenIn(w) && w.src && w.cur !== w.from) w.hops.push(routeBack(w, w.src));
   return w.hops;
 }
@@ -214,20 +217,20 @@ function arrive(w: Journey): boolean {
   if (cur === w.from || !src) return true;
   if (cur.nftTables.length > 0) {
     // Said, not guessed at: what nftables does here is counted by `nslab trace`, not walked.
-    w.hops.push({ at: cur.node, ok: true, what: `nftables table${cur.nftTables.length === 1 ? '' : 's'} ${cur.nftTables.join(', ')} here ${cur.nftTables.length === 1 ? 'is' : 'are'} not walked by why (it reads iptables); \`nslab trace\` counts their drops` });
+    w.hops.push({ at: cur.node, ok: true, what: cur.nftTables.length === 1 ? say`nftables table ${cur.nftTables[0]} here is not walked by why (it reads iptables); \`nslab trace\` counts its drops` : say`nftables tables ${cur.nftTables.join(', ')} here are not walked by why (it reads iptables); \`nslab trace\` counts their drops` });
   }
   const raw = evaluate(cur.rules, 'raw', 'PREROUTING', { src, dst, inIface, protocol, dport });
   if (raw.target === 'DROP' && raw.rule) {
-    const only = dst.startsWith('127.') ? `${dst} is a loopback address, which takes packets only by lo` : `${dst} takes packets only from its own network (Docker 28's direct-access DROP, for a network in gateway mode nat; routed or nat-unprotected lift it)`;
-    w.hops.push({ at: cur.node, ok: false, what: `raw PREROUTING rule \`${raw.rule.spec.join(' ')}\` drops it on arrival from ${inIface}: ${only} (${raw.rule.packets} packets so far)` });
+    const only = dst.startsWith('127.') ? say`${dst} is a loopback address, which takes packets only by lo` : say`${dst} takes packets only from its own network (Docker 28's direct-access DROP, for a network in gateway mode nat; routed or nat-unprotected lift it)`;
+    w.hops.push({ at: cur.node, ok: false, what: say`raw PREROUTING rule \`${raw.rule.spec.join(' ')}\` drops it on arrival from ${inIface}: ${only} (${raw.rule.packets} packets so far)` });
     return false;
   }
   const pre = evaluate(cur.rules, 'nat', 'PREROUTING', { src, dst, inIface, protocol, dport });
   if (pre.target === 'DNAT' && pre.rule?.toDestination) {
     const { address, port: newPort } = splitHostPort(pre.rule.toDestination);
-    w.hops.push({ at: cur.node, ok: true, what: `nat PREROUTING DNAT rewrites ${dst}${dport ? `:${dport}` : ''} -> ${pre.rule.toDestination} (${pre.rule.packets} packets)` });
+    w.hops.push({ at: cur.node, ok: true, what: say`nat PREROUTING DNAT rewrites ${dst}${dport ? `:${dport}` : ''} -> ${pre.rule.toDestination} (${pre.rule.packets} packets)` });
     if (dst.startsWith('127.') && inIface !== 'lo') {
-      w.hops.push({ at: cur.node, ok: true, what: `${dst} is a loopback address, yet this came in by ${inIface}: DNAT rewrites it before routing could refuse it, so a port published on ${dst} is open to this link (moby#45610; Docker 28 drops such packets in raw PREROUTING)` });
+      w.hops.push({ at: cur.node, ok: true, what: say`${dst} is a loopback address, yet this came in by ${inIface}: DNAT rewrites it before routing could refuse it, so a port published on ${dst} is open to this link (moby#45610; Docker 28 drops such packets in raw PREROUTING)` });
     }
     // The host's own address, which its INPUT filter would refuse: the bypass people report.
     const input = ownerOf(cur, dst) ? refusedHop(cur, 'INPUT', { src, dst, inIface, protocol, dport }, `${inIface} -> ${dst}`) : undefined;
@@ -235,7 +238,7 @@ function arrive(w: Journey): boolean {
       w.hops.push({
         at: cur.node,
         ok: true,
-        what: `${dst} is ${cur.node}'s own address, and INPUT would refuse it (${input.what.replace(/^iptables /, '')}), but DNAT has made it a packet for ${address}: it is forwarded, INPUT never sees it, FORWARD decides`,
+        what: say`${dst} is ${cur.node}'s own address, and INPUT would refuse it (${input.what}), but DNAT has made it a packet for ${address}: it is forwarded, INPUT never sees it, FORWARD decides`,
       });
     }
     w.dst = address;
@@ -249,18 +252,18 @@ function arrive(w: Journey): boolean {
 function deliver(w: Journey, iface: Interface): void {
   const lo = w.cur.interfaces.find((i) => i.name === 'lo');
   if (w.cur === w.from && lo && !lo.up) {
-    w.hops.push({ at: w.cur.node, ok: false, what: `${w.dst} is local, but lo is down (local traffic goes over lo)`, fix: linkUpFix(w.cur, lo) });
+    w.hops.push({ at: w.cur.node, ok: false, what: say`${w.dst} is local, but lo is down (local traffic goes over lo)`, fix: linkUpFix(w.cur, lo) });
     return;
   }
   if (w.cur !== w.from && w.src) {
-    const what = `${w.protocol}${w.dport ? ` port ${w.dport}` : ''} from ${w.inIface} for ${w.dst}`;
+    const what = w.dport ? say`${w.protocol} port ${w.dport} from ${w.inIface} for ${w.dst}` : say`${w.protocol} from ${w.inIface} for ${w.dst}`;
     const refused = refusedHop(w.cur, 'INPUT', { src: w.src, dst: w.dst, inIface: w.inIface, protocol: w.protocol, dport: w.dport }, what);
     if (refused) {
       w.hops.push(refused);
       return;
     }
   }
-  w.hops.push({ at: w.cur.node, ok: true, what: `${w.dst} is on ${iface.name}: delivered` });
+  w.hops.push({ at: w.cur.node, ok: true, what: say`${w.dst} is on ${iface.name}: delivered` });
   const listening = w.cur.listening;
   const proxied = w.cur !== w.from ? unpublishedPath(w) : undefined;
   if (proxied) w.hops.push(proxied);
@@ -269,8 +272,8 @@ function deliver(w: Journey, iface: Interface): void {
     w.hops.push({
       at: w.cur.node,
       ok: false,
-      what: `nothing listens on ${w.dst}:${w.dport}${elsewhere.length ? `: a socket listens on ${elsewhere.join(', ')} only, and takes no connection for ${w.dst}` : ''} (the kernel answers with a reset)`,
-      fix: elsewhere.length ? `bind the service to 0.0.0.0:${w.dport} (or ${w.dst}:${w.dport}) instead of ${elsewhere.join(', ')}` : `start a service on port ${w.dport} in ${w.cur.node}`,
+      what: say`nothing listens on ${w.dst}:${w.dport}${elsewhere.length ? say`: a socket listens on ${elsewhere.join(', ')} only, and takes no connection for ${w.dst}` : ''} (the kernel answers with a reset)`,
+      fix: elsewhere.length ? say`bind the service to 0.0.0.0:${w.dport} (or ${w.dst}:${w.dport}) instead of ${elsewhere.join(', ')}` : say`start a service on port ${w.dport} in ${w.cur.node}`,
     });
   }
 }
@@ -284,18 +287,18 @@ function deliver(w: Journey, iface: Interface): void {
 function pathNarrows(w: Journey, out: Interface): Hop | undefined {
   const inIf = w.cur.interfaces.find((i) => i.name === w.inIface);
   if (inIf?.mtu === undefined || out.mtu === undefined || inIf.mtu === out.mtu) return undefined;
-  const [wide, narrow, from] = inIf.mtu > out.mtu ? [inIf, out, `the sender (in by ${inIf.name})`] : [out, inIf, `the other end (in by ${out.name}, on the way back)`];
+  const [wide, narrow, from] = inIf.mtu > out.mtu ? [inIf, out, say`the sender (in by ${inIf.name})`] : [out, inIf, say`the other end (in by ${out.name}, on the way back)`];
   const dropped = w.cur.rules.rules.find((r) => r.table === 'filter' && r.chain === 'OUTPUT' && r.target === 'DROP' && r.protocol?.value === 'icmp' && /\b(3\/4|fragmentation-needed)\b/.test(r.spec.join(' ')));
-  const say = `the path narrows here: ${wide.name} has MTU ${wide.mtu}, ${narrow.name} ${narrow.mtu}, so full-size packets from ${from} need ICMP "fragmentation needed" from ${w.cur.node}`;
+  const narrows = say`the path narrows here: ${wide.name} has MTU ${wide.mtu}, ${narrow.name} ${narrow.mtu}, so full-size packets from ${from} need ICMP "fragmentation needed" from ${w.cur.node}`;
   const sized = w.clamped || (w.senderMtu !== undefined && w.senderMtu <= narrow.mtu!);
   if (!dropped || sized || w.protocol !== 'tcp') {
-    return { at: w.cur.node, ok: true, what: `${say}${dropped ? (sized ? `; they are dropped (\`${dropped.spec.join(' ')}\`), but segments are already sized for the path (${w.clamped ? 'MSS clamped on the way' : `the sender's MTU is ${w.senderMtu}`})` : `; they are dropped (\`${dropped.spec.join(' ')}\`): large packets will vanish`) : ''}` };
+    return { at: w.cur.node, ok: true, what: dropped ? (sized ? say`${narrows}; they are dropped (\`${dropped.spec.join(' ')}\`), but segments are already sized for the path (${w.clamped ? say`MSS clamped on the way` : say`the sender's MTU is ${w.senderMtu}`})` : say`${narrows}; they are dropped (\`${dropped.spec.join(' ')}\`): large packets will vanish`) : narrows };
   }
   return {
     at: w.cur.node,
     ok: false,
-    what: `${say}, and it drops them (\`${dropped.spec.join(' ')}\`, ${dropped.packets} so far): a PMTU black hole. The handshake and pings pass, full-size segments vanish, and a large transfer stalls`,
-    fix: `size segments for the path on the docker host: iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu, or give the network -o com.docker.network.driver.mtu=${narrow.mtu}`,
+    what: say`${narrows}, and it drops them (\`${dropped.spec.join(' ')}\`, ${dropped.packets} so far): a PMTU black hole. The handshake and pings pass, full-size segments vanish, and a large transfer stalls`,
+    fix: say`size segments for the path on the docker host: iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu, or give the network -o com.docker.network.driver.mtu=${narrow.mtu}`,
   };
 }
 
@@ -311,7 +314,7 @@ function unpublishedPath(w: Journey): Hop | undefined {
   return {
     at: w.cur.node,
     ok: true,
-    what: `port ${w.dport} is published (\`${dnat.spec.join(' ')}\`), but that DNAT does not take this packet (from ${w.inIface}): the host's listener on ${w.dport}, docker-proxy, accepts it and connects to ${dnat.toDestination} itself, so the server there sees the proxy's address, not ${w.src}`,
+    what: say`port ${w.dport} is published (\`${dnat.spec.join(' ')}\`), but that DNAT does not take this packet (from ${w.inIface}): the host's listener on ${w.dport}, docker-proxy, accepts it and connects to ${dnat.toDestination} itself, so the server there sees the proxy's address, not ${w.src}`,
   };
 }
 
@@ -325,17 +328,17 @@ function leave(w: Journey, found: ReturnType<typeof lookupRoute>): boolean {
   if (cur !== w.from) {
     if (!cur.forwarding) {
       const key = cur.family === 6 ? 'net.ipv6.conf.all.forwarding' : 'net.ipv4.ip_forward';
-      w.hops.push({ at: cur.node, ok: false, what: `forwarding is off (${key}=0): it drops packets not addressed to it`, fix: inNs(cur, 'sysctl', '-w', `${key}=1`) });
+      w.hops.push({ at: cur.node, ok: false, what: say`forwarding is off (${key}=0): it drops packets not addressed to it`, fix: inNs(cur, 'sysctl', '-w', `${key}=1`) });
       return false;
     }
-    w.hops.push({ at: cur.node, ok: true, what: 'forwarding is on' });
+    w.hops.push({ at: cur.node, ok: true, what: say`forwarding is on` });
   }
   if (!found || found.kind === 'local' || !found.dev) {
     w.hops.push(noRoute(w, found === undefined));
     return false;
   }
   const out = found.dev;
-  w.hops.push({ at: cur.node, ok: true, what: `route to ${w.dst}: ${found.route.dst}${found.route.gateway ? ` via ${found.route.gateway}` : ''} dev ${out.name}` });
+  w.hops.push({ at: cur.node, ok: true, what: say`route to ${w.dst}: ${found.route.dst}${found.route.gateway ? say` via ${found.route.gateway}` : ''} dev ${out.name}` });
   w.senderMtu ??= out.mtu;
   if (cur.rules.rules.some((r) => r.table === 'mangle' && r.target === 'TCPMSS')) w.clamped = true;
   const narrowing = cur !== w.from ? pathNarrows(w, out) : undefined;
@@ -344,7 +347,7 @@ function leave(w: Journey, found: ReturnType<typeof lookupRoute>): boolean {
     if (!narrowing.ok) return false;
   }
   if (!out.up) {
-    w.hops.push({ at: cur.node, ok: false, what: `${out.kind === 'bridge' ? 'bridge' : 'interface'} ${out.name} is down`, fix: linkUpFix(cur, out) });
+    w.hops.push({ at: cur.node, ok: false, what: out.kind === 'bridge' ? say`bridge ${out.name} is down` : say`interface ${out.name} is down`, fix: linkUpFix(cur, out) });
     return false;
   }
   w.src ??= found.route.prefsrc ?? out.addresses[0]?.split('/')[0];
@@ -360,7 +363,7 @@ function leave(w: Journey, found: ReturnType<typeof lookupRoute>): boolean {
     const nat = evaluate(cur.rules, 'nat', 'POSTROUTING', packet);
     if (nat.target === 'MASQUERADE' || nat.target === 'SNAT') {
       const to = out.addresses[0]?.split('/')[0] ?? w.src;
-      w.hops.push({ at: cur.node, ok: true, what: `nat POSTROUTING ${nat.target} rewrites source ${w.src} -> ${to} (${nat.rule?.packets ?? 0} packets)` });
+      w.hops.push({ at: cur.node, ok: true, what: say`nat POSTROUTING ${nat.target} rewrites source ${w.src} -> ${to} (${nat.rule?.packets ?? 0} packets)` });
       w.src = to;
     }
   }
@@ -376,13 +379,13 @@ function leave(w: Journey, found: ReturnType<typeof lookupRoute>): boolean {
 function noRoute(w: Journey, noneAtAll: boolean): Hop {
   const { cur, world, dst } = w;
   const down = noneAtAll ? cur.interfaces.find((i) => i.name !== 'lo' && !i.up && i.addresses.length > 0) : undefined;
-  if (down) return { at: cur.node, ok: false, what: `no route to ${dst}: ${down.name} is down, and the kernel took its routes with it`, fix: linkUpFix(cur, down) };
+  if (down) return { at: cur.node, ok: false, what: say`no route to ${dst}: ${down.name} is down, and the kernel took its routes with it`, fix: linkUpFix(cur, down) };
   const gw = gatewayFor(cur, world);
   const linked = world.find((x) => x !== cur && ownerOf(x, dst));
   return {
     at: cur.node,
     ok: false,
-    what: `no route to ${dst}${linked && !gw ? ` (${linked.node} has it, but in a subnet ${cur.node} has no address in)` : ''}`,
+    what: say`no route to ${dst}${linked && !gw ? say` (${linked.node} has it, but in a subnet ${cur.node} has no address in)` : ''}`,
     fix: gw ? ip(cur, 'route', 'add', 'default', 'via', gw) : undefined,
   };
 }
@@ -390,7 +393,7 @@ function noRoute(w: Journey, noneAtAll: boolean): Hop {
 /** The reply's way home: without a route back to the source, the first packet is the only one. */
 function routeBack(w: Journey, src: string): Hop {
   const { cur, world, from } = w;
-  if (lookupRoute(cur, src)) return { at: cur.node, ok: true, what: `route back to ${src} exists` };
+  if (lookupRoute(cur, src)) return { at: cur.node, ok: true, what: say`route back to ${src} exists` };
   if (cur.family === 6) return noRouteBack6(w, src);
   const router = [...world].find((x) => x.forwarding && x !== cur && x !== from);
   const subnet = from.interfaces.flatMap((i) => i.addresses).find((a) => a.startsWith(`${src}/`));
@@ -398,7 +401,7 @@ function routeBack(w: Journey, src: string): Hop {
   return {
     at: cur.node,
     ok: false,
-    what: `no route back to ${src}: replies cannot return${router ? ` (${router.node} should MASQUERADE ${src}'s subnet)` : ''}`,
+    what: say`no route back to ${src}: replies cannot return${router ? say` (${router.node} should MASQUERADE ${src}'s subnet)` : ''}`,
     fix: router && subnet && bridge ? inNs(router, 'iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', subnetOf(subnet).cidr, '!', '-o', bridge.name, '-j', 'MASQUERADE') : ip(cur, 'route', 'add', src, 'via', '<gateway>'),
   };
 }
@@ -418,13 +421,12 @@ function noRouteBack6(w: Journey, src: string): Hop {
   return {
     at: cur.node,
     ok: false,
-    what: `no route back to ${src}: replies cannot return. Nothing translated it on the way (no NAT66), so ${cur.node} must know that ${prefix} lives behind ${peer?.ns.node ?? 'the router it came from'}`,
+    what: say`no route back to ${src}: replies cannot return. Nothing translated it on the way (no NAT66), so ${cur.node} must know that ${prefix} lives behind ${peer?.ns.node ?? say`the router it came from`}`,
     fix: via ? ip(cur, 'route', 'add', prefix, 'via', via) : ip(cur, 'route', 'add', prefix, 'via', '<gateway>'),
   };
 }
 
 export function renderHops(hops: readonly Hop[]): string {
-  return `${hops
-    .map((h) => `${h.ok ? '  ok    ' : '  BROKEN'}  ${h.at}: ${h.what}${h.fix ? `\n          fix: ${h.fix}` : ''}`)
-    .join('\n')}\n`;
+  const mark = (ok: boolean) => padDisplay(ok ? tr`ok` : tr`BROKEN`, 6);
+  return `${hops.map((h) => `  ${mark(h.ok)}  ${h.at}: ${localize(h.what)}${h.fix ? `\n          ${tr`fix:`} ${localize(h.fix)}` : ''}`).join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
+import { pageWords } from './page-words.js';
 import { templateOf } from './say.js';
 
 // Every text tagged say`...` or tr`...` in the sources, as the catalogue keys it: read from
@@ -36,6 +37,11 @@ export function extractTemplates(root: string, dirs: readonly string[] = ['src',
       ts.forEachChild(node, visit);
     };
     visit(source);
+  }
+  // The web page's words (plain files, no build step: read by pattern).
+  const page = join(root, 'src', 'web', 'page');
+  for (const f of readdirSync(page).filter((n) => /\.(js|html)$/.test(n))) {
+    for (const w of pageWords(readFileSync(join(page, f), 'utf8'))) if (!found.has(w)) found.set(w, `src/web/page/${f}`);
   }
   return [...found.entries()].map(([template, at]) => ({ template, at }));
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import i18next, { type i18n } from 'i18next';
 import { checkoutRoot } from '../checkout.js';
 import type { Language } from './language.js';
-import { howSaid, say } from './say.js';
+import { howSaid, say, saidPieces } from './say.js';
 
 // One catalogue per language, locales/<lang>.json: a third language is a file. Its keys are
 // the English templates `say` makes ("Connect {{0}} to {{1}}"), its values the same template
@@ -46,7 +46,11 @@ export const language = (): Language => current;
 export function localize(text: string): string {
   if (current === 'en' || instance === undefined) return text;
   const s = howSaid(text);
-  if (s === undefined) return text;
+  if (s === undefined) {
+    // Said in pieces and joined: each piece in its own words.
+    const pieces = text.length > 0 ? saidPieces(text) : undefined;
+    return pieces ? pieces.map((p) => (howSaid(p) ? localize(p) : p)).join('') : text;
+  }
   if (!instance.exists(s.template)) return text;
   // A value that was itself said (a paragraph set into a longer text) is said again too.
   return instance.t(s.template, Object.fromEntries(s.values.map((v, i) => [String(i), localize(v)])));
@@ -54,3 +58,9 @@ export function localize(text: string): string {
 
 /** A text said and shown at once, in the language spoken: tr`Step ${n} of ${total}`. */
 export const tr = (parts: TemplateStringsArray, ...values: readonly unknown[]): string => localize(say(parts, ...values));
+
+/** A fixed text (no values: a word of the web page) in the language spoken. */
+export function translateTemplate(template: string): string {
+  if (current === 'en' || instance === undefined || !instance.exists(template)) return template;
+  return instance.t(template);
+}

@@ -1,3 +1,4 @@
+import { tr } from '../text/i18n.js';
 import type { CountedRule, Ruleset } from '../kernel/iptables-save.js';
 import type { Captured } from './captured.js';
 
@@ -142,6 +143,6 @@ export function renderTraceHop(h: TraceHop): string {
   const head = `${String(h.n).padStart(3)}. ${`${h.node} ${h.iface} ${h.direction}`.padEnd(26)} ${at(h.src, h.sport)} > ${at(h.dst, h.dport)}  ${h.what}  (+${h.ms.toFixed(3)} ms)`;
   if (!h.rewrite) return head;
   const r = h.rewrite;
-  const why = r.by === 'conntrack' ? ' (conntrack, reversing the request\'s NAT)' : r.rule ? ` (${r.rule})` : ' (no nat rule counter rose: not attributed)';
+  const why = r.by === 'conntrack' ? ` (${tr`conntrack, reversing the request's NAT`})` : r.rule ? ` (${r.rule})` : ` (${tr`no nat rule counter rose: not attributed`})`;
   return `${head}\n       ${r.kind}: ${r.change}${why}`;
 }

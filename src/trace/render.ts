@@ -1,24 +1,30 @@
 import type { Picture } from '../view/picture.js';
+import { localize, tr } from '../text/i18n.js';
 import type { Highlight } from '../view/diagram-svg.js';
 import { renderTraceHop, type TraceHop } from './hops.js';
 import type { TraceResult } from './trace.js';
 
-const what = (r: TraceResult) => (r.protocol === 'icmp' ? `ICMP echo` : `${r.protocol.toUpperCase()} from port ${r.sourcePort} to port ${r.port}`);
+const what = (r: TraceResult) => (r.protocol === 'icmp' ? tr`ICMP echo` : tr`${r.protocol.toUpperCase()} from port ${r.sourcePort} to port ${r.port}`);
 
 export function renderTrace(r: TraceResult): string {
-  const out = [`trace ${r.from} -> ${r.port === undefined ? r.to : r.to.includes(':') ? `[${r.to}]:${r.port}` : `${r.to}:${r.port}`} (${what(r)}; every interface of every namespace captured)`, ''];
-  out.push('request:', ...(r.request.length ? r.request.map(renderTraceHop) : [`  (not seen on any interface: it never left ${r.from})`]));
-  if (r.reply.length) out.push('', 'reply:', ...r.reply.map(renderTraceHop));
+  const target = r.port === undefined ? r.to : r.to.includes(':') ? `[${r.to}]:${r.port}` : `${r.to}:${r.port}`;
+  const out = [tr`trace ${r.from} -> ${target} (${what(r)}; every interface of every namespace captured)`, ''];
+  out.push(tr`request:`, ...(r.request.length ? r.request.map(renderTraceHop) : [`  ${tr`(not seen on any interface: it never left ${r.from})`}`]));
+  if (r.reply.length) out.push('', tr`reply:`, ...r.reply.map(renderTraceHop));
   out.push('');
   if (r.lost) {
     const seen = r.lost.lastSeen;
-    out.push(`LOST: last seen at ${seen ? `hop ${seen.n}, ${seen.node} ${seen.iface} ${seen.direction}` : `${r.from}, before any interface`}; it should have appeared next at ${r.lost.next ?? '(unknown)'}.`);
-    for (const d of r.lost.droppedBy) out.push(`dropped by ${d}`);
-    if (r.lost.reason) out.push(`why: ${r.lost.reason.at}: ${r.lost.reason.what}`, ...(r.lost.reason.fix ? [`fix: ${r.lost.reason.fix}`] : []));
-    else out.push("why: finds nothing wrong in what it models (routes, forwarding, links, iptables); see `nslab why` and the captures above");
-  } else out.push(`arrived at ${r.arrivedAt ?? r.to}; ${r.reply.length ? `the reply came back in ${r.reply.length} hops` : 'no reply was seen'}. Probe: ${r.probe.reached ? 'answered' : 'not answered'} (${r.probe.detail}).`);
+    const where = seen ? tr`hop ${seen.n}, ${seen.node} ${seen.iface} ${seen.direction}` : tr`${r.from}, before any interface`;
+    out.push(tr`LOST: last seen at ${where}; it should have appeared next at ${r.lost.next ?? tr`(unknown)`}.`);
+    for (const d of r.lost.droppedBy) out.push(tr`dropped by ${localize(d)}`);
+    if (r.lost.reason) out.push(tr`why: ${r.lost.reason.at}: ${localize(r.lost.reason.what)}`, ...(r.lost.reason.fix ? [tr`fix: ${localize(r.lost.reason.fix)}`] : []));
+    else out.push(tr`why: finds nothing wrong in what it models (routes, forwarding, links, iptables); see \`nslab why\` and the captures above`);
+  } else {
+    const back = r.reply.length ? tr`the reply came back in ${r.reply.length} hops` : tr`no reply was seen`;
+    out.push(tr`arrived at ${r.arrivedAt ?? r.to}; ${back}. Probe: ${r.probe.reached ? tr`answered` : tr`not answered`} (${localize(r.probe.detail)}).`);
+  }
   const rewrites = [...r.request, ...r.reply].filter((h) => h.rewrite);
-  if (rewrites.length) out.push(`rewrites attributed by ${r.attribution}.`);
+  if (rewrites.length) out.push(tr`rewrites attributed by ${r.attribution === 'rule counters (iptables-save -c before and after)' ? tr`rule counters (iptables-save -c before and after)` : r.attribution}.`);
   return `${out.join('\n')}\n`;
 }
 

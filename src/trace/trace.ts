@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { randomInt } from 'node:crypto';
 import { agentCmd } from '../agent/agent.js';
 import { cmd, renderCmd } from '../exec/command.js';
@@ -104,7 +105,7 @@ function dropsThatFired(before: ReadonlyMap<string, Ruleset>, after: ReadonlyMap
   return [...after].flatMap(([node, set]) =>
     risen(before.get(node), set)
       .filter(({ rule }) => rule.target === 'DROP' || rule.target === 'REJECT')
-      .map(({ rule, index, rose }) => `${node}: ${rule.table} ${rule.chain} rule ${index} \`${rule.spec.join(' ')}\` (${rose} packet${rose === 1 ? '' : 's'} during the trace)`),
+      .map(({ rule, index, rose }) => (rose === 1 ? say`${node}: ${rule.table} ${rule.chain} rule ${index} \`${rule.spec.join(' ')}\` (1 packet during the trace)` : say`${node}: ${rule.table} ${rule.chain} rule ${index} \`${rule.spec.join(' ')}\` (${rose} packets during the trace)`)),
   );
 }
 
@@ -121,7 +122,7 @@ function nftDropsThatFired(before: ReadonlyMap<string, NftDropCounter[]>, after:
 }
 
 /** "host: nft ip host-firewall forward `iifname "eth0" ... drop` (1 packet during the trace)". */
-const nftDropLine = ({ node, drop, rose }: { node: string; drop: NftDropCounter; rose: number }) => `${node}: nft ${drop.table} ${drop.chain} \`${drop.rule}\` (${rose} packet${rose === 1 ? '' : 's'} during the trace)`;
+const nftDropLine = ({ node, drop, rose }: { node: string; drop: NftDropCounter; rose: number }) => (rose === 1 ? say`${node}: nft ${drop.table} ${drop.chain} \`${drop.rule}\` (1 packet during the trace)` : say`${node}: nft ${drop.table} ${drop.chain} \`${drop.rule}\` (${rose} packets during the trace)`);
 
 /** A fired nft drop as the reason: why walks iptables only, the counter is the kernel's word. */
 function nftReason(world: readonly LiveNamespace[], { node, drop }: { node: string; drop: NftDropCounter }): Hop {
@@ -129,7 +130,7 @@ function nftReason(world: readonly LiveNamespace[], { node, drop }: { node: stri
   return {
     at: node,
     ok: false,
-    what: `nftables rule \`${drop.rule}\` in ${drop.table} chain ${drop.chain} dropped it (its counter rose during the trace)`,
+    what: say`nftables rule \`${drop.rule}\` in ${drop.table} chain ${drop.chain} dropped it (its counter rose during the trace)`,
     fix: drop.handle === undefined ? undefined : renderCmd(cmd('nft', ['delete', 'rule', ...drop.table.split(' '), drop.chain, 'handle', String(drop.handle)], ns?.ns)),
   };
 }

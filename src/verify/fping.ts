@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { cmd, type Cmd } from '../exec/command.js';
 import type { CmdResult, Runner } from '../exec/runner.js';
 import type { ProbeResult } from './probes.js';
@@ -35,7 +36,7 @@ function fpingResults(targets: readonly string[], r: CmdResult, timeoutMs: numbe
   for (const t of unique) {
     const rtt = seen.get(t);
     if (rtt !== undefined) results.set(t, { reached: true, rttMs: rtt, detail: `${rtt} ms` });
-    else results.set(t, { reached: false, detail: seen.has(t) || r.exitCode <= 1 ? `no reply within ${timeoutMs} ms` : r.stderr.trim().split('\n')[0] || `fping exit ${r.exitCode}` });
+    else results.set(t, { reached: false, detail: seen.has(t) || r.exitCode <= 1 ? say`no reply within ${timeoutMs} ms` : r.stderr.trim().split('\n')[0] || `fping exit ${r.exitCode}` });
   }
   return results;
 }

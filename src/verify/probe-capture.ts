@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
 import { findTool } from '../kernel/tools.js';
@@ -27,7 +28,7 @@ export async function captureWhilePinging(
       if (seen) return { reached: true, detail: seen[0].replace(/\s+/g, ' ').trim() };
       await new Promise((resolve) => setTimeout(resolve, RESEND_MS));
     }
-    return { reached: false, detail: `tcpdump on ${probe.iface} saw nothing matching /${probe.match}/` };
+    return { reached: false, detail: say`tcpdump on ${probe.iface} saw nothing matching /${probe.match}/` };
   } finally {
     await dump.stop();
   }

@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { agentCmd } from '../agent/agent.js';
 import { EMBEDDED_DNS } from '../model/defaults.js';
 import type { Runner } from '../exec/runner.js';
@@ -20,5 +21,5 @@ export async function dnsLookup(runner: Runner, ns: string | undefined, name: st
     reply = { ok: false, error: r.stderr.trim() || `exit ${r.exitCode}` };
   }
   if (reply.ok) return { reached: true, rttMs: reply.ms, detail: `${name} -> ${(reply.addresses ?? []).join(', ')}` };
-  return { reached: false, detail: reply.rcode ?? reply.error ?? 'no answer' };
+  return { reached: false, detail: reply.rcode ?? reply.error ?? say`no answer` };
 }

@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { agentCmd } from '../agent/agent.js';
 import type { Runner } from '../exec/runner.js';
 import type { ProbeResult } from './probes.js';
@@ -11,10 +12,10 @@ export async function httpGet(runner: Runner, ns: string | undefined, to: string
   } catch {
     reply = { ok: false, error: r.stderr.trim() || `exit ${r.exitCode}` };
   }
-  if (!reply.ok) return { reached: false, detail: reply.error ?? 'no answer' };
+  if (!reply.ok) return { reached: false, detail: reply.error ?? say`no answer` };
   const text = (reply.body ?? '').trim().split('\n')[0] ?? '';
   if (body !== undefined && !(reply.body ?? '').includes(body)) {
-    return { reached: false, detail: `HTTP ${reply.status}: "${text}" lacks "${body}"` };
+    return { reached: false, detail: say`HTTP ${reply.status}: "${text}" lacks "${body}"` };
   }
   return { reached: true, rttMs: reply.ms, detail: `HTTP ${reply.status}: ${text}` };
 }

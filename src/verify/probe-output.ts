@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { cmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
 import type { ProbeResult } from './probes.js';
@@ -19,5 +20,5 @@ export async function outputMatches(runner: Runner, ns: string | undefined, argv
   if (r.exitCode !== 0) return { reached: false, detail: `${file} failed (exit ${r.exitCode}): ${oneLine(r.stderr)}` };
   const m = new RegExp(pattern, 'm').exec(r.stdout);
   if (m) return { reached: true, detail: oneLine(m[0]) || '(empty output)' };
-  return { reached: false, detail: `got: ${oneLine(r.stdout) || '(empty output)'}` };
+  return { reached: false, detail: say`got: ${oneLine(r.stdout) || say`(empty output)`}` };
 }

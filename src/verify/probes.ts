@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { agentCmd } from '../agent/agent.js';
 import { cmd } from '../exec/command.js';
 import type { CmdResult, Runner } from '../exec/runner.js';
@@ -20,7 +21,7 @@ export async function ping(runner: Runner, ns: string | undefined, to: string, d
   const r = await runner.run(cmd('ping', args, ns), { allowFail: true, timeoutMs: timeoutMs + 4000 });
   const p = parsePing(r.stdout, r.stderr);
   if (r.exitCode === 0 && p.received > 0) return { reached: true, rttMs: p.rttMs, detail: `${p.rttMs ?? '?'} ms` };
-  return { reached: false, detail: p.error ?? `no reply within ${timeoutMs} ms` };
+  return { reached: false, detail: p.error ?? say`no reply within ${timeoutMs} ms` };
 }
 
 /** What an agent client printed: its one JSON line, or, if it printed none, why it failed. */
@@ -43,13 +44,13 @@ export function agentReply(r: CmdResult): AgentReply {
 /** Connects from `fromNs` to a service that is already listening; `detail` is what it answered. */
 export async function tcpService(runner: Runner, fromNs: string | undefined, to: string, port: number): Promise<ProbeResult> {
   const reply = agentReply(await runner.run(agentCmd(fromNs, 'tcp-client', to, String(port), '1000'), { allowFail: true, timeoutMs: 5000 }));
-  return reply.ok ? { reached: true, rttMs: reply.ms, detail: reply.data ?? '' } : { reached: false, detail: reply.error ?? 'no answer' };
+  return reply.ok ? { reached: true, rttMs: reply.ms, detail: reply.data ?? '' } : { reached: false, detail: reply.error ?? say`no answer` };
 }
 
 /** Opens one TCP connection from `fromNs` and reports whether the handshake completed (why --port). */
 export async function tcpConnect(runner: Runner, fromNs: string | undefined, to: string, port: number): Promise<ProbeResult> {
   const reply = agentReply(await runner.run(agentCmd(fromNs, 'tcp-client', to, String(port), '1000', '', 'connect'), { allowFail: true, timeoutMs: 5000 }));
-  return reply.ok ? { reached: true, rttMs: reply.ms, detail: `connected (${reply.ms} ms)` } : { reached: false, detail: reply.error ?? 'no answer' };
+  return reply.ok ? { reached: true, rttMs: reply.ms, detail: say`connected (${reply.ms} ms)` } : { reached: false, detail: reply.error ?? say`no answer` };
 }
 
 /**

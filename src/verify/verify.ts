@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { availableParallelism } from 'node:os';
 import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
@@ -55,7 +56,7 @@ function judge(e: Expectation, r: ProbeResult): Outcome {
   let detail = r.detail;
   if (e.probe.kind === 'source' && r.reached) {
     pass = e.expect === 'reach' && r.detail === e.probe.source;
-    detail = `server saw ${r.detail}${pass ? '' : `, expected ${e.probe.source}`}`;
+    detail = pass ? say`server saw ${r.detail}` : say`server saw ${r.detail}, expected ${e.probe.source}`;
   }
   if (e.probe.kind === 'service' && e.probe.answer !== undefined && r.reached) {
     pass = e.expect === 'reach' && r.detail === e.probe.answer;

@@ -1,4 +1,6 @@
 import type { Box, Edge, EdgeKind, Picture, Port } from './picture.js';
+import { localize, tr } from '../text/i18n.js';
+import { displayWidth } from '../text/width.js';
 import { CHAR, FONT, LINE, isHost, type Layout, type Point, type Rect } from './layout.js';
 
 // Draws a laid-out Picture as SVG. Styling is nslab's, geometry is ELK's: nothing here
@@ -57,7 +59,7 @@ function drawBox(out: string[], b: Box, l: Layout): void {
   const onTop = (p: Port) => l.shapes.get(p.id)!.y < r.y + r.height / 2;
   const upper = b.ports.filter(onTop);
   const titleY = r.y + 16 + (compound || upper.length === 0 ? 0 : LINE * Math.max(...upper.map((p) => p.label.length)) + 4);
-  out.push(text(r.x + 8, titleY, `${b.node} (${b.ns ?? 'root namespace'})`, { anchor: 'start', weight: 'bold', fill: compound ? '#555' : '#222', size: 12 }));
+  out.push(text(r.x + 8, titleY, `${b.node} (${b.ns ?? tr`root namespace`})`, { anchor: 'start', weight: 'bold', fill: compound ? '#555' : '#222', size: 12 }));
   b.notes.forEach((n, k) => out.push(text(r.x + 8, titleY + LINE * (k + 1), n, { anchor: 'start', mono: true, fill: '#2b6cb0' })));
   for (const p of b.ports) {
     const at = l.shapes.get(p.id)!;
@@ -101,9 +103,10 @@ function drawEdge(out: string[], e: Edge, l: Layout, hops: readonly number[] | u
   );
   // Edges that end at one place with the same words (macvlan children of one parent) say them once.
   const key = e.kind === 'macvlan' ? `${e.to} ${e.label}` : e.id;
-  const at = e.kind === 'veth' || words.spoken.has(key) ? undefined : beside(points, e.label, solid);
+  const label = localize(e.label);
+  const at = e.kind === 'veth' || words.spoken.has(key) ? undefined : beside(points, label, solid);
   if (at) said.push(at), solid.push(at), words.spoken.add(key);
-  if (at) out.push(`<rect x="${at.x.toFixed(1)}" y="${at.y.toFixed(1)}" width="${at.width.toFixed(1)}" height="${at.height.toFixed(1)}" fill="white" opacity="0.85"/>`, text(at.x + at.width / 2, at.y + at.height - 3, e.label, { size: FONT - 1, fill: s.label }));
+  if (at) out.push(`<rect x="${at.x.toFixed(1)}" y="${at.y.toFixed(1)}" width="${at.width.toFixed(1)}" height="${at.height.toFixed(1)}" fill="white" opacity="0.85"/>`, text(at.x + at.width / 2, at.y + at.height - 3, label, { size: FONT - 1, fill: s.label }));
   if (hops) {
     // The hop numbers ride on the edge, in a pill at the middle of its longest run.
     const [p, q] = longestRun(points);
@@ -133,7 +136,7 @@ function beside(points: readonly Point[], words: string, solid: readonly Rect[])
   const runs: [Point, Point][] = [];
   for (let k = 1; k < points.length; k++) if (Math.abs(points[k - 1]!.x - points[k]!.x) < 1) runs.push([points[k - 1]!, points[k]!]);
   runs.sort((a, b) => Math.abs(b[0].y - b[1].y) - Math.abs(a[0].y - a[1].y));
-  const width = words.length * CHAR * 0.9;
+  const width = displayWidth(words) * CHAR * 0.9;
   let first: Rect | undefined;
   for (const [a, b] of runs) {
     for (const frac of [0.5, 0.25, 0.75]) {

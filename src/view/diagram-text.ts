@@ -1,3 +1,4 @@
+import { localize, tr } from '../text/i18n.js';
 import type { Interface } from '../kernel/ip-json.js';
 import { shownAddresses, type Box, type Edge, type Picture } from './picture.js';
 
@@ -59,7 +60,7 @@ function hostInterfaces(b: Box): Shown[] {
   return shown.length > 0 ? shown : visible(b);
 }
 
-const title = (g: Group) => `${g.names.join(', ')} (${g.box.ns ?? 'root namespace'})`;
+const title = (g: Group) => `${g.names.join(', ')} (${g.box.ns ?? tr`root namespace`})`;
 
 /** One end of a veth pair: its interface, and the bridge it is a port of. */
 interface End {
@@ -86,7 +87,7 @@ function links(a: Group, b: Group, pairs: readonly Edge[]): [End, End][] {
 /** How a container without a veth to a host is wired (a macvlan child); none when it has no network. */
 function unwired(g: Group, mid: string): string[] {
   const first = visible(g.box).find((i) => i.name !== 'lo');
-  return first ? [`${mid}│`, `${mid}│ (${first.name} is a ${first.kind}, no veth)`] : [];
+  return first ? [`${mid}│`, `${mid}│ (${tr`${first.name} is a ${first.kind}, no veth`})`] : [];
 }
 
 /** Column indexes grouped into rows no wider than TEXT_COLUMNS. */
@@ -117,9 +118,9 @@ export function renderFacts(p: Picture): string {
   for (const e of p.edges) {
     const [a, b] = [`${nodeOf(p, e.from)} ${ifName(e.from)}`, `${nodeOf(p, e.to)} ${ifName(e.to)}`];
     if (e.kind === 'masquerade') out.push(`${a} -> ${ifName(e.to)}: ${e.label}`);
-    else if (e.kind === 'blocked') out.push(`${a} x ${ifName(e.to)}: ${e.label}`);
+    else if (e.kind === 'blocked') out.push(`${a} x ${ifName(e.to)}: ${localize(e.label)}`);
     else if (e.kind === 'tunnel') out.push(`${a} <-> ${b}: ${e.label}`);
-    else if (e.kind === 'macvlan') out.push(`${a}: ${e.label} (${nodeOf(p, e.to)})`);
+    else if (e.kind === 'macvlan') out.push(`${a}: ${localize(e.label)} (${nodeOf(p, e.to)})`);
   }
   for (const [port, list] of p.published) for (const l of list) out.push(`${nodeOf(p, port)} ${ifName(port)}: published ${l}`);
   for (const b of p.boxes) for (const n of b.notes) out.push(`${b.node}: ${n}`);

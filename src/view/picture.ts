@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import type { Interface } from '../kernel/ip-json.js';
 import type { Ruleset } from '../kernel/iptables-save.js';
 import { matchLowerLinks, matchVethPairs, type NamespaceState, type VethEnd } from '../kernel/snapshot.js';
@@ -203,7 +204,7 @@ export function buildPicture(all: readonly PictureInput[], given?: Readonly<Reco
     edges.push({ id: `veth:${endOf(x)}`, kind, from: endOf(x), to: endOf(y), boxes: [box(x.node), box(y.node)], label: `${x.iface.name} - ${y.iface.name}` });
   }
   for (const [child, parent] of lowers) {
-    edges.push({ id: `lower:${endOf(child)}`, kind: 'macvlan', from: endOf(child), to: endOf(parent), boxes: [box(child.node), box(parent.node)], label: `${child.iface.kind} on ${parent.iface.name}` });
+    edges.push({ id: `lower:${endOf(child)}`, kind: 'macvlan', from: endOf(child), to: endOf(parent), boxes: [box(child.node), box(parent.node)], label: say`${child.iface.kind} on ${parent.iface.name}` });
   }
   const vxlans = states.flatMap((s) => s.interfaces.filter((i) => i.vxlan).map((iface) => ({ node: s.node, iface })));
   vxlans.forEach((a, k) => {
@@ -223,7 +224,7 @@ export function buildPicture(all: readonly PictureInput[], given?: Readonly<Reco
     bridges.forEach((a, k) => {
       for (const b of bridges.slice(k + 1)) {
         const why = s.rules && (blockedBy(s.rules, a, b) ?? blockedBy(s.rules, b, a));
-        if (why) edges.push({ id: `blocked:${bridgeId(s.ns, a.name)}:${b.name}`, kind: 'blocked', from: bridgeId(s.ns, a.name), to: bridgeId(s.ns, b.name), boxes: [boxId(s.ns), boxId(s.ns)], label: `blocked (${why})` });
+        if (why) edges.push({ id: `blocked:${bridgeId(s.ns, a.name)}:${b.name}`, kind: 'blocked', from: bridgeId(s.ns, a.name), to: bridgeId(s.ns, b.name), boxes: [boxId(s.ns), boxId(s.ns)], label: say`blocked (${why})` });
       }
     });
   }

@@ -1,4 +1,5 @@
 import { NslabError } from '../errors.js';
+import { localize } from '../text/i18n.js';
 import type { Runner } from '../exec/runner.js';
 import { defaultInstance, EXERCISES, findExercise } from '../exercise/catalog.js';
 import { forgetHints, revealedHints, revealNext } from '../exercise/hints.js';
@@ -28,7 +29,7 @@ export interface ExerciseView {
   readonly removed?: readonly string[] | undefined;
 }
 
-export const exerciseList = () => EXERCISES.map((e) => ({ id: e.id, title: e.title }));
+export const exerciseList = () => EXERCISES.map((e) => ({ id: e.id, title: localize(e.title) }));
 
 export class ExerciseDesk {
   readonly #runner: Runner;
@@ -47,7 +48,7 @@ export class ExerciseDesk {
     if (this.#busy) throw new BusyError(`exercise work is busy (${this.#busy})`, { hint: 'wait for it to finish' });
     this.#busy = `${String(action)} exercise ${ex.id}`;
     try {
-      const base = { id: ex.id, title: ex.title, task: ex.task(name), name };
+      const base = { id: ex.id, title: localize(ex.title), task: localize(ex.task(name)), name };
       switch (action) {
         case 'start':
           await startExercise(ex, name, this.#env(), this.#runner);
@@ -59,7 +60,7 @@ export class ExerciseDesk {
           const visible = visibleHints(findings, revealedHints(name));
           const shown = findings.map((f) => {
             const v = visible.find((x) => x.finding.requirement === f.requirement);
-            return { requirement: f.requirement, pass: f.pass, detail: f.detail, hints: v?.hints ?? [], hintsLeft: v?.held ?? 0 };
+            return { requirement: localize(f.requirement), pass: f.pass, detail: localize(f.detail), hints: (v?.hints ?? []).map(localize), hintsLeft: v?.held ?? 0 };
           });
           return { ...base, findings: shown, pass: shown.every((f) => f.pass) };
         }

@@ -1,4 +1,5 @@
 import { NslabError } from '../errors.js';
+import { localize, tr } from '../text/i18n.js';
 import { renderCmd } from '../exec/command.js';
 import type { Runner } from '../exec/runner.js';
 import { asksIpv6, resolveEnds } from '../inspect/endpoints.js';
@@ -93,15 +94,18 @@ export interface LabChoice {
   readonly options: LabOptions;
 }
 
+// Every text a tab shows is in the language nslab web speaks; commands stay as they are.
 const stepView = (s: Step, i: number): StepView => ({
   n: i + 1,
-  title: s.title,
-  why: s.why,
-  docker: s.docker ?? [],
+  title: localize(s.title),
+  why: localize(s.why),
+  docker: (s.docker ?? []).map(localize),
   commands: s.ops.map((o) => renderCmd(o.cmd)),
-  checks: (s.checks ?? []).map((c) => c.title),
+  checks: (s.checks ?? []).map((c) => localize(c.title)),
   breaks: s.diagnose !== undefined,
 });
+
+const outcomeView = (o: Outcome): Outcome => ({ ...o, title: localize(o.title), detail: localize(o.detail) });
 
 export class LabSession {
   #def: LabDefinition;
@@ -160,14 +164,14 @@ export class LabSession {
       lab: m.id,
       name: m.name,
       number: this.#def.number,
-      title: m.title,
-      article: this.#def.article,
+      title: localize(m.title),
+      article: this.#def.article === undefined ? undefined : localize(this.#def.article),
       nodes: Object.keys(m.nodes),
       steps: m.steps.map(stepView),
       at: this.#at,
       busy: this.#busy,
-      outcomes: this.#outcomes,
-      reports: this.#reports,
+      outcomes: this.#outcomes.map(outcomeView),
+      reports: this.#reports.map((r) => ({ ...r, outcomes: r.outcomes.map(outcomeView) })),
       svg: this.#svg,
       labTrace: this.#labTrace,
       error: this.#error,
@@ -352,7 +356,7 @@ export class LabSession {
     const standing = { ...model, steps: model.steps.slice(0, this.#at) };
     this.#outcomes = await verifyLab(this.#runner, standing, expectationsAt(model, this.#at));
     const picture = this.#picture(await readLab(this.#runner, this.name));
-    this.#svg = renderSvg(picture, await layOut(picture), `${model.title}: at step ${this.#at} of ${model.steps.length}`);
+    this.#svg = renderSvg(picture, await layOut(picture), tr`${localize(model.title)}: at step ${this.#at} of ${model.steps.length}`);
     this.#labTrace = this.#at === model.steps.length && model.trace ? await labTrace(this.#runner, this.name, model.trace) : undefined;
   }
 

@@ -6,6 +6,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import websocket from '@fastify/websocket';
 import type { WebSocket } from '@fastify/websocket';
 import { checkoutRoot } from '../checkout.js';
+import { language, localize, translateTemplate } from '../text/i18n.js';
+import { pageWords } from '../text/page-words.js';
 import { NslabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import { allLabs } from '../plan/catalogue.js';
@@ -57,9 +59,17 @@ function fail(reply: FastifyReply, err: unknown): FastifyReply {
   return reply.code(status).send({ error: (err as Error).message, hint: err instanceof NslabError ? err.hint : undefined });
 }
 
+const pageDir = () => join(checkoutRoot(), 'src/web/page');
+
 function page(token: string): string {
   const t = encodeURIComponent(token);
-  return readFileSync(join(checkoutRoot(), 'src/web/page/index.html'), 'utf8').replaceAll('{{TOKEN}}', t);
+  return readFileSync(join(pageDir(), 'index.html'), 'utf8').replaceAll('{{TOKEN}}', t).replaceAll('{{LANG}}', language());
+}
+
+/** The page's words (data-say, w('...')) in the language spoken, for the page to put in. */
+function words(): Record<string, string> {
+  const all = ['index.html', 'app.js'].flatMap((f) => pageWords(readFileSync(join(pageDir(), f), 'utf8')));
+  return Object.fromEntries(all.map((k) => [k, translateTemplate(k)]));
 }
 
 export async function startWeb(o: WebOptions): Promise<WebServer> {
@@ -107,7 +117,12 @@ export async function startWeb(o: WebOptions): Promise<WebServer> {
     if (!asset) return reply.code(404).send({ error: `no asset ${(req.params as { file: string }).file}`, hint: 'the page asks only for its own' });
     return reply.type(`${asset.type}; charset=utf-8`).send(readFileSync(asset.path(), 'utf8'));
   });
-  app.get('/api/labs', async () => ({ labs: [...allLabs()].sort((a, b) => (a.number ?? 99) - (b.number ?? 99)).map((l) => ({ id: l.id, number: l.number, title: l.title })), exercises: exerciseList() }));
+  app.get('/api/labs', async () => ({
+    labs: [...allLabs()].sort((a, b) => (a.number ?? 99) - (b.number ?? 99)).map((l) => ({ id: l.id, number: l.number, title: localize(l.title) })),
+    exercises: exerciseList(),
+    lang: language(),
+    words: words(),
+  }));
   const guarded = (f: (body: Record<string, unknown>, params: Record<string, string>) => Promise<unknown>) => async (req: FastifyRequest, reply: FastifyReply) => {
     try {
       return await f((req.body ?? {}) as Record<string, unknown>, req.params as Record<string, string>);

@@ -1,3 +1,4 @@
+import { localize, tr } from '../../text/i18n.js';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
@@ -64,16 +65,16 @@ export function exerciseCommand(action: Action): CommandModule<GlobalArgs, Args>
           if (ctx.json) printJson(ctx.io, { id: ex.id, name, task: ex.task(name) });
           else
             ctx.io.out(
-              `Exercise ${ex.id}: ${ex.title}\n\n${ex.task(name)}\n\n` +
-                `Work in \`nslab exercise shell ${ex.id}${named}\` (your commands are kept${args.record ? ` in ${args.record}` : ''}), or any root shell.\n` +
-                `Check your work with \`nslab exercise check ${ex.id}${named}\`; a hint at a time with \`nslab exercise hint ${ex.id}${named}\`; start over with \`nslab exercise reset ${ex.id}${named}\`.\n`,
+              `${tr`Exercise ${ex.id}: ${localize(ex.title)}`}\n\n${localize(ex.task(name))}\n\n` +
+                `${args.record ? tr`Work in \`nslab exercise shell ${ex.id}${named}\` (your commands are kept in ${args.record}), or any root shell.` : tr`Work in \`nslab exercise shell ${ex.id}${named}\` (your commands are kept), or any root shell.`}\n` +
+                `${tr`Check your work with \`nslab exercise check ${ex.id}${named}\`; a hint at a time with \`nslab exercise hint ${ex.id}${named}\`; start over with \`nslab exercise reset ${ex.id}${named}\`.`}\n`,
             );
           return 0;
         }
         case 'shell': {
           if (ctx.dryRun) throw noDryRun('exercise shell', 'opens a shell');
           if (args.record !== undefined) startRecording(name, resolve(args.record));
-          ctx.io.err(`Exercise ${ex.id}: ${ex.title}. Your commands are recorded; \`exit\` (or Ctrl-D) ends the shell.\n`);
+          ctx.io.err(`${tr`Exercise ${ex.id}: ${localize(ex.title)}. Your commands are recorded; \`exit\` (or Ctrl-D) ends the shell.`}\n`);
           const code = await ctx.runner.attach(exerciseShell(ex, name));
           writeTranscript(ctx, ex, name);
           return code;
@@ -90,7 +91,7 @@ export function exerciseCommand(action: Action): CommandModule<GlobalArgs, Args>
               return { ...f, hints: v?.hints ?? [], hintsLeft: v?.held ?? 0 };
             });
             printJson(ctx.io, { id: ex.id, name, pass, findings: shown });
-          } else ctx.io.out(`Exercise ${ex.id}: ${ex.title}\n\n${renderFindings(findings, revealed, `nslab exercise hint ${ex.id}${named}`)}`);
+          } else ctx.io.out(`${tr`Exercise ${ex.id}: ${localize(ex.title)}`}\n\n${renderFindings(findings, revealed, `nslab exercise hint ${ex.id}${named}`)}`);
           return pass ? 0 : 1;
         }
         case 'hint': {
@@ -98,12 +99,12 @@ export function exerciseCommand(action: Action): CommandModule<GlobalArgs, Args>
           const findings = await checkExercise(ex, name, ctx.runner);
           const next = revealNext(name, findings);
           if (ctx.json) printJson(ctx.io, { id: ex.id, name, pass: next === undefined, ...(next ?? {}) });
-          else if (next === undefined) ctx.io.out(`Every requirement of exercise ${ex.id} is met: no hint needed.\n`);
+          else if (next === undefined) ctx.io.out(`${tr`Every requirement of exercise ${ex.id} is met: no hint needed.`}\n`);
           else {
             const n = next.shown.length;
-            const left = next.left === 0 ? 'that is every hint for it' : `${next.left} more for it`;
-            const elsewhere = next.elsewhere > 0 ? `; ${next.elsewhere} for the other unmet requirements` : '';
-            ctx.io.out(`Hint ${n} for "${next.requirement}":\n  ${next.shown[n - 1]}\n\n(${left}${elsewhere}: \`nslab exercise hint ${ex.id}${named}\` again)\n`);
+            const left = next.left === 0 ? tr`that is every hint for it` : tr`${next.left} more for it`;
+            const elsewhere = next.elsewhere > 0 ? tr`; ${next.elsewhere} for the other unmet requirements` : '';
+            ctx.io.out(`${tr`Hint ${n} for "${localize(next.requirement)}":`}\n  ${localize(next.shown[n - 1]!)}\n\n(${tr`${left}${elsewhere}: \`nslab exercise hint ${ex.id}${named}\` again`})\n`);
           }
           return 0;
         }

@@ -18,6 +18,10 @@ const el = (tag, props = {}, ...children) => {
 
 let state;
 const terms = new Map();
+// The page's words in the language nslab web speaks (locales/<lang>.json, sent by the server).
+let words = {};
+const w = (text) => words[text] ?? text;
+const fill = (text, values) => text.replace(/\{\{(\d+)\}\}/g, (_, i) => String(values[Number(i)]));
 
 async function api(method, path, body) {
   const res = await fetch(path, {
@@ -51,7 +55,7 @@ function connectEvents() {
   };
   // The server went away (nslab web stopped): say so, and try again now and then.
   ws.onclose = () => {
-    $('standing').textContent = 'disconnected';
+    $('standing').textContent = w('disconnected');
     setTimeout(connectEvents, 2000);
   };
 }
@@ -59,22 +63,22 @@ function connectEvents() {
 function progress(p) {
   $('progress').hidden = false;
   $('progress-fill').style.width = `${p.total ? Math.round((100 * p.done) / p.total) : 100}%`;
-  $('progress-line').textContent = `step ${p.step} (${p.title}): ${p.done}/${p.total}  ${p.line}`;
+  $('progress-line').textContent = `${fill(w('step {{0}} ({{1}})'), [p.step, p.title])}: ${p.done}/${p.total}  ${p.line}`;
 }
 
 function outcomeRows(outcomes) {
   return outcomes.map((o) =>
-    el('tr', { class: o.pass ? 'pass' : 'fail', dataset: { pass: String(o.pass) } }, el('td', { class: 'mark' }, o.pass ? '✓' : '✗'), el('td', { class: 'title' }, o.title, o.expect === 'fail' ? el('small', { class: 'expect' }, ' (must not get through)') : null), el('td', { class: 'detail' }, o.detail)),
+    el('tr', { class: o.pass ? 'pass' : 'fail', dataset: { pass: String(o.pass) } }, el('td', { class: 'mark' }, o.pass ? '✓' : '✗'), el('td', { class: 'title' }, o.title, o.expect === 'fail' ? el('small', { class: 'expect' }, ` (${w('must not get through')})`) : null), el('td', { class: 'detail' }, o.detail)),
   );
 }
 
 function render(s) {
   state = s;
   document.title = `nslab: ${s.title}`;
-  $('title').textContent = `${s.number ? `Lab ${s.number}: ` : ''}${s.title}`;
-  $('article').textContent = s.article ? `Rebuilds: ${s.article}` : '';
+  $('title').textContent = s.number ? fill(w('Lab {{0}}: {{1}}'), [s.number, s.title]) : s.title;
+  $('article').textContent = s.article ? `${w('Rebuilds:')} ${s.article}` : '';
   const badge = $('standing');
-  badge.textContent = s.busy ? `${s.busy}…` : s.at === 0 ? 'not built' : `at step ${s.at} of ${s.steps.length}`;
+  badge.textContent = s.busy ? `${s.busy}…` : s.at === 0 ? w('not built') : fill(w('at step {{0}} of {{1}}'), [s.at, s.steps.length]);
   badge.classList.toggle('busy', Boolean(s.busy));
   document.body.dataset.busy = s.busy ? 'yes' : 'no';
   document.body.dataset.at = String(s.at);
@@ -85,13 +89,13 @@ function render(s) {
   $('verify').disabled = Boolean(s.busy) || s.at === 0;
   $('down').disabled = Boolean(s.busy) || s.at === 0;
   renderSteps(s);
-  $('checks-at').textContent = s.at ? `(what holds at step ${s.at}, by packets)` : '';
+  $('checks-at').textContent = s.at ? fill(w('(what holds at step {{0}}, by packets)'), [s.at]) : '';
   $('checks').tBodies[0].replaceChildren(...outcomeRows(s.outcomes));
   $('lab-trace').hidden = !s.labTrace;
   $('lab-trace').textContent = s.labTrace ?? '';
   const pic = $('picture');
   if (s.svg) pic.innerHTML = s.svg;
-  else pic.replaceChildren(el('p', { class: 'empty' }, 'Nothing is built yet: press "Stop here" or "Run" on a step.'));
+  else pic.replaceChildren(el('p', { class: 'empty' }, w('Nothing is built yet: press "Stop here" or "Run" on a step.')));
   renderTraceChoices(s);
   renderTermTabs(s);
 }
@@ -107,17 +111,17 @@ function renderSteps(s) {
       return el(
         'li',
         { class: `step ${cls}`, dataset: { step: String(st.n) } },
-        el('h3', {}, `Step ${st.n}: ${st.title}${st.breaks ? ' (breaks something)' : ''}`),
+        el('h3', {}, `${fill(w('Step {{0}}: {{1}}'), [st.n, st.title])}${st.breaks ? ` (${w('breaks something')})` : ''}`),
         // A step's why is wrapped for the terminal; here the browser wraps it.
         el('p', { class: 'why' }, st.why.replace(/(?<!\n)\n(?!\n)/g, ' ')),
         ...st.docker.map((d) => el('div', { class: 'docker' }, `docker: ${d}`)),
-        st.commands.length ? el('pre', { class: 'commands' }, st.commands.join('\n')) : el('p', { class: 'empty' }, '(no commands: this step only looks)'),
+        st.commands.length ? el('pre', { class: 'commands' }, st.commands.join('\n')) : el('p', { class: 'empty' }, w('(no commands: this step only looks)')),
         el(
           'div',
           { class: 'actions' },
-          el('button', { type: 'button', 'data-act': 'run', onclick: act('run'), ...(busy ? { disabled: '' } : {}) }, 'Run'),
-          el('button', { type: 'button', 'data-act': 'stop', onclick: act('stop'), ...(busy ? { disabled: '' } : {}) }, 'Stop here'),
-          el('button', { type: 'button', 'data-act': 'rewind', onclick: act('rewind'), ...(busy || st.n > s.at ? { disabled: '' } : {}) }, 'Rewind to here'),
+          el('button', { type: 'button', 'data-act': 'run', onclick: act('run'), ...(busy ? { disabled: '' } : {}) }, w('Run')),
+          el('button', { type: 'button', 'data-act': 'stop', onclick: act('stop'), ...(busy ? { disabled: '' } : {}) }, w('Stop here')),
+          el('button', { type: 'button', 'data-act': 'rewind', onclick: act('rewind'), ...(busy || st.n > s.at ? { disabled: '' } : {}) }, w('Rewind to here')),
         ),
         report && report.outcomes.length ? el('table', { class: 'step-checks' }, el('tbody', {}, ...outcomeRows(report.outcomes))) : null,
         report && report.looks ? el('pre', { class: 'looks' }, report.looks.map((l) => `$ ${l.command}\n${l.output}`).join('\n\n')) : null,
@@ -139,14 +143,14 @@ $('trace-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const out = $('trace-out');
   out.hidden = false;
-  out.textContent = 'tracing…';
+  out.textContent = w('tracing…');
   try {
     const r = await api('POST', '/api/trace', { from: $('trace-from').value, to: $('trace-to').value.trim(), port: $('trace-port').value || undefined });
     out.textContent = r.text;
     $('trace-picture').innerHTML = r.svg;
     document.body.dataset.traced = r.result.arrived ? 'arrived' : 'lost';
   } catch (err) {
-    out.textContent = `(the trace could not run: ${err.message})`;
+    out.textContent = `(${w('the trace could not run:')} ${err.message})`;
   }
 });
 
@@ -198,7 +202,7 @@ function renderExercises(list) {
     ...list.map((ex) => {
       const out = el('div', { class: 'ex-out' });
       const act = (action) => async () => {
-        out.replaceChildren(el('p', { class: 'empty' }, `${action}…`));
+        out.replaceChildren(el('p', { class: 'empty' }, '…'));
         try {
           const r = await api('POST', `/api/exercises/${ex.id}/${action}`);
           out.replaceChildren(...exerciseResult(r, action));
@@ -209,15 +213,15 @@ function renderExercises(list) {
       return el(
         'div',
         { class: 'exercise', dataset: { exercise: ex.id } },
-        el('strong', {}, `Exercise ${ex.id}: ${ex.title}`),
+        el('strong', {}, fill(w('Exercise {{0}}: {{1}}'), [ex.id, ex.title])),
         el(
           'div',
           { class: 'actions' },
-          el('button', { type: 'button', 'data-act': 'start', onclick: act('start') }, 'Start'),
-          el('button', { type: 'button', 'data-act': 'check', onclick: act('check') }, 'Check'),
-          el('button', { type: 'button', 'data-act': 'hint', onclick: act('hint') }, 'Next hint'),
-          el('button', { type: 'button', 'data-act': 'reset', onclick: act('reset') }, 'Reset'),
-          el('button', { type: 'button', onclick: () => openTerm(`exercise:${ex.id}`) }, 'Shell'),
+          el('button', { type: 'button', 'data-act': 'start', onclick: act('start') }, w('Start')),
+          el('button', { type: 'button', 'data-act': 'check', onclick: act('check') }, w('Check')),
+          el('button', { type: 'button', 'data-act': 'hint', onclick: act('hint') }, w('Next hint')),
+          el('button', { type: 'button', 'data-act': 'reset', onclick: act('reset') }, w('Reset')),
+          el('button', { type: 'button', onclick: () => openTerm(`exercise:${ex.id}`) }, w('Shell')),
         ),
         out,
       );
@@ -227,19 +231,21 @@ function renderExercises(list) {
 
 function exerciseResult(r, action) {
   if (action === 'start') return [el('p', { class: 'task' }, r.task)];
-  if (action === 'reset') return [el('p', {}, `removed: ${r.removed.join(', ') || 'nothing'}`)];
+  if (action === 'reset') return [el('p', {}, `${w('removed:')} ${r.removed.join(', ') || w('nothing')}`)];
   const rows = r.findings.map((f) =>
     el('tr', { class: f.pass ? 'pass' : 'fail', dataset: { pass: String(f.pass) } }, el('td', { class: 'mark' }, f.pass ? '✓' : '✗'), el('td', {}, f.requirement, ...f.hints.map((h) => el('div', { class: 'hint' }, h))), el('td', { class: 'detail' }, f.detail)),
   );
   const left = r.findings.reduce((n, f) => n + f.hintsLeft, 0);
-  return [el('table', {}, el('tbody', {}, ...rows)), el('p', {}, r.pass ? 'Every requirement is met.' : `${left} hint${left === 1 ? '' : 's'} not shown yet: "Next hint" reveals one.`)];
+  return [el('table', {}, el('tbody', {}, ...rows)), el('p', {}, r.pass ? w('Every requirement is met.') : fill(w('{{0}} hints not shown yet: "Next hint" reveals one.'), [left]))];
 }
 
 $('verify').addEventListener('click', () => api('POST', '/api/verify').catch(() => {}));
 $('down').addEventListener('click', () => api('POST', '/api/down').catch(() => {}));
 $('lab-choice').addEventListener('change', (e) => api('POST', '/api/lab', { lab: e.target.value }).catch(() => state && ($('lab-choice').value = state.lab)));
 
-const { labs, exercises } = await api('GET', '/api/labs');
+const { labs, exercises, words: said } = await api('GET', '/api/labs');
+words = said;
+for (const e of document.querySelectorAll('[data-say]')) e.textContent = w(e.dataset.say);
 $('lab-choice').replaceChildren(...labs.map((l) => el('option', { value: l.id }, `${l.number ? `${l.number}. ` : ''}${l.id}`)));
 renderExercises(exercises);
 render(await api('GET', '/api/state'));
