@@ -123,10 +123,10 @@ export const ipv6Lab = defineLab({
   summary: say`--ipv6 networks: a ULA /64 from the engine pool with NAT66 and -p on [::], then a routed global prefix that fails until the upstream router routes it`,
   article: say`moby/moby#48365, #47888 and the "IPv6 in Docker 27" release notes: ip6tables on by default, ULA pools`,
   versions: [
-    { in: '27', what: 'ip6tables on by default; a ULA /64 per --ipv6 network; routed IPv6 lets no ICMP in; docker ps writes :::8080' },
-    { in: '28, 29', what: 'the IPv6 DNAT skips link-local sources (! -s fe80::/10); routed lets ICMPv6 in; docker ps writes [::]:8080' },
-    { in: '28', what: 'IPv6 networks get the DOCKER-ISOLATION stages in ip6tables, as IPv4 ones do' },
-    { in: '29 nftables', what: 'the IPv6 half is the table ip6 docker-bridges; dockerd leaves forwarding (and FORWARD) to the admin' },
+    { in: '27', what: say`ip6tables on by default; a ULA /64 per --ipv6 network; routed IPv6 lets no ICMP in; docker ps writes :::8080` },
+    { in: '28, 29', what: say`the IPv6 DNAT skips link-local sources (! -s fe80::/10); routed lets ICMPv6 in; docker ps writes [::]:8080` },
+    { in: '28', what: say`IPv6 networks get the DOCKER-ISOLATION stages in ip6tables, as IPv4 ones do` },
+    { in: '29 nftables', what: say`the IPv6 half is the table ip6 docker-bridges; dockerd leaves forwarding (and FORWARD) to the admin` },
   ],
   build,
 });

@@ -1,4 +1,4 @@
-// Writes locales/en.json from every say`...` and tr`...` in src/ and labs/ (its keys are the
+// Writes locales/en.json from every say`...` and tr`...` in src/, labs/ and scripts/ (its keys are the
 // English templates, and so are its values), and says which keys each other catalogue lacks
 // and which it holds that no source says any more. A translator copies en.json to
 // locales/<lang>.json and translates the values; `npm run catalogue` keeps it honest.

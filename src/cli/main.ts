@@ -1,7 +1,7 @@
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { loadLabs } from '../plan/catalogue.js';
 import { formatError, NslabError } from '../errors.js';
-import { chooseLanguage, LANGUAGES } from '../text/language.js';
+import { chooseLanguage, languages } from '../text/language.js';
 import { useLanguage } from '../text/i18n.js';
 import { makeAction, processIo, type Action, type GlobalArgs, type Io } from '../program/context.js';
 
@@ -105,7 +105,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the commands as a shell script instead of running them' })
     .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'print every command as it runs' })
-    .option('lang', { type: 'string', describe: `the language of the labs' text: ${LANGUAGES.join(' or ')} (default: from LC_ALL, LC_MESSAGES or LANG; ko_KR.* is Korean)` }) as unknown as Argv<GlobalArgs>;
+    .option('lang', { type: 'string', describe: `the language of the labs' text: ${languages().join(' or ')} (default: from LC_ALL, LC_MESSAGES or LANG; ko_KR.* is Korean)` }) as unknown as Argv<GlobalArgs>;
   // yargs also exposes --dry-run as dryRun (camel-case expansion); the cast above says so.
   const asked = named(argv);
   if (asked?.raw) return rawCommand(asked.raw, argv, io);

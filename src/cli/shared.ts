@@ -1,3 +1,4 @@
+import { localize, tr } from '../text/i18n.js';
 import type { Argv } from 'yargs';
 import { writeFileSync } from 'node:fs';
 import { recordedModel } from '../lifecycle/lifecycle.js';
@@ -84,8 +85,8 @@ export function verifyModel(ctx: Context, model: LabModel, expectations: readonl
 
 /** `step`: the lab stands part-way, at that step; what is checked is what holds there. */
 export function printOutcomes(ctx: Context, model: LabModel, outcomes: readonly Outcome[], step?: number): void {
-  const at = step === undefined ? '' : ` at step ${step}`;
-  if (!ctx.json) ctx.io.out(`\nVerification of ${model.name}${at} (${model.title}):\n\n${renderOutcomes(outcomes)}`);
+  const heading = step === undefined ? tr`Verification of ${model.name} (${localize(model.title)}):` : tr`Verification of ${model.name} at step ${step} (${localize(model.title)}):`;
+  if (!ctx.json) ctx.io.out(`\n${heading}\n\n${renderOutcomes(outcomes)}`);
 }
 
 export async function topologyPicture(ctx: Context, model: LabModel): Promise<string> {

@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
@@ -170,7 +171,7 @@ export async function labRun(model: LabModel, env: LabEnv, options: LabOptions, 
     afterStep: async (step, i) => {
       if (!step.checks?.length) return;
       const got = await verifyLab(runner, model, step.checks);
-      stepOutcomes.push(...got.map((o) => ({ ...o, title: `[step ${i + 1}] ${o.title}` })));
+      stepOutcomes.push(...got.map((o) => ({ ...o, title: say`[step ${i + 1}] ${o.title}` })));
     },
   });
   let outcomes: Outcome[] = [];

@@ -22,7 +22,7 @@ function sources(dir: string): string[] {
   });
 }
 
-export function extractTemplates(root: string, dirs: readonly string[] = ['src', 'labs']): Found[] {
+export function extractTemplates(root: string, dirs: readonly string[] = ['src', 'labs', 'scripts']): Found[] {
   const found = new Map<string, string>();
   for (const file of dirs.flatMap((d) => sources(join(root, d)))) {
     const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);

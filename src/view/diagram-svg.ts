@@ -166,7 +166,7 @@ export function renderSvg(picture: Picture, layout: Layout, heading: string, hig
   const words: Words = { said, solid, spoken: new Set() };
   for (const e of picture.edges) drawEdge(body, e, layout, highlight?.edges.get(e.id), words);
   // Words set beside an edge or a host's interface may reach past what ELK laid out.
-  const width = Math.ceil(Math.max(layout.width, heading.length * 8.5 + 40, ...[...said, ...solid].map((r) => r.x + r.width + 12)));
+  const width = Math.ceil(Math.max(layout.width, displayWidth(heading) * 8.5 + 40, ...[...said, ...solid].map((r) => r.x + r.width + 12)));
   const height = Math.ceil(Math.max(layout.height, ...[...said, ...solid].map((r) => r.y + r.height + 12)));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif">
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>

@@ -64,7 +64,7 @@ describe('the problem labs: why names the break, trace shows where the packet di
     await upTo('firewall-bypass', name, 6, ...profile);
     const open = await why(name, 'wan', '198.51.100.2', 8080);
     expect(open.broken).toBeNull();
-    expect(said(open)).toMatch(/198\.51\.100\.2 is host's own address, and INPUT would refuse it \(INPUT policy is DROP.*\), but DNAT has made it a packet for 172\.17\.0\.2: it is forwarded, INPUT never sees it, FORWARD decides/);
+    expect(said(open)).toMatch(/198\.51\.100\.2 is host's own address, and INPUT would refuse it \(iptables INPUT policy is DROP.*\), but DNAT has made it a packet for 172\.17\.0\.2: it is forwarded, INPUT never sees it, FORWARD decides/);
     expect(open.connect).toMatchObject({ reached: true });
     const bypass = await trace(name, 'wan', '198.51.100.2', 8080);
     expect(bypass.arrived).toBe(true);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawnEdges, drawnShapes, edgesThroughBoxes } from '../view/svg-geometry.js';
 import { labSuite } from './lab-run.js';
 import { cli, namespacesOf, rootSnapshot } from './support.js';
+import { englishLeft } from '../text/english-left.js';
 import { knock, launchChromium, openSocket, processesIn, startWeb, type RunningWeb } from './web-support.js';
 
 // `nslab web` as a learner uses it: the real command, the real page in Debian's Chromium, a
@@ -257,6 +258,39 @@ describe('nslab web connect: the second article, end to end', () => {
       await browser.close();
       expect(await web.stop()).toBe(0);
     }
+    expect(rootSnapshot()).toEqual(suite.before);
+  });
+});
+
+describe('nslab web --lang ko: the page in Korean', () => {
+  const suite = labSuite('wk');
+  const { name } = suite;
+
+  it("speaks Korean in every word of its own and of the lab's (commands and kernel output as they are), and builds docker0 green", async () => {
+    const web = await startWeb(['docker0', '--name', name, '--lang', 'ko']);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      await page.goto(web.url);
+      await page.waitForSelector('body[data-ready=yes]');
+      expect(await page.getAttribute('html', 'lang')).toBe('ko');
+      expect(await page.textContent('#title')).toBe('랩 3: 도커의 기본 브리지 docker0를 직접 만들기');
+      await page.click('li[data-step="5"] button[data-act=stop]');
+      await idleAt(page, 5);
+      expect((await rows(page)).filter((r) => !r.pass)).toEqual([]);
+      // The page's words and the lab's, element by element: headings, buttons, steps' titles and reasons, the table's checks.
+      const texts = await page.$$eval('h1, h2, button, label > span, .step h3, .step .why, .docker, td.title, #standing, #checks-at', (es) => es.map((e) => (e.textContent ?? '').trim()).filter(Boolean));
+      expect(texts).toContain('여기서 멈춤');
+      expect(texts).toContain('5단계: 컨테이너 c1 시작');
+      expect(englishLeft(texts.join('\n'))).toEqual([]);
+      await page.screenshot({ path: join(shots, 'docker0-korean.png'), fullPage: true });
+      await page.click('#down');
+      await idleAt(page, 0);
+    } finally {
+      await browser.close();
+      expect(await web.stop()).toBe(0);
+    }
+    expect(namespacesOf(name)).toEqual([]);
     expect(rootSnapshot()).toEqual(suite.before);
   });
 });

@@ -118,7 +118,7 @@ export function exerciseCommand(action: Action): CommandModule<GlobalArgs, Args>
           const report = await resetExercise(name, ctx.runner);
           forgetHints(name);
           if (ctx.json) printJson(ctx.io, report);
-          else ctx.io.out(`removed: ${report.removed.join(', ') || 'nothing (no namespace was left)'}; hints and history forgotten\n`);
+          else ctx.io.out(`${report.removed.length ? tr`removed: ${report.removed.join(', ')}; hints and history forgotten` : tr`removed: nothing (no namespace was left); hints and history forgotten`}\n`);
           return report.errors.length === 0 ? 0 : 1;
         }
       }

@@ -13,6 +13,7 @@ import { allLabs, findLab } from '../../plan/catalogue.js';
 import { instanceExists, staleClaim } from '../../lifecycle/state.js';
 import { chooseStep, stepListing } from '../../plan/steps.js';
 import { table } from '../../text/table.js';
+import { localize, tr } from '../../text/i18n.js';
 import type { Action, Context, GlobalArgs } from '../../program/context.js';
 import { printJson } from '../../program/context.js';
 import { labPositional, printDryRun, recordOption, resolveLab, topologyPicture, verifyModel, writeRecord, type LabArgs } from '../shared.js';
@@ -22,7 +23,7 @@ type Args = GlobalArgs & LabArgs & { yes: boolean; steps: boolean; from?: number
 function list(ctx: Context): number {
   const labs = [...allLabs()].sort((a, b) => (a.number ?? Infinity) - (b.number ?? Infinity)).map((l) => ({ number: l.number ?? null, id: l.id, title: l.title, summary: l.summary }));
   if (ctx.json) printJson(ctx.io, { labs });
-  else ctx.io.out(`${table(['#', 'id', 'summary'], labs.map((l) => [l.number === null ? '' : String(l.number), l.id, l.summary]))}\n\nStart one with \`nslab lab <id or #>\`.\n`);
+  else ctx.io.out(`${table(['#', 'id', tr`summary`], labs.map((l) => [l.number === null ? '' : String(l.number), l.id, localize(l.summary)]))}\n\n${tr`Start one with \`nslab lab <id or #>\`.`}\n`);
   return 0;
 }
 
@@ -31,8 +32,8 @@ function listSteps(ctx: Context, args: Args): number {
   const steps = stepListing(model.steps);
   if (ctx.json) printJson(ctx.io, { lab: model.id, steps });
   else {
-    ctx.io.out(`${model.title}\n\n${table(['#', 'step', 'docker'], steps.map((s) => [String(s.step), s.title, s.docker.join('; ')]))}\n\n`);
-    ctx.io.out(`Stop at one with \`nslab up ${model.id} --step N\` (or --until <words>); guide from one with \`nslab lab ${model.id} --from N\`.\n`);
+    ctx.io.out(`${localize(model.title)}\n\n${table(['#', tr`step`, 'docker'], steps.map((s) => [String(s.step), localize(s.title), s.docker.map(localize).join('; ')]))}\n\n`);
+    ctx.io.out(`${tr`Stop at one with \`nslab up ${model.id} --step N\` (or --until <words>); guide from one with \`nslab lab ${model.id} --from N\`.`}\n`);
   }
   return 0;
 }

@@ -1,3 +1,4 @@
+import { localize, tr } from '../../text/i18n.js';
 import type { Argv, CommandModule } from 'yargs';
 import { labRun } from '../../lifecycle/lifecycle.js';
 import type { Action, GlobalArgs } from '../../program/context.js';
@@ -17,7 +18,7 @@ export function runCommand(action: Action): CommandModule<GlobalArgs, GlobalArgs
       if (ctx.json) {
         printJson(ctx.io, { lab: model.id, name: model.name, pass: outcomeExit(outcomes) === 0, outcomes, seconds });
       } else {
-        ctx.io.out(`${model.title}: built ${model.steps.length} steps, verified, torn down in ${seconds.toFixed(2)} s\n\n${picture}`);
+        ctx.io.out(`${tr`${localize(model.title)}: built ${model.steps.length} steps, verified, torn down in ${seconds.toFixed(2)} s`}\n\n${picture}`);
         printOutcomes(ctx, model, outcomes);
       }
       return outcomeExit(outcomes);

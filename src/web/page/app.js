@@ -246,6 +246,8 @@ $('lab-choice').addEventListener('change', (e) => api('POST', '/api/lab', { lab:
 const { labs, exercises, words: said } = await api('GET', '/api/labs');
 words = said;
 for (const e of document.querySelectorAll('[data-say]')) e.textContent = w(e.dataset.say);
+$('trace-to').placeholder = w('c2 or 203.0.113.10');
+$('trace-port').placeholder = w('ping');
 $('lab-choice').replaceChildren(...labs.map((l) => el('option', { value: l.id }, `${l.number ? `${l.number}. ` : ''}${l.id}`)));
 renderExercises(exercises);
 render(await api('GET', '/api/state'));

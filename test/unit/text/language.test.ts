@@ -13,7 +13,14 @@ describe('the language nslab speaks', () => {
     expect(chooseLanguage(undefined, {})).toBe('en');
   });
 
+  it('speaks a third language once its catalogue is there: a file, not a code change', () => {
+    expect(chooseLanguage(undefined, { LANG: 'ja_JP.UTF-8' }, ['en', 'ja', 'ko'])).toBe('ja');
+    expect(chooseLanguage('ja', {}, ['en', 'ja', 'ko'])).toBe('ja');
+    expect(chooseLanguage(undefined, { LANG: 'ja_JP.UTF-8' })).toBe('en');
+  });
+
   it('refuses a language it has no catalogue for, naming those it has', () => {
     expect(() => chooseLanguage('ja', {})).toThrow('--lang ja is not a language nslab speaks');
+    expect(() => chooseLanguage('ja', {})).toThrow(expect.objectContaining({ hint: 'one of en, ko (a catalogue in locales/<lang>.json each)' }));
   });
 });
