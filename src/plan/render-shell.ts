@@ -1,5 +1,6 @@
 import { renderCmd, type Cmd } from '../exec/command.js';
 import type { Step } from './plan.js';
+import { localize, tr } from '../text/i18n.js';
 import { planOps } from './plan.js';
 import { plannedChanges, undoOrder } from './undo-order.js';
 
@@ -14,9 +15,9 @@ function comment(text: string): string[] {
 export function renderShell(title: string, steps: readonly Step[]): string {
   const lines = ['#!/usr/bin/env bash', ...comment(title), 'set -euo pipefail', ''];
   for (const [i, step] of steps.entries()) {
-    lines.push(`# --- Step ${i + 1}: ${step.title} ---`);
-    lines.push(...comment(step.why));
-    for (const d of step.docker ?? []) lines.push(`# docker: ${d}`);
+    lines.push(`# --- ${tr`Step ${i + 1}: ${localize(step.title)}`} ---`);
+    lines.push(...comment(localize(step.why)));
+    for (const d of step.docker ?? []) lines.push(`# docker: ${localize(d)}`);
     for (const op of step.ops) lines.push(renderCmd(op.cmd));
     for (const c of step.show ?? []) lines.push(`# look: ${renderCmd(c)}`);
     lines.push('');
@@ -28,7 +29,7 @@ export function renderShell(title: string, steps: readonly Step[]): string {
 /** Teardown derived from the ops, as comments (it is not run by the script). */
 export function renderTeardown(steps: readonly Step[]): string[] {
   const undos = undoOrder(plannedChanges(planOps(steps)));
-  return ['# --- Teardown (what `nslab down` runs) ---', ...undos.map((u) => `# ${renderCmd(u.cmd)}${u.guard ? `   (if nslab created it, and not if ${u.guard.why})` : ''}`)];
+  return [`# --- ${tr`Teardown (what \`nslab down\` runs)`} ---`, ...undos.map((u) => `# ${renderCmd(u.cmd)}${u.guard ? `   (${tr`if nslab created it, and not if ${u.guard.why}`})` : ''}`)];
 }
 
 /** Commands nslab would run, as a script with a heading (down, rewind, clean, doctor --fix in dry-run). */
