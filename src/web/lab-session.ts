@@ -180,7 +180,8 @@ export class LabSession {
 
   /** Refreshes what the page shows from the kernel (a tab that opens after a change made elsewhere). */
   async load(): Promise<LabView> {
-    if (this.#at > 0 && this.#svg === undefined) await this.#act('reading the lab', async () => undefined);
+    // A tab opening while a change runs gets the lab as it stands; the change's end reaches it over /events.
+    if (this.#at > 0 && this.#svg === undefined && this.#busy === undefined) await this.#act('reading the lab', async () => undefined);
     return this.view();
   }
 

@@ -75,6 +75,7 @@ function words(): Record<string, string> {
 export async function startWeb(o: WebOptions): Promise<WebServer> {
   const token = o.token ?? randomBytes(18).toString('base64url');
   const sockets = new Set<WebSocket>();
+  const terminals = new Terminals(o.runner);
   const broadcast = (message: { type: 'state'; state: LabView } | { type: 'progress'; progress: Progress }) => {
     const text = JSON.stringify(message);
     for (const s of sockets) if (s.readyState === s.OPEN) s.send(text);
@@ -83,9 +84,14 @@ export async function startWeb(o: WebOptions): Promise<WebServer> {
     runner: o.runner,
     choose: o.choose,
     signal: o.signal,
-    events: { state: (state) => broadcast({ type: 'state', state }), progress: (progress) => broadcast({ type: 'progress', progress }) },
+    events: {
+      state: (state) => {
+        terminals.prune();
+        broadcast({ type: 'state', state });
+      },
+      progress: (progress) => broadcast({ type: 'progress', progress }),
+    },
   });
-  const terminals = new Terminals(o.runner);
   const exercises = new ExerciseDesk(o.runner, o.env);
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });

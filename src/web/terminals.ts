@@ -13,6 +13,8 @@ import type { LabModel } from '../plan/lab.js';
 export class Terminals {
   readonly #runner: Runner;
   readonly #open = new Set<Terminal>();
+  /** The namespace each terminal's shell runs in, where it runs in one of the lab's. */
+  readonly #inside = new Map<Terminal, string>();
 
   constructor(runner: Runner) {
     this.#runner = runner;
@@ -37,13 +39,26 @@ export class Terminals {
     const rows = clamp(size.rows, 5, 200, 30);
     const t = await this.#runner.terminal(shell, { cols, rows });
     this.#open.add(t);
-    t.onExit(() => this.#open.delete(t));
+    if (shell.netns !== undefined) this.#inside.set(t, shell.netns);
+    t.onExit(() => {
+      this.#open.delete(t);
+      this.#inside.delete(t);
+    });
     return t;
   }
 
   close(t: Terminal): void {
     t.kill();
     this.#open.delete(t);
+    this.#inside.delete(t);
+  }
+
+  /**
+   * Hangs up the shells whose namespace a change took away (a rewind, a teardown): a shell
+   * would keep a deleted namespace alive, unseen by \`ip netns\`, for as long as it ran.
+   */
+  prune(): void {
+    for (const [t, ns] of this.#inside) if (!namespaceExists(ns)) this.close(t);
   }
 
   get count(): number {
@@ -53,6 +68,7 @@ export class Terminals {
   closeAll(): void {
     for (const t of this.#open) t.kill();
     this.#open.clear();
+    this.#inside.clear();
   }
 }
 

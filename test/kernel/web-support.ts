@@ -78,13 +78,16 @@ export function knock(port: number, path: string, o: { method?: string; host?: s
 }
 
 /** A websocket as anyone could open it: how it ends (refused with a status, or closed with a code), and what it was sent. */
-export function openSocket(url: string, origin: string | undefined): Promise<{ opened: boolean; status?: number; code?: number; reason?: string; said: string }> {
+export function openSocket(url: string, origin: string | undefined, o: { untilMessage?: boolean } = {}): Promise<{ opened: boolean; status?: number; code?: number; reason?: string; said: string }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, origin ? { origin } : {});
     let said = '';
     let opened = false;
     ws.on('open', () => (opened = true));
-    ws.on('message', (d) => (said += d.toString()));
+    ws.on('message', (d) => {
+      said += d.toString();
+      if (o.untilMessage) ws.close();
+    });
     ws.on('unexpected-response', (_req, res) => {
       resolve({ opened: false, status: res.statusCode, said });
       ws.terminate();

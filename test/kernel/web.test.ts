@@ -72,7 +72,7 @@ describe('nslab web: the docker0 lab in a real browser', () => {
     expect(await openSocket(ws('/events', web.token), 'http://evil.example')).toMatchObject({ opened: false, status: 403 });
     expect(await openSocket(ws('/events', web.token), undefined)).toMatchObject({ opened: false, status: 403 });
     expect(await openSocket(ws('/terminal/c1', undefined), own)).toMatchObject({ opened: false, status: 403 });
-    const events = await openSocket(ws('/events', web.token), own);
+    const events = await openSocket(ws('/events', web.token), own, { untilMessage: true });
     expect(events.said).toContain('"type":"state"');
   });
 
@@ -157,6 +157,8 @@ describe('nslab web: the docker0 lab in a real browser', () => {
     // Rewind to step 3 (the bridge, no containers): c1 is gone from the picture, what holds is green.
     await page.click('li[data-step="3"] button[data-act=rewind]');
     await idleAt(page, 3);
+    // c1's namespace is gone, so is the shell that was in it: its terminal says so.
+    await page.waitForSelector('.term[data-node=c1][data-closed=yes]', { timeout: 10_000 });
     expect((await rows(page)).filter((r) => !r.pass)).toEqual([]);
     expect(namespacesOf(name)).toEqual([`nslab-${name}-host`, `nslab-${name}-wan`]);
     expect(await page.$$eval('#picture svg rect[data-box]', (rs) => rs.map((r) => r.getAttribute('data-box')).filter((id) => /c1|c2/.test(id ?? '')))).toEqual([]);
