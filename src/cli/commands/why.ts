@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { asksIpv6, resolveEnds } from '../../inspect/endpoints.js';
 import { ownerOf } from '../../inspect/route-lookup.js';
 import { renderWhy } from '../../guide/looks.js';
+import { localize, tr } from '../../text/i18n.js';
 import { why } from '../../inspect/why.js';
 import { ipv6View, readLab } from '../../inspect/world.js';
 import { isIpv6 } from '../../model/ipam6.js';
@@ -33,8 +34,8 @@ export function whyCommand(action: Action): CommandModule<GlobalArgs, Args> {
       if (ctx.json) printJson(ctx.io, { lab: args.lab, from: args.from, to: dst, hops, broken: broken ?? null, ping: probe ?? null, connect: connect ?? null });
       else {
         ctx.io.out(`${args.from} -> ${dst}${args.port === undefined ? '' : `:${args.port}`}:\n${renderWhy(hops)}`);
-        if (probe) ctx.io.out(`ping ${dst} from ${args.from}: ${probe.reached ? `reached (${probe.detail})` : `not reached (${probe.detail})`}\n`);
-        if (connect) ctx.io.out(`TCP connection to ${dst}:${args.port} from ${args.from}: ${connect.reached ? connect.detail : `failed (${connect.detail})`}\n`);
+        if (probe) ctx.io.out(`${probe.reached ? tr`ping ${dst} from ${args.from}: reached (${localize(probe.detail)})` : tr`ping ${dst} from ${args.from}: not reached (${localize(probe.detail)})`}\n`);
+        if (connect) ctx.io.out(`${connect.reached ? tr`TCP connection to ${dst}:${args.port} from ${args.from}: ${localize(connect.detail)}` : tr`TCP connection to ${dst}:${args.port} from ${args.from}: failed (${localize(connect.detail)})`}\n`);
       }
       return broken ? 1 : 0;
     }),
