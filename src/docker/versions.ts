@@ -1,3 +1,4 @@
+import { say } from '../text/say.js';
 import { defaultInstanceName, type LabDefinition, type LabEnv, type VersionNote } from '../plan/lab.js';
 import { buildLab } from '../plan/build.js';
 import { planOps } from '../plan/plan.js';
@@ -32,17 +33,17 @@ export interface VersionsReport {
 }
 
 const WHY: readonly [RegExp, string][] = [
-  [/DOCKER-USER -j RETURN/, '27 ends DOCKER-USER in RETURN; 28.2.2 leaves it empty for the admin'],
-  [/DOCKER-ISOLATION-STAGE/, 'up to 28, two isolation stages keep bridges apart; 29 removed them (moby#49981)'],
-  [/DOCKER-INTERNAL/, "29 gives --internal networks a chain of their own, DOCKER-INTERNAL"],
-  [/DOCKER-FORWARD|DOCKER-CT|DOCKER-BRIDGE/, "28.0.1 moved each network's rules out of FORWARD into DOCKER-FORWARD, DOCKER-CT and DOCKER-BRIDGE"],
-  [/^-A FORWARD .*-[io] /, "27 writes each network's rules straight into FORWARD"],
-  [/^-A DOCKER -i \S+ -j RETURN/, "29 dropped nat DOCKER's RETURN for a bridge's own traffic"],
-  [/^-A PREROUTING -d 127\.\S+ ! -i lo .*-j DROP/, '28.0 drops packets for a port published on a loopback address that do not come in by lo (moby#45610)'],
-  [/^-A PREROUTING -d \S+\/32 ! -i \S+ -j DROP/, '28.2 drops packets routed to a container from outside its bridge (raw PREROUTING)'],
-  [/^-A DOCKER ! -i (\S+) -o \1 -j DROP/, '28.0 drops what enters a bridge from outside unless a port is published'],
-  [/^-A POSTROUTING -s (\S+) -d \1 /, '27 always adds the hairpin MASQUERADE; 28 only with --userland-proxy=false'],
-  [/^-P (PREROUTING|OUTPUT) ACCEPT$/, "the raw table is in use from 28.2, for the direct-access DROP"],
+  [/DOCKER-USER -j RETURN/, say`27 ends DOCKER-USER in RETURN; 28.2.2 leaves it empty for the admin`],
+  [/DOCKER-ISOLATION-STAGE/, say`up to 28, two isolation stages keep bridges apart; 29 removed them (moby#49981)`],
+  [/DOCKER-INTERNAL/, say`29 gives --internal networks a chain of their own, DOCKER-INTERNAL`],
+  [/DOCKER-FORWARD|DOCKER-CT|DOCKER-BRIDGE/, say`28.0.1 moved each network's rules out of FORWARD into DOCKER-FORWARD, DOCKER-CT and DOCKER-BRIDGE`],
+  [/^-A FORWARD .*-[io] /, say`27 writes each network's rules straight into FORWARD`],
+  [/^-A DOCKER -i \S+ -j RETURN/, say`29 dropped nat DOCKER's RETURN for a bridge's own traffic`],
+  [/^-A PREROUTING -d 127\.\S+ ! -i lo .*-j DROP/, say`28.0 drops packets for a port published on a loopback address that do not come in by lo (moby#45610)`],
+  [/^-A PREROUTING -d \S+\/32 ! -i \S+ -j DROP/, say`28.2 drops packets routed to a container from outside its bridge (raw PREROUTING)`],
+  [/^-A DOCKER ! -i (\S+) -o \1 -j DROP/, say`28.0 drops what enters a bridge from outside unless a port is published`],
+  [/^-A POSTROUTING -s (\S+) -d \1 /, say`27 always adds the hairpin MASQUERADE; 28 only with --userland-proxy=false`],
+  [/^-P (PREROUTING|OUTPUT) ACCEPT$/, say`the raw table is in use from 28.2, for the direct-access DROP`],
 ];
 
 const whyOf = (rule: string): string => WHY.find(([re]) => re.test(rule))?.[1] ?? '';
