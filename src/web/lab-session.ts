@@ -181,7 +181,7 @@ export class LabSession {
   /** Refreshes what the page shows from the kernel (a tab that opens after a change made elsewhere). */
   async load(): Promise<LabView> {
     // A tab opening while a change runs gets the lab as it stands; the change's end reaches it over /events.
-    if (this.#at > 0 && this.#svg === undefined && this.#busy === undefined) await this.#act('reading the lab', async () => undefined);
+    if (this.#at > 0 && this.#svg === undefined && this.#busy === undefined) await this.#act(tr`reading the lab`, async () => undefined);
     return this.view();
   }
 
@@ -216,7 +216,7 @@ export class LabSession {
   /** Run (`nslab lab --from N`): stand at step N-1, then build N to the end, each step's checks as it lands. */
   runFrom(n: unknown): Promise<LabView> {
     const step = this.#step(n, '--from');
-    return this.#act(`running from step ${step}`, async () => {
+    return this.#act(tr`running from step ${step}`, async () => {
       await this.#goTo(step - 1, false);
       await this.#goTo(this.#choice.model.steps.length, true);
     });
@@ -225,19 +225,19 @@ export class LabSession {
   /** Stop here (`nslab up --step N`): build through step N, or go back to it, and stop there. */
   stopAt(n: unknown): Promise<LabView> {
     const step = this.#step(n, '--step');
-    return this.#act(`building through step ${step}`, () => this.#goTo(step, true));
+    return this.#act(tr`building through step ${step}`, () => this.#goTo(step, true));
   }
 
   /** Rewind to here (`nslab lab --rewind N`): back to how the lab stood after step N. */
   rewindTo(n: unknown): Promise<LabView> {
     const step = this.#step(n, '--rewind');
     if (step > this.#at) return Promise.reject(new NslabError(`lab ${this.name} stands at step ${this.#at}: it cannot rewind forward to step ${step}`, { hint: 'use "Stop here" to build on' }));
-    return this.#act(`rewinding to step ${step}`, () => this.#goTo(step, false));
+    return this.#act(tr`rewinding to step ${step}`, () => this.#goTo(step, false));
   }
 
   down(): Promise<LabView> {
     if (this.#at === 0 && !instanceExists(this.name)) return Promise.reject(new NslabError(`lab ${this.name} is not up`, { hint: 'build it with "Stop here" or "Run"' }));
-    return this.#act('taking the lab down', async () => {
+    return this.#act(tr`taking the lab down`, async () => {
       await labDown(this.name, this.#runner);
       this.#at = 0;
       this.#reports = [];
@@ -246,7 +246,7 @@ export class LabSession {
 
   verify(): Promise<LabView> {
     this.#needUp('verify it');
-    return this.#act('verifying by packets', async () => undefined);
+    return this.#act(tr`verifying by packets`, async () => undefined);
   }
 
   /** `nslab trace` from the page: one packet, its hops, and the picture with its path drawn. */
@@ -256,7 +256,7 @@ export class LabSession {
     const p = port === undefined || port === null || port === '' ? undefined : Number(port);
     if (p !== undefined && (!Number.isInteger(p) || p < 1 || p > 65535)) throw new NslabError(`port ${JSON.stringify(port)} is not a port number (1 to 65535)`, { hint: 'leave it empty for a ping' });
     let view: TraceView | undefined;
-    await this.#act(`tracing ${from} -> ${to}`, async () => {
+    await this.#act(tr`tracing ${from} -> ${to}`, async () => {
       const world = await readLab(this.#runner, this.name, { ipv6: asksIpv6(to) });
       const ends = resolveEnds(world, this.name, from, to);
       const result = await trace(this.#runner, world, { from: ends.from, to: ends.dst, protocol: protocolOf(p, false), port: p });
@@ -293,7 +293,7 @@ export class LabSession {
       const step = model.steps[current - 1];
       if (!step) return;
       done = Math.min(done + 1, step.ops.length);
-      this.#events.progress({ step: current, title: step.title, done, total: step.ops.length, line });
+      this.#events.progress({ step: current, title: localize(step.title), done, total: step.ops.length, line });
     });
     const afterStep = async (step: Step, i: number) => {
       this.#at = i + 1;
