@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { extractTemplates } from '../src/text/extract.js';
+import { extractTemplates } from './said-texts.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const found = extractTemplates(root);

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { extractTemplates } from '../../../src/text/extract.js';
+import { extractTemplates } from '../../../scripts/said-texts.js';
 import { readCatalogue } from '../../../src/text/i18n.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));

@@ -1,8 +1,11 @@
+// Reads the learner texts out of the sources for the catalogues (scripts/catalogue.ts and the
+// catalogue test). It parses TypeScript with the compiler, a development dependency, so it lives
+// here and not under src/, which the CLI bundles.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
-import { pageWords } from './page-words.js';
-import { templateOf } from './say.js';
+import { pageWords } from '../src/text/page-words.js';
+import { templateOf } from '../src/text/say.js';
 
 // Every text tagged say`...` or tr`...` in the sources, as the catalogue keys it: read from
 // the syntax tree (as xgettext reads C), so a text is in the catalogue whether or not a run
