@@ -44,6 +44,9 @@ function showError(e) {
   box.textContent = e ? `${e.error}${e.hint ? `\nhint: ${e.hint}` : ''}` : '';
 }
 
+// Text wrapped for the terminal (a lone newline) is wrapped here by the browser; blank lines stay.
+const unwrap = (text) => text.replace(/(?<!\n)\n(?!\n)/g, ' ');
+
 const wsUrl = (path, extra = '') => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}?token=${encodeURIComponent(token)}${extra}`;
 
 function connectEvents() {
@@ -76,7 +79,7 @@ function render(s) {
   state = s;
   document.title = `nslab: ${s.title}`;
   $('title').textContent = s.number ? fill(w('Lab {{0}}: {{1}}'), [s.number, s.title]) : s.title;
-  $('article').textContent = s.article ? `${w('Rebuilds:')} ${s.article}` : '';
+  $('article').textContent = s.article ? `${w('Rebuilds:')} ${unwrap(s.article)}` : '';
   const badge = $('standing');
   badge.textContent = s.busy ? `${s.busy}…` : s.at === 0 ? w('not built') : fill(w('at step {{0}} of {{1}}'), [s.at, s.steps.length]);
   badge.classList.toggle('busy', Boolean(s.busy));
@@ -112,8 +115,7 @@ function renderSteps(s) {
         'li',
         { class: `step ${cls}`, dataset: { step: String(st.n) } },
         el('h3', {}, `${fill(w('Step {{0}}: {{1}}'), [st.n, st.title])}${st.breaks ? ` (${w('breaks something')})` : ''}`),
-        // A step's why is wrapped for the terminal; here the browser wraps it.
-        el('p', { class: 'why' }, st.why.replace(/(?<!\n)\n(?!\n)/g, ' ')),
+        el('p', { class: 'why' }, unwrap(st.why)),
         ...st.docker.map((d) => el('div', { class: 'docker' }, `docker: ${d}`)),
         st.commands.length ? el('pre', { class: 'commands' }, st.commands.join('\n')) : el('p', { class: 'empty' }, w('(no commands: this step only looks)')),
         el(
